@@ -1,0 +1,60 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// Imports flow one way (see DESIGN.md): core <- pipelines, models, analytics,
+// decision <- api <- cli; training -> models, core. Nothing imports api/ or cli/.
+const layer = (from, forbidden) => ({
+  files: [`src/${from}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: forbidden.map((dir) => ({
+          group: [`**/${dir}/*`, `**/${dir}`],
+          message: `src/${from} must not import src/${dir} (one-way layers, DESIGN.md)`,
+        })),
+      },
+    ],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', '.services/**', 'artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }] },
+  },
+  // Tests read untyped JSON responses.
+  { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
+  layer('core', [
+    'pipelines',
+    'models',
+    'training',
+    'decision',
+    'analytics',
+    'api',
+    'cli',
+    'dashboard',
+    'datasets',
+  ]),
+  layer('pipelines', ['training', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
+  layer('models', ['pipelines', 'training', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
+  layer('analytics', ['pipelines', 'training', 'decision', 'api', 'cli', 'dashboard']),
+  layer('decision', ['pipelines', 'training', 'analytics', 'api', 'cli', 'dashboard']),
+  layer('training', ['pipelines', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
+  layer('datasets', ['pipelines', 'training', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
+  layer('api', ['cli', 'dashboard']),
+  layer('dashboard', [
+    'core',
+    'pipelines',
+    'models',
+    'training',
+    'decision',
+    'analytics',
+    'api',
+    'cli',
+    'datasets',
+  ]),
+);

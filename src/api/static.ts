@@ -1,0 +1,29 @@
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+/** Serves the built dashboard; paths may not leave `root`. */
+export async function serveStatic(root: string, pathname: string): Promise<Response | null> {
+  const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+  const file = normalize(join(root, rel));
+  if (!file.startsWith(normalize(root) + sep)) return null;
+  try {
+    const body = await readFile(file);
+    return new Response(body, {
+      headers: {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': rel === 'index.html' ? 'no-cache' : 'public, max-age=300',
+      },
+    });
+  } catch {
+    return null;
+  }
+}

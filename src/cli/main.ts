@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { createApiKey, ROLES, type Role } from '../api/auth.js';
+import { loadConfig } from '../core/config.js';
+import { DialwiseError } from '../core/errors.js';
+import { migrate, Store } from '../core/store/store.js';
+import { CallSimulator } from '../datasets/simulator.js';
+import { publishEvents } from '../pipelines/topics.js';
+import { createBus, startPlatform } from './platform.js';
+
+const USAGE = `dialwise <command> [options]
+
+  start                      run the embedded platform (API, dashboard, pipeline, simulator)
+  simulate --calls N [--seed S]
+                             publish N simulated calls to the bus (Kafka when KAFKA_BROKERS is set)
+  keys create --name NAME --role ROLE
+                             issue an API key (roles: ${ROLES.join(', ')})
+  migrate                    apply database migrations
+
+Settings come from the environment (see README); DIALWISE_CONFIG names an optional JSON file.`;
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      calls: { type: 'string' },
+      seed: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, sub] = positionals;
+  if (values.help || !command) return void console.log(USAGE);
+  const config = loadConfig();
+  switch (command) {
+    case 'start': {
+      const p = await startPlatform(config, {
+        simulate:
+          config.simulateRate > 0
+            ? { ratePerSec: config.simulateRate, seed: Date.now() % 100_000 }
+            : undefined,
+      });
+      console.log(`Dialwise is running (${p.bus.kind} bus, data in ${resolve(config.dataDir)})`);
+      console.log(`  dashboard: ${p.url}/#key=${p.adminKey}`);
+      console.log(`  GraphQL:   ${p.url}/graphql  (Authorization: Bearer ${p.adminKey})`);
+      console.log(`  simulated traffic: ${config.simulateRate} calls/s (DIALWISE_SIM_RATE)`);
+      const shutdown = () => void p.stop().then(() => process.exit(0));
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+      return;
+    }
+    case 'simulate': {
+      const calls = Number(values.calls ?? 100);
+      if (!Number.isInteger(calls) || calls < 1)
+        throw new DialwiseError('BAD_REQUEST', '--calls must be a positive integer');
+      const sim = new CallSimulator(Number(values.seed ?? 1));
+      const bus = createBus(config);
+      const start = Date.now() - calls * 1000;
+      for (let i = 0; i < calls; i += 500) {
+        const n = Math.min(500, calls - i);
+        const events = Array.from({ length: n }, (_, j) =>
+          sim.nextCall(new Date(start + (i + j) * 1000)),
+        ).flat();
+        await publishEvents(bus, config.topicPrefix, events);
+      }
+      await bus.close();
+      console.log(JSON.stringify({ bus: bus.kind, calls, truth: sim.truth() }));
+      return;
+    }
+    case 'keys': {
+      if (sub !== 'create' || !values.name || !values.role)
+        throw new DialwiseError(
+          'BAD_REQUEST',
+          'usage: dialwise keys create --name NAME --role ROLE',
+        );
+      const store = await Store.open(resolve(config.dataDir, 'dialwise.duckdb'));
+      await migrate(store);
+      console.log(await createApiKey(store, values.name, values.role as Role));
+      await store.close();
+      return;
+    }
+    case 'migrate': {
+      const store = await Store.open(resolve(config.dataDir, 'dialwise.duckdb'));
+      console.log(JSON.stringify({ applied: await migrate(store) }));
+      await store.close();
+      return;
+    }
+    default:
+      throw new DialwiseError('BAD_REQUEST', `unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(err instanceof DialwiseError ? `dialwise: ${err.message}` : err);
+  process.exit(1);
+});

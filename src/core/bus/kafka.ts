@@ -1,0 +1,114 @@
+import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { DialwiseError } from '../errors.js';
+import type { Bus, BusRecord, OutMessage, SubscribeOptions, Subscription } from './bus.js';
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  partitions: number;
+}
+
+/**
+ * Kafka through kafkajs. Offsets are committed only after a batch's handler
+ * resolved, so a crash replays the batch (the pipeline dedupes by event_id).
+ */
+export class KafkaBus implements Bus {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private producer: Producer | undefined;
+  private readonly consumers = new Set<Consumer>();
+  private readonly known = new Set<string>();
+
+  constructor(private readonly opts: KafkaBusOptions) {
+    this.kafka = new Kafka({
+      clientId: opts.clientId,
+      brokers: opts.brokers,
+      logLevel: logLevel.WARN,
+      retry: { retries: 8 },
+    });
+  }
+
+  /** Creates the topics that do not exist yet, with the configured partition count. */
+  async ensureTopics(topics: string[]): Promise<void> {
+    const missing = topics.filter((t) => !this.known.has(t));
+    if (missing.length === 0) return;
+    await this.withAdmin(async (admin) => {
+      const existing = new Set(await admin.listTopics());
+      const create = missing.filter((t) => !existing.has(t));
+      if (create.length) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: create.map((topic) => ({ topic, numPartitions: this.opts.partitions })),
+        });
+      }
+    });
+    missing.forEach((t) => this.known.add(t));
+  }
+
+  async publish(topic: string, messages: OutMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.ensureTopics([topic]);
+    if (!this.producer) {
+      this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+      await this.producer.connect();
+    }
+    await this.producer.send({ topic, messages, acks: -1 });
+  }
+
+  async subscribe(opts: SubscribeOptions): Promise<Subscription> {
+    await this.ensureTopics(opts.topics);
+    const consumer = this.kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false });
+    await consumer.connect();
+    await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const records: BusRecord[] = batch.messages.map((m) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key?.toString('utf8') ?? '',
+          value: m.value?.toString('utf8') ?? '',
+        }));
+        await opts.onBatch(records);
+        resolveOffset(batch.lastOffset());
+        const next = String(BigInt(batch.lastOffset()) + 1n);
+        await consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: next },
+        ]);
+        await heartbeat();
+      },
+    });
+    this.consumers.add(consumer);
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.disconnect()));
+    this.consumers.clear();
+    await this.producer?.disconnect();
+    this.producer = undefined;
+  }
+
+  private async withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      return await fn(admin);
+    } catch (err) {
+      throw new DialwiseError('UPSTREAM_FAILED', `Kafka admin failed: ${(err as Error).message}`, {
+        retriable: true,
+        cause: err,
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DialwiseError } from './errors.js';
+
+/**
+ * Every setting, its environment variable, its default and the fix to print
+ * when it is wrong. A config file (DIALWISE_CONFIG, JSON) may set the same
+ * keys; the environment wins over the file.
+ */
+const SETTINGS = {
+  host: {
+    env: 'DIALWISE_HOST',
+    schema: z.string().min(1).default('127.0.0.1'),
+    fix: 'an interface address such as 127.0.0.1',
+  },
+  port: {
+    env: 'DIALWISE_PORT',
+    schema: z.coerce.number().int().min(0).max(65535).default(8080),
+    fix: 'a port number 0-65535 (0 picks a free one)',
+  },
+  dataDir: {
+    env: 'DIALWISE_DATA_DIR',
+    schema: z.string().min(1).default('./data'),
+    fix: 'a writable folder path',
+  },
+  dataKey: {
+    env: 'DIALWISE_DATA_KEY',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64')
+      .optional(),
+    fix: 'generate one with: openssl rand -base64 32',
+  },
+  adminKey: {
+    env: 'DIALWISE_ADMIN_KEY',
+    schema: z.string().min(24).optional(),
+    fix: 'a random string of at least 24 characters',
+  },
+  kafkaBrokers: {
+    env: 'KAFKA_BROKERS',
+    schema: z
+      .string()
+      .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port]')
+      .optional(),
+    fix: 'a list like 127.0.0.1:9092',
+  },
+  kafkaGroup: {
+    env: 'DIALWISE_KAFKA_GROUP',
+    schema: z.string().min(1).default('dialwise-pipeline'),
+    fix: 'a consumer group id',
+  },
+  kafkaPartitions: {
+    env: 'DIALWISE_KAFKA_PARTITIONS',
+    schema: z.coerce.number().int().min(1).max(1024).default(4),
+    fix: 'partitions per topic when Dialwise creates it',
+  },
+  topicPrefix: {
+    env: 'DIALWISE_TOPIC_PREFIX',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/)
+      .default('dialwise'),
+    fix: 'letters, digits, dot, underscore or dash',
+  },
+  mlflowTrackingUri: {
+    env: 'MLFLOW_TRACKING_URI',
+    schema: z.url().optional(),
+    fix: 'a URL like http://127.0.0.1:5000',
+  },
+  slackWebhookUrl: {
+    env: 'SLACK_WEBHOOK_URL',
+    schema: z.url().optional(),
+    fix: 'a Slack incoming-webhook URL',
+  },
+  simulateRate: {
+    env: 'DIALWISE_SIM_RATE',
+    schema: z.coerce.number().min(0).max(10_000).default(2),
+    fix: 'simulated calls per second, 0 to turn the simulator off',
+  },
+  batchSize: {
+    env: 'DIALWISE_BATCH_SIZE',
+    schema: z.coerce.number().int().min(1).max(100_000).default(2_000),
+    fix: 'events per pipeline batch',
+  },
+  logLevel: {
+    env: 'DIALWISE_LOG_LEVEL',
+    schema: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    fix: 'one of debug, info, warn, error',
+  },
+} as const;
+
+type Settings = typeof SETTINGS;
+export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+export const CONFIG_KEYS = Object.keys(SETTINGS) as (keyof Settings)[];
+
+export interface ConfigSources {
+  env?: Record<string, string | undefined>;
+  /** Path of a JSON file; defaults to env.DIALWISE_CONFIG. */
+  file?: string;
+}
+
+/** Validates all settings at once and reports every problem with its fix. */
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const env = sources.env ?? process.env;
+  const problems: string[] = [];
+  const fromFile = readConfigFile(sources.file ?? env.DIALWISE_CONFIG, problems);
+  const out: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const s = SETTINGS[key];
+    const envValue = env[s.env];
+    const raw = envValue !== undefined && envValue !== '' ? envValue : fromFile[key];
+    const parsed = (s.schema as z.ZodType).safeParse(raw);
+    if (parsed.success) out[key] = parsed.data;
+    else {
+      const where = envValue ? s.env : `${key} (config file)`;
+      const msg = parsed.error.issues.map((i) => i.message).join(', ');
+      problems.push(`${where}=${JSON.stringify(raw)}: ${msg}; set it to ${s.fix}`);
+    }
+  }
+  if (problems.length) {
+    throw new DialwiseError(
+      'CONFIG_INVALID',
+      `Invalid configuration:\n  - ${problems.join('\n  - ')}`,
+    );
+  }
+  return out as Config;
+}
+
+function readConfigFile(path: string | undefined, problems: string[]): Record<string, unknown> {
+  if (!path) return {};
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    problems.push(`DIALWISE_CONFIG=${path}: cannot read JSON (${(err as Error).message})`);
+    return {};
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    problems.push(`DIALWISE_CONFIG=${path}: must hold a JSON object`);
+    return {};
+  }
+  for (const k of Object.keys(data)) {
+    if (!(CONFIG_KEYS as string[]).includes(k)) {
+      problems.push(`${path}: unknown key "${k}"; known keys: ${CONFIG_KEYS.join(', ')}`);
+    }
+  }
+  return data as Record<string, unknown>;
+}

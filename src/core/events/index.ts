@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import {
+  callAnswered,
+  callEnded,
+  callStarted,
+  callTransferred,
+  callUnanswered,
+} from './v1/call.js';
+import { consentChanged, customerUpdated, webVisit } from './v1/customer.js';
+import { correctionSubmitted, dialogTurn } from './v1/dialog.js';
+
+export { OUTCOMES } from './v1/call.js';
+
+/** The one definition of every event; TypeScript types are derived from it. */
+export const eventSchema = z.discriminatedUnion('type', [
+  callStarted,
+  callAnswered,
+  callUnanswered,
+  callTransferred,
+  callEnded,
+  dialogTurn,
+  correctionSubmitted,
+  customerUpdated,
+  webVisit,
+  consentChanged,
+]);
+
+export type DialwiseEvent = z.infer<typeof eventSchema>;
+export type EventType = DialwiseEvent['type'];
+export type EventOf<T extends EventType> = Extract<DialwiseEvent, { type: T }>;
+export type Outcome = EventOf<'call.ended'>['outcome'];
+
+export const EVENT_TYPES = eventSchema.options.map((o) => o.shape.type.value) as EventType[];
+export const CURRENT_SCHEMA_VERSION = 1;
+
+/** Kafka topic family per event type; a new type does not compile until placed. */
+export const FAMILY_OF: Record<EventType, 'calls' | 'dialog' | 'crm' | 'web'> = {
+  'call.started': 'calls',
+  'call.answered': 'calls',
+  'call.unanswered': 'calls',
+  'call.transferred': 'calls',
+  'call.ended': 'calls',
+  'dialog.turn': 'dialog',
+  'correction.submitted': 'dialog',
+  'customer.updated': 'crm',
+  'consent.changed': 'crm',
+  'web.visit': 'web',
+};
+export const FAMILIES = ['calls', 'dialog', 'crm', 'web'] as const;
+
+export type ParseResult = { ok: true; event: DialwiseEvent } | { ok: false; reason: string };
+
+/** Decodes and validates one raw message; the reason names every bad field. */
+export function parseEvent(raw: string | unknown): ParseResult {
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch (err) {
+      return { ok: false, reason: `malformed JSON: ${(err as Error).message}` };
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, reason: 'event must be a JSON object' };
+  }
+  const v = value as Record<string, unknown>;
+  if (v.schema_version !== undefined && v.schema_version !== CURRENT_SCHEMA_VERSION) {
+    return {
+      ok: false,
+      reason: `unsupported schema_version ${JSON.stringify(v.schema_version)} (supported: ${CURRENT_SCHEMA_VERSION})`,
+    };
+  }
+  if (typeof v.type !== 'string' || !(EVENT_TYPES as string[]).includes(v.type)) {
+    return {
+      ok: false,
+      reason: `unknown event type ${JSON.stringify(v.type)} (known: ${EVENT_TYPES.join(', ')})`,
+    };
+  }
+  const parsed = eventSchema.safeParse(value);
+  if (parsed.success) return { ok: true, event: parsed.data };
+  const problems = parsed.error.issues.map(
+    (i) => `${i.path.length ? i.path.join('.') : '(event)'}: ${i.message}`,
+  );
+  return { ok: false, reason: `invalid ${v.type}: ${problems.join('; ')}` };
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { callRef, envelope } from './common.js';
+
+export const callStarted = z.strictObject({
+  ...envelope,
+  ...callRef,
+  type: z.literal('call.started'),
+  campaign_id: z.string().min(1),
+  script_id: z.string().min(1),
+  script_version: z.string().min(1),
+  handled_by: z.enum(['bot', 'human']),
+  region: z.string().min(1),
+  product_line: z.string().min(1),
+});
+
+export const callAnswered = z.strictObject({
+  ...envelope,
+  ...callRef,
+  type: z.literal('call.answered'),
+});
+
+export const callUnanswered = z.strictObject({
+  ...envelope,
+  ...callRef,
+  type: z.literal('call.unanswered'),
+  reason: z.enum(['no_answer', 'busy', 'voicemail', 'invalid_number']),
+});
+
+export const callTransferred = z.strictObject({
+  ...envelope,
+  ...callRef,
+  type: z.literal('call.transferred'),
+  reason: z.string().min(1),
+  queue: z.string().min(1),
+});
+
+export const OUTCOMES = [
+  'converted',
+  'interested',
+  'callback',
+  'rejected',
+  'complaint',
+  'no_decision',
+] as const;
+
+export const callEnded = z.strictObject({
+  ...envelope,
+  ...callRef,
+  type: z.literal('call.ended'),
+  duration_s: z.number().nonnegative().max(86_400),
+  outcome: z.enum(OUTCOMES),
+});

@@ -1,0 +1,57 @@
+/** Numbered, append-only schema migrations. Never edit one that has shipped. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'initial facts, profiles, dead letters, keys and audit',
+    sql: `
+      CREATE TABLE events (
+        event_id VARCHAR PRIMARY KEY, type VARCHAR NOT NULL, ts TIMESTAMPTZ NOT NULL,
+        customer_id VARCHAR NOT NULL, received_at TIMESTAMPTZ NOT NULL);
+      CREATE TABLE calls (
+        call_id VARCHAR PRIMARY KEY, customer_id VARCHAR, campaign_id VARCHAR,
+        script_id VARCHAR, script_version VARCHAR, handled_by VARCHAR, region VARCHAR,
+        product_line VARCHAR, started_at TIMESTAMPTZ, answered BOOLEAN,
+        unanswered_reason VARCHAR, transferred_queue VARCHAR, outcome VARCHAR,
+        duration_s DOUBLE, ended_at TIMESTAMPTZ);
+      CREATE TABLE turns (
+        event_id VARCHAR NOT NULL, call_id VARCHAR NOT NULL, customer_id VARCHAR NOT NULL,
+        turn INTEGER NOT NULL, speaker VARCHAR NOT NULL, text VARCHAR NOT NULL,
+        asr_confidence DOUBLE NOT NULL, ts TIMESTAMPTZ NOT NULL);
+      CREATE TABLE web_visits (
+        event_id VARCHAR NOT NULL, customer_id VARCHAR NOT NULL, page VARCHAR NOT NULL,
+        product VARCHAR, ts TIMESTAMPTZ NOT NULL);
+      CREATE TABLE corrections (
+        event_id VARCHAR PRIMARY KEY, call_id VARCHAR NOT NULL, turn INTEGER NOT NULL,
+        corrected_text VARCHAR, corrected_intent VARCHAR, submitted_by VARCHAR NOT NULL,
+        ts TIMESTAMPTZ NOT NULL);
+      CREATE TABLE customers (
+        customer_id VARCHAR PRIMARY KEY, name_enc VARCHAR, phone_enc VARCHAR,
+        phone_hash VARCHAR, attributes JSON, consent JSON, calls INTEGER NOT NULL DEFAULT 0,
+        answered INTEGER NOT NULL DEFAULT 0, conversions INTEGER NOT NULL DEFAULT 0,
+        web_visits INTEGER NOT NULL DEFAULT 0, last_call_at TIMESTAMPTZ,
+        last_visit_at TIMESTAMPTZ, updated_at TIMESTAMPTZ NOT NULL);
+      CREATE SEQUENCE dead_letter_seq;
+      CREATE TABLE dead_letters (
+        id BIGINT PRIMARY KEY DEFAULT nextval('dead_letter_seq'),
+        received_at TIMESTAMPTZ NOT NULL, source VARCHAR NOT NULL, reason VARCHAR NOT NULL,
+        payload VARCHAR NOT NULL);
+      CREATE TABLE api_keys (
+        key_hash VARCHAR PRIMARY KEY, name VARCHAR NOT NULL UNIQUE, role VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL);
+      CREATE TABLE audit_log (
+        ts TIMESTAMPTZ NOT NULL, principal VARCHAR NOT NULL, role VARCHAR NOT NULL,
+        action VARCHAR NOT NULL, target VARCHAR NOT NULL);
+    `,
+  },
+  {
+    version: 2,
+    name: 'index phone look-ups by keyed hash',
+    sql: `CREATE INDEX customers_phone_hash ON customers (phone_hash);`,
+  },
+];

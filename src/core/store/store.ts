@@ -1,0 +1,140 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DialwiseError } from '../errors.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
+
+export type Row = Record<string, unknown>;
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+
+export interface Tx {
+  run(sql: string, params?: Params): Promise<void>;
+  all<T = Row>(sql: string, params?: Params): Promise<T[]>;
+}
+
+/**
+ * DuckDB file with one writer connection (writes are serialised, each in a
+ * transaction) and one reader connection that sees committed data.
+ */
+export class Store {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly reader: DuckDBConnection,
+  ) {}
+
+  static async open(path: string): Promise<Store> {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    try {
+      const instance = await DuckDBInstance.create(path);
+      return new Store(instance, await instance.connect(), await instance.connect());
+    } catch (err) {
+      throw new DialwiseError('STORE_FAILED', `cannot open DuckDB file ${path}`, { cause: err });
+    }
+  }
+
+  /** Runs `fn` in one transaction; concurrent callers wait their turn. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const next = this.queue.then(async () => {
+      const tx = txOf(this.writer);
+      await tx.run('BEGIN TRANSACTION');
+      try {
+        const result = await fn(tx);
+        await tx.run('COMMIT');
+        return result;
+      } catch (err) {
+        await tx.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  query<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    return txOf(this.reader).all<T>(sql, params);
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.writer.closeSync();
+    this.reader.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function txOf(conn: DuckDBConnection): Tx {
+  return {
+    async run(sql, params) {
+      await conn.run(sql, params);
+    },
+    async all<T>(sql: string, params?: Params) {
+      const reader = await conn.runAndReadAll(sql, params);
+      return reader.getRowObjectsJS() as T[];
+    },
+  };
+}
+
+/** Applies the migrations a file lacks, in order, each in its own transaction. */
+export async function migrate(
+  store: Store,
+  migrations: Migration[] = MIGRATIONS,
+): Promise<number[]> {
+  await store.transaction((tx) =>
+    tx.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`),
+  );
+  const done = new Set(
+    (await store.query<{ version: number }>('SELECT version FROM schema_migrations')).map(
+      (r) => r.version,
+    ),
+  );
+  const applied: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(m.version)) continue;
+    await store.transaction(async (tx) => {
+      await tx.run(m.sql);
+      await tx.run('INSERT INTO schema_migrations VALUES (?, ?, now())', [m.version, m.name]);
+    });
+    applied.push(m.version);
+  }
+  return applied;
+}
+
+/** Column types for `insertRows`, in DuckDB's JSON-structure notation. */
+export type Columns = Record<
+  string,
+  'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'TIMESTAMPTZ' | 'JSON'
+>;
+
+/**
+ * Inserts many rows in one statement: the batch travels as one JSON value and
+ * DuckDB unnests it into columns. `tail` adds ON CONFLICT / RETURNING clauses.
+ */
+export async function insertRows<T = Row>(
+  tx: Tx,
+  table: string,
+  columns: Columns,
+  rows: object[],
+  tail = '',
+): Promise<T[]> {
+  if (rows.length === 0) return [];
+  const structure = JSON.stringify(
+    Object.fromEntries(
+      Object.entries(columns).map(([k, t]) => [
+        k,
+        t === 'TIMESTAMPTZ' || t === 'JSON' ? 'VARCHAR' : t,
+      ]),
+    ),
+  );
+  const select = Object.entries(columns)
+    .map(([k, t]) => (t === 'TIMESTAMPTZ' || t === 'JSON' ? `r.${k}::${t} AS ${k}` : `r.${k}`))
+    .join(', ');
+  const cols = Object.keys(columns).join(', ');
+  const sql = `INSERT INTO ${table} (${cols})
+    SELECT ${select} FROM (SELECT unnest(from_json($1::JSON, '[${structure}]'), recursive := true)) r
+    ${tail}`;
+  return tx.all<T>(sql, [JSON.stringify(rows)]);
+}

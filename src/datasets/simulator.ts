@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import type { DialwiseEvent, EventOf, Outcome } from '../core/events/index.js';
+import { int, pick, seeded, weighted, type Rng } from './rng.js';
+
+const REGIONS = ['east', 'north', 'south', 'west'] as const;
+const PRODUCTS = ['wealth', 'insurance', 'credit_card', 'loan'] as const;
+const INDUSTRIES = ['manufacturing', 'retail', 'logistics', 'software', 'healthcare'] as const;
+const SURNAMES = ['王', '李', '张', '刘', '陈', 'Smith', 'Garcia', 'Chen'] as const;
+const GIVEN = ['伟', '芳', '敏', '静', 'Alex', 'Maria', 'Wei', 'Lena'] as const;
+const PAGES = ['/pricing', '/products', '/faq', '/contact', '/cases'] as const;
+
+// Regions answer differently and script v2 converts better: analytics and
+// experiments have something real to find.
+const ANSWER_RATE: Record<(typeof REGIONS)[number], number> = {
+  east: 0.7,
+  north: 0.55,
+  south: 0.65,
+  west: 0.45,
+};
+const CONVERT_RATE: Record<string, number> = { v1: 0.12, v2: 0.2 };
+
+const BOT_LINES = [
+  '您好，我是智能助理，想跟您介绍一下我们的新产品，方便聊两分钟吗？',
+  'Hello, this is the Dialwise assistant calling about our new plan. Do you have a minute?',
+  '这款产品的年费目前有优惠，您更关注价格还是服务？',
+  'Would you like me to send you the brochure by email?',
+];
+const CUSTOMER_LINES: Record<Outcome, string[]> = {
+  converted: ['好的，那就办理吧。', 'Sounds good, sign me up.', '价格可以，我要了。'],
+  interested: ['听起来不错，多少钱？', 'That sounds interesting, what does it cost?'],
+  callback: ['我现在在开会，晚点再打给我。', 'Can you call me back tomorrow morning?'],
+  rejected: ['不需要，谢谢。', "No thanks, I'm not interested."],
+  complaint: ['你们怎么又打电话来了，我要投诉！', 'Stop calling me, I will file a complaint.'],
+  no_decision: ['我再考虑一下。', "I'll think about it."],
+};
+
+export interface Truth {
+  calls: number;
+  answered: number;
+  conversions: number;
+}
+
+/**
+ * Generates realistic outbound traffic: CRM records, web visits, calls with
+ * dialog turns and outcomes. It counts what it produced in `truth`, so tests
+ * can check every number downstream against the source.
+ */
+export class CallSimulator {
+  readonly truthByRegion = new Map<string, Truth>();
+  private readonly rng: Rng;
+  private readonly known = new Set<string>();
+  private readonly run = randomUUID().slice(0, 8);
+  private n = 0;
+
+  constructor(
+    seed: number,
+    private readonly customers = 500,
+  ) {
+    this.rng = seeded(seed);
+  }
+
+  /** The events of one whole call placed at `at`, in event-time order. */
+  nextCall(at: Date): DialwiseEvent[] {
+    const rng = this.rng;
+    const customerId = `cust-${int(rng, 1, this.customers).toString().padStart(6, '0')}`;
+    const region = REGIONS[Number(customerId.slice(-6)) % REGIONS.length]!;
+    const callId = `call-${this.run}-${++this.n}`;
+    // CRM and web events precede the call by up to an hour.
+    let t = at.getTime() - 3_600_000;
+    const ts = (advanceS = 0) => new Date((t += advanceS * 1000)).toISOString();
+    const base = (type: string, advanceS = 0) => ({
+      event_id: randomUUID(),
+      schema_version: 1 as const,
+      customer_id: customerId,
+      ts: ts(advanceS),
+      type,
+    });
+    const events: DialwiseEvent[] = [];
+    if (!this.known.has(customerId)) {
+      this.known.add(customerId);
+      events.push({
+        ...base('customer.updated'),
+        type: 'customer.updated',
+        fields: {
+          name: pick(rng, SURNAMES) + pick(rng, GIVEN),
+          phone: `+86 138${int(rng, 10_000_000, 99_999_999)}`,
+          region,
+          industry: pick(rng, INDUSTRIES),
+          company_size: pick(rng, ['1-50', '51-500', '500+']),
+          customer_tier: pick(rng, ['A', 'B', 'C']),
+          timezone: 'Asia/Shanghai',
+        },
+      });
+    }
+    if (rng() < 0.3) {
+      events.push({
+        ...base('web.visit', 60),
+        type: 'web.visit',
+        page: pick(rng, PAGES),
+        product: pick(rng, PRODUCTS),
+      });
+    }
+    const scriptVersion = rng() < 0.5 ? 'v1' : 'v2';
+    t = at.getTime();
+    const started: EventOf<'call.started'> = {
+      ...base('call.started'),
+      type: 'call.started',
+      call_id: callId,
+      campaign_id: pick(rng, ['spring-promo', 'renewal']),
+      script_id: 'intro',
+      script_version: scriptVersion,
+      handled_by: rng() < 0.8 ? 'bot' : 'human',
+      region,
+      product_line: pick(rng, PRODUCTS),
+    };
+    events.push(started);
+    const truth = this.truthByRegion.get(region) ?? { calls: 0, answered: 0, conversions: 0 };
+    this.truthByRegion.set(region, truth);
+    truth.calls += 1;
+    if (rng() >= ANSWER_RATE[region]) {
+      const reason = pick(rng, ['no_answer', 'busy', 'voicemail', 'invalid_number'] as const);
+      events.push({
+        ...base('call.unanswered', 25),
+        type: 'call.unanswered',
+        call_id: callId,
+        reason,
+      });
+      events.push({
+        ...base('call.ended', 0),
+        type: 'call.ended',
+        call_id: callId,
+        duration_s: 25,
+        outcome: 'no_decision',
+      });
+      return events;
+    }
+    truth.answered += 1;
+    events.push({ ...base('call.answered', 8), type: 'call.answered', call_id: callId });
+    const convert = CONVERT_RATE[scriptVersion]!;
+    const outcome: Outcome = weighted(rng, {
+      converted: convert,
+      interested: 0.2,
+      callback: 0.15,
+      rejected: 0.35 - convert / 2,
+      complaint: 0.03,
+      no_decision: 0.15,
+    });
+    if (outcome === 'converted') truth.conversions += 1;
+    const turns = int(rng, 2, 5) * 2;
+    const startMs = t;
+    for (let turn = 0; turn < turns; turn++) {
+      const isBot = turn % 2 === 0;
+      const last = turn >= turns - 2;
+      events.push({
+        ...base('dialog.turn', int(rng, 3, 12)),
+        type: 'dialog.turn',
+        call_id: callId,
+        turn,
+        speaker: isBot ? (started.handled_by === 'bot' ? 'bot' : 'agent') : 'customer',
+        text: isBot
+          ? pick(rng, BOT_LINES)
+          : pick(rng, CUSTOMER_LINES[last ? outcome : 'no_decision']),
+        asr_confidence: Math.round((0.75 + rng() * 0.25) * 100) / 100,
+      });
+    }
+    const duration = Math.round((t - startMs) / 1000) + int(rng, 5, 30);
+    events.push({
+      ...base('call.ended', duration),
+      type: 'call.ended',
+      call_id: callId,
+      duration_s: duration,
+      outcome,
+    });
+    return events;
+  }
+
+  /** Totals over all regions. */
+  truth(): Truth {
+    const all = { calls: 0, answered: 0, conversions: 0 };
+    for (const t of this.truthByRegion.values()) {
+      all.calls += t.calls;
+      all.answered += t.answered;
+      all.conversions += t.conversions;
+    }
+    return all;
+  }
+}

@@ -1,0 +1,24 @@
+import { FAMILIES, FAMILY_OF, type DialwiseEvent } from '../core/events/index.js';
+import type { Bus, OutMessage } from '../core/bus/bus.js';
+
+/** Topics by event family (calls, dialog, crm, web), keyed by customer_id. */
+export const topicsOf = (prefix: string): string[] => FAMILIES.map((f) => `${prefix}.${f}`);
+
+export const topicFor = (prefix: string, e: Pick<DialwiseEvent, 'type'>): string =>
+  `${prefix}.${FAMILY_OF[e.type]}`;
+
+/** Publishes validated events, grouped by topic, in the order given. */
+export async function publishEvents(
+  bus: Bus,
+  prefix: string,
+  events: DialwiseEvent[],
+): Promise<void> {
+  const byTopic = new Map<string, OutMessage[]>();
+  for (const e of events) {
+    const topic = topicFor(prefix, e);
+    let list = byTopic.get(topic);
+    if (!list) byTopic.set(topic, (list = []));
+    list.push({ key: e.customer_id, value: JSON.stringify(e) });
+  }
+  for (const [topic, messages] of byTopic) await bus.publish(topic, messages);
+}

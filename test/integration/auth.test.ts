@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { createApiKey, type Role } from '../../src/api/auth.js';
+import { createApi, type Api } from '../../src/api/server.js';
+import { MemoryBus } from '../../src/core/bus/memory.js';
+import { createFieldCipher } from '../../src/core/crypto.js';
+import { migrate, Store } from '../../src/core/store/store.js';
+import { createIngestor } from '../../src/pipelines/ingest.js';
+import { randomBytes } from 'node:crypto';
+import { tmpDir } from '../helpers/tmp.js';
+
+const KPI = JSON.stringify({ query: '{ totals { calls } }' });
+const ME = JSON.stringify({ query: '{ me { name role } }' });
+
+// The same cases run in-process (api.fetch) and over a real socket.
+describe.each(['in-process', 'real server'])('API authentication and roles (%s)', (tier) => {
+  let store: Store;
+  let api: Api;
+  let base = 'http://dialwise.test';
+  let close: (() => Promise<void>) | undefined;
+  const keys = {} as Record<Role, string>;
+
+  const call = (path: string, init: RequestInit & { key?: string } = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set('content-type', 'application/json');
+    if (init.key) headers.set('authorization', `Bearer ${init.key}`);
+    const req = new Request(`${base}${path}`, { ...init, headers });
+    return tier === 'in-process' ? api.fetch(req) : fetch(req);
+  };
+
+  beforeAll(async () => {
+    store = await Store.open(join(tmpDir(), 'auth.duckdb'));
+    await migrate(store);
+    for (const role of ['dialer', 'analyst', 'data_scientist', 'compliance', 'admin'] as Role[]) {
+      keys[role] = await createApiKey(store, `test-${role}`, role);
+    }
+    const bus = new MemoryBus();
+    api = createApi({
+      store,
+      bus,
+      ingestor: createIngestor(store, createFieldCipher(randomBytes(32).toString('base64'))),
+      topicPrefix: 'auth-test',
+      dashboardDir: tmpDir(),
+    });
+    if (tier === 'real server') {
+      const s = await api.listen('127.0.0.1', 0);
+      base = s.url;
+      close = s.close;
+    }
+  });
+  afterAll(async () => {
+    await close?.();
+    await store.close();
+  });
+
+  it('GraphQL without a key is 401 with UNAUTHENTICATED', async () => {
+    const res = await call('/graphql', { method: 'POST', body: KPI });
+    expect(res.status).toBe(401);
+    expect((await res.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('GraphQL with an unknown or malformed key is 401', async () => {
+    expect(
+      (await call('/graphql', { method: 'POST', body: KPI, key: 'dw_not-a-real-key' })).status,
+    ).toBe(401);
+    const res = await call('/graphql', {
+      method: 'POST',
+      body: KPI,
+      headers: { authorization: 'Basic abc' },
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('GraphQL KPIs with the dialer role are 403 with FORBIDDEN', async () => {
+    const res = await call('/graphql', { method: 'POST', body: KPI, key: keys.dialer });
+    expect(res.status).toBe(403);
+    const body = await res.json();
+    expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(body.errors[0].message).toMatch(/role "dialer" may not/);
+  });
+
+  it.each(['analyst', 'data_scientist', 'compliance', 'admin'] as Role[])(
+    'GraphQL KPIs are open to %s',
+    async (role) => {
+      const res = await call('/graphql', { method: 'POST', body: KPI, key: keys[role] });
+      expect(res.status).toBe(200);
+      expect((await res.json()).data.totals.calls).toBe(0);
+    },
+  );
+
+  it('me tells every role who it is', async () => {
+    const res = await call('/graphql', { method: 'POST', body: ME, key: keys.dialer });
+    expect((await res.json()).data.me).toEqual({ name: 'test-dialer', role: 'dialer' });
+  });
+
+  it('REST ingest: 401 without a key, 403 for an analyst, 202 for the dialer', async () => {
+    expect((await call('/events', { method: 'POST', body: '[]' })).status).toBe(401);
+    const forbidden = await call('/events', { method: 'POST', body: '[]', key: keys.analyst });
+    expect(forbidden.status).toBe(403);
+    expect((await forbidden.json()).error.code).toBe('FORBIDDEN');
+    expect((await call('/events', { method: 'POST', body: '[]', key: keys.dialer })).status).toBe(
+      202,
+    );
+  });
+
+  it('REST dead letters: admin only', async () => {
+    expect((await call('/dead-letters')).status).toBe(401);
+    expect((await call('/dead-letters', { key: keys.compliance })).status).toBe(403);
+    expect((await call('/dead-letters', { key: keys.admin })).status).toBe(200);
+  });
+
+  it('a replaced key stops working at once', async () => {
+    const old = keys.analyst;
+    keys.analyst = await createApiKey(store, 'test-analyst', 'analyst');
+    expect((await call('/graphql', { method: 'POST', body: KPI, key: old })).status).toBe(401);
+    expect((await call('/graphql', { method: 'POST', body: KPI, key: keys.analyst })).status).toBe(
+      200,
+    );
+  });
+
+  it('health is public; unknown routes are 404 with a message', async () => {
+    expect((await call('/health')).status).toBe(200);
+    const res = await call('/nope');
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.message).toMatch(/no route for GET \/nope/);
+  });
+});

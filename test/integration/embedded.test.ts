@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPlatform, type Platform } from '../../src/cli/platform.js';
+import { loadConfig } from '../../src/core/config.js';
+import { createFieldCipher } from '../../src/core/crypto.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gql } from '../helpers/gql.js';
+import { tmpDir } from '../helpers/tmp.js';
+import { eventFixtures } from '../helpers/fixtures.js';
+
+const CALLS = 300;
+
+describe('embedded platform end to end', () => {
+  let p: Platform;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = tmpDir();
+    p = await startPlatform(
+      loadConfig({
+        env: { DIALWISE_PORT: '0', DIALWISE_DATA_DIR: dataDir, DIALWISE_LOG_LEVEL: 'warn' },
+      }),
+      {
+        simulate: { calls: CALLS, seed: 42, ratePerSec: 0 },
+      },
+    );
+    await p.waitForIdle();
+  });
+  afterAll(() => p?.stop());
+
+  it('stores every simulated call in DuckDB', async () => {
+    const [row] = await p.store.query<{ n: number }>(
+      'SELECT count(*)::INTEGER AS n FROM calls WHERE started_at IS NOT NULL',
+    );
+    expect(row!.n).toBe(CALLS);
+    const [turns] = await p.store.query<{ n: number }>('SELECT count(*)::INTEGER AS n FROM turns');
+    expect(turns!.n).toBeGreaterThan(CALLS);
+  });
+
+  it('answers the KPI query by region with exactly the simulator’s numbers', async () => {
+    const { status, body } = await gql(
+      p.url,
+      '{ kpis(by: REGION) { key calls answered conversions conversionRate connectRate } }',
+      p.adminKey,
+    );
+    expect(status).toBe(200);
+    const truth = p.simulator!.truthByRegion;
+    expect(body.data!.kpis).toHaveLength(truth.size);
+    for (const row of body.data!.kpis) {
+      const t = truth.get(row.key)!;
+      expect(row).toEqual({
+        key: row.key,
+        calls: t.calls,
+        answered: t.answered,
+        conversions: t.conversions,
+        conversionRate: t.conversions / t.calls,
+        connectRate: t.answered / t.calls,
+      });
+    }
+    const total = await gql(
+      p.url,
+      '{ totals { calls answered conversions deadLetters } }',
+      p.adminKey,
+    );
+    expect(total.body.data!.totals).toEqual({ ...p.simulator!.truth(), deadLetters: 0 });
+  });
+
+  it('keeps a replayed batch from counting twice', async () => {
+    const before = await gql(p.url, '{ totals { calls eventsIngested } }', p.adminKey);
+    const events = await p.store.query<{ n: number }>('SELECT count(*)::INTEGER AS n FROM events');
+    const replay = Object.values(Object.fromEntries(eventFixtures()));
+    const post = () =>
+      fetch(`${p.url}/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${p.adminKey}` },
+        body: JSON.stringify(replay),
+      });
+    expect((await post()).status).toBe(202);
+    await p.waitForIdle();
+    expect((await post()).status).toBe(202);
+    await p.waitForIdle();
+    const after = await gql(p.url, '{ totals { calls eventsIngested } }', p.adminKey);
+    expect(after.body.data!.totals.eventsIngested).toBe(events[0]!.n + replay.length);
+    expect(after.body.data!.totals.calls).toBe(before.body.data!.totals.calls + 1);
+  });
+
+  it('dead-letters invalid events over HTTP with the reason, and says which ones', async () => {
+    const good = { ...eventFixtures().get('web.visit'), event_id: 'http-good-visit-1' };
+    const bad = { ...good, event_id: 'http-bad-visit-1', schema_version: 7 };
+    const res = await fetch(`${p.url}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${p.adminKey}` },
+      body: JSON.stringify([good, bad]),
+    });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({
+      accepted: 1,
+      rejected: [{ index: 1, reason: expect.stringMatching(/schema_version 7/) }],
+    });
+    const notJson = await fetch(`${p.url}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${p.adminKey}` },
+      body: '{oops',
+    });
+    expect(notJson.status).toBe(400);
+    expect((await notJson.json()).error.message).toMatch(/not JSON/);
+    const dl = await (
+      await fetch(`${p.url}/dead-letters`, { headers: { authorization: `Bearer ${p.adminKey}` } })
+    ).json();
+    expect(dl.deadLetters.map((d: { reason: string }) => d.reason)).toEqual([
+      expect.stringMatching(/malformed JSON/),
+      expect.stringMatching(/unsupported schema_version 7/),
+    ]);
+    expect(dl.deadLetters[1].payload).toContain('http-bad-visit-1');
+  });
+
+  it('stores names and phones encrypted, with a keyed look-up hash', async () => {
+    const rows = await p.store.query<{ name_enc: string; phone_enc: string; phone_hash: string }>(
+      "SELECT name_enc, phone_enc, phone_hash FROM customers WHERE customer_id = 'cust-000042'",
+    );
+    const row = rows[0]!;
+    expect(row.phone_enc).not.toContain('138');
+    const cipher = createFieldCipher(readFileSync(join(dataDir, 'data.key'), 'utf8'));
+    expect(cipher.decrypt(row.name_enc)).toBe('王伟');
+    expect(cipher.decrypt(row.phone_enc)).toBe('+86 138 1234 5678');
+    expect(row.phone_hash).toBe(cipher.lookupHash('+8613812345678'));
+    for (const file of readdirSync(dataDir).filter((f) => f.startsWith('dialwise.duckdb'))) {
+      expect(readFileSync(join(dataDir, file)).includes(Buffer.from('1234 5678')), file).toBe(
+        false,
+      );
+    }
+  });
+});

@@ -10,7 +10,7 @@ const layer = (from, forbidden) => ({
       'error',
       {
         patterns: forbidden.map((dir) => ({
-          group: [`**/${dir}/*`, `**/${dir}`],
+          regex: `^(\\.\\./)+${dir}(/|$)`,
           message: `src/${from} must not import src/${dir} (one-way layers, DESIGN.md)`,
         })),
       },

@@ -1,8 +1,6 @@
 // Calls (bars) and conversion rate (line, right axis) per category, drawn
 // with a modular ECharts build so the bundle carries only what it uses.
-// 'echarts/core.js' is the same entry as 'echarts/core'; the layer lint rule's
-// '**/core' pattern would otherwise mistake the package subpath for src/core.
-import * as echarts from 'echarts/core.js';
+import * as echarts from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';

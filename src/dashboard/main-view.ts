@@ -90,11 +90,11 @@ export function renderMain(root: HTMLElement, opts: MainViewOptions): () => void
     overlay.hidden = text === null;
     overlay.className = `chart-overlay ${tone}`.trim();
   };
-  const setBanner = (text: string | null): void => {
+  const setBanner = (text: string | null, status = 'Reconnecting…'): void => {
     banner.textContent = text ?? '';
     banner.hidden = text === null;
     live.classList.toggle('is-stale', text !== null);
-    live.lastChild!.textContent = text === null ? 'Live' : 'Reconnecting…';
+    live.lastChild!.textContent = text === null ? 'Live' : status;
   };
 
   const draw = (data: DashboardData): void => {
@@ -122,9 +122,12 @@ export function renderMain(root: HTMLElement, opts: MainViewOptions): () => void
       if (result.error) {
         const kind = classifyError(result.error);
         if (kind === 'unauthenticated') opts.onSignOut('Your API key is no longer valid');
-        else if (kind === 'forbidden')
-          setBanner(`The ${opts.principal.role} role cannot read KPIs`);
-        else setBanner('Cannot reach the server, retrying…');
+        else if (kind === 'forbidden') {
+          // A role does not change while signed in: stop asking.
+          query.stopPolling();
+          setBanner(`The ${opts.principal.role} role may not read KPIs`, 'No access');
+          showOverlay('No access to KPIs', 'is-empty');
+        } else setBanner('Cannot reach the server, retrying…');
         return;
       }
       if (result.dataState === 'complete') draw(result.data);

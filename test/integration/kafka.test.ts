@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../src/cli/platform.js';
 import { loadConfig } from '../../src/core/config.js';
@@ -35,7 +35,9 @@ describe.skipIf(!brokers)('Kafka end to end (real broker)', () => {
       clientId: 'it',
       brokers: brokers!.split(','),
       logLevel: logLevel.WARN,
-    }).producer();
+    }).producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
   });
   afterAll(async () => {

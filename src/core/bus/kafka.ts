@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { DialwiseError } from '../errors.js';
 import type { Bus, BusRecord, OutMessage, SubscribeOptions, Subscription } from './bus.js';
 
@@ -49,7 +49,10 @@ export class KafkaBus implements Bus {
     if (messages.length === 0) return;
     await this.ensureTopics([topic]);
     if (!this.producer) {
-      this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+      this.producer = this.kafka.producer({
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await this.producer.connect();
     }
     await this.producer.send({ topic, messages, acks: -1 });

@@ -56,7 +56,7 @@ export async function kpisBy(store: Store, dimension: Dimension): Promise<KpiRow
 export async function totals(store: Store): Promise<Totals> {
   const [row] = await store.query<Omit<Totals, 'conversionRate'>>(
     `SELECT ${COUNTS},
-       (SELECT count(*)::INTEGER FROM events) AS eventsIngested,
+       (SELECT COALESCE(max(value), 0)::INTEGER FROM ingest_counters WHERE name = 'accepted') AS eventsIngested,
        (SELECT count(*)::INTEGER FROM dead_letters) AS deadLetters
      FROM calls WHERE started_at IS NOT NULL`,
   );

@@ -9,6 +9,7 @@ import {
 import { DIMENSIONS, kpisBy, totals, type Dimension } from '../analytics/kpis.js';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import type { Store } from '../core/store/store.js';
+import { contactsInWeek, type Profile } from '../pipelines/profile.js';
 import { requireRole, type Principal, type Role } from './auth.js';
 
 export interface GqlContext {
@@ -16,6 +17,7 @@ export interface GqlContext {
 }
 
 const ANALYSTS: readonly Role[] = ['analyst', 'data_scientist', 'compliance', 'admin'];
+const PROFILE_READERS: readonly Role[] = [...ANALYSTS, 'dialer'];
 
 const typeDefs = /* GraphQL */ `
   enum Dimension { ${Object.keys(DIMENSIONS).join(' ')} }
@@ -38,8 +40,33 @@ const typeDefs = /* GraphQL */ `
     eventsIngested: Int!
     deadLetters: Int!
   }
+  type Field { key: String! value: String }
+  type Count { key: String! count: Int! }
+  type Consent { scope: String! granted: Boolean! }
+  "The live 360° profile (personal data masked)."
+  type Customer {
+    customerId: ID!
+    phoneMasked: String
+    tags: [String!]!
+    intentScore: Float!
+    calls: Int!
+    answered: Int!
+    contacts7d: Int!
+    lastCallAt: String
+    webVisits: Int!
+    lastVisitAt: String
+    crm: [Field!]!
+    crmUnmapped: [Field!]!
+    consent: [Consent!]!
+    intents: [Count!]!
+    objections: [Count!]!
+    facts: [Field!]!
+    valence: Float!
+    openCalls: Int!
+  }
   type Query {
     me: Principal!
+    customer(id: ID!): Customer
     kpis(by: Dimension!): [KpiRow!]!
     totals: Totals!
   }
@@ -60,7 +87,49 @@ function guarded<A, R>(roles: readonly Role[], fn: (args: A) => Promise<R>) {
   };
 }
 
-export function createGraphql(store: Store): YogaServerInstance<GqlContext, object> {
+const fields = (o: Record<string, unknown>) =>
+  Object.entries(o).map(([key, v]) => ({
+    key,
+    value: v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v),
+  }));
+const counts = (o: Record<string, number>) =>
+  Object.entries(o).map(([key, count]) => ({ key, count }));
+
+/** Keeps the first 3 and last 4 digits: enough to recognise, not to dial. */
+export const maskPhone = (phone: string): string => {
+  const digits = phone.replace(/\D/g, '');
+  return digits.length <= 7
+    ? '*'.repeat(digits.length)
+    : `${digits.slice(0, 3)}${'*'.repeat(digits.length - 7)}${digits.slice(-4)}`;
+};
+
+function customerView(p: Profile, nowMs: number) {
+  return {
+    customerId: p.customer_id,
+    phoneMasked: p.phone === null ? null : maskPhone(p.phone),
+    tags: p.tags,
+    intentScore: p.intent_score,
+    calls: p.calls,
+    answered: p.answered,
+    contacts7d: contactsInWeek(p, nowMs),
+    lastCallAt: p.last_call_at,
+    webVisits: p.web_visits,
+    lastVisitAt: p.last_visit_at,
+    crm: fields(p.crm),
+    crmUnmapped: fields(p.crm_unmapped),
+    consent: Object.entries(p.consent).map(([scope, granted]) => ({ scope, granted })),
+    intents: counts(p.intents),
+    objections: counts(p.objections),
+    facts: Object.entries(p.facts).map(([key, f]) => ({ key, value: f.value })),
+    valence: p.valence,
+    openCalls: Object.keys(p.open_calls).length,
+  };
+}
+
+export function createGraphql(
+  store: Store,
+  profile: (customerId: string) => Profile | undefined,
+): YogaServerInstance<GqlContext, object> {
   return createYoga<GqlContext>({
     graphqlEndpoint: '/graphql',
     graphiql: false,
@@ -70,6 +139,10 @@ export function createGraphql(store: Store): YogaServerInstance<GqlContext, obje
       resolvers: {
         Query: {
           me: (_: unknown, __: unknown, ctx: GqlContext) => ctx.principal,
+          customer: guarded(PROFILE_READERS, async (a: { id: string }) => {
+            const p = profile(a.id);
+            return p ? customerView(p, Date.now()) : null;
+          }),
           kpis: guarded(ANALYSTS, (a: { by: Dimension }) => kpisBy(store, a.by)),
           totals: guarded(ANALYSTS, () => totals(store)),
         },

@@ -1,22 +1,27 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServerAdapter } from '@whatwg-node/server';
-import type { Bus } from '../core/bus/bus.js';
+import type { Registry } from 'prom-client';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import type { Store } from '../core/store/store.js';
-import type { Ingestor } from '../pipelines/ingest.js';
-import { publishEvents } from '../pipelines/topics.js';
+import type { CrmMappingResult } from '../pipelines/crm-mapping.js';
+import type { Profile } from '../pipelines/profile.js';
 import { authenticate, requireRole, type Principal, type Role } from './auth.js';
 import { createGraphql } from './graphql.js';
 import { serveStatic } from './static.js';
 
 export interface ApiDeps {
   store: Store;
-  bus: Bus;
-  ingestor: Ingestor;
-  topicPrefix: string;
+  /** Takes validated events and raw invalid ones (for dead letters); resolves once durable. */
+  submit(valid: DialwiseEvent[], invalid: string[]): Promise<void>;
+  busKind: string;
   dashboardDir: string;
+  metrics: Registry;
+  profile(customerId: string): Profile | undefined;
+  /** CRM field mapping (source names → canonical fields). */
+  mapCrm(raw: Record<string, unknown>): CrmMappingResult;
 }
 
 export interface Api {
@@ -46,7 +51,7 @@ const unauthenticated = (): Response =>
   );
 
 export function createApi(deps: ApiDeps): Api {
-  const yoga = createGraphql(deps.store);
+  const yoga = createGraphql(deps.store, deps.profile);
 
   async function principalFor(request: Request, roles: readonly Role[]): Promise<Principal> {
     const principal = await authenticate(deps.store, request.headers.get('authorization'));
@@ -67,7 +72,7 @@ export function createApi(deps: ApiDeps): Api {
     try {
       items = JSON.parse(body);
     } catch (err) {
-      await deps.ingestor.ingest([{ source: 'http', value: body }]);
+      await deps.submit([], [body]);
       throw new DialwiseError('BAD_REQUEST', `body is not JSON: ${(err as Error).message}`, {
         cause: err,
       });
@@ -86,15 +91,52 @@ export function createApi(deps: ApiDeps): Api {
       if (r.ok) valid.push(r.event);
       else rejected.push({ index, reason: r.reason });
     });
-    if (rejected.length) {
-      await deps.ingestor.ingest(
-        rejected.map((r) => ({ source: 'http', value: JSON.stringify(list[r.index]) })),
-      );
-    }
-    await publishEvents(deps.bus, deps.topicPrefix, valid);
+    await deps.submit(
+      valid,
+      rejected.map((r) => JSON.stringify(list[r.index])),
+    );
     return Response.json(
       { accepted: valid.length, rejected },
       { status: rejected.length && !valid.length ? 400 : 202 },
+    );
+  }
+
+  /** CRM push: source field names are mapped, unknown ones kept aside, bad values reported. */
+  async function customerUpdate(request: Request): Promise<Response> {
+    await principalFor(request, ['dialer', 'admin']);
+    const body = (await request.json().catch(() => undefined)) as
+      { customer_id?: unknown; fields?: unknown; event_id?: unknown; ts?: unknown } | undefined;
+    if (
+      !body ||
+      typeof body.customer_id !== 'string' ||
+      typeof body.fields !== 'object' ||
+      body.fields === null
+    ) {
+      throw new DialwiseError(
+        'BAD_REQUEST',
+        'body must be {"customer_id": "...", "fields": {...}} with optional event_id and ts',
+      );
+    }
+    const mapped = deps.mapCrm(body.fields as Record<string, unknown>);
+    const parsed = parseEvent({
+      event_id: typeof body.event_id === 'string' ? body.event_id : randomUUID(),
+      type: 'customer.updated',
+      ts: typeof body.ts === 'string' ? body.ts : new Date().toISOString(),
+      schema_version: 1,
+      customer_id: body.customer_id,
+      fields: mapped.fields,
+      ...(Object.keys(mapped.unmapped).length ? { unmapped: mapped.unmapped } : {}),
+    });
+    if (!parsed.ok) throw new DialwiseError('BAD_REQUEST', parsed.reason);
+    await deps.submit([parsed.event], []);
+    return Response.json(
+      {
+        event_id: parsed.event.event_id,
+        mapped: Object.keys(mapped.fields),
+        unmapped: Object.keys(mapped.unmapped),
+        errors: mapped.errors,
+      },
+      { status: 202 },
     );
   }
 
@@ -118,8 +160,15 @@ export function createApi(deps: ApiDeps): Api {
       return yoga.fetch(request, { principal });
     }
     if (pathname === '/health' && method === 'GET')
-      return Response.json({ status: 'ok', bus: deps.bus.kind });
+      return Response.json({ status: 'ok', bus: deps.busKind });
     if (pathname === '/events' && method === 'POST') return postEvents(request);
+    if (pathname === '/customer/update' && method === 'POST') return customerUpdate(request);
+    if (pathname === '/metrics' && method === 'GET') {
+      await principalFor(request, ['admin']);
+      return new Response(await deps.metrics.metrics(), {
+        headers: { 'content-type': deps.metrics.contentType },
+      });
+    }
     if (pathname === '/dead-letters' && method === 'GET') return deadLetters(request, url);
     if (method === 'GET') {
       const file = await serveStatic(deps.dashboardDir, pathname);

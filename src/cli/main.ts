@@ -7,7 +7,9 @@ import { DialwiseError } from '../core/errors.js';
 import { migrate, Store } from '../core/store/store.js';
 import { CallSimulator } from '../datasets/simulator.js';
 import { publishEvents } from '../pipelines/topics.js';
-import { createBus, startPlatform } from './platform.js';
+import { createLogger } from '../core/log.js';
+import { replayJsonl } from '../pipelines/jsonl-source.js';
+import { createBus, openPipeline, openStore, startPlatform } from './platform.js';
 
 const USAGE = `dialwise <command> [options]
 
@@ -16,6 +18,7 @@ const USAGE = `dialwise <command> [options]
                              publish N simulated calls to the bus (Kafka when KAFKA_BROKERS is set)
   keys create --name NAME --role ROLE
                              issue an API key (roles: ${ROLES.join(', ')})
+  replay --file F.jsonl      run a JSONL file of events through the pipeline (resumes after a crash)
   migrate                    apply database migrations
 
 Settings come from the environment (see README); DIALWISE_CONFIG names an optional JSON file.`;
@@ -29,6 +32,7 @@ async function main(argv: string[]): Promise<void> {
       seed: { type: 'string' },
       name: { type: 'string' },
       role: { type: 'string' },
+      file: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -80,6 +84,21 @@ async function main(argv: string[]): Promise<void> {
       await migrate(store);
       console.log(await createApiKey(store, values.name, values.role as Role));
       await store.close();
+      return;
+    }
+    case 'replay': {
+      if (!values.file)
+        throw new DialwiseError('BAD_REQUEST', 'usage: dialwise replay --file EVENTS.jsonl');
+      const logger = createLogger(config.logLevel);
+      const store = await openStore(config, logger);
+      const { pipeline } = await openPipeline(config, store, logger);
+      const started = Date.now();
+      const { lines } = await replayJsonl(pipeline, values.file);
+      await pipeline.stop();
+      await store.close();
+      console.log(
+        JSON.stringify({ file: values.file, lines, seconds: (Date.now() - started) / 1000 }),
+      );
       return;
     }
     case 'migrate': {

@@ -2,19 +2,26 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApi } from '../api/server.js';
 import { createApiKey, newApiKey } from '../api/auth.js';
+import { createApi } from '../api/server.js';
 import type { Bus, Subscription } from '../core/bus/bus.js';
 import { KafkaBus } from '../core/bus/kafka.js';
 import { MemoryBus } from '../core/bus/memory.js';
 import type { Config } from '../core/config.js';
 import { createFieldCipher } from '../core/crypto.js';
+import type { DialwiseEvent } from '../core/events/index.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { migrate, Store } from '../core/store/store.js';
 import { CallSimulator } from '../datasets/simulator.js';
-import { createIngestor, type Ingestor } from '../pipelines/ingest.js';
-import { startPipeline } from '../pipelines/runner.js';
-import { publishEvents } from '../pipelines/topics.js';
+import { createKeywordModels } from '../models/keyword/index.js';
+import { loadCrmMapping, mapCrmFields } from '../pipelines/crm-mapping.js';
+import { DuckDbSink } from '../pipelines/duckdb-sink.js';
+import { Enricher } from '../pipelines/enricher.js';
+import { createPipelineMetrics } from '../pipelines/metrics.js';
+import { Pipeline, type PipelineHooks } from '../pipelines/pipeline.js';
+import { consumeBus } from '../pipelines/runner.js';
+import { loadTagRules } from '../pipelines/tags.js';
+import { publishEvents, topicsOf } from '../pipelines/topics.js';
 
 export interface SimulateOptions {
   /** Calls to place; unset = until stopped. */
@@ -34,18 +41,21 @@ export interface Platform {
   adminKey: string;
   store: Store;
   bus: Bus;
-  ingestor: Ingestor;
+  enricher: Enricher;
+  pipeline: Pipeline;
   simulator: CallSimulator | undefined;
-  /** Resolves once every simulated event published so far has been ingested. */
+  /** Resolves once every simulated event published so far is applied and committed. */
   waitForIdle(): Promise<void>;
   stop(): Promise<void>;
 }
 
-const packageRoot = (): string => {
+export const packageRoot = (): string => {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
   return dir;
 };
+
+const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 
 /** The local data key: from config, else a key file created once beside the data (mode 0600). */
 function dataKey(config: Config, logger: Logger): string {
@@ -62,6 +72,42 @@ function dataKey(config: Config, logger: Logger): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** Store-backed pipeline with the configured models and tag rules, state restored. */
+export async function openPipeline(
+  config: Config,
+  store: Store,
+  logger: Logger,
+  hooks?: PipelineHooks,
+): Promise<{ pipeline: Pipeline; enricher: Enricher }> {
+  const enricher = new Enricher({
+    models: createKeywordModels(),
+    tagRules: loadTagRules(
+      readJson(config.tagRulesFile ?? join(packageRoot(), 'config', 'tags.json')),
+    ),
+    dedupeWindow: config.dedupeWindow,
+    latenessMs: config.latenessMs,
+    maxSkewMs: config.maxSkewMs,
+  });
+  const pipeline = await Pipeline.open({
+    sink: new DuckDbSink(store),
+    enricher,
+    cipher: createFieldCipher(dataKey(config, logger)),
+    logger,
+    commitIntervalMs: config.commitIntervalMs,
+    maxPending: config.maxPending,
+    hooks,
+  });
+  return { pipeline, enricher };
+}
+
+/** Opens the DuckDB file under dataDir and applies pending migrations. */
+export async function openStore(config: Config, logger: Logger): Promise<Store> {
+  const store = await Store.open(resolve(config.dataDir, 'dialwise.duckdb'));
+  const applied = await migrate(store);
+  if (applied.length) logger.log('info', 'migrations applied', { versions: applied });
+  return store;
+}
+
 export function createBus(config: Config): Bus {
   return config.kafkaBrokers
     ? new KafkaBus({
@@ -75,17 +121,52 @@ export function createBus(config: Config): Bus {
 /** The composition root: builds store, bus, pipeline, API and simulator from config. */
 export async function startPlatform(config: Config, opts: PlatformOptions = {}): Promise<Platform> {
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const store = await Store.open(resolve(config.dataDir, 'dialwise.duckdb'));
-  const applied = await migrate(store);
-  if (applied.length) logger.log('info', 'migrations applied', { versions: applied });
-  const ingestor = createIngestor(store, createFieldCipher(dataKey(config, logger)));
+  const store = await openStore(config, logger);
+  const metrics = createPipelineMetrics();
   const bus = createBus(config);
-  const pipeline: Subscription = await startPipeline({
+  let subscription: Subscription | undefined;
+  let processed = 0;
+  const { pipeline, enricher } = await openPipeline(config, store, logger, {
+    onApplied(latencies, c) {
+      processed += c.accepted + c.duplicates + c.dead;
+      metrics.hooks.onApplied?.(latencies, c);
+    },
+    async onCommit(positions, ms) {
+      metrics.hooks.onCommit?.(positions, ms);
+      if (bus.kind === 'kafka' && subscription) {
+        await subscription.commit(
+          positions.map((p) => ({ topic: p.source, partition: p.partition, next: p.next })),
+        );
+      }
+    },
+  });
+  subscription = await consumeBus({
     bus,
-    ingestor,
+    pipeline,
     prefix: config.topicPrefix,
     groupId: config.kafkaGroup,
   });
+
+  // On the embedded bus the API writes through the pipeline and answers once
+  // the events are committed; on Kafka an acknowledged produce is durable.
+  const submit = async (valid: DialwiseEvent[], invalid: string[]) => {
+    const receivedAt = Date.now();
+    if (bus.kind === 'kafka') await publishEvents(bus, config.topicPrefix, valid);
+    const direct = [
+      ...invalid.map((value) => ({ source: 'http', value, receivedAt })),
+      ...(bus.kind === 'kafka'
+        ? []
+        : valid.map((e) => ({ source: 'http', value: JSON.stringify(e), receivedAt }))),
+    ];
+    if (direct.length) {
+      await pipeline.process(direct);
+      await pipeline.flush();
+    }
+  };
+
+  const crmMapping = loadCrmMapping(
+    readJson(config.crmMappingFile ?? join(packageRoot(), 'config', 'crm-mapping.json')),
+  );
   // A fresh admin key per start unless one is configured: none is ever baked in.
   const adminKey = await createApiKey(
     store,
@@ -95,16 +176,33 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
   );
   const api = createApi({
     store,
-    bus,
-    ingestor,
-    topicPrefix: config.topicPrefix,
+    submit,
+    busKind: bus.kind,
     dashboardDir: join(packageRoot(), 'dist', 'dashboard'),
+    metrics: metrics.registry,
+    profile: (id) => enricher.profiles.get(id),
+    mapCrm: (raw) => mapCrmFields(crmMapping, raw),
   });
   const server = await api.listen(config.host, config.port);
 
+  const timers: NodeJS.Timeout[] = [];
+  if (bus instanceof KafkaBus) {
+    const lag = setInterval(() => {
+      void (async () => {
+        for (const topic of topicsOf(config.topicPrefix)) {
+          for (const { partition, end } of await bus.endOffsets(topic)) {
+            const next = pipeline.position(topic, partition);
+            metrics.consumerLag.set({ source: topic, partition }, Number(end - next));
+          }
+        }
+      })().catch(() => undefined);
+    }, 5_000);
+    lag.unref();
+    timers.push(lag);
+  }
+
   let published = 0;
   let simulator: CallSimulator | undefined;
-  let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const sim = opts.simulate;
   if (sim) {
@@ -122,16 +220,18 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     else {
       let placed = 0;
       let credit = 0;
-      timer = setInterval(() => {
-        credit += rate / 10;
-        const n = Math.min(Math.floor(credit), (sim.calls ?? Infinity) - placed);
-        if (n <= 0) return;
-        credit -= n;
-        placed += n;
-        running = running
-          .then(() => emit(n))
-          .catch((err) => logger.log('error', 'simulator publish failed', { err: String(err) }));
-      }, 100);
+      timers.push(
+        setInterval(() => {
+          credit += rate / 10;
+          const n = Math.min(Math.floor(credit), (sim.calls ?? Infinity) - placed);
+          if (n <= 0) return;
+          credit -= n;
+          placed += n;
+          running = running
+            .then(() => emit(n))
+            .catch((err) => logger.log('error', 'simulator publish failed', { err: String(err) }));
+        }, 100),
+      );
     }
   }
 
@@ -140,20 +240,20 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     adminKey,
     store,
     bus,
-    ingestor,
+    enricher,
+    pipeline,
     simulator,
     async waitForIdle() {
       await running;
-      if (bus instanceof MemoryBus) return bus.idle();
-      const t = ingestor.totals;
-      while (t.accepted + t.duplicates + t.deadLetters < published) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      if (bus instanceof MemoryBus) await bus.idle();
+      while (processed < published) await new Promise((r) => setTimeout(r, 20));
+      await pipeline.flush();
     },
     async stop() {
-      if (timer) clearInterval(timer);
+      timers.forEach(clearInterval);
       await running.catch(() => undefined);
       await server.close();
+      await subscription?.stop();
       await pipeline.stop();
       await bus.close();
       await store.close();

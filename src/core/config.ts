@@ -82,6 +82,41 @@ const SETTINGS = {
     schema: z.coerce.number().int().min(1).max(100_000).default(2_000),
     fix: 'events per pipeline batch',
   },
+  commitIntervalMs: {
+    env: 'DIALWISE_COMMIT_INTERVAL_MS',
+    schema: z.coerce.number().int().min(10).max(60_000).default(200),
+    fix: 'milliseconds between pipeline commits to DuckDB',
+  },
+  maxPending: {
+    env: 'DIALWISE_MAX_PENDING',
+    schema: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
+    fix: 'events applied but not yet committed before sources wait',
+  },
+  dedupeWindow: {
+    env: 'DIALWISE_DEDUPE_WINDOW',
+    schema: z.coerce.number().int().min(1).max(10_000).default(64),
+    fix: 'event ids remembered per customer for dedupe',
+  },
+  latenessMs: {
+    env: 'DIALWISE_LATENESS_MS',
+    schema: z.coerce.number().int().min(0).default(600_000),
+    fix: "how far behind a customer's newest event an event may be before it counts as late",
+  },
+  maxSkewMs: {
+    env: 'DIALWISE_MAX_SKEW_MS',
+    schema: z.coerce.number().int().min(0).default(300_000),
+    fix: 'how far in the future an event time may be before it is clamped to arrival time',
+  },
+  tagRulesFile: {
+    env: 'DIALWISE_TAG_RULES',
+    schema: z.string().min(1).optional(),
+    fix: 'a JSON file of tag rules (default config/tags.json)',
+  },
+  crmMappingFile: {
+    env: 'DIALWISE_CRM_MAPPING',
+    schema: z.string().min(1).optional(),
+    fix: 'a JSON file of CRM field mappings (default config/crm-mapping.json)',
+  },
   logLevel: {
     env: 'DIALWISE_LOG_LEVEL',
     schema: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -1,19 +1,30 @@
 import type { Bus, Subscription } from '../core/bus/bus.js';
-import type { Ingestor } from './ingest.js';
+import type { Pipeline } from './pipeline.js';
 import { topicsOf } from './topics.js';
 
-/** Consumes every event topic of `prefix` into the ingestor. */
-export function startPipeline(opts: {
+/**
+ * Feeds every event topic of `prefix` into the pipeline. On a durable bus
+ * (Kafka) records carry their partition and offset, so the pipeline can skip
+ * what an earlier run already committed.
+ */
+export function consumeBus(opts: {
   bus: Bus;
-  ingestor: Ingestor;
+  pipeline: Pipeline;
   prefix: string;
   groupId: string;
 }): Promise<Subscription> {
+  const durable = opts.bus.kind === 'kafka';
   return opts.bus.subscribe({
     groupId: opts.groupId,
     topics: topicsOf(opts.prefix),
-    onBatch: async (records) => {
-      await opts.ingestor.ingest(records.map((r) => ({ source: r.topic, value: r.value })));
-    },
+    onBatch: (records) =>
+      opts.pipeline.process(
+        records.map((r) => ({
+          source: r.topic,
+          value: r.value,
+          receivedAt: r.timestamp,
+          ...(durable ? { partition: r.partition, offset: r.offset } : {}),
+        })),
+      ),
   });
 }

@@ -2,11 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { createApiKey, type Role } from '../../src/api/auth.js';
 import { createApi, type Api } from '../../src/api/server.js';
-import { MemoryBus } from '../../src/core/bus/memory.js';
-import { createFieldCipher } from '../../src/core/crypto.js';
+import { Registry } from 'prom-client';
 import { migrate, Store } from '../../src/core/store/store.js';
-import { createIngestor } from '../../src/pipelines/ingest.js';
-import { randomBytes } from 'node:crypto';
+import type { DialwiseEvent } from '../../src/core/events/index.js';
+import { loadCrmMapping, mapCrmFields } from '../../src/pipelines/crm-mapping.js';
+import { readFileSync } from 'node:fs';
+
+const mapping = loadCrmMapping(JSON.parse(readFileSync('config/crm-mapping.json', 'utf8')));
+import { eventFixtures } from '../helpers/fixtures.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const KPI = JSON.stringify({ query: '{ totals { calls } }' });
@@ -19,6 +22,7 @@ describe.each(['in-process', 'real server'])('API authentication and roles (%s)'
   let base = 'http://dialwise.test';
   let close: (() => Promise<void>) | undefined;
   const keys = {} as Record<Role, string>;
+  const submitted: DialwiseEvent[] = [];
 
   const call = (path: string, init: RequestInit & { key?: string } = {}) => {
     const headers = new Headers(init.headers);
@@ -34,13 +38,14 @@ describe.each(['in-process', 'real server'])('API authentication and roles (%s)'
     for (const role of ['dialer', 'analyst', 'data_scientist', 'compliance', 'admin'] as Role[]) {
       keys[role] = await createApiKey(store, `test-${role}`, role);
     }
-    const bus = new MemoryBus();
     api = createApi({
       store,
-      bus,
-      ingestor: createIngestor(store, createFieldCipher(randomBytes(32).toString('base64'))),
-      topicPrefix: 'auth-test',
+      submit: async (valid: DialwiseEvent[]) => void submitted.push(...valid),
+      busKind: 'memory',
       dashboardDir: tmpDir(),
+      metrics: new Registry(),
+      profile: () => undefined,
+      mapCrm: (raw) => mapCrmFields(mapping, raw),
     });
     if (tier === 'real server') {
       const s = await api.listen('127.0.0.1', 0);
@@ -98,9 +103,11 @@ describe.each(['in-process', 'real server'])('API authentication and roles (%s)'
     const forbidden = await call('/events', { method: 'POST', body: '[]', key: keys.analyst });
     expect(forbidden.status).toBe(403);
     expect((await forbidden.json()).error.code).toBe('FORBIDDEN');
-    expect((await call('/events', { method: 'POST', body: '[]', key: keys.dialer })).status).toBe(
-      202,
-    );
+    const event = eventFixtures().get('web.visit');
+    const body = JSON.stringify([event]);
+    const ok = await call('/events', { method: 'POST', body, key: keys.dialer });
+    expect(ok.status).toBe(202);
+    expect(submitted).toEqual([event]);
   });
 
   it('REST dead letters: admin only', async () => {

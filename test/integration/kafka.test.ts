@@ -13,6 +13,7 @@ import { requireService } from '../helpers/services.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const brokers = requireService('Kafka', 'KAFKA_BROKERS');
+const ACCEPTED = "SELECT value::INTEGER AS n FROM ingest_counters WHERE name = 'accepted'";
 
 describe.skipIf(!brokers)('Kafka end to end (real broker)', () => {
   // Own topics and group per run, so reruns and other tests never interfere.
@@ -71,7 +72,8 @@ describe.skipIf(!brokers)('Kafka end to end (real broker)', () => {
     });
 
     await eventually(async () => {
-      expect(await count('SELECT count(*)::INTEGER AS n FROM events')).toBe(events.length);
+      await p.pipeline.flush();
+      expect(await count(ACCEPTED)).toBe(events.length);
       expect(await count('SELECT count(*)::INTEGER AS n FROM dead_letters')).toBe(2);
     });
     const { body } = await gql(p.url, '{ totals { calls answered conversions } }', p.adminKey);
@@ -86,13 +88,18 @@ describe.skipIf(!brokers)('Kafka end to end (real broker)', () => {
   });
 
   it('counts an event redelivered by Kafka only once', async () => {
-    const before = await count('SELECT count(*)::INTEGER AS n FROM events');
+    const before = await count(ACCEPTED);
     const e = new CallSimulator(12).nextCall(new Date()).find((x) => x.type === 'call.started')!;
     const msg = { key: e.customer_id, value: JSON.stringify(e) };
     await producer.send({ topic: topicFor(prefix, e), messages: [msg, msg] });
     await producer.send({ topic: topicFor(prefix, e), messages: [msg] });
-    await eventually(async () => expect(p.ingestor.totals.duplicates).toBe(2));
-    expect(await count('SELECT count(*)::INTEGER AS n FROM events')).toBe(before + 1);
+    await eventually(async () => {
+      await p.pipeline.flush();
+      expect(
+        await count("SELECT value::INTEGER AS n FROM ingest_counters WHERE name = 'duplicates'"),
+      ).toBe(2);
+    });
+    expect(await count(ACCEPTED)).toBe(before + 1);
   });
 
   it('`dialwise simulate` writes calls to Kafka that the running pipeline ingests', async () => {
@@ -112,6 +119,69 @@ describe.skipIf(!brokers)('Kafka end to end (real broker)', () => {
         calls: before.calls + 25,
         conversions: before.conversions + out.truth.conversions,
       });
+    });
+  });
+
+  it('maps a CRM push with Chinese field names into the profile, keeping unknown fields aside', async () => {
+    const res = await fetch(`${p.url}/customer/update`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${p.adminKey}` },
+      body: JSON.stringify({
+        customer_id: 'crm-cust-1',
+        fields: {
+          客户等级: 'A',
+          行业: '制造业',
+          '年营收(万)': '3,200',
+          手机: '+86 139 0000 1111',
+          微信号: 'wx_abc',
+          是否决策人: '是',
+          公司规模: '',
+        },
+      }),
+    });
+    expect(res.status).toBe(202);
+    const body = await res.json();
+    expect(body.unmapped).toEqual(['微信号']);
+    const query = `{ customer(id: "crm-cust-1") { crm { key value } crmUnmapped { key value } phoneMasked tags } }`;
+    const c = await eventually(async () => {
+      const r = await gql(p.url, query, p.adminKey);
+      expect(r.body.data!.customer).not.toBeNull();
+      return r.body.data!.customer;
+    });
+    expect(
+      Object.fromEntries(c.crm.map((f: { key: string; value: string }) => [f.key, f.value])),
+    ).toMatchObject({
+      customer_tier: 'A',
+      industry: '制造业',
+      annual_revenue_wan: '3200',
+      is_decision_maker: 'true',
+    });
+    expect(c.crmUnmapped).toEqual([{ key: '微信号', value: 'wx_abc' }]);
+    expect(c.phoneMasked).toBe('861******1111');
+    expect(c.tags).toContain('vip');
+  });
+
+  it('reflects a consent revocation in the profile and its tags', async () => {
+    const consent = (granted: boolean, ts: string) => ({
+      event_id: randomUUID(),
+      type: 'consent.changed',
+      ts,
+      schema_version: 1,
+      customer_id: 'crm-cust-1',
+      scope: 'call',
+      granted,
+    });
+    await producer.send({
+      topic: `${prefix}.crm`,
+      messages: [
+        { key: 'crm-cust-1', value: JSON.stringify(consent(false, new Date().toISOString())) },
+      ],
+    });
+    const query = `{ customer(id: "crm-cust-1") { consent { scope granted } tags } }`;
+    await eventually(async () => {
+      const c = (await gql(p.url, query, p.adminKey)).body.data!.customer;
+      expect(c.consent).toEqual([{ scope: 'call', granted: false }]);
+      expect(c.tags).toContain('do_not_call');
     });
   });
 });

@@ -18,10 +18,11 @@ describe('migrations', () => {
     expect(await tables(store)).toEqual(
       expect.arrayContaining([
         'calls',
-        'customers',
+        'compliance_hits',
         'dead_letters',
-        'events',
+        'profiles',
         'schema_migrations',
+        'stream_offsets',
         'turns',
       ]),
     );
@@ -32,15 +33,22 @@ describe('migrations', () => {
     const path = join(tmpDir(), 'b.duckdb');
     let store = await Store.open(path);
     expect(await migrate(store, MIGRATIONS.slice(0, 1))).toEqual([1]);
-    await store.transaction((tx) =>
-      tx.run("INSERT INTO api_keys VALUES ('h', 'n', 'admin', now())"),
-    );
+    await store.transaction(async (tx) => {
+      await tx.run("INSERT INTO api_keys VALUES ('h', 'n', 'admin', now())");
+      await tx.run(`INSERT INTO customers (customer_id, phone_hash, attributes, calls, updated_at)
+        VALUES ('c1', 'ph', '{"industry":"retail"}', 4, now())`);
+    });
     await store.close();
 
     store = await Store.open(path);
     expect(await migrate(store)).toEqual(MIGRATIONS.slice(1).map((m) => m.version));
     expect(await migrate(store)).toEqual([]);
     expect(await store.query('SELECT name FROM api_keys')).toEqual([{ name: 'n' }]);
+    const [profile] = await store.query<{ state: string; phone_hash: string }>(
+      "SELECT state, phone_hash FROM profiles WHERE customer_id = 'c1'",
+    );
+    expect(profile!.phone_hash).toBe('ph');
+    expect(JSON.parse(profile!.state)).toMatchObject({ calls: 4, crm: { industry: 'retail' } });
     await store.close();
   });
 

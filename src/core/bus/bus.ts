@@ -5,6 +5,8 @@ export interface BusRecord {
   offset: string;
   key: string;
   value: string;
+  /** Producer time (ms) where the bus keeps it. */
+  timestamp?: number;
 }
 
 export interface OutMessage {
@@ -15,11 +17,13 @@ export interface OutMessage {
 export interface SubscribeOptions {
   groupId: string;
   topics: string[];
-  /** Called with batches in order per partition; the batch counts as consumed once it resolves. */
+  /** Called with batches in order per partition; resolving it lets the next batch come. */
   onBatch(records: BusRecord[]): Promise<void>;
 }
 
 export interface Subscription {
+  /** Records the consumer's progress with the bus (for lag and for restarts). */
+  commit(positions: { topic: string; partition: number; next: bigint }[]): Promise<void>;
   stop(): Promise<void>;
 }
 

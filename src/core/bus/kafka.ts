@@ -9,8 +9,8 @@ export interface KafkaBusOptions {
 }
 
 /**
- * Kafka through kafkajs. Offsets are committed only after a batch's handler
- * resolved, so a crash replays the batch (the pipeline dedupes by event_id).
+ * Kafka through kafkajs. Offsets are committed to Kafka only when the
+ * consumer says its effects are durable (`Subscription.commit`).
  */
 export class KafkaBus implements Bus {
   readonly kind = 'kafka' as const;
@@ -60,7 +60,14 @@ export class KafkaBus implements Bus {
 
   async subscribe(opts: SubscribeOptions): Promise<Subscription> {
     await this.ensureTopics(opts.topics);
-    const consumer = this.kafka.consumer({ groupId: opts.groupId, allowAutoTopicCreation: false });
+    // A short session lets the group hand a crashed member's partitions on in
+    // seconds rather than the default 30.
+    const consumer = this.kafka.consumer({
+      groupId: opts.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
     await consumer.run({
@@ -74,23 +81,41 @@ export class KafkaBus implements Bus {
           offset: m.offset,
           key: m.key?.toString('utf8') ?? '',
           value: m.value?.toString('utf8') ?? '',
+          timestamp: Number(m.timestamp),
         }));
         await opts.onBatch(records);
         resolveOffset(batch.lastOffset());
-        const next = String(BigInt(batch.lastOffset()) + 1n);
-        await consumer.commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: next },
-        ]);
         await heartbeat();
       },
     });
     this.consumers.add(consumer);
     return {
+      // Called after the records' effects are durable; Kafka's committed offsets
+      // then trail the store's, never lead them.
+      commit: async (positions) => {
+        await consumer.commitOffsets(
+          positions.map((p) => ({
+            topic: p.topic,
+            partition: p.partition,
+            offset: String(p.next),
+          })),
+        );
+      },
       stop: async () => {
         this.consumers.delete(consumer);
         await consumer.disconnect();
       },
     };
+  }
+
+  /** The next offset to be written, per partition (for consumer lag). */
+  async endOffsets(topic: string): Promise<{ partition: number; end: bigint }[]> {
+    return this.withAdmin(async (admin) =>
+      (await admin.fetchTopicOffsets(topic)).map((o) => ({
+        partition: o.partition,
+        end: BigInt(o.high),
+      })),
+    );
   }
 
   async close(): Promise<void> {

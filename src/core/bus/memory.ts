@@ -2,7 +2,7 @@ import type { Bus, BusRecord, OutMessage, SubscribeOptions, Subscription } from 
 
 interface Log {
   base: number; // absolute offset of items[0]
-  items: OutMessage[];
+  items: (OutMessage & { timestamp: number })[];
 }
 
 interface Sub {
@@ -35,7 +35,8 @@ export class MemoryBus implements Bus {
   async publish(topic: string, messages: OutMessage[]): Promise<void> {
     while (this.backlog() > this.highWater) await this.drained();
     const log = this.log(topic);
-    log.items.push(...messages);
+    const timestamp = Date.now();
+    for (const m of messages) log.items.push({ ...m, timestamp });
     for (const s of this.subs) if (s.opts.topics.includes(topic)) this.pump(s);
   }
 
@@ -51,6 +52,8 @@ export class MemoryBus implements Bus {
     this.subs.push(sub);
     this.pump(sub);
     return {
+      // Nothing to record: the memory bus does not outlive the process.
+      commit: async () => undefined,
       stop: async () => {
         sub.stopped = true;
         this.subs.splice(this.subs.indexOf(sub), 1);
@@ -139,6 +142,7 @@ export class MemoryBus implements Bus {
           offset: String(log.base + from + i),
           key: m.key,
           value: m.value,
+          timestamp: m.timestamp,
         }),
       );
       if (out.length >= this.maxBatch) break;

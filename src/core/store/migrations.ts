@@ -54,4 +54,47 @@ export const MIGRATIONS: Migration[] = [
     name: 'index phone look-ups by keyed hash',
     sql: `CREATE INDEX customers_phone_hash ON customers (phone_hash);`,
   },
+  {
+    version: 3,
+    name: 'keyed profile state, enriched turns, stream offsets; per-customer dedupe replaces the event ledger',
+    sql: `
+      CREATE TABLE profiles (
+        customer_id VARCHAR PRIMARY KEY, state JSON NOT NULL, name_enc VARCHAR,
+        phone_enc VARCHAR, phone_hash VARCHAR, intent_score DOUBLE NOT NULL, tags JSON NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL);
+      INSERT INTO profiles
+        SELECT customer_id,
+          json_object('calls', calls, 'answered', answered, 'web_visits', web_visits,
+            'crm', COALESCE(attributes, '{}'), 'consent', COALESCE(consent, '{}')),
+          name_enc, phone_enc, phone_hash, 0, '[]', updated_at
+        FROM customers;
+      DROP TABLE customers;
+      -- No secondary index on profiles: DuckDB's upserts replace whole rows, and
+      -- a second ART index on an upserted table does not survive WAL replay.
+      CREATE TABLE ingest_counters (name VARCHAR PRIMARY KEY, value BIGINT NOT NULL);
+      INSERT INTO ingest_counters SELECT 'accepted', count(*) FROM events;
+      DROP TABLE events;
+      CREATE TABLE stream_offsets (
+        source VARCHAR NOT NULL, partition INTEGER NOT NULL, next_offset BIGINT NOT NULL,
+        PRIMARY KEY (source, partition));
+      ALTER TABLE calls ADD COLUMN customer_turns INTEGER;
+      ALTER TABLE calls ADD COLUMN positive_intents INTEGER;
+      ALTER TABLE calls ADD COLUMN negative_intents INTEGER;
+      ALTER TABLE calls ADD COLUMN objections INTEGER;
+      ALTER TABLE calls ADD COLUMN valence DOUBLE;
+      ALTER TABLE calls ADD COLUMN intent_score DOUBLE;
+      ALTER TABLE calls ADD COLUMN compliance_hits INTEGER;
+      ALTER TABLE turns ADD COLUMN intent VARCHAR;
+      ALTER TABLE turns ADD COLUMN intent_confidence DOUBLE;
+      ALTER TABLE turns ADD COLUMN out_of_scope BOOLEAN;
+      ALTER TABLE turns ADD COLUMN emotion VARCHAR;
+      ALTER TABLE turns ADD COLUMN valence DOUBLE;
+      ALTER TABLE turns ADD COLUMN call_intent_score DOUBLE;
+      ALTER TABLE turns ADD COLUMN late BOOLEAN;
+      CREATE TABLE compliance_hits (
+        event_id VARCHAR NOT NULL, call_id VARCHAR NOT NULL, customer_id VARCHAR NOT NULL,
+        speaker VARCHAR NOT NULL, rule VARCHAR NOT NULL, term VARCHAR NOT NULL,
+        start_pos INTEGER NOT NULL, end_pos INTEGER NOT NULL, ts TIMESTAMPTZ NOT NULL);
+    `,
+  },
 ];

@@ -1,6 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBInstance,
+  DuckDBTimestampTZValue,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import { DialwiseError } from '../errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
@@ -10,6 +16,11 @@ export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 export interface Tx {
   run(sql: string, params?: Params): Promise<void>;
   all<T = Row>(sql: string, params?: Params): Promise<T[]>;
+  /**
+   * Appends rows through DuckDB's appender (columnar data chunks, no SQL per
+   * row). `columns` must list every column of `table`, in table order.
+   */
+  append(table: string, columns: Columns, rows: readonly object[]): Promise<void>;
 }
 
 /**
@@ -74,8 +85,37 @@ function txOf(conn: DuckDBConnection): Tx {
       const reader = await conn.runAndReadAll(sql, params);
       return reader.getRowObjectsJS() as T[];
     },
+    async append(table, columns, rows) {
+      if (rows.length === 0) return;
+      const appender = await conn.createAppender(table);
+      const writers = Object.entries(columns).map(([name, type]) => [name, APPEND[type]] as const);
+      try {
+        for (const row of rows as Record<string, unknown>[]) {
+          for (const [name, write] of writers) {
+            const v = row[name];
+            if (v === null || v === undefined) appender.appendNull();
+            else write(appender, v);
+          }
+          appender.endRow();
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+    },
   };
 }
+
+const APPEND: Record<Columns[string], (a: DuckDBAppender, v: unknown) => void> = {
+  VARCHAR: (a, v) => a.appendVarchar(String(v)),
+  JSON: (a, v) => a.appendVarchar(typeof v === 'string' ? v : JSON.stringify(v)),
+  INTEGER: (a, v) => a.appendInteger(Number(v)),
+  BIGINT: (a, v) => a.appendBigInt(BigInt(v as number)),
+  DOUBLE: (a, v) => a.appendDouble(Number(v)),
+  BOOLEAN: (a, v) => a.appendBoolean(Boolean(v)),
+  TIMESTAMPTZ: (a, v) =>
+    a.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(Date.parse(String(v))) * 1000n)),
+};
 
 /** Applies the migrations a file lacks, in order, each in its own transaction. */
 export async function migrate(
@@ -106,7 +146,7 @@ export async function migrate(
 /** Column types for `insertRows`, in DuckDB's JSON-structure notation. */
 export type Columns = Record<
   string,
-  'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'TIMESTAMPTZ' | 'JSON'
+  'VARCHAR' | 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'BOOLEAN' | 'TIMESTAMPTZ' | 'JSON'
 >;
 
 /**

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { envelope } from './common.js';
 
 /**
- * CRM fields arrive already mapped to canonical snake_case names. `name` and
+ * CRM fields arrive already mapped to canonical snake_case names; null clears
+ * a field. `name` and
  * `phone` are personal data: the pipeline encrypts them before they are stored.
  */
 export const customerUpdated = z.strictObject({
@@ -10,18 +11,21 @@ export const customerUpdated = z.strictObject({
   type: z.literal('customer.updated'),
   fields: z
     .strictObject({
-      name: z.string().min(1).max(200).optional(),
+      name: z.string().min(1).max(200).nullable().optional(),
       phone: z
         .string()
-        .regex(/^\+?[0-9 ()-]{5,24}$/, 'phone must be digits, spaces, +, - or ()')
+        .regex(/^\+?[0-9 ()-]{5,32}$/, 'phone must be digits, spaces, +, - or ()')
+        .nullable()
         .optional(),
-      region: z.string().optional(),
-      industry: z.string().optional(),
-      company_size: z.string().optional(),
-      customer_tier: z.string().optional(),
-      timezone: z.string().optional(),
+      region: z.string().nullable().optional(),
+      industry: z.string().nullable().optional(),
+      company_size: z.string().nullable().optional(),
+      customer_tier: z.string().nullable().optional(),
+      timezone: z.string().nullable().optional(),
     })
     .catchall(z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  /** Source fields no mapping knew, kept aside as received. */
+  unmapped: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const webVisit = z.strictObject({

@@ -1,0 +1,194 @@
+/**
+ * Ingestion benchmark: events through decode → enrichment → DuckDB commits.
+ *
+ *   npx tsx bench/ingest.ts embedded [--events 2000000]
+ *   npx tsx bench/ingest.ts replay   [--events 10000000]   (peak memory)
+ *   npx tsx bench/ingest.ts kafka    [--seconds 60]        (needs KAFKA_BROKERS)
+ *   npx tsx bench/ingest.ts latency  [--rate 25000 --seconds 30]
+ *
+ * Prints a JSON result and writes it to bench/results/ingest-<mode>.json.
+ */
+import { fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openPipeline, openStore, packageRoot } from '../src/cli/platform.js';
+import { KafkaBus } from '../src/core/bus/kafka.js';
+import { MemoryBus } from '../src/core/bus/memory.js';
+import { loadConfig } from '../src/core/config.js';
+import { createLogger } from '../src/core/log.js';
+import { CallSimulator } from '../src/datasets/simulator.js';
+import { consumeBus } from '../src/pipelines/runner.js';
+import { topicsOf } from '../src/pipelines/topics.js';
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    events: { type: 'string' },
+    seconds: { type: 'string' },
+    rate: { type: 'string' },
+  },
+});
+const mode = positionals[0] ?? 'embedded';
+const logger = createLogger('warn');
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+sampler.unref();
+
+function env(extra: Record<string, string> = {}) {
+  return loadConfig({
+    env: {
+      DIALWISE_DATA_DIR: mkdtempSync(join(tmpdir(), 'dialwise-bench-')),
+      DIALWISE_LOG_LEVEL: 'warn',
+      ...extra,
+    },
+  });
+}
+
+/** Simulated traffic as JSON lines, generated ahead so generation is not measured. */
+function* simulatedEvents(seed: number, customers: number): Generator<string> {
+  const sim = new CallSimulator(seed, customers);
+  const start = Date.now() - 86_400_000;
+  for (let i = 0; ; i++)
+    for (const e of sim.nextCall(new Date(start + i * 50))) yield JSON.stringify(e);
+}
+
+function take(gen: Generator<string>, n: number): string[] {
+  const out: string[] = [];
+  for (const v of gen) {
+    out.push(v);
+    if (out.length >= n) break;
+  }
+  return out;
+}
+
+async function embedded(total: number, pregenerate: boolean) {
+  const config = env();
+  const store = await openStore(config, logger);
+  const { pipeline, enricher } = await openPipeline(config, store, logger);
+  const bus = new MemoryBus(config.batchSize);
+  await consumeBus({ bus, pipeline, prefix: 'bench', groupId: 'bench' });
+  const gen = simulatedEvents(7, 50_000);
+  const chunk = 20_000;
+  const pre = pregenerate ? take(gen, total) : [];
+  const t0 = performance.now();
+  for (let i = 0; i < total; i += chunk) {
+    const values = pregenerate ? pre.slice(i, i + chunk) : take(gen, Math.min(chunk, total - i));
+    await bus.publish(
+      'bench.calls',
+      values.map((value) => ({ key: '', value })),
+    );
+  }
+  await bus.idle();
+  await pipeline.flush();
+  const seconds = (performance.now() - t0) / 1000;
+  const [counts] = await store.query<{ calls: number; turns: number }>(
+    'SELECT (SELECT count(*)::INTEGER FROM calls) AS calls, (SELECT count(*)::INTEGER FROM turns) AS turns',
+  );
+  await pipeline.stop();
+  await store.close();
+  return {
+    events: total,
+    seconds: round(seconds),
+    eventsPerSec: Math.round(total / seconds),
+    profiles: enricher.profiles.size,
+    ...counts,
+    pregenerated: pregenerate,
+  };
+}
+
+async function kafka(seconds: number, rate: number | undefined) {
+  const brokers = process.env.KAFKA_BROKERS;
+  if (!brokers) throw new Error('set KAFKA_BROKERS');
+  const prefix = `bench-${Date.now()}`;
+  const config = env({
+    KAFKA_BROKERS: brokers,
+    DIALWISE_TOPIC_PREFIX: prefix,
+    DIALWISE_KAFKA_GROUP: `${prefix}-g`,
+  });
+  const bus = new KafkaBus({
+    brokers: brokers.split(','),
+    clientId: 'bench',
+    partitions: config.kafkaPartitions,
+  });
+  await bus.ensureTopics(topicsOf(prefix));
+  const store = await openStore(config, logger);
+  const latencies: number[] = [];
+  let applied = 0;
+  const { pipeline } = await openPipeline(config, store, logger, {
+    onApplied(l, c) {
+      applied += c.accepted + c.duplicates + c.dead;
+      if (rate) for (const ms of l) latencies.push(ms);
+    },
+  });
+  const sub = await consumeBus({ bus, pipeline, prefix, groupId: config.kafkaGroup });
+  // The load comes from another process, as a dialer would send it.
+  const producer = fork(join(import.meta.dirname, 'kafka-producer.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, PREFIX: prefix, SECONDS: String(seconds), RATE: String(rate ?? 0) },
+  });
+  const produced = new Promise<number>((r) =>
+    producer.on('message', (m: { produced: number }) => r(m.produced)),
+  );
+  // Measure the sustained rate over the run, after a warm-up of 5 s.
+  await sleep(5_000);
+  const a0 = applied;
+  const t0 = performance.now();
+  await sleep((seconds - 5) * 1000);
+  const sustained = (applied - a0) / ((performance.now() - t0) / 1000);
+  const total = await produced;
+  while (applied < total) await sleep(50);
+  await pipeline.flush();
+  await sub.stop();
+  await pipeline.stop();
+  await bus.close();
+  await store.close();
+  const sorted = latencies.sort((x, y) => x - y);
+  const pct = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return {
+    seconds,
+    targetRate: rate ?? 'max',
+    produced: total,
+    sustainedEventsPerSec: Math.round(sustained),
+    kafkajs: JSON.parse(
+      readFileSync(join(packageRoot(), 'node_modules/kafkajs/package.json'), 'utf8'),
+    ).version,
+    ...(rate
+      ? { latencyMs: { p50: pct(50), p95: pct(95), p99: pct(99), max: sorted.at(-1) } }
+      : {}),
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (x: number) => Math.round(x * 100) / 100;
+
+const n = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
+const result =
+  mode === 'embedded'
+    ? await embedded(n(values.events, 2_000_000), true)
+    : mode === 'replay'
+      ? await embedded(n(values.events, 10_000_000), false)
+      : mode === 'kafka'
+        ? await kafka(n(values.seconds, 60), undefined)
+        : mode === 'latency'
+          ? await kafka(n(values.seconds, 30), n(values.rate, 25_000))
+          : (() => {
+              throw new Error(`unknown mode ${mode}`);
+            })();
+const out = {
+  mode,
+  ...result,
+  peakRssMiB: Math.round(peakRss / 2 ** 20),
+  node: process.version,
+  cores: (await import('node:os')).cpus().length,
+  at: new Date().toISOString(),
+};
+console.log(JSON.stringify(out, null, 2));
+mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
+writeFileSync(
+  join(import.meta.dirname, 'results', `ingest-${mode}.json`),
+  JSON.stringify(out, null, 2) + '\n',
+);
+process.exit(0);

@@ -1,0 +1,34 @@
+import type { TurnModels } from '../types.js';
+import { createComplianceChecker } from './compliance.js';
+import { DEFAULT_COMPLIANCE_CONFIG, type ComplianceConfig } from './compliance-config.js';
+import { keywordEmotion } from './emotion.js';
+import { keywordIntent } from './intent.js';
+import { DEFAULT_COMPETITORS, type Competitor } from './slot-cues.js';
+import { createSlotExtractor } from './slots.js';
+
+export { INTENT_LABELS, type IntentLabel } from './intent.js';
+export {
+  DEFAULT_COMPLIANCE_CONFIG,
+  complianceConfigSchema,
+  type ComplianceConfig,
+} from './compliance-config.js';
+export { DEFAULT_COMPETITORS, type Competitor } from './slot-cues.js';
+
+export const KEYWORD_MODELS_VERSION = 'keyword-1';
+
+export interface KeywordModelOptions {
+  /** Defaults to DEFAULT_COMPLIANCE_CONFIG; validated here, so a bad config fails at start. */
+  compliance?: ComplianceConfig;
+  competitors?: readonly Competitor[];
+}
+
+/** The keyword baselines behind the TurnModels interface. */
+export function createKeywordModels(opts: KeywordModelOptions = {}): TurnModels {
+  return {
+    version: KEYWORD_MODELS_VERSION,
+    intent: keywordIntent,
+    emotion: keywordEmotion,
+    compliance: createComplianceChecker(opts.compliance ?? DEFAULT_COMPLIANCE_CONFIG),
+    slots: createSlotExtractor(opts.competitors ?? DEFAULT_COMPETITORS),
+  };
+}

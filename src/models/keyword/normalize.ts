@@ -1,0 +1,102 @@
+/**
+ * Folding shared by the keyword models. Speech recognisers and agents emit
+ * full-width letters, traditional characters and mixed case; a keyword written
+ * once in the cue tables should match all of them.
+ */
+
+/**
+ * Only the characters our cue tables and compliance terms use: a full
+ * conversion table belongs to the trained models, not to a keyword baseline.
+ */
+// prettier-ignore
+const TRAD_TO_SIMP: Readonly<Record<string, string>> = {
+  穩: '稳', 賺: '赚', 賠: '赔', 證: '证', 無: '无', 風: '风', 險: '险', 虧: '亏',
+  損: '损', 兌: '兑', 剛: '刚', 諾: '诺', 會: '会', 沒: '没', 實: '实', 價: '价',
+  貴: '贵', 錢: '钱', 買: '买', 費: '费', 騙: '骗', 詐: '诈', 譜: '谱', 這: '这',
+  個: '个', 們: '们', 說: '说', 話: '话', 電: '电', 時: '时', 間: '间', 興: '兴',
+  問: '问', 題: '题', 導: '导', 闆: '板', 決: '决', 準: '准', 來: '来', 過: '过',
+  麼: '么', 嗎: '吗', 謝: '谢', 對: '对', 還: '还', 點: '点', 請: '请', 預: '预',
+  萬: '万', 億: '亿', 兩: '两', 幾: '几', 週: '周', 後: '后', 見: '见', 約: '约',
+  訪: '访', 資: '资', 發: '发', 給: '给', 機: '机', 轉: '转', 滿: '满', 氣: '气',
+  煩: '烦', 騷: '骚', 擾: '扰', 訴: '诉', 趕: '赶', 長: '长', 與: '与', 為: '为',
+  產: '产', 內: '内', 紹: '绍', 細: '细', 認: '认', 識: '识', 錯: '错', 號: '号',
+  碼: '码', 單: '单', 簽: '签', 經: '经', 聽: '听', 歡: '欢', 從: '从', 辦: '办',
+  開: '开', 聯: '联', 係: '系', 別: '别', 頭: '头', 親: '亲',
+};
+
+/** One code point, folded: full-width ASCII to half-width, traditional to simplified, lower case. */
+export function foldChar(ch: string): string {
+  const cp = ch.codePointAt(0) ?? 0;
+  let c = ch;
+  if (cp >= 0xff01 && cp <= 0xff5e) c = String.fromCodePoint(cp - 0xfee0);
+  else if (cp === 0x3000) c = ' ';
+  else if (ch === '\u2018' || ch === '\u2019') c = "'";
+  return (TRAD_TO_SIMP[c] ?? c).toLowerCase();
+}
+
+/** A folded utterance for cue matching: runs of white space become one space. */
+export function fold(text: string): string {
+  let out = '';
+  for (const ch of text) out += foldChar(ch);
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+/** Text prepared for disguise-proof matching, with each character's span in the original. */
+export interface Normalized {
+  text: string;
+  starts: number[];
+  ends: number[];
+}
+
+/** Stands for a sentence boundary in normalised text; no term can match across it. */
+export const BARRIER = '\n';
+
+const SEPARATOR = /^[\s\p{P}\p{S}]+$/u;
+/** Sentence punctuation as typed in Chinese: always a boundary, never a disguise. */
+const HARD_STOPS = new Set(['。', '！', '？', '；', '，', '、', '\n', '\r']);
+/** ASCII sentence punctuation is a boundary only before white space: "g.u.a.r" is a disguise. */
+const SOFT_STOPS = new Set(['.', '!', '?', ';', ',']);
+
+/**
+ * Folds `text` and drops the spaces and punctuation a speaker (or a bot
+ * author dodging a filter) can put between characters — "保 本", "保-本",
+ * "g u a r a n t e e d" — while sentence ends become a BARRIER, so
+ * "确保。本公司" does not read as 保本. `starts[i]`/`ends[i]` give the span of
+ * normalised character i in the original text.
+ */
+export function normalizeForMatch(text: string): Normalized {
+  const chars = Array.from(text);
+  const out: Normalized = { text: '', starts: [], ends: [] };
+  const push = (c: string, start: number, end: number): void => {
+    out.text += c;
+    out.starts.push(start);
+    out.ends.push(end);
+  };
+  let offset = 0;
+  chars.forEach((ch, k) => {
+    const start = offset;
+    offset += ch.length;
+    const f = foldChar(ch);
+    if (!SEPARATOR.test(f)) {
+      for (const c of f) push(c, start, offset);
+      return;
+    }
+    const next = chars[k + 1];
+    const stop =
+      HARD_STOPS.has(ch) || (SOFT_STOPS.has(f) && (next === undefined || /\s/.test(next)));
+    if (stop && out.text.length > 0 && !out.text.endsWith(BARRIER)) push(BARRIER, start, offset);
+  });
+  return out;
+}
+
+/** True when the original text has no letter or digit right before `offset`. */
+export function wordStartsAt(text: string, offset: number): boolean {
+  const before = Array.from(text.slice(Math.max(0, offset - 2), offset)).at(-1);
+  return before === undefined || !/[a-z0-9]/.test(foldChar(before));
+}
+
+/** True when the original text has no letter or digit right at `offset`. */
+export function wordEndsAt(text: string, offset: number): boolean {
+  const after = Array.from(text.slice(offset, offset + 2))[0];
+  return after === undefined || !/[a-z0-9]/.test(foldChar(after));
+}

@@ -1,0 +1,192 @@
+import type { Columns, Store } from '../core/store/store.js';
+import type { ProfileRow, SinkRows } from './rows.js';
+
+/** Position of a source partition: the next offset to apply. */
+export interface Position {
+  source: string;
+  partition: number;
+  next: bigint;
+}
+
+const CALLS: Columns = {
+  call_id: 'VARCHAR',
+  customer_id: 'VARCHAR',
+  campaign_id: 'VARCHAR',
+  script_id: 'VARCHAR',
+  script_version: 'VARCHAR',
+  handled_by: 'VARCHAR',
+  region: 'VARCHAR',
+  product_line: 'VARCHAR',
+  started_at: 'TIMESTAMPTZ',
+  answered: 'BOOLEAN',
+  unanswered_reason: 'VARCHAR',
+  transferred_queue: 'VARCHAR',
+  outcome: 'VARCHAR',
+  duration_s: 'DOUBLE',
+  ended_at: 'TIMESTAMPTZ',
+  customer_turns: 'INTEGER',
+  positive_intents: 'INTEGER',
+  negative_intents: 'INTEGER',
+  objections: 'INTEGER',
+  valence: 'DOUBLE',
+  intent_score: 'DOUBLE',
+  compliance_hits: 'INTEGER',
+};
+const TURNS: Columns = {
+  event_id: 'VARCHAR',
+  call_id: 'VARCHAR',
+  customer_id: 'VARCHAR',
+  turn: 'INTEGER',
+  speaker: 'VARCHAR',
+  text: 'VARCHAR',
+  asr_confidence: 'DOUBLE',
+  ts: 'TIMESTAMPTZ',
+  intent: 'VARCHAR',
+  intent_confidence: 'DOUBLE',
+  out_of_scope: 'BOOLEAN',
+  emotion: 'VARCHAR',
+  valence: 'DOUBLE',
+  call_intent_score: 'DOUBLE',
+  late: 'BOOLEAN',
+};
+const HITS: Columns = {
+  event_id: 'VARCHAR',
+  call_id: 'VARCHAR',
+  customer_id: 'VARCHAR',
+  speaker: 'VARCHAR',
+  rule: 'VARCHAR',
+  term: 'VARCHAR',
+  start_pos: 'INTEGER',
+  end_pos: 'INTEGER',
+  ts: 'TIMESTAMPTZ',
+};
+const VISITS: Columns = {
+  event_id: 'VARCHAR',
+  customer_id: 'VARCHAR',
+  page: 'VARCHAR',
+  product: 'VARCHAR',
+  ts: 'TIMESTAMPTZ',
+};
+const CORRECTIONS: Columns = {
+  event_id: 'VARCHAR',
+  call_id: 'VARCHAR',
+  turn: 'INTEGER',
+  corrected_text: 'VARCHAR',
+  corrected_intent: 'VARCHAR',
+  submitted_by: 'VARCHAR',
+  ts: 'TIMESTAMPTZ',
+};
+const PROFILES: Columns = {
+  customer_id: 'VARCHAR',
+  state: 'JSON',
+  name_enc: 'VARCHAR',
+  phone_enc: 'VARCHAR',
+  phone_hash: 'VARCHAR',
+  intent_score: 'DOUBLE',
+  tags: 'JSON',
+  updated_at: 'TIMESTAMPTZ',
+};
+const DEAD: Columns = {
+  received_at: 'TIMESTAMPTZ',
+  source: 'VARCHAR',
+  reason: 'VARCHAR',
+  payload: 'VARCHAR',
+};
+
+const cols = (c: Columns): string => Object.keys(c).join(', ');
+
+// A call's events can span commits and arrive late: a column keeps its stored
+// value unless this commit knows it.
+const CALL_MERGE = `INSERT INTO calls (${cols(CALLS)}) SELECT ${cols(CALLS)} FROM stage_calls
+  ON CONFLICT (call_id) DO UPDATE SET ${Object.keys(CALLS)
+    .filter((c) => c !== 'call_id')
+    .map((c) => `${c} = COALESCE(excluded.${c}, calls.${c})`)
+    .join(', ')}`;
+
+/**
+ * Writes a commit's rows, stream positions and counters in one DuckDB
+ * transaction: after a crash the file holds either all of a commit or none,
+ * and the positions say exactly where to resume.
+ */
+export class DuckDbSink {
+  constructor(private readonly store: Store) {}
+
+  /** Creates the staging tables (per connection, in column order) that feed the set-based merges. */
+  async init(): Promise<void> {
+    const tables: [string, Columns][] = [
+      ['calls', CALLS],
+      ['profiles', PROFILES],
+      ['turns', TURNS],
+      ['hits', HITS],
+      ['visits', VISITS],
+      ['corrections', CORRECTIONS],
+      ['dead', DEAD],
+    ];
+    await this.store.transaction(async (tx) => {
+      for (const [name, c] of tables) {
+        const defs = Object.entries(c)
+          .map(([k, t]) => `${k} ${t}`)
+          .join(', ');
+        await tx.run(`CREATE TEMP TABLE IF NOT EXISTS stage_${name} (${defs})`);
+      }
+    });
+  }
+
+  async write(rows: SinkRows, positions: Position[]): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await tx.append('stage_calls', CALLS, rows.calls);
+      await tx.run(CALL_MERGE);
+      await tx.run('DELETE FROM stage_calls');
+      await tx.append('stage_profiles', PROFILES, rows.profiles);
+      await tx.run(
+        `INSERT OR REPLACE INTO profiles (${cols(PROFILES)}) SELECT * FROM stage_profiles`,
+      );
+      await tx.run('DELETE FROM stage_profiles');
+      await tx.append('stage_turns', TURNS, rows.turns);
+      await tx.run(`INSERT INTO turns (${cols(TURNS)}) SELECT * FROM stage_turns`);
+      await tx.run('DELETE FROM stage_turns');
+      await tx.append('stage_hits', HITS, rows.hits);
+      await tx.run(`INSERT INTO compliance_hits (${cols(HITS)}) SELECT * FROM stage_hits`);
+      await tx.run('DELETE FROM stage_hits');
+      await tx.append('stage_visits', VISITS, rows.visits);
+      await tx.run(`INSERT INTO web_visits (${cols(VISITS)}) SELECT * FROM stage_visits`);
+      await tx.run('DELETE FROM stage_visits');
+      await tx.append('stage_corrections', CORRECTIONS, rows.corrections);
+      await tx.run(
+        `INSERT OR IGNORE INTO corrections (${cols(CORRECTIONS)}) SELECT * FROM stage_corrections`,
+      );
+      await tx.run('DELETE FROM stage_corrections');
+      await tx.append('stage_dead', DEAD, rows.deadLetters);
+      await tx.run(`INSERT INTO dead_letters (${cols(DEAD)}) SELECT * FROM stage_dead`);
+      await tx.run('DELETE FROM stage_dead');
+      for (const [name, value] of Object.entries(rows.counters)) {
+        if (value === 0) continue;
+        await tx.run(
+          `INSERT INTO ingest_counters VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = ingest_counters.value + excluded.value`,
+          [name, value],
+        );
+      }
+      for (const p of positions) {
+        await tx.run(`INSERT OR REPLACE INTO stream_offsets VALUES (?, ?, ?)`, [
+          p.source,
+          p.partition,
+          p.next,
+        ]);
+      }
+    });
+  }
+
+  async loadProfiles(): Promise<ProfileRow[]> {
+    return this.store.query<ProfileRow>(
+      `SELECT customer_id, state::VARCHAR AS state, name_enc, phone_enc, phone_hash, intent_score,
+        tags::VARCHAR AS tags, updated_at::VARCHAR AS updated_at FROM profiles`,
+    );
+  }
+
+  async loadPositions(): Promise<Position[]> {
+    const rows = await this.store.query<{ source: string; partition: number; next: bigint }>(
+      'SELECT source, partition, next_offset AS next FROM stream_offsets',
+    );
+    return rows.map((r) => ({ ...r, next: BigInt(r.next) }));
+  }
+}

@@ -1,0 +1,282 @@
+import type { DialwiseEvent, EventOf, EventType } from '../core/events/index.js';
+import { baselinePropensity, NEGATIVE_INTENTS, POSITIVE_INTENTS } from '../models/propensity.js';
+import type { TurnModels } from '../models/types.js';
+import {
+  addContactAttempt,
+  applyConsent,
+  applyCustomerTurn,
+  applyCustomerUpdate,
+  applyWebVisit,
+  bump,
+  max,
+  newCall,
+  newProfile,
+  profileView,
+  type CallState,
+  type Profile,
+} from './profile.js';
+import { evaluateTags, type TagRules } from './tags.js';
+
+export interface EnricherOptions {
+  models: TurnModels;
+  tagRules: TagRules;
+  /** Event ids remembered per customer for dedupe. */
+  dedupeWindow: number;
+  /** Events older than the customer's newest by more than this count as late. */
+  latenessMs: number;
+  /** Event times further in the future than this are clamped to arrival time. */
+  maxSkewMs: number;
+}
+
+export interface EnrichedTurn {
+  event_id: string;
+  call_id: string;
+  customer_id: string;
+  turn: number;
+  speaker: string;
+  text: string;
+  asr_confidence: number;
+  ts: string;
+  intent: string | null;
+  intent_confidence: number | null;
+  out_of_scope: boolean | null;
+  emotion: string | null;
+  valence: number | null;
+  call_intent_score: number | null;
+  late: boolean;
+}
+
+export interface ComplianceRow {
+  event_id: string;
+  call_id: string;
+  customer_id: string;
+  speaker: string;
+  rule: string;
+  term: string;
+  start_pos: number;
+  end_pos: number;
+  ts: string;
+}
+
+/** Everything one batch changed, ready for the sinks. */
+export interface Changes {
+  calls: Map<string, CallState>;
+  turns: EnrichedTurn[];
+  hits: ComplianceRow[];
+  visits: EventOf<'web.visit'>[];
+  corrections: EventOf<'correction.submitted'>[];
+  profiles: Set<Profile>;
+  accepted: number;
+  duplicates: number;
+  late: number;
+}
+
+export const emptyChanges = (): Changes => ({
+  calls: new Map(),
+  turns: [],
+  hits: [],
+  visits: [],
+  corrections: [],
+  profiles: new Set(),
+  accepted: 0,
+  duplicates: 0,
+  late: 0,
+});
+
+const CLOSED_CALLS_KEPT = 16;
+
+interface Ctx {
+  p: Profile;
+  ts: string;
+  late: boolean;
+  out: Changes;
+}
+type Handler<T extends EventType> = (ctx: Ctx, e: EventOf<T>) => void;
+
+/**
+ * Keyed, stateful enrichment: one Profile per customer_id holds everything,
+ * open calls and the dedupe window included, so restoring the profiles
+ * restores the whole state.
+ */
+export class Enricher {
+  readonly profiles = new Map<string, Profile>();
+  private readonly handlers: { [T in EventType]: Handler<T> };
+
+  constructor(private readonly opts: EnricherOptions) {
+    this.handlers = {
+      'call.started': (c, e) => {
+        const call = this.call(c, e);
+        Object.assign(call, {
+          campaign_id: e.campaign_id,
+          script_id: e.script_id,
+          script_version: e.script_version,
+          handled_by: e.handled_by,
+          region: e.region,
+          product_line: e.product_line,
+          started_at: e.ts,
+        });
+        c.p.calls += 1;
+        c.p.last_call_at = max(c.p.last_call_at, c.ts);
+        addContactAttempt(c.p, c.ts);
+      },
+      'call.answered': (c, e) => {
+        const call = this.call(c, e);
+        if (call.answered !== true) c.p.answered += 1;
+        call.answered = true;
+      },
+      'call.unanswered': (c, e) => {
+        Object.assign(this.call(c, e), { answered: false, unanswered_reason: e.reason });
+      },
+      'call.transferred': (c, e) => {
+        this.call(c, e).transferred_queue = e.queue;
+      },
+      'call.ended': (c, e) => {
+        Object.assign(this.call(c, e), {
+          outcome: e.outcome,
+          duration_s: e.duration_s,
+          ended_at: e.ts,
+        });
+        bump(c.p.outcomes as Record<string, number>, e.outcome);
+        delete c.p.open_calls[e.call_id];
+        c.p.closed_calls.push(e.call_id);
+        if (c.p.closed_calls.length > CLOSED_CALLS_KEPT) c.p.closed_calls.shift();
+      },
+      'dialog.turn': (c, e) => this.turn(c, e),
+      'correction.submitted': (c, e) => {
+        c.out.corrections.push(e);
+      },
+      'customer.updated': (c, e) => applyCustomerUpdate(c.p, e, c.ts),
+      'web.visit': (c, e) => {
+        applyWebVisit(c.p, e, c.ts);
+        c.out.visits.push(e);
+      },
+      'consent.changed': (c, e) => applyConsent(c.p, e, c.ts),
+    };
+  }
+
+  /** Puts back profiles saved by a sink (after a restart or a rebalance). */
+  restore(profiles: Profile[]): void {
+    for (const p of profiles) this.profiles.set(p.customer_id, p);
+  }
+
+  /** Applies decoded events in arrival order; returns what changed. */
+  apply(events: DialwiseEvent[], nowMs: number, out: Changes = emptyChanges()): Changes {
+    for (const e of events) {
+      let p = this.profiles.get(e.customer_id);
+      if (!p) this.profiles.set(e.customer_id, (p = newProfile(e.customer_id)));
+      if (p.recent_ids.includes(e.event_id)) {
+        out.duplicates += 1;
+        continue;
+      }
+      p.recent_ids.push(e.event_id);
+      if (p.recent_ids.length > this.opts.dedupeWindow) p.recent_ids.shift();
+      // A sender's clock running ahead must not pin "latest" fields forever.
+      const ts =
+        Date.parse(e.ts) > nowMs + this.opts.maxSkewMs ? new Date(nowMs).toISOString() : e.ts;
+      const late =
+        p.last_event_at !== null &&
+        Date.parse(p.last_event_at) - Date.parse(ts) > this.opts.latenessMs;
+      if (late) out.late += 1;
+      (this.handlers[e.type] as Handler<typeof e.type>)({ p, ts, late, out }, e as never);
+      p.last_event_at = max(p.last_event_at, ts);
+      out.accepted += 1;
+      out.profiles.add(p);
+    }
+    for (const p of out.profiles)
+      p.tags = evaluateTags(this.opts.tagRules, profileView(p, nowMs), nowMs);
+    return out;
+  }
+
+  private call(c: Ctx, e: { call_id: string; customer_id: string }): CallState {
+    let call = c.p.open_calls[e.call_id] ?? c.out.calls.get(e.call_id);
+    if (!call) {
+      call = newCall(e.call_id, e.customer_id);
+      // A late event of an ended call updates its row but does not reopen it.
+      if (!c.p.closed_calls.includes(e.call_id)) c.p.open_calls[e.call_id] = call;
+    }
+    c.out.calls.set(e.call_id, call);
+    return call;
+  }
+
+  private turn(c: Ctx, e: EventOf<'dialog.turn'>): void {
+    const { models } = this.opts;
+    const call = this.call(c, e);
+    const row: EnrichedTurn = {
+      event_id: e.event_id,
+      call_id: e.call_id,
+      customer_id: e.customer_id,
+      turn: e.turn,
+      speaker: e.speaker,
+      text: e.text,
+      asr_confidence: e.asr_confidence,
+      ts: e.ts,
+      intent: null,
+      intent_confidence: null,
+      out_of_scope: null,
+      emotion: null,
+      valence: null,
+      call_intent_score: null,
+      late: c.late,
+    };
+    if (e.speaker === 'customer') {
+      const insight = {
+        intent: models.intent(e.text),
+        emotion: models.emotion(e.text),
+        slots: models.slots(e.text),
+      };
+      applyCustomerTurn(c.p, insight, c.ts);
+      const intent = insight.intent.intent;
+      call.customer_turns = (call.customer_turns ?? 0) + 1;
+      call.positive_intents = (call.positive_intents ?? 0) + (POSITIVE_INTENTS.has(intent) ? 1 : 0);
+      call.negative_intents = (call.negative_intents ?? 0) + (NEGATIVE_INTENTS.has(intent) ? 1 : 0);
+      call.objections = (call.objections ?? 0) + (insight.slots.objection ? 1 : 0);
+      call.valence =
+        call.valence === null
+          ? insight.emotion.valence
+          : (call.valence + insight.emotion.valence) / 2;
+      call.intent_score = this.score(c.p, call, c.ts);
+      // The customer's score follows the live call, weighted toward it.
+      c.p.intent_score =
+        Math.round((0.7 * call.intent_score + 0.3 * c.p.intent_score) * 1000) / 1000;
+      Object.assign(row, {
+        intent,
+        intent_confidence: insight.intent.confidence,
+        out_of_scope: insight.intent.outOfScope,
+        emotion: insight.emotion.label,
+        valence: insight.emotion.valence,
+        call_intent_score: call.intent_score,
+      });
+    } else {
+      for (const h of models.compliance(e.text, e.speaker)) {
+        c.out.hits.push({
+          event_id: e.event_id,
+          call_id: e.call_id,
+          customer_id: e.customer_id,
+          speaker: e.speaker,
+          rule: h.rule,
+          term: h.term,
+          start_pos: h.start,
+          end_pos: h.end,
+          ts: e.ts,
+        });
+        call.compliance_hits = (call.compliance_hits ?? 0) + 1;
+      }
+    }
+    c.out.turns.push(row);
+  }
+
+  private score(p: Profile, call: CallState, ts: string): number {
+    const pricing = p.last_pricing_visit_at;
+    return baselinePropensity({
+      positiveIntents: call.positive_intents ?? 0,
+      negativeIntents: call.negative_intents ?? 0,
+      objections: call.objections ?? 0,
+      valence: call.valence ?? 0,
+      customerTurns: call.customer_turns ?? 0,
+      recentPricingVisit: pricing !== null && Date.parse(ts) - Date.parse(pricing) < 86_400_000,
+      webVisits: p.web_visits,
+      priorConversions: p.outcomes.converted ?? 0,
+      complaints: (p.outcomes.complaint ?? 0) + (p.intents.complaint ?? 0),
+    });
+  }
+}

@@ -1,0 +1,94 @@
+import type { EventOf } from '../core/events/index.js';
+import type { FieldCipher } from '../core/crypto.js';
+import type { ComplianceRow, EnrichedTurn, Changes } from './enricher.js';
+import { newProfile, type CallState, type Profile } from './profile.js';
+
+/** A profile as stored and published: personal data sealed, the rest as JSON. */
+export interface ProfileRow {
+  customer_id: string;
+  state: string;
+  name_enc: string | null;
+  phone_enc: string | null;
+  phone_hash: string | null;
+  intent_score: number;
+  tags: string;
+  updated_at: string;
+}
+
+export interface DeadLetter {
+  source: string;
+  reason: string;
+  payload: string;
+  received_at: string;
+}
+
+/** What one commit writes: plain rows, whoever produced them (pipeline or loader). */
+export interface SinkRows {
+  calls: CallState[];
+  turns: EnrichedTurn[];
+  hits: ComplianceRow[];
+  visits: EventOf<'web.visit'>[];
+  corrections: EventOf<'correction.submitted'>[];
+  profiles: ProfileRow[];
+  deadLetters: DeadLetter[];
+  counters: { accepted: number; duplicates: number; late: number; dead_letters: number };
+}
+
+export const emptyRows = (): SinkRows => ({
+  calls: [],
+  turns: [],
+  hits: [],
+  visits: [],
+  corrections: [],
+  profiles: [],
+  deadLetters: [],
+  counters: { accepted: 0, duplicates: 0, late: 0, dead_letters: 0 },
+});
+
+export function profileRow(p: Profile, cipher: FieldCipher, nowIso: string): ProfileRow {
+  const { name, phone, ...rest } = p;
+  return {
+    customer_id: p.customer_id,
+    state: JSON.stringify(rest),
+    name_enc: name === null ? null : cipher.encrypt(name),
+    phone_enc: phone === null ? null : cipher.encrypt(phone),
+    phone_hash: phone === null ? null : cipher.lookupHash(phone),
+    intent_score: p.intent_score,
+    tags: JSON.stringify(p.tags),
+    updated_at: nowIso,
+  };
+}
+
+export function restoreProfile(row: ProfileRow, cipher: FieldCipher): Profile {
+  // Defaults first: a snapshot from an older version may lack newer fields.
+  return {
+    ...newProfile(row.customer_id),
+    ...(JSON.parse(row.state) as Partial<Profile>),
+    name: row.name_enc === null ? null : cipher.decrypt(row.name_enc),
+    phone: row.phone_enc === null ? null : cipher.decrypt(row.phone_enc),
+  };
+}
+
+/** Freezes a batch's changes into rows (copies: the live state moves on). */
+export function toRows(
+  changes: Changes,
+  dead: DeadLetter[],
+  cipher: FieldCipher,
+  nowIso: string,
+): SinkRows {
+  return {
+    calls: [...changes.calls.values()].map((c) => ({ ...c })),
+    turns: changes.turns,
+    hits: changes.hits,
+    visits: changes.visits,
+    corrections: changes.corrections,
+    profiles: [...changes.profiles].map((p) => profileRow(p, cipher, nowIso)),
+    deadLetters: dead,
+    counters: {
+      accepted: changes.accepted,
+      duplicates: changes.duplicates,
+      late: changes.late,
+      dead_letters: dead.length,
+    },
+  };
+}

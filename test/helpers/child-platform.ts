@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export interface ChildPlatform {
+  url: string;
+  key: string;
+  proc: ChildProcess;
+  /** Resolves when the process has exited. */
+  exited: Promise<number | null>;
+  /** What it wrote to stderr so far. */
+  stderr(): string;
+}
+
+/** Runs `dialwise start` in its own process, so a test can kill -9 it. */
+export function startChildPlatform(env: Record<string, string>): Promise<ChildPlatform> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], {
+    env: {
+      ...process.env,
+      DIALWISE_PORT: '0',
+      DIALWISE_SIM_RATE: '0',
+      DIALWISE_LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  let out = '';
+  let err = '';
+  proc.stderr!.on('data', (d) => (err += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`platform did not start:\n${out}\n${err}`)),
+      60_000,
+    );
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const m = /dashboard: (http:\/\/[^/]+)\/#key=(\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1]!, key: m[2]!, proc, exited, stderr: () => err });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`platform exited with ${code}:\n${out}\n${err}`));
+    });
+  });
+}

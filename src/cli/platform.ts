@@ -180,7 +180,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     busKind: bus.kind,
     dashboardDir: join(packageRoot(), 'dist', 'dashboard'),
     metrics: metrics.registry,
-    profile: (id) => enricher.profiles.get(id),
+    profile: (id) => enricher.profile(id, Date.now()),
     mapCrm: (raw) => mapCrmFields(crmMapping, raw),
   });
   const server = await api.listen(config.host, config.port);

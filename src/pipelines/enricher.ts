@@ -182,9 +182,22 @@ export class Enricher {
       out.accepted += 1;
       out.profiles.add(p);
     }
-    for (const p of out.profiles)
-      p.tags = evaluateTags(this.opts.tagRules, profileView(p, nowMs), nowMs);
     return out;
+  }
+
+  /**
+   * Tags depend on the clock as well as on events ("visited pricing in the
+   * last 24 h"), so they are worked out when read and when saved, not per event.
+   */
+  refreshTags(p: Profile, nowMs: number): Profile {
+    p.tags = evaluateTags(this.opts.tagRules, profileView(p, nowMs), nowMs);
+    return p;
+  }
+
+  /** The live profile with tags as of `nowMs`. */
+  profile(customerId: string, nowMs: number): Profile | undefined {
+    const p = this.profiles.get(customerId);
+    return p && this.refreshTags(p, nowMs);
   }
 
   private call(c: Ctx, e: { call_id: string; customer_id: string }): CallState {

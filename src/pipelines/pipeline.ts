@@ -3,7 +3,7 @@ import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import type { Logger } from '../core/log.js';
 import type { DuckDbSink, Position } from './duckdb-sink.js';
 import { emptyChanges, type Changes, type Enricher } from './enricher.js';
-import { restoreProfile, toRows, type DeadLetter } from './rows.js';
+import { restoreProfile, SealCache, toRows, type DeadLetter } from './rows.js';
 
 export interface SourceRecord {
   /** Topic, "http", a file path: kept with dead letters and positions. */
@@ -53,9 +53,11 @@ export class Pipeline {
   private committing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private readonly clock: () => number;
+  private readonly seals: SealCache;
 
   private constructor(private readonly opts: PipelineOptions) {
     this.clock = opts.clock ?? Date.now;
+    this.seals = new SealCache(opts.cipher);
   }
 
   /** Restores profiles and positions from the last commit, then starts the commit timer. */
@@ -136,7 +138,8 @@ export class Pipeline {
     if (this.pendingCount === 0) return;
     const started = this.clock();
     // Freeze this commit's rows now: the live state keeps moving while DuckDB writes.
-    const rows = toRows(this.pending, this.dead, this.opts.cipher, new Date(started).toISOString());
+    for (const p of this.pending.profiles) this.opts.enricher.refreshTags(p, started);
+    const rows = toRows(this.pending, this.dead, this.seals, new Date(started).toISOString());
     const positions = [...this.positions.values()].map((p) => ({ ...p }));
     this.pending = emptyChanges();
     this.dead = [];

@@ -45,14 +45,39 @@ export const emptyRows = (): SinkRows => ({
   counters: { accepted: 0, duplicates: 0, late: 0, dead_letters: 0 },
 });
 
-export function profileRow(p: Profile, cipher: FieldCipher, nowIso: string): ProfileRow {
+/**
+ * Seals name and phone, re-encrypting only when they changed: a profile is
+ * saved at every commit that touches it, its personal data rarely changes.
+ */
+export class SealCache {
+  private readonly sealed = new Map<
+    string,
+    { name: string | null; phone: string | null; row: Sealed }
+  >();
+
+  constructor(readonly cipher: FieldCipher) {}
+
+  seal(p: Profile): Sealed {
+    const hit = this.sealed.get(p.customer_id);
+    if (hit && hit.name === p.name && hit.phone === p.phone) return hit.row;
+    const row = {
+      name_enc: p.name === null ? null : this.cipher.encrypt(p.name),
+      phone_enc: p.phone === null ? null : this.cipher.encrypt(p.phone),
+      phone_hash: p.phone === null ? null : this.cipher.lookupHash(p.phone),
+    };
+    this.sealed.set(p.customer_id, { name: p.name, phone: p.phone, row });
+    return row;
+  }
+}
+
+type Sealed = Pick<ProfileRow, 'name_enc' | 'phone_enc' | 'phone_hash'>;
+
+export function profileRow(p: Profile, seals: SealCache, nowIso: string): ProfileRow {
   const { name, phone, ...rest } = p;
   return {
     customer_id: p.customer_id,
     state: JSON.stringify(rest),
-    name_enc: name === null ? null : cipher.encrypt(name),
-    phone_enc: phone === null ? null : cipher.encrypt(phone),
-    phone_hash: phone === null ? null : cipher.lookupHash(phone),
+    ...seals.seal(p),
     intent_score: p.intent_score,
     tags: JSON.stringify(p.tags),
     updated_at: nowIso,
@@ -73,7 +98,7 @@ export function restoreProfile(row: ProfileRow, cipher: FieldCipher): Profile {
 export function toRows(
   changes: Changes,
   dead: DeadLetter[],
-  cipher: FieldCipher,
+  seals: SealCache,
   nowIso: string,
 ): SinkRows {
   return {
@@ -82,7 +107,7 @@ export function toRows(
     hits: changes.hits,
     visits: changes.visits,
     corrections: changes.corrections,
-    profiles: [...changes.profiles].map((p) => profileRow(p, cipher, nowIso)),
+    profiles: [...changes.profiles].map((p) => profileRow(p, seals, nowIso)),
     deadLetters: dead,
     counters: {
       accepted: changes.accepted,

@@ -110,7 +110,7 @@ describe('Enricher', () => {
     ]);
     expect(contactsInWeek(p, NOW - 1)).toBe(3);
     expect(contactsInWeek(p, NOW)).toBe(2); // 2026-11-14T12:00 is now exactly 7 days old: outside
-    expect(p.tags).toContain('contact_cap_reached');
+    expect(e.profile(C, NOW - 1)!.tags).toContain('contact_cap_reached');
   });
 
   it('enriches customer turns, scores the call on every turn, and flags risky bot promises', () => {
@@ -157,7 +157,7 @@ describe('Enricher', () => {
       ],
       NOW,
     );
-    expect(e.profiles.get(C)!.tags).toEqual(
+    expect(e.profile(C, NOW)!.tags).toEqual(
       expect.arrayContaining(['do_not_call', 'price_sensitive']),
     );
   });

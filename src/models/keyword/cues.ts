@@ -11,6 +11,8 @@ export interface Cue<L extends string> {
   readonly text: string;
   readonly weight: number;
   readonly re: RegExp;
+  /** A piece every match contains: a cheap `includes` test skips most regexes. */
+  readonly probe: string;
 }
 
 export interface CueHit<L extends string> {
@@ -45,7 +47,8 @@ export function compileCues<L extends string>(
   const cue = (label: L | null, raw: string): Cue<L> => {
     const text = fold(raw);
     if (!text) throw new Error(`empty cue for ${label ?? 'blocker'}`);
-    return { label, text, weight: cueWeight(text), re: pattern(text) };
+    const probe = text.split(/[\s']+/).reduce((a, b) => (b.length > a.length ? b : a), '');
+    return { label, text, weight: cueWeight(text), re: pattern(text), probe };
   };
   const labelled = (Object.entries(table) as [L, readonly string[]][]).flatMap(([label, cues]) =>
     cues.map((c) => cue(label, c)),
@@ -59,6 +62,7 @@ export function matchCues<L extends string>(text: string, cues: readonly Cue<L>[
   const taken = new Array<boolean>(text.length).fill(false);
   const hits: CueHit<L>[] = [];
   for (const cue of cues) {
+    if (!text.includes(cue.probe)) continue;
     for (const m of text.matchAll(cue.re)) {
       const start = m.index;
       const end = start + m[0].length;

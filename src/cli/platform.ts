@@ -21,7 +21,7 @@ import { createPipelineMetrics } from '../pipelines/metrics.js';
 import { Pipeline, type PipelineHooks } from '../pipelines/pipeline.js';
 import { consumeBus } from '../pipelines/runner.js';
 import { loadTagRules } from '../pipelines/tags.js';
-import { publishEvents, topicsOf } from '../pipelines/topics.js';
+import { derivedTopic, publishEvents, topicsOf } from '../pipelines/topics.js';
 
 export interface SimulateOptions {
   /** Calls to place; unset = until stopped. */
@@ -131,6 +131,20 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
       processed += c.accepted + c.duplicates + c.dead;
       metrics.hooks.onApplied?.(latencies, c);
     },
+    // Kafka mode: enriched turns and profile snapshots go out as derived
+    // streams for other consumers, keyed by customer_id like their sources.
+    async beforeCommit(rows) {
+      if (bus.kind !== 'kafka') return;
+      const keyed = (r: { customer_id: string }) => ({
+        key: r.customer_id,
+        value: JSON.stringify(r),
+      });
+      await bus.publish(derivedTopic(config.topicPrefix, 'turn.enriched'), rows.turns.map(keyed));
+      await bus.publish(
+        derivedTopic(config.topicPrefix, 'profile.updated'),
+        rows.profiles.map(keyed),
+      );
+    },
     async onCommit(positions, ms) {
       metrics.hooks.onCommit?.(positions, ms);
       if (bus.kind === 'kafka' && subscription) {
@@ -140,6 +154,12 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
       }
     },
   });
+  if (bus instanceof KafkaBus) {
+    await bus.ensureTopics([derivedTopic(config.topicPrefix, 'turn.enriched')]);
+    await bus.ensureTopics([derivedTopic(config.topicPrefix, 'profile.updated')], {
+      compact: true,
+    });
+  }
   subscription = await consumeBus({
     bus,
     pipeline,

@@ -3,7 +3,7 @@ import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import type { Logger } from '../core/log.js';
 import type { DuckDbSink, Position } from './duckdb-sink.js';
 import { emptyChanges, type Changes, type Enricher } from './enricher.js';
-import { restoreProfile, SealCache, toRows, type DeadLetter } from './rows.js';
+import { restoreProfile, SealCache, toRows, type DeadLetter, type SinkRows } from './rows.js';
 
 export interface SourceRecord {
   /** Topic, "http", a file path: kept with dead letters and positions. */
@@ -19,6 +19,11 @@ export interface SourceRecord {
 export interface PipelineHooks {
   /** After each durable commit, with the positions it covered. */
   onCommit?(positions: Position[], ms: number): void | Promise<void>;
+  /**
+   * Before a commit is written, with its rows: derived streams published here
+   * are at least once (a crash before the write replays and publishes again).
+   */
+  beforeCommit?(rows: SinkRows): Promise<void>;
   onApplied?(
     latenciesMs: number[],
     changes: { accepted: number; duplicates: number; dead: number },
@@ -145,6 +150,7 @@ export class Pipeline {
     this.dead = [];
     for (let attempt = 0; ; attempt++) {
       try {
+        await this.opts.hooks?.beforeCommit?.(rows);
         await this.opts.sink.write(rows, positions);
         break;
       } catch (err) {

@@ -184,4 +184,51 @@ describe.skipIf(!brokers)('Kafka end to end (real broker)', () => {
       expect(c.tags).toContain('do_not_call');
     });
   });
+
+  it('publishes enriched turns and sealed profile snapshots as derived streams', async () => {
+    const consumer = new Kafka({
+      clientId: 'it-derived',
+      brokers: brokers!.split(','),
+      logLevel: logLevel.WARN,
+    }).consumer({
+      groupId: `${prefix}-derived-reader`,
+    });
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: [`${prefix}.turn.enriched`, `${prefix}.profile.updated`],
+      fromBeginning: true,
+    });
+    const seen = { turns: [] as any[], profiles: [] as any[] };
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        const v = JSON.parse(message.value!.toString());
+        (topic.endsWith('turn.enriched') ? seen.turns : seen.profiles).push(v);
+      },
+    });
+    try {
+      await eventually(async () => {
+        expect(seen.turns.some((t) => t.speaker === 'customer' && t.intent !== null)).toBe(true);
+        expect(seen.profiles.some((p) => p.customer_id === 'crm-cust-1' && p.phone_enc)).toBe(true);
+      });
+      const profile = seen.profiles.find((p) => p.customer_id === 'crm-cust-1' && p.phone_enc);
+      expect(JSON.stringify(profile)).not.toContain('139 0000');
+      expect(JSON.parse(profile.state)).not.toHaveProperty('phone');
+      const admin = new Kafka({
+        clientId: 'it-admin',
+        brokers: brokers!.split(','),
+        logLevel: logLevel.WARN,
+      }).admin();
+      await admin.connect();
+      const cfg = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [
+          { type: 2, name: `${prefix}.profile.updated`, configNames: ['cleanup.policy'] },
+        ],
+      });
+      await admin.disconnect();
+      expect(cfg.resources[0]!.configEntries[0]!.configValue).toBe('compact');
+    } finally {
+      await consumer.disconnect();
+    }
+  });
 });

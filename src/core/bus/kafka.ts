@@ -29,7 +29,7 @@ export class KafkaBus implements Bus {
   }
 
   /** Creates the topics that do not exist yet, with the configured partition count. */
-  async ensureTopics(topics: string[]): Promise<void> {
+  async ensureTopics(topics: string[], opts: { compact?: boolean } = {}): Promise<void> {
     const missing = topics.filter((t) => !this.known.has(t));
     if (missing.length === 0) return;
     await this.withAdmin(async (admin) => {
@@ -38,7 +38,14 @@ export class KafkaBus implements Bus {
       if (create.length) {
         await admin.createTopics({
           waitForLeaders: true,
-          topics: create.map((topic) => ({ topic, numPartitions: this.opts.partitions })),
+          topics: create.map((topic) => ({
+            topic,
+            numPartitions: this.opts.partitions,
+            // A compacted topic keeps the latest record per key: a changelog.
+            ...(opts.compact
+              ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }
+              : {}),
+          })),
         });
       }
     });

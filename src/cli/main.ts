@@ -9,7 +9,8 @@ import { CallSimulator } from '../datasets/simulator.js';
 import { publishEvents } from '../pipelines/topics.js';
 import { createLogger } from '../core/log.js';
 import { replayJsonl } from '../pipelines/jsonl-source.js';
-import { createBus, openPipeline, openStore, startPlatform } from './platform.js';
+import { rotateKeys } from '../pipelines/rotate-keys.js';
+import { createBus, fieldCipher, openPipeline, openStore, startPlatform } from './platform.js';
 
 const USAGE = `dialwise <command> [options]
 
@@ -19,6 +20,8 @@ const USAGE = `dialwise <command> [options]
   keys create --name NAME --role ROLE
                              issue an API key (roles: ${ROLES.join(', ')})
   replay --file F.jsonl      run a JSONL file of events through the pipeline (resumes after a crash)
+  rotate-keys                re-seal names and phones with DIALWISE_DATA_KEY (old keys in
+                             DIALWISE_DATA_KEYS_PREVIOUS); run while the platform is stopped
   migrate                    apply database migrations
 
 Settings come from the environment (see README); DIALWISE_CONFIG names an optional JSON file.`;
@@ -99,6 +102,13 @@ async function main(argv: string[]): Promise<void> {
       console.log(
         JSON.stringify({ file: values.file, lines, seconds: (Date.now() - started) / 1000 }),
       );
+      return;
+    }
+    case 'rotate-keys': {
+      const logger = createLogger(config.logLevel);
+      const store = await openStore(config, logger);
+      console.log(JSON.stringify(await rotateKeys(store, fieldCipher(config, logger))));
+      await store.close();
       return;
     }
     case 'migrate': {

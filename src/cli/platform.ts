@@ -8,7 +8,7 @@ import type { Bus, Subscription } from '../core/bus/bus.js';
 import { KafkaBus } from '../core/bus/kafka.js';
 import { MemoryBus } from '../core/bus/memory.js';
 import type { Config } from '../core/config.js';
-import { createFieldCipher } from '../core/crypto.js';
+import { createFieldCipher, type FieldCipher } from '../core/crypto.js';
 import type { DialwiseEvent } from '../core/events/index.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { migrate, Store } from '../core/store/store.js';
@@ -91,7 +91,7 @@ export async function openPipeline(
   const pipeline = await Pipeline.open({
     sink: new DuckDbSink(store),
     enricher,
-    cipher: createFieldCipher(dataKey(config, logger)),
+    cipher: fieldCipher(config, logger),
     logger,
     commitIntervalMs: config.commitIntervalMs,
     maxPending: config.maxPending,
@@ -107,6 +107,10 @@ export async function openStore(config: Config, logger: Logger): Promise<Store> 
   if (applied.length) logger.log('info', 'migrations applied', { versions: applied });
   return store;
 }
+
+/** The current data key plus the previous ones, for values sealed before a rotation. */
+export const fieldCipher = (config: Config, logger: Logger): FieldCipher =>
+  createFieldCipher(dataKey(config, logger), config.dataKeysPrevious?.split(',') ?? []);
 
 export function createBus(config: Config): Bus {
   return config.kafkaBrokers

@@ -31,6 +31,17 @@ const SETTINGS = {
       .optional(),
     fix: 'generate one with: openssl rand -base64 32',
   },
+  dataKeysPrevious: {
+    env: 'DIALWISE_DATA_KEYS_PREVIOUS',
+    schema: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/,
+        'must be base64 32-byte keys separated by commas',
+      )
+      .optional(),
+    fix: 'the keys used before the last rotation, comma-separated',
+  },
   adminKey: {
     env: 'DIALWISE_ADMIN_KEY',
     schema: z.string().min(24).optional(),

@@ -1,40 +1,69 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { DialwiseError } from './errors.js';
 
 /**
  * Field encryption for personal data at rest: AES-256-GCM with a random
- * 96-bit IV per value. Stored form: `v1.<iv>.<tag>.<ciphertext>` (base64url).
- * `lookupHash` is a keyed HMAC, so equal phones can be found without
- * decrypting and without a plain hash that a dictionary would reverse.
+ * 96-bit IV per value. Stored form: `v1.<key id>.<iv>.<tag>.<ciphertext>`
+ * (base64url). The key id names the key that sealed it, so after a rotation
+ * old values still open with the previous keys while new ones use the
+ * current key. `lookupHash` is a keyed HMAC (current key), so equal phones
+ * can be found without decrypting and without a plain, reversible hash.
  */
 export interface FieldCipher {
+  readonly keyId: string;
   encrypt(plain: string): string;
   decrypt(sealed: string): string;
   lookupHash(value: string): string;
+  /** The id of the key that sealed a value. */
+  keyIdOf(sealed: string): string;
 }
 
-export function createFieldCipher(keyBase64: string): FieldCipher {
-  const key = Buffer.from(keyBase64, 'base64');
+const decodeKey = (b64: string): Buffer => {
+  const key = Buffer.from(b64, 'base64');
   if (key.length !== 32) {
     throw new DialwiseError(
       'CONFIG_INVALID',
       'data key must be 32 bytes (base64 of 32 random bytes)',
     );
   }
-  const macKey = createHmac('sha256', key).update('dialwise lookup-hash v1').digest();
+  return key;
+};
+const idOf = (key: Buffer): string =>
+  createHash('sha256').update(key).digest('base64url').slice(0, 8);
+
+export function createFieldCipher(
+  currentBase64: string,
+  previousBase64: string[] = [],
+): FieldCipher {
+  const current = decodeKey(currentBase64);
+  const ring = new Map([current, ...previousBase64.map(decodeKey)].map((k) => [idOf(k), k]));
+  const keyId = idOf(current);
+  const macKey = createHmac('sha256', current).update('dialwise lookup-hash v1').digest();
+  const parts = (sealed: string) => {
+    const [v, kid, iv, tag, ct] = sealed.split('.');
+    if (v !== 'v1' || !kid || !iv || !tag || ct === undefined) {
+      throw new DialwiseError('BAD_REQUEST', 'not a sealed value');
+    }
+    return { kid, iv, tag, ct };
+  };
   return {
+    keyId,
     encrypt(plain) {
       const iv = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', key, iv);
+      const c = createCipheriv('aes-256-gcm', current, iv);
       const ct = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return ['v1', iv, c.getAuthTag(), ct]
-        .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
-        .join('.');
+      return ['v1', keyId, ...[iv, c.getAuthTag(), ct].map((b) => b.toString('base64url'))].join(
+        '.',
+      );
     },
     decrypt(sealed) {
-      const [v, iv, tag, ct] = sealed.split('.');
-      if (v !== 'v1' || !iv || !tag || ct === undefined) {
-        throw new DialwiseError('BAD_REQUEST', 'not a sealed value');
+      const { kid, iv, tag, ct } = parts(sealed);
+      const key = ring.get(kid);
+      if (!key) {
+        throw new DialwiseError(
+          'CONFIG_INVALID',
+          `value sealed with unknown key ${kid}: add it to DIALWISE_DATA_KEYS_PREVIOUS`,
+        );
       }
       const d = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       d.setAuthTag(Buffer.from(tag, 'base64url'));
@@ -43,6 +72,7 @@ export function createFieldCipher(keyBase64: string): FieldCipher {
     lookupHash(value) {
       return createHmac('sha256', macKey).update(normalisePhone(value)).digest('base64url');
     },
+    keyIdOf: (sealed) => parts(sealed).kid,
   };
 }
 

@@ -17,9 +17,21 @@ describe('field cipher', () => {
   it('refuses a tampered value and a value sealed with another key', () => {
     const sealed = c.encrypt('secret');
     const parts = sealed.split('.');
-    parts[3] = Buffer.from('tampered').toString('base64url');
+    parts[4] = Buffer.from('tampered').toString('base64url');
     expect(() => c.decrypt(parts.join('.'))).toThrow();
-    expect(() => createFieldCipher(key()).decrypt(sealed)).toThrow();
+    expect(() => createFieldCipher(key()).decrypt(sealed)).toThrow(
+      /unknown key .*DIALWISE_DATA_KEYS_PREVIOUS/,
+    );
+  });
+
+  it('opens values sealed with a previous key and seals new ones with the current key', () => {
+    const old = key();
+    const sealedOld = createFieldCipher(old).encrypt('+86 138 0000 0000');
+    const rotated = createFieldCipher(key(), [old]);
+    expect(rotated.decrypt(sealedOld)).toBe('+86 138 0000 0000');
+    expect(rotated.keyIdOf(sealedOld)).toBe(createFieldCipher(old).keyId);
+    expect(rotated.keyIdOf(rotated.encrypt('x'))).toBe(rotated.keyId);
+    expect(rotated.keyId).not.toBe(createFieldCipher(old).keyId);
   });
 
   it('gives equal look-up hashes for the same phone written differently, per key', () => {

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { startPlatform } from '../../src/cli/platform.js';
+import { loadConfig } from '../../src/core/config.js';
+import { createFieldCipher } from '../../src/core/crypto.js';
+import { rotateKeys } from '../../src/pipelines/rotate-keys.js';
+import { tmpDir } from '../helpers/tmp.js';
+
+const key = () => randomBytes(32).toString('base64');
+
+describe('data key rotation', () => {
+  it('re-seals every name and phone with the new key, after which the old key can go', async () => {
+    const dataDir = tmpDir();
+    const [oldKey, newKey] = [key(), key()];
+    const env = { DIALWISE_PORT: '0', DIALWISE_DATA_DIR: dataDir, DIALWISE_LOG_LEVEL: 'warn' };
+    let p = await startPlatform(loadConfig({ env: { ...env, DIALWISE_DATA_KEY: oldKey } }), {
+      simulate: { calls: 60, seed: 3, ratePerSec: 0 },
+    });
+    await p.waitForIdle();
+    const before = p.enricher.profiles.size;
+    await p.stop();
+
+    p = await startPlatform(
+      loadConfig({
+        env: { ...env, DIALWISE_DATA_KEY: newKey, DIALWISE_DATA_KEYS_PREVIOUS: oldKey },
+      }),
+    );
+    const result = await rotateKeys(p.store, createFieldCipher(newKey, [oldKey]));
+    expect(result.resealed).toBe(result.profiles);
+    expect(result.profiles).toBe(before);
+    await p.stop();
+
+    // The new key alone now opens everything, and look-up hashes follow it.
+    p = await startPlatform(loadConfig({ env: { ...env, DIALWISE_DATA_KEY: newKey } }));
+    const only = createFieldCipher(newKey);
+    const rows = await p.store.query<{ name_enc: string; phone_enc: string; phone_hash: string }>(
+      'SELECT name_enc, phone_enc, phone_hash FROM profiles',
+    );
+    expect(rows).toHaveLength(before);
+    for (const r of rows) {
+      expect(only.keyIdOf(r.name_enc)).toBe(only.keyId);
+      expect(r.phone_hash).toBe(only.lookupHash(only.decrypt(r.phone_enc)));
+    }
+    const restored = [...p.enricher.profiles.values()];
+    expect(restored.every((x) => x.name !== null && x.phone !== null)).toBe(true);
+    await p.stop();
+  });
+});

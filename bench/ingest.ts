@@ -39,6 +39,7 @@ sampler.unref();
 function env(extra: Record<string, string> = {}) {
   return loadConfig({
     env: {
+      ...process.env,
       DIALWISE_DATA_DIR: mkdtempSync(join(tmpdir(), 'dialwise-bench-')),
       DIALWISE_LOG_LEVEL: 'warn',
       ...extra,
@@ -54,12 +55,10 @@ function* simulatedEvents(seed: number, customers: number): Generator<string> {
     for (const e of sim.nextCall(new Date(start + i * 50))) yield JSON.stringify(e);
 }
 
+/** The next n items; unlike a for-of with break, leaves the generator open. */
 function take(gen: Generator<string>, n: number): string[] {
   const out: string[] = [];
-  for (const v of gen) {
-    out.push(v);
-    if (out.length >= n) break;
-  }
+  while (out.length < n) out.push(gen.next().value as string);
   return out;
 }
 

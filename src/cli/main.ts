@@ -10,7 +10,14 @@ import { publishEvents } from '../pipelines/topics.js';
 import { createLogger } from '../core/log.js';
 import { replayJsonl } from '../pipelines/jsonl-source.js';
 import { rotateKeys } from '../pipelines/rotate-keys.js';
-import { createBus, fieldCipher, openPipeline, openStore, startPlatform } from './platform.js';
+import {
+  createBus,
+  fieldCipher,
+  openPipeline,
+  openStore,
+  startPlatform,
+  storePath,
+} from './platform.js';
 
 const USAGE = `dialwise <command> [options]
 
@@ -42,6 +49,7 @@ async function main(argv: string[]): Promise<void> {
   const [command, sub] = positionals;
   if (values.help || !command) return void console.log(USAGE);
   const config = loadConfig();
+  const logger = createLogger(config.logLevel);
   switch (command) {
     case 'start': {
       const p = await startPlatform(config, {
@@ -83,8 +91,7 @@ async function main(argv: string[]): Promise<void> {
           'BAD_REQUEST',
           'usage: dialwise keys create --name NAME --role ROLE',
         );
-      const store = await Store.open(resolve(config.dataDir, 'dialwise.duckdb'));
-      await migrate(store);
+      const store = await openStore(config, logger);
       console.log(await createApiKey(store, values.name, values.role as Role));
       await store.close();
       return;
@@ -92,7 +99,6 @@ async function main(argv: string[]): Promise<void> {
     case 'replay': {
       if (!values.file)
         throw new DialwiseError('BAD_REQUEST', 'usage: dialwise replay --file EVENTS.jsonl');
-      const logger = createLogger(config.logLevel);
       const store = await openStore(config, logger);
       const { pipeline } = await openPipeline(config, store, logger);
       const started = Date.now();
@@ -105,14 +111,13 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'rotate-keys': {
-      const logger = createLogger(config.logLevel);
       const store = await openStore(config, logger);
       console.log(JSON.stringify(await rotateKeys(store, fieldCipher(config, logger))));
       await store.close();
       return;
     }
     case 'migrate': {
-      const store = await Store.open(resolve(config.dataDir, 'dialwise.duckdb'));
+      const store = await Store.open(storePath(config), config.duckdbMemoryLimit);
       console.log(JSON.stringify({ applied: await migrate(store) }));
       await store.close();
       return;

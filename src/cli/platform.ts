@@ -100,9 +100,14 @@ export async function openPipeline(
   return { pipeline, enricher };
 }
 
+export const storePath = (config: Config): string => resolve(config.dataDir, 'dialwise.duckdb');
+
 /** Opens the DuckDB file under dataDir and applies pending migrations. */
 export async function openStore(config: Config, logger: Logger): Promise<Store> {
-  const store = await Store.open(resolve(config.dataDir, 'dialwise.duckdb'));
+  const store = await Store.open(
+    resolve(config.dataDir, 'dialwise.duckdb'),
+    config.duckdbMemoryLimit,
+  );
   const applied = await migrate(store);
   if (applied.length) logger.log('info', 'migrations applied', { versions: applied });
   return store;

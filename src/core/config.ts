@@ -23,6 +23,14 @@ const SETTINGS = {
     schema: z.string().min(1).default('./data'),
     fix: 'a writable folder path',
   },
+  duckdbMemoryLimit: {
+    env: 'DIALWISE_DUCKDB_MEMORY',
+    schema: z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB)$/i, 'must be a size like 512MB or 2GB')
+      .default('1GB'),
+    fix: 'a size like 512MB or 2GB',
+  },
   dataKey: {
     env: 'DIALWISE_DATA_KEY',
     schema: z
@@ -95,12 +103,12 @@ const SETTINGS = {
   },
   commitIntervalMs: {
     env: 'DIALWISE_COMMIT_INTERVAL_MS',
-    schema: z.coerce.number().int().min(10).max(60_000).default(200),
+    schema: z.coerce.number().int().min(10).max(60_000).default(500),
     fix: 'milliseconds between pipeline commits to DuckDB',
   },
   maxPending: {
     env: 'DIALWISE_MAX_PENDING',
-    schema: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
+    schema: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
     fix: 'events applied but not yet committed before sources wait',
   },
   dedupeWindow: {

@@ -103,6 +103,52 @@ const CALL_MERGE = `INSERT INTO calls (${cols(CALLS)}) SELECT ${cols(CALLS)} FRO
     .map((c) => `${c} = COALESCE(excluded.${c}, calls.${c})`)
     .join(', ')}`;
 
+/** Each kind of row goes through a staging table (appender, column order) into its table. */
+const MERGES: {
+  stage: string;
+  columns: Columns;
+  rows: (r: SinkRows) => readonly object[];
+  into: string;
+}[] = [
+  { stage: 'calls', columns: CALLS, rows: (r) => r.calls, into: CALL_MERGE },
+  {
+    stage: 'profiles',
+    columns: PROFILES,
+    rows: (r) => r.profiles,
+    into: `INSERT OR REPLACE INTO profiles (${cols(PROFILES)}) SELECT * FROM stage_profiles`,
+  },
+  {
+    stage: 'turns',
+    columns: TURNS,
+    rows: (r) => r.turns,
+    into: `INSERT INTO turns (${cols(TURNS)}) SELECT * FROM stage_turns`,
+  },
+  {
+    stage: 'hits',
+    columns: HITS,
+    rows: (r) => r.hits,
+    into: `INSERT INTO compliance_hits (${cols(HITS)}) SELECT * FROM stage_hits`,
+  },
+  {
+    stage: 'visits',
+    columns: VISITS,
+    rows: (r) => r.visits,
+    into: `INSERT INTO web_visits (${cols(VISITS)}) SELECT * FROM stage_visits`,
+  },
+  {
+    stage: 'corrections',
+    columns: CORRECTIONS,
+    rows: (r) => r.corrections,
+    into: `INSERT OR IGNORE INTO corrections (${cols(CORRECTIONS)}) SELECT * FROM stage_corrections`,
+  },
+  {
+    stage: 'dead',
+    columns: DEAD,
+    rows: (r) => r.deadLetters,
+    into: `INSERT INTO dead_letters (${cols(DEAD)}) SELECT * FROM stage_dead`,
+  },
+];
+
 /**
  * Writes a commit's rows, stream positions and counters in one DuckDB
  * transaction: after a crash the file holds either all of a commit or none,
@@ -113,52 +159,25 @@ export class DuckDbSink {
 
   /** Creates the staging tables (per connection, in column order) that feed the set-based merges. */
   async init(): Promise<void> {
-    const tables: [string, Columns][] = [
-      ['calls', CALLS],
-      ['profiles', PROFILES],
-      ['turns', TURNS],
-      ['hits', HITS],
-      ['visits', VISITS],
-      ['corrections', CORRECTIONS],
-      ['dead', DEAD],
-    ];
     await this.store.transaction(async (tx) => {
-      for (const [name, c] of tables) {
-        const defs = Object.entries(c)
+      for (const m of MERGES) {
+        const defs = Object.entries(m.columns)
           .map(([k, t]) => `${k} ${t}`)
           .join(', ');
-        await tx.run(`CREATE TEMP TABLE IF NOT EXISTS stage_${name} (${defs})`);
+        await tx.run(`CREATE TEMP TABLE IF NOT EXISTS stage_${m.stage} (${defs})`);
       }
     });
   }
 
   async write(rows: SinkRows, positions: Position[]): Promise<void> {
     await this.store.transaction(async (tx) => {
-      await tx.append('stage_calls', CALLS, rows.calls);
-      await tx.run(CALL_MERGE);
-      await tx.run('DELETE FROM stage_calls');
-      await tx.append('stage_profiles', PROFILES, rows.profiles);
-      await tx.run(
-        `INSERT OR REPLACE INTO profiles (${cols(PROFILES)}) SELECT * FROM stage_profiles`,
-      );
-      await tx.run('DELETE FROM stage_profiles');
-      await tx.append('stage_turns', TURNS, rows.turns);
-      await tx.run(`INSERT INTO turns (${cols(TURNS)}) SELECT * FROM stage_turns`);
-      await tx.run('DELETE FROM stage_turns');
-      await tx.append('stage_hits', HITS, rows.hits);
-      await tx.run(`INSERT INTO compliance_hits (${cols(HITS)}) SELECT * FROM stage_hits`);
-      await tx.run('DELETE FROM stage_hits');
-      await tx.append('stage_visits', VISITS, rows.visits);
-      await tx.run(`INSERT INTO web_visits (${cols(VISITS)}) SELECT * FROM stage_visits`);
-      await tx.run('DELETE FROM stage_visits');
-      await tx.append('stage_corrections', CORRECTIONS, rows.corrections);
-      await tx.run(
-        `INSERT OR IGNORE INTO corrections (${cols(CORRECTIONS)}) SELECT * FROM stage_corrections`,
-      );
-      await tx.run('DELETE FROM stage_corrections');
-      await tx.append('stage_dead', DEAD, rows.deadLetters);
-      await tx.run(`INSERT INTO dead_letters (${cols(DEAD)}) SELECT * FROM stage_dead`);
-      await tx.run('DELETE FROM stage_dead');
+      for (const m of MERGES) {
+        const batch = m.rows(rows);
+        if (batch.length === 0) continue;
+        await tx.append(`stage_${m.stage}`, m.columns, batch);
+        await tx.run(m.into);
+        await tx.run(`DELETE FROM stage_${m.stage}`);
+      }
       for (const [name, value] of Object.entries(rows.counters)) {
         if (value === 0) continue;
         await tx.run(

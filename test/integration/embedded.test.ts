@@ -142,4 +142,17 @@ describe('embedded platform end to end', () => {
       );
     }
   });
+
+  it('exposes Prometheus metrics to admins only', async () => {
+    expect((await fetch(`${p.url}/metrics`)).status).toBe(401);
+    const res = await fetch(`${p.url}/metrics`, {
+      headers: { authorization: `Bearer ${p.adminKey}` },
+    });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const accepted = /dialwise_events_total\{result="accepted"\} (\d+)/.exec(text);
+    expect(Number(accepted![1])).toBeGreaterThan(CALLS);
+    expect(text).toMatch(/dialwise_event_to_profile_seconds_bucket/);
+    expect(text).toMatch(/dialwise_commit_seconds_count [1-9]/);
+  });
 });

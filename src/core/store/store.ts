@@ -36,10 +36,11 @@ export class Store {
     private readonly reader: DuckDBConnection,
   ) {}
 
-  static async open(path: string): Promise<Store> {
+  /** `memoryLimit` caps DuckDB's buffer memory (DuckDB's own default is 80% of RAM). */
+  static async open(path: string, memoryLimit = '1GB'): Promise<Store> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     try {
-      const instance = await DuckDBInstance.create(path);
+      const instance = await DuckDBInstance.create(path, { memory_limit: memoryLimit });
       return new Store(instance, await instance.connect(), await instance.connect());
     } catch (err) {
       throw new DialwiseError('STORE_FAILED', `cannot open DuckDB file ${path}`, { cause: err });

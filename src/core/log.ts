@@ -8,7 +8,7 @@ export interface Logger {
 
 export function createLogger(
   min: Level,
-  write = (line: string) => process.stderr.write(line + '\n'),
+  write: (line: string) => void = (line) => void process.stderr.write(line + '\n'),
 ): Logger {
   return {
     log(level, msg, fields) {

@@ -130,8 +130,9 @@ export class Pipeline {
 
   /** Commits everything applied so far; resolves when it is durable. */
   flush(): Promise<void> {
-    this.committing = this.committing.then(() => this.commit());
-    return this.committing;
+    const next = this.committing.then(() => this.commit());
+    this.committing = next.catch(() => undefined);
+    return next;
   }
 
   async stop(): Promise<void> {
@@ -159,6 +160,12 @@ export class Pipeline {
         await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 5_000)));
       }
     }
-    await this.opts.hooks?.onCommit?.(positions, this.clock() - started);
+    try {
+      await this.opts.hooks?.onCommit?.(positions, this.clock() - started);
+    } catch (err) {
+      // The data is durable already; a failed follow-up (e.g. Kafka's offset
+      // commit during a rebalance) only means some records come again and are skipped.
+      this.opts.logger.log('warn', 'after-commit hook failed', { err: String(err) });
+    }
   }
 }

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createFieldCipher } from '../../src/core/crypto.js';
+import { createLogger } from '../../src/core/log.js';
+import { migrate, Store } from '../../src/core/store/store.js';
+import { CallSimulator } from '../../src/datasets/simulator.js';
+import { createKeywordModels } from '../../src/models/keyword/index.js';
+import { DuckDbSink, type Position } from '../../src/pipelines/duckdb-sink.js';
+import { Enricher } from '../../src/pipelines/enricher.js';
+import { Pipeline, type PipelineHooks } from '../../src/pipelines/pipeline.js';
+import type { SinkRows } from '../../src/pipelines/rows.js';
+import { loadTagRules } from '../../src/pipelines/tags.js';
+
+/** The real sink, made to fail its first `failures` writes. */
+class FlakySink extends DuckDbSink {
+  constructor(
+    store: Store,
+    public failures: number,
+  ) {
+    super(store);
+  }
+  override async write(rows: SinkRows, positions: Position[]): Promise<void> {
+    if (this.failures-- > 0) throw new Error('disk full');
+    return super.write(rows, positions);
+  }
+}
+
+async function setup(failures: number, hooks?: PipelineHooks) {
+  const store = await Store.open(':memory:');
+  await migrate(store);
+  const sink = new FlakySink(store, failures);
+  const pipeline = await Pipeline.open({
+    sink,
+    enricher: new Enricher({
+      models: createKeywordModels(),
+      tagRules: loadTagRules(JSON.parse(readFileSync('config/tags.json', 'utf8'))),
+      dedupeWindow: 64,
+      latenessMs: 600_000,
+      maxSkewMs: 300_000,
+    }),
+    cipher: createFieldCipher(randomBytes(32).toString('base64')),
+    logger: createLogger('error', () => undefined),
+    commitIntervalMs: 60_000,
+    maxPending: 1_000_000,
+    hooks,
+  });
+  const records = new CallSimulator(4)
+    .nextCall(new Date())
+    .map((e, i) => ({ source: 't', partition: 0, offset: String(i), value: JSON.stringify(e) }));
+  const accepted = async () =>
+    Number(
+      (
+        await store.query<{ v: bigint }>(
+          "SELECT value AS v FROM ingest_counters WHERE name = 'accepted'",
+        )
+      )[0]?.v ?? 0,
+    );
+  return { store, pipeline, records, accepted };
+}
+
+describe('Pipeline commits', () => {
+  it('writes the same rows again after a failed write, losing nothing', async () => {
+    const { pipeline, records, accepted, store } = await setup(2);
+    await pipeline.process(records);
+    await pipeline.flush();
+    expect(await accepted()).toBe(records.length);
+    await pipeline.stop();
+    await store.close();
+  });
+
+  it('keeps committing after an after-commit hook fails', async () => {
+    let calls = 0;
+    const { pipeline, records, accepted, store } = await setup(0, {
+      onCommit: () => {
+        calls += 1;
+        throw new Error('offset commit refused during a rebalance');
+      },
+    });
+    await pipeline.process(records.slice(0, 3));
+    await pipeline.flush();
+    await pipeline.process(records.slice(3));
+    await pipeline.flush();
+    expect(calls).toBe(2);
+    expect(await accepted()).toBe(records.length);
+    await pipeline.stop();
+    await store.close();
+  });
+
+  it('skips records below a committed position (a replay after restart)', async () => {
+    const { pipeline, records, accepted, store } = await setup(0);
+    await pipeline.process(records);
+    await pipeline.flush();
+    await pipeline.process(records);
+    await pipeline.flush();
+    expect(await accepted()).toBe(records.length);
+    expect(pipeline.position('t', 0)).toBe(BigInt(records.length));
+    await pipeline.stop();
+    await store.close();
+  });
+});

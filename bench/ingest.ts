@@ -33,7 +33,14 @@ const { positionals, values } = parseArgs({
 const mode = positionals[0] ?? 'embedded';
 const logger = createLogger('warn');
 let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+// RSS every 5 s as well as the peak: a plateau under sustained overload shows memory is bounded.
+const rssTimeline: number[] = [];
+let ticks = 0;
+const sampler = setInterval(() => {
+  const rss = process.memoryUsage().rss;
+  peakRss = Math.max(peakRss, rss);
+  if (ticks++ % 50 === 0) rssTimeline.push(Math.round(rss / 2 ** 20));
+}, 100);
 sampler.unref();
 
 function env(extra: Record<string, string> = {}) {
@@ -180,6 +187,8 @@ const out = {
   mode,
   ...result,
   peakRssMiB: Math.round(peakRss / 2 ** 20),
+  rssEvery5sMiB: rssTimeline,
+  heapUsedAtEndMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
   node: process.version,
   cores: (await import('node:os')).cpus().length,
   at: new Date().toISOString(),

@@ -8,6 +8,7 @@ import {
   applyCustomerUpdate,
   applyWebVisit,
   bump,
+  idHash,
   max,
   newCall,
   newProfile,
@@ -164,11 +165,12 @@ export class Enricher {
     for (const e of events) {
       let p = this.profiles.get(e.customer_id);
       if (!p) this.profiles.set(e.customer_id, (p = newProfile(e.customer_id)));
-      if (p.recent_ids.includes(e.event_id)) {
+      const id = idHash(e.event_id);
+      if (p.recent_ids.includes(id)) {
         out.duplicates += 1;
         continue;
       }
-      p.recent_ids.push(e.event_id);
+      p.recent_ids.push(id);
       if (p.recent_ids.length > this.opts.dedupeWindow) p.recent_ids.shift();
       // A sender's clock running ahead must not pin "latest" fields forever.
       const ts =

@@ -70,8 +70,8 @@ export interface Profile {
   open_calls: Record<string, CallState>;
   /** Ids of calls that ended recently: a late event must not reopen them. */
   closed_calls: string[];
-  /** Ids of this customer's recent events, newest last: the dedupe window. */
-  recent_ids: string[];
+  /** 53-bit hashes of this customer's recent event ids, newest last: the dedupe window. */
+  recent_ids: number[];
   last_event_at: string | null;
 }
 
@@ -139,6 +139,22 @@ export function newCall(callId: string, customerId: string): CallState {
 }
 
 export const max = (a: string | null, b: string): string => (a !== null && a > b ? a : b);
+
+/**
+ * Two FNV-1a style 32-bit hashes folded into 53 bits: a number costs 8 bytes
+ * in memory and ~16 in a snapshot, where a UUID costs ~60 and 38. Within a
+ * window of 64 ids a false match has odds of about 1 in 10^14 per event.
+ */
+export function idHash(id: string): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x5bd1e995;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return (h1 >>> 0) * 2 ** 21 + (h2 >>> 11);
+}
 export const bump = (m: Record<string, number>, k: string, by = 1): void => {
   m[k] = (m[k] ?? 0) + by;
 };

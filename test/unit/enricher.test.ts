@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEvent, type DialwiseEvent } from '../../src/core/events/index.js';
 import { createKeywordModels } from '../../src/models/keyword/index.js';
 import { Enricher } from '../../src/pipelines/enricher.js';
-import { contactsInWeek } from '../../src/pipelines/profile.js';
+import { contactsInWeek, idHash } from '../../src/pipelines/profile.js';
 import { loadTagRules } from '../../src/pipelines/tags.js';
 import { eventFixtures } from '../helpers/fixtures.js';
 
@@ -160,5 +160,18 @@ describe('Enricher', () => {
     expect(e.profile(C, NOW)!.tags).toEqual(
       expect.arrayContaining(['do_not_call', 'price_sensitive']),
     );
+  });
+});
+
+describe('idHash', () => {
+  it('is stable, a safe integer, and tells apart ids that differ in one character', () => {
+    const ids = Array.from(
+      { length: 50_000 },
+      (_, i) => `0b6f1c3e-5a8e-4a43-9f0d-${String(i).padStart(12, '0')}`,
+    );
+    const hashes = ids.map(idHash);
+    expect(new Set(hashes).size).toBe(ids.length);
+    expect(hashes.every(Number.isSafeInteger)).toBe(true);
+    expect(idHash(ids[7]!)).toBe(hashes[7]);
   });
 });

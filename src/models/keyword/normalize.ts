@@ -35,10 +35,18 @@ export function foldChar(ch: string): string {
 }
 
 /** A folded utterance for cue matching: runs of white space become one space. */
+// Intent, emotion and slots fold the same utterance one after another:
+// the last result is kept so a turn is folded once.
+let lastText = '';
+let lastFolded = '';
+
 export function fold(text: string): string {
+  if (text === lastText) return lastFolded;
   let out = '';
   for (const ch of text) out += foldChar(ch);
-  return out.replace(/\s+/g, ' ').trim();
+  lastText = text;
+  lastFolded = out.replace(/\s+/g, ' ').trim();
+  return lastFolded;
 }
 
 /** Text prepared for disguise-proof matching, with each character's span in the original. */

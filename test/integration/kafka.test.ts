@@ -231,4 +231,27 @@ describe.skipIf(!brokers)('Kafka end to end (real broker)', () => {
       await consumer.disconnect();
     }
   });
+
+  it('reports consumer lag per partition on /metrics', async () => {
+    await eventually(
+      async () => {
+        const res = await fetch(`${p.url}/metrics`, {
+          headers: { authorization: `Bearer ${p.adminKey}` },
+        });
+        const text = await res.text();
+        const lags = [
+          ...text.matchAll(
+            new RegExp(
+              `dialwise_consumer_lag\\{source="${prefix}\\.calls",partition="\\d+"\\} (\\d+)`,
+              'g',
+            ),
+          ),
+        ];
+        expect(lags.length).toBe(4);
+        expect(lags.every((m) => Number(m[1]) === 0)).toBe(true);
+      },
+      20_000,
+      500,
+    );
+  });
 });

@@ -26,7 +26,7 @@ class FlakySink extends DuckDbSink {
   }
 }
 
-async function setup(failures: number, hooks?: PipelineHooks) {
+async function setup(failures: number, hooks?: PipelineHooks, maxPending = 1_000_000) {
   const store = await Store.open(':memory:');
   await migrate(store);
   const sink = new FlakySink(store, failures);
@@ -42,7 +42,7 @@ async function setup(failures: number, hooks?: PipelineHooks) {
     cipher: createFieldCipher(randomBytes(32).toString('base64')),
     logger: createLogger('error', () => undefined),
     commitIntervalMs: 60_000,
-    maxPending: 1_000_000,
+    maxPending,
     hooks,
   });
   const records = new CallSimulator(4)
@@ -95,6 +95,18 @@ describe('Pipeline commits', () => {
     await pipeline.flush();
     expect(await accepted()).toBe(records.length);
     expect(pipeline.position('t', 0)).toBe(BigInt(records.length));
+    await pipeline.stop();
+    await store.close();
+  });
+
+  it('makes a source wait for a commit once too many events are pending (back-pressure)', async () => {
+    const { pipeline, records, accepted, store } = await setup(0, undefined, 3);
+    expect(records.length).toBeGreaterThanOrEqual(4);
+    await pipeline.process(records.slice(0, 2));
+    expect(await accepted()).toBe(0); // under the limit: applied, not yet committed
+    await pipeline.process(records.slice(2));
+    expect(await accepted()).toBe(records.length); // over it: process() returned after the commit
+    expect(pipeline.pendingCount).toBe(0);
     await pipeline.stop();
     await store.close();
   });

@@ -39,6 +39,3 @@ export const httpStatusOf = (code: ErrorCode): number =>
     STORE_FAILED: 503,
     UPSTREAM_FAILED: 502,
   })[code];
-
-export const isRetriable = (err: unknown): boolean =>
-  err instanceof DialwiseError ? err.retriable : false;

@@ -144,38 +144,8 @@ export async function migrate(
   return applied;
 }
 
-/** Column types for `insertRows`, in DuckDB's JSON-structure notation. */
+/** Column types for `Tx.append`, by column name in table order. */
 export type Columns = Record<
   string,
   'VARCHAR' | 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'BOOLEAN' | 'TIMESTAMPTZ' | 'JSON'
 >;
-
-/**
- * Inserts many rows in one statement: the batch travels as one JSON value and
- * DuckDB unnests it into columns. `tail` adds ON CONFLICT / RETURNING clauses.
- */
-export async function insertRows<T = Row>(
-  tx: Tx,
-  table: string,
-  columns: Columns,
-  rows: object[],
-  tail = '',
-): Promise<T[]> {
-  if (rows.length === 0) return [];
-  const structure = JSON.stringify(
-    Object.fromEntries(
-      Object.entries(columns).map(([k, t]) => [
-        k,
-        t === 'TIMESTAMPTZ' || t === 'JSON' ? 'VARCHAR' : t,
-      ]),
-    ),
-  );
-  const select = Object.entries(columns)
-    .map(([k, t]) => (t === 'TIMESTAMPTZ' || t === 'JSON' ? `r.${k}::${t} AS ${k}` : `r.${k}`))
-    .join(', ');
-  const cols = Object.keys(columns).join(', ');
-  const sql = `INSERT INTO ${table} (${cols})
-    SELECT ${select} FROM (SELECT unnest(from_json($1::JSON, '[${structure}]'), recursive := true)) r
-    ${tail}`;
-  return tx.all<T>(sql, [JSON.stringify(rows)]);
-}

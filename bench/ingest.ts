@@ -5,6 +5,7 @@
  *   npx tsx bench/ingest.ts replay   [--events 10000000]   (peak memory)
  *   npx tsx bench/ingest.ts kafka    [--seconds 60]        (needs KAFKA_BROKERS)
  *   npx tsx bench/ingest.ts latency  [--rate 25000 --seconds 30]
+ *   npx tsx bench/ingest.ts client   [--seconds 20]   (kafkajs alone: is the client the bottleneck?)
  *
  * Prints a JSON result and writes it to bench/results/ingest-<mode>.json.
  */
@@ -167,6 +168,43 @@ async function kafka(seconds: number, rate: number | undefined) {
   };
 }
 
+/** Produces for `seconds`, then times a bare kafkajs consumer (no pipeline) reading it all. */
+async function client(seconds: number) {
+  const brokers = process.env.KAFKA_BROKERS;
+  if (!brokers) throw new Error('set KAFKA_BROKERS');
+  const prefix = `bench-client-${Date.now()}`;
+  const bus = new KafkaBus({ brokers: brokers.split(','), clientId: 'bench', partitions: 4 });
+  await bus.ensureTopics(topicsOf(prefix));
+  const producer = fork(join(import.meta.dirname, 'kafka-producer.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, PREFIX: prefix, SECONDS: String(seconds), RATE: '0' },
+  });
+  const produced = await new Promise<number>((r) =>
+    producer.on('message', (m: { produced: number }) => r(m.produced)),
+  );
+  let consumed = 0;
+  let done!: () => void;
+  const all = new Promise<void>((r) => (done = r));
+  const t0 = performance.now();
+  const sub = await bus.subscribe({
+    groupId: `${prefix}-g`,
+    topics: topicsOf(prefix),
+    onBatch: async (records) => {
+      consumed += records.length;
+      if (consumed >= produced) done();
+    },
+  });
+  await all;
+  const secs = (performance.now() - t0) / 1000;
+  await sub.stop();
+  await bus.close();
+  return {
+    produced,
+    consumeSeconds: round(secs),
+    kafkajsConsumePerSec: Math.round(produced / secs),
+  };
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (x: number) => Math.round(x * 100) / 100;
 
@@ -180,9 +218,11 @@ const result =
         ? await kafka(n(values.seconds, 60), undefined)
         : mode === 'latency'
           ? await kafka(n(values.seconds, 30), n(values.rate, 25_000))
-          : (() => {
-              throw new Error(`unknown mode ${mode}`);
-            })();
+          : mode === 'client'
+            ? await client(n(values.seconds, 20))
+            : (() => {
+                throw new Error(`unknown mode ${mode}`);
+              })();
 const out = {
   mode,
   ...result,

@@ -128,7 +128,7 @@ function customerView(p: Profile, nowMs: number) {
 
 export function createGraphql(
   store: Store,
-  profile: (customerId: string) => Profile | undefined,
+  profile: (customerId: string) => Profile | undefined | Promise<Profile | undefined>,
 ): YogaServerInstance<GqlContext, object> {
   return createYoga<GqlContext>({
     graphqlEndpoint: '/graphql',
@@ -140,7 +140,7 @@ export function createGraphql(
         Query: {
           me: (_: unknown, __: unknown, ctx: GqlContext) => ctx.principal,
           customer: guarded(PROFILE_READERS, async (a: { id: string }) => {
-            const p = profile(a.id);
+            const p = await profile(a.id);
             return p ? customerView(p, Date.now()) : null;
           }),
           kpis: guarded(ANALYSTS, (a: { by: Dimension }) => kpisBy(store, a.by)),

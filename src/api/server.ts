@@ -19,7 +19,7 @@ export interface ApiDeps {
   busKind: string;
   dashboardDir: string;
   metrics: Registry;
-  profile(customerId: string): Profile | undefined;
+  profile(customerId: string): Profile | undefined | Promise<Profile | undefined>;
   /** CRM field mapping (source names → canonical fields). */
   mapCrm(raw: Record<string, unknown>): CrmMappingResult;
 }

@@ -15,13 +15,17 @@ import {
   fieldCipher,
   openPipeline,
   openStore,
+  startLoaderPlatform,
   startPlatform,
+  startWorker,
   storePath,
 } from './platform.js';
 
 const USAGE = `dialwise <command> [options]
 
   start                      run the embedded platform (API, dashboard, pipeline, simulator)
+  worker                     scaled-out Kafka mode: enrich a share of the partitions (run several)
+  loader                     scaled-out Kafka mode: load the workers' output into DuckDB, serve the API
   simulate --calls N [--seed S]
                              publish N simulated calls to the bus (Kafka when KAFKA_BROKERS is set)
   keys create --name NAME --role ROLE
@@ -63,6 +67,23 @@ async function main(argv: string[]): Promise<void> {
       console.log(`  GraphQL:   ${p.url}/graphql  (Authorization: Bearer ${p.adminKey})`);
       console.log(`  simulated traffic: ${config.simulateRate} calls/s (DIALWISE_SIM_RATE)`);
       const shutdown = () => void p.stop().then(() => process.exit(0));
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+      return;
+    }
+    case 'worker': {
+      const w = await startWorker(config, logger);
+      console.log(`Dialwise worker running (group ${config.kafkaGroup}-workers)`);
+      const shutdown = () => void w.stop().then(() => process.exit(0));
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+      return;
+    }
+    case 'loader': {
+      const l = await startLoaderPlatform(config, logger);
+      console.log(`Dialwise loader is running (data in ${resolve(config.dataDir)})`);
+      console.log(`  dashboard: ${l.url}/#key=${l.adminKey}`);
+      const shutdown = () => void l.stop().then(() => process.exit(0));
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
       return;

@@ -3,19 +3,23 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiKey, newApiKey } from '../api/auth.js';
-import { createApi } from '../api/server.js';
+import { createApi, type ApiDeps } from '../api/server.js';
 import type { Bus, Subscription } from '../core/bus/bus.js';
 import { KafkaBus } from '../core/bus/kafka.js';
 import { MemoryBus } from '../core/bus/memory.js';
 import type { Config } from '../core/config.js';
+import { DialwiseError } from '../core/errors.js';
 import { createFieldCipher, type FieldCipher } from '../core/crypto.js';
-import type { DialwiseEvent } from '../core/events/index.js';
+import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { migrate, Store } from '../core/store/store.js';
 import { CallSimulator } from '../datasets/simulator.js';
 import { createKeywordModels } from '../models/keyword/index.js';
 import { loadCrmMapping, mapCrmFields } from '../pipelines/crm-mapping.js';
 import { DuckDbSink } from '../pipelines/duckdb-sink.js';
+import { KafkaSink } from '../pipelines/kafka-sink.js';
+import { startLoader } from '../pipelines/loader.js';
+import { emptyRows, restoreProfile, type ProfileRow } from '../pipelines/rows.js';
 import { Enricher } from '../pipelines/enricher.js';
 import { createPipelineMetrics } from '../pipelines/metrics.js';
 import { Pipeline, type PipelineHooks } from '../pipelines/pipeline.js';
@@ -72,14 +76,8 @@ function dataKey(config: Config, logger: Logger): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-/** Store-backed pipeline with the configured models and tag rules, state restored. */
-export async function openPipeline(
-  config: Config,
-  store: Store,
-  logger: Logger,
-  hooks?: PipelineHooks,
-): Promise<{ pipeline: Pipeline; enricher: Enricher }> {
-  const enricher = new Enricher({
+const createEnricher = (config: Config): Enricher =>
+  new Enricher({
     models: createKeywordModels(),
     tagRules: loadTagRules(
       readJson(config.tagRulesFile ?? join(packageRoot(), 'config', 'tags.json')),
@@ -88,6 +86,66 @@ export async function openPipeline(
     latenessMs: config.latenessMs,
     maxSkewMs: config.maxSkewMs,
   });
+
+/**
+ * A scaled-out worker (several per consumer group): enriches its share of
+ * the partitions, publishes facts and profile snapshots, commits offsets to
+ * Kafka after each publish. Holds no DuckDB file; `startLoader` writes it.
+ */
+export async function startWorker(
+  config: Config,
+  logger: Logger,
+): Promise<{ stop(): Promise<void> }> {
+  const bus = createBus(config);
+  if (!(bus instanceof KafkaBus))
+    throw new DialwiseError('CONFIG_INVALID', 'dialwise worker needs KAFKA_BROKERS');
+  const sink = new KafkaSink(bus, config.topicPrefix);
+  let subscription: Subscription | undefined;
+  const pipeline = await Pipeline.open({
+    sink,
+    enricher: createEnricher(config),
+    cipher: fieldCipher(config, logger),
+    logger,
+    commitIntervalMs: config.commitIntervalMs,
+    maxPending: config.maxPending,
+    hooks: {
+      async onCommit(positions) {
+        await subscription?.commit(
+          positions.map((p) => ({ topic: p.source, partition: p.partition, next: p.next })),
+        );
+      },
+    },
+  });
+  subscription = await consumeBus({
+    bus,
+    pipeline,
+    prefix: config.topicPrefix,
+    groupId: `${config.kafkaGroup}-workers`,
+    onAssigned(assignment) {
+      sink.own([...new Set(Object.values(assignment).flat())]);
+      pipeline.requestReload();
+      logger.log('info', 'partitions assigned', {
+        partitions: [...new Set(Object.values(assignment).flat())],
+      });
+    },
+  });
+  return {
+    async stop() {
+      await subscription?.stop();
+      await pipeline.stop();
+      await bus.close();
+    },
+  };
+}
+
+/** Store-backed pipeline with the configured models and tag rules, state restored. */
+export async function openPipeline(
+  config: Config,
+  store: Store,
+  logger: Logger,
+  hooks?: PipelineHooks,
+): Promise<{ pipeline: Pipeline; enricher: Enricher }> {
+  const enricher = createEnricher(config);
   const pipeline = await Pipeline.open({
     sink: new DuckDbSink(store),
     enricher,
@@ -123,6 +181,99 @@ export function createBus(config: Config): Bus {
       })
     : new MemoryBus(config.batchSize);
 }
+
+/** The API and dashboard on config.host:port, with a local admin key. */
+async function serveApi(
+  config: Config,
+  store: Store,
+  deps: Pick<ApiDeps, 'submit' | 'busKind' | 'metrics' | 'profile'>,
+): Promise<{ server: { url: string; close(): Promise<void> }; adminKey: string }> {
+  const crmMapping = loadCrmMapping(
+    readJson(config.crmMappingFile ?? join(packageRoot(), 'config', 'crm-mapping.json')),
+  );
+  // A fresh admin key per start unless one is configured: none is ever baked in.
+  const adminKey = await createApiKey(
+    store,
+    'local-admin',
+    'admin',
+    config.adminKey ?? newApiKey(),
+  );
+  const api = createApi({
+    ...deps,
+    store,
+    dashboardDir: join(packageRoot(), 'dist', 'dashboard'),
+    mapCrm: (raw) => mapCrmFields(crmMapping, raw),
+  });
+  return { server: await api.listen(config.host, config.port), adminKey };
+}
+
+/**
+ * The analytics side of a scaled-out deployment: the one process that owns
+ * the DuckDB file, loads the workers' facts and serves the API and dashboard.
+ */
+export async function startLoaderPlatform(
+  config: Config,
+  logger: Logger,
+): Promise<{ url: string; adminKey: string; stop(): Promise<void> }> {
+  const bus = createBus(config);
+  if (!(bus instanceof KafkaBus))
+    throw new DialwiseError('CONFIG_INVALID', 'dialwise loader needs KAFKA_BROKERS');
+  const store = await openStore(config, logger);
+  const cipher = fieldCipher(config, logger);
+  const sink = new DuckDbSink(store, { dedupeByEventId: true });
+  const subscription = await startLoader({
+    bus,
+    sink,
+    prefix: config.topicPrefix,
+    groupId: `${config.kafkaGroup}-loader`,
+    logger,
+  });
+  const { server, adminKey } = await serveApi(config, store, {
+    async submit(valid, invalid) {
+      await publishEvents(bus, config.topicPrefix, valid);
+      const receivedAt = new Date().toISOString();
+      if (invalid.length) {
+        await sink.write(
+          {
+            ...emptyRows(),
+            deadLetters: invalid.map((payload) => ({
+              source: 'http',
+              reason: parseReason(payload),
+              payload,
+              received_at: receivedAt,
+            })),
+          },
+          [],
+        );
+      }
+    },
+    busKind: bus.kind,
+    metrics: createPipelineMetrics().registry,
+    async profile(id) {
+      const [row] = await store.query<ProfileRow>(
+        `SELECT customer_id, state::VARCHAR AS state, name_enc, phone_enc, phone_hash, intent_score,
+          tags::VARCHAR AS tags, updated_at::VARCHAR AS updated_at FROM profiles WHERE customer_id = ?`,
+        [id],
+      );
+      return row && restoreProfile(row, cipher);
+    },
+  });
+  return {
+    url: server.url,
+    adminKey,
+    async stop() {
+      await server.close();
+      await subscription.stop();
+      await bus.close();
+      await store.close();
+    },
+  };
+}
+
+const parseReason = (payload: string): string => {
+  const r = parseEvent(payload);
+  return r.ok ? 'rejected' : r.reason;
+};
 
 /** The composition root: builds store, bus, pipeline, API and simulator from config. */
 export async function startPlatform(config: Config, opts: PlatformOptions = {}): Promise<Platform> {
@@ -190,26 +341,12 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     }
   };
 
-  const crmMapping = loadCrmMapping(
-    readJson(config.crmMappingFile ?? join(packageRoot(), 'config', 'crm-mapping.json')),
-  );
-  // A fresh admin key per start unless one is configured: none is ever baked in.
-  const adminKey = await createApiKey(
-    store,
-    'local-admin',
-    'admin',
-    config.adminKey ?? newApiKey(),
-  );
-  const api = createApi({
-    store,
+  const { server, adminKey } = await serveApi(config, store, {
     submit,
     busKind: bus.kind,
-    dashboardDir: join(packageRoot(), 'dist', 'dashboard'),
     metrics: metrics.registry,
     profile: (id) => enricher.profile(id, Date.now()),
-    mapCrm: (raw) => mapCrmFields(crmMapping, raw),
   });
-  const server = await api.listen(config.host, config.port);
 
   const timers: NodeJS.Timeout[] = [];
   if (bus instanceof KafkaBus) {

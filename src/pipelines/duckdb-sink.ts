@@ -8,6 +8,14 @@ export interface Position {
   next: bigint;
 }
 
+/** Where a pipeline's commits go and where its state comes back from. */
+export interface Sink {
+  init(): Promise<void>;
+  write(rows: SinkRows, positions: Position[]): Promise<void>;
+  loadProfiles(): Promise<ProfileRow[]>;
+  loadPositions(): Promise<Position[]>;
+}
+
 const CALLS: Columns = {
   call_id: 'VARCHAR',
   customer_id: 'VARCHAR',
@@ -109,6 +117,8 @@ const MERGES: {
   columns: Columns;
   rows: (r: SinkRows) => readonly object[];
   into: string;
+  /** For a loader fed at least once: skips rows whose event is already stored. */
+  dedupe?: string;
 }[] = [
   { stage: 'calls', columns: CALLS, rows: (r) => r.calls, into: CALL_MERGE },
   {
@@ -122,18 +132,25 @@ const MERGES: {
     columns: TURNS,
     rows: (r) => r.turns,
     into: `INSERT INTO turns (${cols(TURNS)}) SELECT * FROM stage_turns`,
+    dedupe: `INSERT INTO turns (${cols(TURNS)}) SELECT * FROM stage_turns s
+      WHERE NOT EXISTS (SELECT 1 FROM turns t WHERE t.event_id = s.event_id)`,
   },
   {
     stage: 'hits',
     columns: HITS,
     rows: (r) => r.hits,
     into: `INSERT INTO compliance_hits (${cols(HITS)}) SELECT * FROM stage_hits`,
+    dedupe: `INSERT INTO compliance_hits (${cols(HITS)}) SELECT * FROM stage_hits s
+      WHERE NOT EXISTS (SELECT 1 FROM compliance_hits h
+        WHERE h.event_id = s.event_id AND h.rule = s.rule AND h.start_pos = s.start_pos)`,
   },
   {
     stage: 'visits',
     columns: VISITS,
     rows: (r) => r.visits,
     into: `INSERT INTO web_visits (${cols(VISITS)}) SELECT * FROM stage_visits`,
+    dedupe: `INSERT INTO web_visits (${cols(VISITS)}) SELECT * FROM stage_visits s
+      WHERE NOT EXISTS (SELECT 1 FROM web_visits v WHERE v.event_id = s.event_id)`,
   },
   {
     stage: 'corrections',
@@ -154,8 +171,11 @@ const MERGES: {
  * transaction: after a crash the file holds either all of a commit or none,
  * and the positions say exactly where to resume.
  */
-export class DuckDbSink {
-  constructor(private readonly store: Store) {}
+export class DuckDbSink implements Sink {
+  constructor(
+    private readonly store: Store,
+    private readonly opts: { dedupeByEventId?: boolean } = {},
+  ) {}
 
   /** Creates the staging tables (per connection, in column order) that feed the set-based merges. */
   async init(): Promise<void> {
@@ -175,7 +195,7 @@ export class DuckDbSink {
         const batch = m.rows(rows);
         if (batch.length === 0) continue;
         await tx.append(`stage_${m.stage}`, m.columns, batch);
-        await tx.run(m.into);
+        await tx.run((this.opts.dedupeByEventId && m.dedupe) || m.into);
         await tx.run(`DELETE FROM stage_${m.stage}`);
       }
       for (const [name, value] of Object.entries(rows.counters)) {

@@ -1,7 +1,7 @@
 import type { FieldCipher } from '../core/crypto.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import type { Logger } from '../core/log.js';
-import type { DuckDbSink, Position } from './duckdb-sink.js';
+import type { Position, Sink } from './duckdb-sink.js';
 import { emptyChanges, type Changes, type Enricher } from './enricher.js';
 import { restoreProfile, SealCache, toRows, type DeadLetter, type SinkRows } from './rows.js';
 
@@ -31,7 +31,7 @@ export interface PipelineHooks {
 }
 
 export interface PipelineOptions {
-  sink: DuckDbSink;
+  sink: Sink;
   enricher: Enricher;
   cipher: FieldCipher;
   logger: Logger;
@@ -59,6 +59,7 @@ export class Pipeline {
   private timer: NodeJS.Timeout | undefined;
   private readonly clock: () => number;
   private readonly seals: SealCache;
+  private reload = false;
 
   private constructor(private readonly opts: PipelineOptions) {
     this.clock = opts.clock ?? Date.now;
@@ -69,13 +70,27 @@ export class Pipeline {
   static async open(opts: PipelineOptions): Promise<Pipeline> {
     const p = new Pipeline(opts);
     await opts.sink.init();
-    const rows = await opts.sink.loadProfiles();
-    opts.enricher.restore(rows.map((r) => restoreProfile(r, opts.cipher)));
-    for (const pos of await opts.sink.loadPositions())
-      p.positions.set(key(pos.source, pos.partition), pos);
+    await p.restore();
     p.timer = setInterval(() => void p.flush().catch(() => undefined), opts.commitIntervalMs);
     p.timer.unref();
     return p;
+  }
+
+  private async restore(): Promise<void> {
+    const rows = await this.opts.sink.loadProfiles();
+    this.opts.enricher.restore(rows.map((r) => restoreProfile(r, this.opts.cipher)));
+    for (const pos of await this.opts.sink.loadPositions()) {
+      this.positions.set(key(pos.source, pos.partition), pos);
+    }
+  }
+
+  /**
+   * After a rebalance the source re-delivers from its committed offsets:
+   * work applied but not committed is dropped and the state is loaded again
+   * (for the partitions this member now owns) before the next batch.
+   */
+  requestReload(): void {
+    this.reload = true;
   }
 
   /** The next offset this pipeline will apply for a source partition. */
@@ -89,6 +104,15 @@ export class Pipeline {
 
   /** Applies records now; resolves once they fit under the back-pressure limit. */
   async process(records: SourceRecord[]): Promise<void> {
+    if (this.reload) {
+      this.reload = false;
+      await this.committing;
+      this.pending = emptyChanges();
+      this.dead = [];
+      this.positions.clear();
+      this.opts.enricher.profiles.clear();
+      await this.restore();
+    }
     const now = this.clock();
     const events: DialwiseEvent[] = [];
     const latencies: number[] = [];

@@ -34,6 +34,17 @@ export interface SinkRows {
   counters: { accepted: number; duplicates: number; late: number; dead_letters: number };
 }
 
+export const emptyRows = (): SinkRows => ({
+  calls: [],
+  turns: [],
+  hits: [],
+  visits: [],
+  corrections: [],
+  profiles: [],
+  deadLetters: [],
+  counters: { accepted: 0, duplicates: 0, late: 0, dead_letters: 0 },
+});
+
 /**
  * Seals name and phone, re-encrypting only when they changed: a profile is
  * saved at every commit that touches it, its personal data rarely changes.

@@ -12,11 +12,14 @@ export function consumeBus(opts: {
   pipeline: Pipeline;
   prefix: string;
   groupId: string;
+  /** Scaled-out workers: co-partitioned assignment, state reloaded on each rebalance. */
+  onAssigned?: (assignment: Record<string, number[]>) => void;
 }): Promise<Subscription> {
   const durable = opts.bus.kind === 'kafka';
   return opts.bus.subscribe({
     groupId: opts.groupId,
     topics: topicsOf(opts.prefix),
+    ...(opts.onAssigned ? { coPartitioned: true, onAssigned: opts.onAssigned } : {}),
     onBatch: (records) =>
       opts.pipeline.process(
         records.map((r) => ({

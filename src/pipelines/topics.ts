@@ -4,9 +4,14 @@ import type { Bus, OutMessage } from '../core/bus/bus.js';
 /** Topics by event family (calls, dialog, crm, web), keyed by customer_id. */
 export const topicsOf = (prefix: string): string[] => FAMILIES.map((f) => `${prefix}.${f}`);
 
-/** Streams the pipeline produces: enriched turns, profile snapshots (personal data sealed). */
-export const derivedTopic = (prefix: string, name: 'turn.enriched' | 'profile.updated'): string =>
-  `${prefix}.${name}`;
+/**
+ * Streams the pipeline produces: enriched turns, profile snapshots (personal
+ * data sealed), and in scaled-out mode the facts a loader writes to DuckDB.
+ */
+export const derivedTopic = (
+  prefix: string,
+  name: 'turn.enriched' | 'profile.updated' | 'facts',
+): string => `${prefix}.${name}`;
 
 export const topicFor = (prefix: string, e: Pick<DialwiseEvent, 'type'>): string =>
   `${prefix}.${FAMILY_OF[e.type]}`;

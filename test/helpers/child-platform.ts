@@ -10,9 +10,15 @@ export interface ChildPlatform {
   stderr(): string;
 }
 
-/** Runs `dialwise start` in its own process, so a test can kill -9 it. */
-export function startChildPlatform(env: Record<string, string>): Promise<ChildPlatform> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], {
+/**
+ * Runs `dialwise <command>` (start, loader, worker) in its own process, so a
+ * test can kill -9 it. Resolves once it says it is running.
+ */
+export function startChildPlatform(
+  env: Record<string, string>,
+  command: 'start' | 'loader' | 'worker' = 'start',
+): Promise<ChildPlatform> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', command], {
     env: {
       ...process.env,
       DIALWISE_PORT: '0',
@@ -34,9 +40,9 @@ export function startChildPlatform(env: Record<string, string>): Promise<ChildPl
     proc.stdout!.on('data', (d) => {
       out += d;
       const m = /dashboard: (http:\/\/[^/]+)\/#key=(\S+)/.exec(out);
-      if (m) {
+      if (m || (command === 'worker' && /worker running/.test(out))) {
         clearTimeout(timer);
-        resolve({ url: m[1]!, key: m[2]!, proc, exited, stderr: () => err });
+        resolve({ url: m?.[1] ?? '', key: m?.[2] ?? '', proc, exited, stderr: () => err });
       }
     });
     void exited.then((code) => {

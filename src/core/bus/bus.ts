@@ -19,6 +19,10 @@ export interface SubscribeOptions {
   topics: string[];
   /** Called with batches in order per partition; resolving it lets the next batch come. */
   onBatch(records: BusRecord[]): Promise<void>;
+  /** Kafka: partition p of every topic goes to one member (state keyed across topics). */
+  coPartitioned?: boolean;
+  /** Kafka: after each rebalance, with this member's partitions per topic. */
+  onAssigned?(assignment: Record<string, number[]>): void;
 }
 
 export interface Subscription {

@@ -1,5 +1,7 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
 import { DialwiseError } from '../errors.js';
+import { CoPartitionAssigner } from './co-partition-assigner.js';
 import type { Bus, BusRecord, OutMessage, SubscribeOptions, Subscription } from './bus.js';
 
 export interface KafkaBusOptions {
@@ -74,7 +76,12 @@ export class KafkaBus implements Bus {
       allowAutoTopicCreation: false,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
+      ...(opts.coPartitioned ? { partitionAssigners: [CoPartitionAssigner] } : {}),
     });
+    const onAssigned = opts.onAssigned;
+    if (onAssigned) {
+      consumer.on(consumer.events.GROUP_JOIN, (e) => onAssigned(e.payload.memberAssignment));
+    }
     await consumer.connect();
     await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
     await consumer.run({
@@ -113,6 +120,49 @@ export class KafkaBus implements Bus {
         await consumer.disconnect();
       },
     };
+  }
+
+  /**
+   * Reads a (non-transactional) topic from its start to the end it had when
+   * called, e.g. to restore state from a compacted changelog.
+   */
+  async readToEnd(
+    topic: string,
+    onRecord: (partition: number, key: string, value: string | null) => void,
+  ): Promise<void> {
+    await this.ensureTopics([topic]);
+    const ends = new Map((await this.endOffsets(topic)).map((e) => [e.partition, e.end]));
+    const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
+    if (pending.size === 0) return;
+    const groupId = `${this.opts.clientId}-restore-${randomUUID()}`;
+    const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        consumer
+          .run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              const end = ends.get(batch.partition) ?? 0n;
+              for (const m of batch.messages) {
+                if (BigInt(m.offset) >= end) break;
+                onRecord(
+                  batch.partition,
+                  m.key?.toString('utf8') ?? '',
+                  m.value?.toString('utf8') ?? null,
+                );
+              }
+              if (BigInt(batch.lastOffset()) + 1n >= end) pending.delete(batch.partition);
+              if (pending.size === 0) resolve();
+            },
+          })
+          .catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+      await this.withAdmin((admin) => admin.deleteGroups([groupId])).catch(() => undefined);
+    }
   }
 
   /** The next offset to be written, per partition (for consumer lag). */

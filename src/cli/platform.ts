@@ -131,8 +131,9 @@ export async function startWorker(
   });
   return {
     async stop() {
-      await subscription?.stop();
+      // Commit (publish, then offsets) while the consumer can still commit them.
       await pipeline.stop();
+      await subscription?.stop();
       await bus.close();
     },
   };

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/core/store/store.js';
 import type { DialwiseEvent } from '../../src/core/events/index.js';
@@ -10,6 +9,7 @@ import { startChildPlatform, type ChildPlatform } from '../helpers/child-platfor
 import { eventually } from '../helpers/eventually.js';
 import { gql } from '../helpers/gql.js';
 import { requireService } from '../helpers/services.js';
+import { connectProducer, sendInChunks } from '../helpers/kafka.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const brokers = requireService('Kafka', 'KAFKA_BROKERS');
@@ -58,14 +58,7 @@ describe.skipIf(!brokers)('Kafka pipeline under disorder and a crash (real broke
         },
       ];
 
-      const producer = new Kafka({
-        clientId: 'it',
-        brokers: brokers!.split(','),
-        logLevel: logLevel.WARN,
-      }).producer({
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await producer.connect();
+      const producer = await connectProducer(brokers!);
       child = await startChildPlatform(env);
       // The dialer keeps sending while the pipeline dies and comes back.
       const messages = [
@@ -76,21 +69,7 @@ describe.skipIf(!brokers)('Kafka pipeline under disorder and a crash (real broke
         })),
         ...invalid.map((m) => ({ ...m, key: 'x' })),
       ];
-      const sending = (async () => {
-        for (let i = 0; i < messages.length; i += 250) {
-          const chunk = messages.slice(i, i + 250);
-          const topics = [...new Set(chunk.map((m) => m.topic))];
-          await producer.sendBatch({
-            topicMessages: topics.map((topic) => ({
-              topic,
-              messages: chunk
-                .filter((m) => m.topic === topic)
-                .map(({ key, value }) => ({ key, value })),
-            })),
-          });
-          await new Promise((r) => setTimeout(r, 40));
-        }
-      })();
+      const sending = sendInChunks(producer, messages);
 
       const ingested = async (c: ChildPlatform) => {
         const r = await gql(c.url, '{ totals { eventsIngested } }', c.key);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { AssignerProtocol, Kafka, logLevel, Partitioners } from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DialwiseEvent } from '../../src/core/events/index.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';
@@ -10,6 +10,7 @@ import { startChildPlatform, type ChildPlatform } from '../helpers/child-platfor
 import { eventually } from '../helpers/eventually.js';
 import { gql } from '../helpers/gql.js';
 import { requireService } from '../helpers/services.js';
+import { connectProducer, sendInChunks } from '../helpers/kafka.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const brokers = requireService('Kafka', 'KAFKA_BROKERS');
@@ -71,29 +72,17 @@ describe.skipIf(!brokers)('scaled out: two workers and a loader (real broker)', 
       const events: DialwiseEvent[] = [];
       for (let i = 0; i < 1200; i++)
         events.push(...sim.nextCall(new Date(Date.now() - (1200 - i) * 60_000)));
-      const producer = new Kafka({
-        clientId: 'it',
-        brokers: brokers!.split(','),
-        logLevel: logLevel.WARN,
-      }).producer({
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await producer.connect();
-      const sending = (async () => {
-        for (let i = 0; i < events.length; i += 250) {
-          const chunk = events.slice(i, i + 250);
-          const topics = [...new Set(chunk.map((e) => topicFor(prefix, e)))];
-          await producer.sendBatch({
-            topicMessages: topics.map((topic) => ({
-              topic,
-              messages: chunk
-                .filter((e) => topicFor(prefix, e) === topic)
-                .map((e) => ({ key: e.customer_id, value: JSON.stringify(e) })),
-            })),
-          });
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      })();
+      const producer = await connectProducer(brokers!);
+      const sending = sendInChunks(
+        producer,
+        events.map((e) => ({
+          topic: topicFor(prefix, e),
+          key: e.customer_id,
+          value: JSON.stringify(e),
+        })),
+        250,
+        50,
+      );
 
       const totals = async () => {
         const r = await gql(loader.url, '{ totals { calls answered conversions } }', loader.key);

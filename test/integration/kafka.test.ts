@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../src/cli/platform.js';
 import { loadConfig } from '../../src/core/config.js';
@@ -10,6 +10,7 @@ import { topicFor } from '../../src/pipelines/topics.js';
 import { eventually } from '../helpers/eventually.js';
 import { gql } from '../helpers/gql.js';
 import { requireService } from '../helpers/services.js';
+import { connectProducer } from '../helpers/kafka.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const brokers = requireService('Kafka', 'KAFKA_BROKERS');
@@ -32,14 +33,7 @@ describe.skipIf(!brokers)('Kafka end to end (real broker)', () => {
 
   beforeAll(async () => {
     p = await startPlatform(loadConfig({ env: { ...env, DIALWISE_DATA_DIR: tmpDir() } }));
-    producer = new Kafka({
-      clientId: 'it',
-      brokers: brokers!.split(','),
-      logLevel: logLevel.WARN,
-    }).producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    await producer.connect();
+    producer = await connectProducer(brokers!);
   });
   afterAll(async () => {
     await producer?.disconnect();

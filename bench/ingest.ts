@@ -9,6 +9,7 @@
  *
  * Prints a JSON result and writes it to bench/results/ingest-<mode>.json.
  */
+import { DuckDbSink } from '../src/pipelines/duckdb-sink.js';
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,7 +74,7 @@ function take(gen: Generator<string>, n: number): string[] {
 async function embedded(total: number, pregenerate: boolean) {
   const config = env();
   const store = await openStore(config, logger);
-  const { pipeline, enricher } = await openPipeline(config, store, logger);
+  const { pipeline, enricher } = await openPipeline(config, new DuckDbSink(store), logger);
   const bus = new MemoryBus(config.batchSize);
   await consumeBus({ bus, pipeline, prefix: 'bench', groupId: 'bench' });
   const gen = simulatedEvents(7, 50_000);
@@ -123,7 +124,7 @@ async function kafka(seconds: number, rate: number | undefined) {
   const store = await openStore(config, logger);
   const latencies: number[] = [];
   let applied = 0;
-  const { pipeline } = await openPipeline(config, store, logger, {
+  const { pipeline } = await openPipeline(config, new DuckDbSink(store), logger, {
     onApplied(l, c) {
       applied += c.accepted + c.duplicates + c.dead;
       if (rate) for (const ms of l) latencies.push(ms);

@@ -37,11 +37,10 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx1G}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
-HOST=127.0.0.1
-
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
-SERVICES_DIR="${DIALWISE_SERVICES_DIR:-$ROOT/.services}"
+SERVICE=kafka
+PROC_PATTERN='kafka\.Kafka'
+# shellcheck source=scripts/services/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 KDIR="$SERVICES_DIR/kafka"
 LIBS="$KDIR/libs"
 DATA="$KDIR/data"
@@ -49,36 +48,6 @@ PROPS="$KDIR/server.properties"
 LOG4J="$KDIR/log4j2.properties"
 LOG="$KDIR/kafka.log"
 PIDFILE="$KDIR/kafka.pid"
-
-say() { echo "[kafka] $*"; }
-die() {
-  echo "[kafka] ERROR: $*" >&2
-  exit 1
-}
-
-log_tail() {
-  if [[ -f "$LOG" ]]; then
-    echo "----- last 60 lines of $LOG -----" >&2
-    tail -n 60 "$LOG" >&2
-    echo "----- end of $LOG -----" >&2
-  fi
-}
-
-running_pid() {
-  local pid
-  [[ -f "$PIDFILE" ]] || return 1
-  pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
-  # Guard against pid reuse: it must be our broker.
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka' || return 1
-  echo "$pid"
-}
-
-alive() {
-  kill -0 "$1" 2>/dev/null && ! grep -qs '^State:[[:space:]]*Z' "/proc/$1/status"
-}
-
-port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
 fetch_libs() {
   if [[ -f "$LIBS/.version" && "$(cat "$LIBS/.version")" == "$KAFKA_VERSION" ]] &&
@@ -283,16 +252,4 @@ cmd_status() {
   return 3
 }
 
-case "${1:-}" in
-  start) cmd_start ;;
-  stop) cmd_stop ;;
-  restart)
-    cmd_stop
-    cmd_start
-    ;;
-  status) cmd_status ;;
-  *)
-    echo "usage: $0 start|stop|status|restart" >&2
-    exit 2
-    ;;
-esac
+service_main "$@"

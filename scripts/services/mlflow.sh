@@ -28,11 +28,10 @@ MLFLOW_PORT="${MLFLOW_PORT:-5000}"
 MLFLOW_WORKERS="${MLFLOW_WORKERS:-1}"
 MLFLOW_PYTHON="${MLFLOW_PYTHON:-python3}"
 MLFLOW_START_TIMEOUT="${MLFLOW_START_TIMEOUT:-120}"
-HOST=127.0.0.1
-
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
-SERVICES_DIR="${DIALWISE_SERVICES_DIR:-$ROOT/.services}"
+SERVICE=mlflow
+PROC_PATTERN='mlflow'
+# shellcheck source=scripts/services/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 MDIR="$SERVICES_DIR/mlflow"
 VENV="$MDIR/venv"
 DB="$MDIR/mlflow.db"
@@ -40,36 +39,6 @@ ARTIFACTS="$MDIR/artifacts"
 LOG="$MDIR/mlflow.log"
 PIDFILE="$MDIR/mlflow.pid"
 URL="http://$HOST:$MLFLOW_PORT"
-
-say() { echo "[mlflow] $*"; }
-die() {
-  echo "[mlflow] ERROR: $*" >&2
-  exit 1
-}
-
-log_tail() {
-  if [[ -f "$LOG" ]]; then
-    echo "----- last 60 lines of $LOG -----" >&2
-    tail -n 60 "$LOG" >&2
-    echo "----- end of $LOG -----" >&2
-  fi
-}
-
-alive() {
-  kill -0 "$1" 2>/dev/null && ! grep -qs '^State:[[:space:]]*Z' "/proc/$1/status"
-}
-
-running_pid() {
-  local pid
-  [[ -f "$PIDFILE" ]] || return 1
-  pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-  [[ -n "$pid" ]] && alive "$pid" || return 1
-  # Guard against pid reuse: it must be our mlflow server.
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'mlflow' || return 1
-  echo "$pid"
-}
-
-port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
 healthy() { curl -fsS -m 3 -o /dev/null "$URL/health" 2>/dev/null; }
 
@@ -196,16 +165,4 @@ cmd_status() {
   return 3
 }
 
-case "${1:-}" in
-  start) cmd_start ;;
-  stop) cmd_stop ;;
-  restart)
-    cmd_stop
-    cmd_start
-    ;;
-  status) cmd_status ;;
-  *)
-    echo "usage: $0 start|stop|status|restart" >&2
-    exit 2
-    ;;
-esac
+service_main "$@"

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { DuckDbSink } from '../pipelines/duckdb-sink.js';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { createApiKey, ROLES, type Role } from '../api/auth.js';
@@ -37,6 +38,13 @@ const USAGE = `dialwise <command> [options]
 
 Settings come from the environment (see README); DIALWISE_CONFIG names an optional JSON file.`;
 
+/** Long-running commands stop cleanly (final commit included) on Ctrl-C or SIGTERM. */
+function stopOnSignal(running: { stop(): Promise<void> }): void {
+  const shutdown = () => void running.stop().then(() => process.exit(0));
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -66,26 +74,20 @@ async function main(argv: string[]): Promise<void> {
       console.log(`  dashboard: ${p.url}/#key=${p.adminKey}`);
       console.log(`  GraphQL:   ${p.url}/graphql  (Authorization: Bearer ${p.adminKey})`);
       console.log(`  simulated traffic: ${config.simulateRate} calls/s (DIALWISE_SIM_RATE)`);
-      const shutdown = () => void p.stop().then(() => process.exit(0));
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
+      stopOnSignal(p);
       return;
     }
     case 'worker': {
       const w = await startWorker(config, logger);
       console.log(`Dialwise worker running (group ${config.kafkaGroup}-workers)`);
-      const shutdown = () => void w.stop().then(() => process.exit(0));
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
+      stopOnSignal(w);
       return;
     }
     case 'loader': {
       const l = await startLoaderPlatform(config, logger);
       console.log(`Dialwise loader is running (data in ${resolve(config.dataDir)})`);
       console.log(`  dashboard: ${l.url}/#key=${l.adminKey}`);
-      const shutdown = () => void l.stop().then(() => process.exit(0));
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
+      stopOnSignal(l);
       return;
     }
     case 'simulate': {
@@ -121,7 +123,7 @@ async function main(argv: string[]): Promise<void> {
       if (!values.file)
         throw new DialwiseError('BAD_REQUEST', 'usage: dialwise replay --file EVENTS.jsonl');
       const store = await openStore(config, logger);
-      const { pipeline } = await openPipeline(config, store, logger);
+      const { pipeline } = await openPipeline(config, new DuckDbSink(store), logger);
       const started = Date.now();
       const { lines } = await replayJsonl(pipeline, values.file);
       await pipeline.stop();

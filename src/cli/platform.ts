@@ -16,7 +16,7 @@ import { migrate, Store } from '../core/store/store.js';
 import { CallSimulator } from '../datasets/simulator.js';
 import { createKeywordModels } from '../models/keyword/index.js';
 import { loadCrmMapping, mapCrmFields } from '../pipelines/crm-mapping.js';
-import { DuckDbSink } from '../pipelines/duckdb-sink.js';
+import { DuckDbSink, type Position, type Sink } from '../pipelines/duckdb-sink.js';
 import { KafkaSink } from '../pipelines/kafka-sink.js';
 import { startLoader } from '../pipelines/loader.js';
 import { emptyRows, restoreProfile, type ProfileRow } from '../pipelines/rows.js';
@@ -101,20 +101,8 @@ export async function startWorker(
     throw new DialwiseError('CONFIG_INVALID', 'dialwise worker needs KAFKA_BROKERS');
   const sink = new KafkaSink(bus, config.topicPrefix);
   let subscription: Subscription | undefined;
-  const pipeline = await Pipeline.open({
-    sink,
-    enricher: createEnricher(config),
-    cipher: fieldCipher(config, logger),
-    logger,
-    commitIntervalMs: config.commitIntervalMs,
-    maxPending: config.maxPending,
-    hooks: {
-      async onCommit(positions) {
-        await subscription?.commit(
-          positions.map((p) => ({ topic: p.source, partition: p.partition, next: p.next })),
-        );
-      },
-    },
+  const { pipeline } = await openPipeline(config, sink, logger, {
+    onCommit: (positions) => subscription?.commit(busPositions(positions)),
   });
   subscription = await consumeBus({
     bus,
@@ -142,13 +130,13 @@ export async function startWorker(
 /** Store-backed pipeline with the configured models and tag rules, state restored. */
 export async function openPipeline(
   config: Config,
-  store: Store,
+  sink: Sink,
   logger: Logger,
   hooks?: PipelineHooks,
 ): Promise<{ pipeline: Pipeline; enricher: Enricher }> {
   const enricher = createEnricher(config);
   const pipeline = await Pipeline.open({
-    sink: new DuckDbSink(store),
+    sink,
     enricher,
     cipher: fieldCipher(config, logger),
     logger,
@@ -158,6 +146,10 @@ export async function openPipeline(
   });
   return { pipeline, enricher };
 }
+
+/** A pipeline's positions as the bus commits them (source = topic). */
+const busPositions = (positions: Position[]) =>
+  positions.map((p) => ({ topic: p.source, partition: p.partition, next: p.next }));
 
 export const storePath = (config: Config): string => resolve(config.dataDir, 'dialwise.duckdb');
 
@@ -284,7 +276,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
   const bus = createBus(config);
   let subscription: Subscription | undefined;
   let processed = 0;
-  const { pipeline, enricher } = await openPipeline(config, store, logger, {
+  const { pipeline, enricher } = await openPipeline(config, new DuckDbSink(store), logger, {
     onApplied(latencies, c) {
       processed += c.accepted + c.duplicates + c.dead;
       metrics.hooks.onApplied?.(latencies, c);
@@ -306,9 +298,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     async onCommit(positions, ms) {
       metrics.hooks.onCommit?.(positions, ms);
       if (bus.kind === 'kafka' && subscription) {
-        await subscription.commit(
-          positions.map((p) => ({ topic: p.source, partition: p.partition, next: p.next })),
-        );
+        await subscription.commit(busPositions(positions));
       }
     },
   });

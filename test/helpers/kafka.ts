@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 
 export async function connectProducer(brokers: string): Promise<Producer> {
   const producer = new Kafka({
@@ -30,4 +30,14 @@ export async function sendInChunks(
     });
     await new Promise((r) => setTimeout(r, pauseMs));
   }
+}
+
+export async function connectAdmin(brokers: string): Promise<Admin> {
+  const admin = new Kafka({
+    clientId: 'it-admin',
+    brokers: brokers.split(','),
+    logLevel: logLevel.WARN,
+  }).admin();
+  await admin.connect();
+  return admin;
 }

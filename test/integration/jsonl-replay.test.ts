@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { DuckDbSink } from '../../src/pipelines/duckdb-sink.js';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPipeline, openStore } from '../../src/cli/platform.js';
@@ -26,14 +27,14 @@ describe('JSONL replay', () => {
 
     // First run: commits part of the file, applies more, then dies before its next commit.
     let store = await openStore(config, logger);
-    const first = await openPipeline(config, store, logger);
+    const first = await openPipeline(config, new DuckDbSink(store), logger);
     await first.pipeline.process(records.slice(0, 200));
     await first.pipeline.flush();
     await first.pipeline.process(records.slice(200, 400));
     await store.close(); // no flush: the uncommitted 200 lines are lost with the process
 
     store = await openStore(config, logger);
-    const second = await openPipeline(config, store, logger);
+    const second = await openPipeline(config, new DuckDbSink(store), logger);
     await replayJsonl(second.pipeline, file);
     const [row] = await store.query<{ accepted: number; dead: number; turns: number }>(
       `SELECT (SELECT value::INTEGER FROM ingest_counters WHERE name = 'accepted') AS accepted,

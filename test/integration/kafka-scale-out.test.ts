@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { AssignerProtocol, Kafka, logLevel } from 'kafkajs';
+import { AssignerProtocol } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DialwiseEvent } from '../../src/core/events/index.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';
@@ -10,7 +10,7 @@ import { startChildPlatform, type ChildPlatform } from '../helpers/child-platfor
 import { eventually } from '../helpers/eventually.js';
 import { gql } from '../helpers/gql.js';
 import { requireService } from '../helpers/services.js';
-import { connectProducer, sendInChunks } from '../helpers/kafka.js';
+import { connectAdmin, connectProducer, sendInChunks } from '../helpers/kafka.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const brokers = requireService('Kafka', 'KAFKA_BROKERS');
@@ -39,12 +39,7 @@ describe.skipIf(!brokers)('scaled out: two workers and a loader (real broker)', 
       const a = await startChildPlatform(env, 'worker');
       const b = await startChildPlatform(env, 'worker');
       children.push(loader, a, b);
-      const admin = new Kafka({
-        clientId: 'it-admin',
-        brokers: brokers!.split(','),
-        logLevel: logLevel.WARN,
-      }).admin();
-      await admin.connect();
+      const admin = await connectAdmin(brokers!);
       const members = async () => {
         const { groups } = await admin.describeGroups([`${prefix}-workers`]);
         return groups[0]!.members.map(

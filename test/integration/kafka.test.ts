@@ -10,7 +10,7 @@ import { topicFor } from '../../src/pipelines/topics.js';
 import { eventually } from '../helpers/eventually.js';
 import { gql } from '../helpers/gql.js';
 import { requireService } from '../helpers/services.js';
-import { connectProducer } from '../helpers/kafka.js';
+import { connectAdmin, connectProducer } from '../helpers/kafka.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const brokers = requireService('Kafka', 'KAFKA_BROKERS');
@@ -207,12 +207,7 @@ describe.skipIf(!brokers)('Kafka end to end (real broker)', () => {
       const profile = seen.profiles.find((p) => p.customer_id === 'crm-cust-1' && p.phone_enc);
       expect(JSON.stringify(profile)).not.toContain('139 0000');
       expect(JSON.parse(profile.state)).not.toHaveProperty('phone');
-      const admin = new Kafka({
-        clientId: 'it-admin',
-        brokers: brokers!.split(','),
-        logLevel: logLevel.WARN,
-      }).admin();
-      await admin.connect();
+      const admin = await connectAdmin(brokers!);
       const cfg = await admin.describeConfigs({
         includeSynonyms: false,
         resources: [

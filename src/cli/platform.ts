@@ -155,7 +155,10 @@ export const storePath = (config: Config): string => resolve(config.dataDir, 'di
 
 /** Opens the DuckDB file under dataDir and applies pending migrations. */
 export async function openStore(config: Config, logger: Logger): Promise<Store> {
-  const store = await Store.open(storePath(config), config.duckdbMemoryLimit);
+  const store = await Store.open(storePath(config), {
+    memoryLimit: config.duckdbMemoryLimit,
+    checkpointThreshold: config.duckdbCheckpoint,
+  });
   const applied = await migrate(store);
   if (applied.length) logger.log('info', 'migrations applied', { versions: applied });
   return store;

@@ -31,6 +31,14 @@ const SETTINGS = {
       .default('1GB'),
     fix: 'a size like 512MB or 2GB',
   },
+  duckdbCheckpoint: {
+    env: 'DIALWISE_DUCKDB_CHECKPOINT',
+    schema: z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB)$/i, 'must be a size like 64MB or 1GB')
+      .default('256MB'),
+    fix: 'write-ahead log size that triggers a checkpoint, a size like 64MB or 1GB',
+  },
   dataKey: {
     env: 'DIALWISE_DATA_KEY',
     schema: z

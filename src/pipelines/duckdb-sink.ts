@@ -1,4 +1,7 @@
 import type { Columns, Store } from '../core/store/store.js';
+
+/** Column types of the target tables; see `staged` for how they travel. */
+type Typed = Record<string, Columns[string] | 'TIMESTAMPTZ' | 'JSON'>;
 import type { ProfileRow, SinkRows } from './rows.js';
 
 /** Position of a source partition: the next offset to apply. */
@@ -16,7 +19,7 @@ export interface Sink {
   loadPositions(): Promise<Position[]>;
 }
 
-const CALLS: Columns = {
+const CALLS: Typed = {
   call_id: 'VARCHAR',
   customer_id: 'VARCHAR',
   campaign_id: 'VARCHAR',
@@ -40,7 +43,7 @@ const CALLS: Columns = {
   intent_score: 'DOUBLE',
   compliance_hits: 'INTEGER',
 };
-const TURNS: Columns = {
+const TURNS: Typed = {
   event_id: 'VARCHAR',
   call_id: 'VARCHAR',
   customer_id: 'VARCHAR',
@@ -57,7 +60,7 @@ const TURNS: Columns = {
   call_intent_score: 'DOUBLE',
   late: 'BOOLEAN',
 };
-const HITS: Columns = {
+const HITS: Typed = {
   event_id: 'VARCHAR',
   call_id: 'VARCHAR',
   customer_id: 'VARCHAR',
@@ -68,14 +71,14 @@ const HITS: Columns = {
   end_pos: 'INTEGER',
   ts: 'TIMESTAMPTZ',
 };
-const VISITS: Columns = {
+const VISITS: Typed = {
   event_id: 'VARCHAR',
   customer_id: 'VARCHAR',
   page: 'VARCHAR',
   product: 'VARCHAR',
   ts: 'TIMESTAMPTZ',
 };
-const CORRECTIONS: Columns = {
+const CORRECTIONS: Typed = {
   event_id: 'VARCHAR',
   call_id: 'VARCHAR',
   turn: 'INTEGER',
@@ -84,7 +87,7 @@ const CORRECTIONS: Columns = {
   submitted_by: 'VARCHAR',
   ts: 'TIMESTAMPTZ',
 };
-const PROFILES: Columns = {
+const PROFILES: Typed = {
   customer_id: 'VARCHAR',
   state: 'JSON',
   name_enc: 'VARCHAR',
@@ -94,18 +97,33 @@ const PROFILES: Columns = {
   tags: 'JSON',
   updated_at: 'TIMESTAMPTZ',
 };
-const DEAD: Columns = {
+const DEAD: Typed = {
   received_at: 'TIMESTAMPTZ',
   source: 'VARCHAR',
   reason: 'VARCHAR',
   payload: 'VARCHAR',
 };
 
-const cols = (c: Columns): string => Object.keys(c).join(', ');
+const cols = (c: Typed): string => Object.keys(c).join(', ');
+
+/**
+ * Timestamps (ISO 8601) and JSON are staged as text, and DuckDB casts them
+ * on INSERT … SELECT: parsing happens in DuckDB's threads, not in JavaScript.
+ */
+const staged = (c: Typed): Columns =>
+  Object.fromEntries(
+    Object.entries(c).map(([k, t]) => [k, t === 'TIMESTAMPTZ' || t === 'JSON' ? 'VARCHAR' : t]),
+  );
+
+/** The staging table's columns as the target table's types, in order. */
+const cast = (c: Typed): string =>
+  Object.entries(c)
+    .map(([k, t]) => (t === 'TIMESTAMPTZ' || t === 'JSON' ? `${k}::${t} AS ${k}` : k))
+    .join(', ');
 
 // A call's events can span commits and arrive late: a column keeps its stored
 // value unless this commit knows it.
-const CALL_MERGE = `INSERT INTO calls (${cols(CALLS)}) SELECT ${cols(CALLS)} FROM stage_calls
+const CALL_MERGE = `INSERT INTO calls (${cols(CALLS)}) SELECT ${cast(CALLS)} FROM stage_calls
   ON CONFLICT (call_id) DO UPDATE SET ${Object.keys(CALLS)
     .filter((c) => c !== 'call_id')
     .map((c) => `${c} = COALESCE(excluded.${c}, calls.${c})`)
@@ -114,7 +132,7 @@ const CALL_MERGE = `INSERT INTO calls (${cols(CALLS)}) SELECT ${cols(CALLS)} FRO
 /** Each kind of row goes through a staging table (appender, column order) into its table. */
 const MERGES: {
   stage: string;
-  columns: Columns;
+  columns: Typed;
   rows: (r: SinkRows) => readonly object[];
   into: string;
   /** For a loader fed at least once: skips rows whose event is already stored. */
@@ -125,22 +143,22 @@ const MERGES: {
     stage: 'profiles',
     columns: PROFILES,
     rows: (r) => r.profiles,
-    into: `INSERT OR REPLACE INTO profiles (${cols(PROFILES)}) SELECT * FROM stage_profiles`,
+    into: `INSERT OR REPLACE INTO profiles (${cols(PROFILES)}) SELECT ${cast(PROFILES)} FROM stage_profiles`,
   },
   {
     stage: 'turns',
     columns: TURNS,
     rows: (r) => r.turns,
-    into: `INSERT INTO turns (${cols(TURNS)}) SELECT * FROM stage_turns`,
-    dedupe: `INSERT INTO turns (${cols(TURNS)}) SELECT * FROM stage_turns s
+    into: `INSERT INTO turns (${cols(TURNS)}) SELECT ${cast(TURNS)} FROM stage_turns`,
+    dedupe: `INSERT INTO turns (${cols(TURNS)}) SELECT ${cast(TURNS)} FROM stage_turns s
       WHERE NOT EXISTS (SELECT 1 FROM turns t WHERE t.event_id = s.event_id)`,
   },
   {
     stage: 'hits',
     columns: HITS,
     rows: (r) => r.hits,
-    into: `INSERT INTO compliance_hits (${cols(HITS)}) SELECT * FROM stage_hits`,
-    dedupe: `INSERT INTO compliance_hits (${cols(HITS)}) SELECT * FROM stage_hits s
+    into: `INSERT INTO compliance_hits (${cols(HITS)}) SELECT ${cast(HITS)} FROM stage_hits`,
+    dedupe: `INSERT INTO compliance_hits (${cols(HITS)}) SELECT ${cast(HITS)} FROM stage_hits s
       WHERE NOT EXISTS (SELECT 1 FROM compliance_hits h
         WHERE h.event_id = s.event_id AND h.rule = s.rule AND h.start_pos = s.start_pos)`,
   },
@@ -148,21 +166,21 @@ const MERGES: {
     stage: 'visits',
     columns: VISITS,
     rows: (r) => r.visits,
-    into: `INSERT INTO web_visits (${cols(VISITS)}) SELECT * FROM stage_visits`,
-    dedupe: `INSERT INTO web_visits (${cols(VISITS)}) SELECT * FROM stage_visits s
+    into: `INSERT INTO web_visits (${cols(VISITS)}) SELECT ${cast(VISITS)} FROM stage_visits`,
+    dedupe: `INSERT INTO web_visits (${cols(VISITS)}) SELECT ${cast(VISITS)} FROM stage_visits s
       WHERE NOT EXISTS (SELECT 1 FROM web_visits v WHERE v.event_id = s.event_id)`,
   },
   {
     stage: 'corrections',
     columns: CORRECTIONS,
     rows: (r) => r.corrections,
-    into: `INSERT OR IGNORE INTO corrections (${cols(CORRECTIONS)}) SELECT * FROM stage_corrections`,
+    into: `INSERT OR IGNORE INTO corrections (${cols(CORRECTIONS)}) SELECT ${cast(CORRECTIONS)} FROM stage_corrections`,
   },
   {
     stage: 'dead',
     columns: DEAD,
     rows: (r) => r.deadLetters,
-    into: `INSERT INTO dead_letters (${cols(DEAD)}) SELECT * FROM stage_dead`,
+    into: `INSERT INTO dead_letters (${cols(DEAD)}) SELECT ${cast(DEAD)} FROM stage_dead`,
   },
 ];
 
@@ -181,7 +199,7 @@ export class DuckDbSink implements Sink {
   async init(): Promise<void> {
     await this.store.transaction(async (tx) => {
       for (const m of MERGES) {
-        const defs = Object.entries(m.columns)
+        const defs = Object.entries(staged(m.columns))
           .map(([k, t]) => `${k} ${t}`)
           .join(', ');
         await tx.run(`CREATE TEMP TABLE IF NOT EXISTS stage_${m.stage} (${defs})`);
@@ -194,7 +212,7 @@ export class DuckDbSink implements Sink {
       for (const m of MERGES) {
         const batch = m.rows(rows);
         if (batch.length === 0) continue;
-        await tx.append(`stage_${m.stage}`, m.columns, batch);
+        await tx.append(`stage_${m.stage}`, staged(m.columns), batch);
         await tx.run((this.opts.dedupeByEventId && m.dedupe) || m.into);
         await tx.run(`DELETE FROM stage_${m.stage}`);
       }

@@ -40,10 +40,22 @@ export function cueWeight(text: string): number {
   return Math.min(1, 0.3 + 0.2 * units);
 }
 
+/** Cues longest first, bucketed by a hash of the first one or two characters of their probe. */
+export interface CueSet<L extends string> {
+  readonly cues: readonly Cue<L>[];
+  readonly buckets: readonly (readonly number[] | null)[];
+}
+
+// Buckets are an array indexed by a small hash: no string or map key per
+// character. A collision only adds a candidate, which the match then rejects.
+const BUCKETS = 1 << 16;
+const hash1 = (c0: number): number => c0 & (BUCKETS - 1);
+const hash2 = (c0: number, c1: number): number => (Math.imul(c0, 40_503) ^ c1) & (BUCKETS - 1);
+
 export function compileCues<L extends string>(
   table: Readonly<Record<L, readonly string[]>>,
   blockers: readonly string[] = [],
-): Cue<L>[] {
+): CueSet<L> {
   const cue = (label: L | null, raw: string): Cue<L> => {
     const text = fold(raw);
     if (!text) throw new Error(`empty cue for ${label ?? 'blocker'}`);
@@ -53,14 +65,48 @@ export function compileCues<L extends string>(
   const labelled = (Object.entries(table) as [L, readonly string[]][]).flatMap(([label, cues]) =>
     cues.map((c) => cue(label, c)),
   );
-  const all = [...labelled, ...blockers.map((b) => cue(null, b))];
-  return all.sort((a, b) => b.text.length - a.text.length);
+  const cues = [...labelled, ...blockers.map((b) => cue(null, b))].sort(
+    (a, b) => b.text.length - a.text.length,
+  );
+  // Allocated whole: an array written sparsely falls back to slow dictionary storage.
+  const buckets = new Array<number[] | null>(BUCKETS).fill(null);
+  cues.forEach((c, i) => {
+    const p = c.probe;
+    const h = p.length > 1 ? hash2(p.charCodeAt(0), p.charCodeAt(1)) : hash1(p.charCodeAt(0));
+    (buckets[h] ??= []).push(i);
+  });
+  return { cues, buckets };
+}
+
+/**
+ * The cues worth trying on `text`, in match order: those whose probe starts
+ * at some position of the text. A turn is checked against a handful of cues
+ * instead of hundreds.
+ */
+function candidates<L extends string>(text: string, set: CueSet<L>): Cue<L>[] {
+  const found: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c0 = text.charCodeAt(i);
+    const one = set.buckets[hash1(c0)];
+    if (one) for (const k of one) found.push(k);
+    if (i + 1 === text.length) break;
+    const two = set.buckets[hash2(c0, text.charCodeAt(i + 1))];
+    if (two) for (const k of two) found.push(k);
+  }
+  if (found.length > 1) found.sort((a, b) => a - b);
+  const out: Cue<L>[] = [];
+  for (let k = 0; k < found.length; k++) {
+    if (found[k] !== found[k - 1]) out.push(set.cues[found[k]!]!);
+  }
+  return out;
 }
 
 /** Matches of `cues` in already folded `text`, by position. */
-export function matchCues<L extends string>(text: string, cues: readonly Cue<L>[]): CueHit<L>[] {
-  const taken = new Array<boolean>(text.length).fill(false);
+export function matchCues<L extends string>(text: string, set: CueSet<L>): CueHit<L>[] {
   const hits: CueHit<L>[] = [];
+  const cues = candidates(text, set);
+  if (cues.length === 0) return hits;
+  const taken = new Array<boolean>(text.length).fill(false);
   for (const cue of cues) {
     if (!text.includes(cue.probe)) continue;
     for (const m of text.matchAll(cue.re)) {

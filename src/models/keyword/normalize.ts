@@ -34,6 +34,10 @@ export function foldChar(ch: string): string {
   return (TRAD_TO_SIMP[c] ?? c).toLowerCase();
 }
 
+const FOLDED_SET = `[\\uff01-\\uff5e\\u3000\\u2018\\u2019${Object.keys(TRAD_TO_SIMP).join('')}]`;
+const NEEDS_FOLD = new RegExp(FOLDED_SET, 'u');
+const NEEDS_FOLD_ALL = new RegExp(FOLDED_SET, 'gu');
+
 /** A folded utterance for cue matching: runs of white space become one space. */
 // Intent, emotion and slots fold the same utterance one after another:
 // the last result is kept so a turn is folded once.
@@ -42,10 +46,12 @@ let lastFolded = '';
 
 export function fold(text: string): string {
   if (text === lastText) return lastFolded;
-  let out = '';
-  for (const ch of text) out += foldChar(ch);
+  // Lower case is the same whole or per character; only the rare characters
+  // foldChar maps otherwise (full-width, traditional, curly quotes) are visited.
+  const lower = text.toLowerCase();
+  const mapped = NEEDS_FOLD.test(lower) ? lower.replace(NEEDS_FOLD_ALL, foldChar) : lower;
   lastText = text;
-  lastFolded = out.replace(/\s+/g, ' ').trim();
+  lastFolded = mapped.replace(/\s+/g, ' ').trim();
   return lastFolded;
 }
 

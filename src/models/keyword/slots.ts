@@ -15,8 +15,12 @@ export function budgetOf(folded: string): string | undefined {
   return undefined;
 }
 
+// One pass says whether any pattern matches: most turns name no time at all.
+const ANY_TIMELINE = new RegExp(TIMELINE_PATTERNS.map((re) => `(?:${re.source})`).join('|'));
+
 /** The earliest mention, and at one place the longest: 今年底 rather than 年底. */
 export function timelineOf(folded: string): string | undefined {
+  if (!ANY_TIMELINE.test(folded)) return undefined;
   let best: { at: number; text: string } | undefined;
   for (const re of TIMELINE_PATTERNS) {
     for (const m of folded.matchAll(re)) {

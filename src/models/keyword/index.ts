@@ -1,6 +1,9 @@
 import type { TurnModels } from '../types.js';
-import { createComplianceChecker } from './compliance.js';
-import { DEFAULT_COMPLIANCE_CONFIG, type ComplianceConfig } from './compliance-config.js';
+import {
+  createComplianceChecker,
+  DEFAULT_COMPLIANCE_CONFIG,
+  type ComplianceConfig,
+} from '../compliance/index.js';
 import { keywordEmotion } from './emotion.js';
 import { keywordIntent } from './intent.js';
 import { DEFAULT_COMPETITORS, type Competitor } from './slot-cues.js';
@@ -11,7 +14,7 @@ export {
   DEFAULT_COMPLIANCE_CONFIG,
   complianceConfigSchema,
   type ComplianceConfig,
-} from './compliance-config.js';
+} from '../compliance/index.js';
 export { DEFAULT_COMPETITORS, type Competitor } from './slot-cues.js';
 
 export const KEYWORD_MODELS_VERSION = 'keyword-1';

@@ -1,0 +1,14 @@
+export {
+  complianceConfigSchema,
+  loadComplianceConfig,
+  parseComplianceConfig,
+  type ComplianceConfig,
+  type ParsedComplianceConfig,
+} from './config.js';
+export { DEFAULT_COMPLIANCE_CONFIG, DEFAULT_COMPLIANCE_CONFIG_PATH } from './default-config.js';
+export {
+  createComplianceChecker,
+  createComplianceGuard,
+  type ComplianceGuard,
+  type Speaker,
+} from './guard.js';

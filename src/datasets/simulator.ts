@@ -40,6 +40,20 @@ export interface Truth {
   conversions: number;
 }
 
+const round2 = (v: number): number => Math.round(v * 100) / 100;
+
+/** Voice features of a customer turn; `heat` 0 (calm) to 1 (impatient). */
+function voice(rng: Rng, pitch0: number, heat: number): EventOf<'dialog.turn'>['prosody'] {
+  const jitter = () => 1 + (rng() - 0.5) * 0.1;
+  return {
+    pitch_hz: round2(pitch0 * 2 ** ((5 * heat) / 12) * jitter()),
+    rate_sps: round2(4.5 * (1 + 0.5 * heat) * jitter()),
+    pause_ratio: round2(Math.max(0, 0.25 - 0.15 * heat + (rng() - 0.5) * 0.04)),
+    energy_db: round2(-24 + 5 * heat + (rng() - 0.5)),
+    speech_s: round2(1.2 + rng() * 2),
+  };
+}
+
 /**
  * Generates realistic outbound traffic: CRM records, web visits, calls with
  * dialog turns and outcomes. It counts what it produced in `truth`, so tests
@@ -148,6 +162,10 @@ export class CallSimulator {
     if (outcome === 'converted') truth.conversions += 1;
     const turns = int(rng, 2, 5) * 2;
     const startMs = t;
+    // A caller's own voice; one who ends up rejecting or complaining speeds
+    // up and rises in pitch by the last turns.
+    const pitch0 = 110 + (Number(customerId.slice(-6)) % 120);
+    const heated = outcome === 'complaint' || outcome === 'rejected';
     for (let turn = 0; turn < turns; turn++) {
       const isBot = turn % 2 === 0;
       const last = turn >= turns - 2;
@@ -161,6 +179,7 @@ export class CallSimulator {
           ? pick(rng, BOT_LINES)
           : pick(rng, CUSTOMER_LINES[last ? outcome : 'no_decision']),
         asr_confidence: Math.round((0.75 + rng() * 0.25) * 100) / 100,
+        ...(isBot ? {} : { prosody: voice(rng, pitch0, heated && last ? 1 : 0) }),
       });
     }
     const duration = Math.round((t - startMs) / 1000) + int(rng, 5, 30);

@@ -42,6 +42,7 @@ const CALLS: Typed = {
   valence: 'DOUBLE',
   intent_score: 'DOUBLE',
   compliance_hits: 'INTEGER',
+  peak_impatience: 'DOUBLE',
 };
 const TURNS: Typed = {
   event_id: 'VARCHAR',
@@ -59,6 +60,7 @@ const TURNS: Typed = {
   valence: 'DOUBLE',
   call_intent_score: 'DOUBLE',
   late: 'BOOLEAN',
+  impatience: 'DOUBLE',
 };
 const HITS: Typed = {
   event_id: 'VARCHAR',

@@ -1,5 +1,11 @@
 import type { DialwiseEvent, EventOf, EventType } from '../core/events/index.js';
 import { baselinePropensity, NEGATIVE_INTENTS, POSITIVE_INTENTS } from '../models/propensity.js';
+import { fuseEmotion } from '../models/emotion-fusion.js';
+import {
+  compareWithBaseline,
+  DEFAULT_BASELINE_OPTIONS,
+  type VoiceSample,
+} from '../models/prosody/baseline.js';
 import type { TurnModels } from '../models/types.js';
 import {
   addContactAttempt,
@@ -45,6 +51,7 @@ export interface EnrichedTurn {
   valence: number | null;
   call_intent_score: number | null;
   late: boolean;
+  impatience: number | null;
 }
 
 export interface ComplianceRow {
@@ -232,13 +239,13 @@ export class Enricher {
       valence: null,
       call_intent_score: null,
       late: c.late,
+      impatience: null,
     };
     if (e.speaker === 'customer') {
-      const insight = {
-        intent: models.intent(e.text),
-        emotion: models.emotion(e.text),
-        slots: models.slots(e.text),
-      };
+      const voice = e.prosody ? voiceImpatience(call, e.prosody) : null;
+      const emotion = fuseEmotion(models.emotion(e.text), voice);
+      const insight = { intent: models.intent(e.text), emotion, slots: models.slots(e.text) };
+      call.peak_impatience = Math.max(call.peak_impatience ?? 0, emotion.impatience);
       applyCustomerTurn(c.p, insight, c.ts);
       const intent = insight.intent.intent;
       call.customer_turns = (call.customer_turns ?? 0) + 1;
@@ -257,9 +264,10 @@ export class Enricher {
         intent,
         intent_confidence: insight.intent.confidence,
         out_of_scope: insight.intent.outOfScope,
-        emotion: insight.emotion.label,
-        valence: insight.emotion.valence,
+        emotion: emotion.label,
+        valence: emotion.valence,
         call_intent_score: call.intent_score,
+        impatience: emotion.impatience,
       });
     } else {
       for (const h of models.compliance(e.text, e.speaker)) {
@@ -294,4 +302,27 @@ export class Enricher {
       complaints: (p.outcomes.complaint ?? 0) + (p.intents.complaint ?? 0),
     });
   }
+}
+
+/**
+ * Impatience in the customer's voice against their own baseline earlier in
+ * this call (null until there is one). The earliest measurable samples are
+ * kept with the open call as that baseline.
+ */
+function voiceImpatience(
+  call: CallState,
+  prosody: NonNullable<EventOf<'dialog.turn'>['prosody']>,
+): number | null {
+  const sample: VoiceSample = {
+    speechS: prosody.speech_s,
+    speakingRate: prosody.rate_sps,
+    energyDb: prosody.energy_db,
+    pauseRatio: prosody.pause_ratio,
+    f0MedianHz: prosody.pitch_hz,
+  };
+  const earlier = (call.voice ??= []);
+  const compared = compareWithBaseline(sample, earlier);
+  const o = DEFAULT_BASELINE_OPTIONS;
+  if (sample.speechS >= o.minSpeechS && earlier.length < o.maxUtterances) earlier.push(sample);
+  return compared.ready ? compared.impatience : null;
 }

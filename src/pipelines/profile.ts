@@ -1,4 +1,5 @@
 import type { EventOf, Outcome } from '../core/events/index.js';
+import type { VoiceSample } from '../models/prosody/baseline.js';
 import type { EmotionResult, IntentResult, SlotFacts } from '../models/types.js';
 
 export type Scalar = string | number | boolean | null;
@@ -27,6 +28,10 @@ export interface CallState {
   valence: number | null;
   intent_score: number | null;
   compliance_hits: number | null;
+  /** Highest fused impatience heard from the customer in this call. */
+  peak_impatience: number | null;
+  /** The customer's voice samples so far (the earliest few form the baseline); not a column. */
+  voice?: VoiceSample[];
 }
 
 /**
@@ -135,6 +140,7 @@ export function newCall(callId: string, customerId: string): CallState {
     valence: null,
     intent_score: null,
     compliance_hits: null,
+    peak_impatience: null,
   };
 }
 

@@ -119,7 +119,8 @@ export function toRows(
   nowIso: string,
 ): SinkRows {
   return {
-    calls: [...changes.calls.values()].map((c) => ({ ...c })),
+    // The voice baseline stays with the live call: it is state, not a column.
+    calls: [...changes.calls.values()].map(({ voice, ...c }) => c),
     turns: changes.turns,
     hits: changes.hits,
     visits: changes.visits,

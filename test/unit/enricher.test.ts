@@ -163,6 +163,43 @@ describe('Enricher', () => {
   });
 });
 
+describe('Enricher voice', () => {
+  const voice = (rate: number, pitch: number, t: number) =>
+    ev('dialog.turn', {
+      turn: t,
+      text: '嗯，我知道了。',
+      prosody: { pitch_hz: pitch, rate_sps: rate, pause_ratio: 0.2, energy_db: -24, speech_s: 2 },
+    });
+
+  it('flags a customer speeding up and rising in pitch against their own baseline', () => {
+    const e = enricher();
+    const out = e.apply(
+      [ev('call.started'), voice(4.4, 150, 1), voice(4.6, 152, 3), voice(7, 205, 5)],
+      NOW,
+    );
+    const [first, second, third] = out.turns;
+    // No baseline yet for the first two: text alone, which is neutral here.
+    expect(first).toMatchObject({ impatience: 0, emotion: 'neutral' });
+    expect(second).toMatchObject({ impatience: 0, emotion: 'neutral' });
+    expect(third!.impatience).toBeGreaterThan(0.5);
+    expect(third).toMatchObject({ emotion: 'impatient' });
+    expect(third!.valence).toBeLessThan(0);
+    const call = [...out.calls.values()][0]!;
+    expect(call.peak_impatience).toBe(third!.impatience);
+    expect(e.profiles.get(C)!.last_emotion).toBe('impatient');
+  });
+
+  it('stays calm for a steady voice', () => {
+    const e = enricher();
+    const out = e.apply(
+      [ev('call.started'), voice(4.4, 150, 1), voice(4.6, 152, 3), voice(4.5, 149, 5)],
+      NOW,
+    );
+    expect(out.turns.at(-1)!.impatience).toBeLessThan(0.2);
+    expect(out.turns.at(-1)!.emotion).toBe('neutral');
+  });
+});
+
 describe('idHash', () => {
   it('is stable, a safe integer, and tells apart ids that differ in one character', () => {
     const ids = Array.from(

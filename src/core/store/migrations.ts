@@ -97,4 +97,12 @@ export const MIGRATIONS: Migration[] = [
         start_pos INTEGER NOT NULL, end_pos INTEGER NOT NULL, ts TIMESTAMPTZ NOT NULL);
     `,
   },
+  {
+    version: 4,
+    name: 'impatience from voice and text per turn, and its peak per call',
+    sql: `
+      ALTER TABLE turns ADD COLUMN impatience DOUBLE;
+      ALTER TABLE calls ADD COLUMN peak_impatience DOUBLE;
+    `,
+  },
 ];

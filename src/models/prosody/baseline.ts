@@ -1,5 +1,11 @@
 import type { ProsodyFeatures } from './features.js';
 
+/** What a comparison needs of an utterance: what a voice bot sends with a turn. */
+export type VoiceSample = Pick<
+  ProsodyFeatures,
+  'speechS' | 'speakingRate' | 'energyDb' | 'pauseRatio' | 'f0MedianHz'
+>;
+
 /** A cue scores 0 up to `from` and rises linearly to 1 at `full`. */
 export interface Ramp {
   from: number;
@@ -103,8 +109,8 @@ const semitones = (hz: number, ref: number): number => 12 * Math.log2(hz / ref);
  * towards impatience: a caller who slows down is not getting impatient.
  */
 export function compareWithBaseline(
-  current: ProsodyFeatures,
-  earlier: readonly ProsodyFeatures[],
+  current: VoiceSample,
+  earlier: readonly VoiceSample[],
   o: BaselineOptions = DEFAULT_BASELINE_OPTIONS,
 ): ProsodyComparison {
   const base = earlier.filter((u) => u.speechS >= o.minSpeechS).slice(0, o.maxUtterances);

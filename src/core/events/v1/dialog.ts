@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import { callRef, envelope } from './common.js';
 
+/**
+ * Voice features of the utterance, as the voice bot measures them (or
+ * `dialwise prosody FILE.wav`): median pitch (null when nothing was voiced),
+ * syllables per second of speaking time, pause share, level in dB relative
+ * to full scale, and speaking time.
+ */
 const prosody = z.strictObject({
-  pitch_hz: z.number().positive(),
-  rate_wps: z.number().nonnegative(),
+  pitch_hz: z.number().positive().nullable(),
+  rate_sps: z.number().nonnegative(),
   pause_ratio: z.number().min(0).max(1),
   energy_db: z.number(),
+  speech_s: z.number().nonnegative(),
 });
 
 export const dialogTurn = z.strictObject({

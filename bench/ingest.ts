@@ -12,7 +12,7 @@
 import { DuckDbSink } from '../src/pipelines/duckdb-sink.js';
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openPipeline, openStore, packageRoot } from '../src/cli/platform.js';
@@ -74,12 +74,16 @@ function take(gen: Generator<string>, n: number): string[] {
 async function embedded(total: number, pregenerate: boolean) {
   const config = env();
   const store = await openStore(config, logger);
-  const { pipeline, enricher } = await openPipeline(config, new DuckDbSink(store), logger);
+  const commitMs: number[] = [];
+  const { pipeline, enricher } = await openPipeline(config, new DuckDbSink(store), logger, {
+    onCommit: (_, ms) => void commitMs.push(ms),
+  });
   const bus = new MemoryBus(config.batchSize);
   await consumeBus({ bus, pipeline, prefix: 'bench', groupId: 'bench' });
   const gen = simulatedEvents(7, 50_000);
   const chunk = 20_000;
   const pre = pregenerate ? take(gen, total) : [];
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < total; i += chunk) {
     const values = pregenerate ? pre.slice(i, i + chunk) : take(gen, Math.min(chunk, total - i));
@@ -91,6 +95,7 @@ async function embedded(total: number, pregenerate: boolean) {
   await bus.idle();
   await pipeline.flush();
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const [counts] = await store.query<{ calls: number; turns: number }>(
     'SELECT (SELECT count(*)::INTEGER FROM calls) AS calls, (SELECT count(*)::INTEGER FROM turns) AS turns',
   );
@@ -103,6 +108,11 @@ async function embedded(total: number, pregenerate: boolean) {
     profiles: enricher.profiles.size,
     ...counts,
     pregenerated: pregenerate,
+    // CPU of this process (JavaScript and DuckDB threads) per second of the run:
+    // 2 means both cores were busy with ingest.
+    coresUsed: round((cpu.user + cpu.system) / 1e6 / seconds),
+    commits: commitMs.length,
+    commitMs: percentiles(commitMs),
   };
 }
 
@@ -152,9 +162,6 @@ async function kafka(seconds: number, rate: number | undefined) {
   await pipeline.stop();
   await bus.close();
   await store.close();
-  const sorted = latencies.sort((x, y) => x - y);
-  const pct = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
   return {
     seconds,
     targetRate: rate ?? 'max',
@@ -163,9 +170,7 @@ async function kafka(seconds: number, rate: number | undefined) {
     kafkajs: JSON.parse(
       readFileSync(join(packageRoot(), 'node_modules/kafkajs/package.json'), 'utf8'),
     ).version,
-    ...(rate
-      ? { latencyMs: { p50: pct(50), p95: pct(95), p99: pct(99), max: sorted.at(-1) } }
-      : {}),
+    ...(rate ? { latencyMs: percentiles(latencies) } : {}),
   };
 }
 
@@ -206,6 +211,13 @@ async function client(seconds: number) {
   };
 }
 
+function percentiles(values: number[]) {
+  const sorted = [...values].sort((x, y) => x - y);
+  const pct = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return { p50: pct(50), p95: pct(95), p99: pct(99), max: sorted.at(-1) };
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (x: number) => Math.round(x * 100) / 100;
 
@@ -231,7 +243,9 @@ const out = {
   rssEvery5sMiB: rssTimeline,
   heapUsedAtEndMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
   node: process.version,
-  cores: (await import('node:os')).cpus().length,
+  cores: os.cpus().length,
+  // Other load on the machine when the run ended: figures from a busy machine are low.
+  loadAverage1m: round(os.loadavg()[0]!),
   at: new Date().toISOString(),
 };
 console.log(JSON.stringify(out, null, 2));

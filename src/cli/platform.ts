@@ -14,6 +14,7 @@ import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { migrate, Store } from '../core/store/store.js';
 import { CallSimulator } from '../datasets/simulator.js';
+import { loadComplianceConfig } from '../models/compliance/index.js';
 import { createKeywordModels } from '../models/keyword/index.js';
 import { loadCrmMapping, mapCrmFields } from '../pipelines/crm-mapping.js';
 import { DuckDbSink, type Position, type Sink } from '../pipelines/duckdb-sink.js';
@@ -78,7 +79,11 @@ function dataKey(config: Config, logger: Logger): string {
 
 const createEnricher = (config: Config): Enricher =>
   new Enricher({
-    models: createKeywordModels(),
+    models: createKeywordModels({
+      compliance: config.complianceConfigFile
+        ? loadComplianceConfig(config.complianceConfigFile)
+        : undefined,
+    }),
     tagRules: loadTagRules(
       readJson(config.tagRulesFile ?? join(packageRoot(), 'config', 'tags.json')),
     ),

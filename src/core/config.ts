@@ -139,6 +139,11 @@ const SETTINGS = {
     schema: z.string().min(1).optional(),
     fix: 'a JSON file of tag rules (default config/tags.json)',
   },
+  complianceConfigFile: {
+    env: 'DIALWISE_COMPLIANCE_CONFIG',
+    schema: z.string().min(1).optional(),
+    fix: 'a JSON file of compliance terms and patterns (default config/compliance.json)',
+  },
   crmMappingFile: {
     env: 'DIALWISE_CRM_MAPPING',
     schema: z.string().min(1).optional(),

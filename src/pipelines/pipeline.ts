@@ -149,7 +149,13 @@ export class Pipeline {
       duplicates: this.pending.duplicates - before.duplicates,
       dead: this.dead.length - before.dead,
     });
-    if (this.pendingCount >= this.opts.maxPending) await this.flush();
+    if (this.pendingCount >= this.opts.maxPending) {
+      // Wait for the commit in flight, then start this one and go on: DuckDB
+      // writes one batch while the next is enriched, and at most two batches
+      // (one committing, one pending) are held in memory.
+      await this.committing;
+      void this.flush().catch(() => undefined);
+    }
   }
 
   /** Commits everything applied so far; resolves when it is durable. */

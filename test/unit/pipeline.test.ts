@@ -12,8 +12,9 @@ import { Pipeline, type PipelineHooks } from '../../src/pipelines/pipeline.js';
 import type { SinkRows } from '../../src/pipelines/rows.js';
 import { loadTagRules } from '../../src/pipelines/tags.js';
 
-/** The real sink, made to fail its first `failures` writes. */
+/** The real sink, made to fail its first `failures` writes, and to wait at `gate`. */
 class FlakySink extends DuckDbSink {
+  gate: Promise<void> = Promise.resolve();
   constructor(
     store: Store,
     public failures: number,
@@ -22,6 +23,7 @@ class FlakySink extends DuckDbSink {
   }
   override async write(rows: SinkRows, positions: Position[]): Promise<void> {
     if (this.failures-- > 0) throw new Error('disk full');
+    await this.gate;
     return super.write(rows, positions);
   }
 }
@@ -56,7 +58,7 @@ async function setup(failures: number, hooks?: PipelineHooks, maxPending = 1_000
         )
       )[0]?.v ?? 0,
     );
-  return { store, pipeline, records, accepted };
+  return { store, pipeline, records, accepted, sink };
 }
 
 describe('Pipeline commits', () => {
@@ -99,14 +101,22 @@ describe('Pipeline commits', () => {
     await store.close();
   });
 
-  it('makes a source wait for a commit once too many events are pending (back-pressure)', async () => {
-    const { pipeline, records, accepted, store } = await setup(0, undefined, 3);
+  it('makes a source wait while a commit is in flight and the next batch is full (back-pressure)', async () => {
+    const { pipeline, records, sink, store } = await setup(0, undefined, 2);
+    let open!: () => void;
+    sink.gate = new Promise<void>((r) => (open = r));
     expect(records.length).toBeGreaterThanOrEqual(4);
+    // Full batch, nothing in flight: handed to a commit (blocked at the gate), source goes on.
     await pipeline.process(records.slice(0, 2));
-    expect(await accepted()).toBe(0); // under the limit: applied, not yet committed
-    await pipeline.process(records.slice(2));
-    expect(await accepted()).toBe(records.length); // over it: process() returned after the commit
     expect(pipeline.pendingCount).toBe(0);
+    // Full again while that commit is in flight: the source waits for it.
+    let returned = false;
+    const second = pipeline.process(records.slice(2, 4)).then(() => (returned = true));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(returned).toBe(false);
+    open();
+    await second;
+    expect(returned).toBe(true);
     await pipeline.stop();
     await store.close();
   });

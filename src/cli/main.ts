@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { DuckDbSink } from '../pipelines/duckdb-sink.js';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { createApiKey, ROLES, type Role } from '../api/auth.js';
@@ -11,6 +12,9 @@ import { publishEvents } from '../pipelines/topics.js';
 import { createLogger } from '../core/log.js';
 import { replayJsonl } from '../pipelines/jsonl-source.js';
 import { rotateKeys } from '../pipelines/rotate-keys.js';
+import { decodeWav, extractProsody, turnProsody } from '../models/prosody/index.js';
+import { runComplianceEval } from '../training/compliance-eval.js';
+import { isTextTask, runEval, runTrain, TEXT_TASKS } from '../training/text-commands.js';
 import {
   createBus,
   fieldCipher,
@@ -35,6 +39,16 @@ const USAGE = `dialwise <command> [options]
   rotate-keys                re-seal names and phones with DIALWISE_DATA_KEY (old keys in
                              DIALWISE_DATA_KEYS_PREVIOUS); run while the platform is stopped
   migrate                    apply database migrations
+  train intent|emotion --data F.jsonl --out DIR [--val F.jsonl] [--epochs N] [--seed S]
+                             train a text classifier from JSONL {"text","label"} lines (or a
+                             dataset split such as banking77:train) into the model folder DIR
+  eval intent|emotion --model DIR --data F.jsonl
+                             print accuracy, macro-F1, per-class F1, OOS precision/recall,
+                             top confusions and latency as JSON
+  eval compliance [--model rules|CONFIG.json] --data F.jsonl
+                             precision/recall of the compliance rules on a labelled JSONL set
+  prosody FILE.wav           voice features of a 16-bit PCM WAV utterance, as the
+                             "prosody" of a dialog.turn event (JSON)
 
 Settings come from the environment (see README); DIALWISE_CONFIG names an optional JSON file.`;
 
@@ -55,6 +69,11 @@ async function main(argv: string[]): Promise<void> {
       name: { type: 'string' },
       role: { type: 'string' },
       file: { type: 'string' },
+      data: { type: 'string' },
+      out: { type: 'string' },
+      model: { type: 'string' },
+      val: { type: 'string' },
+      epochs: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -140,9 +159,49 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'migrate': {
-      const store = await Store.open(storePath(config), config.duckdbMemoryLimit);
+      const store = await Store.open(storePath(config), {
+        memoryLimit: config.duckdbMemoryLimit,
+        checkpointThreshold: config.duckdbCheckpoint,
+      });
       console.log(JSON.stringify({ applied: await migrate(store) }));
       await store.close();
+      return;
+    }
+    case 'train': {
+      if (!isTextTask(sub) || !values.data || !values.out)
+        throw new DialwiseError(
+          'BAD_REQUEST',
+          `usage: dialwise train ${TEXT_TASKS.join('|')} --data F.jsonl --out DIR [--epochs N]`,
+        );
+      const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
+      if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0))
+        throw new DialwiseError('BAD_REQUEST', '--epochs must be a positive integer');
+      const seed = values.seed === undefined ? undefined : Number(values.seed);
+      if (seed !== undefined && !Number.isInteger(seed))
+        throw new DialwiseError('BAD_REQUEST', '--seed must be an integer');
+      const { data, out, val } = values;
+      console.log(JSON.stringify(await runTrain({ task: sub, data, out, val, epochs, seed })));
+      return;
+    }
+    case 'eval': {
+      if (sub === 'compliance' && values.data) {
+        const report = runComplianceEval({ model: values.model ?? 'rules', data: values.data });
+        console.log(JSON.stringify(report, null, 2));
+        return;
+      }
+      if (!isTextTask(sub) || !values.model || !values.data)
+        throw new DialwiseError(
+          'BAD_REQUEST',
+          `usage: dialwise eval ${TEXT_TASKS.join('|')}|compliance --model DIR --data F.jsonl`,
+        );
+      const { model, data } = values;
+      console.log(JSON.stringify(await runEval({ task: sub, model, data }), null, 2));
+      return;
+    }
+    case 'prosody': {
+      if (!sub) throw new DialwiseError('BAD_REQUEST', 'usage: dialwise prosody FILE.wav');
+      const features = extractProsody(decodeWav(readFileSync(sub)));
+      console.log(JSON.stringify({ prosody: turnProsody(features), features }, null, 2));
       return;
     }
     default:

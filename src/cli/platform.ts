@@ -16,6 +16,9 @@ import { migrate, Store } from '../core/store/store.js';
 import { CallSimulator } from '../datasets/simulator.js';
 import { loadComplianceConfig } from '../models/compliance/index.js';
 import { createKeywordModels } from '../models/keyword/index.js';
+import { tfReady } from '../models/tf.js';
+import { loadTrainedModels } from '../models/trained-models.js';
+import type { TurnModels } from '../models/types.js';
 import { loadCrmMapping, mapCrmFields } from '../pipelines/crm-mapping.js';
 import { DuckDbSink, type Position, type Sink } from '../pipelines/duckdb-sink.js';
 import { KafkaSink } from '../pipelines/kafka-sink.js';
@@ -77,13 +80,22 @@ function dataKey(config: Config, logger: Logger): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-const createEnricher = (config: Config): Enricher =>
+/** The keyword baselines, with trained intent and emotion models where configured. */
+async function turnModels(config: Config): Promise<TurnModels> {
+  const opts = {
+    compliance: config.complianceConfigFile
+      ? loadComplianceConfig(config.complianceConfigFile)
+      : undefined,
+  };
+  const dirs = { intent: config.intentModelDir, emotion: config.emotionModelDir };
+  if (!dirs.intent && !dirs.emotion) return createKeywordModels(opts);
+  await tfReady();
+  return loadTrainedModels(dirs, opts);
+}
+
+const createEnricher = async (config: Config): Promise<Enricher> =>
   new Enricher({
-    models: createKeywordModels({
-      compliance: config.complianceConfigFile
-        ? loadComplianceConfig(config.complianceConfigFile)
-        : undefined,
-    }),
+    models: await turnModels(config),
     tagRules: loadTagRules(
       readJson(config.tagRulesFile ?? join(packageRoot(), 'config', 'tags.json')),
     ),
@@ -139,7 +151,7 @@ export async function openPipeline(
   logger: Logger,
   hooks?: PipelineHooks,
 ): Promise<{ pipeline: Pipeline; enricher: Enricher }> {
-  const enricher = createEnricher(config);
+  const enricher = await createEnricher(config);
   const pipeline = await Pipeline.open({
     sink,
     enricher,

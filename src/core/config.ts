@@ -139,6 +139,16 @@ const SETTINGS = {
     schema: z.string().min(1).optional(),
     fix: 'a JSON file of tag rules (default config/tags.json)',
   },
+  intentModelDir: {
+    env: 'DIALWISE_INTENT_MODEL',
+    schema: z.string().min(1).optional(),
+    fix: 'a model folder from `dialwise train intent` (default: the keyword baseline)',
+  },
+  emotionModelDir: {
+    env: 'DIALWISE_EMOTION_MODEL',
+    schema: z.string().min(1).optional(),
+    fix: 'a model folder from `dialwise train emotion` (default: the keyword baseline)',
+  },
   complianceConfigFile: {
     env: 'DIALWISE_COMPLIANCE_CONFIG',
     schema: z.string().min(1).optional(),

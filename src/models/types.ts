@@ -44,6 +44,9 @@ export interface TurnModels {
   readonly version: string;
   intent(text: string): IntentResult;
   emotion(text: string): EmotionResult;
+  /** Many texts in one forward pass (trained models); same results as calling intent() on each. */
+  intentBatch?(texts: readonly string[]): IntentResult[];
+  emotionBatch?(texts: readonly string[]): EmotionResult[];
   /** Risky promises by the bot or an agent; customers' words never count. */
   compliance(text: string, speaker: 'customer' | 'bot' | 'agent'): ComplianceHit[];
   slots(text: string): SlotFacts;

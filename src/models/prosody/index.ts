@@ -5,3 +5,4 @@ export { DEFAULT_PITCH_OPTIONS, medianF0, trackPitch, type PitchOptions } from '
 export { DEFAULT_SILENCE_OPTIONS, type SilenceOptions } from './silence.js';
 export { DEFAULT_SYLLABLE_OPTIONS, type SyllableOptions } from './syllables.js';
 export * from './wav.js';
+export * from './event-fields.js';

@@ -1,0 +1,39 @@
+import type { TextRecord } from '../text-record.js';
+import { loadBanking77 } from './banking77.js';
+import { loadClinc150 } from './clinc150.js';
+import { loadCped } from './cped.js';
+import { loadCrosswoz } from './crosswoz.js';
+import { loadGoEmotionsEkman } from './goemotions.js';
+
+export { OOS_LABEL } from './clinc150.js';
+export { datasetsDir } from './paths.js';
+
+/** Named dataset splits, `name:split`, usable wherever a JSONL path is (e.g. `--data banking77:train`). */
+export const TEXT_DATASETS: Record<string, Record<string, () => Promise<TextRecord[]>>> = {
+  banking77: { train: () => loadBanking77('train'), test: () => loadBanking77('test') },
+  clinc150: {
+    train: () => loadClinc150('train'),
+    val: () => loadClinc150('val'),
+    test: () => loadClinc150('test'),
+  },
+  crosswoz: { val: () => loadCrosswoz('val'), test: () => loadCrosswoz('test') },
+  goemotions: {
+    train: () => loadGoEmotionsEkman('train'),
+    dev: () => loadGoEmotionsEkman('dev'),
+    test: () => loadGoEmotionsEkman('test'),
+  },
+  cped: { valid: () => loadCped('valid'), test: () => loadCped('test') },
+};
+
+const SPEC = /^([a-z0-9]+):([a-z]+)$/;
+
+export const isDatasetSpec = (s: string): boolean => SPEC.test(s);
+
+export async function loadTextDataset(spec: string): Promise<TextRecord[]> {
+  const [, name = '', split = ''] = SPEC.exec(spec) ?? [];
+  const splits = TEXT_DATASETS[name];
+  if (!splits) throw new Error(`unknown dataset "${name}"; known: ${Object.keys(TEXT_DATASETS)}`);
+  const load = splits[split];
+  if (!load) throw new Error(`dataset ${name} has splits ${Object.keys(splits)}, not "${split}"`);
+  return load();
+}

@@ -1,0 +1,88 @@
+import { tf } from '../tf.js';
+import { forEachFeature } from './featurize.js';
+import type { ModelMeta } from './model-meta.js';
+import { ensembleProbs, type Weights } from './network.js';
+import { flattenRows, RowEncoder, type Vocabulary } from './vocabulary.js';
+
+/** Texts per forward pass: bounds the wasm heap a huge batch would need. */
+const CHUNK = 512;
+
+export interface TextPrediction {
+  label: string;
+  /** Probability of `label`, 0..1. */
+  confidence: number;
+  /** The explicit OOS class won, or the confidence fell below the calibrated threshold. */
+  outOfScope: boolean;
+}
+
+/** Applies the OOS rule to one probability row: a pure function, tested with tables. */
+export function decide(
+  probs: ArrayLike<number>,
+  labels: readonly string[],
+  threshold: number,
+  oosLabel: string | null,
+): TextPrediction {
+  let best = 0;
+  for (let j = 1; j < labels.length; j++) if (probs[j]! > probs[best]!) best = j;
+  const label = labels[best]!;
+  const confidence = probs[best]!;
+  return { label, confidence, outOfScope: label === oosLabel || confidence < threshold };
+}
+
+/**
+ * A trained text classifier: plain data (metadata, vocabulary, weight
+ * tensors) plus pure inference. Tensors live until `dispose()`; every
+ * prediction runs inside tf.tidy and leaves no tensor behind.
+ */
+export class TextClassifier {
+  private readonly encoder: RowEncoder;
+
+  constructor(
+    readonly meta: ModelMeta,
+    readonly vocab: Vocabulary,
+    readonly weights: Weights,
+  ) {
+    this.encoder = new RowEncoder(vocab);
+  }
+
+  get labels(): readonly string[] {
+    return this.meta.labels;
+  }
+
+  /** Probabilities, row-major [texts.length × labels.length]. */
+  probabilities(texts: readonly string[]): Float32Array {
+    const n = this.labels.length;
+    const out = new Float32Array(texts.length * n);
+    const rows = texts.map((t) => {
+      this.encoder.begin();
+      forEachFeature(t, this.meta.featurizer, this.encoder.add);
+      return this.encoder.finish();
+    });
+    for (let start = 0; start < rows.length; start += CHUNK) {
+      const batch = flattenRows(rows.slice(start, start + CHUNK), this.vocab.features.length);
+      const probs = tf.tidy(() =>
+        ensembleProbs(this.meta.architecture, this.meta.members, this.weights, batch),
+      );
+      out.set(probs.dataSync() as Float32Array, start * n);
+      probs.dispose();
+    }
+    return out;
+  }
+
+  /** Batch prediction: one featurize/encode and one forward pass for all texts. */
+  predict(texts: readonly string[], threshold = this.meta.threshold): TextPrediction[] {
+    const probs = this.probabilities(texts);
+    const n = this.labels.length;
+    return texts.map((_, i) =>
+      decide(probs.subarray(i * n, (i + 1) * n), this.labels, threshold, this.meta.oosLabel),
+    );
+  }
+
+  predictOne(text: string): TextPrediction {
+    return this.predict([text])[0]!;
+  }
+
+  dispose(): void {
+    for (const t of Object.values(this.weights)) t.dispose();
+  }
+}

@@ -1,0 +1,83 @@
+import { createKeywordModels, type KeywordModelOptions } from './keyword/index.js';
+import { keywordEmotion } from './keyword/emotion.js';
+import type { TextClassifier } from './text/classifier.js';
+import { mapEmotion } from './text/emotion-map.js';
+import { loadTextModel } from './text/model-folder.js';
+import type { EmotionResult, IntentResult, TurnModels } from './types.js';
+
+const round2 = (v: number): number => Math.round(v * 100) / 100;
+
+const toIntent = (p: { label: string; confidence: number; outOfScope: boolean }): IntentResult => ({
+  intent: p.label,
+  confidence: round2(p.confidence),
+  outOfScope: p.outOfScope,
+});
+
+/**
+ * Neither emotion dataset has impatience; the keyword cue ("说重点", "I'm
+ * busy") keeps it, unless the model hears anger, which outranks it.
+ */
+function withImpatience(text: string, trained: EmotionResult): EmotionResult {
+  if (trained.label === 'angry') return trained;
+  const cue = keywordEmotion(text);
+  return cue.label === 'impatient'
+    ? { label: 'impatient', valence: Math.min(cue.valence, trained.valence, -0.2) }
+    : trained;
+}
+
+function emotionsOf(model: TextClassifier, texts: readonly string[]): EmotionResult[] {
+  const probs = model.probabilities(texts);
+  const n = model.labels.length;
+  return texts.map((t, i) =>
+    withImpatience(t, mapEmotion(model.labels, probs.subarray(i * n, (i + 1) * n))),
+  );
+}
+
+export interface TrainedModels {
+  intent?: TextClassifier;
+  emotion?: TextClassifier;
+}
+
+/**
+ * The TurnModels interface over trained text classifiers: intent and emotion
+ * from the models given (the keyword baseline for a missing one), compliance
+ * and slots always from the keyword rules, which are auditable by design.
+ */
+export function createTrainedModels(
+  models: TrainedModels,
+  opts: KeywordModelOptions = {},
+): TurnModels {
+  const keyword = createKeywordModels(opts);
+  const { intent, emotion } = models;
+  const tag = (name: string, m?: TextClassifier) =>
+    m ? `${name}@${m.meta.data.sha256.slice(0, 8)}` : `${name}@${keyword.version}`;
+  return {
+    version: `trained-1(${tag('intent', intent)},${tag('emotion', emotion)})`,
+    intent: intent ? (text) => toIntent(intent.predictOne(text)) : keyword.intent,
+    intentBatch: intent
+      ? (texts) => intent.predict(texts).map(toIntent)
+      : (texts) => texts.map(keyword.intent),
+    emotion: emotion ? (text) => emotionsOf(emotion, [text])[0]! : keyword.emotion,
+    emotionBatch: emotion
+      ? (texts) => emotionsOf(emotion, texts)
+      : (texts) => texts.map(keyword.emotion),
+    compliance: keyword.compliance,
+    slots: keyword.slots,
+  };
+}
+
+/** Loads the model folders (either may be omitted) and builds the adapter. */
+export async function loadTrainedModels(
+  dirs: { intent?: string; emotion?: string },
+  opts: KeywordModelOptions = {},
+): Promise<TurnModels & { dispose(): void }> {
+  const intent = dirs.intent ? await loadTextModel(dirs.intent) : undefined;
+  const emotion = dirs.emotion ? await loadTextModel(dirs.emotion) : undefined;
+  return {
+    ...createTrainedModels({ intent, emotion }, opts),
+    dispose: () => {
+      intent?.dispose();
+      emotion?.dispose();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTextRecords, type TextRecord } from '../../src/datasets/text-record.js';
+import { datasetsDir, loadTextDataset } from '../../src/datasets/text/index.js';
+
+const run = (args: string[]) =>
+  promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    env: { ...process.env, DIALWISE_LOG_LEVEL: 'warn' },
+  });
+
+/** The first `perClass` examples of each of the first `classes` labels (file order). */
+function subset(records: TextRecord[], labels: string[], perClass: number): TextRecord[] {
+  const keep = new Set(labels);
+  const seen = new Map<string, number>();
+  return records.filter((r) => {
+    const n = seen.get(r.label) ?? 0;
+    if (!keep.has(r.label) || n >= perClass) return false;
+    seen.set(r.label, n + 1);
+    return true;
+  });
+}
+
+const present = existsSync(join(datasetsDir(), 'banking77', 'train.csv'));
+if (!present) console.warn(`skipping train/eval CLI test: no banking77 under ${datasetsDir()}`);
+
+describe.skipIf(!present)('dialwise train / eval on a banking77 subset', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dialwise-train-'));
+  const trainFile = join(dir, 'train.jsonl');
+  const testFile = join(dir, 'test.jsonl');
+  const modelDir = join(dir, 'model');
+  let labels: string[] = [];
+
+  beforeAll(async () => {
+    const train = await loadTextDataset('banking77:train');
+    labels = [...new Set(train.map((r) => r.label))].sort().slice(0, 10);
+    await writeTextRecords(trainFile, subset(train, labels, 30));
+    await writeTextRecords(testFile, subset(await loadTextDataset('banking77:test'), labels, 20));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('trains a model folder and reports held-out metrics', async () => {
+    const { stdout } = await run([
+      'train',
+      'intent',
+      '--data',
+      trainFile,
+      '--out',
+      modelDir,
+      '--epochs',
+      '10',
+    ]);
+    const out = JSON.parse(stdout);
+    expect(out).toMatchObject({ task: 'intent', labels: 10, records: 300 });
+    expect(out.heldOut.accuracy).toBeGreaterThan(0.5);
+    expect(out.threshold).toBeGreaterThan(0);
+    expect(readdirSync(modelDir).sort()).toEqual(['model.json', 'vocab.json', 'weights.bin']);
+  });
+
+  it('evaluates it on unseen test utterances and prints the metrics as JSON', async () => {
+    const { stdout } = await run(['eval', 'intent', '--model', modelDir, '--data', testFile]);
+    const m = JSON.parse(stdout);
+    expect(m.n).toBe(200);
+    // Ten classes, 30 examples each: chance is 10%; the floor leaves room for seeds and machines.
+    expect(m.accuracy).toBeGreaterThan(0.7);
+    expect(m.macroF1).toBeGreaterThan(0.65);
+    expect(Object.keys(m.perClass).sort()).toEqual(labels);
+    for (const s of Object.values<any>(m.perClass)) {
+      expect(s.f1).toBeGreaterThanOrEqual(0);
+      expect(s.f1).toBeLessThanOrEqual(1);
+      expect(s.support).toBe(20);
+    }
+    expect(Array.isArray(m.confusionTopPairs)).toBe(true);
+    for (const p of m.confusionTopPairs) expect(p.gold).not.toBe(p.predicted);
+    expect(m.flaggedRate).toBeGreaterThanOrEqual(0);
+    expect(m.latency.p50Ms).toBeGreaterThan(0);
+    expect(m.latency.p99Ms).toBeGreaterThanOrEqual(m.latency.p50Ms);
+    expect(m.latency.batchThroughput).toBeGreaterThan(0);
+  });
+
+  it('accepts a named dataset split and reports OOS metrics where the data has oos', async () => {
+    const { stdout } = await run(['eval', 'intent', '--model', modelDir, '--data', 'clinc150:val']);
+    const m = JSON.parse(stdout);
+    expect(m.n).toBe(3100);
+    expect(m.oos.support).toBe(100);
+    expect(m.oos.recall).toBeGreaterThanOrEqual(0);
+  });
+
+  it('refuses a model of the other task and bad arguments', async () => {
+    await expect(
+      run(['eval', 'emotion', '--model', modelDir, '--data', testFile]),
+    ).rejects.toMatchObject({ stderr: expect.stringContaining('intent model') });
+    await expect(run(['train', 'mood', '--data', trainFile, '--out', dir])).rejects.toMatchObject({
+      stderr: expect.stringContaining('usage: dialwise train intent|emotion'),
+    });
+  });
+});

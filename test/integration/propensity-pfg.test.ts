@@ -17,9 +17,8 @@ import { DEFAULT_PROPENSITY_OPTIONS } from '../../src/training/propensity.js';
 const DIR = join(datasetsDir(), 'persuasionforgood');
 const present = existsSync(join(DIR, 'FullData', 'full_info.csv'));
 const MISSING = `persuasionforgood not found under ${datasetsDir()} (set DIALWISE_DATASETS_DIR)`;
-// Like requireService: skipped with a reason here, a failure where services are required.
-if (!present && process.env.DIALWISE_REQUIRE_SERVICES === '1')
-  throw new Error(`${MISSING} (DIALWISE_REQUIRE_SERVICES=1)`);
+// The public datasets live beside the repository (../shared), not in it: a
+// checkout without them skips this test with the reason.
 if (!present) console.warn(`[propensity-pfg.test] skipped: ${MISSING}`);
 
 describe.skipIf(!present)('propensity on persuasionforgood', () => {

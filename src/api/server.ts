@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import type { Store } from '../core/store/store.js';
+import type { ComplianceHit } from '../models/types.js';
 import type { CrmMappingResult } from '../pipelines/crm-mapping.js';
 import type { Profile } from '../pipelines/profile.js';
 import { authenticate, requireRole, type Principal, type Role } from './auth.js';
@@ -22,6 +23,8 @@ export interface ApiDeps {
   profile(customerId: string): Profile | undefined | Promise<Profile | undefined>;
   /** CRM field mapping (source names → canonical fields). */
   mapCrm(raw: Record<string, unknown>): CrmMappingResult;
+  /** The compliance guard for a line the bot is about to say: promises and absolute wording. */
+  checkBotLine(text: string): ComplianceHit[];
 }
 
 export interface Api {
@@ -140,6 +143,20 @@ export function createApi(deps: ApiDeps): Api {
     );
   }
 
+  /** Before a generated line is spoken: allowed, or the hits that block it and where. */
+  async function botLine(request: Request): Promise<Response> {
+    await principalFor(request, ['dialer', 'admin']);
+    const body = (await request.json().catch(() => undefined)) as { text?: unknown } | undefined;
+    if (!body || typeof body.text !== 'string' || body.text.length > 4000) {
+      throw new DialwiseError(
+        'BAD_REQUEST',
+        'body must be {"text": "..."} of at most 4000 characters',
+      );
+    }
+    const hits = deps.checkBotLine(body.text);
+    return Response.json({ allowed: hits.length === 0, hits });
+  }
+
   async function deadLetters(request: Request, url: URL): Promise<Response> {
     await principalFor(request, ['admin']);
     const limit = Math.min(Number(url.searchParams.get('limit') ?? 100) || 100, 1000);
@@ -163,6 +180,7 @@ export function createApi(deps: ApiDeps): Api {
       return Response.json({ status: 'ok', bus: deps.busKind });
     if (pathname === '/events' && method === 'POST') return postEvents(request);
     if (pathname === '/customer/update' && method === 'POST') return customerUpdate(request);
+    if (pathname === '/compliance/bot-line' && method === 'POST') return botLine(request);
     if (pathname === '/metrics' && method === 'GET') {
       await principalFor(request, ['admin']);
       return new Response(await deps.metrics.metrics(), {

@@ -14,7 +14,11 @@ import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { migrate, Store } from '../core/store/store.js';
 import { CallSimulator } from '../datasets/simulator.js';
-import { loadComplianceConfig } from '../models/compliance/index.js';
+import {
+  createComplianceGuard,
+  DEFAULT_COMPLIANCE_CONFIG,
+  loadComplianceConfig,
+} from '../models/compliance/index.js';
 import { createKeywordModels } from '../models/keyword/index.js';
 import { tfReady } from '../models/tf.js';
 import { loadTrainedModels } from '../models/trained-models.js';
@@ -80,13 +84,14 @@ function dataKey(config: Config, logger: Logger): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+const complianceConfig = (config: Config) =>
+  config.complianceConfigFile
+    ? loadComplianceConfig(config.complianceConfigFile)
+    : DEFAULT_COMPLIANCE_CONFIG;
+
 /** The keyword baselines, with trained intent and emotion models where configured. */
 async function turnModels(config: Config): Promise<TurnModels> {
-  const opts = {
-    compliance: config.complianceConfigFile
-      ? loadComplianceConfig(config.complianceConfigFile)
-      : undefined,
-  };
+  const opts = { compliance: complianceConfig(config) };
   const dirs = { intent: config.intentModelDir, emotion: config.emotionModelDir };
   if (!dirs.intent && !dirs.emotion) return createKeywordModels(opts);
   await tfReady();
@@ -216,6 +221,7 @@ async function serveApi(
     store,
     dashboardDir: join(packageRoot(), 'dist', 'dashboard'),
     mapCrm: (raw) => mapCrmFields(crmMapping, raw),
+    checkBotLine: createComplianceGuard(complianceConfig(config)).checkBotLine,
   });
   return { server: await api.listen(config.host, config.port), adminKey };
 }

@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import { createApiKey, type Role } from '../../src/api/auth.js';
 import { createApi, type Api } from '../../src/api/server.js';
 import { Registry } from 'prom-client';
+import {
+  createComplianceGuard,
+  DEFAULT_COMPLIANCE_CONFIG,
+} from '../../src/models/compliance/index.js';
 import { migrate, Store } from '../../src/core/store/store.js';
 import type { DialwiseEvent } from '../../src/core/events/index.js';
 import { loadCrmMapping, mapCrmFields } from '../../src/pipelines/crm-mapping.js';
@@ -46,6 +50,7 @@ describe.each(['in-process', 'real server'])('API authentication and roles (%s)'
       metrics: new Registry(),
       profile: () => undefined,
       mapCrm: (raw) => mapCrmFields(mapping, raw),
+      checkBotLine: createComplianceGuard(DEFAULT_COMPLIANCE_CONFIG).checkBotLine,
     });
     if (tier === 'real server') {
       const s = await api.listen('127.0.0.1', 0);
@@ -108,6 +113,23 @@ describe.each(['in-process', 'real server'])('API authentication and roles (%s)'
     const ok = await call('/events', { method: 'POST', body, key: keys.dialer });
     expect(ok.status).toBe(202);
     expect(submitted).toEqual([event]);
+  });
+
+  it('bot-line guard: the dialer learns whether a line may be spoken, and why not', async () => {
+    const check = (text: unknown, key?: string) =>
+      call('/compliance/bot-line', { method: 'POST', body: JSON.stringify({ text }), key });
+    expect((await check('您好', keys.analyst)).status).toBe(403);
+    const fine = await (await check('这款产品不保本，投资有风险。', keys.dialer)).json();
+    expect(fine).toEqual({ allowed: true, hits: [] });
+    const line = '这款理财绝对稳 赚，保证收益';
+    const blocked = await (await check(line, keys.dialer)).json();
+    expect(blocked.allowed).toBe(false);
+    const rules = blocked.hits.map((h: { rule: string }) => h.rule);
+    expect(rules.length).toBeGreaterThanOrEqual(2);
+    for (const h of blocked.hits) expect(line.slice(h.start, h.end)).toBeTruthy();
+    const bad = await check(42, keys.dialer);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toMatch(/text/);
   });
 
   it('REST dead letters: admin only', async () => {

@@ -8,45 +8,28 @@
  * synthetic voiced-burst signal (and no table). Prints a JSON result and
  * writes it to bench/results/prosody.json.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { extractProsody } from '../src/models/prosody/features.js';
 import { butterworth4, resample } from '../src/models/prosody/filters.js';
-import { decodeWav, type MonoAudio } from '../src/models/prosody/wav.js';
+import type { MonoAudio } from '../src/models/prosody/wav.js';
+import { HAS_ESPEAK, speak as speakIn, type Lang } from '../test/helpers/espeak.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string' } } });
 const budgetS = Number(values.seconds ?? 3);
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), 'results');
-const HAS_ESPEAK = spawnSync('espeak-ng', ['--version']).status === 0;
-const VOICE = { en: 'en', zh: 'cmn-latn-pinyin' } as const;
-const TEXT = {
+const TEXT: Record<Lang, string> = {
   en: 'Hello, I am calling about your insurance policy renewal this month. Do you have a few minutes to talk about the new options?',
   zh: '您好，我是保险公司的客服，想跟您确认一下保单续费的事情，请问您现在方便吗？',
 } as const;
 const SYLLABLES = { en: 35, zh: 33 } as const;
-type Lang = keyof typeof VOICE;
 
 const dir = mkdtempSync(join(tmpdir(), 'dialwise-bench-prosody-'));
-let n = 0;
-function speak(lang: Lang, wpm: number, pitch: number): MonoAudio {
-  const file = join(dir, `${n++}.wav`);
-  execFileSync('espeak-ng', [
-    '-v',
-    VOICE[lang],
-    '-s',
-    String(wpm),
-    '-p',
-    String(pitch),
-    '-w',
-    file,
-    TEXT[lang],
-  ]);
-  return decodeWav(readFileSync(file));
-}
+const speak = (lang: Lang, wpm: number, pitch: number): MonoAudio =>
+  speakIn(dir, lang, TEXT[lang], wpm, pitch);
 
 /** 130 Hz buzz in 200 ms bursts with 100–400 ms gaps: speech-like timing without espeak. */
 function synthetic(rate: number, seconds: number): MonoAudio {

@@ -18,9 +18,9 @@ import {
   createComplianceGuard,
   DEFAULT_COMPLIANCE_CONFIG,
   loadComplianceConfig,
+  type ComplianceConfig,
 } from '../models/compliance/index.js';
 import { createKeywordModels } from '../models/keyword/index.js';
-import { tfReady } from '../models/tf.js';
 import { loadTrainedModels } from '../models/trained-models.js';
 import type { TurnModels } from '../models/types.js';
 import { loadCrmMapping, mapCrmFields } from '../pipelines/crm-mapping.js';
@@ -84,17 +84,23 @@ function dataKey(config: Config, logger: Logger): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-const complianceConfig = (config: Config) =>
-  config.complianceConfigFile
-    ? loadComplianceConfig(config.complianceConfigFile)
-    : DEFAULT_COMPLIANCE_CONFIG;
+/** Read once per settings object: the pipeline's models and the API share one compiled guard. */
+const complianceConfigs = new WeakMap<Config, ComplianceConfig>();
+function complianceConfig(config: Config): ComplianceConfig {
+  let c = complianceConfigs.get(config);
+  if (!c) {
+    const file = config.complianceConfigFile;
+    c = file ? loadComplianceConfig(file) : DEFAULT_COMPLIANCE_CONFIG;
+    complianceConfigs.set(config, c);
+  }
+  return c;
+}
 
 /** The keyword baselines, with trained intent and emotion models where configured. */
 async function turnModels(config: Config): Promise<TurnModels> {
   const opts = { compliance: complianceConfig(config) };
   const dirs = { intent: config.intentModelDir, emotion: config.emotionModelDir };
   if (!dirs.intent && !dirs.emotion) return createKeywordModels(opts);
-  await tfReady();
   return loadTrainedModels(dirs, opts);
 }
 

@@ -123,67 +123,57 @@ const cast = (c: Typed): string =>
     .map(([k, t]) => (t === 'TIMESTAMPTZ' || t === 'JSON' ? `${k}::${t} AS ${k}` : k))
     .join(', ');
 
-// A call's events can span commits and arrive late: a column keeps its stored
-// value unless this commit knows it.
-const CALL_MERGE = `INSERT INTO calls (${cols(CALLS)}) SELECT ${cast(CALLS)} FROM stage_calls
-  ON CONFLICT (call_id) DO UPDATE SET ${Object.keys(CALLS)
-    .filter((c) => c !== 'call_id')
-    .map((c) => `${c} = COALESCE(excluded.${c}, calls.${c})`)
-    .join(', ')}`;
-
 /** Each kind of row goes through a staging table (appender, column order) into its table. */
-const MERGES: {
+interface Merge {
   stage: string;
-  columns: Typed;
+  /** The staging table's columns (see `staged`). */
+  staging: Columns;
   rows: (r: SinkRows) => readonly object[];
   into: string;
-  /** For a loader fed at least once: skips rows whose event is already stored. */
+  /** For a loader fed at least once: skips rows already stored (same key). */
   dedupe?: string;
-}[] = [
-  { stage: 'calls', columns: CALLS, rows: (r) => r.calls, into: CALL_MERGE },
-  {
-    stage: 'profiles',
-    columns: PROFILES,
-    rows: (r) => r.profiles,
-    into: `INSERT OR REPLACE INTO profiles (${cols(PROFILES)}) SELECT ${cast(PROFILES)} FROM stage_profiles`,
-  },
-  {
-    stage: 'turns',
-    columns: TURNS,
-    rows: (r) => r.turns,
-    into: `INSERT INTO turns (${cols(TURNS)}) SELECT ${cast(TURNS)} FROM stage_turns`,
-    dedupe: `INSERT INTO turns (${cols(TURNS)}) SELECT ${cast(TURNS)} FROM stage_turns s
-      WHERE NOT EXISTS (SELECT 1 FROM turns t WHERE t.event_id = s.event_id)`,
-  },
-  {
-    stage: 'hits',
-    columns: HITS,
-    rows: (r) => r.hits,
-    into: `INSERT INTO compliance_hits (${cols(HITS)}) SELECT ${cast(HITS)} FROM stage_hits`,
-    dedupe: `INSERT INTO compliance_hits (${cols(HITS)}) SELECT ${cast(HITS)} FROM stage_hits s
-      WHERE NOT EXISTS (SELECT 1 FROM compliance_hits h
-        WHERE h.event_id = s.event_id AND h.rule = s.rule AND h.start_pos = s.start_pos)`,
-  },
-  {
-    stage: 'visits',
-    columns: VISITS,
-    rows: (r) => r.visits,
-    into: `INSERT INTO web_visits (${cols(VISITS)}) SELECT ${cast(VISITS)} FROM stage_visits`,
-    dedupe: `INSERT INTO web_visits (${cols(VISITS)}) SELECT ${cast(VISITS)} FROM stage_visits s
-      WHERE NOT EXISTS (SELECT 1 FROM web_visits v WHERE v.event_id = s.event_id)`,
-  },
-  {
-    stage: 'corrections',
-    columns: CORRECTIONS,
-    rows: (r) => r.corrections,
-    into: `INSERT OR IGNORE INTO corrections (${cols(CORRECTIONS)}) SELECT ${cast(CORRECTIONS)} FROM stage_corrections`,
-  },
-  {
-    stage: 'dead',
-    columns: DEAD,
-    rows: (r) => r.deadLetters,
-    into: `INSERT INTO dead_letters (${cols(DEAD)}) SELECT ${cast(DEAD)} FROM stage_dead`,
-  },
+}
+
+function merge(
+  stage: string,
+  table: string,
+  columns: Typed,
+  rows: Merge['rows'],
+  opts: { verb?: string; conflict?: string; key?: readonly string[] } = {},
+): Merge {
+  const insert = `${opts.verb ?? 'INSERT'} INTO ${table} (${cols(columns)})
+    SELECT ${cast(columns)} FROM stage_${stage} s`;
+  const stored = opts.key?.map((k) => `t.${k} = s.${k}`).join(' AND ');
+  return {
+    stage,
+    staging: staged(columns),
+    rows,
+    into: insert + (opts.conflict ?? ''),
+    ...(stored && {
+      dedupe: `${insert} WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE ${stored})`,
+    }),
+  };
+}
+
+// A call's events can span commits and arrive late: a column keeps its stored
+// value unless this commit knows it.
+const KEEP_KNOWN = ` ON CONFLICT (call_id) DO UPDATE SET ${Object.keys(CALLS)
+  .filter((c) => c !== 'call_id')
+  .map((c) => `${c} = COALESCE(excluded.${c}, calls.${c})`)
+  .join(', ')}`;
+
+const MERGES: Merge[] = [
+  merge('calls', 'calls', CALLS, (r) => r.calls, { conflict: KEEP_KNOWN }),
+  merge('profiles', 'profiles', PROFILES, (r) => r.profiles, { verb: 'INSERT OR REPLACE' }),
+  merge('turns', 'turns', TURNS, (r) => r.turns, { key: ['event_id'] }),
+  merge('hits', 'compliance_hits', HITS, (r) => r.hits, {
+    key: ['event_id', 'rule', 'start_pos'],
+  }),
+  merge('visits', 'web_visits', VISITS, (r) => r.visits, { key: ['event_id'] }),
+  merge('corrections', 'corrections', CORRECTIONS, (r) => r.corrections, {
+    verb: 'INSERT OR IGNORE',
+  }),
+  merge('dead', 'dead_letters', DEAD, (r) => r.deadLetters),
 ];
 
 /**
@@ -201,7 +191,7 @@ export class DuckDbSink implements Sink {
   async init(): Promise<void> {
     await this.store.transaction(async (tx) => {
       for (const m of MERGES) {
-        const defs = Object.entries(staged(m.columns))
+        const defs = Object.entries(m.staging)
           .map(([k, t]) => `${k} ${t}`)
           .join(', ');
         await tx.run(`CREATE TEMP TABLE IF NOT EXISTS stage_${m.stage} (${defs})`);
@@ -214,7 +204,7 @@ export class DuckDbSink implements Sink {
       for (const m of MERGES) {
         const batch = m.rows(rows);
         if (batch.length === 0) continue;
-        await tx.append(`stage_${m.stage}`, staged(m.columns), batch);
+        await tx.append(`stage_${m.stage}`, m.staging, batch);
         await tx.run((this.opts.dedupeByEventId && m.dedupe) || m.into);
         await tx.run(`DELETE FROM stage_${m.stage}`);
       }

@@ -8,6 +8,7 @@ import {
   createComplianceGuard,
 } from '../../src/models/compliance/index.js';
 import { evaluateCompliance, readComplianceSet } from '../../src/training/compliance-eval.js';
+import { HAS_ESPEAK } from '../helpers/espeak.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const run = (args: string[]) =>
@@ -15,16 +16,9 @@ const run = (args: string[]) =>
     env: { ...process.env, DIALWISE_LOG_LEVEL: 'warn' },
   });
 
-const hasEspeak = (() => {
-  try {
-    execFileSync('espeak-ng', ['--version']);
-    return true;
-  } catch {
-    if (process.env.DIALWISE_REQUIRE_SERVICES === '1') throw new Error('espeak-ng is required');
-    console.warn('skipping `dialwise prosody` test: espeak-ng is not installed');
-    return false;
-  }
-})();
+if (!HAS_ESPEAK && process.env.DIALWISE_REQUIRE_SERVICES === '1')
+  throw new Error('espeak-ng is required');
+if (!HAS_ESPEAK) console.warn('skipping `dialwise prosody` test: espeak-ng is not installed');
 
 describe('dialwise eval compliance / prosody', () => {
   it('scores the compliance rules on a labelled set, as the evaluation function does', async () => {
@@ -39,7 +33,7 @@ describe('dialwise eval compliance / prosody', () => {
     expect(printed.records).toBeGreaterThan(100);
   });
 
-  it.skipIf(!hasEspeak)('measures a WAV file into the fields of a dialog.turn', async () => {
+  it.skipIf(!HAS_ESPEAK)('measures a WAV file into the fields of a dialog.turn', async () => {
     const dir = tmpDir();
     const at = (rate: number) => {
       const file = join(dir, `s${rate}.wav`);

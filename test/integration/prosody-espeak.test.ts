@@ -1,8 +1,8 @@
 // Prosody on real synthetic speech: espeak-ng (Debian package) speaks known
 // sentences at known rates (-s, words per minute) and pitches (-p, 0..99);
 // the measured speaking rate and F0 must follow the settings.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,19 +10,15 @@ import { fuseEmotion } from '../../src/models/emotion-fusion.js';
 import { compareWithBaseline } from '../../src/models/prosody/baseline.js';
 import { extractProsody, type ProsodyFeatures } from '../../src/models/prosody/features.js';
 import { butterworth4, resample } from '../../src/models/prosody/filters.js';
-import { decodeWav, type MonoAudio } from '../../src/models/prosody/wav.js';
+import type { MonoAudio } from '../../src/models/prosody/wav.js';
+import { HAS_ESPEAK, speak as speakIn, VOICE, type Lang } from '../helpers/espeak.js';
 
 const REQUIRED = process.env.DIALWISE_REQUIRE_SERVICES === '1';
-const HAS_ESPEAK = spawnSync('espeak-ng', ['--version']).status === 0;
 const MISSING = 'espeak-ng not found on PATH: apt-get install -y espeak-ng';
 // Like requireService: skipped with a reason here, a failure where services are required.
 if (!HAS_ESPEAK && REQUIRED) throw new Error(`${MISSING} (DIALWISE_REQUIRE_SERVICES=1)`);
 if (!HAS_ESPEAK) console.warn(`[prosody-espeak.test] skipped: ${MISSING}`);
 
-type Lang = 'en' | 'zh';
-// Debian's plain `zh`/`cmn` voice turns Han characters into pinyin and then reads the
-// pinyin letters as English words; the pinyin voice speaks them as Mandarin syllables.
-const VOICE: Record<Lang, string> = { en: 'en', zh: 'cmn-latn-pinyin' };
 /** Long sentences with a known syllable count: one syllable per Han character. */
 const SENTENCE: Record<Lang, { text: string; syllables: number }> = {
   en: {
@@ -61,22 +57,8 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-let n = 0;
-function speak(lang: Lang, text: string, wpm: number, pitch: number): MonoAudio {
-  const file = join(dir, `${n++}.wav`);
-  execFileSync('espeak-ng', [
-    '-v',
-    VOICE[lang],
-    '-s',
-    String(wpm),
-    '-p',
-    String(pitch),
-    '-w',
-    file,
-    text,
-  ]);
-  return decodeWav(readFileSync(file));
-}
+const speak = (lang: Lang, text: string, wpm: number, pitch: number): MonoAudio =>
+  speakIn(dir, lang, text, wpm, pitch);
 
 /** Telephone audio: 300–3400 Hz, 8 kHz. */
 function telephone(a: MonoAudio): MonoAudio {

@@ -58,7 +58,16 @@ function soundMatches(k: Compiled, scene: Scene, out: Candidate[]): void {
  * best-ranked stays, then the earliest and longest, so 稳赚不赔 is one hit
  * and a term inside a paraphrase is reported as the term.
  */
+/** Guards hold no per-call state: one compiled per config serves the pipeline and the API. */
+const guards = new WeakMap<ComplianceConfig, ComplianceGuard>();
+
 export function createComplianceGuard(config: ComplianceConfig): ComplianceGuard {
+  let guard = guards.get(config);
+  if (!guard) guards.set(config, (guard = compileGuard(config)));
+  return guard;
+}
+
+function compileGuard(config: ComplianceConfig): ComplianceGuard {
   const k = compile(config);
 
   const check = (text: string, botLine: boolean): ComplianceHit[] => {

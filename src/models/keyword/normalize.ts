@@ -5,7 +5,7 @@
  */
 
 /**
- * Only the characters our cue tables and compliance terms use: a full
+ * Only the characters our cue tables use (compliance folds with all of OpenCC): a full
  * conversion table belongs to the trained models, not to a keyword baseline.
  */
 // prettier-ignore
@@ -53,64 +53,4 @@ export function fold(text: string): string {
   lastText = text;
   lastFolded = mapped.replace(/\s+/g, ' ').trim();
   return lastFolded;
-}
-
-/** Text prepared for disguise-proof matching, with each character's span in the original. */
-export interface Normalized {
-  text: string;
-  starts: number[];
-  ends: number[];
-}
-
-/** Stands for a sentence boundary in normalised text; no term can match across it. */
-export const BARRIER = '\n';
-
-const SEPARATOR = /^[\s\p{P}\p{S}]+$/u;
-/** Sentence punctuation as typed in Chinese: always a boundary, never a disguise. */
-const HARD_STOPS = new Set(['。', '！', '？', '；', '，', '、', '\n', '\r']);
-/** ASCII sentence punctuation is a boundary only before white space: "g.u.a.r" is a disguise. */
-const SOFT_STOPS = new Set(['.', '!', '?', ';', ',']);
-
-/**
- * Folds `text` and drops the spaces and punctuation a speaker (or a bot
- * author dodging a filter) can put between characters — "保 本", "保-本",
- * "g u a r a n t e e d" — while sentence ends become a BARRIER, so
- * "确保。本公司" does not read as 保本. `starts[i]`/`ends[i]` give the span of
- * normalised character i in the original text.
- */
-export function normalizeForMatch(text: string): Normalized {
-  const chars = Array.from(text);
-  const out: Normalized = { text: '', starts: [], ends: [] };
-  const push = (c: string, start: number, end: number): void => {
-    out.text += c;
-    out.starts.push(start);
-    out.ends.push(end);
-  };
-  let offset = 0;
-  chars.forEach((ch, k) => {
-    const start = offset;
-    offset += ch.length;
-    const f = foldChar(ch);
-    if (!SEPARATOR.test(f)) {
-      for (const c of f) push(c, start, offset);
-      return;
-    }
-    const next = chars[k + 1];
-    const stop =
-      HARD_STOPS.has(ch) || (SOFT_STOPS.has(f) && (next === undefined || /\s/.test(next)));
-    if (stop && out.text.length > 0 && !out.text.endsWith(BARRIER)) push(BARRIER, start, offset);
-  });
-  return out;
-}
-
-/** True when the original text has no letter or digit right before `offset`. */
-export function wordStartsAt(text: string, offset: number): boolean {
-  const before = Array.from(text.slice(Math.max(0, offset - 2), offset)).at(-1);
-  return before === undefined || !/[a-z0-9]/.test(foldChar(before));
-}
-
-/** True when the original text has no letter or digit right at `offset`. */
-export function wordEndsAt(text: string, offset: number): boolean {
-  const after = Array.from(text.slice(offset, offset + 2))[0];
-  return after === undefined || !/[a-z0-9]/.test(foldChar(after));
 }

@@ -14,12 +14,22 @@ import { replayJsonl } from '../pipelines/jsonl-source.js';
 import { rotateKeys } from '../pipelines/rotate-keys.js';
 import { decodeWav, extractProsody, turnProsody } from '../models/prosody/index.js';
 import { runComplianceEval } from '../training/compliance-eval.js';
-import { isTextTask, runEval, runTrain, TEXT_TASKS } from '../training/text-commands.js';
+import { dataReport, formatDataReport } from '../datasets/report.js';
+import { MODEL_NAMES } from '../models/registry.js';
+import {
+  isTextTask,
+  loadRecords,
+  runEval,
+  runTrain,
+  TEXT_TASKS,
+} from '../training/text-commands.js';
+import { formatSummary, runRetrainCommand, scheduleRetrain } from './retrain-command.js';
 import {
   createBus,
   fieldCipher,
   openPipeline,
   openStore,
+  registryOf,
   startLoaderPlatform,
   startPlatform,
   startWorker,
@@ -47,6 +57,15 @@ const USAGE = `dialwise <command> [options]
                              top confusions and latency as JSON
   eval compliance [--model rules|CONFIG.json] --data F.jsonl
                              precision/recall of the compliance rules on a labelled JSONL set
+  retrain [--models intent,emotion,propensity] [--corrections F.jsonl]
+                             the weekly job by hand: train challengers (with human corrections),
+                             gate them against the champions on frozen sets, register them
+                             (and in MLflow when MLFLOW_TRACKING_URI is set); plan and cron
+                             schedule in config/retrain.json (DIALWISE_RETRAIN_CONFIG)
+  models                     the registry: versions, aliases, metrics (JSON)
+  data report SPEC [--test SPEC]
+                             label counts, duplicates, conflicting labels and train/test
+                             leakage of a dataset split (banking77:train) or JSONL file
   prosody FILE.wav           voice features of a 16-bit PCM WAV utterance, as the
                              "prosody" of a dialog.turn event (JSON)
 
@@ -74,6 +93,9 @@ async function main(argv: string[]): Promise<void> {
       model: { type: 'string' },
       val: { type: 'string' },
       epochs: { type: 'string' },
+      models: { type: 'string' },
+      corrections: { type: 'string' },
+      test: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -93,7 +115,13 @@ async function main(argv: string[]): Promise<void> {
       console.log(`  dashboard: ${p.url}/#key=${p.adminKey}`);
       console.log(`  GraphQL:   ${p.url}/graphql  (Authorization: Bearer ${p.adminKey})`);
       console.log(`  simulated traffic: ${config.simulateRate} calls/s (DIALWISE_SIM_RATE)`);
-      stopOnSignal(p);
+      const schedule = scheduleRetrain(config, p.store, logger);
+      stopOnSignal({
+        async stop() {
+          schedule?.stop();
+          await p.stop();
+        },
+      });
       return;
     }
     case 'worker': {
@@ -142,10 +170,11 @@ async function main(argv: string[]): Promise<void> {
       if (!values.file)
         throw new DialwiseError('BAD_REQUEST', 'usage: dialwise replay --file EVENTS.jsonl');
       const store = await openStore(config, logger);
-      const { pipeline } = await openPipeline(config, new DuckDbSink(store), logger);
+      const { pipeline, models } = await openPipeline(config, new DuckDbSink(store), logger);
       const started = Date.now();
       const { lines } = await replayJsonl(pipeline, values.file);
       await pipeline.stop();
+      models.close();
       await store.close();
       console.log(
         JSON.stringify({ file: values.file, lines, seconds: (Date.now() - started) / 1000 }),
@@ -196,6 +225,32 @@ async function main(argv: string[]): Promise<void> {
         );
       const { model, data } = values;
       console.log(JSON.stringify(await runEval({ task: sub, model, data }), null, 2));
+      return;
+    }
+    case 'retrain': {
+      const summary = await runRetrainCommand(config, logger, values);
+      console.log(formatSummary(summary));
+      return;
+    }
+    case 'models': {
+      const registry = registryOf(config);
+      const out = await Promise.all(
+        MODEL_NAMES.map(async (name) => ({
+          name,
+          aliases: await registry.aliases(name),
+          versions: await registry.versions(name),
+        })),
+      );
+      console.log(JSON.stringify({ registry: registry.root, models: out }, null, 2));
+      return;
+    }
+    case 'data': {
+      const spec = positionals[2];
+      if (sub !== 'report' || !spec)
+        throw new DialwiseError('BAD_REQUEST', 'usage: dialwise data report SPEC [--test SPEC]');
+      const train = await loadRecords(spec);
+      const test = values.test ? await loadRecords(values.test) : undefined;
+      console.log(formatDataReport(dataReport(train, test)));
       return;
     }
     case 'prosody': {

@@ -20,9 +20,8 @@ import {
   loadComplianceConfig,
   type ComplianceConfig,
 } from '../models/compliance/index.js';
-import { createKeywordModels } from '../models/keyword/index.js';
-import { loadTrainedModels } from '../models/trained-models.js';
-import type { TurnModels } from '../models/types.js';
+import { Champions, type ServedModels } from '../models/champions.js';
+import { ModelRegistry, type ModelName } from '../models/registry.js';
 import { loadCrmMapping, mapCrmFields } from '../pipelines/crm-mapping.js';
 import { DuckDbSink, type Position, type Sink } from '../pipelines/duckdb-sink.js';
 import { KafkaSink } from '../pipelines/kafka-sink.js';
@@ -55,6 +54,8 @@ export interface Platform {
   bus: Bus;
   enricher: Enricher;
   pipeline: Pipeline;
+  /** Which model versions are served; switches when a champion is promoted. */
+  models: ModelWatch;
   simulator: CallSimulator | undefined;
   /** Resolves once every simulated event published so far is applied and committed. */
   waitForIdle(): Promise<void>;
@@ -96,17 +97,33 @@ function complianceConfig(config: Config): ComplianceConfig {
   return c;
 }
 
-/** The keyword baselines, with trained intent and emotion models where configured. */
-async function turnModels(config: Config): Promise<TurnModels> {
-  const opts = { compliance: complianceConfig(config) };
-  const dirs = { intent: config.intentModelDir, emotion: config.emotionModelDir };
-  if (!dirs.intent && !dirs.emotion) return createKeywordModels(opts);
-  return loadTrainedModels(dirs, opts);
+export const registryOf = (config: Config): ModelRegistry =>
+  new ModelRegistry(config.registryDir ?? join(config.dataDir, 'registry'));
+
+/** The models a process serves, and the poll that switches to a newly promoted champion. */
+export interface ModelWatch {
+  sources(): Record<ModelName, string>;
+  close(): void;
 }
 
-const createEnricher = async (config: Config): Promise<Enricher> =>
-  new Enricher({
-    models: await turnModels(config),
+/**
+ * The enricher with the models to serve (a pinned folder, else the
+ * registry's champion, else the keyword baseline); every modelPollMs it
+ * checks the registry and switches to a new champion between batches.
+ */
+async function createEnricher(
+  config: Config,
+  logger: Logger,
+): Promise<{ enricher: Enricher; models: ModelWatch }> {
+  const champions = new Champions(
+    registryOf(config),
+    { intent: config.intentModelDir, emotion: config.emotionModelDir },
+    { compliance: complianceConfig(config) },
+  );
+  let served: ServedModels | undefined;
+  await champions.refresh((m) => (served = m));
+  const enricher = new Enricher({
+    ...served!,
     tagRules: loadTagRules(
       readJson(config.tagRulesFile ?? join(packageRoot(), 'config', 'tags.json')),
     ),
@@ -114,6 +131,33 @@ const createEnricher = async (config: Config): Promise<Enricher> =>
     latenessMs: config.latenessMs,
     maxSkewMs: config.maxSkewMs,
   });
+  logger.log('info', 'models', champions.sources);
+  let busy = false;
+  const poll = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    champions
+      .refresh((m) => enricher.useModels(m))
+      .then((switched) => switched && logger.log('info', 'switched models', champions.sources))
+      .catch((err) =>
+        logger.log('error', 'cannot load the new champion; serving the models in use', {
+          err: String(err),
+        }),
+      )
+      .finally(() => (busy = false));
+  }, config.modelPollMs);
+  poll.unref();
+  return {
+    enricher,
+    models: {
+      sources: () => champions.sources,
+      close() {
+        clearInterval(poll);
+        champions.dispose();
+      },
+    },
+  };
+}
 
 /**
  * A scaled-out worker (several per consumer group): enriches its share of
@@ -129,7 +173,7 @@ export async function startWorker(
     throw new DialwiseError('CONFIG_INVALID', 'dialwise worker needs KAFKA_BROKERS');
   const sink = new KafkaSink(bus, config.topicPrefix);
   let subscription: Subscription | undefined;
-  const { pipeline } = await openPipeline(config, sink, logger, {
+  const { pipeline, models } = await openPipeline(config, sink, logger, {
     onCommit: (positions) => subscription?.commit(busPositions(positions)),
   });
   subscription = await consumeBus({
@@ -149,6 +193,7 @@ export async function startWorker(
     async stop() {
       // Commit (publish, then offsets) while the consumer can still commit them.
       await pipeline.stop();
+      models.close();
       await subscription?.stop();
       await bus.close();
     },
@@ -161,8 +206,8 @@ export async function openPipeline(
   sink: Sink,
   logger: Logger,
   hooks?: PipelineHooks,
-): Promise<{ pipeline: Pipeline; enricher: Enricher }> {
-  const enricher = await createEnricher(config);
+): Promise<{ pipeline: Pipeline; enricher: Enricher; models: ModelWatch }> {
+  const { enricher, models } = await createEnricher(config, logger);
   const pipeline = await Pipeline.open({
     sink,
     enricher,
@@ -172,7 +217,7 @@ export async function openPipeline(
     maxPending: config.maxPending,
     hooks,
   });
-  return { pipeline, enricher };
+  return { pipeline, enricher, models };
 }
 
 /** A pipeline's positions as the bus commits them (source = topic). */
@@ -308,7 +353,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
   const bus = createBus(config);
   let subscription: Subscription | undefined;
   let processed = 0;
-  const { pipeline, enricher } = await openPipeline(config, new DuckDbSink(store), logger, {
+  const { pipeline, enricher, models } = await openPipeline(config, new DuckDbSink(store), logger, {
     onApplied(latencies, c) {
       processed += c.accepted + c.duplicates + c.dead;
       metrics.hooks.onApplied?.(latencies, c);
@@ -428,6 +473,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     bus,
     enricher,
     pipeline,
+    models,
     simulator,
     async waitForIdle() {
       await running;
@@ -441,6 +487,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
       await server.close();
       await subscription?.stop();
       await pipeline.stop();
+      models.close();
       await bus.close();
       await store.close();
     },

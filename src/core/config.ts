@@ -149,6 +149,21 @@ const SETTINGS = {
     schema: z.string().min(1).optional(),
     fix: 'a model folder from `dialwise train emotion` (default: the keyword baseline)',
   },
+  registryDir: {
+    env: 'DIALWISE_REGISTRY_DIR',
+    schema: z.string().min(1).optional(),
+    fix: 'the model registry folder (default <data dir>/registry)',
+  },
+  modelPollMs: {
+    env: 'DIALWISE_MODEL_POLL_MS',
+    schema: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+    fix: 'milliseconds between checks for a newly promoted champion model',
+  },
+  retrainConfigFile: {
+    env: 'DIALWISE_RETRAIN_CONFIG',
+    schema: z.string().min(1).optional(),
+    fix: 'a JSON file with the weekly retraining schedule, data and promotion gate (default config/retrain.json)',
+  },
   complianceConfigFile: {
     env: 'DIALWISE_COMPLIANCE_CONFIG',
     schema: z.string().min(1).optional(),

@@ -1,12 +1,15 @@
 import type { DialwiseEvent, EventOf, EventType } from '../core/events/index.js';
 import { baselinePropensity, NEGATIVE_INTENTS, POSITIVE_INTENTS } from '../models/propensity.js';
 import { fuseEmotion } from '../models/emotion-fusion.js';
+import { newCallSignals, observeCustomerTurn } from '../models/propensity-features.js';
+import type { ServedModels } from '../models/champions.js';
+import { predictPropensity } from '../models/propensity-model.js';
 import {
   compareWithBaseline,
   DEFAULT_BASELINE_OPTIONS,
   type VoiceSample,
 } from '../models/prosody/baseline.js';
-import type { EmotionResult, IntentResult, TurnModels } from '../models/types.js';
+import type { EmotionResult, IntentResult } from '../models/types.js';
 import {
   addContactAttempt,
   applyConsent,
@@ -24,8 +27,7 @@ import {
 } from './profile.js';
 import { evaluateTags, type TagRules } from './tags.js';
 
-export interface EnricherOptions {
-  models: TurnModels;
+export interface EnricherOptions extends ServedModels {
   tagRules: TagRules;
   /** Event ids remembered per customer for dedupe. */
   dedupeWindow: number;
@@ -112,7 +114,10 @@ export class Enricher {
   /** This batch's customer turns, understood in one pass where the models can batch. */
   private understood = new Map<DialwiseEvent, { intent: IntentResult; emotion: EmotionResult }>();
 
+  private models: ServedModels;
+
   constructor(private readonly opts: EnricherOptions) {
+    this.models = { turn: opts.turn, propensity: opts.propensity };
     this.handlers = {
       'call.started': (c, e) => {
         const call = this.call(c, e);
@@ -164,6 +169,18 @@ export class Enricher {
     };
   }
 
+  /**
+   * Serves new models from the next batch on (a promoted champion): a batch
+   * is enriched by one set of models, never half by the old and half by the new.
+   */
+  useModels(next: ServedModels): void {
+    this.models = next;
+  }
+
+  get served(): ServedModels {
+    return this.models;
+  }
+
   /** Puts back profiles saved by a sink (after a restart or a rebalance). */
   restore(profiles: Profile[]): void {
     for (const p of profiles) this.profiles.set(p.customer_id, p);
@@ -202,7 +219,8 @@ export class Enricher {
    * the cost of one: customer turns are run together before the batch is applied.
    */
   private understand(events: DialwiseEvent[]) {
-    const { intentBatch, emotionBatch } = this.opts.models;
+    const models = this.models.turn;
+    const { intentBatch, emotionBatch } = models;
     const understood = new Map<DialwiseEvent, { intent: IntentResult; emotion: EmotionResult }>();
     if (!intentBatch && !emotionBatch) return understood;
     const turns = events.filter(
@@ -210,7 +228,6 @@ export class Enricher {
     );
     if (turns.length === 0) return understood;
     const texts = turns.map((t) => t.text);
-    const { models } = this.opts;
     const intents = intentBatch ? intentBatch(texts) : texts.map((t) => models.intent(t));
     const emotions = emotionBatch ? emotionBatch(texts) : texts.map((t) => models.emotion(t));
     turns.forEach((t, i) => understood.set(t, { intent: intents[i]!, emotion: emotions[i]! }));
@@ -244,7 +261,7 @@ export class Enricher {
   }
 
   private turn(c: Ctx, e: EventOf<'dialog.turn'>): void {
-    const { models } = this.opts;
+    const models = this.models.turn;
     const call = this.call(c, e);
     const row: EnrichedTurn = {
       event_id: e.event_id,
@@ -284,6 +301,13 @@ export class Enricher {
         call.valence === null
           ? insight.emotion.valence
           : (call.valence + insight.emotion.valence) / 2;
+      call.signals = observeCustomerTurn(call.signals ?? newCallSignals(), {
+        text: e.text,
+        intent,
+        valence: emotion.valence,
+        objection: insight.slots.objection,
+        impatience: emotion.impatience,
+      });
       call.intent_score = this.score(c.p, call, c.ts);
       // The customer's score follows the live call, weighted toward it.
       c.p.intent_score =
@@ -318,16 +342,24 @@ export class Enricher {
 
   private score(p: Profile, call: CallState, ts: string): number {
     const pricing = p.last_pricing_visit_at;
+    const history = {
+      recentPricingVisit: pricing !== null && Date.parse(ts) - Date.parse(pricing) < 86_400_000,
+      webVisits: p.web_visits,
+      priorConversions: p.outcomes.converted ?? 0,
+      complaints: (p.outcomes.complaint ?? 0) + (p.intents.complaint ?? 0),
+    };
+    const { propensity } = this.models;
+    if (propensity && call.signals)
+      return (
+        Math.round(predictPropensity(propensity, { ...call.signals, ...history }) * 1000) / 1000
+      );
     return baselinePropensity({
       positiveIntents: call.positive_intents ?? 0,
       negativeIntents: call.negative_intents ?? 0,
       objections: call.objections ?? 0,
       valence: call.valence ?? 0,
       customerTurns: call.customer_turns ?? 0,
-      recentPricingVisit: pricing !== null && Date.parse(ts) - Date.parse(pricing) < 86_400_000,
-      webVisits: p.web_visits,
-      priorConversions: p.outcomes.converted ?? 0,
-      complaints: (p.outcomes.complaint ?? 0) + (p.intents.complaint ?? 0),
+      ...history,
     });
   }
 }

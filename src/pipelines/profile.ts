@@ -1,5 +1,6 @@
 import type { EventOf, Outcome } from '../core/events/index.js';
 import type { VoiceSample } from '../models/prosody/baseline.js';
+import type { CallSignals } from '../models/propensity-features.js';
 import type { EmotionResult, IntentResult, SlotFacts } from '../models/types.js';
 
 export type Scalar = string | number | boolean | null;
@@ -32,6 +33,8 @@ export interface CallState {
   peak_impatience: number | null;
   /** The customer's voice samples so far (the earliest few form the baseline); not a column. */
   voice?: VoiceSample[];
+  /** What the customer's turns have shown so far, as the propensity model reads it; not a column. */
+  signals?: CallSignals;
 }
 
 /**

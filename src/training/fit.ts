@@ -25,6 +25,8 @@ export interface FitOptions {
   featureKeep: number;
   labelSmoothing: number;
   seed: number;
+  /** After each epoch of each member, with its mean training loss (progress, MLflow metrics). */
+  onEpoch?(e: { member: number; epoch: number; loss: number }): void;
 }
 
 export interface FitData {
@@ -63,8 +65,12 @@ export function fitMembers(data: FitData, opts: FitOptions): Weights {
     const order = Array.from(data.rows, (_, k) => k);
     for (let epoch = 0; epoch < opts.epochs; epoch++) {
       shuffleInPlace(order, rng);
-      for (let b = 0; b < order.length; b += opts.batchSize)
-        trainStep(member, data, order.slice(b, b + opts.batchSize), opts, rng);
+      let loss = 0;
+      for (let b = 0; b < order.length; b += opts.batchSize) {
+        const batch = order.slice(b, b + opts.batchSize);
+        loss += trainStep(member, data, batch, opts, rng) * batch.length;
+      }
+      opts.onEpoch?.({ member: m, epoch, loss: loss / Math.max(1, order.length) });
     }
     member.headAdam.dispose();
     fuseTable(embed, member.table, m, opts.members, cols, data.idf);
@@ -122,7 +128,7 @@ function trainStep(
   idx: readonly number[],
   opts: FitOptions,
   rng: () => number,
-): void {
+): number {
   const batch = padRows(
     idx.map((i) => data.rows[i]!),
     opts.featureKeep,
@@ -132,6 +138,7 @@ function trainStep(
   const names = Object.keys(member.head);
   const sw = data.sampleWeights;
   const dropoutSeed = Math.floor(rng() * 2 ** 31);
+  let lossValue = 0;
   const dBag = tf.tidy(() => {
     const onehot = tf.oneHot(
       tf.tensor1d(
@@ -152,15 +159,18 @@ function trainStep(
       );
       return tf.losses.softmaxCrossEntropy(onehot, logits, w, opts.labelSmoothing);
     };
-    const [gBag, ...gHead] = tf.grads(loss)([
+    const { value, grads } = tf.valueAndGrads(loss)([
       tf.tensor2d(bag, [idx.length, member.cols]),
       ...names.map((n) => member.head[n]!),
     ]);
+    const [gBag, ...gHead] = grads;
     member.headAdam.applyGradients(
       Object.fromEntries(names.map((n, k) => [member.head[n]!.name, gHead[k]!])),
     );
+    lossValue = value.dataSync()[0]!;
     return gBag!.dataSync() as Float32Array;
   });
   const { rows, grads } = bagBackward(dBag, member.cols, batch);
   member.tableAdam.apply(rows, grads);
+  return lossValue;
 }

@@ -161,7 +161,7 @@ export async function trainTextClassifier(
     ({ vocab, weights } = fit([...train, ...heldOut], labels, opts));
   }
   const seconds = (performance.now() - started) / 1000;
-  const { log: _log, ...settings } = opts;
+  const { log: _log, onEpoch: _onEpoch, ...settings } = opts;
   const meta = makeMeta(opts, labels, vocab, weights, {
     threshold,
     metrics: { heldOut: heldOutEval },

@@ -17,7 +17,7 @@ const ev = (type: string, patch: Record<string, unknown> = {}): DialwiseEvent =>
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const enricher = () =>
   new Enricher({
-    models: createKeywordModels(),
+    turn: createKeywordModels(),
     tagRules: loadTagRules(JSON.parse(readFileSync('config/tags.json', 'utf8'))),
     dedupeWindow: 4,
     latenessMs: 3_600_000,

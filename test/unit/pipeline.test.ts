@@ -35,7 +35,7 @@ async function setup(failures: number, hooks?: PipelineHooks, maxPending = 1_000
   const pipeline = await Pipeline.open({
     sink,
     enricher: new Enricher({
-      models: createKeywordModels(),
+      turn: createKeywordModels(),
       tagRules: loadTagRules(JSON.parse(readFileSync('config/tags.json', 'utf8'))),
       dedupeWindow: 64,
       latenessMs: 600_000,

@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { CallSimulator } from '../../src/datasets/simulator.js';
 import { createKeywordModels } from '../../src/models/keyword/index.js';
 import { baselinePropensity } from '../../src/models/propensity.js';
+import { predictPropensity } from '../../src/models/propensity-model.js';
 import { Enricher } from '../../src/pipelines/enricher.js';
 import { loadTagRules } from '../../src/pipelines/tags.js';
 import { simulatorRows } from '../../src/training/propensity-data.js';
+import { DEFAULT_PROPENSITY_OPTIONS, trainPropensity } from '../../src/training/propensity.js';
 
 /**
  * Training replays simulated calls without the Enricher (training/ may not
@@ -22,7 +24,7 @@ describe('simulator rows as the pipeline sees them', () => {
   const calls = Array.from({ length: 400 }, (_, i) => sim.nextCall(new Date(start + i * 600_000)));
   const rows = new Map(simulatorRows(calls, models).map((r) => [r.id, r]));
   const enricher = new Enricher({
-    models,
+    turn: models,
     tagRules: loadTagRules(JSON.parse(readFileSync('config/tags.json', 'utf8'))),
     dedupeWindow: 64,
     latenessMs: 600_000,
@@ -57,5 +59,33 @@ describe('simulator rows as the pipeline sees them', () => {
     });
     expect(compared).toBeGreaterThan(150);
     expect(withHistory).toBeGreaterThan(10);
+  });
+
+  it('scores each call with the trained model from the same inputs training saw', () => {
+    const model = trainPropensity(
+      [{ name: 'simulator', rows: [...rows.values()] }],
+      [{ name: 'simulator', rows: [...rows.values()] }],
+      { ...DEFAULT_PROPENSITY_OPTIONS, l2Grid: [0.01], folds: 2 },
+    ).model;
+    const trained = new Enricher({
+      turn: models,
+      propensity: model,
+      tagRules: loadTagRules(JSON.parse(readFileSync('config/tags.json', 'utf8'))),
+      dedupeWindow: 64,
+      latenessMs: 600_000,
+      maxSkewMs: 300_000,
+    });
+    let differs = 0;
+    calls.forEach((events, i) => {
+      const out = trained.apply(events, now);
+      const ended = events.find((e) => e.type === 'call.ended');
+      const call = ended && out.calls.get(ended.call_id);
+      const row = rows.get(`sim-${i}`);
+      if (!call?.customer_turns || !row) return;
+      const p = Math.round(predictPropensity(model, row.inputs) * 1000) / 1000;
+      expect(call.intent_score).toBe(p);
+      if (p !== baselinePropensity(row.inputs)) differs++;
+    });
+    expect(differs).toBeGreaterThan(100);
   });
 });

@@ -1,0 +1,187 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../core/config.js';
+import { nextRun, parseCron } from '../core/cron.js';
+import { DialwiseError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { Store } from '../core/store/store.js';
+import { createMlflowClient } from '../models/mlflow-client.js';
+import { MODEL_NAMES, type ModelName } from '../models/registry.js';
+import {
+  correctionRecordSchema,
+  readCorrections,
+  type CorrectionRecord,
+} from '../training/corrections.js';
+import {
+  loadRetrainPlan,
+  retrain,
+  type Progress,
+  type RetrainPlan,
+  type RetrainSummary,
+} from '../training/retrain.js';
+import { openStore, packageRoot, registryOf } from './platform.js';
+
+export const retrainPlanOf = (config: Config): RetrainPlan =>
+  loadRetrainPlan(config.retrainConfigFile ?? join(packageRoot(), 'config', 'retrain.json'));
+
+/** A one-line bar redrawn in place on a terminal; plain lines when piped (CI logs, cron mail). */
+export function terminalProgress(out: NodeJS.WriteStream = process.stderr): Progress {
+  let last = '';
+  return {
+    step(label, done, total) {
+      const share = total > 0 ? Math.min(1, done / total) : 0;
+      const width = 24;
+      const filled = Math.round(share * width);
+      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(share * 100)).padStart(3)}% ${label}`;
+      if (out.isTTY) out.write(`\r\x1b[2K${line}${done >= total ? '\n' : ''}`);
+      else if (label !== last) out.write(`${line}\n`);
+      last = label;
+    },
+  };
+}
+
+export function parseModelList(list: string | undefined): ModelName[] {
+  if (!list) return [...MODEL_NAMES];
+  const names = list.split(',').map((s) => s.trim());
+  const bad = names.filter((n) => !(MODEL_NAMES as readonly string[]).includes(n));
+  if (bad.length)
+    throw new DialwiseError(
+      'BAD_REQUEST',
+      `unknown model ${bad.join(', ')}; choose from ${MODEL_NAMES.join(', ')}`,
+    );
+  return names as ModelName[];
+}
+
+async function readCorrectionsFile(file: string): Promise<CorrectionRecord[]> {
+  const lines = (await readFile(file, 'utf8')).split('\n').filter((l) => l.trim());
+  return lines.map((l, i) => {
+    const r = correctionRecordSchema.safeParse(JSON.parse(l));
+    if (!r.success) throw new DialwiseError('BAD_REQUEST', `${file}:${i + 1}: ${r.error.message}`);
+    return r.data;
+  });
+}
+
+/**
+ * The corrections to learn from: a file the running platform exported, else
+ * read from the store (which needs the platform stopped: DuckDB lets one
+ * process open the file).
+ */
+async function corrections(
+  config: Config,
+  logger: Logger,
+  file: string | undefined,
+): Promise<CorrectionRecord[]> {
+  if (file) return readCorrectionsFile(file);
+  let store: Store;
+  try {
+    store = await openStore(config, logger);
+  } catch (err) {
+    throw new DialwiseError(
+      'STORE_FAILED',
+      `cannot open the store for corrections (${(err as Error).message}). While the platform ` +
+        'runs, it retrains on its schedule (config/retrain.json) with its own export; ' +
+        'otherwise pass --corrections FILE.jsonl',
+    );
+  }
+  try {
+    const { records, skipped } = await readCorrections(store, 'dialwise retrain');
+    logger.log('info', 'corrections', { used: records.length, withoutIntent: skipped });
+    return records;
+  } finally {
+    await store.close();
+  }
+}
+
+/** `dialwise retrain`: the weekly job by hand (or from the schedule), summary as text and JSON. */
+export async function runRetrainCommand(
+  config: Config,
+  logger: Logger,
+  opts: { models?: string | undefined; corrections?: string | undefined },
+): Promise<RetrainSummary> {
+  const plan = retrainPlanOf(config);
+  const names = parseModelList(opts.models);
+  const summary = await retrain(plan, names, {
+    registry: registryOf(config),
+    mlflow: config.mlflowTrackingUri ? createMlflowClient(config.mlflowTrackingUri) : undefined,
+    corrections: await corrections(config, logger, opts.corrections),
+    workDir: join(config.dataDir, 'retrain', `work-${process.pid}`),
+    progress: terminalProgress(),
+  });
+  const dir = join(config.dataDir, 'retrain');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, `${summary.started.replace(/[:.]/g, '-')}.json`),
+    JSON.stringify(summary, null, 2),
+  );
+  return summary;
+}
+
+export function formatSummary(s: RetrainSummary): string {
+  const lines = [`Retrained ${s.models.length} model(s) in ${s.seconds} s`];
+  for (const m of s.models) {
+    const head = `${m.name} v${m.version}: ${m.promoted ? 'PROMOTED to champion' : `kept as challenger (champion stays v${m.parent})`}`;
+    lines.push(
+      '',
+      head,
+      `  data: ${m.data.records} records (sha256 ${m.data.sha256.slice(0, 12)}), ${m.data.corrections} corrections; frozen eval ${m.frozenEval.records} records; ${m.seconds} s`,
+      ...m.decision.reasons.map((r) => `  - ${r}`),
+    );
+    const leak = m.data.report?.leakage;
+    if (leak)
+      lines.push(`  leakage train→eval: ${leak.count} texts (${(leak.share * 100).toFixed(2)}%)`);
+    if (m.mlflow)
+      lines.push(`  MLflow: ${m.mlflow.runUrl} (registered version ${m.mlflow.version})`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The weekly schedule inside `dialwise start`: at each cron time the
+ * platform exports the corrections from its own store and runs
+ * `dialwise retrain` as a child process (training would otherwise take the
+ * pipeline's CPU); the pipeline picks up a promoted champion by itself.
+ */
+export function scheduleRetrain(
+  config: Config,
+  store: Store,
+  logger: Logger,
+): { stop(): void } | undefined {
+  const { schedule } = retrainPlanOf(config);
+  if (!schedule) return undefined;
+  const cron = parseCron(schedule);
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  const arm = () => {
+    const at = nextRun(cron, new Date());
+    // setTimeout holds at most ~24.8 days; a longer wait re-arms on the way.
+    const wait = Math.min(at.getTime() - Date.now(), 2 ** 31 - 1);
+    timer = setTimeout(() => void fire(at).finally(arm), wait);
+    timer.unref();
+    logger.log('info', 'next retrain', { at: at.toISOString(), schedule });
+  };
+  const fire = async (at: Date) => {
+    if (running || Date.now() < at.getTime()) return;
+    running = true;
+    try {
+      const { records } = await readCorrections(store, 'retrain schedule');
+      const dir = join(config.dataDir, 'retrain');
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `corrections-${at.toISOString().replace(/[:.]/g, '-')}.jsonl`);
+      writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n'));
+      const main = join(packageRoot(), 'dist', 'cli', 'main.js');
+      const child = spawn(process.execPath, [main, 'retrain', '--corrections', file], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      const code = await new Promise<number | null>((r) => child.on('exit', r));
+      logger.log(code === 0 ? 'info' : 'error', 'scheduled retrain finished', { code });
+    } catch (err) {
+      logger.log('error', 'scheduled retrain failed', { err: String(err) });
+    } finally {
+      running = false;
+    }
+  };
+  arm();
+  return { stop: () => clearTimeout(timer) };
+}

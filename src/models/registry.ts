@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { DialwiseError } from '../core/errors.js';
+
+/** The models the weekly job trains and the live pipeline serves. */
+export const MODEL_NAMES = ['intent', 'emotion', 'propensity'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+/** `champion` serves live traffic; `challenger` is the latest candidate. */
+export const ALIASES = ['champion', 'challenger'] as const;
+export type Alias = (typeof ALIASES)[number];
+
+const versionMetaSchema = z.object({
+  name: z.enum(MODEL_NAMES),
+  version: z.number().int().positive(),
+  created: z.string(),
+  /** The champion this version was trained to replace, if any. */
+  parent: z.number().int().positive().nullable(),
+  dataSha256: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  metrics: z.record(z.string(), z.number()),
+  /** Where the training run and the registered version live in MLflow, when it was used. */
+  mlflow: z
+    .object({ runId: z.string(), runUrl: z.string(), version: z.string().optional() })
+    .optional(),
+});
+export type VersionMeta = z.infer<typeof versionMetaSchema>;
+export type NewVersion = Omit<VersionMeta, 'name' | 'version' | 'created'>;
+
+const aliasesSchema = z.record(z.string(), z.number().int().positive());
+
+const VERSION_FILE = 'version.json';
+const ALIASES_FILE = 'aliases.json';
+
+/** Writes through a temporary file and a rename, so readers never see half a file. */
+async function writeAtomic(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}
+
+/**
+ * A local folder store of versioned models:
+ *
+ *   <root>/<name>/<version>/         the model folder as training wrote it
+ *   <root>/<name>/<version>/version.json   metadata (data hash, params, metrics, parent)
+ *   <root>/<name>/aliases.json       {"champion": 3, "challenger": 4}
+ *
+ * Versions are immutable once registered; only aliases move. A version
+ * appears whole or not at all (copied aside, then renamed into place), so a
+ * live process polling the aliases never loads a half-copied model.
+ */
+export class ModelRegistry {
+  constructor(readonly root: string) {}
+
+  /** Copies a trained model folder in as the next version. */
+  async register(name: ModelName, modelDir: string, meta: NewVersion): Promise<VersionMeta> {
+    const dir = join(this.root, name);
+    await mkdir(dir, { recursive: true });
+    const staging = join(dir, `.staging-${randomUUID()}`);
+    await cp(modelDir, staging, { recursive: true });
+    for (;;) {
+      const version = (await this.versionNumbers(name)).reduce((a, b) => Math.max(a, b), 0) + 1;
+      const full: VersionMeta = { ...meta, name, version, created: new Date().toISOString() };
+      await writeFile(join(staging, VERSION_FILE), JSON.stringify(full, null, 2) + '\n');
+      try {
+        // A version folder is never empty, so a concurrent register that took
+        // this number makes the rename fail, and this one takes the next.
+        await rename(staging, join(dir, String(version)));
+        return full;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOTEMPTY' && code !== 'EEXIST') {
+          await rm(staging, { recursive: true, force: true });
+          throw err;
+        }
+      }
+    }
+  }
+
+  async versions(name: ModelName): Promise<VersionMeta[]> {
+    const out: VersionMeta[] = [];
+    for (const v of await this.versionNumbers(name)) {
+      const meta = await this.meta(name, v);
+      if (meta) out.push(meta);
+    }
+    return out.sort((a, b) => a.version - b.version);
+  }
+
+  async meta(name: ModelName, version: number): Promise<VersionMeta | undefined> {
+    const file = join(this.root, name, String(version), VERSION_FILE);
+    if (!existsSync(file)) return undefined;
+    return versionMetaSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+  }
+
+  /** The folder of a version (as registered). */
+  dir(name: ModelName, version: number): string {
+    return join(this.root, name, String(version));
+  }
+
+  async aliases(name: ModelName): Promise<Partial<Record<Alias, number>>> {
+    const file = join(this.root, name, ALIASES_FILE);
+    if (!existsSync(file)) return {};
+    return aliasesSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+  }
+
+  /** The version an alias points at, with its folder; undefined when unset. */
+  async resolve(
+    name: ModelName,
+    alias: Alias,
+  ): Promise<{ meta: VersionMeta; dir: string } | undefined> {
+    const version = (await this.aliases(name))[alias];
+    if (version === undefined) return undefined;
+    const meta = await this.meta(name, version);
+    if (!meta)
+      throw new DialwiseError(
+        'NOT_FOUND',
+        `${name}: alias ${alias} points at version ${version}, which is missing`,
+      );
+    return { meta, dir: this.dir(name, version) };
+  }
+
+  async setAlias(name: ModelName, alias: Alias, version: number): Promise<void> {
+    if (!(await this.meta(name, version)))
+      throw new DialwiseError('NOT_FOUND', `${name} has no version ${version}`);
+    const aliases = { ...(await this.aliases(name)), [alias]: version };
+    await writeAtomic(join(this.root, name, ALIASES_FILE), JSON.stringify(aliases, null, 2) + '\n');
+  }
+
+  private async versionNumbers(name: ModelName): Promise<number[]> {
+    const dir = join(this.root, name);
+    if (!existsSync(dir)) return [];
+    return (await readdir(dir)).filter((f) => /^\d+$/.test(f)).map(Number);
+  }
+}

@@ -60,6 +60,7 @@ describe('named datasets', () => {
       'crosswoz:test',
       'goemotions:test',
       'cped:valid',
+      'casino:train',
     ]) {
       const records = await loadTextDataset(spec);
       counts[spec] = records.length;
@@ -76,6 +77,11 @@ describe('named datasets', () => {
     const multi = go.filter((r) => (r.labels?.length ?? 0) > 1);
     expect(multi.length).toBeGreaterThan(0);
     for (const r of multi) expect(r.label).toBe(r.labels![0]);
+    // CaSiNo: the annotated utterances of the train split, 10 strategies, several per utterance.
+    expect(counts['casino:train']).toBe(4047);
+    const casino = await loadTextDataset('casino:train');
+    expect(new Set(casino.flatMap((r) => r.labels!)).size).toBe(10);
+    expect(casino.some((r) => r.labels!.length > 1)).toBe(true);
     const woz = await loadTextDataset('crosswoz:test');
     expect(woz.some((r) => r.label.includes('+'))).toBe(true);
     for (const r of woz.filter((x) => x.label.includes('+')))

@@ -1,5 +1,6 @@
 import type { TextRecord } from '../text-record.js';
 import { loadBanking77 } from './banking77.js';
+import { loadCasinoStrategies } from './casino.js';
 import { loadClinc150 } from './clinc150.js';
 import { loadCped } from './cped.js';
 import { loadCrosswoz } from './crosswoz.js';
@@ -23,6 +24,11 @@ export const TEXT_DATASETS: Record<string, Record<string, () => Promise<TextReco
     test: () => loadGoEmotionsEkman('test'),
   },
   cped: { valid: () => loadCped('valid'), test: () => loadCped('test') },
+  casino: {
+    train: () => loadCasinoStrategies('train'),
+    valid: () => loadCasinoStrategies('valid'),
+    test: () => loadCasinoStrategies('test'),
+  },
 };
 
 const SPEC = /^([a-z0-9]+):([a-z]+)$/;

@@ -9,6 +9,7 @@ import {
 import { DIMENSIONS, kpisBy, totals, type Dimension } from '../analytics/kpis.js';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import type { Store } from '../core/store/store.js';
+import type { DecisionEngine } from '../decision/engine.js';
 import { contactsInWeek, type Profile } from '../pipelines/profile.js';
 import { requireRole, type Principal, type Role } from './auth.js';
 
@@ -64,11 +65,43 @@ const typeDefs = /* GraphQL */ `
     valence: Float!
     openCalls: Int!
   }
+  type TurnLine { speaker: String! text: String! }
+  "A call the bot is on, as GET /dialog/context returns it."
+  type DialogContext {
+    callId: ID!
+    customerId: ID!
+    state: String!
+    customerTurns: Int!
+    intentScore: Float!
+    scriptVersion: String!
+    slots: [Field!]!
+    lastTurns: [TurnLine!]!
+    handoffQueue: String
+    handoffAgent: String
+    handoffSummary: String
+    fallback: String
+  }
+  type DialTarget { customerId: ID! score: Float! pAnswer: Float! intentScore: Float! }
+  "A script variant in its experiment: conversion, probability to be best, uplift vs the control."
+  type VariantStats {
+    variant: String!
+    trials: Int!
+    conversions: Int!
+    rate: Float!
+    pBest: Float!
+    uplift: Float!
+    upliftLo95: Float!
+    upliftHi95: Float!
+    stopped: Boolean!
+  }
   type Query {
     me: Principal!
     customer(id: ID!): Customer
     kpis(by: Dimension!): [KpiRow!]!
     totals: Totals!
+    dialogContext(callId: ID!): DialogContext
+    dialerNext(limit: Int = 20): [DialTarget!]!
+    experiment(node: String!, segment: String = "none"): [VariantStats!]!
   }
 `;
 
@@ -129,7 +162,13 @@ function customerView(p: Profile, nowMs: number) {
 export function createGraphql(
   store: Store,
   profile: (customerId: string) => Profile | undefined | Promise<Profile | undefined>,
+  decisions?: DecisionEngine,
 ): YogaServerInstance<GqlContext, object> {
+  const engine = (): DecisionEngine => {
+    if (!decisions)
+      throw new DialwiseError('NOT_FOUND', 'the decision layer does not run in this process');
+    return decisions;
+  };
   return createYoga<GqlContext>({
     graphqlEndpoint: '/graphql',
     graphiql: false,
@@ -145,6 +184,40 @@ export function createGraphql(
           }),
           kpis: guarded(ANALYSTS, (a: { by: Dimension }) => kpisBy(store, a.by)),
           totals: guarded(ANALYSTS, () => totals(store)),
+          dialogContext: guarded(PROFILE_READERS, async (a: { callId: string }) => {
+            const c = engine().context(a.callId);
+            return (
+              c && {
+                callId: c.call_id,
+                customerId: c.customer_id,
+                state: c.state,
+                customerTurns: c.customer_turns,
+                intentScore: c.intent_score,
+                scriptVersion: c.script_version,
+                slots: fields({ ...c.slots }),
+                lastTurns: c.last_turns,
+                handoffQueue: c.handoff?.queue ?? null,
+                handoffAgent: c.handoff?.agent ?? null,
+                handoffSummary: c.handoff?.summary ?? null,
+                fallback: c.fallback,
+              }
+            );
+          }),
+          dialerNext: guarded(
+            PROFILE_READERS,
+            async (a: { limit: number }) =>
+              engine().next(Math.min(Math.max(a.limit, 1), 1000)).next,
+          ),
+          experiment: guarded(ANALYSTS, async (a: { node: string; segment: string }) =>
+            engine()
+              .experimentReport(a.node, a.segment)
+              .map(({ upliftVsControl: u, ...v }) => ({
+                ...v,
+                uplift: u.mean,
+                upliftLo95: u.lo95,
+                upliftHi95: u.hi95,
+              })),
+          ),
         },
       },
     }),

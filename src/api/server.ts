@@ -3,13 +3,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServerAdapter } from '@whatwg-node/server';
 import type { Registry } from 'prom-client';
+import { z } from 'zod';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import type { Store } from '../core/store/store.js';
+import type { DecisionEngine } from '../decision/engine.js';
 import type { ComplianceHit } from '../models/types.js';
 import type { CrmMappingResult } from '../pipelines/crm-mapping.js';
 import type { Profile } from '../pipelines/profile.js';
-import { authenticate, requireRole, type Principal, type Role } from './auth.js';
+import { cachedAuthenticator, requireRole, type Principal, type Role } from './auth.js';
 import { createGraphql } from './graphql.js';
 import { serveStatic } from './static.js';
 
@@ -25,6 +27,8 @@ export interface ApiDeps {
   mapCrm(raw: Record<string, unknown>): CrmMappingResult;
   /** The compliance guard for a line the bot is about to say: promises and absolute wording. */
   checkBotLine(text: string): ComplianceHit[];
+  /** The live decision layer (absent where no pipeline state is at hand, e.g. the loader). */
+  decisions?: DecisionEngine | undefined;
 }
 
 export interface Api {
@@ -33,6 +37,53 @@ export interface Api {
 }
 
 const MAX_EVENTS_PER_REQUEST = 10_000;
+/** A turn's JSON: 4,000 characters of text (up to 4 bytes each) and the rest. */
+const MAX_TURN_BYTES = 64 * 1024;
+
+const id = z.string().min(1).max(128);
+const turnRequest = z.strictObject({
+  call_id: id,
+  customer_id: id,
+  campaign_id: id.optional(),
+  product_line: id.optional(),
+  text: z.string().max(4000),
+  asr_confidence: z.number().min(0).max(1),
+  prosody: z
+    .strictObject({
+      pitch_hz: z.number().positive().nullable(),
+      rate_sps: z.number().nonnegative(),
+      pause_ratio: z.number().min(0).max(1),
+      energy_db: z.number(),
+      speech_s: z.number().nonnegative(),
+    })
+    .optional(),
+});
+const nextRequest = z.strictObject({ limit: z.number().int().min(1).max(1000).default(20) });
+const pickupRequest = z.strictObject({ call_id: id, agent_id: id });
+const agentRequest = z.strictObject({ agent_id: id, available: z.boolean() });
+const attemptRequest = z.strictObject({
+  outcome: z.enum(['connected', 'abandoned', 'unanswered']),
+  ts: z.iso.datetime({ offset: true }).optional(),
+});
+
+/** Parses a JSON body against a schema; a 400 names every bad field. */
+function parseBody<T>(raw: string, schema: z.ZodType<T>): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new DialwiseError('BAD_REQUEST', 'body must be JSON');
+  }
+  const r = schema.safeParse(json);
+  if (r.success) return r.data;
+  throw new DialwiseError(
+    'BAD_REQUEST',
+    r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+  );
+}
+
+const body = async <T>(request: Request, schema: z.ZodType<T>): Promise<T> =>
+  parseBody(await request.text(), schema);
 
 const errorResponse = (err: DialwiseError): Response =>
   Response.json(
@@ -54,10 +105,11 @@ const unauthenticated = (): Response =>
   );
 
 export function createApi(deps: ApiDeps): Api {
-  const yoga = createGraphql(deps.store, deps.profile);
+  const yoga = createGraphql(deps.store, deps.profile, deps.decisions);
+  const authenticate = cachedAuthenticator(deps.store);
 
   async function principalFor(request: Request, roles: readonly Role[]): Promise<Principal> {
-    const principal = await authenticate(deps.store, request.headers.get('authorization'));
+    const principal = await authenticate(request.headers.get('authorization'));
     if (!principal)
       throw new DialwiseError(
         'UNAUTHENTICATED',
@@ -157,6 +209,95 @@ export function createApi(deps: ApiDeps): Api {
     return Response.json({ allowed: hits.length === 0, hits });
   }
 
+  /**
+   * POST /dialog/turn, transport-free: the bot's turn-by-turn call, the
+   * hottest route, is served both through the fetch handler and straight
+   * from node:http (see listen). Server-Timing carries the time spent here
+   * (auth, body, decision) for the dialer's and the benchmark's latency figures.
+   */
+  async function decideTurn(
+    engine: DecisionEngine,
+    authorization: string | null,
+    raw: string,
+  ): Promise<{ status: number; body: string; headers: Record<string, string> }> {
+    const started = performance.now();
+    let status = 200;
+    let out: unknown;
+    try {
+      const principal = await authenticate(authorization);
+      if (!principal)
+        throw new DialwiseError(
+          'UNAUTHENTICATED',
+          'missing or invalid API key: send Authorization: Bearer <key>',
+        );
+      requireRole(principal, ['dialer', 'admin']);
+      out = engine.turn(parseBody(raw, turnRequest));
+    } catch (err) {
+      if (!(err instanceof DialwiseError)) throw err;
+      status = httpStatusOf(err.code);
+      out = { error: { code: err.code, message: err.message } };
+    }
+    return {
+      status,
+      body: JSON.stringify(out),
+      headers: {
+        'content-type': 'application/json',
+        'server-timing': `decide;dur=${(performance.now() - started).toFixed(3)}`,
+      },
+    };
+  }
+
+  /** The dialer's and agent desktop's routes into the decision layer. */
+  async function decisionRoute(
+    request: Request,
+    url: URL,
+    engine: DecisionEngine,
+  ): Promise<Response | undefined> {
+    const { pathname } = url;
+    const post = request.method === 'POST';
+    const dialer = () => principalFor(request, ['dialer', 'admin']);
+    if (pathname === '/dialog/turn' && post) {
+      const r = await decideTurn(
+        engine,
+        request.headers.get('authorization'),
+        await request.text(),
+      );
+      return new Response(r.body, { status: r.status, headers: r.headers });
+    }
+    if (pathname === '/dialog/context' && request.method === 'GET') {
+      await principalFor(request, ['dialer', 'admin', 'analyst', 'compliance']);
+      const callId = url.searchParams.get('call_id');
+      if (!callId) throw new DialwiseError('BAD_REQUEST', 'call_id query parameter is required');
+      const context = engine.context(callId);
+      if (!context) throw new DialwiseError('NOT_FOUND', `no call ${callId} in progress`);
+      return Response.json(context);
+    }
+    if (pathname === '/dialer/next' && post) {
+      await dialer();
+      const { limit } = await body(request, nextRequest);
+      return Response.json(engine.next(limit));
+    }
+    if (pathname === '/dialer/attempt' && post) {
+      await dialer();
+      const a = await body(request, attemptRequest);
+      engine.attempt(a.ts ? new Date(a.ts) : new Date(), a.outcome);
+      return new Response(null, { status: 204 });
+    }
+    if (pathname === '/dialog/pickup' && post) {
+      await dialer();
+      const p = await body(request, pickupRequest);
+      engine.pickedUp(p.call_id, p.agent_id);
+      return new Response(null, { status: 204 });
+    }
+    if (pathname === '/agents/status' && post) {
+      await dialer();
+      const a = await body(request, agentRequest);
+      engine.setAgentAvailable(a.agent_id, a.available);
+      return new Response(null, { status: 204 });
+    }
+    return undefined;
+  }
+
   async function deadLetters(request: Request, url: URL): Promise<Response> {
     await principalFor(request, ['admin']);
     const limit = Math.min(Number(url.searchParams.get('limit') ?? 100) || 100, 1000);
@@ -172,7 +313,7 @@ export function createApi(deps: ApiDeps): Api {
     const { pathname } = url;
     const method = request.method;
     if (pathname === '/graphql') {
-      const principal = await authenticate(deps.store, request.headers.get('authorization'));
+      const principal = await authenticate(request.headers.get('authorization'));
       if (!principal) return unauthenticated();
       return yoga.fetch(request, { principal });
     }
@@ -188,6 +329,10 @@ export function createApi(deps: ApiDeps): Api {
       });
     }
     if (pathname === '/dead-letters' && method === 'GET') return deadLetters(request, url);
+    if (deps.decisions) {
+      const decided = await decisionRoute(request, url, deps.decisions);
+      if (decided) return decided;
+    }
     if (method === 'GET') {
       const file = await serveStatic(deps.dashboardDir, pathname);
       if (file) return file;
@@ -211,7 +356,35 @@ export function createApi(deps: ApiDeps): Api {
   return {
     fetch: handle,
     async listen(host, port) {
-      const server: Server = createServer(createServerAdapter(handle));
+      const adapter = createServerAdapter(handle);
+      const engine = deps.decisions;
+      const server: Server = createServer((req, res) => {
+        if (!engine || req.method !== 'POST' || req.url !== '/dialog/turn')
+          return void adapter(req, res);
+        const chunks: Buffer[] = [];
+        let size = 0;
+        req.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size <= MAX_TURN_BYTES) chunks.push(c);
+        });
+        req.on('end', () => {
+          if (size > MAX_TURN_BYTES) {
+            const message = `a turn is at most ${MAX_TURN_BYTES} bytes`;
+            res.writeHead(413, { 'content-type': 'application/json' });
+            return void res.end(JSON.stringify({ error: { code: 'BAD_REQUEST', message } }));
+          }
+          decideTurn(engine, req.headers.authorization ?? null, Buffer.concat(chunks).toString())
+            .then((r) => res.writeHead(r.status, r.headers).end(r.body))
+            .catch((err: unknown) => {
+              process.emitWarning(`unhandled API error: ${(err as Error).stack ?? String(err)}`);
+              res.writeHead(500, { 'content-type': 'application/json' });
+              res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'internal error' } }));
+            });
+        });
+      });
+      // A voice bot's turns come seconds apart on one connection: keep it open
+      // between them (Node closes idle keep-alive connections after 5 s by default).
+      server.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, resolve);

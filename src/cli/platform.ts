@@ -33,6 +33,8 @@ import { Pipeline, type PipelineHooks } from '../pipelines/pipeline.js';
 import { consumeBus } from '../pipelines/runner.js';
 import { loadTagRules } from '../pipelines/tags.js';
 import { derivedTopic, publishEvents, topicsOf } from '../pipelines/topics.js';
+import type { DecisionEngine } from '../decision/engine.js';
+import { startDecisions } from './decisions.js';
 
 export interface SimulateOptions {
   /** Calls to place; unset = until stopped. */
@@ -56,6 +58,8 @@ export interface Platform {
   pipeline: Pipeline;
   /** Which model versions are served; switches when a champion is promoted. */
   models: ModelWatch;
+  /** The live decision layer behind /dialog/turn and /dialer/next. */
+  decisions: DecisionEngine;
   simulator: CallSimulator | undefined;
   /** Resolves once every simulated event published so far is applied and committed. */
   waitForIdle(): Promise<void>;
@@ -255,7 +259,7 @@ export function createBus(config: Config): Bus {
 async function serveApi(
   config: Config,
   store: Store,
-  deps: Pick<ApiDeps, 'submit' | 'busKind' | 'metrics' | 'profile'>,
+  deps: Pick<ApiDeps, 'submit' | 'busKind' | 'metrics' | 'profile' | 'decisions'>,
 ): Promise<{ server: { url: string; close(): Promise<void> }; adminKey: string }> {
   const crmMapping = loadCrmMapping(
     readJson(config.crmMappingFile ?? join(packageRoot(), 'config', 'crm-mapping.json')),
@@ -353,7 +357,9 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
   const bus = createBus(config);
   let subscription: Subscription | undefined;
   let processed = 0;
+  let decisions: ReturnType<typeof startDecisions> | undefined;
   const { pipeline, enricher, models } = await openPipeline(config, new DuckDbSink(store), logger, {
+    onEvents: (events) => decisions?.engine.observe(events),
     onApplied(latencies, c) {
       processed += c.accepted + c.duplicates + c.dead;
       metrics.hooks.onApplied?.(latencies, c);
@@ -392,10 +398,37 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     groupId: config.kafkaGroup,
   });
 
+  // The decision layer's own events (turns spoken, transfers, consent
+  // revoked) go the way every event goes, without holding up the decision.
+  const emit = (events: DialwiseEvent[]) => {
+    const sent =
+      bus.kind === 'kafka'
+        ? publishEvents(bus, config.topicPrefix, events)
+        : pipeline.process(
+            events.map((e) => ({
+              source: 'decisions',
+              value: JSON.stringify(e),
+              receivedAt: Date.now(),
+            })),
+          );
+    sent.catch((err) => logger.log('error', 'decision events not recorded', { err: String(err) }));
+  };
+  decisions = startDecisions(config, {
+    store,
+    enricher,
+    models: () => enricher.served,
+    checkBotLine: createComplianceGuard(complianceConfig(config)).checkBotLine,
+    emit,
+    logger,
+  });
+
   // On the embedded bus the API writes through the pipeline and answers once
   // the events are committed; on Kafka an acknowledged produce is durable.
   const submit = async (valid: DialwiseEvent[], invalid: string[]) => {
     const receivedAt = Date.now();
+    // A revocation binds the next dialing decision, before the pipeline has applied it.
+    for (const e of valid)
+      if (e.type === 'consent.changed') decisions?.engine.noteConsent(e.customer_id, e.granted);
     if (bus.kind === 'kafka') await publishEvents(bus, config.topicPrefix, valid);
     const direct = [
       ...invalid.map((value) => ({ source: 'http', value, receivedAt })),
@@ -414,6 +447,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     busKind: bus.kind,
     metrics: metrics.registry,
     profile: (id) => enricher.profile(id, Date.now()),
+    decisions: decisions.engine,
   });
 
   const timers: NodeJS.Timeout[] = [];
@@ -474,6 +508,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     enricher,
     pipeline,
     models,
+    decisions: decisions.engine,
     simulator,
     async waitForIdle() {
       await running;
@@ -485,6 +520,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
       timers.forEach(clearInterval);
       await running.catch(() => undefined);
       await server.close();
+      await decisions.close();
       await subscription?.stop();
       await pipeline.stop();
       models.close();

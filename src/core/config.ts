@@ -164,6 +164,11 @@ const SETTINGS = {
     schema: z.string().min(1).optional(),
     fix: 'a JSON file with the weekly retraining schedule, data and promotion gate (default config/retrain.json)',
   },
+  decisionConfigDir: {
+    env: 'DIALWISE_DECISION_CONFIG',
+    schema: z.string().min(1).optional(),
+    fix: 'a folder with dialog-flow.json, scripts.json, transfer.json, dialing.json and agents.json (default config/)',
+  },
   complianceConfigFile: {
     env: 'DIALWISE_COMPLIANCE_CONFIG',
     schema: z.string().min(1).optional(),

@@ -13,7 +13,7 @@ import type {
   Policy,
 } from '../core/decision-log.js';
 import { contextSpace, hasTag, sampleContext } from './decision-contexts.js';
-import { seeded, weighted } from './rng.js';
+import { seeded, weighted } from '../core/rng.js';
 
 export { contextSpace, sampleContext } from './decision-contexts.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DialwiseEvent, EventOf, Outcome } from '../core/events/index.js';
-import { int, pick, seeded, weighted, type Rng } from './rng.js';
+import { int, pick, seeded, weighted, type Rng } from '../core/rng.js';
 
 const REGIONS = ['east', 'north', 'south', 'west'] as const;
 const PRODUCTS = ['wealth', 'insurance', 'credit_card', 'loan'] as const;

@@ -3,8 +3,11 @@ import { z } from 'zod';
 import {
   PROPENSITY_FEATURES,
   propensityFeatures,
+  type CallSignals,
+  type CustomerHistory,
   type PropensityInputs,
 } from './propensity-features.js';
+import { baselinePropensity } from './propensity.js';
 
 export {
   COMMIT_INTENTS,
@@ -189,3 +192,17 @@ export const predictFromVector = (
 /** Calibrated probability of conversion, 0..1, from what the pipeline knows. */
 export const predictPropensity = (model: PropensityModel, inputs: PropensityInputs): number =>
   predictFromVector(model, propensityFeatures(inputs));
+
+/**
+ * The call's intent score as the pipeline and the decision layer serve it:
+ * the trained model when one is served, else the hand-set baseline formula,
+ * from the same signals. Rounded to 3 places.
+ */
+export function callIntentScore(
+  model: PropensityModel | undefined,
+  signals: CallSignals,
+  history: CustomerHistory,
+): number {
+  if (!model) return baselinePropensity({ ...signals, ...history });
+  return Math.round(predictPropensity(model, { ...signals, ...history }) * 1000) / 1000;
+}

@@ -15,7 +15,8 @@ export interface IntentResult {
   outOfScope: boolean;
 }
 
-export type EmotionLabel = 'neutral' | 'positive' | 'negative' | 'angry' | 'impatient';
+export const EMOTION_LABELS = ['neutral', 'positive', 'negative', 'angry', 'impatient'] as const;
+export type EmotionLabel = (typeof EMOTION_LABELS)[number];
 
 export interface EmotionResult {
   label: EmotionLabel;

@@ -1,14 +1,10 @@
 import type { DialwiseEvent, EventOf, EventType } from '../core/events/index.js';
-import { baselinePropensity, NEGATIVE_INTENTS, POSITIVE_INTENTS } from '../models/propensity.js';
+import { NEGATIVE_INTENTS, POSITIVE_INTENTS } from '../models/propensity.js';
 import { fuseEmotion } from '../models/emotion-fusion.js';
 import { newCallSignals, observeCustomerTurn } from '../models/propensity-features.js';
 import type { ServedModels } from '../models/champions.js';
-import { predictPropensity } from '../models/propensity-model.js';
-import {
-  compareWithBaseline,
-  DEFAULT_BASELINE_OPTIONS,
-  type VoiceSample,
-} from '../models/prosody/baseline.js';
+import { callIntentScore } from '../models/propensity-model.js';
+import { voiceImpatience } from '../models/prosody/baseline.js';
 import type { EmotionResult, IntentResult } from '../models/types.js';
 import {
   addContactAttempt,
@@ -17,6 +13,7 @@ import {
   applyCustomerUpdate,
   applyWebVisit,
   bump,
+  customerHistory,
   idHash,
   max,
   newCall,
@@ -282,7 +279,7 @@ export class Enricher {
       impatience: null,
     };
     if (e.speaker === 'customer') {
-      const voice = e.prosody ? voiceImpatience(call, e.prosody) : null;
+      const voice = e.prosody ? voiceImpatience((call.voice ??= []), e.prosody) : null;
       const known = this.understood.get(e);
       const emotion = fuseEmotion(known?.emotion ?? models.emotion(e.text), voice);
       const insight = {
@@ -341,48 +338,7 @@ export class Enricher {
   }
 
   private score(p: Profile, call: CallState, ts: string): number {
-    const pricing = p.last_pricing_visit_at;
-    const history = {
-      recentPricingVisit: pricing !== null && Date.parse(ts) - Date.parse(pricing) < 86_400_000,
-      webVisits: p.web_visits,
-      priorConversions: p.outcomes.converted ?? 0,
-      complaints: (p.outcomes.complaint ?? 0) + (p.intents.complaint ?? 0),
-    };
-    const { propensity } = this.models;
-    if (propensity && call.signals)
-      return (
-        Math.round(predictPropensity(propensity, { ...call.signals, ...history }) * 1000) / 1000
-      );
-    return baselinePropensity({
-      positiveIntents: call.positive_intents ?? 0,
-      negativeIntents: call.negative_intents ?? 0,
-      objections: call.objections ?? 0,
-      valence: call.valence ?? 0,
-      customerTurns: call.customer_turns ?? 0,
-      ...history,
-    });
+    const signals = call.signals ?? newCallSignals();
+    return callIntentScore(this.models.propensity, signals, customerHistory(p, Date.parse(ts)));
   }
-}
-
-/**
- * Impatience in the customer's voice against their own baseline earlier in
- * this call (null until there is one). The earliest measurable samples are
- * kept with the open call as that baseline.
- */
-function voiceImpatience(
-  call: CallState,
-  prosody: NonNullable<EventOf<'dialog.turn'>['prosody']>,
-): number | null {
-  const sample: VoiceSample = {
-    speechS: prosody.speech_s,
-    speakingRate: prosody.rate_sps,
-    energyDb: prosody.energy_db,
-    pauseRatio: prosody.pause_ratio,
-    f0MedianHz: prosody.pitch_hz,
-  };
-  const earlier = (call.voice ??= []);
-  const compared = compareWithBaseline(sample, earlier);
-  const o = DEFAULT_BASELINE_OPTIONS;
-  if (sample.speechS >= o.minSpeechS && earlier.length < o.maxUtterances) earlier.push(sample);
-  return compared.ready ? compared.impatience : null;
 }

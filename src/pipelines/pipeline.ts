@@ -24,6 +24,8 @@ export interface PipelineHooks {
    * are at least once (a crash before the write replays and publishes again).
    */
   beforeCommit?(rows: SinkRows): Promise<void>;
+  /** The valid events of each batch, once applied (the decision layer learns from them). */
+  onEvents?(events: readonly DialwiseEvent[]): void;
   onApplied?(
     latenciesMs: number[],
     changes: { accepted: number; duplicates: number; dead: number },
@@ -144,6 +146,7 @@ export class Pipeline {
       if (r.receivedAt !== undefined) latencies.push(now - r.receivedAt);
     }
     this.opts.enricher.apply(events, now, this.pending);
+    this.opts.hooks?.onEvents?.(events);
     this.opts.hooks?.onApplied?.(latencies, {
       accepted: this.pending.accepted - before.accepted,
       duplicates: this.pending.duplicates - before.duplicates,

@@ -1,6 +1,6 @@
 import type { EventOf, Outcome } from '../core/events/index.js';
 import type { VoiceSample } from '../models/prosody/baseline.js';
-import type { CallSignals } from '../models/propensity-features.js';
+import type { CallSignals, CustomerHistory } from '../models/propensity-features.js';
 import type { EmotionResult, IntentResult, SlotFacts } from '../models/types.js';
 
 export type Scalar = string | number | boolean | null;
@@ -181,6 +181,17 @@ export function addContactAttempt(p: Profile, ts: string): void {
 export const contactsInWeek = (p: Profile, nowMs: number): number =>
   p.contact_attempts.filter((t) => nowMs - Date.parse(t) < WEEK_MS && Date.parse(t) <= nowMs)
     .length;
+
+/** The customer's history outside the call, as the conversion model reads it at `tsMs`. */
+export function customerHistory(p: Profile, tsMs: number): CustomerHistory {
+  const pricing = p.last_pricing_visit_at;
+  return {
+    recentPricingVisit: pricing !== null && tsMs - Date.parse(pricing) < 86_400_000,
+    webVisits: p.web_visits,
+    priorConversions: p.outcomes.converted ?? 0,
+    complaints: (p.outcomes.complaint ?? 0) + (p.intents.complaint ?? 0),
+  };
+}
 
 /** Last-writer-wins by event time for one CRM field. */
 function setCrm(p: Profile, key: string, value: Scalar, ts: string): void {

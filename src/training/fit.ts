@@ -1,4 +1,4 @@
-import { seeded } from '../datasets/rng.js';
+import { seeded } from '../core/rng.js';
 import { tf } from '../models/tf.js';
 import {
   bagWidth,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DialwiseEvent, EventOf } from '../core/events/index.js';
+import type { DialwiseEvent } from '../core/events/index.js';
 import type { PfgDialogue } from '../datasets/persuasionforgood.js';
 import { fuseEmotion } from '../models/emotion-fusion.js';
 import {
@@ -10,11 +10,7 @@ import {
   type CallSignals,
   type PropensityInputs,
 } from '../models/propensity-features.js';
-import {
-  compareWithBaseline,
-  DEFAULT_BASELINE_OPTIONS,
-  type VoiceSample,
-} from '../models/prosody/baseline.js';
+import { voiceImpatience, type VoiceSample } from '../models/prosody/baseline.js';
 import type { TurnModels } from '../models/types.js';
 
 /** One labelled example: the model's inputs as the pipeline would see them, and the outcome. */
@@ -135,22 +131,4 @@ export function simulatorRows(
     }
   });
   return rows;
-}
-
-/** As the enricher's voiceImpatience: the call's earliest measurable samples are the baseline. */
-function voiceImpatience(
-  earlier: VoiceSample[],
-  p: NonNullable<EventOf<'dialog.turn'>['prosody']>,
-): number | null {
-  const sample: VoiceSample = {
-    speechS: p.speech_s,
-    speakingRate: p.rate_sps,
-    energyDb: p.energy_db,
-    pauseRatio: p.pause_ratio,
-    f0MedianHz: p.pitch_hz,
-  };
-  const compared = compareWithBaseline(sample, earlier);
-  const o = DEFAULT_BASELINE_OPTIONS;
-  if (sample.speechS >= o.minSpeechS && earlier.length < o.maxUtterances) earlier.push(sample);
-  return compared.ready ? compared.impatience : null;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { createApiKey, type Role } from '../../src/api/auth.js';
+import { cachedAuthenticator, createApiKey, type Role } from '../../src/api/auth.js';
 import { createApi, type Api } from '../../src/api/server.js';
 import { Registry } from 'prom-client';
 import {
@@ -152,5 +152,31 @@ describe.each(['in-process', 'real server'])('API authentication and roles (%s)'
     const res = await call('/nope');
     expect(res.status).toBe(404);
     expect((await res.json()).error.message).toMatch(/no route for GET \/nope/);
+  });
+});
+
+describe('remembered API keys', () => {
+  it('answers a known key from memory, forgets it on a key change and after the TTL', async () => {
+    const store = await Store.open(join(tmpDir(), 'auth-cache.duckdb'));
+    await migrate(store);
+    let now = 0;
+    const authenticate = cachedAuthenticator(store, 10_000, () => now);
+    const key = await createApiKey(store, 'bot-1', 'dialer');
+    expect(await authenticate(`Bearer ${key}`)).toEqual({ name: 'bot-1', role: 'dialer' });
+    // Deleted behind the cache's back (not through createApiKey): still remembered until the TTL.
+    await store.transaction((tx) => tx.run("DELETE FROM api_keys WHERE name = 'bot-1'"));
+    now = 9_999;
+    expect(await authenticate(`Bearer ${key}`)).toEqual({ name: 'bot-1', role: 'dialer' });
+    now = 10_001;
+    expect(await authenticate(`Bearer ${key}`)).toBeNull();
+    // Replaced through createApiKey: the old key stops at once.
+    const a = await createApiKey(store, 'bot-2', 'dialer');
+    expect(await authenticate(`Bearer ${a}`)).toEqual({ name: 'bot-2', role: 'dialer' });
+    const b = await createApiKey(store, 'bot-2', 'dialer');
+    expect(await authenticate(`Bearer ${a}`)).toBeNull();
+    expect(await authenticate(`Bearer ${b}`)).toEqual({ name: 'bot-2', role: 'dialer' });
+    expect(await authenticate('Bearer nope')).toBeNull();
+    expect(await authenticate(null)).toBeNull();
+    await store.close();
   });
 });

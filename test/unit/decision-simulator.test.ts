@@ -8,7 +8,7 @@ import {
   SCRIPT_SCENARIO,
   trueValue,
 } from '../../src/datasets/decision-simulator.js';
-import { seeded } from '../../src/datasets/rng.js';
+import { seeded } from '../../src/core/rng.js';
 import { loggedDecision } from '../../src/core/decision-log.js';
 import {
   deterministic,

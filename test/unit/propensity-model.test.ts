@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { splitByOutcome } from '../../src/datasets/persuasionforgood.js';
-import { seeded } from '../../src/datasets/rng.js';
+import { seeded } from '../../src/core/rng.js';
 import {
   NO_HISTORY,
   PROPENSITY_FEATURES,

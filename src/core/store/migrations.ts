@@ -105,4 +105,16 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE calls ADD COLUMN peak_impatience DOUBLE;
     `,
   },
+  {
+    version: 5,
+    name: 'decision log: every live decision with its variant and propensity',
+    sql: `
+      CREATE TABLE decisions (
+        decision_id VARCHAR NOT NULL, ts TIMESTAMPTZ NOT NULL, call_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL, campaign_id VARCHAR, state VARCHAR NOT NULL,
+        node VARCHAR NOT NULL, segment VARCHAR NOT NULL, variant VARCHAR NOT NULL,
+        propensity DOUBLE NOT NULL, script_version VARCHAR NOT NULL, action VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL, blocked VARCHAR, micros INTEGER NOT NULL);
+    `,
+  },
 ];

@@ -1,3 +1,4 @@
+import type { TurnProsody } from './event-fields.js';
 import type { ProsodyFeatures } from './features.js';
 
 /** What a comparison needs of an utterance: what a voice bot sends with a turn. */
@@ -174,4 +175,24 @@ export function compareWithBaseline(
     cues,
     impatience: weight > 0 ? sum / weight : 0,
   };
+}
+
+/**
+ * Impatience in a caller's voice against their own baseline earlier in the
+ * call (null until there is one). `earlier` holds the call's earliest
+ * measurable samples, the baseline; this turn's sample joins it while it is
+ * still short. Pipeline, training replay and decision layer all use this.
+ */
+export function voiceImpatience(earlier: VoiceSample[], p: TurnProsody): number | null {
+  const sample: VoiceSample = {
+    speechS: p.speech_s,
+    speakingRate: p.rate_sps,
+    energyDb: p.energy_db,
+    pauseRatio: p.pause_ratio,
+    f0MedianHz: p.pitch_hz,
+  };
+  const compared = compareWithBaseline(sample, earlier);
+  const o = DEFAULT_BASELINE_OPTIONS;
+  if (sample.speechS >= o.minSpeechS && earlier.length < o.maxUtterances) earlier.push(sample);
+  return compared.ready ? compared.impatience : null;
 }

@@ -1,4 +1,4 @@
-/** Small seeded PRNG (mulberry32): the simulator must replay the same traffic for a seed. */
+/** Small seeded PRNG (mulberry32): simulations, splits and experiments replay the same draws for a seed. */
 export type Rng = () => number;
 
 export function seeded(seed: number): Rng {

@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Config } from '../core/config.js';
+import type { DialwiseEvent } from '../core/events/index.js';
+import type { Logger } from '../core/log.js';
+import type { Store } from '../core/store/store.js';
+import { parseDialingRules } from '../decision/dialing.js';
+import { DecisionLogWriter } from '../decision/decision-log.js';
+import { DecisionEngine } from '../decision/engine.js';
+import { createExperiment } from '../decision/experiments.js';
+import { loadFlow } from '../decision/flow.js';
+import { loadSkillModel } from '../decision/routing.js';
+import { loadScripts, ScriptVersions } from '../decision/scripts.js';
+import { loadTransferConfig, type Agent } from '../decision/transfer.js';
+import type { CustomerView } from '../decision/types.js';
+import type { ServedModels } from '../models/champions.js';
+import type { ComplianceHit } from '../models/types.js';
+import type { Enricher } from '../pipelines/enricher.js';
+import { customerHistory, type Profile } from '../pipelines/profile.js';
+import { packageRoot } from './platform.js';
+
+const agentsSchema = z.strictObject({
+  agents: z.array(
+    z.strictObject({
+      id: z.string().min(1),
+      queues: z.array(z.string().min(1)).min(1),
+      languages: z.array(z.string().min(1)).min(1),
+      available: z.boolean(),
+    }),
+  ),
+  skills: z.unknown(),
+});
+
+const readJson = (dir: string, file: string): unknown => {
+  const path = join(dir, file);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path}: ${(err as Error).message}`, { cause: err });
+  }
+};
+
+/** The decision layer's config files, validated together at start. */
+function loadSetup(dir: string, checkBotLine: (text: string) => ComplianceHit[]) {
+  const agents = agentsSchema.parse(readJson(dir, 'agents.json'));
+  return {
+    flow: loadFlow(readJson(dir, 'dialog-flow.json')),
+    scripts: new ScriptVersions(loadScripts(readJson(dir, 'scripts.json'), checkBotLine)),
+    transfer: loadTransferConfig(readJson(dir, 'transfer.json')),
+    dialing: parseDialingRules(readJson(dir, 'dialing.json'), join(dir, 'dialing.json')),
+    experiment: createExperiment(),
+    skills: loadSkillModel(agents.skills),
+    agents: agents.agents.map((a): Agent => ({ ...a })),
+  };
+}
+
+const NEW_CUSTOMER: Omit<CustomerView, 'customerId'> = {
+  tags: [],
+  intentScore: 0,
+  crm: {},
+  consent: {},
+  doNotCall: false,
+  contactAttempts: [],
+  outcomes: {},
+  facts: {},
+  history: { recentPricingVisit: false, webVisits: 0, priorConversions: 0, complaints: 0 },
+};
+
+/** What the decision layer reads of a live profile (personal data left out). */
+export function customerView(
+  p: Profile | undefined,
+  customerId: string,
+  nowMs: number,
+): CustomerView {
+  if (!p) return { customerId, ...NEW_CUSTOMER };
+  return {
+    customerId,
+    tags: p.tags,
+    intentScore: p.intent_score,
+    crm: p.crm,
+    consent: p.consent,
+    doNotCall: p.crm.do_not_call === true,
+    contactAttempts: p.contact_attempts,
+    outcomes: p.outcomes,
+    facts: Object.fromEntries(Object.entries(p.facts).map(([k, f]) => [k, f.value])),
+    history: customerHistory(p, nowMs),
+  };
+}
+
+/** Profiles ranked for /dialer/next: the most promising first, at most this many. */
+const MAX_CANDIDATES = 5_000;
+
+/**
+ * The decision engine over the live pipeline state: profiles from the
+ * enricher, the served models (a promoted champion included), decisions
+ * logged to DuckDB, its events back into the pipeline.
+ */
+export function startDecisions(
+  config: Config,
+  deps: {
+    store: Store;
+    enricher: Enricher;
+    models: () => ServedModels;
+    checkBotLine: (text: string) => ComplianceHit[];
+    emit: (events: DialwiseEvent[]) => void;
+    logger: Logger;
+  },
+): { engine: DecisionEngine; close(): Promise<void> } {
+  const { logger, enricher } = deps;
+  const dir = config.decisionConfigDir ?? join(packageRoot(), 'config');
+  const log = new DecisionLogWriter(deps.store, (err) =>
+    logger.log('error', 'decision log write failed; retrying', { err: String(err) }),
+  );
+  const engine = new DecisionEngine(loadSetup(dir, deps.checkBotLine), {
+    models: deps.models,
+    customer: (id, now) => customerView(enricher.profile(id, now), id, now),
+    *candidates(now) {
+      const best = [...enricher.profiles.values()]
+        .sort((a, b) => b.intent_score - a.intent_score)
+        .slice(0, MAX_CANDIDATES);
+      for (const p of best) yield customerView(enricher.refreshTags(p, now), p.customer_id, now);
+    },
+    checkBotLine: deps.checkBotLine,
+    emit: deps.emit,
+    log: (r) => log.add(r),
+    alert(message) {
+      logger.log('warn', 'transfer alert', { message });
+      if (config.slackWebhookUrl)
+        void fetch(config.slackWebhookUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ text: `:telephone_receiver: ${message}` }),
+        }).catch((err) => logger.log('error', 'Slack alert failed', { err: String(err) }));
+    },
+  });
+  return {
+    engine,
+    async close() {
+      engine.close();
+      await log.close();
+    },
+  };
+}

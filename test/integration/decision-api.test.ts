@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/api/auth.js';
+import { startPlatform, type Platform } from '../../src/cli/platform.js';
+import { loadConfig } from '../../src/core/config.js';
+import { eventually } from '../helpers/eventually.js';
+import { gql } from '../helpers/gql.js';
+import { tmpDir } from '../helpers/tmp.js';
+
+describe('decision layer over REST: a full simulated call', () => {
+  let p: Platform;
+  let dialer: string;
+  let analyst: string;
+  const call = (path: string, body?: unknown, key = dialer) =>
+    fetch(`${p.url}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const say = async (callId: string, customerId: string, text: string) => {
+    const res = await call('/dialog/turn', {
+      call_id: callId,
+      customer_id: customerId,
+      campaign_id: 'spring',
+      product_line: 'loan',
+      text,
+      asr_confidence: 0.92,
+    });
+    expect(res.status).toBe(200);
+    return res.json();
+  };
+  const crm = (customerId: string, fields: Record<string, string>) =>
+    call('/customer/update', { customer_id: customerId, fields });
+
+  /** The shipped decision config, but calling allowed around the clock so the test runs any time. */
+  function decisionConfig(): string {
+    const dir = tmpDir();
+    for (const f of ['dialog-flow.json', 'scripts.json', 'transfer.json', 'agents.json'])
+      copyFileSync(join('config', f), join(dir, f));
+    const dialing = JSON.parse(readFileSync('config/dialing.json', 'utf8'));
+    const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+    for (const seg of Object.values<{ windows: unknown[] }>(dialing.segments))
+      seg.windows = [{ days, from: '00:00', to: '23:59' }];
+    dialing.holidays = {};
+    writeFileSync(join(dir, 'dialing.json'), JSON.stringify(dialing));
+    return dir;
+  }
+
+  beforeAll(async () => {
+    p = await startPlatform(
+      loadConfig({
+        env: {
+          DIALWISE_PORT: '0',
+          DIALWISE_DATA_DIR: tmpDir(),
+          DIALWISE_LOG_LEVEL: 'error',
+          DIALWISE_COMMIT_INTERVAL_MS: '50',
+          DIALWISE_DECISION_CONFIG: decisionConfig(),
+        },
+      }),
+    );
+    dialer = await createApiKey(p.store, 'dialer-1', 'dialer');
+    analyst = await createApiKey(p.store, 'analyst-1', 'analyst');
+    expect((await crm('cust-dec-1', { 行业: '制造业', 客户等级: 'A' })).status).toBe(202);
+  });
+  afterAll(() => p?.stop());
+
+  it('walks opening → identity → discovery → pricing → transfer, remembering what was said', async () => {
+    const id = `call-${randomUUID()}`;
+    const d1 = await say(id, 'cust-dec-1', '你好');
+    expect(d1).toMatchObject({
+      action: 'say',
+      state: 'identity_check',
+      script_id: 'identity_check',
+    });
+    const d2 = await say(id, 'cust-dec-1', '是我，我是负责人');
+    expect(d2.state).toBe('needs_discovery');
+    // Manufacturing hears the manufacturing question, not the generic one.
+    expect(d2.variant).toBe('manufacturing');
+    // Budget and timeline stated: discovery (which asks for the budget) is not asked again.
+    const d3 = await say(id, 'cust-dec-1', '我们预算大概二十万，下个月上线');
+    expect(d3.state).not.toBe('needs_discovery');
+    const d4 = await say(id, 'cust-dec-1', '价格怎么算？');
+    expect(d4.state).toBe('pricing');
+    if (d4.variant === 'budget') expect(d4.text).toContain('二十万');
+    const d5 = await say(id, 'cust-dec-1', '我想找人工客服聊聊');
+    expect(d5.action).toBe('transfer');
+    expect(d5.transfer).toMatchObject({
+      queue: expect.any(String),
+      reason: { trigger: 'request_human' },
+      slots: { budget: '二十万', timeline: '下个月' },
+      agent: expect.stringMatching(/^agent-/),
+    });
+    expect(Date.parse(d5.transfer.pickup_deadline) - Date.now()).toBeGreaterThan(25_000);
+    expect(d5.transfer.lastTurns.at(-1)).toEqual({
+      speaker: 'customer',
+      text: '我想找人工客服聊聊',
+    });
+    // Once transferred, the bot does not speak again.
+    expect((await say(id, 'cust-dec-1', '喂？')).decision_id).toBe(d5.decision_id);
+
+    const ctx = await (await call(`/dialog/context?call_id=${id}`)).json();
+    expect(ctx).toMatchObject({
+      state: 'transfer_to_human',
+      slots: { budget: '二十万', timeline: '下个月' },
+      handoff: { agent: d5.transfer.agent },
+    });
+    expect(
+      (await call(`/dialog/pickup`, { call_id: id, agent_id: d5.transfer.agent })).status,
+    ).toBe(204);
+
+    // The turns were recorded through the pipeline, the decisions logged with their propensities.
+    await eventually(async () => {
+      const [t] = await p.store.query<{ customer: number; bot: number }>(
+        `SELECT count(*) FILTER (WHERE speaker = 'customer')::INTEGER AS customer,
+                count(*) FILTER (WHERE speaker = 'bot')::INTEGER AS bot FROM turns WHERE call_id = ?`,
+        [id],
+      );
+      expect(t).toEqual({ customer: 5, bot: 5 });
+      const logged = await p.store.query<{ propensity: number; variant: string }>(
+        'SELECT propensity, variant FROM decisions WHERE call_id = ? ORDER BY ts',
+        [id],
+      );
+      expect(logged).toHaveLength(5);
+      for (const l of logged) expect(l.propensity).toBeGreaterThan(0);
+    }, 10_000);
+  });
+
+  it('ends the call when the customer declines twice; neither they nor a revoked customer are dialled again', async () => {
+    for (const c of ['cust-dec-2', 'cust-dec-3', 'cust-dec-4'])
+      expect((await crm(c, { 行业: '零售' })).status).toBe(202);
+    const eligible = async () =>
+      (
+        (await (await call('/dialer/next', { limit: 1000 })).json()).next as {
+          customerId: string;
+        }[]
+      ).map((c) => c.customerId);
+    expect(await eligible()).toEqual(expect.arrayContaining(['cust-dec-2', 'cust-dec-3']));
+
+    const id = `call-${randomUUID()}`;
+    expect((await say(id, 'cust-dec-2', '不需要，谢谢')).state).toBe('objection_handling');
+    const last = await say(id, 'cust-dec-2', '不需要，谢谢');
+    expect(last).toMatchObject({ action: 'end', state: 'do_not_call' });
+    const revoke = await call('/events', {
+      event_id: randomUUID(),
+      type: 'consent.changed',
+      ts: new Date().toISOString(),
+      schema_version: 1,
+      customer_id: 'cust-dec-3',
+      scope: 'call',
+      granted: false,
+    });
+    expect(revoke.status).toBe(202);
+    const after = await eligible();
+    expect(after).not.toContain('cust-dec-2');
+    expect(after).not.toContain('cust-dec-3');
+    expect(after).toContain('cust-dec-4');
+    // The do-not-call request reached the profile as a consent change too.
+    await eventually(async () => {
+      const { body } = await gql(
+        p.url,
+        '{ customer(id: "cust-dec-2") { consent { scope granted } } }',
+        analyst,
+      );
+      expect(body.data!.customer.consent).toEqual([{ scope: 'call', granted: false }]);
+    }, 5_000);
+  });
+
+  it('sends a complaint to the complaints queue with the context pushed', async () => {
+    const d = await say(`call-${randomUUID()}`, 'cust-dec-4', '别再给我打电话了，我要投诉');
+    expect(d).toMatchObject({
+      action: 'transfer',
+      transfer: { queue: 'complaints', reason: { trigger: 'complaint_words' } },
+    });
+    expect(d.transfer.summary.length).toBeGreaterThan(10);
+  });
+
+  it('answers bad requests with a 4xx and a reason', async () => {
+    const missing = await call('/dialog/turn', {
+      call_id: 'x',
+      customer_id: 'y',
+      asr_confidence: 2,
+    });
+    expect(missing.status).toBe(400);
+    const msg = (await missing.json()).error.message;
+    expect(msg).toMatch(/text: /);
+    expect(msg).toMatch(/asr_confidence: /);
+    expect((await call('/dialog/turn', { call_id: 'x' }, analyst)).status).toBe(403);
+    expect((await call('/dialog/context?call_id=nope')).status).toBe(404);
+    expect((await call('/dialog/pickup', { call_id: 'nope', agent_id: 'a' })).status).toBe(404);
+  });
+
+  it('mirrors the experiment and the dialer ranking in GraphQL', async () => {
+    const id = `call-${randomUUID()}`;
+    await say(id, 'cust-dec-1', '你好');
+    const ended = await call('/events', {
+      event_id: randomUUID(),
+      type: 'call.ended',
+      ts: new Date().toISOString(),
+      schema_version: 1,
+      customer_id: 'cust-dec-1',
+      call_id: id,
+      duration_s: 30,
+      outcome: 'converted',
+    });
+    expect(ended.status).toBe(202);
+    const segment = await eventually(async () => {
+      const [row] = await p.store.query<{ segment: string }>(
+        'SELECT segment FROM decisions WHERE call_id = ?',
+        [id],
+      );
+      expect(row).toBeDefined();
+      return row!.segment;
+    }, 5_000);
+    const { body } = await gql(
+      p.url,
+      `{ experiment(node: "identity_check", segment: "${segment}") { variant trials conversions pBest } }`,
+      analyst,
+    );
+    const rows = body.data!.experiment as { trials: number; conversions: number }[];
+    expect(rows.reduce((a, r) => a + r.conversions, 0)).toBe(1);
+    const ranked = await gql(
+      p.url,
+      '{ dialerNext(limit: 5) { customerId score pAnswer } }',
+      dialer,
+    );
+    expect(ranked.body.data!.dialerNext.length).toBeGreaterThan(0);
+  });
+});

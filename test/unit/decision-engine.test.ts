@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { DialwiseEvent } from '../../src/core/events/index.js';
+import { parseDialingRules } from '../../src/decision/dialing.js';
+import { DecisionEngine, type DecisionRecord } from '../../src/decision/engine.js';
+import { createExperiment } from '../../src/decision/experiments.js';
+import { loadFlow } from '../../src/decision/flow.js';
+import { loadSkillModel } from '../../src/decision/routing.js';
+import { loadScripts, ScriptVersions } from '../../src/decision/scripts.js';
+import { loadTransferConfig, type Agent } from '../../src/decision/transfer.js';
+import type { CustomerView } from '../../src/decision/types.js';
+import {
+  createComplianceGuard,
+  DEFAULT_COMPLIANCE_CONFIG,
+} from '../../src/models/compliance/index.js';
+import { createKeywordModels } from '../../src/models/keyword/index.js';
+import { customerView } from '../helpers/decision.js';
+
+const json = (f: string) => JSON.parse(readFileSync(`config/${f}`, 'utf8'));
+const check = createComplianceGuard(DEFAULT_COMPLIANCE_CONFIG).checkBotLine;
+const turnModels = createKeywordModels();
+
+function engine(opts: { agents?: Agent[]; customer?: Partial<CustomerView> } = {}) {
+  const emitted: DialwiseEvent[] = [];
+  const logged: DecisionRecord[] = [];
+  const alerts: string[] = [];
+  const agentsFile = json('agents.json');
+  const scripts = new ScriptVersions(loadScripts(json('scripts.json'), check));
+  const e = new DecisionEngine(
+    {
+      flow: loadFlow(json('dialog-flow.json')),
+      scripts,
+      transfer: loadTransferConfig(json('transfer.json')),
+      dialing: parseDialingRules(json('dialing.json')),
+      experiment: createExperiment(),
+      skills: loadSkillModel(agentsFile.skills),
+      agents: opts.agents ?? agentsFile.agents,
+    },
+    {
+      models: () => ({ turn: turnModels }),
+      customer: (customerId) =>
+        customerView({ customerId, crm: { industry: 'manufacturing' }, ...opts.customer }),
+      candidates: () => [],
+      checkBotLine: check,
+      emit: (events) => emitted.push(...events),
+      log: (r) => logged.push(r),
+      alert: (m) => alerts.push(m),
+      rng: () => 0.5,
+    },
+  );
+  return { e, emitted, logged, alerts, scripts };
+}
+
+const turn = (callId: string, text: string) => ({
+  call_id: callId,
+  customer_id: 'c-1',
+  product_line: 'loan',
+  text,
+  asr_confidence: 0.9,
+});
+
+afterEach(() => vi.useRealTimers());
+
+describe('decision engine', () => {
+  it('records both sides of every turn as events and logs each decision with its propensity', () => {
+    const { e, emitted, logged } = engine();
+    const d = e.turn(turn('call-1', '你好'));
+    expect(d.action).toBe('say');
+    expect(emitted.map((x) => [x.type, x.type === 'dialog.turn' && x.speaker])).toEqual([
+      ['dialog.turn', 'customer'],
+      ['dialog.turn', 'bot'],
+    ]);
+    const bot = emitted[1] as Extract<DialwiseEvent, { type: 'dialog.turn' }>;
+    expect(bot.text).toBe(d.text);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ decision_id: d.decision_id, variant: d.variant });
+    expect(logged[0]!.propensity).toBeGreaterThan(0);
+    expect(logged[0]!.propensity).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps a call on the script version it started with when a new version rolls out', () => {
+    const { e, scripts } = engine();
+    const first = e.turn(turn('call-old', '你好'));
+    const v2 = structuredClone(json('scripts.json'));
+    v2.version = '2026-11-30';
+    for (const node of Object.values<{ variants: { text: string }[] }>(v2.nodes))
+      for (const v of node.variants) v.text = `【新版】${v.text}`;
+    scripts.add(loadScripts(v2, check));
+    const later = e.turn(turn('call-old', '是我，我是负责人'));
+    expect(first.script_version).toBe('2026-11-23');
+    expect(later.script_version).toBe('2026-11-23');
+    expect(later.text.startsWith('【新版】')).toBe(false);
+    const fresh = e.turn(turn('call-new', '你好'));
+    expect(fresh.script_version).toBe('2026-11-30');
+    expect(fresh.text.startsWith('【新版】')).toBe(true);
+  });
+
+  it('switches to the concise line when the customer grows impatient', () => {
+    const { e } = engine();
+    e.turn(turn('call-c', '你好'));
+    const d = e.turn(turn('call-c', '说重点，我很忙'));
+    expect(d.concise).toBe(true);
+  });
+
+  it('falls back and alerts when no agent picks up within 30 s', () => {
+    vi.useFakeTimers();
+    const { e, alerts } = engine();
+    const d = e.turn(turn('call-t', '我想找人工客服聊聊'));
+    expect(d.action).toBe('transfer');
+    expect(d.transfer!.agent).toMatch(/^agent-/);
+    vi.advanceTimersByTime(29_000);
+    expect(alerts).toEqual([]);
+    vi.advanceTimersByTime(2_000);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatch(/no agent in queue .* picked up call call-t within 30s/);
+    // request_human goes to the general queue, whose fallback is to let the bot go on.
+    expect(d.transfer!.queue).toBe('general');
+    expect(e.context('call-t')!.fallback).toBe('bot_continue');
+  });
+
+  it('does not alert when the agent picks up in time', () => {
+    vi.useFakeTimers();
+    const { e, alerts } = engine();
+    const d = e.turn(turn('call-p', '我想找人工客服聊聊'));
+    e.pickedUp('call-p', d.transfer!.agent!);
+    vi.advanceTimersByTime(60_000);
+    expect(alerts).toEqual([]);
+    expect(e.context('call-p')!.handoff!.agent).toBe(d.transfer!.agent);
+  });
+
+  it('alerts at once when nobody in the queue is available', () => {
+    const { e, alerts } = engine({
+      agents: [{ id: 'agent-x', queues: ['general'], languages: ['zh'], available: false }],
+    });
+    const d = e.turn(turn('call-n', '我想找人工客服聊聊'));
+    expect(d.transfer!.agent).toBeNull();
+    expect(alerts).toHaveLength(1);
+  });
+
+  it('rewards the variants a call heard when it converts, and frees the call', () => {
+    const { e } = engine();
+    const d = e.turn(turn('call-r', '你好'));
+    e.observe([
+      {
+        event_id: 'e-1',
+        type: 'call.ended',
+        ts: new Date().toISOString(),
+        schema_version: 1,
+        customer_id: 'c-1',
+        call_id: 'call-r',
+        duration_s: 60,
+        outcome: 'converted',
+      },
+    ]);
+    const row = e.experimentReport(d.script_id, 'none').find((r) => r.variant === d.variant)!;
+    expect(row).toMatchObject({ trials: 1, conversions: 1 });
+    expect(e.context('call-r')).toBeUndefined();
+  });
+
+  it('revokes consent when the customer asks not to be called, in the same decision', () => {
+    const { e, emitted } = engine();
+    e.turn(turn('call-d', '不需要，谢谢'));
+    const d = e.turn(turn('call-d', '不需要，谢谢'));
+    expect(d).toMatchObject({ action: 'end', state: 'do_not_call' });
+    expect(emitted.find((x) => x.type === 'consent.changed')).toMatchObject({
+      scope: 'call',
+      granted: false,
+      customer_id: 'c-1',
+    });
+  });
+
+  it('rejects a call id reused for another customer', () => {
+    const { e } = engine();
+    e.turn(turn('call-z', '你好'));
+    expect(() => e.turn({ ...turn('call-z', '你好'), customer_id: 'c-2' })).toThrow(
+      /belongs to customer c-1/,
+    );
+  });
+});

@@ -8,6 +8,7 @@ import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import type { Store } from '../core/store/store.js';
 import type { DecisionEngine } from '../decision/engine.js';
+import { loadScripts } from '../decision/scripts.js';
 import type { ComplianceHit } from '../models/types.js';
 import type { CrmMappingResult } from '../pipelines/crm-mapping.js';
 import type { Profile } from '../pipelines/profile.js';
@@ -288,6 +289,20 @@ export function createApi(deps: ApiDeps): Api {
       const p = await body(request, pickupRequest);
       engine.pickedUp(p.call_id, p.agent_id);
       return new Response(null, { status: 204 });
+    }
+    if (pathname === '/admin/scripts' && post) {
+      await principalFor(request, ['admin']);
+      const raw: unknown = await request.json().catch(() => undefined);
+      try {
+        const library = loadScripts(raw, deps.checkBotLine);
+        engine.rollOutScripts(library);
+        return Response.json({ version: library.version }, { status: 201 });
+      } catch (err) {
+        // A bad library is the caller's mistake here, not the server's config.
+        if (err instanceof DialwiseError && err.code === 'CONFIG_INVALID')
+          throw new DialwiseError('BAD_REQUEST', err.message);
+        throw err;
+      }
     }
     if (pathname === '/agents/status' && post) {
       await dialer();

@@ -43,11 +43,19 @@ import {
 } from './flow.js';
 import { EMPTY_MEMORY, known, remember, type Memory } from './memory.js';
 import { recordOutcome, type SkillModel } from './routing.js';
-import { eligibleVariants, guardLine, render, scriptNode, type ScriptVersions } from './scripts.js';
+import {
+  eligibleVariants,
+  guardLine,
+  render,
+  scriptNode,
+  type ScriptLibrary,
+  type ScriptVersions,
+} from './scripts.js';
 import {
   buildHandoff,
   chooseAgent,
   firstTrigger,
+  hybridPlan,
   initialCounters,
   onNoPickup,
   updateCounters,
@@ -114,6 +122,8 @@ export interface Decision {
   /** Set when the line the script gave was not compliant and was replaced. */
   blocked?: string[];
   transfer?: Handoff & { agent: string | null; pickup_deadline: string | null };
+  /** Hybrid mode: a high-value customer the bot screened gets a human follow-up task. */
+  follow_up?: { queue: string; agent: string | null; due_at: string };
 }
 
 export interface DecisionRecord {
@@ -254,6 +264,22 @@ export class DecisionEngine {
       intent_score: s.intentScore,
       ...(line.blocked.length && { blocked: line.blocked.map((h) => h.rule) }),
     };
+    if (action === 'end' && s.flow.name !== 'do_not_call') {
+      const plan = hybridPlan(scored, this.setup.transfer);
+      if (plan) {
+        const { queue, dueInHours } = plan.followUp;
+        const agent = chooseAgent(
+          this.setup.agents,
+          { queue, productLine: s.productLine },
+          this.skills,
+        );
+        decision.follow_up = {
+          queue,
+          agent: agent?.id ?? null,
+          due_at: new Date(now + dueInHours * 3_600_000).toISOString(),
+        };
+      }
+    }
     if (action === 'transfer')
       decision.transfer = this.handOff(
         s,
@@ -315,6 +341,11 @@ export class DecisionEngine {
     clearTimeout(this.pickups.get(callId));
     this.pickups.delete(callId);
     s.handoff = { ...s.handoff, agent: agentId };
+  }
+
+  /** A new script version (the weekly update): new calls use it, calls in progress keep theirs. */
+  rollOutScripts(library: ScriptLibrary): void {
+    this.setup.scripts.add(library);
   }
 
   setAgentAvailable(agentId: string, available: boolean): void {

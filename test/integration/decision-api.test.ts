@@ -227,4 +227,23 @@ describe('decision layer over REST: a full simulated call', () => {
     );
     expect(ranked.body.data!.dialerNext.length).toBeGreaterThan(0);
   });
+
+  it('rolls out a new script version over REST without changing calls in progress', async () => {
+    const admin = p.adminKey;
+    const inProgress = `call-${randomUUID()}`;
+    const before = await say(inProgress, 'cust-dec-1', '你好');
+    const bad = await call('/admin/scripts', { version: 'x', nodes: {} }, admin);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toMatch(/nodes/);
+    const v2 = JSON.parse(readFileSync('config/scripts.json', 'utf8'));
+    v2.version = `test-${randomUUID().slice(0, 8)}`;
+    expect((await call('/admin/scripts', v2, dialer)).status).toBe(403);
+    const ok = await call('/admin/scripts', v2, admin);
+    expect(ok.status).toBe(201);
+    expect((await call('/admin/scripts', v2, admin)).status).toBe(400); // a version is never reused
+    const during = await say(inProgress, 'cust-dec-1', '是我，我是负责人');
+    expect(during.script_version).toBe(before.script_version);
+    const fresh = await say(`call-${randomUUID()}`, 'cust-dec-1', '你好');
+    expect(fresh.script_version).toBe(v2.version);
+  });
 });

@@ -176,4 +176,15 @@ describe('decision engine', () => {
       /belongs to customer c-1/,
     );
   });
+
+  it('gives a high-value customer a human follow-up task when the bot ends the call (hybrid mode)', () => {
+    const vip = engine({ customer: { tags: ['vip'] } });
+    const d = vip.e.turn(turn('call-h', '你打错了，不是我'));
+    expect(d).toMatchObject({ action: 'end', follow_up: { queue: 'key_accounts' } });
+    expect(d.follow_up!.agent).toMatch(/^agent-/);
+    expect(Date.parse(d.follow_up!.due_at) - Date.now()).toBeGreaterThan(3 * 3_600_000);
+    const plain = engine().e.turn(turn('call-h', '你打错了，不是我'));
+    expect(plain.action).toBe('end');
+    expect(plain.follow_up).toBeUndefined();
+  });
 });

@@ -5,11 +5,13 @@
  * voice bots, each driving POST /dialog/turn over HTTP with the customer
  * turns of simulated calls.
  *
- *   npx tsx bench/decide.ts [--calls 2000] [--seconds 60] [--think 2000] [--burst-seconds 20] [--burst-concurrency 64] [--profile DIR]
+ *   npx tsx bench/decide.ts [--calls 2000] [--seconds 60] [--think 5000] [--burst-seconds 20] [--burst-concurrency 64] [--profile DIR]
  *
  * Paced mode: `calls` concurrent calls, each waiting about `think` ms (±50%)
- * between turns, as a person on the phone does; a finished call is replaced
- * by a new one. Burst mode: `burst-concurrency` requests always in flight,
+ * between turns, as a person on the phone does (the default 5 s: the bot's
+ * line, 2-3 s of speech, and the customer's answer); a finished call is
+ * replaced by a new one. The first 5 s (2,000 connections opening, JIT warm-up)
+ * are not measured. Burst mode: `burst-concurrency` requests always in flight,
  * no think time. Client-observed latency is measured here; server-side
  * latency is the Server-Timing the API reports (auth, body, decision).
  * Writes bench/results/decide.json.
@@ -39,7 +41,7 @@ const { values } = parseArgs({
 });
 const CALLS = Number(values.calls ?? 2000);
 const SECONDS = Number(values.seconds ?? 60);
-const THINK_MS = Number(values.think ?? 2000);
+const THINK_MS = Number(values.think ?? 5000);
 const BURST_SECONDS = Number(values['burst-seconds'] ?? 20);
 const BURST_CONCURRENCY = Number(values['burst-concurrency'] ?? 64);
 const WARMUP_MS = 5_000;

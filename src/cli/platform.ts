@@ -400,7 +400,12 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
 
   // The decision layer's own events (turns spoken, transfers, consent
   // revoked) go the way every event goes, without holding up the decision.
-  const emit = (events: DialwiseEvent[]) => {
+  // Gathered for a few milliseconds and sent as one batch: one pipeline pass
+  // (or one produce) for many decisions costs less than one each.
+  let outbox: DialwiseEvent[] = [];
+  const sendOutbox = () => {
+    const events = outbox;
+    outbox = [];
     const sent =
       bus.kind === 'kafka'
         ? publishEvents(bus, config.topicPrefix, events)
@@ -412,6 +417,10 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
             })),
           );
     sent.catch((err) => logger.log('error', 'decision events not recorded', { err: String(err) }));
+  };
+  const emit = (events: DialwiseEvent[]) => {
+    if (outbox.length === 0) setTimeout(sendOutbox, 5);
+    outbox.push(...events);
   };
   decisions = startDecisions(config, {
     store,
@@ -521,6 +530,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
       await running.catch(() => undefined);
       await server.close();
       await decisions.close();
+      if (outbox.length) sendOutbox();
       await subscription?.stop();
       await pipeline.stop();
       models.close();

@@ -108,6 +108,25 @@ export function startDecisions(
   },
 ): { engine: DecisionEngine; close(): Promise<void> } {
   const { logger, enricher } = deps;
+  /** Fire and forget, a few tries with back-off: the call goes on whatever the receiver does. */
+  const post = (url: string, body: unknown, what: string) => {
+    const attempt = async (n: number): Promise<void> => {
+      try {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(5_000),
+        });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      } catch (err) {
+        if (n >= 3) return logger.log('error', `${what} failed`, { err: String(err) });
+        await new Promise((r) => setTimeout(r, 200 * 4 ** n));
+        return attempt(n + 1);
+      }
+    };
+    void attempt(0);
+  };
   const dir = config.decisionConfigDir ?? join(packageRoot(), 'config');
   const log = new DecisionLogWriter(deps.store, (err) =>
     logger.log('error', 'decision log write failed; retrying', { err: String(err) }),
@@ -127,11 +146,10 @@ export function startDecisions(
     alert(message) {
       logger.log('warn', 'transfer alert', { message });
       if (config.slackWebhookUrl)
-        void fetch(config.slackWebhookUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ text: `:telephone_receiver: ${message}` }),
-        }).catch((err) => logger.log('error', 'Slack alert failed', { err: String(err) }));
+        post(config.slackWebhookUrl, { text: `:telephone_receiver: ${message}` }, 'Slack alert');
+    },
+    pushHandoff(handoff) {
+      if (config.handoffWebhookUrl) post(config.handoffWebhookUrl, handoff, 'handoff push');
     },
   });
   return {

@@ -99,6 +99,11 @@ const SETTINGS = {
     schema: z.url().optional(),
     fix: 'a Slack incoming-webhook URL',
   },
+  handoffWebhookUrl: {
+    env: 'DIALWISE_HANDOFF_WEBHOOK_URL',
+    schema: z.url().optional(),
+    fix: "the agent desktop URL that receives a transfer's context (JSON POST) before pickup",
+  },
   simulateRate: {
     env: 'DIALWISE_SIM_RATE',
     schema: z.coerce.number().min(0).max(10_000).default(2),

@@ -92,6 +92,8 @@ export interface DecisionDeps {
   /** One record per decision (for off-policy evaluation and audit). */
   log(record: DecisionRecord): void;
   alert(message: string): void;
+  /** Pushes a transfer's context to the agent desktop before pickup. */
+  pushHandoff(handoff: NonNullable<Decision['transfer']>): void;
   clock?: () => number;
   rng?: () => number;
 }
@@ -573,6 +575,7 @@ export class DecisionEngine {
       pickup_deadline: agent ? new Date(now + timeoutMs).toISOString() : null,
     };
     s.handoff = result;
+    this.deps.pushHandoff(result);
     const fallback = () => {
       const { fallback: action, alert } = onNoPickup(handoff, this.setup.transfer);
       s.fallback = action;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/api/auth.js';
@@ -48,7 +50,20 @@ describe('decision layer over REST: a full simulated call', () => {
     return dir;
   }
 
+  // The agent desktop: a local receiver of pushed handoffs.
+  const pushed: { call_id?: string; callId?: string; summary: string; agent: string }[] = [];
+  const desktop = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      pushed.push(JSON.parse(body));
+      res.writeHead(204).end();
+    });
+  });
+
   beforeAll(async () => {
+    await new Promise<void>((r) => desktop.listen(0, '127.0.0.1', r));
+    const { port } = desktop.address() as AddressInfo;
     p = await startPlatform(
       loadConfig({
         env: {
@@ -57,6 +72,7 @@ describe('decision layer over REST: a full simulated call', () => {
           DIALWISE_LOG_LEVEL: 'error',
           DIALWISE_COMMIT_INTERVAL_MS: '50',
           DIALWISE_DECISION_CONFIG: decisionConfig(),
+          DIALWISE_HANDOFF_WEBHOOK_URL: `http://127.0.0.1:${port}/handoff`,
         },
       }),
     );
@@ -64,7 +80,10 @@ describe('decision layer over REST: a full simulated call', () => {
     analyst = await createApiKey(p.store, 'analyst-1', 'analyst');
     expect((await crm('cust-dec-1', { 行业: '制造业', 客户等级: 'A' })).status).toBe(202);
   });
-  afterAll(() => p?.stop());
+  afterAll(async () => {
+    await p?.stop();
+    desktop.close();
+  });
 
   it('walks opening → identity → discovery → pricing → transfer, remembering what was said', async () => {
     const id = `call-${randomUUID()}`;

@@ -24,6 +24,7 @@ function engine(opts: { agents?: Agent[]; customer?: Partial<CustomerView> } = {
   const emitted: DialwiseEvent[] = [];
   const logged: DecisionRecord[] = [];
   const alerts: string[] = [];
+  const pushed: unknown[] = [];
   const agentsFile = json('agents.json');
   const scripts = new ScriptVersions(loadScripts(json('scripts.json'), check));
   const e = new DecisionEngine(
@@ -45,10 +46,11 @@ function engine(opts: { agents?: Agent[]; customer?: Partial<CustomerView> } = {
       emit: (events) => emitted.push(...events),
       log: (r) => logged.push(r),
       alert: (m) => alerts.push(m),
+      pushHandoff: (h) => pushed.push(h),
       rng: () => 0.5,
     },
   );
-  return { e, emitted, logged, alerts, scripts };
+  return { e, emitted, logged, alerts, pushed, scripts };
 }
 
 const turn = (callId: string, text: string) => ({
@@ -104,9 +106,10 @@ describe('decision engine', () => {
 
   it('falls back and alerts when no agent picks up within 30 s', () => {
     vi.useFakeTimers();
-    const { e, alerts } = engine();
+    const { e, alerts, pushed } = engine();
     const d = e.turn(turn('call-t', '我想找人工客服聊聊'));
     expect(d.action).toBe('transfer');
+    expect(pushed).toEqual([d.transfer]);
     expect(d.transfer!.agent).toMatch(/^agent-/);
     vi.advanceTimersByTime(29_000);
     expect(alerts).toEqual([]);

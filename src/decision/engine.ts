@@ -522,8 +522,12 @@ export class DecisionEngine {
   private slotValues(s: Session, customer: CustomerView): Record<string, string | undefined> {
     const facts = known(s.memory, customer.facts);
     const industry = customer.crm.industry;
+    const product = PRODUCTS[s.productLine] ?? PRODUCTS.default!;
     return {
-      product: PRODUCT_NAMES[s.productLine] ?? s.productLine,
+      product: product.name,
+      benefit: product.benefit,
+      channel: '邮箱',
+      callback_time: facts.timeline,
       budget: facts.budget,
       timeline: facts.timeline,
       competitor: facts.competitor,
@@ -643,11 +647,11 @@ export class DecisionEngine {
   }
 }
 
-/** Names the bot says for the simulator's product lines. */
-const PRODUCT_NAMES: Record<string, string> = {
-  wealth: '稳盈理财服务',
-  insurance: '企业保障计划',
-  credit_card: '商务信用卡',
-  loan: '经营贷服务',
-  default: '我们的产品',
+/** What the bot says of each product line (the simulator's lines). */
+const PRODUCTS: Record<string, { name: string; benefit: string }> = {
+  wealth: { name: '稳盈理财服务', benefit: '打理闲置资金、提高资金使用效率' },
+  insurance: { name: '企业保障计划', benefit: '转移经营中的意外风险' },
+  credit_card: { name: '商务信用卡', benefit: '统一管理差旅和采购支出' },
+  loan: { name: '经营贷服务', benefit: '解决短期周转资金需求' },
+  default: { name: '我们的产品', benefit: '提升运营效率' },
 };

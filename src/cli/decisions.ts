@@ -88,6 +88,9 @@ export function customerView(
   };
 }
 
+/** How far back answered/unanswered calls teach the answer model after a restart. */
+const ANSWER_HISTORY_DAYS = 90;
+
 /** Profiles ranked for /dialer/next: the most promising first, at most this many. */
 const MAX_CANDIDATES = 5_000;
 
@@ -106,7 +109,12 @@ export function startDecisions(
     emit: (events: DialwiseEvent[]) => void;
     logger: Logger;
   },
-): { engine: DecisionEngine; close(): Promise<void> } {
+): {
+  engine: DecisionEngine;
+  /** Rebuilds what the engine learned from the decisions and calls in the store. */
+  restore(): Promise<{ rewards: number; answers: number }>;
+  close(): Promise<void>;
+} {
   const { logger, enricher } = deps;
   /** Fire and forget, a few tries with back-off: the call goes on whatever the receiver does. */
   const post = (url: string, body: unknown, what: string) => {
@@ -154,6 +162,31 @@ export function startDecisions(
   });
   return {
     engine,
+    async restore() {
+      const rewards = await deps.store.query<{
+        node: string;
+        segment: string;
+        variant: string;
+        converted: boolean;
+      }>(
+        `SELECT d.node, d.segment, d.variant, c.outcome = 'converted' AS converted
+         FROM decisions d JOIN calls c USING (call_id)
+         WHERE c.outcome IS NOT NULL AND d.variant <> 'safe'`,
+      );
+      const answers = await deps.store.query<{
+        customer_id: string;
+        at: string;
+        answered: boolean;
+      }>(
+        `SELECT customer_id, started_at::VARCHAR AS at, answered FROM calls
+         WHERE answered IS NOT NULL AND started_at > now() - INTERVAL ${ANSWER_HISTORY_DAYS} DAY`,
+      );
+      engine.restore({
+        rewards,
+        answers: answers.map((a) => ({ ...a, at: new Date(a.at) })),
+      });
+      return { rewards: rewards.length, answers: answers.length };
+    },
     async close() {
       engine.close();
       await log.close();

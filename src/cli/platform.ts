@@ -430,6 +430,8 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     emit,
     logger,
   });
+  const learned = await decisions.restore();
+  if (learned.rewards || learned.answers) logger.log('info', 'decision layer restored', learned);
 
   // On the embedded bus the API writes through the pipeline and answers once
   // the events are committed; on Kafka an acknowledged produce is durable.

@@ -292,7 +292,8 @@ export class DecisionEngine {
       );
     s.turns.push({ speaker: 'bot', text: line.text });
     if (s.turns.length > TURNS_KEPT) s.turns.splice(0, s.turns.length - TURNS_KEPT);
-    s.spoken.push({ node, segment, variant: line.variant });
+    // The safe line is the fallback, not an arm of the experiment.
+    if (line.variant !== 'safe') s.spoken.push({ node, segment, variant: line.variant });
     s.last = decision;
     this.emitTurn(s, req, decision, now);
     this.deps.log({
@@ -377,15 +378,33 @@ export class DecisionEngine {
     for (const e of events) {
       if (e.type === 'call.answered' || e.type === 'call.unanswered') {
         const at = new Date(e.ts);
-        const customer = this.customer(e.customer_id, at.getTime());
-        const local = localTimeOf(customer, at, this.setup.dialing);
-        const industry = typeof customer.crm.industry === 'string' ? customer.crm.industry : null;
-        this.answers = observe(this.answers, industry, local, e.type === 'call.answered');
+        this.learnAnswer(e.customer_id, at, e.type === 'call.answered');
         this.attempt(at, e.type === 'call.answered' ? 'connected' : 'unanswered');
       } else if (e.type === 'call.ended') {
         this.ended(e.call_id, e.outcome);
       }
     }
+  }
+
+  /**
+   * What the engine learned before a restart, rebuilt from the store: the
+   * outcome of every logged decision of an ended call (the experiments) and
+   * whether recent calls were answered (the answer model).
+   */
+  restore(history: {
+    rewards: Iterable<{ node: string; segment: string; variant: string; converted: boolean }>;
+    answers: Iterable<{ customer_id: string; at: Date; answered: boolean }>;
+  }): void {
+    for (const r of history.rewards)
+      record(this.setup.experiment, r.node, r.segment, r.variant, r.converted ? 1 : 0);
+    for (const a of history.answers) this.learnAnswer(a.customer_id, a.at, a.answered);
+  }
+
+  private learnAnswer(customerId: string, at: Date, answered: boolean): void {
+    const customer = this.customer(customerId, at.getTime());
+    const local = localTimeOf(customer, at, this.setup.dialing);
+    const industry = typeof customer.crm.industry === 'string' ? customer.crm.industry : null;
+    this.answers = observe(this.answers, industry, local, answered);
   }
 
   /** Per variant conversion, probability to be best and uplift, for a script node and segment. */

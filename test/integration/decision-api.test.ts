@@ -61,17 +61,21 @@ describe('decision layer over REST: a full simulated call', () => {
     });
   });
 
+  const dataDir = tmpDir();
+  let decisionDir = '';
+
   beforeAll(async () => {
+    decisionDir = decisionConfig();
     await new Promise<void>((r) => desktop.listen(0, '127.0.0.1', r));
     const { port } = desktop.address() as AddressInfo;
     p = await startPlatform(
       loadConfig({
         env: {
           DIALWISE_PORT: '0',
-          DIALWISE_DATA_DIR: tmpDir(),
+          DIALWISE_DATA_DIR: dataDir,
           DIALWISE_LOG_LEVEL: 'error',
           DIALWISE_COMMIT_INTERVAL_MS: '50',
-          DIALWISE_DECISION_CONFIG: decisionConfig(),
+          DIALWISE_DECISION_CONFIG: decisionDir,
           DIALWISE_HANDOFF_WEBHOOK_URL: `http://127.0.0.1:${port}/handoff`,
         },
       }),
@@ -264,5 +268,49 @@ describe('decision layer over REST: a full simulated call', () => {
     expect(during.script_version).toBe(before.script_version);
     const fresh = await say(`call-${randomUUID()}`, 'cust-dec-1', '你好');
     expect(fresh.script_version).toBe(v2.version);
+  });
+
+  it('keeps what the experiments learned across a restart', async () => {
+    const id = `call-${randomUUID()}`;
+    const d = await say(id, 'cust-dec-1', '你好');
+    expect(
+      (
+        await call('/events', {
+          event_id: randomUUID(),
+          type: 'call.ended',
+          ts: new Date().toISOString(),
+          schema_version: 1,
+          customer_id: 'cust-dec-1',
+          call_id: id,
+          duration_s: 20,
+          outcome: 'converted',
+        })
+      ).status,
+    ).toBe(202);
+    const segment = await eventually(async () => {
+      const [row] = await p.store.query<{ segment: string }>(
+        'SELECT segment FROM decisions WHERE call_id = ?',
+        [id],
+      );
+      expect(row).toBeDefined();
+      return row!.segment;
+    }, 5_000);
+    const before = p.decisions.experimentReport(d.script_id, segment);
+    expect(before.find((r) => r.variant === d.variant)!.conversions).toBeGreaterThan(0);
+    await p.stop();
+    p = await startPlatform(
+      loadConfig({
+        env: {
+          DIALWISE_PORT: '0',
+          DIALWISE_DATA_DIR: dataDir,
+          DIALWISE_LOG_LEVEL: 'error',
+          DIALWISE_DECISION_CONFIG: decisionDir,
+        },
+      }),
+    );
+    const after = p.decisions.experimentReport(d.script_id, segment);
+    const pick = (rows: typeof before) =>
+      rows.map(({ variant, trials, conversions }) => ({ variant, trials, conversions }));
+    expect(pick(after)).toEqual(pick(before));
   });
 });

@@ -190,6 +190,7 @@ async function waitHealthy(): Promise<void> {
   throw new Error('platform did not start');
 }
 
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Simulated calls: their customers (sent as CRM updates first) and customer utterances. */
@@ -357,6 +358,13 @@ async function serverMetrics() {
   };
 }
 
+/** CPU seconds the platform process has used (all its threads: JavaScript, DuckDB, GC). */
+function serverCpuSeconds(): number {
+  const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second here).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function serverRss(): { rssMiB: number; peakRssMiB: number } {
   const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
@@ -386,11 +394,18 @@ try {
   const afterPaced = { ...serverRss(), ...(await serverMetrics()) };
 
   const burst = tally();
+  const cpu0 = { server: serverCpuSeconds(), client: process.cpuUsage() };
   t0 = performance.now();
   await Promise.all(
     Array.from({ length: BURST_CONCURRENCY }, () => burstWorker(burst, t0 + BURST_SECONDS * 1000)),
   );
   const burstSeconds = (performance.now() - t0) / 1000;
+  const clientCpu = process.cpuUsage(cpu0.client);
+  // CPU per decision on each side: with both on one machine, cores ÷ their sum bounds the rate.
+  const cpuMsPerDecision = {
+    server: round3(((serverCpuSeconds() - cpu0.server) * 1000) / burst.decisions),
+    loadGenerator: round3((clientCpu.user + clientCpu.system) / 1000 / burst.decisions),
+  };
 
   const result = {
     paced: {
@@ -419,6 +434,7 @@ try {
       clientMs: summary(burst.client),
       serverMs: summary(burst.server),
       server: serverRss(),
+      cpuMsPerDecision,
       firstErrors: burst.firstErrors,
     },
     node: process.version,

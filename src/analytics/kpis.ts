@@ -1,11 +1,14 @@
 import type { Store } from '../core/store/store.js';
 
+/** Dimensions a KPI can be broken down by: a column, or the call's hour / day (UTC). */
 export const DIMENSIONS = {
   REGION: 'region',
   PRODUCT_LINE: 'product_line',
   SCRIPT_VERSION: 'script_version',
   CAMPAIGN: 'campaign_id',
   HANDLED_BY: 'handled_by',
+  HOUR: "lpad(hour(started_at AT TIME ZONE 'UTC')::VARCHAR, 2, '0')",
+  DAY: "strftime(started_at AT TIME ZONE 'UTC', '%Y-%m-%d')",
 } as const;
 export type Dimension = keyof typeof DIMENSIONS;
 
@@ -14,10 +17,25 @@ export interface KpiRow {
   calls: number;
   answered: number;
   conversions: number;
+  complaints: number;
+  transfers: number;
   connectRate: number;
   conversionRate: number;
+  /** Of answered calls. */
+  complaintRate: number;
+  /** Of answered calls: handed to a human. */
+  transferRate: number;
+  /** Mean duration of answered calls, seconds. */
+  avgTalkSeconds: number;
+  /** Calls per distinct customer. */
+  contactsPerCustomer: number;
 }
 
+/** A time range over the calls' start (ISO 8601); either end may be open. */
+export interface KpiFilter {
+  from?: string | null | undefined;
+  to?: string | null | undefined;
+}
 export interface Totals {
   calls: number;
   answered: number;
@@ -34,22 +52,50 @@ const COUNTS = `count(*)::INTEGER AS calls,
   count(*) FILTER (WHERE answered)::INTEGER AS answered,
   count(*) FILTER (WHERE outcome = 'converted')::INTEGER AS conversions`;
 
-/** Calls, connects and conversions grouped by one dimension, largest first. */
-export async function kpisBy(store: Store, dimension: Dimension): Promise<KpiRow[]> {
+const DETAIL = `count(*) FILTER (WHERE answered AND outcome = 'complaint')::INTEGER AS complaints,
+  count(*) FILTER (WHERE answered AND transferred_queue IS NOT NULL)::INTEGER AS transfers,
+  COALESCE(sum(duration_s) FILTER (WHERE answered), 0)::DOUBLE AS talkSeconds,
+  count(DISTINCT customer_id)::INTEGER AS customers`;
+
+/** Every KPI grouped by one dimension, largest first. */
+export async function kpisBy(
+  store: Store,
+  dimension: Dimension,
+  filter: KpiFilter = {},
+): Promise<KpiRow[]> {
   const col = DIMENSIONS[dimension];
+  const where = ['started_at IS NOT NULL'];
+  const params: string[] = [];
+  if (filter.from) {
+    where.push('started_at >= ?::TIMESTAMPTZ');
+    params.push(filter.from);
+  }
+  if (filter.to) {
+    where.push('started_at < ?::TIMESTAMPTZ');
+    params.push(filter.to);
+  }
   const rows = await store.query<{
     key: string;
     calls: number;
     answered: number;
     conversions: number;
+    complaints: number;
+    transfers: number;
+    talkSeconds: number;
+    customers: number;
   }>(
-    `SELECT ${col} AS key, ${COUNTS} FROM calls WHERE started_at IS NOT NULL
-     GROUP BY ${col} ORDER BY calls DESC, key`,
+    `SELECT ${col} AS key, ${COUNTS}, ${DETAIL} FROM calls WHERE ${where.join(' AND ')}
+     GROUP BY ALL ORDER BY calls DESC, key`,
+    params,
   );
-  return rows.map((r) => ({
+  return rows.map(({ talkSeconds, customers, ...r }) => ({
     ...r,
     connectRate: rate(r.answered, r.calls),
     conversionRate: rate(r.conversions, r.calls),
+    complaintRate: rate(r.complaints, r.answered),
+    transferRate: rate(r.transfers, r.answered),
+    avgTalkSeconds: rate(talkSeconds, r.answered),
+    contactsPerCustomer: rate(r.calls, customers),
   }));
 }
 

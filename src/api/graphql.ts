@@ -6,6 +6,7 @@ import {
   createYoga,
   type YogaServerInstance,
 } from 'graphql-yoga';
+import { z } from 'zod';
 import { DIMENSIONS, kpisBy, totals, type Dimension } from '../analytics/kpis.js';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import type { Store } from '../core/store/store.js';
@@ -17,6 +18,7 @@ export interface GqlContext {
   principal: Principal;
 }
 
+const isoTime = z.iso.datetime({ offset: true });
 const ANALYSTS: readonly Role[] = ['analyst', 'data_scientist', 'compliance', 'admin'];
 const PROFILE_READERS: readonly Role[] = [...ANALYSTS, 'dialer'];
 
@@ -28,10 +30,20 @@ const typeDefs = /* GraphQL */ `
     calls: Int!
     answered: Int!
     conversions: Int!
+    complaints: Int!
+    transfers: Int!
     "answered / calls, 0..1"
     connectRate: Float!
     "conversions / calls, 0..1"
     conversionRate: Float!
+    "complaints / answered, 0..1"
+    complaintRate: Float!
+    "transfers to a human / answered, 0..1"
+    transferRate: Float!
+    "mean duration of answered calls, seconds"
+    avgTalkSeconds: Float!
+    "calls / distinct customers"
+    contactsPerCustomer: Float!
   }
   type Totals {
     calls: Int!
@@ -97,7 +109,8 @@ const typeDefs = /* GraphQL */ `
   type Query {
     me: Principal!
     customer(id: ID!): Customer
-    kpis(by: Dimension!): [KpiRow!]!
+    "Calls started in [from, to) (ISO 8601), either end open."
+    kpis(by: Dimension!, from: String, to: String): [KpiRow!]!
     totals: Totals!
     dialogContext(callId: ID!): DialogContext
     dialerNext(limit: Int = 20): [DialTarget!]!
@@ -182,7 +195,12 @@ export function createGraphql(
             const p = await profile(a.id);
             return p ? customerView(p, Date.now()) : null;
           }),
-          kpis: guarded(ANALYSTS, (a: { by: Dimension }) => kpisBy(store, a.by)),
+          kpis: guarded(ANALYSTS, (a: { by: Dimension; from?: string; to?: string }) => {
+            for (const [k, v] of Object.entries({ from: a.from, to: a.to }))
+              if (v && !isoTime.safeParse(v).success)
+                throw new DialwiseError('BAD_REQUEST', `${k} must be an ISO 8601 time, got ${v}`);
+            return kpisBy(store, a.by, a);
+          }),
           totals: guarded(ANALYSTS, () => totals(store)),
           dialogContext: guarded(PROFILE_READERS, async (a: { callId: string }) => {
             const c = engine().context(a.callId);

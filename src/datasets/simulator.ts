@@ -40,6 +40,14 @@ export interface Truth {
   conversions: number;
 }
 
+/** More of what the simulator produced, per region, for the analytics KPIs. */
+export interface TruthDetail {
+  complaints: number;
+  /** Sum of answered calls' durations (s). */
+  talkSeconds: number;
+  customers: Set<string>;
+}
+
 const round2 = (v: number): number => Math.round(v * 100) / 100;
 
 /** Voice features of a customer turn; `heat` 0 (calm) to 1 (impatient). */
@@ -61,6 +69,7 @@ function voice(rng: Rng, pitch0: number, heat: number): EventOf<'dialog.turn'>['
  */
 export class CallSimulator {
   readonly truthByRegion = new Map<string, Truth>();
+  readonly detailByRegion = new Map<string, TruthDetail>();
   private readonly rng: Rng;
   private readonly known = new Set<string>();
   private readonly run = randomUUID().slice(0, 8);
@@ -131,6 +140,13 @@ export class CallSimulator {
     const truth = this.truthByRegion.get(region) ?? { calls: 0, answered: 0, conversions: 0 };
     this.truthByRegion.set(region, truth);
     truth.calls += 1;
+    let detail = this.detailByRegion.get(region);
+    if (!detail)
+      this.detailByRegion.set(
+        region,
+        (detail = { complaints: 0, talkSeconds: 0, customers: new Set() }),
+      );
+    detail.customers.add(customerId);
     if (rng() >= ANSWER_RATE[region]) {
       const reason = pick(rng, ['no_answer', 'busy', 'voicemail', 'invalid_number'] as const);
       events.push({
@@ -183,6 +199,8 @@ export class CallSimulator {
       });
     }
     const duration = Math.round((t - startMs) / 1000) + int(rng, 5, 30);
+    detail.talkSeconds += duration;
+    if (outcome === 'complaint') detail.complaints += 1;
     events.push({
       ...base('call.ended', duration),
       type: 'call.ended',

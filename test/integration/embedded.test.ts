@@ -40,7 +40,8 @@ describe('embedded platform end to end', () => {
   it('answers the KPI query by region with exactly the simulator’s numbers', async () => {
     const { status, body } = await gql(
       p.url,
-      '{ kpis(by: REGION) { key calls answered conversions conversionRate connectRate } }',
+      `{ kpis(by: REGION) { key calls answered conversions complaints transfers conversionRate
+         connectRate complaintRate transferRate avgTalkSeconds contactsPerCustomer } }`,
       p.adminKey,
     );
     expect(status).toBe(200);
@@ -48,15 +49,37 @@ describe('embedded platform end to end', () => {
     expect(body.data!.kpis).toHaveLength(truth.size);
     for (const row of body.data!.kpis) {
       const t = truth.get(row.key)!;
+      const d = p.simulator!.detailByRegion.get(row.key)!;
       expect(row).toEqual({
         key: row.key,
         calls: t.calls,
         answered: t.answered,
         conversions: t.conversions,
+        complaints: d.complaints,
+        transfers: 0, // the simulator's calls stay with their bot or agent
         conversionRate: t.conversions / t.calls,
         connectRate: t.answered / t.calls,
+        complaintRate: d.complaints / t.answered,
+        transferRate: 0,
+        avgTalkSeconds: expect.closeTo(d.talkSeconds / t.answered, 9),
+        contactsPerCustomer: expect.closeTo(t.calls / d.customers.size, 9),
       });
     }
+    // By hour and by day (UTC) the rows add up to the same calls; a time filter narrows them.
+    const sum = (rows: { calls: number }[]) => rows.reduce((a, r) => a + r.calls, 0);
+    const byHour = await gql(p.url, '{ kpis(by: HOUR) { key calls } }', p.adminKey);
+    const byDay = await gql(p.url, '{ kpis(by: DAY) { key calls } }', p.adminKey);
+    expect(sum(byHour.body.data!.kpis)).toBe(p.simulator!.truth().calls);
+    expect(sum(byDay.body.data!.kpis)).toBe(p.simulator!.truth().calls);
+    for (const r of byHour.body.data!.kpis) expect(r.key).toMatch(/^([01]\d|2[0-3])$/);
+    const future = await gql(
+      p.url,
+      `{ kpis(by: REGION, from: "${new Date(Date.now() + 3_600_000).toISOString()}") { key } }`,
+      p.adminKey,
+    );
+    expect(future.body.data!.kpis).toEqual([]);
+    const bad = await gql(p.url, '{ kpis(by: REGION, from: "yesterday") { key } }', p.adminKey);
+    expect(bad.body.errors?.[0]?.message).toMatch(/from must be an ISO 8601 time/);
     const total = await gql(
       p.url,
       '{ totals { calls answered conversions deadLetters } }',

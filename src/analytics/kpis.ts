@@ -57,13 +57,28 @@ const DETAIL = `count(*) FILTER (WHERE answered AND outcome = 'complaint')::INTE
   COALESCE(sum(duration_s) FILTER (WHERE answered), 0)::DOUBLE AS talkSeconds,
   count(DISTINCT customer_id)::INTEGER AS customers`;
 
-/** Every KPI grouped by one dimension, largest first. */
-export async function kpisBy(
-  store: Store,
-  dimension: Dimension,
-  filter: KpiFilter = {},
-): Promise<KpiRow[]> {
-  const col = DIMENSIONS[dimension];
+interface Counts {
+  key: string;
+  calls: number;
+  answered: number;
+  conversions: number;
+  complaints: number;
+  transfers: number;
+  talkSeconds: number;
+  customers: number;
+}
+
+const toKpi = ({ talkSeconds, customers, ...r }: Counts): KpiRow => ({
+  ...r,
+  connectRate: rate(r.answered, r.calls),
+  conversionRate: rate(r.conversions, r.calls),
+  complaintRate: rate(r.complaints, r.answered),
+  transferRate: rate(r.transfers, r.answered),
+  avgTalkSeconds: rate(talkSeconds, r.answered),
+  contactsPerCustomer: rate(r.calls, customers),
+});
+
+function timeFilter(filter: KpiFilter): { where: string; params: string[] } {
   const where = ['started_at IS NOT NULL'];
   const params: string[] = [];
   if (filter.from) {
@@ -74,28 +89,46 @@ export async function kpisBy(
     where.push('started_at < ?::TIMESTAMPTZ');
     params.push(filter.to);
   }
-  const rows = await store.query<{
-    key: string;
-    calls: number;
-    answered: number;
-    conversions: number;
-    complaints: number;
-    transfers: number;
-    talkSeconds: number;
-    customers: number;
-  }>(
-    `SELECT ${col} AS key, ${COUNTS}, ${DETAIL} FROM calls WHERE ${where.join(' AND ')}
+  return { where: where.join(' AND '), params };
+}
+
+/** The grouping expression of a dimension; null groups everything under "all". */
+const keyOf = (dimension: Dimension | null): string =>
+  dimension ? DIMENSIONS[dimension] : "'all'";
+
+/** Every KPI grouped by one dimension (null: overall), largest first. */
+export async function kpisBy(
+  store: Store,
+  dimension: Dimension | null,
+  filter: KpiFilter = {},
+): Promise<KpiRow[]> {
+  const { where, params } = timeFilter(filter);
+  const rows = await store.query<Counts>(
+    `SELECT ${keyOf(dimension)} AS key, ${COUNTS}, ${DETAIL} FROM calls WHERE ${where}
      GROUP BY ALL ORDER BY calls DESC, key`,
     params,
   );
-  return rows.map(({ talkSeconds, customers, ...r }) => ({
-    ...r,
-    connectRate: rate(r.answered, r.calls),
-    conversionRate: rate(r.conversions, r.calls),
-    complaintRate: rate(r.complaints, r.answered),
-    transferRate: rate(r.transfers, r.answered),
-    avgTalkSeconds: rate(talkSeconds, r.answered),
-    contactsPerCustomer: rate(r.calls, customers),
+  return rows.map(toKpi);
+}
+
+/**
+ * Every KPI per hour (UTC) and dimension value (null: overall), oldest
+ * first: the history deviation alerts compare with.
+ */
+export async function kpiHours(
+  store: Store,
+  dimension: Dimension | null,
+  filter: KpiFilter = {},
+): Promise<(KpiRow & { hour: Date })[]> {
+  const { where, params } = timeFilter(filter);
+  const rows = await store.query<Counts & { hour: string }>(
+    `SELECT ${keyOf(dimension)} AS key, date_trunc('hour', started_at AT TIME ZONE 'UTC')::VARCHAR AS hour,
+       ${COUNTS}, ${DETAIL} FROM calls WHERE ${where} GROUP BY ALL ORDER BY hour, key`,
+    params,
+  );
+  return rows.map(({ hour, ...r }) => ({
+    ...toKpi(r),
+    hour: new Date(`${hour.replace(' ', 'T')}Z`),
   }));
 }
 

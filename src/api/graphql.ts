@@ -12,7 +12,9 @@ import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import type { Store } from '../core/store/store.js';
 import type { DecisionEngine } from '../decision/engine.js';
 import { contactsInWeek, type Profile } from '../pipelines/profile.js';
-import { requireRole, type Principal, type Role } from './auth.js';
+import type { AlertRunner } from '../analytics/alert-runner.js';
+import { searchTranscripts } from '../analytics/transcripts.js';
+import { requireRole, ROLES, type Principal, type Role } from './auth.js';
 
 export interface GqlContext {
   principal: Principal;
@@ -106,8 +108,69 @@ const typeDefs = /* GraphQL */ `
     upliftHi95: Float!
     stopped: Boolean!
   }
+  type Highlight { start: Int! end: Int! }
+  type TranscriptHit {
+    callId: ID!
+    customerId: ID!
+    turn: Int!
+    speaker: String!
+    ts: String!
+    text: String!
+    highlights: [Highlight!]!
+  }
+  type TranscriptPage { hits: [TranscriptHit!]! nextCursor: String total: Int }
+  type AlertRule {
+    id: ID!
+    metric: String!
+    dimension: String
+    threshold: Float!
+    direction: String!
+    weeks: Int!
+    cooldownMinutes: Int!
+    minVolume: Int!
+    enabled: Boolean!
+  }
+  input AlertRuleInput {
+    id: ID!
+    metric: String!
+    dimension: String
+    threshold: Float
+    direction: String
+    weeks: Int
+    cooldownMinutes: Int
+    minVolume: Int
+    enabled: Boolean
+  }
+  "A metric off its baseline for one dimension value (key 'all': overall)."
+  type Alert {
+    ruleId: ID!
+    key: String!
+    status: String!
+    metric: String!
+    dimension: String
+    value: Float!
+    baseline: Float!
+    deviation: Float!
+    threshold: Float!
+    firedAt: String
+  }
+  type Mutation {
+    saveAlertRule(rule: AlertRuleInput!): AlertRule!
+    acknowledgeAlert(ruleId: ID!, key: String!): Alert!
+  }
   type Query {
     me: Principal!
+    alerts(status: String): [Alert!]!
+    alertRules: [AlertRule!]!
+    "Keyword search over transcripts (Chinese and English), newest first; compliance and admin only, every search audited."
+    transcripts(
+      text: String!
+      speaker: String
+      from: String
+      to: String
+      limit: Int
+      after: String
+    ): TranscriptPage!
     customer(id: ID!): Customer
     "Calls started in [from, to) (ISO 8601), either end open."
     kpis(by: Dimension!, from: String, to: String): [KpiRow!]!
@@ -175,6 +238,7 @@ function customerView(p: Profile, nowMs: number) {
 export function createGraphql(
   store: Store,
   profile: (customerId: string) => Profile | undefined | Promise<Profile | undefined>,
+  alerts: AlertRunner,
   decisions?: DecisionEngine,
 ): YogaServerInstance<GqlContext, object> {
   const engine = (): DecisionEngine => {
@@ -202,6 +266,29 @@ export function createGraphql(
             return kpisBy(store, a.by, a);
           }),
           totals: guarded(ANALYSTS, () => totals(store)),
+          // Role check and audit live in searchTranscripts: a denied search is audited too.
+          transcripts: async (
+            _: unknown,
+            a: Parameters<typeof searchTranscripts>[2],
+            ctx: GqlContext,
+          ) =>
+            guarded(ROLES, async () => {
+              const page = await searchTranscripts(store, ctx.principal, a);
+              return {
+                ...page,
+                hits: page.hits.map((h) => ({
+                  callId: h.call_id,
+                  customerId: h.customer_id,
+                  turn: h.turn,
+                  speaker: h.speaker,
+                  ts: h.ts,
+                  text: h.text,
+                  highlights: h.highlights,
+                })),
+              };
+            })(_, a, ctx),
+          alerts: guarded(ANALYSTS, (a: { status?: string }) => alerts.alerts(a.status)),
+          alertRules: guarded(ANALYSTS, () => alerts.rules()),
           dialogContext: guarded(PROFILE_READERS, async (a: { callId: string }) => {
             const c = engine().context(a.callId);
             return (
@@ -235,6 +322,16 @@ export function createGraphql(
                 upliftLo95: u.lo95,
                 upliftHi95: u.hi95,
               })),
+          ),
+        },
+        Mutation: {
+          saveAlertRule: guarded(ANALYSTS, (a: { rule: Record<string, unknown> }) =>
+            alerts.saveRule(
+              Object.fromEntries(Object.entries(a.rule).filter(([, v]) => v !== null)),
+            ),
+          ),
+          acknowledgeAlert: guarded(ANALYSTS, (a: { ruleId: string; key: string }) =>
+            alerts.acknowledge(a.ruleId, a.key),
           ),
         },
       },

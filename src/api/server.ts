@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createServerAdapter } from '@whatwg-node/server';
 import type { Registry } from 'prom-client';
+import type { AlertRunner } from '../analytics/alert-runner.js';
+import { exportKpis } from '../analytics/export.js';
+import type { Dimension } from '../analytics/kpis.js';
 import { z } from 'zod';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
@@ -28,6 +34,8 @@ export interface ApiDeps {
   mapCrm(raw: Record<string, unknown>): CrmMappingResult;
   /** The compliance guard for a line the bot is about to say: promises and absolute wording. */
   checkBotLine(text: string): ComplianceHit[];
+  /** Deviation alert rules and alerts (GraphQL). */
+  alerts: AlertRunner;
   /** The live decision layer (absent where no pipeline state is at hand, e.g. the loader). */
   decisions?: DecisionEngine | undefined;
 }
@@ -106,7 +114,7 @@ const unauthenticated = (): Response =>
   );
 
 export function createApi(deps: ApiDeps): Api {
-  const yoga = createGraphql(deps.store, deps.profile, deps.decisions);
+  const yoga = createGraphql(deps.store, deps.profile, deps.alerts, deps.decisions);
   const authenticate = cachedAuthenticator(deps.store);
 
   async function principalFor(request: Request, roles: readonly Role[]): Promise<Principal> {
@@ -313,6 +321,34 @@ export function createApi(deps: ApiDeps): Api {
     return undefined;
   }
 
+  /** The weekly/quarterly review: KPIs by a dimension as CSV or Parquet. */
+  async function exportRoute(request: Request, url: URL): Promise<Response> {
+    await principalFor(request, ['analyst', 'data_scientist', 'compliance', 'admin']);
+    const q = Object.fromEntries(url.searchParams);
+    const format = q.format ?? 'csv';
+    if (format !== 'csv' && format !== 'parquet')
+      throw new DialwiseError('BAD_REQUEST', 'format must be csv or parquet');
+    const dir = await mkdtemp(join(tmpdir(), 'dialwise-export-'));
+    try {
+      const file = join(dir, `kpis.${format}`);
+      await exportKpis(
+        deps.store,
+        { dimension: (q.by ?? 'REGION') as Dimension, format, from: q.from, to: q.to },
+        file,
+      );
+      const name = `kpis-${(q.by ?? 'REGION').toLowerCase()}.${format}`;
+      return new Response(await readFile(file), {
+        headers: {
+          'content-type':
+            format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.apache.parquet',
+          'content-disposition': `attachment; filename="${name}"`,
+        },
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
   async function deadLetters(request: Request, url: URL): Promise<Response> {
     await principalFor(request, ['admin']);
     const limit = Math.min(Number(url.searchParams.get('limit') ?? 100) || 100, 1000);
@@ -344,6 +380,7 @@ export function createApi(deps: ApiDeps): Api {
       });
     }
     if (pathname === '/dead-letters' && method === 'GET') return deadLetters(request, url);
+    if (pathname === '/export/kpis' && method === 'GET') return exportRoute(request, url);
     if (deps.decisions) {
       const decided = await decisionRoute(request, url, deps.decisions);
       if (decided) return decided;

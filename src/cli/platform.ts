@@ -35,6 +35,7 @@ import { loadTagRules } from '../pipelines/tags.js';
 import { derivedTopic, publishEvents, topicsOf } from '../pipelines/topics.js';
 import type { DecisionEngine } from '../decision/engine.js';
 import { startDecisions } from './decisions.js';
+import { AlertRunner } from '../analytics/alert-runner.js';
 
 export interface SimulateOptions {
   /** Calls to place; unset = until stopped. */
@@ -260,6 +261,7 @@ async function serveApi(
   config: Config,
   store: Store,
   deps: Pick<ApiDeps, 'submit' | 'busKind' | 'metrics' | 'profile' | 'decisions'>,
+  logger: Logger,
 ): Promise<{ server: { url: string; close(): Promise<void> }; adminKey: string }> {
   const crmMapping = loadCrmMapping(
     readJson(config.crmMappingFile ?? join(packageRoot(), 'config', 'crm-mapping.json')),
@@ -271,14 +273,41 @@ async function serveApi(
     'admin',
     config.adminKey ?? newApiKey(),
   );
+  let url = '';
+  const alerts = new AlertRunner(store, {
+    slackWebhookUrl: config.slackWebhookUrl,
+    dashboardUrl: () => url,
+  });
   const api = createApi({
     ...deps,
     store,
+    alerts,
     dashboardDir: join(packageRoot(), 'dist', 'dashboard'),
     mapCrm: (raw) => mapCrmFields(crmMapping, raw),
     checkBotLine: createComplianceGuard(complianceConfig(config)).checkBotLine,
   });
-  return { server: await api.listen(config.host, config.port), adminKey };
+  const server = await api.listen(config.host, config.port);
+  url = server.url;
+  // Deviation alerts are evaluated where the DuckDB file is, on the live data.
+  let running = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running
+      .then(() => alerts.run())
+      .then((r) => void (r.fired + r.resolved && logger.log('info', 'alerts', r)))
+      .catch((err) => logger.log('error', 'alert evaluation failed', { err: String(err) }));
+  }, config.alertIntervalMs);
+  timer.unref();
+  return {
+    server: {
+      url,
+      async close() {
+        clearInterval(timer);
+        await running;
+        await server.close();
+      },
+    },
+    adminKey,
+  };
 }
 
 /**
@@ -302,36 +331,41 @@ export async function startLoaderPlatform(
     groupId: `${config.kafkaGroup}-loader`,
     logger,
   });
-  const { server, adminKey } = await serveApi(config, store, {
-    async submit(valid, invalid) {
-      await publishEvents(bus, config.topicPrefix, valid);
-      const receivedAt = new Date().toISOString();
-      if (invalid.length) {
-        await sink.write(
-          {
-            ...emptyRows(),
-            deadLetters: invalid.map((payload) => ({
-              source: 'http',
-              reason: parseReason(payload),
-              payload,
-              received_at: receivedAt,
-            })),
-          },
-          [],
-        );
-      }
-    },
-    busKind: bus.kind,
-    metrics: createPipelineMetrics().registry,
-    async profile(id) {
-      const [row] = await store.query<ProfileRow>(
-        `SELECT customer_id, state::VARCHAR AS state, name_enc, phone_enc, phone_hash, intent_score,
+  const { server, adminKey } = await serveApi(
+    config,
+    store,
+    {
+      async submit(valid, invalid) {
+        await publishEvents(bus, config.topicPrefix, valid);
+        const receivedAt = new Date().toISOString();
+        if (invalid.length) {
+          await sink.write(
+            {
+              ...emptyRows(),
+              deadLetters: invalid.map((payload) => ({
+                source: 'http',
+                reason: parseReason(payload),
+                payload,
+                received_at: receivedAt,
+              })),
+            },
+            [],
+          );
+        }
+      },
+      busKind: bus.kind,
+      metrics: createPipelineMetrics().registry,
+      async profile(id) {
+        const [row] = await store.query<ProfileRow>(
+          `SELECT customer_id, state::VARCHAR AS state, name_enc, phone_enc, phone_hash, intent_score,
           tags::VARCHAR AS tags, updated_at::VARCHAR AS updated_at FROM profiles WHERE customer_id = ?`,
-        [id],
-      );
-      return row && restoreProfile(row, cipher);
+          [id],
+        );
+        return row && restoreProfile(row, cipher);
+      },
     },
-  });
+    logger,
+  );
   return {
     url: server.url,
     adminKey,
@@ -453,13 +487,18 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     }
   };
 
-  const { server, adminKey } = await serveApi(config, store, {
-    submit,
-    busKind: bus.kind,
-    metrics: metrics.registry,
-    profile: (id) => enricher.profile(id, Date.now()),
-    decisions: decisions.engine,
-  });
+  const { server, adminKey } = await serveApi(
+    config,
+    store,
+    {
+      submit,
+      busKind: bus.kind,
+      metrics: metrics.registry,
+      profile: (id) => enricher.profile(id, Date.now()),
+      decisions: decisions.engine,
+    },
+    logger,
+  );
 
   const timers: NodeJS.Timeout[] = [];
   if (bus instanceof KafkaBus) {

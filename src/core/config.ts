@@ -99,6 +99,11 @@ const SETTINGS = {
     schema: z.url().optional(),
     fix: 'a Slack incoming-webhook URL',
   },
+  alertIntervalMs: {
+    env: 'DIALWISE_ALERT_INTERVAL_MS',
+    schema: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+    fix: 'milliseconds between evaluations of the deviation alert rules',
+  },
   handoffWebhookUrl: {
     env: 'DIALWISE_HANDOFF_WEBHOOK_URL',
     schema: z.url().optional(),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { cachedAuthenticator, createApiKey, type Role } from '../../src/api/auth.js';
 import { createApi, type Api } from '../../src/api/server.js';
 import { Registry } from 'prom-client';
+import { AlertRunner } from '../../src/analytics/alert-runner.js';
 import {
   createComplianceGuard,
   DEFAULT_COMPLIANCE_CONFIG,
@@ -51,6 +52,7 @@ describe.each(['in-process', 'real server'])('API authentication and roles (%s)'
       profile: () => undefined,
       mapCrm: (raw) => mapCrmFields(mapping, raw),
       checkBotLine: createComplianceGuard(DEFAULT_COMPLIANCE_CONFIG).checkBotLine,
+      alerts: new AlertRunner(store, { dashboardUrl: () => base }),
     });
     if (tier === 'real server') {
       const s = await api.listen('127.0.0.1', 0);

@@ -117,4 +117,17 @@ export const MIGRATIONS: Migration[] = [
         reason VARCHAR NOT NULL, blocked VARCHAR, micros INTEGER NOT NULL);
     `,
   },
+  {
+    version: 6,
+    name: 'deviation alert rules, alerts and the notifications not yet delivered',
+    sql: `
+      CREATE TABLE alert_rules (id VARCHAR PRIMARY KEY, rule JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL);
+      CREATE TABLE alerts (
+        rule_id VARCHAR NOT NULL, key VARCHAR NOT NULL, fired_at TIMESTAMPTZ NOT NULL,
+        status VARCHAR NOT NULL, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (rule_id, key, fired_at));
+      CREATE TABLE alert_outbox (
+        id VARCHAR PRIMARY KEY, payload JSON NOT NULL, created_at TIMESTAMPTZ NOT NULL);
+    `,
+  },
 ];

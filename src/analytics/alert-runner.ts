@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { DialwiseError } from '../core/errors.js';
+import type { Store } from '../core/store/store.js';
+import {
+  acknowledge,
+  alertRuleSchema,
+  baseline,
+  evaluate,
+  slackMessage,
+  type AlertRule,
+  type AlertState,
+} from './alerts.js';
+import { kpiHours, kpisBy } from './kpis.js';
+import { sendWithRetry, type SendOptions } from './slack.js';
+
+/** Watched from the first start: conversion and connect rates, overall and by region. */
+const DEFAULT_RULES: AlertRule[] = [
+  { metric: 'conversionRate', dimension: null },
+  { metric: 'conversionRate', dimension: 'REGION' },
+  { metric: 'connectRate', dimension: 'REGION' },
+].map((r) => alertRuleSchema.parse({ id: `${r.metric}-${r.dimension ?? 'all'}`, ...r }));
+
+const HOUR = 3_600_000;
+
+interface StoredState extends Omit<AlertState, 'firedAt' | 'lastNotifiedAt'> {
+  firedAt: string | null;
+  lastNotifiedAt: string | null;
+}
+
+const revive = (s: StoredState): AlertState => ({
+  ...s,
+  firedAt: s.firedAt === null ? null : new Date(s.firedAt),
+  lastNotifiedAt: s.lastNotifiedAt === null ? null : new Date(s.lastNotifiedAt),
+});
+
+export interface AlertView extends AlertState {
+  metric: string;
+  dimension: string | null;
+  threshold: number;
+}
+
+/**
+ * Deviation alerts over the live calls: every minute each rule compares the
+ * last 60 minutes with its baseline (same hour of the week over past weeks,
+ * else an EWMA), per dimension value. Alerts and the notifications still to
+ * deliver are kept in DuckDB, so a failed Slack post is retried with
+ * back-off on the next round and no alert is lost across a restart.
+ */
+export class AlertRunner {
+  constructor(
+    private readonly store: Store,
+    private readonly opts: {
+      slackWebhookUrl?: string | undefined;
+      /** Where the messages link to (known once the server listens). */
+      dashboardUrl: () => string;
+      send?: SendOptions;
+    },
+  ) {}
+
+  async rules(): Promise<AlertRule[]> {
+    const rows = await this.store.query<{ rule: string }>(
+      'SELECT rule::VARCHAR AS rule FROM alert_rules ORDER BY id',
+    );
+    if (rows.length === 0) return DEFAULT_RULES;
+    return rows.map((r) => alertRuleSchema.parse(JSON.parse(r.rule)));
+  }
+
+  /** Adds or replaces a rule (validated; a 400 names each bad field). */
+  async saveRule(input: unknown): Promise<AlertRule> {
+    const r = alertRuleSchema.safeParse(input);
+    if (!r.success)
+      throw new DialwiseError(
+        'BAD_REQUEST',
+        r.error.issues.map((i) => `${i.path.join('.') || '(rule)'}: ${i.message}`).join('; '),
+      );
+    const current = await this.rules();
+    await this.store.transaction(async (tx) => {
+      // The defaults become stored rules the first time anyone edits one.
+      for (const rule of [...current.filter((c) => c.id !== r.data.id), r.data])
+        await tx.run(
+          `INSERT INTO alert_rules VALUES (?, ?::JSON, now())
+           ON CONFLICT (id) DO UPDATE SET rule = excluded.rule, updated_at = excluded.updated_at`,
+          [rule.id, JSON.stringify(rule)],
+        );
+    });
+    return r.data;
+  }
+
+  async alerts(status?: string): Promise<AlertView[]> {
+    const rows = await this.store.query<{ state: string }>(
+      `SELECT state::VARCHAR AS state FROM alerts ${status ? 'WHERE status = ?' : ''}
+       ORDER BY updated_at DESC LIMIT 500`,
+      status ? [status] : [],
+    );
+    return rows.map((r) => JSON.parse(r.state) as AlertView);
+  }
+
+  async acknowledge(ruleId: string, key: string): Promise<AlertView> {
+    const [row] = await this.store.query<{ state: string; fired_at: string }>(
+      `SELECT state::VARCHAR AS state, fired_at::VARCHAR AS fired_at FROM alerts
+       WHERE rule_id = ? AND key = ? AND status = 'open'`,
+      [ruleId, key],
+    );
+    if (!row) throw new DialwiseError('NOT_FOUND', `no open alert for rule ${ruleId} and ${key}`);
+    const view = JSON.parse(row.state) as AlertView & StoredState;
+    const next = { ...view, ...acknowledge(revive(view)) };
+    await this.saveState(next);
+    return next;
+  }
+
+  /** One round: evaluate every enabled rule, then try to deliver what is pending. */
+  async run(now = new Date()): Promise<{ evaluated: number; fired: number; resolved: number }> {
+    const counts = { evaluated: 0, fired: 0, resolved: 0 };
+    for (const rule of await this.rules()) {
+      if (!rule.enabled) continue;
+      const from = new Date(now.getTime() - rule.weeks * 7 * 24 * HOUR - HOUR).toISOString();
+      const history = await kpiHours(this.store, rule.dimension, { from });
+      const window = { from: new Date(now.getTime() - HOUR).toISOString(), to: now.toISOString() };
+      const current = await kpisBy(this.store, rule.dimension, window);
+      const states = await this.openStates(rule.id);
+      const keys = new Set([...current.map((c) => String(c.key)), ...states.keys()]);
+      for (const key of keys) {
+        const row = current.find((c) => String(c.key) === key);
+        const points = history
+          .filter((h) => String(h.key) === key)
+          .map((h) => ({ at: h.hour, value: h[rule.metric] }));
+        const base = baseline(points, now, rule.weeks)?.value;
+        const result = evaluate(
+          rule,
+          key,
+          { value: row?.[rule.metric] ?? 0, volume: row?.calls ?? 0 },
+          base,
+          states.get(key),
+          now,
+        );
+        counts.evaluated++;
+        if (!result.transition) continue;
+        counts[result.transition]++;
+        const view = {
+          ...result.state,
+          metric: rule.metric,
+          dimension: rule.dimension,
+          threshold: rule.threshold,
+        };
+        await this.store.transaction(async (tx) => {
+          await this.saveState(view, tx);
+          await tx.run('INSERT INTO alert_outbox VALUES (?, ?::JSON, now())', [
+            randomUUID(),
+            JSON.stringify(slackMessage(view, result.transition!, this.opts.dashboardUrl())),
+          ]);
+        });
+      }
+    }
+    await this.deliver();
+    return counts;
+  }
+
+  /** Posts pending notifications in order; what fails stays for the next round. */
+  async deliver(): Promise<number> {
+    const url = this.opts.slackWebhookUrl;
+    if (!url) return 0;
+    const pending = await this.store.query<{ id: string; payload: string }>(
+      'SELECT id, payload::VARCHAR AS payload FROM alert_outbox ORDER BY created_at, id',
+    );
+    let sent = 0;
+    for (const p of pending) {
+      const r = await sendWithRetry(url, JSON.parse(p.payload), this.opts.send);
+      if (!r.ok) break;
+      await this.store.transaction((tx) => tx.run('DELETE FROM alert_outbox WHERE id = ?', [p.id]));
+      sent++;
+    }
+    return sent;
+  }
+
+  /** The latest alert per key of a rule that is not resolved, or resolved within its cooldown. */
+  private async openStates(ruleId: string): Promise<Map<string, AlertState>> {
+    const rows = await this.store.query<{ key: string; state: string }>(
+      `SELECT key, arg_max(state, fired_at)::VARCHAR AS state FROM alerts WHERE rule_id = ? GROUP BY key`,
+      [ruleId],
+    );
+    return new Map(rows.map((r) => [r.key, revive(JSON.parse(r.state) as StoredState)]));
+  }
+
+  private async saveState(
+    view: AlertView | (AlertView & StoredState),
+    tx?: Parameters<Parameters<Store['transaction']>[0]>[0],
+  ): Promise<void> {
+    const write = (t: NonNullable<typeof tx>) =>
+      t.run(
+        `INSERT INTO alerts VALUES (?, ?, ?::TIMESTAMPTZ, ?, ?::JSON, now())
+         ON CONFLICT (rule_id, key, fired_at) DO UPDATE SET
+           status = excluded.status, state = excluded.state, updated_at = excluded.updated_at`,
+        [
+          view.ruleId,
+          view.key,
+          new Date(view.firedAt ?? 0).toISOString(),
+          view.status,
+          JSON.stringify(view),
+        ],
+      );
+    await (tx ? write(tx) : this.store.transaction(write));
+  }
+}

@@ -1,0 +1,90 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { DialwiseError } from '../core/errors.js';
+import type { Store } from '../core/store/store.js';
+import { DIMENSIONS, kpisBy, type Dimension } from './kpis.js';
+
+export interface KpiExportRequest {
+  dimension: Dimension;
+  format: 'csv' | 'parquet';
+  from?: string;
+  to?: string;
+}
+
+const requestSchema = z.object({
+  dimension: z.enum(Object.keys(DIMENSIONS) as [Dimension, ...Dimension[]]),
+  format: z.enum(['csv', 'parquet']),
+  from: z.string().optional(),
+  to: z.string().optional(),
+});
+
+const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** A column's SQL type from its values: whole numbers INTEGER, other numbers DOUBLE. */
+function sqlType(values: unknown[]): string {
+  const present = values.filter((v) => v !== null && v !== undefined);
+  if (present.length > 0 && present.every((v) => typeof v === 'number')) {
+    const whole = present.every((v) => Number.isInteger(v) && Math.abs(v as number) < 2 ** 31);
+    return whole ? 'INTEGER' : 'DOUBLE';
+  }
+  if (present.length > 0 && present.every((v) => typeof v === 'boolean')) return 'BOOLEAN';
+  return 'VARCHAR';
+}
+
+/**
+ * Writes the KPI table of one dimension to a CSV (with header) or Parquet
+ * file, through DuckDB's COPY. Returns the row count and the absolute path.
+ */
+export async function exportKpis(
+  store: Store,
+  request: KpiExportRequest,
+  outFile: string,
+): Promise<{ rows: number; file: string }> {
+  const parsed = requestSchema.safeParse(request);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new DialwiseError(
+      'BAD_REQUEST',
+      `${issue.path.join('.') || 'request'}: ${issue.message}`,
+    );
+  }
+  const { dimension, format, from, to } = parsed.data;
+  const file = resolve(outFile);
+  if (file.includes("'"))
+    throw new DialwiseError('BAD_REQUEST', 'outFile: must not contain a quote');
+
+  const rows = (await kpisBy(store, dimension, { from, to })) as unknown as Record<
+    string,
+    unknown
+  >[];
+  const names = rows.length > 0 ? Object.keys(rows[0]!) : ['key'];
+  const columns = names.map((n) => `${quoteIdent(n)} ${sqlType(rows.map((r) => r[n]))}`);
+  const table = 'kpi_export';
+
+  await store.transaction(async (tx) => {
+    // Created inside the transaction: a failed COPY rolls the table back too.
+    await tx.run(`CREATE OR REPLACE TEMP TABLE ${table} (${columns.join(', ')})`);
+    if (rows.length > 0) {
+      const tuple = `(${names.map(() => '?').join(', ')})`;
+      await tx.run(
+        `INSERT INTO ${table} VALUES ${rows.map(() => tuple).join(', ')}`,
+        rows.flatMap((r) =>
+          names.map((n) => {
+            const v = r[n];
+            return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string'
+              ? v
+              : v === null || v === undefined
+                ? null
+                : JSON.stringify(v);
+          }),
+        ),
+      );
+    }
+    const options = format === 'csv' ? 'FORMAT csv, HEADER' : 'FORMAT parquet';
+    await tx.run(
+      `COPY (SELECT ${names.map(quoteIdent).join(', ')} FROM ${table}) TO '${file}' (${options})`,
+    );
+    await tx.run(`DROP TABLE ${table}`);
+  });
+  return { rows: rows.length, file };
+}

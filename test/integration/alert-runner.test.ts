@@ -1,0 +1,128 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlertRunner } from '../../src/analytics/alert-runner.js';
+import { migrate, Store } from '../../src/core/store/store.js';
+import { tmpDir } from '../helpers/tmp.js';
+
+// Wednesday 10:30 UTC: the window is the last 60 minutes, the baseline the 10:00 hour of past Wednesdays.
+const NOW = new Date('2026-11-25T10:30:00Z');
+const WEEK = 7 * 24 * 3_600_000;
+
+/** 100 answered calls in a region at `at` (plus i seconds), `converted` of them converted. */
+async function calls(store: Store, region: string, at: Date, converted: number, tag: string) {
+  await store.transaction((tx) =>
+    tx.run(
+      `INSERT INTO calls (call_id, customer_id, region, started_at, answered, outcome, duration_s)
+       SELECT ? || '-' || i, 'c-' || i, ?, ?::TIMESTAMPTZ + to_seconds(i), true,
+         CASE WHEN i < ? THEN 'converted' ELSE 'rejected' END, 60
+       FROM range(0, 100) t(i)`,
+      [`${region}-${tag}`, region, at.toISOString(), converted],
+    ),
+  );
+}
+
+/** A local stand-in for Slack's incoming webhook: records posts, answers what `reply` says. */
+function slack() {
+  const posts: { text: string }[] = [];
+  let reply = 200;
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      if (reply === 200) posts.push(JSON.parse(body));
+      res.writeHead(reply).end();
+    });
+  });
+  return {
+    posts,
+    setReply: (status: number) => void (reply = status),
+    start: () =>
+      new Promise<string>((r) =>
+        server.listen(0, '127.0.0.1', () =>
+          r(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`),
+        ),
+      ),
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+describe('deviation alerts over DuckDB, to a local Slack receiver', () => {
+  let store: Store;
+  const hook = slack();
+  let runner: AlertRunner;
+
+  beforeAll(async () => {
+    store = await Store.open(join(tmpDir(), 'alerts.duckdb'));
+    await migrate(store);
+    for (let w = 1; w <= 4; w++) {
+      const past = new Date(NOW.getTime() - w * WEEK - 25 * 60_000); // 10:05 on past Wednesdays
+      for (const region of ['east', 'west', 'north']) await calls(store, region, past, 20, `w${w}`);
+    }
+    const today = new Date(NOW.getTime() - 25 * 60_000);
+    await calls(store, 'east', today, 15, 'now'); // 25% below baseline
+    await calls(store, 'west', today, 17, 'now'); // 15% below: within the 20% band
+    await calls(store, 'north', today, 20, 'now'); // steady: overall 13% below, no alert
+    runner = new AlertRunner(store, {
+      slackWebhookUrl: await hook.start(),
+      dashboardUrl: () => 'http://127.0.0.1:8080',
+      send: { baseDelayMs: 1 },
+    });
+  });
+  afterAll(async () => {
+    await hook.stop();
+    await store.close();
+  });
+
+  it('fires once on a 25% drop, not on a 15% one, and posts Block Kit to Slack', async () => {
+    const first = await runner.run(NOW);
+    expect(first.fired).toBe(1);
+    const open = await runner.alerts('open');
+    expect(open.map((a) => [a.ruleId, a.key])).toEqual([['conversionRate-REGION', 'east']]);
+    expect(open[0]!.deviation).toBeCloseTo(-0.25, 9);
+    expect(hook.posts).toHaveLength(1);
+    expect(JSON.stringify(hook.posts[0])).toMatch(/conversionRate/);
+    expect(JSON.stringify(hook.posts[0])).toMatch(/127\.0\.0\.1:8080\/#alerts/);
+    // The next minute: still 25% off, but deduplicated.
+    expect((await runner.run(new Date(NOW.getTime() + 60_000))).fired).toBe(0);
+    expect(hook.posts).toHaveLength(1);
+  });
+
+  it('keeps a notice while Slack fails (500s, then down) and delivers it later', async () => {
+    // 100 more calls at 25%: the last hour's rate is back to (15 + 25) / 200 = 20%.
+    await calls(store, 'east', new Date(NOW.getTime() - 20 * 60_000), 25, 'recovered');
+    hook.setReply(500);
+    const r = await runner.run(new Date(NOW.getTime() + 2 * 60_000));
+    expect(r.resolved).toBe(1);
+    expect(hook.posts).toHaveLength(1); // every retry answered 500
+    const [pending] = await store.query<{ n: number }>(
+      'SELECT count(*)::INTEGER AS n FROM alert_outbox',
+    );
+    expect(pending!.n).toBe(1);
+    hook.setReply(200);
+    expect(await runner.deliver()).toBe(1);
+    expect(hook.posts).toHaveLength(2);
+    expect(JSON.stringify(hook.posts[1])).toMatch(/Resolved/);
+    expect((await runner.alerts('resolved')).map((a) => a.key)).toEqual(['east']);
+  });
+
+  it('lets a rule be edited and acknowledges an open alert', async () => {
+    await expect(runner.saveRule({ id: 'x', metric: 'nope' })).rejects.toThrow(/metric/);
+    await runner.saveRule({
+      id: 'conv-west',
+      metric: 'conversionRate',
+      dimension: 'REGION',
+      threshold: 0.1,
+    });
+    expect((await runner.rules()).map((r) => r.id)).toContain('conv-west');
+    await runner.run(new Date(NOW.getTime() + 3 * 60_000));
+    const west = (await runner.alerts('open')).find(
+      (a) => a.ruleId === 'conv-west' && a.key === 'west',
+    );
+    expect(west).toBeDefined();
+    const acked = await runner.acknowledge('conv-west', 'west');
+    expect(acked.status).toBe('acknowledged');
+    await expect(runner.acknowledge('conv-west', 'nowhere')).rejects.toThrow(/no open alert/);
+  });
+});

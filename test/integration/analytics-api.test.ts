@@ -32,7 +32,10 @@ describe('analytics over the API: transcripts, alert rules, KPI export', () => {
     const [row] = await p.store.query<{ text: string }>(
       "SELECT text FROM turns WHERE speaker = 'customer' LIMIT 1",
     );
-    const term = row!.text.split(/\s+/).find((w) => w.length >= 2)!.slice(0, 2);
+    const term = row!.text
+      .split(/\s+/)
+      .find((w) => w.length >= 2)!
+      .slice(0, 2);
     const first = await gql(p.url, SEARCH, compliance, { text: term });
     const page = first.body.data!.transcripts;
     expect(page.hits.length).toBeGreaterThan(0);

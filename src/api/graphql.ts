@@ -1,9 +1,11 @@
 // Yoga's own error factory: a GraphQLError from another copy of graphql (ESM vs CJS)
 // would fail its instanceof check and be masked.
+import type { ASTVisitor, SelectionSetNode, ValidationContext } from 'graphql';
 import {
   createGraphQLError,
   createSchema,
   createYoga,
+  type Plugin,
   type YogaServerInstance,
 } from 'graphql-yoga';
 import { z } from 'zod';
@@ -181,6 +183,47 @@ const typeDefs = /* GraphQL */ `
   }
 `;
 
+/** Most fields a query may ask for, fragments expanded and aliases counted. */
+export const MAX_QUERY_FIELDS = 400;
+
+/**
+ * The size of a query, measured before it runs. The schema has no
+ * recursive types, so depth is bounded by the schema itself; aliases are
+ * what make a query expensive (`a1: kpis … a500: kpis`), and they are
+ * counted here. Introspection fields (`__typename`, `__schema`) are not.
+ */
+function queryCost(context: ValidationContext): ASTVisitor {
+  const count = (set: SelectionSetNode, seen: ReadonlySet<string>): number => {
+    let fields = 0;
+    for (const sel of set.selections) {
+      if (sel.kind === 'Field') {
+        if (sel.name.value.startsWith('__')) continue;
+        fields += 1 + (sel.selectionSet ? count(sel.selectionSet, seen) : 0);
+      } else if (sel.kind === 'InlineFragment') fields += count(sel.selectionSet, seen);
+      else if (!seen.has(sel.name.value)) {
+        const fragment = context.getFragment(sel.name.value);
+        if (fragment) fields += count(fragment.selectionSet, new Set([...seen, sel.name.value]));
+      }
+    }
+    return fields;
+  };
+  return {
+    OperationDefinition(node) {
+      const fields = count(node.selectionSet, new Set());
+      if (fields > MAX_QUERY_FIELDS)
+        context.reportError(
+          createGraphQLError(`query asks for ${fields} fields; at most ${MAX_QUERY_FIELDS}`),
+        );
+    },
+  };
+}
+
+const limits: Plugin = {
+  onValidate({ addValidationRule }) {
+    addValidationRule(queryCost);
+  },
+};
+
 /** Maps our typed errors to GraphQL errors with a code and an HTTP status. */
 function guarded<A, R>(roles: readonly Role[], fn: (args: A) => Promise<R>) {
   return async (_: unknown, args: A, ctx: GqlContext): Promise<R> => {
@@ -250,6 +293,7 @@ export function createGraphql(
     graphqlEndpoint: '/graphql',
     graphiql: false,
     landingPage: false,
+    plugins: [limits],
     schema: createSchema<GqlContext>({
       typeDefs,
       resolvers: {

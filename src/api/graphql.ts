@@ -6,6 +6,7 @@ import {
   createSchema,
   createYoga,
   type Plugin,
+  type PubSub,
   type YogaServerInstance,
 } from 'graphql-yoga';
 import { z } from 'zod';
@@ -156,6 +157,10 @@ const typeDefs = /* GraphQL */ `
     threshold: Float!
     firedAt: String
   }
+  type Subscription {
+    "The totals now, then again whenever new data is committed (checked every second): live KPI cards over SSE."
+    totals: Totals!
+  }
   type Mutation {
     saveAlertRule(rule: AlertRuleInput!): AlertRule!
     acknowledgeAlert(ruleId: ID!, key: String!): Alert!
@@ -278,10 +283,14 @@ function customerView(p: Profile, nowMs: number) {
   };
 }
 
+/** Tells subscribers that new data was committed. */
+export type Commits = PubSub<{ committed: [] }>;
+
 export function createGraphql(
   store: Store,
   profile: (customerId: string) => Profile | undefined | Promise<Profile | undefined>,
   alerts: AlertRunner,
+  commits: Commits,
   decisions?: DecisionEngine,
 ): YogaServerInstance<GqlContext, object> {
   const engine = (): DecisionEngine => {
@@ -367,6 +376,18 @@ export function createGraphql(
                 upliftHi95: u.hi95,
               })),
           ),
+        },
+        Subscription: {
+          totals: {
+            // The current totals first, then again after each commit.
+            subscribe: guarded(ANALYSTS, async () =>
+              (async function* () {
+                yield;
+                yield* commits.subscribe('committed');
+              })(),
+            ),
+            resolve: () => totals(store),
+          },
         },
         Mutation: {
           saveAlertRule: guarded(ANALYSTS, (a: { rule: Record<string, unknown> }) =>

@@ -19,7 +19,7 @@ import type { ComplianceHit } from '../models/types.js';
 import type { CrmMappingResult } from '../pipelines/crm-mapping.js';
 import type { Profile } from '../pipelines/profile.js';
 import { cachedAuthenticator, requireRole, type Principal, type Role } from './auth.js';
-import { createGraphql } from './graphql.js';
+import { createGraphql, type Commits } from './graphql.js';
 import { serveStatic } from './static.js';
 
 export interface ApiDeps {
@@ -36,6 +36,8 @@ export interface ApiDeps {
   checkBotLine(text: string): ComplianceHit[];
   /** Deviation alert rules and alerts (GraphQL). */
   alerts: AlertRunner;
+  /** Published when new data is committed: live subscriptions follow it. */
+  commits: Commits;
   /** The live decision layer (absent where no pipeline state is at hand, e.g. the loader). */
   decisions?: DecisionEngine | undefined;
 }
@@ -114,7 +116,7 @@ const unauthenticated = (): Response =>
   );
 
 export function createApi(deps: ApiDeps): Api {
-  const yoga = createGraphql(deps.store, deps.profile, deps.alerts, deps.decisions);
+  const yoga = createGraphql(deps.store, deps.profile, deps.alerts, deps.commits, deps.decisions);
   const authenticate = cachedAuthenticator(deps.store);
 
   async function principalFor(request: Request, roles: readonly Role[]): Promise<Principal> {

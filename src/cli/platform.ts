@@ -36,6 +36,8 @@ import { derivedTopic, publishEvents, topicsOf } from '../pipelines/topics.js';
 import type { DecisionEngine } from '../decision/engine.js';
 import { startDecisions } from './decisions.js';
 import { AlertRunner } from '../analytics/alert-runner.js';
+import type { Commits } from '../api/graphql.js';
+import { createPubSub } from 'graphql-yoga';
 
 export interface SimulateOptions {
   /** Calls to place; unset = until stopped. */
@@ -278,10 +280,12 @@ async function serveApi(
     slackWebhookUrl: config.slackWebhookUrl,
     dashboardUrl: () => url,
   });
+  const commits: Commits = createPubSub();
   const api = createApi({
     ...deps,
     store,
     alerts,
+    commits,
     dashboardDir: join(packageRoot(), 'dist', 'dashboard'),
     mapCrm: (raw) => mapCrmFields(crmMapping, raw),
     checkBotLine: createComplianceGuard(complianceConfig(config)).checkBotLine,
@@ -297,10 +301,30 @@ async function serveApi(
       .catch((err) => logger.log('error', 'alert evaluation failed', { err: String(err) }));
   }, config.alertIntervalMs);
   timer.unref();
+  // Live subscriptions: once a second, if the store took in anything new, tell them.
+  const taken = async () =>
+    (
+      await store.query<{ n: number }>(
+        `SELECT (SELECT COALESCE(sum(value), 0) FROM ingest_counters)::DOUBLE
+           + (SELECT count(*) FROM dead_letters)::DOUBLE AS n`,
+      )
+    )[0]!.n;
+  let seen = await taken();
+  const live = setInterval(() => {
+    void taken()
+      .then((n) => {
+        if (n === seen) return;
+        seen = n;
+        commits.publish('committed');
+      })
+      .catch(() => undefined);
+  }, 1_000);
+  live.unref();
   return {
     server: {
       url,
       async close() {
+        clearInterval(live);
         clearInterval(timer);
         await running;
         await server.close();

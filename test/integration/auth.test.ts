@@ -4,6 +4,7 @@ import { cachedAuthenticator, createApiKey, type Role } from '../../src/api/auth
 import { createApi, type Api } from '../../src/api/server.js';
 import { Registry } from 'prom-client';
 import { AlertRunner } from '../../src/analytics/alert-runner.js';
+import { createPubSub } from 'graphql-yoga';
 import {
   createComplianceGuard,
   DEFAULT_COMPLIANCE_CONFIG,
@@ -53,6 +54,7 @@ describe.each(['in-process', 'real server'])('API authentication and roles (%s)'
       mapCrm: (raw) => mapCrmFields(mapping, raw),
       checkBotLine: createComplianceGuard(DEFAULT_COMPLIANCE_CONFIG).checkBotLine,
       alerts: new AlertRunner(store, { dashboardUrl: () => base }),
+      commits: createPubSub(),
     });
     if (tier === 'real server') {
       const s = await api.listen('127.0.0.1', 0);

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DialwiseError } from '../core/errors.js';
 import type { Store } from '../core/store/store.js';
-import { DIMENSIONS, kpisBy, type Dimension } from './kpis.js';
+import { DIMENSIONS, kpisBy, type CallCosts, type Dimension } from './kpis.js';
 
 export interface KpiExportRequest {
   dimension: Dimension;
@@ -39,6 +39,7 @@ export async function exportKpis(
   store: Store,
   request: KpiExportRequest,
   outFile: string,
+  costs?: CallCosts,
 ): Promise<{ rows: number; file: string }> {
   const parsed = requestSchema.safeParse(request);
   if (!parsed.success) {
@@ -53,7 +54,7 @@ export async function exportKpis(
   if (file.includes("'"))
     throw new DialwiseError('BAD_REQUEST', 'outFile: must not contain a quote');
 
-  const rows = (await kpisBy(store, dimension, { from, to })) as unknown as Record<
+  const rows = (await kpisBy(store, dimension, { from, to, costs })) as unknown as Record<
     string,
     unknown
   >[];

@@ -29,13 +29,24 @@ export interface KpiRow {
   avgTalkSeconds: number;
   /** Calls per distinct customer. */
   contactsPerCustomer: number;
+  /** Bot and agent minutes at their per-minute cost, per conversion (0 without conversions). */
+  costPerConversion: number;
+}
+
+/** What a minute of a bot's and of an agent's time costs, in the currency the team reports in. */
+export interface CallCosts {
+  botPerMinute: number;
+  agentPerMinute: number;
 }
 
 /** A time range over the calls' start (ISO 8601); either end may be open. */
 export interface KpiFilter {
   from?: string | null | undefined;
   to?: string | null | undefined;
+  costs?: CallCosts | undefined;
 }
+
+export const DEFAULT_COSTS: CallCosts = { botPerMinute: 0.1, agentPerMinute: 1.5 };
 export interface Totals {
   calls: number;
   answered: number;
@@ -55,7 +66,9 @@ const COUNTS = `count(*)::INTEGER AS calls,
 const DETAIL = `count(*) FILTER (WHERE answered AND outcome = 'complaint')::INTEGER AS complaints,
   count(*) FILTER (WHERE answered AND transferred_queue IS NOT NULL)::INTEGER AS transfers,
   COALESCE(sum(duration_s) FILTER (WHERE answered), 0)::DOUBLE AS talkSeconds,
-  count(DISTINCT customer_id)::INTEGER AS customers`;
+  count(DISTINCT customer_id)::INTEGER AS customers,
+  COALESCE(sum(duration_s) FILTER (WHERE handled_by = 'bot'), 0)::DOUBLE / 60 AS botMinutes,
+  COALESCE(sum(duration_s) FILTER (WHERE handled_by <> 'bot'), 0)::DOUBLE / 60 AS agentMinutes`;
 
 interface Counts {
   key: string;
@@ -66,9 +79,14 @@ interface Counts {
   transfers: number;
   talkSeconds: number;
   customers: number;
+  botMinutes: number;
+  agentMinutes: number;
 }
 
-const toKpi = ({ talkSeconds, customers, ...r }: Counts): KpiRow => ({
+const toKpi = (
+  { talkSeconds, customers, botMinutes, agentMinutes, ...r }: Counts,
+  costs: CallCosts,
+): KpiRow => ({
   ...r,
   connectRate: rate(r.answered, r.calls),
   conversionRate: rate(r.conversions, r.calls),
@@ -76,6 +94,10 @@ const toKpi = ({ talkSeconds, customers, ...r }: Counts): KpiRow => ({
   transferRate: rate(r.transfers, r.answered),
   avgTalkSeconds: rate(talkSeconds, r.answered),
   contactsPerCustomer: rate(r.calls, customers),
+  costPerConversion: rate(
+    botMinutes * costs.botPerMinute + agentMinutes * costs.agentPerMinute,
+    r.conversions,
+  ),
 });
 
 function timeFilter(filter: KpiFilter): { where: string; params: string[] } {
@@ -108,7 +130,7 @@ export async function kpisBy(
      GROUP BY ALL ORDER BY calls DESC, key`,
     params,
   );
-  return rows.map(toKpi);
+  return rows.map((r) => toKpi(r, filter.costs ?? DEFAULT_COSTS));
 }
 
 /**
@@ -127,7 +149,7 @@ export async function kpiHours(
     params,
   );
   return rows.map(({ hour, ...r }) => ({
-    ...toKpi(r),
+    ...toKpi(r, filter.costs ?? DEFAULT_COSTS),
     hour: new Date(`${hour.replace(' ', 'T')}Z`),
   }));
 }

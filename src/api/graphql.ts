@@ -10,7 +10,7 @@ import {
   type YogaServerInstance,
 } from 'graphql-yoga';
 import { z } from 'zod';
-import { DIMENSIONS, kpisBy, totals, type Dimension } from '../analytics/kpis.js';
+import { DIMENSIONS, kpisBy, totals, type CallCosts, type Dimension } from '../analytics/kpis.js';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import type { Store } from '../core/store/store.js';
 import type { DecisionEngine } from '../decision/engine.js';
@@ -49,6 +49,8 @@ const typeDefs = /* GraphQL */ `
     avgTalkSeconds: Float!
     "calls / distinct customers"
     contactsPerCustomer: Float!
+    "bot and agent minutes at their per-minute cost, per conversion"
+    costPerConversion: Float!
   }
   type Totals {
     calls: Int!
@@ -291,6 +293,7 @@ export function createGraphql(
   profile: (customerId: string) => Profile | undefined | Promise<Profile | undefined>,
   alerts: AlertRunner,
   commits: Commits,
+  costs: CallCosts | undefined,
   decisions?: DecisionEngine,
 ): YogaServerInstance<GqlContext, object> {
   const engine = (): DecisionEngine => {
@@ -316,7 +319,7 @@ export function createGraphql(
             for (const [k, v] of Object.entries({ from: a.from, to: a.to }))
               if (v && !isoTime.safeParse(v).success)
                 throw new DialwiseError('BAD_REQUEST', `${k} must be an ISO 8601 time, got ${v}`);
-            return kpisBy(store, a.by, a);
+            return kpisBy(store, a.by, { ...a, costs });
           }),
           totals: guarded(ANALYSTS, () => totals(store)),
           // Role check and audit live in searchTranscripts: a denied search is audited too.

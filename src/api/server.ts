@@ -8,7 +8,7 @@ import { createServerAdapter } from '@whatwg-node/server';
 import type { Registry } from 'prom-client';
 import type { AlertRunner } from '../analytics/alert-runner.js';
 import { exportKpis } from '../analytics/export.js';
-import type { Dimension } from '../analytics/kpis.js';
+import type { CallCosts, Dimension } from '../analytics/kpis.js';
 import { z } from 'zod';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
@@ -38,6 +38,8 @@ export interface ApiDeps {
   alerts: AlertRunner;
   /** Published when new data is committed: live subscriptions follow it. */
   commits: Commits;
+  /** Per-minute costs of bots and agents, for cost per conversion (defaults otherwise). */
+  costs?: CallCosts | undefined;
   /** The live decision layer (absent where no pipeline state is at hand, e.g. the loader). */
   decisions?: DecisionEngine | undefined;
 }
@@ -116,7 +118,14 @@ const unauthenticated = (): Response =>
   );
 
 export function createApi(deps: ApiDeps): Api {
-  const yoga = createGraphql(deps.store, deps.profile, deps.alerts, deps.commits, deps.decisions);
+  const yoga = createGraphql(
+    deps.store,
+    deps.profile,
+    deps.alerts,
+    deps.commits,
+    deps.costs,
+    deps.decisions,
+  );
   const authenticate = cachedAuthenticator(deps.store);
 
   async function principalFor(request: Request, roles: readonly Role[]): Promise<Principal> {
@@ -337,6 +346,7 @@ export function createApi(deps: ApiDeps): Api {
         deps.store,
         { dimension: (q.by ?? 'REGION') as Dimension, format, from: q.from, to: q.to },
         file,
+        deps.costs,
       );
       const name = `kpis-${(q.by ?? 'REGION').toLowerCase()}.${format}`;
       return new Response(await readFile(file), {

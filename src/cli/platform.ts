@@ -286,6 +286,7 @@ async function serveApi(
     store,
     alerts,
     commits,
+    costs: { botPerMinute: config.costPerMinuteBot, agentPerMinute: config.costPerMinuteAgent },
     dashboardDir: join(packageRoot(), 'dist', 'dashboard'),
     mapCrm: (raw) => mapCrmFields(crmMapping, raw),
     checkBotLine: createComplianceGuard(complianceConfig(config)).checkBotLine,

@@ -45,6 +45,9 @@ export interface TruthDetail {
   complaints: number;
   /** Sum of answered calls' durations (s). */
   talkSeconds: number;
+  /** Sum of every call's duration (s), by who handled it. */
+  botSeconds: number;
+  agentSeconds: number;
   customers: Set<string>;
 }
 
@@ -144,7 +147,13 @@ export class CallSimulator {
     if (!detail)
       this.detailByRegion.set(
         region,
-        (detail = { complaints: 0, talkSeconds: 0, customers: new Set() }),
+        (detail = {
+          complaints: 0,
+          talkSeconds: 0,
+          botSeconds: 0,
+          agentSeconds: 0,
+          customers: new Set(),
+        }),
       );
     detail.customers.add(customerId);
     if (rng() >= ANSWER_RATE[region]) {
@@ -162,6 +171,8 @@ export class CallSimulator {
         duration_s: 25,
         outcome: 'no_decision',
       });
+      if (started.handled_by === 'bot') detail.botSeconds += 25;
+      else detail.agentSeconds += 25;
       return events;
     }
     truth.answered += 1;
@@ -200,6 +211,8 @@ export class CallSimulator {
     }
     const duration = Math.round((t - startMs) / 1000) + int(rng, 5, 30);
     detail.talkSeconds += duration;
+    if (started.handled_by === 'bot') detail.botSeconds += duration;
+    else detail.agentSeconds += duration;
     if (outcome === 'complaint') detail.complaints += 1;
     events.push({
       ...base('call.ended', duration),

@@ -41,7 +41,7 @@ describe('embedded platform end to end', () => {
     const { status, body } = await gql(
       p.url,
       `{ kpis(by: REGION) { key calls answered conversions complaints transfers conversionRate
-         connectRate complaintRate transferRate avgTalkSeconds contactsPerCustomer } }`,
+         connectRate complaintRate transferRate avgTalkSeconds contactsPerCustomer costPerConversion } }`,
       p.adminKey,
     );
     expect(status).toBe(200);
@@ -63,6 +63,13 @@ describe('embedded platform end to end', () => {
         transferRate: 0,
         avgTalkSeconds: expect.closeTo(d.talkSeconds / t.answered, 9),
         contactsPerCustomer: expect.closeTo(t.calls / d.customers.size, 9),
+        // default costs: 0.1 per bot minute, 1.5 per agent minute
+        costPerConversion: expect.closeTo(
+          t.conversions
+            ? ((d.botSeconds / 60) * 0.1 + (d.agentSeconds / 60) * 1.5) / t.conversions
+            : 0,
+          9,
+        ),
       });
     }
     // By hour and by day (UTC) the rows add up to the same calls; a time filter narrows them.

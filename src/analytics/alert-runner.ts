@@ -10,7 +10,7 @@ import {
   type AlertRule,
   type AlertState,
 } from './alerts.js';
-import { kpiHours, kpisBy } from './kpis.js';
+import { kpiHours, kpisBy, type KpiRow } from './kpis.js';
 import { sendWithRetry, type SendOptions } from './slack.js';
 
 /** Watched from the first start: conversion and connect rates, overall and by region. */
@@ -21,6 +21,8 @@ const DEFAULT_RULES: AlertRule[] = [
 ].map((r) => alertRuleSchema.parse({ id: `${r.metric}-${r.dimension ?? 'all'}`, ...r }));
 
 const HOUR = 3_600_000;
+
+type KpiHour = KpiRow & { hour: Date };
 
 interface StoredState extends Omit<AlertState, 'firedAt' | 'lastNotifiedAt'> {
   firedAt: string | null;
@@ -111,12 +113,24 @@ export class AlertRunner {
   /** One round: evaluate every enabled rule, then try to deliver what is pending. */
   async run(now = new Date()): Promise<{ evaluated: number; fired: number; resolved: number }> {
     const counts = { evaluated: 0, fired: 0, resolved: 0 };
-    for (const rule of await this.rules()) {
-      if (!rule.enabled) continue;
-      const from = new Date(now.getTime() - rule.weeks * 7 * 24 * HOUR - HOUR).toISOString();
-      const history = await kpiHours(this.store, rule.dimension, { from });
+    const rules = (await this.rules()).filter((r) => r.enabled);
+    // One read per dimension, however many rules watch it: the longest history any needs.
+    const data = new Map<
+      AlertRule['dimension'],
+      Promise<{ history: KpiHour[]; current: KpiRow[] }>
+    >();
+    const read = async (dimension: AlertRule['dimension']) => {
+      const weeks = Math.max(...rules.filter((r) => r.dimension === dimension).map((r) => r.weeks));
+      const from = new Date(now.getTime() - weeks * 7 * 24 * HOUR - HOUR).toISOString();
       const window = { from: new Date(now.getTime() - HOUR).toISOString(), to: now.toISOString() };
-      const current = await kpisBy(this.store, rule.dimension, window);
+      return {
+        history: await kpiHours(this.store, dimension, { from }),
+        current: await kpisBy(this.store, dimension, window),
+      };
+    };
+    for (const rule of rules) {
+      if (!data.has(rule.dimension)) data.set(rule.dimension, read(rule.dimension));
+      const { history, current } = await data.get(rule.dimension)!;
       const states = await this.openStates(rule.id);
       const keys = new Set([...current.map((c) => String(c.key)), ...states.keys()]);
       for (const key of keys) {

@@ -142,6 +142,7 @@ export function startDecisions(
   const engine = new DecisionEngine(loadSetup(dir, deps.checkBotLine), {
     models: deps.models,
     customer: (id, now) => customerView(enricher.profile(id, now), id, now),
+    crm: (id) => enricher.profiles.get(id)?.crm ?? {},
     *candidates(now) {
       const best = [...enricher.profiles.values()]
         .sort((a, b) => b.intent_score - a.intent_score)

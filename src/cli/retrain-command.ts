@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../core/config.js';
 import { nextRun, parseCron } from '../core/cron.js';
 import { DialwiseError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
+import { readJsonl, toJsonl } from '../datasets/text-record.js';
 import { createMlflowClient } from '../models/mlflow-client.js';
 import { MODEL_NAMES, type ModelName } from '../models/registry.js';
 import {
@@ -55,12 +55,11 @@ export function parseModelList(list: string | undefined): ModelName[] {
 }
 
 async function readCorrectionsFile(file: string): Promise<CorrectionRecord[]> {
-  const lines = (await readFile(file, 'utf8')).split('\n').filter((l) => l.trim());
-  return lines.map((l, i) => {
-    const r = correctionRecordSchema.safeParse(JSON.parse(l));
-    if (!r.success) throw new DialwiseError('BAD_REQUEST', `${file}:${i + 1}: ${r.error.message}`);
-    return r.data;
-  });
+  try {
+    return await readJsonl(file, correctionRecordSchema);
+  } catch (err) {
+    throw new DialwiseError('BAD_REQUEST', (err as Error).message, { cause: err });
+  }
 }
 
 /**
@@ -169,7 +168,7 @@ export function scheduleRetrain(
       const dir = join(config.dataDir, 'retrain');
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `corrections-${at.toISOString().replace(/[:.]/g, '-')}.jsonl`);
-      writeFileSync(file, records.map((r) => JSON.stringify(r)).join('\n'));
+      writeFileSync(file, toJsonl(records));
       const main = join(packageRoot(), 'dist', 'cli', 'main.js');
       const child = spawn(process.execPath, [main, 'retrain', '--corrections', file], {
         stdio: ['ignore', 'inherit', 'inherit'],

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { toJsonl, type TextRecord } from './text-record.js';
+import { dataSha256, type TextRecord } from './text-record.js';
 
 /**
  * A data report of a labelled text dataset: label balance, duplicate and
@@ -47,10 +46,6 @@ export interface DataReport {
     unseenLabels: string[];
   };
 }
-
-/** Same formula as `dataSha256` in src/training/text-classifier.ts (datasets/ may not import training/). */
-const sha256Of = (records: readonly TextRecord[]): string =>
-  createHash('sha256').update(toJsonl(records)).digest('hex');
 
 /** NFKC, lower-case, surrounding punctuation and whitespace stripped, inner whitespace collapsed. */
 export const normalizeText = (text: string): string =>
@@ -120,7 +115,7 @@ export function dataReport(
     records: train.length,
     labels,
     imbalance: first && last ? first.count / last.count : null,
-    sha256: sha256Of(train),
+    sha256: dataSha256(train),
     duplicates: {
       texts: dupes.length,
       extra: dupes.reduce((n, g) => n + g.count - 1, 0),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -15,9 +16,9 @@ export const textRecordSchema = z.object({
 });
 export type TextRecord = z.infer<typeof textRecordSchema>;
 
-/** Reads a JSONL file; a bad line fails with its line number, blank lines are skipped. */
-export async function readTextRecords(path: string): Promise<TextRecord[]> {
-  const out: TextRecord[] = [];
+/** Reads a JSONL file of `schema` records; a bad line fails with its line number, blank lines are skipped. */
+export async function readJsonl<T>(path: string, schema: z.ZodType<T>): Promise<T[]> {
+  const out: T[] = [];
   let n = 0;
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   for await (const line of lines) {
@@ -29,15 +30,22 @@ export async function readTextRecords(path: string): Promise<TextRecord[]> {
     } catch (cause) {
       throw new Error(`${path}:${n}: not JSON`, { cause });
     }
-    const r = textRecordSchema.safeParse(json);
+    const r = schema.safeParse(json);
     if (!r.success) throw new Error(`${path}:${n}: ${r.error.issues[0]?.message ?? 'invalid'}`);
     out.push(r.data);
   }
   return out;
 }
 
+export const readTextRecords = (path: string): Promise<TextRecord[]> =>
+  readJsonl(path, textRecordSchema);
+
 export const toJsonl = (records: readonly TextRecord[]): string =>
   records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : '');
+
+/** The identity of a training or evaluation set: sha256 of its JSONL. */
+export const dataSha256 = (records: readonly TextRecord[]): string =>
+  createHash('sha256').update(toJsonl(records)).digest('hex');
 
 export const writeTextRecords = (path: string, records: readonly TextRecord[]): Promise<void> =>
   writeFile(path, toJsonl(records));

@@ -243,7 +243,7 @@ export interface LocalTime {
 }
 
 /** The customer's zone: crm.timezone when it is a valid IANA name, else the default. */
-function zoneOf(customer: CustomerView, rules: DialingRules): string {
+function zoneOf(customer: Pick<CustomerView, 'crm'>, rules: DialingRules): string {
   const tz = customer.crm.timezone;
   return (typeof tz === 'string' && canonical(tz)) || rules.timezone;
 }
@@ -260,7 +260,11 @@ function toLocal(wall: number, timeZone: string): LocalTime {
 }
 
 /** The customer's local time at `at` (for observe and pAnswer). */
-export function localTimeOf(customer: CustomerView, at: Date, rules: DialingRules): LocalTime {
+export function localTimeOf(
+  customer: Pick<CustomerView, 'crm'>,
+  at: Date,
+  rules: DialingRules,
+): LocalTime {
   const zone = zoneOf(customer, rules);
   return toLocal(wallOf(at.getTime(), formatter(zone)!), zone);
 }

@@ -84,6 +84,8 @@ export interface DecisionDeps {
   models(): ServedModels;
   /** The customer as the live profile has them now. */
   customer(customerId: string, nowMs: number): CustomerView;
+  /** Just the CRM fields (industry, time zone): what learning from call events needs, without tags. */
+  crm(customerId: string): CustomerView['crm'];
   /** Every customer the dialer may call, for `next()`. */
   candidates(nowMs: number): Iterable<CustomerView>;
   checkBotLine(text: string): ComplianceHit[];
@@ -401,11 +403,12 @@ export class DecisionEngine {
   }
 
   private learnAnswer(customerId: string, at: Date, answered: boolean): void {
-    const customer = this.customer(customerId, at.getTime());
-    const local = localTimeOf(customer, at, this.setup.dialing);
-    const industry = typeof customer.crm.industry === 'string' ? customer.crm.industry : null;
+    const crm = this.deps.crm(customerId);
+    const local = localTimeOf({ crm }, at, this.setup.dialing);
+    const industry = typeof crm.industry === 'string' ? crm.industry : null;
     this.answers = observe(this.answers, industry, local, answered);
   }
+
 
   /** Per variant conversion, probability to be best and uplift, for a script node and segment. */
   experimentReport(node: string, segment: string): VariantReport[] {

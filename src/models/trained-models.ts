@@ -2,7 +2,6 @@ import { createKeywordModels, type KeywordModelOptions } from './keyword/index.j
 import { keywordEmotion } from './keyword/emotion.js';
 import type { TextClassifier } from './text/classifier.js';
 import { mapEmotion } from './text/emotion-map.js';
-import { loadTextModel } from './text/model-folder.js';
 import type { EmotionResult, IntentResult, TurnModels } from './types.js';
 
 const round2 = (v: number): number => Math.round(v * 100) / 100;
@@ -63,21 +62,5 @@ export function createTrainedModels(
       : (texts) => texts.map(keyword.emotion),
     compliance: keyword.compliance,
     slots: keyword.slots,
-  };
-}
-
-/** Loads the model folders (either may be omitted) and builds the adapter. */
-export async function loadTrainedModels(
-  dirs: { intent?: string; emotion?: string },
-  opts: KeywordModelOptions = {},
-): Promise<TurnModels & { dispose(): void }> {
-  const intent = dirs.intent ? await loadTextModel(dirs.intent) : undefined;
-  const emotion = dirs.emotion ? await loadTextModel(dirs.emotion) : undefined;
-  return {
-    ...createTrainedModels({ intent, emotion }, opts),
-    dispose: () => {
-      intent?.dispose();
-      emotion?.dispose();
-    },
   };
 }

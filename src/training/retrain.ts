@@ -7,7 +7,7 @@ import { DialwiseError } from '../core/errors.js';
 import { loadPersuasionForGood, splitByOutcome } from '../datasets/persuasionforgood.js';
 import { dataReport, type DataReport } from '../datasets/report.js';
 import { CallSimulator } from '../datasets/simulator.js';
-import { toJsonl, type TextRecord } from '../datasets/text-record.js';
+import { dataSha256, toJsonl, type TextRecord } from '../datasets/text-record.js';
 import { PROPENSITY_FILE } from '../models/champions.js';
 import { createKeywordModels } from '../models/keyword/index.js';
 import type { MlflowClient } from '../models/mlflow-client.js';
@@ -354,7 +354,7 @@ async function textCandidate(
     score,
     records: records.length,
     sha256: model.meta.data.sha256,
-    frozen: { records: frozen.length, sha256: dataReport(frozen).sha256 },
+    frozen: { records: frozen.length, sha256: dataSha256(frozen) },
     params: {
       train: p.train,
       eval: p.eval,

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { OOS_LABEL } from '../datasets/text/index.js';
-import { toJsonl, type TextRecord } from '../datasets/text-record.js';
+import { dataSha256, type TextRecord } from '../datasets/text-record.js';
 import { tfReady } from '../models/tf.js';
 import { TextClassifier } from '../models/text/classifier.js';
 import { DEFAULT_FEATURIZER, featurize, type FeaturizerConfig } from '../models/text/featurize.js';
@@ -54,9 +53,6 @@ export interface TrainResult {
   calibration: HeldOutPrediction[];
   seconds: number;
 }
-
-export const dataSha256 = (records: readonly TextRecord[]): string =>
-  createHash('sha256').update(toJsonl(records)).digest('hex');
 
 /** Every (text, label) example: a multi-label record trains once per label. */
 const examplesOf = (records: readonly TextRecord[]) =>

@@ -35,6 +35,30 @@ describe('decision layer over REST: a full simulated call', () => {
   };
   const crm = (customerId: string, fields: Record<string, string>) =>
     call('/customer/update', { customer_id: customerId, fields });
+  /** The dialer reports the call converted; resolves with the HTTP status. */
+  const converted = async (callId: string, customerId: string) =>
+    (
+      await call('/events', {
+        event_id: randomUUID(),
+        type: 'call.ended',
+        ts: new Date().toISOString(),
+        schema_version: 1,
+        customer_id: customerId,
+        call_id: callId,
+        duration_s: 30,
+        outcome: 'converted',
+      })
+    ).status;
+  /** The segment the call's first decision was logged under, once the log is written. */
+  const loggedSegment = (callId: string) =>
+    eventually(async () => {
+      const [row] = await p.store.query<{ segment: string }>(
+        'SELECT segment FROM decisions WHERE call_id = ?',
+        [callId],
+      );
+      expect(row).toBeDefined();
+      return row!.segment;
+    }, 5_000);
 
   /** The shipped decision config, but calling allowed around the clock so the test runs any time. */
   function decisionConfig(): string {
@@ -217,25 +241,8 @@ describe('decision layer over REST: a full simulated call', () => {
   it('mirrors the experiment and the dialer ranking in GraphQL', async () => {
     const id = `call-${randomUUID()}`;
     await say(id, 'cust-dec-1', '你好');
-    const ended = await call('/events', {
-      event_id: randomUUID(),
-      type: 'call.ended',
-      ts: new Date().toISOString(),
-      schema_version: 1,
-      customer_id: 'cust-dec-1',
-      call_id: id,
-      duration_s: 30,
-      outcome: 'converted',
-    });
-    expect(ended.status).toBe(202);
-    const segment = await eventually(async () => {
-      const [row] = await p.store.query<{ segment: string }>(
-        'SELECT segment FROM decisions WHERE call_id = ?',
-        [id],
-      );
-      expect(row).toBeDefined();
-      return row!.segment;
-    }, 5_000);
+    expect(await converted(id, 'cust-dec-1')).toBe(202);
+    const segment = await loggedSegment(id);
     const { body } = await gql(
       p.url,
       `{ experiment(node: "identity_check", segment: "${segment}") { variant trials conversions pBest } }`,
@@ -273,28 +280,8 @@ describe('decision layer over REST: a full simulated call', () => {
   it('keeps what the experiments learned across a restart', async () => {
     const id = `call-${randomUUID()}`;
     const d = await say(id, 'cust-dec-1', '你好');
-    expect(
-      (
-        await call('/events', {
-          event_id: randomUUID(),
-          type: 'call.ended',
-          ts: new Date().toISOString(),
-          schema_version: 1,
-          customer_id: 'cust-dec-1',
-          call_id: id,
-          duration_s: 20,
-          outcome: 'converted',
-        })
-      ).status,
-    ).toBe(202);
-    const segment = await eventually(async () => {
-      const [row] = await p.store.query<{ segment: string }>(
-        'SELECT segment FROM decisions WHERE call_id = ?',
-        [id],
-      );
-      expect(row).toBeDefined();
-      return row!.segment;
-    }, 5_000);
+    expect(await converted(id, 'cust-dec-1')).toBe(202);
+    const segment = await loggedSegment(id);
     const before = p.decisions.experimentReport(d.script_id, segment);
     expect(before.find((r) => r.variant === d.variant)!.conversions).toBeGreaterThan(0);
     await p.stop();

@@ -41,6 +41,7 @@ function engine(opts: { agents?: Agent[]; customer?: Partial<CustomerView> } = {
       models: () => ({ turn: turnModels }),
       customer: (customerId) =>
         customerView({ customerId, crm: { industry: 'manufacturing' }, ...opts.customer }),
+      crm: () => ({ industry: 'manufacturing' }),
       candidates: () => [],
       checkBotLine: check,
       emit: (events) => emitted.push(...events),

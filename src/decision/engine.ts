@@ -409,7 +409,6 @@ export class DecisionEngine {
     this.answers = observe(this.answers, industry, local, answered);
   }
 
-
   /** Per variant conversion, probability to be best and uplift, for a script node and segment. */
   experimentReport(node: string, segment: string): VariantReport[] {
     return report(this.setup.experiment, node, segment);

@@ -11,6 +11,7 @@ import {
   type AlertState,
 } from './alerts.js';
 import { kpiHours, kpisBy, type KpiRow } from './kpis.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { sendWithRetry, type SendOptions } from './slack.js';
 
 /** Watched from the first start: conversion and connect rates, overall and by region. */
@@ -88,13 +89,34 @@ export class AlertRunner {
     return r.data;
   }
 
-  async alerts(status?: string): Promise<AlertView[]> {
-    const rows = await this.store.query<{ state: string }>(
-      `SELECT state::VARCHAR AS state FROM alerts ${status ? 'WHERE status = ?' : ''}
-       ORDER BY updated_at DESC LIMIT 500`,
-      status ? [status] : [],
+  /** Newest change first, keyset-paginated: `cursor` of the last one shown goes in `after`. */
+  async alerts(
+    status?: string | null,
+    page: { limit?: number | null; after?: string | null } = {},
+  ): Promise<(AlertView & { updatedAt: string; cursor: string })[]> {
+    const limit = Math.min(Math.max(page.limit ?? 50, 1), 200);
+    const where = ['TRUE'];
+    const params: (string | number)[] = [];
+    if (status) {
+      where.push('status = ?');
+      params.push(status);
+    }
+    if (page.after) {
+      const c = decodeCursor(page.after, 'number');
+      where.push('(epoch_us(updated_at) < ? OR (epoch_us(updated_at) = ? AND id > ?))');
+      params.push(c.key, c.key, c.id);
+    }
+    const rows = await this.store.query<{ state: string; us: number; id: string }>(
+      `SELECT state::VARCHAR AS state, epoch_us(updated_at)::DOUBLE AS us, id FROM
+         (SELECT *, rule_id || chr(0) || key || chr(0) || fired_at::VARCHAR AS id FROM alerts)
+       WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id LIMIT ?`,
+      [...params, limit],
     );
-    return rows.map((r) => JSON.parse(r.state) as AlertView);
+    return rows.map((r) => ({
+      ...(JSON.parse(r.state) as AlertView),
+      updatedAt: new Date(r.us / 1000).toISOString(),
+      cursor: encodeCursor({ key: r.us, id: r.id }),
+    }));
   }
 
   async acknowledge(ruleId: string, key: string): Promise<AlertView> {

@@ -1,4 +1,15 @@
+import type { DuckDBValue } from '@duckdb/node-api';
 import type { Store } from '../core/store/store.js';
+import {
+  CALL_ROW,
+  CUSTOMER_SAMPLE,
+  DIMENSION_COLUMNS,
+  IN_SAMPLE,
+  MEASURES,
+  planSource,
+  sourceSql,
+  type SqlPart,
+} from './kpi-source.js';
 
 /** Dimensions a KPI can be broken down by: a column, or the call's hour / day (UTC). */
 export const DIMENSIONS = {
@@ -7,28 +18,41 @@ export const DIMENSIONS = {
   SCRIPT_VERSION: 'script_version',
   CAMPAIGN: 'campaign_id',
   HANDLED_BY: 'handled_by',
-  HOUR: "lpad(hour(started_at AT TIME ZONE 'UTC')::VARCHAR, 2, '0')",
-  DAY: "strftime(started_at AT TIME ZONE 'UTC', '%Y-%m-%d')",
+  HOUR: "strftime(hour, '%H')",
+  DAY: "strftime(hour, '%Y-%m-%d')",
 } as const;
 export type Dimension = keyof typeof DIMENSIONS;
 
+/** Dimensions a KPI query can be narrowed to one value of. */
+export type FilterDimension = Exclude<Dimension, 'HOUR' | 'DAY'>;
+export const FILTER_DIMENSIONS = Object.keys(DIMENSIONS).filter(
+  (d) => d !== 'HOUR' && d !== 'DAY',
+) as FilterDimension[];
+
 export interface KpiRow {
   key: string;
+  /** Dials placed (calls started). */
   calls: number;
   answered: number;
   conversions: number;
   complaints: number;
   transfers: number;
+  /** Picked up, then dropped with nobody free. */
+  abandoned: number;
   connectRate: number;
   conversionRate: number;
   /** Of answered calls. */
   complaintRate: number;
   /** Of answered calls: handed to a human. */
   transferRate: number;
+  /** Abandoned / (answered + abandoned): of the calls a customer picked up. */
+  abandonRate: number;
   /** Mean duration of answered calls, seconds. */
   avgTalkSeconds: number;
   /** Calls per distinct customer. */
   contactsPerCustomer: number;
+  /** True when the customers were counted over a 1-in-16 sample (large data). */
+  customersSampled: boolean;
   /** Bot and agent minutes at their per-minute cost, per conversion (0 without conversions). */
   costPerConversion: number;
 }
@@ -39,10 +63,11 @@ export interface CallCosts {
   agentPerMinute: number;
 }
 
-/** A time range over the calls' start (ISO 8601); either end may be open. */
+/** A time range over the calls' start (ISO 8601), either end open, and dimension values to keep. */
 export interface KpiFilter {
   from?: string | null | undefined;
   to?: string | null | undefined;
+  where?: Partial<Record<FilterDimension, string | null | undefined>> | undefined;
   costs?: CallCosts | undefined;
 }
 
@@ -56,35 +81,28 @@ export interface Totals {
   deadLetters: number;
 }
 
+/** Up to this many calls in the table, customers are counted exactly, all of them. */
+export const EXACT_CUSTOMERS_UP_TO = 500_000;
+
 const rate = (part: number, whole: number): number => (whole === 0 ? 0 : part / whole);
-
-// A call counts once its call.started has arrived: that event carries the dimensions.
-const COUNTS = `count(*)::INTEGER AS calls,
-  count(*) FILTER (WHERE answered)::INTEGER AS answered,
-  count(*) FILTER (WHERE outcome = 'converted')::INTEGER AS conversions`;
-
-const DETAIL = `count(*) FILTER (WHERE answered AND outcome = 'complaint')::INTEGER AS complaints,
-  count(*) FILTER (WHERE answered AND transferred_queue IS NOT NULL)::INTEGER AS transfers,
-  COALESCE(sum(duration_s) FILTER (WHERE answered), 0)::DOUBLE AS talkSeconds,
-  count(DISTINCT customer_id)::INTEGER AS customers,
-  COALESCE(sum(duration_s) FILTER (WHERE handled_by = 'bot'), 0)::DOUBLE / 60 AS botMinutes,
-  COALESCE(sum(duration_s) FILTER (WHERE handled_by <> 'bot'), 0)::DOUBLE / 60 AS agentMinutes`;
 
 interface Counts {
   key: string;
+  bucket: string | null;
   calls: number;
   answered: number;
   conversions: number;
   complaints: number;
   transfers: number;
-  talkSeconds: number;
-  customers: number;
-  botMinutes: number;
-  agentMinutes: number;
+  abandoned: number;
+  talk_seconds: number;
+  bot_seconds: number;
+  agent_seconds: number;
 }
 
 const toKpi = (
-  { talkSeconds, customers, botMinutes, agentMinutes, ...r }: Counts,
+  { talk_seconds, bot_seconds, agent_seconds, bucket: _, ...r }: Counts,
+  customers: { n: number; sampled: boolean },
   costs: CallCosts,
 ): KpiRow => ({
   ...r,
@@ -92,31 +110,113 @@ const toKpi = (
   conversionRate: rate(r.conversions, r.calls),
   complaintRate: rate(r.complaints, r.answered),
   transferRate: rate(r.transfers, r.answered),
-  avgTalkSeconds: rate(talkSeconds, r.answered),
-  contactsPerCustomer: rate(r.calls, customers),
+  abandonRate: rate(r.abandoned, r.answered + r.abandoned),
+  avgTalkSeconds: rate(talk_seconds, r.answered),
+  contactsPerCustomer: rate(r.calls, customers.n),
+  customersSampled: customers.sampled,
   costPerConversion: rate(
-    botMinutes * costs.botPerMinute + agentMinutes * costs.agentPerMinute,
+    (bot_seconds / 60) * costs.botPerMinute + (agent_seconds / 60) * costs.agentPerMinute,
     r.conversions,
   ),
 });
 
-function timeFilter(filter: KpiFilter): { where: string; params: string[] } {
-  const where = ['started_at IS NOT NULL'];
-  const params: string[] = [];
+const ms = (t: string | null | undefined): number | null => (t ? Date.parse(t) : null);
+
+function whereSql(where: KpiFilter['where']): SqlPart {
+  const cond: string[] = [];
+  const params: DuckDBValue[] = [];
+  for (const d of FILTER_DIMENSIONS) {
+    const v = where?.[d];
+    if (v === undefined || v === null) continue;
+    cond.push(`${DIMENSIONS[d]} = ?`);
+    params.push(v);
+  }
+  return { sql: cond.join(' AND '), params };
+}
+
+type Bucket = 'hour' | 'day';
+
+/**
+ * Sums every measure per dimension value (null: one row "all") and, with a
+ * bucket, per hour or day, over the roll-up and the calls it does not hold.
+ * Customers are distinct per group: exact over the calls while the table is
+ * small, else over the roll-up's 1-in-16 sample of customers, scaled up.
+ */
+async function aggregate(
+  store: Store,
+  dimension: Dimension | null,
+  bucket: Bucket | null,
+  filter: KpiFilter,
+): Promise<(KpiRow & { bucket?: string })[]> {
+  const [dirty, [size]] = await Promise.all([
+    store.query<{ ms: number }>('SELECT epoch_ms(hour)::DOUBLE AS ms FROM kpi_dirty'),
+    store.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM calls'),
+  ]);
+  const plan = planSource(
+    ms(filter.from),
+    ms(filter.to),
+    dirty.map((d) => d.ms),
+  );
+  const where = whereSql(filter.where);
+  const key = dimension ? DIMENSIONS[dimension] : "'all'";
+  const groups = `${key} AS key, ${bucket ? `date_trunc('${bucket}', hour)::VARCHAR` : 'NULL'} AS bucket`;
+  const measures = MEASURES.join(', ');
+  const rows = sourceSql(plan, {
+    rollupTable: 'kpi_hourly',
+    columns: `hour, ${DIMENSION_COLUMNS.join(', ')}, ${measures}`,
+    rawRow: CALL_ROW,
+    rawColumns: `hour, ${DIMENSION_COLUMNS.join(', ')}, ${measures}`,
+    where,
+  });
+  const exact = (size?.n ?? 0) <= EXACT_CUSTOMERS_UP_TO;
+  const customers = exact
+    ? everyCustomer(filter, where)
+    : sourceSql(plan, {
+        rollupTable: 'kpi_customers',
+        columns: `hour, ${DIMENSION_COLUMNS.join(', ')}, customer_id`,
+        rawRow: `${CALL_ROW}, customer_id`,
+        rawColumns: `hour, ${DIMENSION_COLUMNS.join(', ')}, customer_id`,
+        rawWhere: IN_SAMPLE,
+        where,
+      });
+  const [counts, distinct] = await Promise.all([
+    store.query<Counts>(
+      `SELECT ${groups}, ${MEASURES.map((m) => `sum(${m})::DOUBLE AS ${m}`).join(', ')}
+       FROM (${rows.sql}) GROUP BY ALL ORDER BY bucket, calls DESC, key`,
+      rows.params,
+    ),
+    store.query<{ key: string; bucket: string | null; n: number }>(
+      `SELECT ${groups}, count(DISTINCT customer_id)::DOUBLE AS n FROM (${customers.sql}) GROUP BY ALL`,
+      customers.params,
+    ),
+  ]);
+  const scale = exact ? 1 : CUSTOMER_SAMPLE;
+  const seen = new Map(distinct.map((d) => [`${d.bucket}\u0000${d.key}`, d.n * scale]));
+  const costs = filter.costs ?? DEFAULT_COSTS;
+  return counts.map((c) => ({
+    ...toKpi(c, { n: seen.get(`${c.bucket}\u0000${c.key}`) ?? 0, sampled: !exact }, costs),
+    ...(bucket ? { bucket: c.bucket! } : {}),
+  }));
+}
+
+/** Every call's customer in the range, straight from the calls table (small data). */
+function everyCustomer(filter: KpiFilter, where: SqlPart): SqlPart {
+  const cond = ['started_at IS NOT NULL'];
+  const params: DuckDBValue[] = [];
   if (filter.from) {
-    where.push('started_at >= ?::TIMESTAMPTZ');
+    cond.push('started_at >= ?::TIMESTAMPTZ');
     params.push(filter.from);
   }
   if (filter.to) {
-    where.push('started_at < ?::TIMESTAMPTZ');
+    cond.push('started_at < ?::TIMESTAMPTZ');
     params.push(filter.to);
   }
-  return { where: where.join(' AND '), params };
+  return {
+    sql: `SELECT * FROM (SELECT ${CALL_ROW}, customer_id FROM calls WHERE ${cond.join(' AND ')}) c
+      ${where.sql ? `WHERE ${where.sql}` : ''}`,
+    params: [...params, ...where.params],
+  };
 }
-
-/** The grouping expression of a dimension; null groups everything under "all". */
-const keyOf = (dimension: Dimension | null): string =>
-  dimension ? DIMENSIONS[dimension] : "'all'";
 
 /** Every KPI grouped by one dimension (null: overall), largest first. */
 export async function kpisBy(
@@ -124,43 +224,48 @@ export async function kpisBy(
   dimension: Dimension | null,
   filter: KpiFilter = {},
 ): Promise<KpiRow[]> {
-  const { where, params } = timeFilter(filter);
-  const rows = await store.query<Counts>(
-    `SELECT ${keyOf(dimension)} AS key, ${COUNTS}, ${DETAIL} FROM calls WHERE ${where}
-     GROUP BY ALL ORDER BY calls DESC, key`,
-    params,
-  );
-  return rows.map((r) => toKpi(r, filter.costs ?? DEFAULT_COSTS));
+  return aggregate(store, dimension, null, filter);
 }
 
 /**
- * Every KPI per hour (UTC) and dimension value (null: overall), oldest
- * first: the history deviation alerts compare with.
+ * Every KPI per hour or day (UTC) and dimension value (null: overall),
+ * oldest first: trends, and the history deviation alerts compare with.
  */
+export async function kpiSeries(
+  store: Store,
+  bucket: Bucket,
+  dimension: Dimension | null,
+  filter: KpiFilter = {},
+): Promise<(KpiRow & { at: Date })[]> {
+  const rows = await aggregate(store, dimension, bucket, filter);
+  return rows.map(({ bucket: b, ...r }) => ({ ...r, at: new Date(`${b!.replace(' ', 'T')}Z`) }));
+}
+
+/** Hourly history for the deviation alerts. */
 export async function kpiHours(
   store: Store,
   dimension: Dimension | null,
   filter: KpiFilter = {},
 ): Promise<(KpiRow & { hour: Date })[]> {
-  const { where, params } = timeFilter(filter);
-  const rows = await store.query<Counts & { hour: string }>(
-    `SELECT ${keyOf(dimension)} AS key, date_trunc('hour', started_at AT TIME ZONE 'UTC')::VARCHAR AS hour,
-       ${COUNTS}, ${DETAIL} FROM calls WHERE ${where} GROUP BY ALL ORDER BY hour, key`,
-    params,
-  );
-  return rows.map(({ hour, ...r }) => ({
-    ...toKpi(r, filter.costs ?? DEFAULT_COSTS),
-    hour: new Date(`${hour.replace(' ', 'T')}Z`),
+  return (await kpiSeries(store, 'hour', dimension, filter)).map(({ at, ...r }) => ({
+    ...r,
+    hour: at,
   }));
 }
 
 export async function totals(store: Store): Promise<Totals> {
-  const [row] = await store.query<Omit<Totals, 'conversionRate'>>(
-    `SELECT ${COUNTS},
-       (SELECT COALESCE(max(value), 0)::INTEGER FROM ingest_counters WHERE name = 'accepted') AS eventsIngested,
-       (SELECT count(*)::INTEGER FROM dead_letters) AS deadLetters
-     FROM calls WHERE started_at IS NOT NULL`,
-  );
-  const t = row!;
-  return { ...t, conversionRate: rate(t.conversions, t.calls) };
+  const [[all], [counters]] = await Promise.all([
+    kpisBy(store, null),
+    store.query<{ eventsIngested: number; deadLetters: number }>(
+      `SELECT (SELECT COALESCE(max(value), 0)::INTEGER FROM ingest_counters WHERE name = 'accepted') AS eventsIngested,
+         (SELECT count(*)::INTEGER FROM dead_letters) AS deadLetters`,
+    ),
+  ]);
+  return {
+    calls: all?.calls ?? 0,
+    answered: all?.answered ?? 0,
+    conversions: all?.conversions ?? 0,
+    conversionRate: all?.conversionRate ?? 0,
+    ...counters!,
+  };
 }

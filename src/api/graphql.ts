@@ -1,242 +1,79 @@
+import { randomUUID } from 'node:crypto';
 // Yoga's own error factory: a GraphQLError from another copy of graphql (ESM vs CJS)
 // would fail its instanceof check and be masked.
-import type { ASTVisitor, SelectionSetNode, ValidationContext } from 'graphql';
-import {
-  createGraphQLError,
-  createSchema,
-  createYoga,
-  type Plugin,
-  type PubSub,
-  type YogaServerInstance,
-} from 'graphql-yoga';
-import { z } from 'zod';
-import { DIMENSIONS, kpisBy, totals, type CallCosts, type Dimension } from '../analytics/kpis.js';
+import { createGraphQLError, createSchema, createYoga, type PubSub } from 'graphql-yoga';
+import type { YogaServerInstance } from 'graphql-yoga';
+import type { AlertRunner } from '../analytics/alert-runner.js';
+import { audit, TRANSCRIPT_READERS } from '../analytics/audit.js';
+import { callTranscript, flaggedCalls } from '../analytics/compliance-review.js';
+import { callsById, customerIdByPhoneHash, customerList } from '../analytics/customers.js';
+import { kpiSeries, kpisBy, totals, type CallCosts, type Dimension } from '../analytics/kpis.js';
+import { searchTranscripts } from '../analytics/transcripts.js';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
+import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import type { Store } from '../core/store/store.js';
 import type { DecisionEngine } from '../decision/engine.js';
-import { contactsInWeek, type Profile } from '../pipelines/profile.js';
-import type { AlertRunner } from '../analytics/alert-runner.js';
-import { searchTranscripts } from '../analytics/transcripts.js';
+import { compareArms } from '../decision/experiments.js';
+import { MODEL_NAMES, type ModelName, type ModelRegistry } from '../models/registry.js';
+import type { Profile } from '../pipelines/profile.js';
 import { requireRole, ROLES, type Principal, type Role } from './auth.js';
+import { limits } from './graphql-limits.js';
+import { typeDefs } from './graphql-schema.js';
+import {
+  callSummaryView,
+  consentView,
+  customerView,
+  fields,
+  flaggedView,
+  kpiFilter,
+  kpiView,
+  leaderOf,
+  variantView,
+  type CustomerView,
+  type KpiArgs,
+} from './graphql-views.js';
+
+export { maskPhone } from './graphql-views.js';
 
 export interface GqlContext {
   principal: Principal;
 }
 
-const isoTime = z.iso.datetime({ offset: true });
 const ANALYSTS: readonly Role[] = ['analyst', 'data_scientist', 'compliance', 'admin'];
 const PROFILE_READERS: readonly Role[] = [...ANALYSTS, 'dialer'];
+const COMPLIANCE: readonly Role[] = ['compliance', 'admin'];
 
-const typeDefs = /* GraphQL */ `
-  enum Dimension { ${Object.keys(DIMENSIONS).join(' ')} }
-  type Principal { name: String! role: String! }
-  type KpiRow {
-    key: String!
-    calls: Int!
-    answered: Int!
-    conversions: Int!
-    complaints: Int!
-    transfers: Int!
-    "answered / calls, 0..1"
-    connectRate: Float!
-    "conversions / calls, 0..1"
-    conversionRate: Float!
-    "complaints / answered, 0..1"
-    complaintRate: Float!
-    "transfers to a human / answered, 0..1"
-    transferRate: Float!
-    "mean duration of answered calls, seconds"
-    avgTalkSeconds: Float!
-    "calls / distinct customers"
-    contactsPerCustomer: Float!
-    "bot and agent minutes at their per-minute cost, per conversion"
-    costPerConversion: Float!
-  }
-  type Totals {
-    calls: Int!
-    answered: Int!
-    conversions: Int!
-    conversionRate: Float!
-    eventsIngested: Int!
-    deadLetters: Int!
-  }
-  type Field { key: String! value: String }
-  type Count { key: String! count: Int! }
-  type Consent { scope: String! granted: Boolean! }
-  "The live 360° profile (personal data masked)."
-  type Customer {
-    customerId: ID!
-    phoneMasked: String
-    tags: [String!]!
-    intentScore: Float!
-    calls: Int!
-    answered: Int!
-    contacts7d: Int!
-    lastCallAt: String
-    webVisits: Int!
-    lastVisitAt: String
-    crm: [Field!]!
-    crmUnmapped: [Field!]!
-    consent: [Consent!]!
-    intents: [Count!]!
-    objections: [Count!]!
-    facts: [Field!]!
-    valence: Float!
-    openCalls: Int!
-  }
-  type TurnLine { speaker: String! text: String! }
-  "A call the bot is on, as GET /dialog/context returns it."
-  type DialogContext {
-    callId: ID!
-    customerId: ID!
-    state: String!
-    customerTurns: Int!
-    intentScore: Float!
-    scriptVersion: String!
-    slots: [Field!]!
-    lastTurns: [TurnLine!]!
-    handoffQueue: String
-    handoffAgent: String
-    handoffSummary: String
-    fallback: String
-  }
-  type DialTarget { customerId: ID! score: Float! pAnswer: Float! intentScore: Float! }
-  "A script variant in its experiment: conversion, probability to be best, uplift vs the control."
-  type VariantStats {
-    variant: String!
-    trials: Int!
-    conversions: Int!
-    rate: Float!
-    pBest: Float!
-    uplift: Float!
-    upliftLo95: Float!
-    upliftHi95: Float!
-    stopped: Boolean!
-  }
-  type Highlight { start: Int! end: Int! }
-  type TranscriptHit {
-    callId: ID!
-    customerId: ID!
-    turn: Int!
-    speaker: String!
-    ts: String!
-    text: String!
-    highlights: [Highlight!]!
-  }
-  type TranscriptPage { hits: [TranscriptHit!]! nextCursor: String total: Int }
-  type AlertRule {
-    id: ID!
-    metric: String!
-    dimension: String
-    threshold: Float!
-    direction: String!
-    weeks: Int!
-    cooldownMinutes: Int!
-    minVolume: Int!
-    enabled: Boolean!
-  }
-  input AlertRuleInput {
-    id: ID!
-    metric: String!
-    dimension: String
-    threshold: Float
-    direction: String
-    weeks: Int
-    cooldownMinutes: Int
-    minVolume: Int
-    enabled: Boolean
-  }
-  "A metric off its baseline for one dimension value (key 'all': overall)."
-  type Alert {
-    ruleId: ID!
-    key: String!
-    status: String!
-    metric: String!
-    dimension: String
-    value: Float!
-    baseline: Float!
-    deviation: Float!
-    threshold: Float!
-    firedAt: String
-  }
-  type Subscription {
-    "The totals now, then again whenever new data is committed (checked every second): live KPI cards over SSE."
-    totals: Totals!
-  }
-  type Mutation {
-    saveAlertRule(rule: AlertRuleInput!): AlertRule!
-    acknowledgeAlert(ruleId: ID!, key: String!): Alert!
-  }
-  type Query {
-    me: Principal!
-    alerts(status: String): [Alert!]!
-    alertRules: [AlertRule!]!
-    "Keyword search over transcripts (Chinese and English), newest first; compliance and admin only, every search audited."
-    transcripts(
-      text: String!
-      speaker: String
-      from: String
-      to: String
-      limit: Int
-      after: String
-    ): TranscriptPage!
-    customer(id: ID!): Customer
-    "Calls started in [from, to) (ISO 8601), either end open."
-    kpis(by: Dimension!, from: String, to: String): [KpiRow!]!
-    totals: Totals!
-    dialogContext(callId: ID!): DialogContext
-    dialerNext(limit: Int = 20): [DialTarget!]!
-    experiment(node: String!, segment: String = "none"): [VariantStats!]!
-  }
-`;
+/** Tells subscribers that new data was committed. */
+export type Commits = PubSub<{ committed: [] }>;
 
-/** Most fields a query may ask for, fragments expanded and aliases counted. */
-export const MAX_QUERY_FIELDS = 400;
-
-/**
- * The size of a query, measured before it runs. The schema has no
- * recursive types, so depth is bounded by the schema itself; aliases are
- * what make a query expensive (`a1: kpis … a500: kpis`), and they are
- * counted here. Introspection fields (`__typename`, `__schema`) are not.
- */
-function queryCost(context: ValidationContext): ASTVisitor {
-  const count = (set: SelectionSetNode, seen: ReadonlySet<string>): number => {
-    let fields = 0;
-    for (const sel of set.selections) {
-      if (sel.kind === 'Field') {
-        if (sel.name.value.startsWith('__')) continue;
-        fields += 1 + (sel.selectionSet ? count(sel.selectionSet, seen) : 0);
-      } else if (sel.kind === 'InlineFragment') fields += count(sel.selectionSet, seen);
-      else if (!seen.has(sel.name.value)) {
-        const fragment = context.getFragment(sel.name.value);
-        if (fragment) fields += count(fragment.selectionSet, new Set([...seen, sel.name.value]));
-      }
-    }
-    return fields;
-  };
-  return {
-    OperationDefinition(node) {
-      const fields = count(node.selectionSet, new Set());
-      if (fields > MAX_QUERY_FIELDS)
-        context.reportError(
-          createGraphQLError(`query asks for ${fields} fields; at most ${MAX_QUERY_FIELDS}`),
-        );
-    },
-  };
+/** What the GraphQL API reads and writes through. */
+export interface GraphqlDeps {
+  store: Store;
+  profile(customerId: string): Profile | undefined | Promise<Profile | undefined>;
+  alerts: AlertRunner;
+  commits: Commits;
+  /** Per-minute costs of bots and agents, for cost per conversion (defaults otherwise). */
+  costs?: CallCosts | undefined;
+  /** The live decision layer (absent where no pipeline state is at hand, e.g. the loader). */
+  decisions?: DecisionEngine | undefined;
+  /** The model registry and which version of each model this process serves. */
+  models: { registry: ModelRegistry; served(): Partial<Record<ModelName, string>> };
+  /** The keyed hash the pipeline stores for a phone number (look-ups never store the number). */
+  phoneHash(phone: string): string;
+  /** Takes validated events; resolves once durable. */
+  submit(valid: DialwiseEvent[], invalid: string[]): Promise<void>;
 }
 
-const limits: Plugin = {
-  onValidate({ addValidationRule }) {
-    addValidationRule(queryCost);
-  },
-};
-
-/** Maps our typed errors to GraphQL errors with a code and an HTTP status. */
-function guarded<A, R>(roles: readonly Role[], fn: (args: A) => Promise<R>) {
+/**
+ * Checks the role, then maps our typed errors to GraphQL errors with a code
+ * and an HTTP status. An argument given as null is passed as absent.
+ */
+function guarded<A, R>(roles: readonly Role[], fn: (args: A, ctx: GqlContext) => Promise<R>) {
   return async (_: unknown, args: A, ctx: GqlContext): Promise<R> => {
     try {
       requireRole(ctx.principal, roles);
-      return await fn(args);
+      const given = Object.entries(args as object).filter(([, v]) => v !== null);
+      return await fn(Object.fromEntries(given) as A, ctx);
     } catch (err) {
       if (!(err instanceof DialwiseError)) throw err;
       throw createGraphQLError(err.message, {
@@ -246,61 +83,40 @@ function guarded<A, R>(roles: readonly Role[], fn: (args: A) => Promise<R>) {
   };
 }
 
-const fields = (o: Record<string, unknown>) =>
-  Object.entries(o).map(([key, v]) => ({
-    key,
-    value: v === null ? null : typeof v === 'object' ? JSON.stringify(v) : String(v),
-  }));
-const counts = (o: Record<string, number>) =>
-  Object.entries(o).map(([key, count]) => ({ key, count }));
-
-/** Keeps the first 3 and last 4 digits: enough to recognise, not to dial. */
-export const maskPhone = (phone: string): string => {
-  const digits = phone.replace(/\D/g, '');
-  return digits.length <= 7
-    ? '*'.repeat(digits.length)
-    : `${digits.slice(0, 3)}${'*'.repeat(digits.length - 7)}${digits.slice(-4)}`;
-};
-
-function customerView(p: Profile, nowMs: number) {
-  return {
-    customerId: p.customer_id,
-    phoneMasked: p.phone === null ? null : maskPhone(p.phone),
-    tags: p.tags,
-    intentScore: p.intent_score,
-    calls: p.calls,
-    answered: p.answered,
-    contacts7d: contactsInWeek(p, nowMs),
-    lastCallAt: p.last_call_at,
-    webVisits: p.web_visits,
-    lastVisitAt: p.last_visit_at,
-    crm: fields(p.crm),
-    crmUnmapped: fields(p.crm_unmapped),
-    consent: Object.entries(p.consent).map(([scope, granted]) => ({ scope, granted })),
-    intents: counts(p.intents),
-    objections: counts(p.objections),
-    facts: Object.entries(p.facts).map(([key, f]) => ({ key, value: f.value })),
-    valence: p.valence,
-    openCalls: Object.keys(p.open_calls).length,
+/** The current value, then again after every commit: a live subscription over SSE. */
+const live = (commits: Commits) =>
+  async function* () {
+    yield;
+    yield* commits.subscribe('committed');
   };
-}
 
-/** Tells subscribers that new data was committed. */
-export type Commits = PubSub<{ committed: [] }>;
+const PHONE = /^\+?[0-9 ()-]{5,32}$/;
+const SCOPES = ['call', 'sms', 'email', 'all'] as const;
 
-export function createGraphql(
-  store: Store,
-  profile: (customerId: string) => Profile | undefined | Promise<Profile | undefined>,
-  alerts: AlertRunner,
-  commits: Commits,
-  costs: CallCosts | undefined,
-  decisions?: DecisionEngine,
-): YogaServerInstance<GqlContext, object> {
+export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext, object> {
+  const { store, costs } = deps;
   const engine = (): DecisionEngine => {
-    if (!decisions)
+    if (!deps.decisions)
       throw new DialwiseError('NOT_FOUND', 'the decision layer does not run in this process');
-    return decisions;
+    return deps.decisions;
   };
+  const customer = async (id: string): Promise<CustomerView | null> => {
+    const p = await deps.profile(id);
+    return p ? customerView(p, Date.now()) : null;
+  };
+  const kpis = (a: KpiArgs & { by?: Dimension | null }) =>
+    kpisBy(store, a.by ?? null, { ...kpiFilter(a), costs });
+  const alerts = (a: { status?: string | null; limit?: number | null; after?: string | null }) =>
+    deps.alerts.alerts(a.status, a);
+  /** Personal data for compliance and admin only, each read audited; null for everyone else. */
+  const personal =
+    (pick: (p: Profile) => string | null) =>
+    async (c: CustomerView, _: unknown, ctx: GqlContext): Promise<string | null> => {
+      if (!TRANSCRIPT_READERS.has(ctx.principal.role)) return null;
+      await audit(store, ctx.principal, 'customer.pii.read', c.customerId);
+      return pick(c.profile);
+    };
+
   return createYoga<GqlContext>({
     graphqlEndpoint: '/graphql',
     graphiql: false,
@@ -309,42 +125,145 @@ export function createGraphql(
     schema: createSchema<GqlContext>({
       typeDefs,
       resolvers: {
+        Customer: {
+          phone: personal((p) => p.phone),
+          name: personal((p) => p.name),
+          recentCalls: async (c: CustomerView) =>
+            (
+              await callsById(store, [
+                ...Object.keys(c.profile.open_calls),
+                ...c.profile.closed_calls,
+              ])
+            )
+              .slice(0, 20)
+              .map(callSummaryView),
+        },
         Query: {
           me: (_: unknown, __: unknown, ctx: GqlContext) => ctx.principal,
-          customer: guarded(PROFILE_READERS, async (a: { id: string }) => {
-            const p = await profile(a.id);
-            return p ? customerView(p, Date.now()) : null;
+          customer: guarded(PROFILE_READERS, (a: { id: string }) => customer(a.id)),
+          customerByPhone: guarded(COMPLIANCE, async (a: { phone: string }, ctx) => {
+            if (!PHONE.test(a.phone))
+              throw new DialwiseError('BAD_REQUEST', 'phone must be digits, spaces, +, - or ()');
+            const id = await customerIdByPhoneHash(store, deps.phoneHash(a.phone));
+            await audit(store, ctx.principal, 'customer.lookup.phone', id ?? '(none)');
+            return id ? customer(id) : null;
           }),
-          kpis: guarded(ANALYSTS, (a: { by: Dimension; from?: string; to?: string }) => {
-            for (const [k, v] of Object.entries({ from: a.from, to: a.to }))
-              if (v && !isoTime.safeParse(v).success)
-                throw new DialwiseError('BAD_REQUEST', `${k} must be an ISO 8601 time, got ${v}`);
-            return kpisBy(store, a.by, { ...a, costs });
+          customers: guarded(ANALYSTS, async (a: unknown) => {
+            const page = await customerList(store, a);
+            return {
+              ...page,
+              customers: page.customers.map((c) => ({
+                customerId: c.customer_id,
+                intentScore: c.intent_score,
+                tags: c.tags,
+                calls: c.calls,
+                lastCallAt: c.last_call_at,
+              })),
+            };
           }),
+          kpis: guarded(ANALYSTS, async (a: KpiArgs & { by?: Dimension }) =>
+            (await kpis(a)).map(kpiView),
+          ),
+          kpiTrend: guarded(
+            ANALYSTS,
+            async (a: KpiArgs & { bucket: 'HOUR' | 'DAY'; by?: Dimension | null }) =>
+              (
+                await kpiSeries(store, a.bucket === 'HOUR' ? 'hour' : 'day', a.by ?? null, {
+                  ...kpiFilter(a),
+                  costs,
+                })
+              ).map(kpiView),
+          ),
           totals: guarded(ANALYSTS, () => totals(store)),
-          // Role check and audit live in searchTranscripts: a denied search is audited too.
-          transcripts: async (
-            _: unknown,
-            a: Parameters<typeof searchTranscripts>[2],
-            ctx: GqlContext,
-          ) =>
-            guarded(ROLES, async () => {
-              const page = await searchTranscripts(store, ctx.principal, a);
-              return {
-                ...page,
-                hits: page.hits.map((h) => ({
-                  callId: h.call_id,
-                  customerId: h.customer_id,
-                  turn: h.turn,
-                  speaker: h.speaker,
-                  ts: h.ts,
-                  text: h.text,
-                  highlights: h.highlights,
-                })),
-              };
-            })(_, a, ctx),
-          alerts: guarded(ANALYSTS, (a: { status?: string }) => alerts.alerts(a.status)),
-          alertRules: guarded(ANALYSTS, () => alerts.rules()),
+          experiments: guarded(ANALYSTS, async (a: KpiArgs) => {
+            const byScript = (await kpisBy(store, 'SCRIPT_VERSION', kpiFilter(a))).sort((x, y) =>
+              x.key.localeCompare(y.key),
+            );
+            const compared = compareArms(
+              byScript.map((r) => ({
+                variant: r.key,
+                trials: r.calls,
+                conversions: r.conversions,
+              })),
+            );
+            const stored = byScript.length
+              ? [
+                  {
+                    id: 'calls:script_version',
+                    source: 'calls',
+                    node: 'script_version',
+                    segment: 'all',
+                    trials: byScript.reduce((s, r) => s + r.calls, 0),
+                    leader: leaderOf(compared),
+                    variants: compared.map(variantView),
+                  },
+                ]
+              : [];
+            const running = deps.decisions
+              ? deps.decisions.experimentCells().map((c) => {
+                  const report = deps.decisions!.experimentReport(c.node, c.segment);
+                  return {
+                    id: `decision:${c.node}:${c.segment}`,
+                    source: 'decision',
+                    ...c,
+                    leader: leaderOf(report),
+                    variants: report.map(variantView),
+                  };
+                })
+              : [];
+            return [...stored, ...running];
+          }),
+          models: guarded(ANALYSTS, async () => {
+            const served = deps.models.served();
+            const perModel = await Promise.all(
+              MODEL_NAMES.map(async (name) => {
+                const [versions, aliases] = await Promise.all([
+                  deps.models.registry.versions(name),
+                  deps.models.registry.aliases(name),
+                ]);
+                return versions.map((v) => ({
+                  model: name,
+                  version: v.version,
+                  created: v.created,
+                  aliases: Object.entries(aliases)
+                    .filter(([, n]) => n === v.version)
+                    .map(([alias]) => alias),
+                  served: served[name] === `v${v.version}`,
+                  parent: v.parent,
+                  dataSha256: v.dataSha256,
+                  metrics: fields(v.metrics),
+                  mlflowRunUrl: v.mlflow?.runUrl ?? null,
+                }));
+              }),
+            );
+            return perModel.flat().sort((a, b) => b.created.localeCompare(a.created));
+          }),
+          // Role checks and audits live in the analytics functions: denials are audited too.
+          transcripts: guarded(ROLES, async (a: Parameters<typeof searchTranscripts>[2], ctx) => {
+            const page = await searchTranscripts(store, ctx.principal, a);
+            return {
+              ...page,
+              hits: page.hits.map((h) => ({
+                callId: h.call_id,
+                customerId: h.customer_id,
+                turn: h.turn,
+                speaker: h.speaker,
+                ts: h.ts,
+                text: h.text,
+                highlights: h.highlights,
+              })),
+            };
+          }),
+          flaggedCalls: guarded(ROLES, async (a: unknown, ctx) => {
+            const page = await flaggedCalls(store, ctx.principal, a);
+            return { ...page, calls: page.calls.map(flaggedView) };
+          }),
+          callTranscript: guarded(ROLES, async (a: { callId: string }, ctx) => {
+            const t = await callTranscript(store, ctx.principal, a.callId);
+            return t && { ...t, callId: t.call_id, customerId: t.customer_id };
+          }),
+          alerts: guarded(ANALYSTS, alerts),
+          alertRules: guarded(ANALYSTS, () => deps.alerts.rules()),
           dialogContext: guarded(PROFILE_READERS, async (a: { callId: string }) => {
             const c = engine().context(a.callId);
             return (
@@ -370,36 +289,61 @@ export function createGraphql(
               engine().next(Math.min(Math.max(a.limit, 1), 1000)).next,
           ),
           experiment: guarded(ANALYSTS, async (a: { node: string; segment: string }) =>
-            engine()
-              .experimentReport(a.node, a.segment)
-              .map(({ upliftVsControl: u, ...v }) => ({
-                ...v,
-                uplift: u.mean,
-                upliftLo95: u.lo95,
-                upliftHi95: u.hi95,
-              })),
+            engine().experimentReport(a.node, a.segment).map(variantView),
           ),
         },
         Subscription: {
           totals: {
-            // The current totals first, then again after each commit.
-            subscribe: guarded(ANALYSTS, async () =>
-              (async function* () {
-                yield;
-                yield* commits.subscribe('committed');
-              })(),
-            ),
+            subscribe: guarded(ANALYSTS, async () => live(deps.commits)()),
             resolve: () => totals(store),
+          },
+          kpis: {
+            subscribe: guarded(ANALYSTS, async (a: KpiArgs) => {
+              kpiFilter(a); // a bad time is refused before anything streams
+              return live(deps.commits)();
+            }),
+            resolve: async (_: unknown, a: KpiArgs & { by?: Dimension }) =>
+              (await kpis(a)).map(kpiView),
+          },
+          alerts: {
+            subscribe: guarded(ANALYSTS, async () => live(deps.commits)()),
+            resolve: (_: unknown, a: { status?: string; limit?: number }) => alerts(a),
           },
         },
         Mutation: {
           saveAlertRule: guarded(ANALYSTS, (a: { rule: Record<string, unknown> }) =>
-            alerts.saveRule(
+            deps.alerts.saveRule(
               Object.fromEntries(Object.entries(a.rule).filter(([, v]) => v !== null)),
             ),
           ),
           acknowledgeAlert: guarded(ANALYSTS, (a: { ruleId: string; key: string }) =>
-            alerts.acknowledge(a.ruleId, a.key),
+            deps.alerts.acknowledge(a.ruleId, a.key),
+          ),
+          setConsent: guarded(
+            COMPLIANCE,
+            async (a: { customerId: string; scope: string; granted: boolean }, ctx) => {
+              if (!(SCOPES as readonly string[]).includes(a.scope))
+                throw new DialwiseError('BAD_REQUEST', `scope must be one of ${SCOPES.join(', ')}`);
+              const parsed = parseEvent({
+                event_id: randomUUID(),
+                type: 'consent.changed',
+                ts: new Date().toISOString(),
+                schema_version: 1,
+                customer_id: a.customerId,
+                scope: a.scope,
+                granted: a.granted,
+              });
+              if (!parsed.ok) throw new DialwiseError('BAD_REQUEST', parsed.reason);
+              await deps.submit([parsed.event], []);
+              await audit(
+                store,
+                ctx.principal,
+                a.granted ? 'consent.granted' : 'consent.revoked',
+                `${a.customerId}:${a.scope}`,
+              );
+              const now = (await deps.profile(a.customerId))?.consent ?? {};
+              return consentView({ ...now, [a.scope]: a.granted });
+            },
           ),
         },
       },

@@ -6,42 +6,29 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createServerAdapter } from '@whatwg-node/server';
 import type { Registry } from 'prom-client';
-import type { AlertRunner } from '../analytics/alert-runner.js';
 import { exportKpis } from '../analytics/export.js';
-import type { CallCosts, Dimension } from '../analytics/kpis.js';
+import type { Dimension } from '../analytics/kpis.js';
 import { z } from 'zod';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
-import type { Store } from '../core/store/store.js';
 import type { DecisionEngine } from '../decision/engine.js';
 import { loadScripts } from '../decision/scripts.js';
 import type { ComplianceHit } from '../models/types.js';
 import type { CrmMappingResult } from '../pipelines/crm-mapping.js';
-import type { Profile } from '../pipelines/profile.js';
 import { cachedAuthenticator, requireRole, type Principal, type Role } from './auth.js';
-import { createGraphql, type Commits } from './graphql.js';
+import { createGraphql, type GraphqlDeps } from './graphql.js';
 import { serveStatic } from './static.js';
 
-export interface ApiDeps {
-  store: Store;
+export interface ApiDeps extends GraphqlDeps {
   /** Takes validated events and raw invalid ones (for dead letters); resolves once durable. */
   submit(valid: DialwiseEvent[], invalid: string[]): Promise<void>;
   busKind: string;
   dashboardDir: string;
   metrics: Registry;
-  profile(customerId: string): Profile | undefined | Promise<Profile | undefined>;
   /** CRM field mapping (source names → canonical fields). */
   mapCrm(raw: Record<string, unknown>): CrmMappingResult;
   /** The compliance guard for a line the bot is about to say: promises and absolute wording. */
   checkBotLine(text: string): ComplianceHit[];
-  /** Deviation alert rules and alerts (GraphQL). */
-  alerts: AlertRunner;
-  /** Published when new data is committed: live subscriptions follow it. */
-  commits: Commits;
-  /** Per-minute costs of bots and agents, for cost per conversion (defaults otherwise). */
-  costs?: CallCosts | undefined;
-  /** The live decision layer (absent where no pipeline state is at hand, e.g. the loader). */
-  decisions?: DecisionEngine | undefined;
 }
 
 export interface Api {
@@ -118,14 +105,7 @@ const unauthenticated = (): Response =>
   );
 
 export function createApi(deps: ApiDeps): Api {
-  const yoga = createGraphql(
-    deps.store,
-    deps.profile,
-    deps.alerts,
-    deps.commits,
-    deps.costs,
-    deps.decisions,
-  );
+  const yoga = createGraphql(deps);
   const authenticate = cachedAuthenticator(deps.store);
 
   async function principalFor(request: Request, roles: readonly Role[]): Promise<Principal> {

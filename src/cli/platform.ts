@@ -36,6 +36,7 @@ import { derivedTopic, publishEvents, topicsOf } from '../pipelines/topics.js';
 import type { DecisionEngine } from '../decision/engine.js';
 import { startDecisions } from './decisions.js';
 import { AlertRunner } from '../analytics/alert-runner.js';
+import { refreshRollup } from '../analytics/kpi-rollup.js';
 import type { Commits } from '../api/graphql.js';
 import { createPubSub } from 'graphql-yoga';
 
@@ -63,6 +64,8 @@ export interface Platform {
   models: ModelWatch;
   /** The live decision layer behind /dialog/turn and /dialer/next. */
   decisions: DecisionEngine;
+  /** Deviation alert rules and alerts (evaluated every alertIntervalMs). */
+  alerts: AlertRunner;
   simulator: CallSimulator | undefined;
   /** Resolves once every simulated event published so far is applied and committed. */
   waitForIdle(): Promise<void>;
@@ -262,9 +265,16 @@ export function createBus(config: Config): Bus {
 async function serveApi(
   config: Config,
   store: Store,
-  deps: Pick<ApiDeps, 'submit' | 'busKind' | 'metrics' | 'profile' | 'decisions'>,
+  deps: Pick<ApiDeps, 'submit' | 'busKind' | 'metrics' | 'profile' | 'decisions'> & {
+    /** Which version of each model this process serves. */
+    served(): Partial<Record<ModelName, string>>;
+  },
   logger: Logger,
-): Promise<{ server: { url: string; close(): Promise<void> }; adminKey: string }> {
+): Promise<{
+  server: { url: string; close(): Promise<void> };
+  adminKey: string;
+  alerts: AlertRunner;
+}> {
   const crmMapping = loadCrmMapping(
     readJson(config.crmMappingFile ?? join(packageRoot(), 'config', 'crm-mapping.json')),
   );
@@ -281,11 +291,14 @@ async function serveApi(
     dashboardUrl: () => url,
   });
   const commits: Commits = createPubSub();
+  const cipher = fieldCipher(config, logger);
   const api = createApi({
     ...deps,
     store,
     alerts,
     commits,
+    models: { registry: registryOf(config), served: deps.served },
+    phoneHash: (phone) => cipher.lookupHash(phone),
     costs: { botPerMinute: config.costPerMinuteBot, agentPerMinute: config.costPerMinuteAgent },
     dashboardDir: join(packageRoot(), 'dist', 'dashboard'),
     mapCrm: (raw) => mapCrmFields(crmMapping, raw),
@@ -311,9 +324,17 @@ async function serveApi(
       )
     )[0]!.n;
   let seen = await taken();
+  // Once a second: the KPI roll-up catches up with the calls that changed
+  // (queries are exact meanwhile, reading those hours from the calls), then
+  // live subscriptions hear of anything new.
+  let maintaining = Promise.resolve();
   const live = setInterval(() => {
-    void taken()
-      .then((n) => {
+    maintaining = maintaining
+      .then(async () => {
+        await refreshRollup(store).catch((err) =>
+          logger.log('error', 'KPI roll-up failed', { err: String(err) }),
+        );
+        const n = await taken();
         if (n === seen) return;
         seen = n;
         commits.publish('committed');
@@ -328,10 +349,12 @@ async function serveApi(
         clearInterval(live);
         clearInterval(timer);
         await running;
+        await maintaining;
         await server.close();
       },
     },
     adminKey,
+    alerts,
   };
 }
 
@@ -380,6 +403,8 @@ export async function startLoaderPlatform(
       },
       busKind: bus.kind,
       metrics: createPipelineMetrics().registry,
+      // The loader serves no models: its workers do.
+      served: () => ({}),
       async profile(id) {
         const [row] = await store.query<ProfileRow>(
           `SELECT customer_id, state::VARCHAR AS state, name_enc, phone_enc, phone_hash, intent_score,
@@ -512,7 +537,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     }
   };
 
-  const { server, adminKey } = await serveApi(
+  const { server, adminKey, alerts } = await serveApi(
     config,
     store,
     {
@@ -521,6 +546,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
       metrics: metrics.registry,
       profile: (id) => enricher.profile(id, Date.now()),
       decisions: decisions.engine,
+      served: () => models.sources(),
     },
     logger,
   );
@@ -584,6 +610,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     pipeline,
     models,
     decisions: decisions.engine,
+    alerts,
     simulator,
     async waitForIdle() {
       await running;

@@ -18,6 +18,8 @@ const ANSWER_RATE: Record<(typeof REGIONS)[number], number> = {
   west: 0.45,
 };
 const CONVERT_RATE: Record<string, number> = { v1: 0.12, v2: 0.2 };
+/** Of the calls a human agent should take once picked up. */
+const ABANDON_RATE = 0.04;
 
 const BOT_LINES = [
   '您好，我是智能助理，想跟您介绍一下我们的新产品，方便聊两分钟吗？',
@@ -25,6 +27,13 @@ const BOT_LINES = [
   '这款产品的年费目前有优惠，您更关注价格还是服务？',
   'Would you like me to send you the brochure by email?',
 ];
+// What compliance review is there to catch: an agent now and then promises returns.
+const RISKY_LINES = [
+  '这个产品保证收益，年化百分之八，绝对没有风险。',
+  'I promise this plan is guaranteed, there is absolutely no risk.',
+];
+/** Of the lines a human agent speaks. */
+const RISKY_RATE = 0.08;
 const CUSTOMER_LINES: Record<Outcome, string[]> = {
   converted: ['好的，那就办理吧。', 'Sounds good, sign me up.', '价格可以，我要了。'],
   interested: ['听起来不错，多少钱？', 'That sounds interesting, what does it cost?'],
@@ -43,6 +52,8 @@ export interface Truth {
 /** More of what the simulator produced, per region, for the analytics KPIs. */
 export interface TruthDetail {
   complaints: number;
+  /** Picked up with no agent free: dropped (predictive dialing for human agents). */
+  abandoned: number;
   /** Sum of answered calls' durations (s). */
   talkSeconds: number;
   /** Sum of every call's duration (s), by who handled it. */
@@ -74,6 +85,9 @@ export class CallSimulator {
   readonly truthByRegion = new Map<string, Truth>();
   readonly detailByRegion = new Map<string, TruthDetail>();
   private readonly rng: Rng;
+  /** Their own streams, so abandonment and risky lines do not reshuffle every other draw. */
+  private readonly abandonRng: Rng;
+  private readonly riskRng: Rng;
   private readonly known = new Set<string>();
   private readonly run = randomUUID().slice(0, 8);
   private n = 0;
@@ -83,6 +97,8 @@ export class CallSimulator {
     private readonly customers = 500,
   ) {
     this.rng = seeded(seed);
+    this.abandonRng = seeded(seed + 0x5eed);
+    this.riskRng = seeded(seed + 0x715c);
   }
 
   /** The events of one whole call placed at `at`, in event-time order. */
@@ -149,6 +165,7 @@ export class CallSimulator {
         region,
         (detail = {
           complaints: 0,
+          abandoned: 0,
           talkSeconds: 0,
           botSeconds: 0,
           agentSeconds: 0,
@@ -175,6 +192,24 @@ export class CallSimulator {
       else detail.agentSeconds += 25;
       return events;
     }
+    if (started.handled_by === 'human' && this.abandonRng() < ABANDON_RATE) {
+      events.push({
+        ...base('call.abandoned', 8),
+        type: 'call.abandoned',
+        call_id: callId,
+        wait_s: 2,
+      });
+      events.push({
+        ...base('call.ended', 2),
+        type: 'call.ended',
+        call_id: callId,
+        duration_s: 10,
+        outcome: 'no_decision',
+      });
+      detail.abandoned += 1;
+      detail.agentSeconds += 10;
+      return events;
+    }
     truth.answered += 1;
     events.push({ ...base('call.answered', 8), type: 'call.answered', call_id: callId });
     const convert = CONVERT_RATE[scriptVersion]!;
@@ -196,15 +231,18 @@ export class CallSimulator {
     for (let turn = 0; turn < turns; turn++) {
       const isBot = turn % 2 === 0;
       const last = turn >= turns - 2;
+      const at = base('dialog.turn', int(rng, 3, 12));
+      const line = isBot
+        ? pick(rng, BOT_LINES)
+        : pick(rng, CUSTOMER_LINES[last ? outcome : 'no_decision']);
+      const risky = isBot && started.handled_by === 'human' && this.riskRng() < RISKY_RATE;
       events.push({
-        ...base('dialog.turn', int(rng, 3, 12)),
+        ...at,
         type: 'dialog.turn',
         call_id: callId,
         turn,
         speaker: isBot ? (started.handled_by === 'bot' ? 'bot' : 'agent') : 'customer',
-        text: isBot
-          ? pick(rng, BOT_LINES)
-          : pick(rng, CUSTOMER_LINES[last ? outcome : 'no_decision']),
+        text: risky ? pick(this.riskRng, RISKY_LINES) : line,
         asr_confidence: Math.round((0.75 + rng() * 0.25) * 100) / 100,
         ...(isBot ? {} : { prosody: voice(rng, pitch0, heated && last ? 1 : 0) }),
       });

@@ -28,6 +28,7 @@ import {
 } from './dialing.js';
 import {
   allocate,
+  cells,
   record,
   report,
   type ExperimentState,
@@ -382,6 +383,8 @@ export class DecisionEngine {
         const at = new Date(e.ts);
         this.learnAnswer(e.customer_id, at, e.type === 'call.answered');
         this.attempt(at, e.type === 'call.answered' ? 'connected' : 'unanswered');
+      } else if (e.type === 'call.abandoned') {
+        this.attempt(new Date(e.ts), 'abandoned');
       } else if (e.type === 'call.ended') {
         this.ended(e.call_id, e.outcome);
       }
@@ -407,6 +410,11 @@ export class DecisionEngine {
     const local = localTimeOf({ crm }, at, this.setup.dialing);
     const industry = typeof crm.industry === 'string' ? crm.industry : null;
     this.answers = observe(this.answers, industry, local, answered);
+  }
+
+  /** The script nodes and segments that have an experiment running. */
+  experimentCells(): { node: string; segment: string; trials: number }[] {
+    return cells(this.setup.experiment);
   }
 
   /** Per variant conversion, probability to be best and uplift, for a script node and segment. */

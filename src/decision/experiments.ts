@@ -211,6 +211,31 @@ function compute(cell: Cell, o: ExperimentState['options'], key: string): Cache 
   };
 }
 
+/** Every (node, segment) with its variants' trials so far, in the order first seen. */
+export function cells(exp: ExperimentState): { node: string; segment: string; trials: number }[] {
+  return Object.entries(exp.cells).flatMap(([node, bySegment]) =>
+    Object.entries(bySegment).map(([segment, cell]) => ({
+      node,
+      segment,
+      trials: cell.arms.reduce((s, a) => s + a.trials, 0),
+    })),
+  );
+}
+
+/**
+ * The same report for arms observed elsewhere (script versions over the
+ * stored calls): nothing is allocated or stopped, it only compares.
+ */
+export function compareArms(
+  arms: readonly { variant: string; trials: number; conversions: number }[],
+): VariantReport[] {
+  const exp = createExperiment({ stopBelow: 0 });
+  exp.cells['compare'] = {
+    all: { arms: arms.map((a) => ({ ...a, stopped: false })), cache: null },
+  };
+  return report(exp, 'compare', 'all');
+}
+
 /** Per variant: counts, P(best) and the uplift over the control from the same posterior draws. */
 export function report(exp: ExperimentState, node: string, segment: string): VariantReport[] {
   const cell = cellOf(exp, node, segment);

@@ -43,6 +43,7 @@ const CALLS: Typed = {
   intent_score: 'DOUBLE',
   compliance_hits: 'INTEGER',
   peak_impatience: 'DOUBLE',
+  abandoned: 'BOOLEAN',
 };
 const TURNS: Typed = {
   event_id: 'VARCHAR',
@@ -132,6 +133,8 @@ interface Merge {
   into: string;
   /** For a loader fed at least once: skips rows already stored (same key). */
   dedupe?: string;
+  /** Runs after the rows are in, while the staging table still holds them. */
+  then?: string;
 }
 
 function merge(
@@ -139,7 +142,12 @@ function merge(
   table: string,
   columns: Typed,
   rows: Merge['rows'],
-  opts: { verb?: string; conflict?: string; key?: readonly string[] } = {},
+  opts: {
+    verb?: string;
+    conflict?: string;
+    key?: readonly string[];
+    then?: string;
+  } = {},
 ): Merge {
   const insert = `${opts.verb ?? 'INSERT'} INTO ${table} (${cols(columns)})
     SELECT ${cast(columns)} FROM stage_${stage} s`;
@@ -152,6 +160,7 @@ function merge(
     ...(stored && {
       dedupe: `${insert} WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE ${stored})`,
     }),
+    ...(opts.then && { then: opts.then }),
   };
 }
 
@@ -162,8 +171,14 @@ const KEEP_KNOWN = ` ON CONFLICT (call_id) DO UPDATE SET ${Object.keys(CALLS)
   .map((c) => `${c} = COALESCE(excluded.${c}, calls.${c})`)
   .join(', ')}`;
 
+// The hours these calls started in: the KPI roll-up recomputes them (analytics/kpi-rollup).
+// A row here carries its start whenever the call's start is known at all.
+const DIRTY_HOURS = `INSERT INTO kpi_dirty
+  SELECT DISTINCT date_trunc('hour', started_at::TIMESTAMPTZ AT TIME ZONE 'UTC') FROM stage_calls
+  WHERE started_at IS NOT NULL ON CONFLICT DO NOTHING`;
+
 const MERGES: Merge[] = [
-  merge('calls', 'calls', CALLS, (r) => r.calls, { conflict: KEEP_KNOWN }),
+  merge('calls', 'calls', CALLS, (r) => r.calls, { conflict: KEEP_KNOWN, then: DIRTY_HOURS }),
   merge('profiles', 'profiles', PROFILES, (r) => r.profiles, { verb: 'INSERT OR REPLACE' }),
   merge('turns', 'turns', TURNS, (r) => r.turns, { key: ['event_id'] }),
   merge('hits', 'compliance_hits', HITS, (r) => r.hits, {
@@ -206,6 +221,7 @@ export class DuckDbSink implements Sink {
         if (batch.length === 0) continue;
         await tx.append(`stage_${m.stage}`, m.staging, batch);
         await tx.run((this.opts.dedupeByEventId && m.dedupe) || m.into);
+        if (m.then) await tx.run(m.then);
         await tx.run(`DELETE FROM stage_${m.stage}`);
       }
       for (const [name, value] of Object.entries(rows.counters)) {

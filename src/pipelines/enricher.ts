@@ -139,6 +139,9 @@ export class Enricher {
       'call.unanswered': (c, e) => {
         Object.assign(this.call(c, e), { answered: false, unanswered_reason: e.reason });
       },
+      'call.abandoned': (c, e) => {
+        Object.assign(this.call(c, e), { answered: false, abandoned: true });
+      },
       'call.transferred': (c, e) => {
         this.call(c, e).transferred_queue = e.queue;
       },

@@ -31,6 +31,8 @@ export interface CallState {
   compliance_hits: number | null;
   /** Highest fused impatience heard from the customer in this call. */
   peak_impatience: number | null;
+  /** Picked up, then dropped with nobody free to take it. */
+  abandoned: boolean | null;
   /** The customer's voice samples so far (the earliest few form the baseline); not a column. */
   voice?: VoiceSample[];
   /** What the customer's turns have shown so far, as the propensity model reads it; not a column. */
@@ -144,6 +146,7 @@ export function newCall(callId: string, customerId: string): CallState {
     intent_score: null,
     compliance_hits: null,
     peak_impatience: null,
+    abandoned: null,
   };
 }
 

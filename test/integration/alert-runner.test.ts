@@ -1,3 +1,4 @@
+import { rollUpAgain } from '../../src/analytics/kpi-rollup.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -21,6 +22,8 @@ async function calls(store: Store, region: string, at: Date, converted: number, 
       [`${region}-${tag}`, region, at.toISOString(), converted],
     ),
   );
+  // Written around the sink: tell the KPI roll-up.
+  await rollUpAgain(store);
 }
 
 /** A local stand-in for Slack's incoming webhook: records posts, answers what `reply` says. */

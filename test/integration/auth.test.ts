@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { cachedAuthenticator, createApiKey, type Role } from '../../src/api/auth.js';
 import { createApi, type Api } from '../../src/api/server.js';
 import { Registry } from 'prom-client';
+import { ModelRegistry } from '../../src/models/registry.js';
 import { AlertRunner } from '../../src/analytics/alert-runner.js';
 import { createPubSub } from 'graphql-yoga';
 import {
@@ -55,6 +56,8 @@ describe.each(['in-process', 'real server'])('API authentication and roles (%s)'
       checkBotLine: createComplianceGuard(DEFAULT_COMPLIANCE_CONFIG).checkBotLine,
       alerts: new AlertRunner(store, { dashboardUrl: () => base }),
       commits: createPubSub(),
+      models: { registry: new ModelRegistry(tmpDir()), served: () => ({}) },
+      phoneHash: (phone) => phone,
     });
     if (tier === 'real server') {
       const s = await api.listen('127.0.0.1', 0);

@@ -41,7 +41,8 @@ describe('embedded platform end to end', () => {
     const { status, body } = await gql(
       p.url,
       `{ kpis(by: REGION) { key calls answered conversions complaints transfers conversionRate
-         connectRate complaintRate transferRate avgTalkSeconds contactsPerCustomer costPerConversion } }`,
+         connectRate complaintRate transferRate avgTalkSeconds contactsPerCustomer costPerConversion
+         abandoned abandonRate customersSampled } }`,
       p.adminKey,
     );
     expect(status).toBe(200);
@@ -61,6 +62,9 @@ describe('embedded platform end to end', () => {
         connectRate: t.answered / t.calls,
         complaintRate: d.complaints / t.answered,
         transferRate: 0,
+        abandoned: d.abandoned,
+        abandonRate: d.abandoned / (t.answered + d.abandoned),
+        customersSampled: false,
         avgTalkSeconds: expect.closeTo(d.talkSeconds / t.answered, 9),
         contactsPerCustomer: expect.closeTo(t.calls / d.customers.size, 9),
         // default costs: 0.1 per bot minute, 1.5 per agent minute

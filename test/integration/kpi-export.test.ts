@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportKpis } from '../../src/analytics/export.js';
+import { rollUpAgain } from '../../src/analytics/kpi-rollup.js';
 import { kpisBy } from '../../src/analytics/kpis.js';
 import { migrate, Store } from '../../src/core/store/store.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -30,6 +31,7 @@ describe('KPI export', () => {
         );
       }
     });
+    await rollUpAgain(store);
   });
   afterAll(() => store.close());
 

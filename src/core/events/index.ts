@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  callAbandoned,
   callAnswered,
   callEnded,
   callStarted,
@@ -16,6 +17,7 @@ export const eventSchema = z.discriminatedUnion('type', [
   callStarted,
   callAnswered,
   callUnanswered,
+  callAbandoned,
   callTransferred,
   callEnded,
   dialogTurn,
@@ -38,6 +40,7 @@ export const FAMILY_OF: Record<EventType, 'calls' | 'dialog' | 'crm' | 'web'> = 
   'call.started': 'calls',
   'call.answered': 'calls',
   'call.unanswered': 'calls',
+  'call.abandoned': 'calls',
   'call.transferred': 'calls',
   'call.ended': 'calls',
   'dialog.turn': 'dialog',

@@ -130,4 +130,40 @@ export const MIGRATIONS: Migration[] = [
         id VARCHAR PRIMARY KEY, payload JSON NOT NULL, created_at TIMESTAMPTZ NOT NULL);
     `,
   },
+  {
+    version: 7,
+    name: 'turn sequence numbers and the transcript search index (segments of term postings)',
+    sql: `
+      CREATE SEQUENCE turn_seq START 1;
+      ALTER TABLE turns ADD COLUMN seq BIGINT;
+      UPDATE turns SET seq = nextval('turn_seq');
+      -- Numbered as stored, whoever inserts: the search index follows seq.
+      ALTER TABLE turns ALTER COLUMN seq SET DEFAULT nextval('turn_seq');
+      CREATE TABLE search_segments (
+        segment INTEGER PRIMARY KEY, level INTEGER NOT NULL, first_seq BIGINT NOT NULL,
+        last_seq BIGINT NOT NULL, turns INTEGER NOT NULL, created_at TIMESTAMPTZ NOT NULL);
+      CREATE TABLE search_postings (
+        segment INTEGER NOT NULL, term VARCHAR NOT NULL, n INTEGER NOT NULL, seqs BLOB NOT NULL);
+    `,
+  },
+  {
+    version: 8,
+    name: 'abandoned calls, hourly KPI roll-up, sampled customers per hour, hours to roll up again',
+    sql: `
+      ALTER TABLE calls ADD COLUMN abandoned BOOLEAN;
+      CREATE TABLE kpi_hourly (
+        hour TIMESTAMP NOT NULL, region VARCHAR, product_line VARCHAR, script_version VARCHAR,
+        campaign_id VARCHAR, handled_by VARCHAR, calls INTEGER NOT NULL, answered INTEGER NOT NULL,
+        abandoned INTEGER NOT NULL, conversions INTEGER NOT NULL, complaints INTEGER NOT NULL,
+        transfers INTEGER NOT NULL, talk_seconds DOUBLE NOT NULL, bot_seconds DOUBLE NOT NULL,
+        agent_seconds DOUBLE NOT NULL);
+      CREATE TABLE kpi_customers (
+        hour TIMESTAMP NOT NULL, region VARCHAR, product_line VARCHAR, script_version VARCHAR,
+        campaign_id VARCHAR, handled_by VARCHAR, customer_id VARCHAR NOT NULL);
+      CREATE TABLE kpi_dirty (hour TIMESTAMP PRIMARY KEY);
+      INSERT INTO kpi_dirty
+        SELECT DISTINCT date_trunc('hour', started_at AT TIME ZONE 'UTC') FROM calls
+        WHERE started_at IS NOT NULL;
+    `,
+  },
 ];

@@ -26,6 +26,17 @@ export const callUnanswered = z.strictObject({
   reason: z.enum(['no_answer', 'busy', 'voicemail', 'invalid_number']),
 });
 
+/**
+ * The customer picked up but no bot or agent was free to take the call in
+ * time, and the dialer dropped it (what pacing keeps under its ceiling).
+ */
+export const callAbandoned = z.strictObject({
+  ...envelope,
+  ...callRef,
+  type: z.literal('call.abandoned'),
+  wait_s: z.number().nonnegative().max(600),
+});
+
 export const callTransferred = z.strictObject({
   ...envelope,
   ...callRef,

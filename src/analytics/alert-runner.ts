@@ -128,38 +128,50 @@ export class AlertRunner {
     if (!row) throw new DialwiseError('NOT_FOUND', `no open alert for rule ${ruleId} and ${key}`);
     const view = JSON.parse(row.state) as AlertView & StoredState;
     const next = { ...view, ...acknowledge(revive(view)) };
-    await this.saveState(next);
+    await this.saveStates([next]);
     return next;
   }
 
-  /** One round: evaluate every enabled rule, then try to deliver what is pending. */
+  /**
+   * One round: evaluate every enabled rule, store the transitions (alerts and
+   * their notifications, in one transaction), then try to deliver what is pending.
+   */
   async run(now = new Date()): Promise<{ evaluated: number; fired: number; resolved: number }> {
     const counts = { evaluated: 0, fired: 0, resolved: 0 };
     const rules = (await this.rules()).filter((r) => r.enabled);
+    const open = await this.openStates();
     // One read per dimension, however many rules watch it: the longest history any needs.
     const data = new Map<
       AlertRule['dimension'],
-      Promise<{ history: KpiHour[]; current: KpiRow[] }>
+      Promise<{ history: Map<string, KpiHour[]>; current: Map<string, KpiRow> }>
     >();
     const read = async (dimension: AlertRule['dimension']) => {
-      const weeks = Math.max(...rules.filter((r) => r.dimension === dimension).map((r) => r.weeks));
+      const watching = rules.filter((r) => r.dimension === dimension);
+      const weeks = Math.max(...watching.map((r) => r.weeks));
+      // Distinct customers cost the most to count: only when a rule watches them.
+      const customers = watching.some((r) => r.metric === 'contactsPerCustomer');
       const from = new Date(now.getTime() - weeks * 7 * 24 * HOUR - HOUR).toISOString();
       const window = { from: new Date(now.getTime() - HOUR).toISOString(), to: now.toISOString() };
-      return {
-        history: await kpiHours(this.store, dimension, { from }),
-        current: await kpisBy(this.store, dimension, window),
-      };
+      const history = new Map<string, KpiHour[]>();
+      for (const h of await kpiHours(this.store, dimension, { from, customers })) {
+        const list = history.get(String(h.key));
+        if (list) list.push(h);
+        else history.set(String(h.key), [h]);
+      }
+      const current = await kpisBy(this.store, dimension, { ...window, customers });
+      return { history, current: new Map(current.map((c) => [String(c.key), c])) };
     };
+    const changed: {
+      view: Parameters<typeof slackMessage>[0];
+      transition: 'fired' | 'resolved';
+    }[] = [];
     for (const rule of rules) {
       if (!data.has(rule.dimension)) data.set(rule.dimension, read(rule.dimension));
       const { history, current } = await data.get(rule.dimension)!;
-      const states = await this.openStates(rule.id);
-      const keys = new Set([...current.map((c) => String(c.key)), ...states.keys()]);
-      for (const key of keys) {
-        const row = current.find((c) => String(c.key) === key);
-        const points = history
-          .filter((h) => String(h.key) === key)
-          .map((h) => ({ at: h.hour, value: h[rule.metric] }));
+      const states = open.get(rule.id) ?? new Map<string, AlertState>();
+      for (const key of new Set([...current.keys(), ...states.keys()])) {
+        const row = current.get(key);
+        const points = (history.get(key) ?? []).map((h) => ({ at: h.hour, value: h[rule.metric] }));
         const base = baseline(points, now, rule.weeks)?.value;
         const result = evaluate(
           rule,
@@ -172,21 +184,31 @@ export class AlertRunner {
         counts.evaluated++;
         if (!result.transition) continue;
         counts[result.transition]++;
-        const view = {
-          ...result.state,
-          metric: rule.metric,
-          dimension: rule.dimension,
-          threshold: rule.threshold,
-        };
-        await this.store.transaction(async (tx) => {
-          await this.saveState(view, tx);
-          await tx.run('INSERT INTO alert_outbox VALUES (?, ?::JSON, now())', [
-            randomUUID(),
-            JSON.stringify(slackMessage(view, result.transition!, this.opts.dashboardUrl())),
-          ]);
+        changed.push({
+          view: {
+            ...result.state,
+            metric: rule.metric,
+            dimension: rule.dimension,
+            threshold: rule.threshold,
+          },
+          transition: result.transition,
         });
       }
     }
+    if (changed.length)
+      await this.store.transaction(async (tx) => {
+        await this.saveStates(
+          changed.map((c) => c.view),
+          tx,
+        );
+        await tx.run(
+          `INSERT INTO alert_outbox VALUES ${changed.map(() => '(?, ?::JSON, now())').join(', ')}`,
+          changed.flatMap((c) => [
+            randomUUID(),
+            JSON.stringify(slackMessage(c.view, c.transition, this.opts.dashboardUrl())),
+          ]),
+        );
+      });
     await this.deliver();
     return counts;
   }
@@ -208,31 +230,36 @@ export class AlertRunner {
     return sent;
   }
 
-  /** The latest alert per key of a rule that is not resolved, or resolved within its cooldown. */
-  private async openStates(ruleId: string): Promise<Map<string, AlertState>> {
-    const rows = await this.store.query<{ key: string; state: string }>(
-      `SELECT key, arg_max(state, fired_at)::VARCHAR AS state FROM alerts WHERE rule_id = ? GROUP BY key`,
-      [ruleId],
+  /** The latest alert per rule and key (the evaluation decides what its status means now). */
+  private async openStates(): Promise<Map<string, Map<string, AlertState>>> {
+    const rows = await this.store.query<{ rule_id: string; key: string; state: string }>(
+      `SELECT rule_id, key, arg_max(state, fired_at)::VARCHAR AS state FROM alerts GROUP BY ALL`,
     );
-    return new Map(rows.map((r) => [r.key, revive(JSON.parse(r.state) as StoredState)]));
+    const byRule = new Map<string, Map<string, AlertState>>();
+    for (const r of rows) {
+      let keys = byRule.get(r.rule_id);
+      if (!keys) byRule.set(r.rule_id, (keys = new Map()));
+      keys.set(r.key, revive(JSON.parse(r.state) as StoredState));
+    }
+    return byRule;
   }
 
-  private async saveState(
-    view: AlertView | (AlertView & StoredState),
+  private async saveStates(
+    views: readonly (AlertView | (AlertView & StoredState))[],
     tx?: Parameters<Parameters<Store['transaction']>[0]>[0],
   ): Promise<void> {
     const write = (t: NonNullable<typeof tx>) =>
       t.run(
-        `INSERT INTO alerts VALUES (?, ?, ?::TIMESTAMPTZ, ?, ?::JSON, now())
+        `INSERT INTO alerts VALUES ${views.map(() => '(?, ?, ?::TIMESTAMPTZ, ?, ?::JSON, now())').join(', ')}
          ON CONFLICT (rule_id, key, fired_at) DO UPDATE SET
            status = excluded.status, state = excluded.state, updated_at = excluded.updated_at`,
-        [
+        views.flatMap((view) => [
           view.ruleId,
           view.key,
           new Date(view.firedAt ?? 0).toISOString(),
           view.status,
           JSON.stringify(view),
-        ],
+        ]),
       );
     await (tx ? write(tx) : this.store.transaction(write));
   }

@@ -11,7 +11,10 @@ export const ALERT_METRICS = [
   'conversionRate',
   'complaintRate',
   'transferRate',
+  'abandonRate',
   'avgTalkSeconds',
+  'costPerConversion',
+  'contactsPerCustomer',
 ] as const;
 export type AlertMetric = (typeof ALERT_METRICS)[number];
 
@@ -174,11 +177,13 @@ const RATE_METRICS: ReadonlySet<AlertMetric> = new Set([
   'conversionRate',
   'complaintRate',
   'transferRate',
+  'abandonRate',
 ]);
 
 export function formatMetric(metric: AlertMetric, value: number): string {
   if (RATE_METRICS.has(metric)) return `${(value * 100).toFixed(1)}%`;
   if (metric === 'avgTalkSeconds') return `${value.toFixed(1)}s`;
+  if (metric === 'costPerConversion' || metric === 'contactsPerCustomer') return value.toFixed(2);
   return String(Math.round(value));
 }
 

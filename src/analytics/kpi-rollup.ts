@@ -1,5 +1,5 @@
 import type { Store } from '../core/store/store.js';
-import { CALL_ROW, DIMENSION_COLUMNS, IN_SAMPLE, MEASURES } from './kpi-source.js';
+import { CALL_ROW, CUSTOMER_ROW, DIMENSION_COLUMNS, IN_SAMPLE, MEASURES } from './kpi-source.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -49,7 +49,7 @@ export async function refreshRollup(store: Store, maxHours = 168): Promise<numbe
     );
     await tx.run(
       `INSERT INTO kpi_customers SELECT DISTINCT hour, ${dims}, customer_id
-       FROM (${calls(`${CALL_ROW}, customer_id`, ` AND ${IN_SAMPLE}`)})`,
+       FROM (${calls(CUSTOMER_ROW, ` AND ${IN_SAMPLE}`)})`,
       bounds,
     );
     return hours.length;

@@ -21,6 +21,10 @@ export const CALL_ROW = `date_trunc('hour', started_at AT TIME ZONE 'UTC') AS ho
   CASE WHEN handled_by = 'bot' THEN COALESCE(duration_s, 0) ELSE 0 END AS bot_seconds,
   CASE WHEN handled_by <> 'bot' THEN COALESCE(duration_s, 0) ELSE 0 END AS agent_seconds`;
 
+/** A call's customer, with what the customers are grouped and filtered by. */
+export const CUSTOMER_ROW = `date_trunc('hour', started_at AT TIME ZONE 'UTC') AS hour,
+  region, product_line, script_version, campaign_id, handled_by, customer_id`;
+
 export const MEASURES = [
   'calls',
   'answered',

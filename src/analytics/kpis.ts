@@ -2,6 +2,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import type { Store } from '../core/store/store.js';
 import {
   CALL_ROW,
+  CUSTOMER_ROW,
   CUSTOMER_SAMPLE,
   DIMENSION_COLUMNS,
   IN_SAMPLE,
@@ -69,6 +70,8 @@ export interface KpiFilter {
   to?: string | null | undefined;
   where?: Partial<Record<FilterDimension, string | null | undefined>> | undefined;
   costs?: CallCosts | undefined;
+  /** Count distinct customers; false leaves contactsPerCustomer 0 (default true). */
+  customers?: boolean;
 }
 
 export const DEFAULT_COSTS: CallCosts = { botPerMinute: 0.1, agentPerMinute: 1.5 };
@@ -174,7 +177,7 @@ async function aggregate(
     : sourceSql(plan, {
         rollupTable: 'kpi_customers',
         columns: `hour, ${DIMENSION_COLUMNS.join(', ')}, customer_id`,
-        rawRow: `${CALL_ROW}, customer_id`,
+        rawRow: CUSTOMER_ROW,
         rawColumns: `hour, ${DIMENSION_COLUMNS.join(', ')}, customer_id`,
         rawWhere: IN_SAMPLE,
         where,
@@ -185,10 +188,12 @@ async function aggregate(
        FROM (${rows.sql}) GROUP BY ALL ORDER BY bucket, calls DESC, key`,
       rows.params,
     ),
-    store.query<{ key: string; bucket: string | null; n: number }>(
-      `SELECT ${groups}, count(DISTINCT customer_id)::DOUBLE AS n FROM (${customers.sql}) GROUP BY ALL`,
-      customers.params,
-    ),
+    filter.customers === false
+      ? []
+      : store.query<{ key: string; bucket: string | null; n: number }>(
+          `SELECT ${groups}, count(DISTINCT customer_id)::DOUBLE AS n FROM (${customers.sql}) GROUP BY ALL`,
+          customers.params,
+        ),
   ]);
   const scale = exact ? 1 : CUSTOMER_SAMPLE;
   const seen = new Map(distinct.map((d) => [`${d.bucket}\u0000${d.key}`, d.n * scale]));
@@ -212,7 +217,7 @@ function everyCustomer(filter: KpiFilter, where: SqlPart): SqlPart {
     params.push(filter.to);
   }
   return {
-    sql: `SELECT * FROM (SELECT ${CALL_ROW}, customer_id FROM calls WHERE ${cond.join(' AND ')}) c
+    sql: `SELECT * FROM (SELECT ${CUSTOMER_ROW} FROM calls WHERE ${cond.join(' AND ')}) c
       ${where.sql ? `WHERE ${where.sql}` : ''}`,
     params: [...params, ...where.params],
   };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 // Yoga's own error factory: a GraphQLError from another copy of graphql (ESM vs CJS)
 // would fail its instanceof check and be masked.
 import { createGraphQLError, createSchema, createYoga, type PubSub } from 'graphql-yoga';
@@ -68,12 +69,15 @@ export interface GraphqlDeps {
  * Checks the role, then maps our typed errors to GraphQL errors with a code
  * and an HTTP status. An argument given as null is passed as absent.
  */
-function guarded<A, R>(roles: readonly Role[], fn: (args: A, ctx: GqlContext) => Promise<R>) {
-  return async (_: unknown, args: A, ctx: GqlContext): Promise<R> => {
+function guarded<A, R>(
+  roles: readonly Role[],
+  fn: (args: A, ctx: GqlContext, info: GraphQLResolveInfo) => Promise<R>,
+) {
+  return async (_: unknown, args: A, ctx: GqlContext, info: GraphQLResolveInfo): Promise<R> => {
     try {
       requireRole(ctx.principal, roles);
       const given = Object.entries(args as object).filter(([, v]) => v !== null);
-      return await fn(Object.fromEntries(given) as A, ctx);
+      return await fn(Object.fromEntries(given) as A, ctx, info);
     } catch (err) {
       if (!(err instanceof DialwiseError)) throw err;
       throw createGraphQLError(err.message, {
@@ -81,6 +85,19 @@ function guarded<A, R>(roles: readonly Role[], fn: (args: A, ctx: GqlContext) =>
       });
     }
   };
+}
+
+/** Whether the query selects `field` under the field being resolved (fragments included). */
+function asks(info: GraphQLResolveInfo, field: string): boolean {
+  const within = (set: SelectionSetNode | undefined): boolean =>
+    (set?.selections ?? []).some((s) =>
+      s.kind === Kind.FIELD
+        ? s.name.value === field
+        : s.kind === Kind.INLINE_FRAGMENT
+          ? within(s.selectionSet)
+          : within(info.fragments[s.name.value]?.selectionSet),
+    );
+  return info.fieldNodes.some((n) => within(n.selectionSet));
 }
 
 /** The current value, then again after every commit: a live subscription over SSE. */
@@ -104,8 +121,13 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
     const p = await deps.profile(id);
     return p ? customerView(p, Date.now()) : null;
   };
-  const kpis = (a: KpiArgs & { by?: Dimension | null }) =>
-    kpisBy(store, a.by ?? null, { ...kpiFilter(a), costs });
+  // Distinct customers are the costly part: counted only for a query that shows them.
+  const kpis = (a: KpiArgs & { by?: Dimension | null }, info: GraphQLResolveInfo) =>
+    kpisBy(store, a.by ?? null, {
+      ...kpiFilter(a),
+      costs,
+      customers: asks(info, 'contactsPerCustomer'),
+    });
   const alerts = (a: { status?: string | null; limit?: number | null; after?: string | null }) =>
     deps.alerts.alerts(a.status, a);
   /** Personal data for compliance and admin only, each read audited; null for everyone else. */
@@ -161,24 +183,25 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
               })),
             };
           }),
-          kpis: guarded(ANALYSTS, async (a: KpiArgs & { by?: Dimension }) =>
-            (await kpis(a)).map(kpiView),
+          kpis: guarded(ANALYSTS, async (a: KpiArgs & { by?: Dimension }, _, info) =>
+            (await kpis(a, info)).map(kpiView),
           ),
           kpiTrend: guarded(
             ANALYSTS,
-            async (a: KpiArgs & { bucket: 'HOUR' | 'DAY'; by?: Dimension | null }) =>
+            async (a: KpiArgs & { bucket: 'HOUR' | 'DAY'; by?: Dimension | null }, _, info) =>
               (
                 await kpiSeries(store, a.bucket === 'HOUR' ? 'hour' : 'day', a.by ?? null, {
                   ...kpiFilter(a),
                   costs,
+                  customers: asks(info, 'contactsPerCustomer'),
                 })
               ).map(kpiView),
           ),
           totals: guarded(ANALYSTS, () => totals(store)),
           experiments: guarded(ANALYSTS, async (a: KpiArgs) => {
-            const byScript = (await kpisBy(store, 'SCRIPT_VERSION', kpiFilter(a))).sort((x, y) =>
-              x.key.localeCompare(y.key),
-            );
+            const byScript = (
+              await kpisBy(store, 'SCRIPT_VERSION', { ...kpiFilter(a), customers: false })
+            ).sort((x, y) => x.key.localeCompare(y.key));
             const compared = compareArms(
               byScript.map((r) => ({
                 variant: r.key,
@@ -302,8 +325,12 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
               kpiFilter(a); // a bad time is refused before anything streams
               return live(deps.commits)();
             }),
-            resolve: async (_: unknown, a: KpiArgs & { by?: Dimension }) =>
-              (await kpis(a)).map(kpiView),
+            resolve: async (
+              _: unknown,
+              a: KpiArgs & { by?: Dimension },
+              __: GqlContext,
+              info: GraphQLResolveInfo,
+            ) => (await kpis(a, info)).map(kpiView),
           },
           alerts: {
             subscribe: guarded(ANALYSTS, async () => live(deps.commits)()),

@@ -85,20 +85,25 @@ export class CallSimulator {
   readonly truthByRegion = new Map<string, Truth>();
   readonly detailByRegion = new Map<string, TruthDetail>();
   private readonly rng: Rng;
-  /** Their own streams, so abandonment and risky lines do not reshuffle every other draw. */
+  /** Their own streams, so abandonment and the lines drawn do not reshuffle every other draw. */
   private readonly abandonRng: Rng;
-  private readonly riskRng: Rng;
+  private readonly lineRng: Rng;
   private readonly known = new Set<string>();
   private readonly run = randomUUID().slice(0, 8);
   private n = 0;
 
+  /**
+   * `utterances`: what customers say before they decide (a corpus of real
+   * utterances, say), in place of the few built-in lines.
+   */
   constructor(
     seed: number,
     private readonly customers = 500,
+    private readonly utterances?: readonly string[],
   ) {
     this.rng = seeded(seed);
     this.abandonRng = seeded(seed + 0x5eed);
-    this.riskRng = seeded(seed + 0x715c);
+    this.lineRng = seeded(seed + 0x715c);
   }
 
   /** The events of one whole call placed at `at`, in event-time order. */
@@ -235,14 +240,16 @@ export class CallSimulator {
       const line = isBot
         ? pick(rng, BOT_LINES)
         : pick(rng, CUSTOMER_LINES[last ? outcome : 'no_decision']);
-      const risky = isBot && started.handled_by === 'human' && this.riskRng() < RISKY_RATE;
+      const risky = isBot && started.handled_by === 'human' && this.lineRng() < RISKY_RATE;
+      const said =
+        !isBot && !last && this.utterances?.length ? pick(this.lineRng, this.utterances) : line;
       events.push({
         ...at,
         type: 'dialog.turn',
         call_id: callId,
         turn,
         speaker: isBot ? (started.handled_by === 'bot' ? 'bot' : 'agent') : 'customer',
-        text: risky ? pick(this.riskRng, RISKY_LINES) : line,
+        text: risky ? pick(this.lineRng, RISKY_LINES) : said,
         asr_confidence: Math.round((0.75 + rng() * 0.25) * 100) / 100,
         ...(isBot ? {} : { prosody: voice(rng, pitch0, heated && last ? 1 : 0) }),
       });

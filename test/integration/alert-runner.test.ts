@@ -1,8 +1,8 @@
-import { rollUpAgain } from '../../src/analytics/kpi-rollup.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rollUpAgain } from '../../src/analytics/kpi-rollup.js';
 import { AlertRunner } from '../../src/analytics/alert-runner.js';
 import { migrate, Store } from '../../src/core/store/store.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -127,5 +127,22 @@ describe('deviation alerts over DuckDB, to a local Slack receiver', () => {
     const acked = await runner.acknowledge('conv-west', 'west');
     expect(acked.status).toBe('acknowledged');
     await expect(runner.acknowledge('conv-west', 'nowhere')).rejects.toThrow(/no open alert/);
+  });
+
+  it('pages the alerts newest change first, each once', async () => {
+    const all = await runner.alerts();
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await runner.alerts(undefined, { limit: 1, after });
+      if (page.length === 0) break;
+      seen.push(`${page[0]!.ruleId}/${page[0]!.key}/${page[0]!.updatedAt}`);
+      after = page[0]!.cursor;
+    }
+    expect(seen).toEqual(all.map((a) => `${a.ruleId}/${a.key}/${a.updatedAt}`));
+    const times = all.map((a) => Date.parse(a.updatedAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    await expect(runner.alerts(undefined, { after: 'nonsense' })).rejects.toThrow(/cursor/);
   });
 });

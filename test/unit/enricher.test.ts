@@ -34,6 +34,22 @@ describe('Enricher', () => {
     expect(e.profiles.get(C)).toMatchObject({ calls: 1, answered: 1 });
   });
 
+  it('marks a call picked up but dropped with nobody free as abandoned, not answered', () => {
+    const e = enricher();
+    const started = ev('call.started');
+    const callId = (started as { call_id: string }).call_id;
+    const out = e.apply(
+      [
+        started,
+        ev('call.abandoned', { call_id: callId, customer_id: C }),
+        ev('call.ended', { call_id: callId }),
+      ],
+      NOW,
+    );
+    expect(out.calls.get(callId)).toMatchObject({ answered: false, abandoned: true });
+    expect(e.profiles.get(C)).toMatchObject({ calls: 1, answered: 0 });
+  });
+
   it('reaches the same profile whatever the arrival order', () => {
     const events = [
       ev('customer.updated', {

@@ -2,13 +2,22 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DialwiseError } from '../core/errors.js';
 import type { Store } from '../core/store/store.js';
-import { DIMENSIONS, kpisBy, type CallCosts, type Dimension } from './kpis.js';
+import {
+  DIMENSIONS,
+  FILTER_DIMENSIONS,
+  kpisBy,
+  type CallCosts,
+  type Dimension,
+  type FilterDimension,
+} from './kpis.js';
 
 export interface KpiExportRequest {
   dimension: Dimension;
   format: 'csv' | 'parquet';
-  from?: string;
-  to?: string;
+  from?: string | undefined;
+  to?: string | undefined;
+  /** Only calls with these dimension values. */
+  where?: Partial<Record<FilterDimension, string>>;
 }
 
 const requestSchema = z.object({
@@ -16,6 +25,9 @@ const requestSchema = z.object({
   format: z.enum(['csv', 'parquet']),
   from: z.string().optional(),
   to: z.string().optional(),
+  where: z
+    .partialRecord(z.enum(FILTER_DIMENSIONS as [FilterDimension, ...FilterDimension[]]), z.string())
+    .optional(),
 });
 
 const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
@@ -49,12 +61,12 @@ export async function exportKpis(
       `${issue.path.join('.') || 'request'}: ${issue.message}`,
     );
   }
-  const { dimension, format, from, to } = parsed.data;
+  const { dimension, format, from, to, where } = parsed.data;
   const file = resolve(outFile);
   if (file.includes("'"))
     throw new DialwiseError('BAD_REQUEST', 'outFile: must not contain a quote');
 
-  const rows = (await kpisBy(store, dimension, { from, to, costs })) as unknown as Record<
+  const rows = (await kpisBy(store, dimension, { from, to, where, costs })) as unknown as Record<
     string,
     unknown
   >[];

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createServerAdapter } from '@whatwg-node/server';
 import type { Registry } from 'prom-client';
 import { exportKpis } from '../analytics/export.js';
-import type { Dimension } from '../analytics/kpis.js';
+import { DIMENSIONS, FILTER_DIMENSIONS, type Dimension } from '../analytics/kpis.js';
 import { z } from 'zod';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
@@ -322,9 +322,16 @@ export function createApi(deps: ApiDeps): Api {
     const dir = await mkdtemp(join(tmpdir(), 'dialwise-export-'));
     try {
       const file = join(dir, `kpis.${format}`);
+      // ?region=east&product_line=loan…: the dimension's column name narrows the export.
+      const where = Object.fromEntries(
+        FILTER_DIMENSIONS.filter((d) => q[DIMENSIONS[d]] !== undefined).map((d) => [
+          d,
+          q[DIMENSIONS[d]]!,
+        ]),
+      );
       await exportKpis(
         deps.store,
-        { dimension: (q.by ?? 'REGION') as Dimension, format, from: q.from, to: q.to },
+        { dimension: (q.by ?? 'REGION') as Dimension, format, from: q.from, to: q.to, where },
         file,
         deps.costs,
       );

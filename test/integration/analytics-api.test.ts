@@ -87,6 +87,16 @@ describe('analytics over the API: transcripts, alert rules, KPI export', () => {
     expect(lines[0]).toMatch(/^key,calls,answered,conversions/);
     const calls = lines.slice(1).reduce((a, l) => a + Number(l.split(',')[1]), 0);
     expect(calls).toBe(p.simulator!.truth().calls);
+    // Narrowed to one region: product lines of the east only.
+    const east = await fetch(`${p.url}/export/kpis?by=PRODUCT_LINE&region=east&format=csv`, {
+      headers: { authorization: `Bearer ${analyst}` },
+    });
+    const eastCalls = (await east.text())
+      .trim()
+      .split('\n')
+      .slice(1)
+      .reduce((a, l) => a + Number(l.split(',')[1]), 0);
+    expect(eastCalls).toBe(p.simulator!.truthByRegion.get('east')!.calls);
     const bad = await fetch(`${p.url}/export/kpis?format=xlsx`, {
       headers: { authorization: `Bearer ${analyst}` },
     });

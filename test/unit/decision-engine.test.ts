@@ -161,6 +161,29 @@ describe('decision engine', () => {
     expect(e.context('call-r')).toBeUndefined();
   });
 
+  it('slows pacing when abandoned calls arrive in the event stream', () => {
+    const { e } = engine();
+    const t0 = Date.now() - 120_000;
+    const calls = (type: 'call.answered' | 'call.abandoned', n: number, atMs: number) =>
+      Array.from({ length: n }, (_, i): DialwiseEvent => {
+        const base = {
+          schema_version: 1 as const,
+          customer_id: 'c-1',
+          ts: new Date(atMs).toISOString(),
+          event_id: `${type}-${atMs}-${i}`,
+          call_id: `${type}-${atMs}-${i}`,
+        };
+        return type === 'call.abandoned' ? { ...base, type, wait_s: 2 } : { ...base, type };
+      });
+    e.observe(calls('call.answered', 200, t0));
+    const steady = e.next(1).pacingRatio;
+    // Pacing adjusts at most every 30 s: by the next adjustment 31 of 231 picked up were
+    // dropped, over the 3% ceiling.
+    e.observe(calls('call.abandoned', 30, t0 + 31_000));
+    e.observe(calls('call.abandoned', 1, t0 + 62_000));
+    expect(e.next(1).pacingRatio).toBeLessThan(steady);
+  });
+
   it('revokes consent when the customer asks not to be called, in the same decision', () => {
     const { e, emitted } = engine();
     e.turn(turn('call-d', '不需要，谢谢'));

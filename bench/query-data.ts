@@ -24,7 +24,7 @@ import {
 } from '../src/models/compliance/index.js';
 import { DuckDbSink } from '../src/pipelines/duckdb-sink.js';
 import type { ComplianceHit } from '../src/models/types.js';
-import type { EnrichedTurn } from '../src/pipelines/enricher.js';
+import { hitRow, turnRow } from '../src/pipelines/enricher.js';
 import { newCall, newProfile, type CallState, type Profile } from '../src/pipelines/profile.js';
 import { emptyRows, profileRow, SealCache, type SinkRows } from '../src/pipelines/rows.js';
 
@@ -116,38 +116,10 @@ function fold(
         Object.assign(call!, { answered: false, abandoned: true });
         break;
       case 'dialog.turn': {
-        const turn: EnrichedTurn = {
-          event_id: e.event_id,
-          call_id: e.call_id,
-          customer_id: e.customer_id,
-          turn: e.turn,
-          speaker: e.speaker,
-          text: e.text,
-          asr_confidence: e.asr_confidence,
-          ts: e.ts,
-          intent: null,
-          intent_confidence: null,
-          out_of_scope: null,
-          emotion: null,
-          valence: null,
-          call_intent_score: null,
-          late: false,
-          impatience: null,
-        };
-        out.turns.push(turn);
+        out.turns.push(turnRow(e, false));
         if (e.speaker === 'customer') call!.customer_turns! += 1;
         for (const h of compliance(e.text, e.speaker)) {
-          out.hits.push({
-            event_id: e.event_id,
-            call_id: e.call_id,
-            customer_id: e.customer_id,
-            speaker: e.speaker,
-            rule: h.rule,
-            term: h.term,
-            start_pos: h.start,
-            end_pos: h.end,
-            ts: e.ts,
-          });
+          out.hits.push(hitRow(e, h));
           call!.compliance_hits! += 1;
         }
         break;

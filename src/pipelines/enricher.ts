@@ -5,7 +5,7 @@ import { newCallSignals, observeCustomerTurn } from '../models/propensity-featur
 import type { ServedModels } from '../models/champions.js';
 import { callIntentScore } from '../models/propensity-model.js';
 import { voiceImpatience } from '../models/prosody/baseline.js';
-import type { EmotionResult, IntentResult } from '../models/types.js';
+import type { ComplianceHit, EmotionResult, IntentResult } from '../models/types.js';
 import {
   addContactAttempt,
   applyConsent,
@@ -64,6 +64,38 @@ export interface ComplianceRow {
   end_pos: number;
   ts: string;
 }
+
+/** A turn's row before the models have said anything about it. */
+export const turnRow = (e: EventOf<'dialog.turn'>, late: boolean): EnrichedTurn => ({
+  event_id: e.event_id,
+  call_id: e.call_id,
+  customer_id: e.customer_id,
+  turn: e.turn,
+  speaker: e.speaker,
+  text: e.text,
+  asr_confidence: e.asr_confidence,
+  ts: e.ts,
+  intent: null,
+  intent_confidence: null,
+  out_of_scope: null,
+  emotion: null,
+  valence: null,
+  call_intent_score: null,
+  late,
+  impatience: null,
+});
+
+export const hitRow = (e: EventOf<'dialog.turn'>, h: ComplianceHit): ComplianceRow => ({
+  event_id: e.event_id,
+  call_id: e.call_id,
+  customer_id: e.customer_id,
+  speaker: e.speaker,
+  rule: h.rule,
+  term: h.term,
+  start_pos: h.start,
+  end_pos: h.end,
+  ts: e.ts,
+});
 
 /** Everything one batch changed, ready for the sinks. */
 export interface Changes {
@@ -263,24 +295,7 @@ export class Enricher {
   private turn(c: Ctx, e: EventOf<'dialog.turn'>): void {
     const models = this.models.turn;
     const call = this.call(c, e);
-    const row: EnrichedTurn = {
-      event_id: e.event_id,
-      call_id: e.call_id,
-      customer_id: e.customer_id,
-      turn: e.turn,
-      speaker: e.speaker,
-      text: e.text,
-      asr_confidence: e.asr_confidence,
-      ts: e.ts,
-      intent: null,
-      intent_confidence: null,
-      out_of_scope: null,
-      emotion: null,
-      valence: null,
-      call_intent_score: null,
-      late: c.late,
-      impatience: null,
-    };
+    const row = turnRow(e, c.late);
     if (e.speaker === 'customer') {
       const voice = e.prosody ? voiceImpatience((call.voice ??= []), e.prosody) : null;
       const known = this.understood.get(e);
@@ -323,17 +338,7 @@ export class Enricher {
       });
     } else {
       for (const h of models.compliance(e.text, e.speaker)) {
-        c.out.hits.push({
-          event_id: e.event_id,
-          call_id: e.call_id,
-          customer_id: e.customer_id,
-          speaker: e.speaker,
-          rule: h.rule,
-          term: h.term,
-          start_pos: h.start,
-          end_pos: h.end,
-          ts: e.ts,
-        });
+        c.out.hits.push(hitRow(e, h));
         call.compliance_hits = (call.compliance_hits ?? 0) + 1;
       }
     }

@@ -3,6 +3,7 @@ import { createApiKey } from '../../src/api/auth.js';
 import { startPlatform, type Platform } from '../../src/cli/platform.js';
 import { loadConfig } from '../../src/core/config.js';
 import { gql } from '../helpers/gql.js';
+import { callStarted, readUntil, subscribe } from '../helpers/sse.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 describe('analytics over the API: transcripts, alert rules, KPI export', () => {
@@ -113,58 +114,19 @@ describe('analytics over the API: transcripts, alert rules, KPI export', () => {
   });
 
   it('streams live totals over SSE as new data arrives', async () => {
-    const res = await fetch(`${p.url}/graphql`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${analyst}`,
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-      },
-      body: JSON.stringify({ query: 'subscription { totals { calls } }' }),
-    });
+    const res = await subscribe(p.url, analyst, 'subscription { totals { calls } }');
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const before = p.simulator!.truth().calls;
-    const event = {
-      event_id: crypto.randomUUID(),
-      type: 'call.started',
-      ts: new Date().toISOString(),
-      schema_version: 1,
-      customer_id: 'cust-live-1',
-      call_id: `call-live-${crypto.randomUUID()}`,
-      campaign_id: 'c',
-      script_id: 's',
-      script_version: 'v1',
-      handled_by: 'bot',
-      region: 'east',
-      product_line: 'loan',
-    };
     const posted = await fetch(`${p.url}/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${p.adminKey}` },
-      body: JSON.stringify([event]),
+      body: JSON.stringify([callStarted('east')]),
     });
     expect(posted.status).toBe(202);
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    const deadline = Date.now() + 10_000;
-    while (!text.includes(`"calls":${before + 1}`) && Date.now() < deadline) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value);
-    }
-    await reader.cancel();
+    const text = await readUntil(res, `"calls":${before + 1}`);
     expect(text).toContain(`data: {"data":{"totals":{"calls":${before + 1}}}}`);
     const dialer = await createApiKey(p.store, 'bot-sse', 'dialer');
-    const denied = await fetch(`${p.url}/graphql`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${dialer}`,
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-      },
-      body: JSON.stringify({ query: 'subscription { totals { calls } }' }),
-    });
+    const denied = await subscribe(p.url, dialer, 'subscription { totals { calls } }');
     const first = (await denied.body!.getReader().read()).value;
     expect(new TextDecoder().decode(first)).toMatch(/FORBIDDEN|may not/);
   });

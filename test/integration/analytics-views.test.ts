@@ -10,6 +10,7 @@ import { startPlatform, type Platform } from '../../src/cli/platform.js';
 import { loadConfig } from '../../src/core/config.js';
 import { ModelRegistry } from '../../src/models/registry.js';
 import { gql } from '../helpers/gql.js';
+import { callStarted, readUntil, subscribe } from '../helpers/sse.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const sum = (rows: { calls: number }[]) => rows.reduce((a, r) => a + r.calls, 0);
@@ -299,50 +300,21 @@ describe('analytics views over GraphQL', () => {
   });
 
   it('streams KPIs by region over SSE, again once new data is committed', async () => {
-    const res = await fetch(`${p.url}/graphql`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${analyst}`,
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-      },
-      body: JSON.stringify({
-        query: 'subscription { kpis(by: REGION, where: { region: "west" }) { key calls } }',
-      }),
-    });
+    const res = await subscribe(
+      p.url,
+      analyst,
+      'subscription { kpis(by: REGION, where: { region: "west" }) { key calls } }',
+    );
     const before = (
       await gql(p.url, '{ kpis(by: REGION, where: { region: "west" }) { calls } }', analyst)
     ).body.data!.kpis[0].calls;
     const posted = await fetch(`${p.url}/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${p.adminKey}` },
-      body: JSON.stringify({
-        event_id: crypto.randomUUID(),
-        type: 'call.started',
-        ts: new Date().toISOString(),
-        schema_version: 1,
-        customer_id: 'cust-sse-1',
-        call_id: `call-sse-${crypto.randomUUID()}`,
-        campaign_id: 'c',
-        script_id: 's',
-        script_version: 'v1',
-        handled_by: 'bot',
-        region: 'west',
-        product_line: 'loan',
-      }),
+      body: JSON.stringify(callStarted('west')),
     });
     expect(posted.status).toBe(202);
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
     const want = `{"key":"west","calls":${before + 1}}`;
-    const deadline = Date.now() + 10_000;
-    while (!text.includes(want) && Date.now() < deadline) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value);
-    }
-    await reader.cancel();
-    expect(text).toContain(want);
+    expect(await readUntil(res, want)).toContain(want);
   });
 });

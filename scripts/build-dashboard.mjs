@@ -1,5 +1,6 @@
-// Bundles the analyst dashboard (src/dashboard) into dist/dashboard:
+// Bundles the dashboard (src/dashboard) into dist/dashboard:
 //   dist/dashboard/index.html, assets/main.js (+ .map), assets/style.css
+//   (style.css and the styles/*.css it imports, as one file)
 // Last step of `npm run build`; the platform serves dist/dashboard at `/`.
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -30,7 +31,14 @@ const result = await build({
   metafile: true,
 });
 
-await copyFile(join(src, 'style.css'), join(assets, 'style.css'));
+await build({
+  entryPoints: [join(src, 'style.css')],
+  outfile: join(assets, 'style.css'),
+  bundle: true,
+  minify: true,
+  target: ['chrome110', 'firefox110', 'safari16'],
+  logLevel: 'warning',
+});
 await copyFile(join(src, 'index.html'), join(out, 'index.html'));
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;

@@ -42,6 +42,9 @@ export interface AlertView extends AlertState {
   threshold: number;
 }
 
+/** An alert as listed: when it last changed, and its place in the list. */
+export type ListedAlert = AlertView & { updatedAt: string; cursor: string };
+
 /**
  * Deviation alerts over the live calls: every minute each rule compares the
  * last 60 minutes with its baseline (same hour of the week over past weeks,
@@ -93,8 +96,7 @@ export class AlertRunner {
   async alerts(
     status?: string | null,
     page: { limit?: number | null; after?: string | null } = {},
-  ): Promise<(AlertView & { updatedAt: string; cursor: string })[]> {
-    const limit = Math.min(Math.max(page.limit ?? 50, 1), 200);
+  ): Promise<ListedAlert[]> {
     const where = ['TRUE'];
     const params: (string | number)[] = [];
     if (status) {
@@ -106,6 +108,30 @@ export class AlertRunner {
       where.push('(epoch_us(updated_at) < ? OR (epoch_us(updated_at) = ? AND id > ?))');
       params.push(c.key, c.key, c.id);
     }
+    return this.listed(where, params, Math.min(Math.max(page.limit ?? 50, 1), 200));
+  }
+
+  async acknowledge(ruleId: string, key: string): Promise<ListedAlert> {
+    const [row] = await this.store.query<{ state: string }>(
+      `SELECT state::VARCHAR AS state FROM alerts WHERE rule_id = ? AND key = ? AND status = 'open'`,
+      [ruleId, key],
+    );
+    if (!row) throw new DialwiseError('NOT_FOUND', `no open alert for rule ${ruleId} and ${key}`);
+    const view = JSON.parse(row.state) as AlertView & StoredState;
+    await this.saveStates([{ ...view, ...acknowledge(revive(view)) }]);
+    const [saved] = await this.listed(
+      ['rule_id = ?', 'key = ?', "status = 'acknowledged'"],
+      [ruleId, key],
+      1,
+    );
+    return saved!;
+  }
+
+  private async listed(
+    where: string[],
+    params: (string | number)[],
+    limit: number,
+  ): Promise<ListedAlert[]> {
     const rows = await this.store.query<{ state: string; us: number; id: string }>(
       `SELECT state::VARCHAR AS state, epoch_us(updated_at)::DOUBLE AS us, id FROM
          (SELECT *, rule_id || chr(0) || key || chr(0) || fired_at::VARCHAR AS id FROM alerts)
@@ -117,19 +143,6 @@ export class AlertRunner {
       updatedAt: new Date(r.us / 1000).toISOString(),
       cursor: encodeCursor({ key: r.us, id: r.id }),
     }));
-  }
-
-  async acknowledge(ruleId: string, key: string): Promise<AlertView> {
-    const [row] = await this.store.query<{ state: string; fired_at: string }>(
-      `SELECT state::VARCHAR AS state, fired_at::VARCHAR AS fired_at FROM alerts
-       WHERE rule_id = ? AND key = ? AND status = 'open'`,
-      [ruleId, key],
-    );
-    if (!row) throw new DialwiseError('NOT_FOUND', `no open alert for rule ${ruleId} and ${key}`);
-    const view = JSON.parse(row.state) as AlertView & StoredState;
-    const next = { ...view, ...acknowledge(revive(view)) };
-    await this.saveStates([next]);
-    return next;
   }
 
   /**

@@ -161,7 +161,8 @@ async function aggregate(
     dirty.map((d) => d.ms),
   );
   const where = whereSql(filter.where);
-  const key = dimension ? DIMENSIONS[dimension] : "'all'";
+  // A call may lack a dimension's value (a CRM import, an old event): it groups as "(none)".
+  const key = dimension ? `COALESCE(${DIMENSIONS[dimension]}, '(none)')` : "'all'";
   const groups = `${key} AS key, ${bucket ? `date_trunc('${bucket}', hour)::VARCHAR` : 'NULL'} AS bucket`;
   const measures = MEASURES.join(', ');
   const rows = sourceSql(plan, {

@@ -1,30 +1,68 @@
-// A tiny element builder; text always goes in through textContent.
+// A tiny element builder; text always goes in through textContent (never innerHTML).
 
-type Attrs = Record<string, string | undefined>;
+type Attrs = Record<string, string | undefined | false>;
+export type Child = Node | string | null | undefined | false;
 
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs: Attrs = {},
-  ...children: (Node | string)[]
+  ...children: Child[]
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
-    if (value === undefined) continue;
+    if (value === undefined || value === false) continue;
     if (name === 'class') el.className = value;
     else el.setAttribute(name, value);
   }
-  for (const child of children) {
-    el.append(typeof child === 'string' ? document.createTextNode(child) : child);
-  }
+  append(el, ...children);
   return el;
 }
 
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const percent = new Intl.NumberFormat('en-US', {
-  style: 'percent',
-  minimumFractionDigits: 1,
-  maximumFractionDigits: 1,
-});
+export function append(el: Element, ...children: Child[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+}
 
-export const formatInt = (n: number): string => integer.format(n);
-export const formatPercent = (fraction: number): string => percent.format(fraction);
+/** A `<button type="button">` that calls `onClick`. */
+export function button(
+  label: string,
+  onClick: (event: MouseEvent) => void,
+  attrs: Attrs = {},
+): HTMLButtonElement {
+  const el = h('button', { type: 'button', class: 'btn btn-ghost', ...attrs }, label);
+  el.addEventListener('click', onClick);
+  return el;
+}
+
+/** A labelled `<select>`; `value` is selected when present. */
+export function select(
+  id: string,
+  options: readonly { value: string; label: string }[],
+  value?: string,
+  attrs: Attrs = {},
+): HTMLSelectElement {
+  const el = h('select', { id, name: id, ...attrs });
+  for (const o of options) el.append(h('option', { value: o.value }, o.label));
+  if (value !== undefined) el.value = value;
+  return el;
+}
+
+/** Label + control in one `.field`. */
+export function field(
+  label: string,
+  control: HTMLElement,
+  hint?: string,
+  extraClass = '',
+): HTMLElement {
+  const id = control.id || `f-${Math.random().toString(36).slice(2, 9)}`;
+  control.id = id;
+  return h(
+    'div',
+    { class: `field ${extraClass}`.trim() },
+    h('label', { for: id }, label),
+    control,
+    hint ? h('span', { class: 'field-hint' }, hint) : null,
+  );
+}

@@ -1,10 +1,36 @@
-// Dialwise analyst dashboard: sign in with an API key, then live KPIs.
+// Dialwise dashboard: sign in with an API key, then the views behind hash
+// routes (#/overview, #/breakdown, …), each loading and following its data.
 import type { ApolloClient } from '@apollo/client';
-import { ME_QUERY, classifyError, createClient } from './api.js';
+import { classifyError, createClient } from './api.js';
 import { clearKey, readKey, storeKey, takeKeyFromFragment } from './auth-key.js';
 import { h } from './dom.js';
+import { Filters } from './filters.js';
 import { renderLogin } from './login-view.js';
-import { renderMain } from './main-view.js';
+import { ME_QUERY } from './queries/misc.js';
+import { parseRoute, VIEWS, type ViewName } from './router.js';
+import { createShell } from './shell.js';
+import type { Principal } from './types.js';
+import type { MountView, View, ViewContext } from './view.js';
+import { mountAlerts } from './views/alerts.js';
+import { mountBreakdown } from './views/breakdown.js';
+import { mountCompliance } from './views/compliance.js';
+import { mountCustomers } from './views/customers.js';
+import { mountExperiments } from './views/experiments.js';
+import { mountModels } from './views/models.js';
+import { mountOverview } from './views/overview.js';
+
+const MOUNTS: Record<ViewName, MountView> = {
+  overview: mountOverview,
+  breakdown: mountBreakdown,
+  experiments: mountExperiments,
+  alerts: mountAlerts,
+  compliance: mountCompliance,
+  customers: mountCustomers,
+  models: mountModels,
+};
+
+/** Roles that may read the dashboard's data (dialer keys may not). */
+const DASHBOARD_ROLES = ['analyst', 'data_scientist', 'compliance', 'admin'];
 
 const root = document.getElementById('app')!;
 let session: { client: ApolloClient; teardown: () => void } | null = null;
@@ -27,16 +53,60 @@ function signOut(message?: string): void {
   showLogin(message);
 }
 
+/** The signed-in app: shell plus the view the hash names; returns its teardown. */
+function renderApp(client: ApolloClient, principal: Principal): () => void {
+  const shell = createShell(principal, () => signOut());
+  root.replaceChildren(shell.el);
+  const ctx: ViewContext = {
+    client,
+    principal,
+    filters: new Filters(),
+    setLive: shell.setLive,
+    signOut,
+  };
+  let current: { name: ViewName; view: View } | null = null;
+
+  const show = (): void => {
+    const route = parseRoute(window.location.hash);
+    if (!/^#\//.test(window.location.hash))
+      window.history.replaceState(window.history.state, '', `#/${route.view}`);
+    if (current?.name === route.view && current.view.update) return current.view.update(route);
+    current?.view.destroy();
+    shell.setLive('none');
+    shell.setActive(route.view);
+    const outlet = h('div', {
+      class: 'view',
+      'data-view': route.view,
+      'data-testid': `view-${route.view}`,
+    });
+    shell.outlet.replaceChildren(outlet);
+    document.title = `${VIEWS.find((v) => v.name === route.view)!.label} · Dialwise`;
+    current = { name: route.view, view: MOUNTS[route.view](outlet, ctx, route) };
+  };
+  window.addEventListener('hashchange', show);
+  show();
+  return () => {
+    window.removeEventListener('hashchange', show);
+    current?.view.destroy();
+    current = null;
+  };
+}
+
 /** Validates `key` with `{ me }`; resolves to an error message, or null once signed in. */
 async function signIn(key: string): Promise<string | null> {
   const client = createClient(key);
   try {
     const { data } = await client.query({ query: ME_QUERY, fetchPolicy: 'network-only' });
     if (!data) throw new Error('empty response');
+    if (!DASHBOARD_ROLES.includes(data.me.role)) {
+      // Every view would be refused: say so once, before asking for anything.
+      client.stop();
+      clearKey();
+      return `The ${data.me.role} role may not use the dashboard`;
+    }
     storeKey(key);
     endSession();
-    const teardown = renderMain(root, { client, principal: data.me, onSignOut: signOut });
-    session = { client, teardown };
+    session = { client, teardown: renderApp(client, data.me) };
     return null;
   } catch (error) {
     client.stop();

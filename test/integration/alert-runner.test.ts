@@ -126,6 +126,7 @@ describe('deviation alerts over DuckDB, to a local Slack receiver', () => {
     expect(west).toBeDefined();
     const acked = await runner.acknowledge('conv-west', 'west');
     expect(acked.status).toBe('acknowledged');
+    expect((await runner.alerts('acknowledged'))[0]).toEqual(acked);
     await expect(runner.acknowledge('conv-west', 'nowhere')).rejects.toThrow(/no open alert/);
   });
 

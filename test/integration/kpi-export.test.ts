@@ -64,4 +64,10 @@ describe('KPI export', () => {
       exportKpis(store, { dimension: 'NOPE' as never, format: 'csv' }, join(dir, 'x.csv')),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('dimension') });
   });
+
+  it('groups calls without a value for the dimension as "(none)"', async () => {
+    // The fixture's calls carry no campaign.
+    const rows = await kpisBy(store, 'CAMPAIGN');
+    expect(rows.map((r) => [r.key, r.calls])).toEqual([['(none)', 5]]);
+  });
 });

@@ -1,0 +1,85 @@
+// The time range and dimension filters the analytic views share: chosen once,
+// kept while moving between views.
+import type { Bucket, FilterDimension, KpiWhere } from './types.js';
+
+export type Range = '24h' | '7d' | '30d' | 'all';
+
+export const RANGES: { value: Range; label: string; long: string }[] = [
+  { value: '24h', label: '24 h', long: 'Last 24 hours' },
+  { value: '7d', label: '7 days', long: 'Last 7 days' },
+  { value: '30d', label: '30 days', long: 'Last 30 days' },
+  { value: 'all', label: 'All', long: 'All time' },
+];
+
+/** The filterable dimensions, their `KpiWhere` field and label. */
+export const FILTERS: {
+  dim: FilterDimension;
+  field: keyof KpiWhere;
+  label: string;
+  all: string;
+}[] = [
+  { dim: 'REGION', field: 'region', label: 'Region', all: 'All regions' },
+  { dim: 'PRODUCT_LINE', field: 'productLine', label: 'Product line', all: 'All products' },
+  { dim: 'SCRIPT_VERSION', field: 'scriptVersion', label: 'Script', all: 'All scripts' },
+  { dim: 'CAMPAIGN', field: 'campaign', label: 'Campaign', all: 'All campaigns' },
+  { dim: 'HANDLED_BY', field: 'handledBy', label: 'Bot/agent', all: 'Bots and agents' },
+];
+
+export interface FilterState {
+  range: Range;
+  bucket: Bucket;
+  where: KpiWhere;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export const defaultBucket = (range: Range): Bucket => (range === '24h' ? 'HOUR' : 'DAY');
+
+/**
+ * Where a range starts: whole hours (24 h) or whole UTC days, so the first
+ * bucket of a trend is a full one. Null: open.
+ */
+export function rangeStart(range: Range, now = Date.now()): string | null {
+  switch (range) {
+    case '24h':
+      return new Date(Math.floor(now / HOUR) * HOUR - 23 * HOUR).toISOString();
+    case '7d':
+      return new Date(Math.floor(now / DAY) * DAY - 6 * DAY).toISOString();
+    case '30d':
+      return new Date(Math.floor(now / DAY) * DAY - 29 * DAY).toISOString();
+    case 'all':
+      return null;
+  }
+}
+
+/** The `where` argument: only the filters set; null when none is. */
+export function whereArg(where: KpiWhere): KpiWhere | null {
+  const set = Object.entries(where).filter(([, v]) => v !== undefined && v !== '');
+  return set.length ? (Object.fromEntries(set) as KpiWhere) : null;
+}
+
+export class Filters {
+  private listeners = new Set<(s: FilterState) => void>();
+  state: FilterState = { range: '24h', bucket: 'HOUR', where: {} };
+
+  /** Called on every change; returns the unsubscribe. */
+  subscribe(fn: (s: FilterState) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  set(patch: Partial<FilterState>): void {
+    const next = { ...this.state, ...patch };
+    if (patch.range && !patch.bucket) next.bucket = defaultBucket(patch.range);
+    this.state = next;
+    for (const fn of this.listeners) fn(next);
+  }
+
+  setWhere(field: keyof KpiWhere, value: string | undefined): void {
+    const where = { ...this.state.where };
+    if (value) where[field] = value;
+    else delete where[field];
+    this.set({ where });
+  }
+}

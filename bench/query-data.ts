@@ -15,6 +15,7 @@ import { refreshRollup } from '../src/analytics/kpi-rollup.js';
 import { SearchIndexer } from '../src/analytics/search-index.js';
 import { createFieldCipher } from '../src/core/crypto.js';
 import type { DialwiseEvent } from '../src/core/events/index.js';
+import { MIGRATIONS } from '../src/core/store/migrations.js';
 import { migrate, Store } from '../src/core/store/store.js';
 import { CallSimulator } from '../src/datasets/simulator.js';
 import { datasetsDir, loadTextDataset } from '../src/datasets/text/index.js';
@@ -35,6 +36,8 @@ export interface DataSpec {
   seed: number;
   /** The last call starts here (epoch ms). */
   endMs: number;
+  /** Calls from a second simulator, to reach the turns wanted. */
+  topUp: number;
 }
 
 const BATCH_CALLS = 25_000;
@@ -138,19 +141,14 @@ function fold(
   }
 }
 
-/**
- * Writes `spec.calls` simulated calls, evenly spread over `spec.days` up to
- * `spec.endMs`, into a fresh DuckDB file, then builds the roll-up and the
- * search index to the end. Logs progress to stderr.
- */
-export async function buildQueryData(file: string, spec: DataSpec): Promise<void> {
-  const store = await Store.open(file, { memoryLimit: '6GB', checkpointThreshold: '1GB' });
-  await migrate(store);
-  const sink = new DuckDbSink(store);
-  await sink.init();
-  const pool = await utterances();
-  console.error(`[data] ${pool ? `${pool.length} real customer utterances` : 'built-in lines'}`);
-  const sim = new CallSimulator(spec.seed, spec.customers, pool);
+/** The simulator's calls, evenly spread over `spec.days` up to `spec.endMs`, through the sink. */
+async function writeCalls(
+  sink: DuckDbSink,
+  sim: CallSimulator,
+  calls: number,
+  spec: DataSpec,
+  known: Map<string, Known>,
+): Promise<void> {
   const guard = createComplianceGuard(DEFAULT_COMPLIANCE_CONFIG);
   // The simulator repeats lines: each distinct one is checked once.
   const checked = new Map<string, ComplianceHit[]>();
@@ -160,14 +158,13 @@ export async function buildQueryData(file: string, spec: DataSpec): Promise<void
     if (!hits) checked.set(key, (hits = guard.compliance(text, speaker)));
     return hits;
   };
-  const known = new Map<string, Known>();
   const spanMs = spec.days * 86_400_000;
   const t0 = Date.now();
   let turns = 0;
-  for (let from = 0; from < spec.calls; from += BATCH_CALLS) {
+  for (let from = 0; from < calls; from += BATCH_CALLS) {
     const rows = emptyRows();
-    for (let i = from; i < Math.min(spec.calls, from + BATCH_CALLS); i++) {
-      const at = new Date(spec.endMs - spanMs + (spanMs * i) / spec.calls);
+    for (let i = from; i < Math.min(calls, from + BATCH_CALLS); i++) {
+      const at = new Date(spec.endMs - spanMs + (spanMs * i) / calls);
       fold(sim.nextCall(at), rows, known, compliance);
     }
     turns += rows.turns.length;
@@ -178,6 +175,31 @@ export async function buildQueryData(file: string, spec: DataSpec): Promise<void
         `[data] ${from + rows.calls.length} calls, ${turns} turns, ${((Date.now() - t0) / 1000).toFixed(0)} s`,
       );
   }
+}
+
+/**
+ * Writes `spec.calls` simulated calls into a fresh DuckDB file, their
+ * customers' profiles, then `spec.topUp` more calls from a second simulator
+ * over the same days (the turns the first fell short of: profiles keep the
+ * first one's snapshot, as a snapshot lags the calls), then builds the
+ * roll-up and the search index to the end. Logs progress to stderr.
+ */
+export async function buildQueryData(file: string, spec: DataSpec): Promise<void> {
+  const t0 = Date.now();
+  const store = await Store.open(file, { memoryLimit: '6GB', checkpointThreshold: '1GB' });
+  await migrate(store);
+  const sink = new DuckDbSink(store);
+  await sink.init();
+  const pool = await utterances();
+  console.error(`[data] ${pool ? `${pool.length} real customer utterances` : 'built-in lines'}`);
+  const known = new Map<string, Known>();
+  await writeCalls(
+    sink,
+    new CallSimulator(spec.seed, spec.customers, pool),
+    spec.calls,
+    spec,
+    known,
+  );
   const cipher = createFieldCipher(Buffer.alloc(32, 7).toString('base64'), []);
   const seals = new SealCache(cipher);
   const now = new Date(spec.endMs).toISOString();
@@ -190,10 +212,35 @@ export async function buildQueryData(file: string, spec: DataSpec): Promise<void
     });
     await sink.write(rows, []);
   }
-  console.error(`[data] ${all.length} profiles; rolling up KPIs`);
-  while ((await refreshRollup(store, 24 * 14)) > 0);
+  console.error(`[data] ${all.length} profiles`);
+  await topUp(store, sink, spec, pool);
   await indexAll(store);
   console.error(`[data] done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  await store.close();
+}
+
+/** The second simulator's calls, then the KPI roll-up brought up to date. */
+async function topUp(
+  store: Store,
+  sink: DuckDbSink,
+  spec: DataSpec,
+  pool: string[] | undefined,
+): Promise<void> {
+  if (spec.topUp > 0) {
+    const sim = new CallSimulator(spec.seed + 1, spec.customers, pool);
+    await writeCalls(sink, sim, spec.topUp, spec, new Map());
+  }
+  console.error('[data] rolling up KPIs');
+  while ((await refreshRollup(store, 24 * 14)) > 0);
+}
+
+/** Adds the top-up calls to a file built without them (as the first build of this file was). */
+export async function addTopUp(file: string, spec: DataSpec): Promise<void> {
+  const store = await Store.open(file, { memoryLimit: '6GB', checkpointThreshold: '1GB' });
+  const sink = new DuckDbSink(store);
+  await sink.init();
+  await topUp(store, sink, spec, await utterances());
+  await store.query('CHECKPOINT');
   await store.close();
 }
 
@@ -210,13 +257,20 @@ export async function indexAll(store: Store): Promise<void> {
   await store.query('CHECKPOINT');
 }
 
-/** Drops the search index and builds it again (after a change to the index). */
+/**
+ * Drops the search index and builds it again (after a change to the index),
+ * its tables as the migration defines them now.
+ */
 export async function reindex(file: string): Promise<void> {
   const store = await Store.open(file, { memoryLimit: '6GB', checkpointThreshold: '1GB' });
+  const sql = MIGRATIONS.find((m) => m.version === 7)!.sql;
+  const creates = sql.match(/CREATE TABLE search_\w+ \([^;]*\);/g)!;
   await store.transaction(async (tx) => {
-    await tx.run('DELETE FROM search_postings');
-    await tx.run('DELETE FROM search_segments');
+    await tx.run('DROP TABLE search_postings');
+    await tx.run('DROP TABLE search_segments');
+    for (const create of creates) await tx.run(create);
   });
+  await store.query('CHECKPOINT');
   await indexAll(store);
   await store.close();
 }

@@ -27,18 +27,20 @@ import { createGraphql } from '../src/api/graphql.js';
 import { loadConfig } from '../src/core/config.js';
 import { Store } from '../src/core/store/store.js';
 import { ModelRegistry } from '../src/models/registry.js';
-import { buildQueryData, reindex, type DataSpec } from './query-data.js';
+import { addTopUp, buildQueryData, reindex, type DataSpec } from './query-data.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: {
     calls: { type: 'string', default: '12000000' },
+    'top-up': { type: 'string', default: '300000' },
     customers: { type: 'string', default: '1000000' },
     days: { type: 'string', default: '91' },
     data: { type: 'string' },
     rounds: { type: 'string', default: '20' },
     build: { type: 'boolean', default: false },
     reindex: { type: 'boolean', default: false },
+    'add-top-up': { type: 'boolean', default: false },
   },
 });
 const spec: DataSpec = {
@@ -48,11 +50,29 @@ const spec: DataSpec = {
   seed: 7,
   // Fixed, so a rebuilt file holds the same data: 2026-11-30 00:00 UTC.
   endMs: Date.UTC(2026, 10, 30),
+  // 12M calls come with 49M turns: 0.3M more reach 50M.
+  topUp: Number(values['top-up']),
 };
 const file = values.data ?? join(here, 'data', `query-${spec.calls}.duckdb`);
 
-if (values.build || values.reindex) {
-  await (values.build ? buildQueryData(file, spec) : reindex(file));
+/** Records the spec a data file now holds. */
+async function markBuilt(): Promise<void> {
+  const store = await Store.open(file);
+  await store.transaction(async (tx) => {
+    await tx.run('CREATE TABLE IF NOT EXISTS bench_meta (key VARCHAR PRIMARY KEY, value VARCHAR)');
+    await tx.run("INSERT OR REPLACE INTO bench_meta VALUES ('spec', ?)", [JSON.stringify(spec)]);
+  });
+  await store.close();
+}
+
+if (values.build) {
+  await buildQueryData(file, spec);
+  process.exit(0);
+}
+if (values.reindex || values['add-top-up']) {
+  if (values['add-top-up']) await addTopUp(file, spec);
+  await reindex(file);
+  await markBuilt();
   process.exit(0);
 }
 
@@ -81,12 +101,7 @@ if ((await builtSpec()) !== JSON.stringify(spec)) {
     ['--import', 'tsx', fileURLToPath(import.meta.url), '--build', ...process.argv.slice(2)],
     { stdio: 'inherit' },
   );
-  const store = await Store.open(file);
-  await store.transaction(async (tx) => {
-    await tx.run('CREATE TABLE IF NOT EXISTS bench_meta (key VARCHAR PRIMARY KEY, value VARCHAR)');
-    await tx.run("INSERT OR REPLACE INTO bench_meta VALUES ('spec', ?)", [JSON.stringify(spec)]);
-  });
-  await store.close();
+  await markBuilt();
 }
 
 // ---- measuring -------------------------------------------------------------

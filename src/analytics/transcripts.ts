@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { DialwiseError } from '../core/errors.js';
 import type { Store } from '../core/store/store.js';
+import { turnsBySeq } from './search-lookup.js';
+import { search } from './search-query.js';
+import { fold, matchOf, tokensOf } from './search-tokens.js';
 
 /** Roles allowed to read customers' words. */
 const SEARCH_ROLES = new Set(['compliance', 'admin']);
@@ -40,8 +43,15 @@ export interface TranscriptPage {
   total?: number;
 }
 
+// Years DuckDB parses in the ISO form that the time filter hands it.
+const FIRST_MS = Date.parse('0001-01-01T00:00:00Z');
+const LAST_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
 const isoDate = (field: string) =>
-  z.string().refine((s) => !Number.isNaN(Date.parse(s)), `${field} must be an ISO 8601 date`);
+  z.string().refine((s) => {
+    const ms = Date.parse(s);
+    return ms >= FIRST_MS && ms <= LAST_MS;
+  }, `${field} must be an ISO 8601 date (years 1 to 9999)`);
 
 const querySchema = z.object({
   text: z
@@ -55,25 +65,15 @@ const querySchema = z.object({
   after: z.string().optional(),
 });
 
-interface Cursor {
-  us: bigint;
-  id: string;
-}
+// The cursor is the last seq shown: turns are listed by seq, newest first.
+const encodeCursor = (seq: number): string =>
+  Buffer.from(JSON.stringify([String(seq)])).toString('base64url');
 
-const encodeCursor = (c: Cursor): string =>
-  Buffer.from(JSON.stringify([String(c.us), c.id])).toString('base64url');
-
-function decodeCursor(s: string): Cursor {
+function decodeCursor(s: string): number {
   try {
     const v: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(v) &&
-      v.length === 2 &&
-      typeof v[0] === 'string' &&
-      /^-?\d{1,20}$/.test(v[0]) &&
-      typeof v[1] === 'string'
-    )
-      return { us: BigInt(v[0]), id: v[1] };
+    if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'string' && /^\d{1,15}$/.test(v[0]))
+      return Number(v[0]);
   } catch {
     // fall through
   }
@@ -82,22 +82,22 @@ function decodeCursor(s: string): Cursor {
 
 /** NFKC, lower case, split on whitespace; duplicates dropped. */
 export const queryTerms = (text: string): string[] => [
-  ...new Set(text.normalize('NFKC').toLowerCase().split(/\s+/u).filter(Boolean)),
+  ...new Set(fold(text).split(/\s+/u).filter(Boolean)),
 ];
 
-/** Lower-cases per character, keeping every JS offset where it was. */
-const lowerKeepingOffsets = (s: string): string =>
+/** Folds per character as the tokeniser does, keeping every JS offset where it was. */
+const foldKeepingOffsets = (s: string): string =>
   s.replace(/[\s\S]/gu, (c) => {
-    const l = c.toLowerCase();
-    return l.length === c.length ? l : c;
+    const f = fold(c);
+    return f.length === c.length ? f : c;
   });
 
 /** Every occurrence of every term in `text`, merged where they overlap or touch. */
 export function highlightsOf(text: string, terms: string[]): { start: number; end: number }[] {
-  const lower = lowerKeepingOffsets(text);
+  const folded = foldKeepingOffsets(text);
   const spans: { start: number; end: number }[] = [];
   for (const term of terms) {
-    for (let i = lower.indexOf(term); i >= 0; i = lower.indexOf(term, i + 1))
+    for (let i = folded.indexOf(term); i >= 0; i = folded.indexOf(term, i + 1))
       spans.push({ start: i, end: i + term.length });
   }
   spans.sort((a, b) => a.start - b.start || a.end - b.end);
@@ -135,10 +135,10 @@ const audit = (store: Store, who: Principal, action: string, target: string) =>
   );
 
 /**
- * Keyword search over dialog turns: every whitespace-separated term must
- * occur (case-insensitive for Latin letters, substrings for Chinese). Newest
- * first, keyset-paginated. Compliance and admin only; every call, denied or
- * not, leaves one audit_log row.
+ * Keyword search over dialog turns on the search index (see search-query):
+ * every query token must match, words of three or more characters as
+ * prefixes. Newest stored first, keyset-paginated by seq. Compliance and
+ * admin only; every call, denied or not, leaves one audit_log row.
  */
 export async function searchTranscripts(
   store: Store,
@@ -156,72 +156,58 @@ export async function searchTranscripts(
     throw new DialwiseError('BAD_REQUEST', `${field}: ${issue.message}`);
   }
   const input = parsed.data;
-  const cursor = input.after === undefined ? undefined : decodeCursor(input.after);
-  const terms = queryTerms(input.text);
+  const before = input.after === undefined ? undefined : decodeCursor(input.after);
 
   await audit(store, principal, 'transcripts.search', auditTarget(input));
 
-  const where: string[] = [];
-  const params: (string | bigint | number)[] = [];
-  for (const term of terms) {
-    where.push('contains(lower(text), ?)');
-    params.push(term);
-  }
-  if (input.speaker) {
-    where.push('speaker = ?');
-    params.push(input.speaker);
-  }
-  if (input.from) {
-    where.push('ts >= ?::TIMESTAMPTZ');
-    params.push(input.from);
-  }
-  if (input.to) {
-    where.push('ts < ?::TIMESTAMPTZ');
-    params.push(input.to);
-  }
-  const filter = where.join(' AND ');
-  const filterParams = [...params];
-  let pageFilter = filter;
-  if (cursor) {
-    pageFilter += ' AND (epoch_us(ts) < ? OR (epoch_us(ts) = ? AND event_id > ?))';
-    params.push(cursor.us, cursor.us, cursor.id);
-  }
-  params.push(input.limit + 1);
-
-  const rows = await store.query<{
-    event_id: string;
-    call_id: string;
-    customer_id: string;
-    turn: number;
-    speaker: string;
-    text: string;
-    us: bigint;
-  }>(
-    `SELECT event_id, call_id, customer_id, turn, speaker, text, epoch_us(ts) AS us
-     FROM turns WHERE ${pageFilter} ORDER BY ts DESC, event_id LIMIT ?`,
-    params,
+  const tokens = tokensOf(input.text);
+  const first = before === undefined;
+  if (tokens.length === 0) return { hits: [], nextCursor: null, ...(first && { total: 0 }) };
+  const found = await search(
+    store,
+    {
+      tokens: tokens.map((token) => ({ token, match: matchOf(token) })),
+      ...(input.speaker && { speaker: input.speaker }),
+      ...(input.from && { fromMs: Date.parse(input.from) }),
+      ...(input.to && { toMs: Date.parse(input.to) }),
+    },
+    { want: input.limit + 1, count: first, ...(before !== undefined && { before }) },
   );
-  const page = rows.slice(0, input.limit);
-  const last = page[page.length - 1];
+  const shown = found.seqs.slice(0, input.limit);
+  const rows = await pageRows(store, shown);
   const result: TranscriptPage = {
-    hits: page.map((r) => ({
+    hits: rows.map((r) => ({
       call_id: r.call_id,
       customer_id: r.customer_id,
       turn: r.turn,
       speaker: r.speaker,
       ts: new Date(Number(r.us / 1000n)).toISOString(),
       text: r.text,
-      highlights: highlightsOf(r.text, terms),
+      highlights: highlightsOf(r.text, tokens),
     })),
-    nextCursor:
-      rows.length > input.limit && last ? encodeCursor({ us: last.us, id: last.event_id }) : null,
+    nextCursor: found.seqs.length > input.limit ? encodeCursor(shown[shown.length - 1]!) : null,
   };
-  if (!cursor) {
-    const [count] = await store.query<{ n: number }>(
-      `SELECT count(*)::INTEGER AS n FROM turns WHERE ${filter}`,
-      filterParams,
-    );
-    result.total = count?.n ?? 0;
-  }
+  if (first) result.total = found.total ?? 0;
   return result;
+}
+
+interface TurnRow {
+  seq: bigint;
+  call_id: string;
+  customer_id: string;
+  turn: number;
+  speaker: string;
+  text: string;
+  us: bigint;
+}
+
+/** The turns of a page, in the page's order. */
+async function pageRows(store: Store, seqs: number[]): Promise<TurnRow[]> {
+  const rows = await turnsBySeq<TurnRow>(
+    store,
+    'seq, call_id, customer_id, turn, speaker, text, epoch_us(ts) AS us',
+    seqs,
+  );
+  const bySeq = new Map(rows.map((r) => [Number(r.seq), r]));
+  return seqs.map((s) => bySeq.get(s)!);
 }

@@ -37,6 +37,7 @@ import type { DecisionEngine } from '../decision/engine.js';
 import { startDecisions } from './decisions.js';
 import { AlertRunner } from '../analytics/alert-runner.js';
 import { refreshRollup } from '../analytics/kpi-rollup.js';
+import { SearchIndexer } from '../analytics/search-index.js';
 import type { Commits } from '../api/graphql.js';
 import { createPubSub } from 'graphql-yoga';
 
@@ -324,9 +325,11 @@ async function serveApi(
       )
     )[0]!.n;
   let seen = await taken();
-  // Once a second: the KPI roll-up catches up with the calls that changed
-  // (queries are exact meanwhile, reading those hours from the calls), then
-  // live subscriptions hear of anything new.
+  // Once a second: the KPI roll-up and the transcript index catch up with
+  // what was stored (queries are exact meanwhile: they read what is not yet
+  // rolled up or indexed from the calls and turns), then live subscriptions
+  // hear of anything new.
+  const indexer = new SearchIndexer(store);
   let maintaining = Promise.resolve();
   const live = setInterval(() => {
     maintaining = maintaining
@@ -334,6 +337,9 @@ async function serveApi(
         await refreshRollup(store).catch((err) =>
           logger.log('error', 'KPI roll-up failed', { err: String(err) }),
         );
+        await indexer
+          .run()
+          .catch((err) => logger.log('error', 'transcript indexing failed', { err: String(err) }));
         const n = await taken();
         if (n === seen) return;
         seen = n;

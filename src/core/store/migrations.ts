@@ -142,8 +142,12 @@ export const MIGRATIONS: Migration[] = [
       CREATE TABLE search_segments (
         segment INTEGER PRIMARY KEY, level INTEGER NOT NULL, first_seq BIGINT NOT NULL,
         last_seq BIGINT NOT NULL, turns INTEGER NOT NULL, created_at TIMESTAMPTZ NOT NULL);
+      -- Uncompressed: a lookup reads a few blocks, and FSST would make it decompress whole vectors.
       CREATE TABLE search_postings (
-        segment INTEGER NOT NULL, term VARCHAR NOT NULL, n INTEGER NOT NULL, seqs BLOB NOT NULL);
+        segment INTEGER NOT NULL,
+        term VARCHAR NOT NULL USING COMPRESSION uncompressed,
+        n INTEGER NOT NULL,
+        seqs BLOB NOT NULL USING COMPRESSION uncompressed);
     `,
   },
   {

@@ -1,17 +1,12 @@
 import { z } from 'zod';
 import { DialwiseError } from '../core/errors.js';
 import type { Store } from '../core/store/store.js';
+import { audit, requireTranscriptReader, type Principal } from './audit.js';
 import { turnsBySeq } from './search-lookup.js';
 import { search } from './search-query.js';
 import { fold, matchOf, tokensOf } from './search-tokens.js';
 
-/** Roles allowed to read customers' words. */
-const SEARCH_ROLES = new Set(['compliance', 'admin']);
-
-export interface Principal {
-  name: string;
-  role: string;
-}
+export type { Principal } from './audit.js';
 
 export interface TranscriptQuery {
   text: string;
@@ -124,16 +119,6 @@ function auditTarget(raw: unknown): string {
   });
 }
 
-const audit = (store: Store, who: Principal, action: string, target: string) =>
-  store.transaction((tx) =>
-    tx.run('INSERT INTO audit_log VALUES (now(), ?, ?, ?, ?)', [
-      who.name,
-      who.role,
-      action,
-      target,
-    ]),
-  );
-
 /**
  * Keyword search over dialog turns on the search index (see search-query):
  * every query token must match, words of three or more characters as
@@ -145,10 +130,7 @@ export async function searchTranscripts(
   principal: Principal,
   q: TranscriptQuery,
 ): Promise<TranscriptPage> {
-  if (!SEARCH_ROLES.has(principal.role)) {
-    await audit(store, principal, 'transcripts.search.denied', auditTarget(q));
-    throw new DialwiseError('FORBIDDEN', `role ${principal.role} may not search transcripts`);
-  }
+  await requireTranscriptReader(store, principal, 'transcripts.search.denied', auditTarget(q));
   const parsed = querySchema.safeParse(q);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

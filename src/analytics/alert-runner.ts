@@ -10,7 +10,7 @@ import {
   type AlertRule,
   type AlertState,
 } from './alerts.js';
-import { kpiHours, kpisBy, type KpiRow } from './kpis.js';
+import { kpiSeries, kpisBy, type KpiRow } from './kpis.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { sendWithRetry, type SendOptions } from './slack.js';
 
@@ -22,8 +22,11 @@ const DEFAULT_RULES: AlertRule[] = [
 ].map((r) => alertRuleSchema.parse({ id: `${r.metric}-${r.dimension ?? 'all'}`, ...r }));
 
 const HOUR = 3_600_000;
+const WEEK = 7 * 24 * HOUR;
+/** Recent hours the EWMA fallback reads. */
+const EWMA_HOURS = 48;
 
-type KpiHour = KpiRow & { hour: Date };
+type KpiHour = KpiRow & { at: Date };
 
 interface StoredState extends Omit<AlertState, 'firedAt' | 'lastNotifiedAt'> {
   firedAt: string | null;
@@ -163,10 +166,18 @@ export class AlertRunner {
       const weeks = Math.max(...watching.map((r) => r.weeks));
       // Distinct customers cost the most to count: only when a rule watches them.
       const customers = watching.some((r) => r.metric === 'contactsPerCustomer');
-      const from = new Date(now.getTime() - weeks * 7 * 24 * HOUR - HOUR).toISOString();
       const window = { from: new Date(now.getTime() - HOUR).toISOString(), to: now.toISOString() };
+      // Only the hours a baseline reads: the same hour of each past week, and the recent ones
+      // for the EWMA (an hour two days back weighs 0.7^48, under 1e-7, in it).
+      const nowHour = Math.floor(now.getTime() / HOUR) * HOUR;
+      const hours = [
+        ...Array.from({ length: weeks }, (_, w) => nowHour - (w + 1) * WEEK),
+        ...Array.from({ length: EWMA_HOURS }, (_, h) => nowHour - (h + 1) * HOUR),
+      ];
+      const from = new Date(Math.min(...hours)).toISOString();
       const history = new Map<string, KpiHour[]>();
-      for (const h of await kpiHours(this.store, dimension, { from, customers })) {
+      const filter = { from, to: new Date(nowHour).toISOString(), hours, customers };
+      for (const h of await kpiSeries(this.store, 'hour', dimension, filter)) {
         const list = history.get(String(h.key));
         if (list) list.push(h);
         else history.set(String(h.key), [h]);
@@ -184,7 +195,7 @@ export class AlertRunner {
       const states = open.get(rule.id) ?? new Map<string, AlertState>();
       for (const key of new Set([...current.keys(), ...states.keys()])) {
         const row = current.get(key);
-        const points = (history.get(key) ?? []).map((h) => ({ at: h.hour, value: h[rule.metric] }));
+        const points = (history.get(key) ?? []).map((h) => ({ at: h.at, value: h[rule.metric] }));
         const base = baseline(points, now, rule.weeks)?.value;
         const result = evaluate(
           rule,

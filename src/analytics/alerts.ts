@@ -62,7 +62,8 @@ const median = (xs: number[]): number => {
  * What the hour containing `now` is expected to be. Prefers the median of the
  * same hour-of-week (UTC) over the last `weeks` weeks, which follows the weekly
  * rhythm of a call floor; with fewer than two such points it falls back to an
- * EWMA over all earlier hours. Points in or after the current hour are ignored.
+ * EWMA over the earlier hours given (the alert runner gives the last 48). Points
+ * in or after the current hour are ignored.
  */
 export function baseline(
   history: readonly { at: Date; value: number }[],

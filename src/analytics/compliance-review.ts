@@ -72,36 +72,51 @@ export async function flaggedCalls(
     where.push('ts < ?::TIMESTAMPTZ');
     params.push(q.to);
   }
-  const flagged = `SELECT call_id, any_value(customer_id) AS customer_id, count(*)::INTEGER AS hits,
+  // Risk per call first (cheap); rules and metadata only for the page's calls.
+  const flagged = `SELECT call_id, count(*)::INTEGER AS hits,
       (${OWN_WORDS_RISK} * count(*) FILTER (WHERE speaker <> 'customer')
-        + count(*) FILTER (WHERE speaker = 'customer'))::DOUBLE AS risk,
-      list_sort(list_distinct(list(rule))) AS rules
+        + count(*) FILTER (WHERE speaker = 'customer'))::DOUBLE AS risk
     FROM compliance_hits WHERE ${where.join(' AND ')} GROUP BY call_id HAVING risk >= ?`;
   params.push(q.minRisk);
   const page = cursor ? 'WHERE risk < ? OR (risk = ? AND call_id > ?)' : '';
   const rows = await store.query<
-    Pick<FlaggedCall, 'call_id' | 'customer_id' | 'hits' | 'risk' | 'rules'> & { total: number }
+    Pick<FlaggedCall, 'call_id' | 'hits' | 'risk'> & { total: number }
   >(
-    `SELECT *, count(*) OVER ()::INTEGER AS total FROM (${flagged}) ${page}
+    `SELECT *, ${cursor ? 'NULL' : 'count(*) OVER ()::INTEGER'} AS total FROM (${flagged}) ${page}
      ORDER BY risk DESC, call_id LIMIT ?`,
     [...params, ...(cursor ? [cursor.key, cursor.key, cursor.id] : []), q.limit + 1],
   );
   const shown = rows.slice(0, q.limit);
-  const meta = shown.length
-    ? await store.query<Partial<FlaggedCall> & { call_id: string }>(
-        `SELECT call_id, started_at::VARCHAR AS started_at, region, product_line, campaign_id,
-           script_version, handled_by, outcome FROM calls
-         WHERE call_id IN (${shown.map(() => '?').join(', ')})`,
-        shown.map((r) => r.call_id),
-      )
-    : [];
+  const ids = shown.map((r) => r.call_id);
+  const list = ids.map(() => '?').join(', ');
+  const [meta, rules] = shown.length
+    ? await Promise.all([
+        store.query<Partial<FlaggedCall> & { call_id: string }>(
+          `SELECT call_id, started_at::VARCHAR AS started_at, region, product_line,
+             campaign_id, script_version, handled_by, outcome FROM calls WHERE call_id IN (${list})`,
+          ids,
+        ),
+        store.query<{ call_id: string; customer_id: string; rules: string[] }>(
+          `SELECT call_id, any_value(customer_id) AS customer_id,
+             list_sort(list_distinct(list(rule))) AS rules
+           FROM compliance_hits WHERE call_id IN (${list}) GROUP BY call_id`,
+          ids,
+        ),
+      ])
+    : [[], []];
+  const ruleOf = new Map(rules.map((r) => [r.call_id, r]));
   const byId = new Map(meta.map((m) => [m.call_id, m]));
   const last = shown[shown.length - 1];
   return {
-    calls: shown.map(({ total: _, ...r }) => {
+    calls: shown.map((r) => {
       const m = byId.get(r.call_id);
+      const hit = ruleOf.get(r.call_id)!;
       return {
-        ...r,
+        call_id: r.call_id,
+        customer_id: hit.customer_id,
+        hits: r.hits,
+        risk: r.risk,
+        rules: hit.rules,
         started_at: iso(m?.started_at),
         region: m?.region ?? null,
         product_line: m?.product_line ?? null,

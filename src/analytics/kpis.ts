@@ -70,6 +70,8 @@ export interface KpiFilter {
   to?: string | null | undefined;
   where?: Partial<Record<FilterDimension, string | null | undefined>> | undefined;
   costs?: CallCosts | undefined;
+  /** Only these whole hours (epoch ms of their start) within the range. */
+  hours?: readonly number[] | undefined;
   /** Count distinct customers; false leaves contactsPerCustomer 0 (default true). */
   customers?: boolean;
 }
@@ -91,7 +93,8 @@ const rate = (part: number, whole: number): number => (whole === 0 ? 0 : part / 
 
 interface Counts {
   key: string;
-  bucket: string | null;
+  /** Start of the hour or day, epoch ms. */
+  bucket: number | null;
   calls: number;
   answered: number;
   conversions: number;
@@ -103,29 +106,37 @@ interface Counts {
   agent_seconds: number;
 }
 
+// Built field by field: a rest-spread copy of every row cost more than the query.
 const toKpi = (
-  { talk_seconds, bot_seconds, agent_seconds, bucket: _, ...r }: Counts,
+  c: Counts,
   customers: { n: number; sampled: boolean },
   costs: CallCosts,
 ): KpiRow => ({
-  ...r,
-  connectRate: rate(r.answered, r.calls),
-  conversionRate: rate(r.conversions, r.calls),
-  complaintRate: rate(r.complaints, r.answered),
-  transferRate: rate(r.transfers, r.answered),
-  abandonRate: rate(r.abandoned, r.answered + r.abandoned),
-  avgTalkSeconds: rate(talk_seconds, r.answered),
-  contactsPerCustomer: rate(r.calls, customers.n),
+  key: c.key,
+  calls: c.calls,
+  answered: c.answered,
+  conversions: c.conversions,
+  complaints: c.complaints,
+  transfers: c.transfers,
+  abandoned: c.abandoned,
+  connectRate: rate(c.answered, c.calls),
+  conversionRate: rate(c.conversions, c.calls),
+  complaintRate: rate(c.complaints, c.answered),
+  transferRate: rate(c.transfers, c.answered),
+  abandonRate: rate(c.abandoned, c.answered + c.abandoned),
+  avgTalkSeconds: rate(c.talk_seconds, c.answered),
+  contactsPerCustomer: rate(c.calls, customers.n),
   customersSampled: customers.sampled,
   costPerConversion: rate(
-    (bot_seconds / 60) * costs.botPerMinute + (agent_seconds / 60) * costs.agentPerMinute,
-    r.conversions,
+    (c.bot_seconds / 60) * costs.botPerMinute + (c.agent_seconds / 60) * costs.agentPerMinute,
+    c.conversions,
   ),
 });
 
 const ms = (t: string | null | undefined): number | null => (t ? Date.parse(t) : null);
 
-function whereSql(where: KpiFilter['where']): SqlPart {
+/** The dimension values and whole hours to keep, on both sides of the source (same columns). */
+function whereSql({ where, hours }: KpiFilter): SqlPart {
   const cond: string[] = [];
   const params: DuckDBValue[] = [];
   for (const d of FILTER_DIMENSIONS) {
@@ -133,6 +144,10 @@ function whereSql(where: KpiFilter['where']): SqlPart {
     if (v === undefined || v === null) continue;
     cond.push(`${DIMENSIONS[d]} = ?`);
     params.push(v);
+  }
+  if (hours) {
+    cond.push(`hour IN (${hours.map(() => '?::TIMESTAMP').join(', ') || 'NULL'})`);
+    params.push(...hours.map((h) => new Date(h).toISOString().slice(0, 19).replace('T', ' ')));
   }
   return { sql: cond.join(' AND '), params };
 }
@@ -150,7 +165,7 @@ async function aggregate(
   dimension: Dimension | null,
   bucket: Bucket | null,
   filter: KpiFilter,
-): Promise<(KpiRow & { bucket?: string })[]> {
+): Promise<(KpiRow & { at?: Date })[]> {
   const [dirty, [size]] = await Promise.all([
     store.query<{ ms: number }>('SELECT epoch_ms(hour)::DOUBLE AS ms FROM kpi_dirty'),
     store.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM calls'),
@@ -160,10 +175,10 @@ async function aggregate(
     ms(filter.to),
     dirty.map((d) => d.ms),
   );
-  const where = whereSql(filter.where);
+  const where = whereSql(filter);
   // A call may lack a dimension's value (a CRM import, an old event): it groups as "(none)".
   const key = dimension ? `COALESCE(${DIMENSIONS[dimension]}, '(none)')` : "'all'";
-  const groups = `${key} AS key, ${bucket ? `date_trunc('${bucket}', hour)::VARCHAR` : 'NULL'} AS bucket`;
+  const groups = `${key} AS key, ${bucket ? `epoch_ms(date_trunc('${bucket}', hour))::DOUBLE` : 'NULL'} AS bucket`;
   const measures = MEASURES.join(', ');
   const rows = sourceSql(plan, {
     rollupTable: 'kpi_hourly',
@@ -191,7 +206,7 @@ async function aggregate(
     ),
     filter.customers === false
       ? []
-      : store.query<{ key: string; bucket: string | null; n: number }>(
+      : store.query<{ key: string; bucket: number | null; n: number }>(
           `SELECT ${groups}, count(DISTINCT customer_id)::DOUBLE AS n FROM (${customers.sql}) GROUP BY ALL`,
           customers.params,
         ),
@@ -199,10 +214,15 @@ async function aggregate(
   const scale = exact ? 1 : CUSTOMER_SAMPLE;
   const seen = new Map(distinct.map((d) => [`${d.bucket}\u0000${d.key}`, d.n * scale]));
   const costs = filter.costs ?? DEFAULT_COSTS;
-  return counts.map((c) => ({
-    ...toKpi(c, { n: seen.get(`${c.bucket}\u0000${c.key}`) ?? 0, sampled: !exact }, costs),
-    ...(bucket ? { bucket: c.bucket! } : {}),
-  }));
+  return counts.map((c) => {
+    const row: KpiRow & { at?: Date } = toKpi(
+      c,
+      { n: seen.get(`${c.bucket}\u0000${c.key}`) ?? 0, sampled: !exact },
+      costs,
+    );
+    if (c.bucket !== null) row.at = new Date(c.bucket);
+    return row;
+  });
 }
 
 /** Every call's customer in the range, straight from the calls table (small data). */
@@ -243,20 +263,7 @@ export async function kpiSeries(
   dimension: Dimension | null,
   filter: KpiFilter = {},
 ): Promise<(KpiRow & { at: Date })[]> {
-  const rows = await aggregate(store, dimension, bucket, filter);
-  return rows.map(({ bucket: b, ...r }) => ({ ...r, at: new Date(`${b!.replace(' ', 'T')}Z`) }));
-}
-
-/** Hourly history for the deviation alerts. */
-export async function kpiHours(
-  store: Store,
-  dimension: Dimension | null,
-  filter: KpiFilter = {},
-): Promise<(KpiRow & { hour: Date })[]> {
-  return (await kpiSeries(store, 'hour', dimension, filter)).map(({ at, ...r }) => ({
-    ...r,
-    hour: at,
-  }));
+  return (await aggregate(store, dimension, bucket, filter)) as (KpiRow & { at: Date })[];
 }
 
 export async function totals(store: Store): Promise<Totals> {

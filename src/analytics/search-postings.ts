@@ -1,9 +1,11 @@
 /**
  * The bytes of one term's postings in one segment: the sorted offsets of its
- * turns from the segment's first seq, in whichever of two forms is smaller.
- * Sparse lists are LEB128 varints of the gaps; dense ones (speakers, hours,
- * the commonest words) a bitmap, which the query ORs and ANDs without
- * decoding a number per turn. Offsets stay below 2^28 (segments are capped
+ * turns from the segment's first seq, in one of two forms. Sparse lists are
+ * LEB128 varints of the gaps; dense ones (speakers, hours, the commonest
+ * words) a bitmap, which the query ORs and ANDs without decoding a number per
+ * turn. A bitmap is taken up to half again the gaps' size: at one turn in
+ * eight to twelve both take about a byte a turn, and decoding the gaps of a
+ * few million turns was most of a common query's time. Offsets stay below 2^28 (segments are capped
  * far below that), so a varint takes at most four bytes.
  */
 
@@ -37,9 +39,15 @@ function sizes(offsets: ArrayLike<number>): { gaps: number; bitmap: number; firs
   return { gaps, bitmap: 1 + varintSize(firstByte) + 4 * words, firstByte };
 }
 
+/** How much bigger than the gaps a bitmap may be and still be taken. */
+const BITMAP_ALLOWANCE = 1.5;
+
+const bitmapWins = (s: { gaps: number; bitmap: number }): boolean =>
+  s.bitmap <= s.gaps * BITMAP_ALLOWANCE;
+
 export function encodedSize(offsets: ArrayLike<number>): number {
-  const { gaps, bitmap } = sizes(offsets);
-  return Math.min(gaps, bitmap);
+  const s = sizes(offsets);
+  return bitmapWins(s) ? s.bitmap : s.gaps;
 }
 
 /** Encodes lists one after another into one growing buffer. */
@@ -54,15 +62,16 @@ export class PostingsWriter {
   /** Appends the encoding of `offsets` (ascending, distinct, not empty); returns where it ends. */
   write(offsets: ArrayLike<number>): number {
     const n = offsets.length;
-    const { gaps, bitmap, firstByte } = sizes(offsets);
-    const size = Math.min(gaps, bitmap);
+    const form = sizes(offsets);
+    const { bitmap, firstByte } = form;
+    const size = bitmapWins(form) ? bitmap : form.gaps;
     if (this.at + size > this.buf.length) {
       const grown = new Uint8Array(Math.max(this.buf.length * 2, this.at + size));
       grown.set(this.buf.subarray(0, this.at));
       this.buf = grown;
     }
     const out = this.buf;
-    if (bitmap < gaps) {
+    if (bitmapWins(form)) {
       out[this.at] = BITMAP;
       const base = writeVarint(out, this.at + 1, firstByte) - firstByte;
       out.fill(0, base + firstByte, this.at + size);

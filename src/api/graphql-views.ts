@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { FlaggedCall } from '../analytics/compliance-review.js';
 import type { CallSummary } from '../analytics/customers.js';
-import type { FilterDimension, KpiFilter, KpiRow } from '../analytics/kpis.js';
+import type { FilterDimension, KpiFilter } from '../analytics/kpis.js';
 import { DialwiseError } from '../core/errors.js';
 import type { VariantReport } from '../decision/experiments.js';
 import { contactsInWeek, type Profile } from '../pipelines/profile.js';
@@ -128,8 +128,3 @@ export function kpiFilter(a: KpiArgs): KpiFilter {
   );
   return { from: a.from, to: a.to, where };
 }
-
-export const kpiView = (r: KpiRow & { at?: Date }) => ({
-  ...r,
-  at: r.at ? r.at.toISOString() : null,
-});

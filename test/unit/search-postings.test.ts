@@ -41,11 +41,16 @@ describe('postings codec', () => {
     expect(roundTrip(offsets)).toEqual(offsets);
   });
 
-  it('picks the smaller form: a bitmap for dense lists, gaps for sparse ones', () => {
+  it('takes a bitmap for dense lists (up to half again the gaps), gaps for sparse ones', () => {
     const dense = Array.from({ length: 800 }, (_, i) => 1000 + i);
     expect(encodePostings(dense).length).toBeLessThanOrEqual(1 + 2 + 4 * 26);
     const sparse = randomOffsets(3, 100, 1_000_000);
     expect(encodePostings(sparse).length).toBeLessThan(100 * 3 + 2);
+    // One turn in ten: the gaps take a byte each, the bitmap 10 bits each, and wins.
+    const tenth = Array.from({ length: 3200 }, (_, i) => i * 10);
+    const bytes = encodePostings(tenth);
+    expect(bytes[0]).toBe(1);
+    expect(bytes.length).toBeLessThanOrEqual(1.5 * (3200 + 1));
   });
 
   it('writes lists one after another', () => {

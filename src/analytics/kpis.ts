@@ -87,7 +87,7 @@ export interface Totals {
 }
 
 /** Up to this many calls in the table, customers are counted exactly, all of them. */
-export const EXACT_CUSTOMERS_UP_TO = 500_000;
+const EXACT_CUSTOMERS_UP_TO = 500_000;
 
 const rate = (part: number, whole: number): number => (whole === 0 ? 0 : part / whole);
 

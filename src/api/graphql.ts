@@ -33,8 +33,6 @@ import {
   type KpiArgs,
 } from './graphql-views.js';
 
-export { maskPhone } from './graphql-views.js';
-
 export interface GqlContext {
   principal: Principal;
 }

@@ -146,11 +146,16 @@ function merge(
     verb?: string;
     conflict?: string;
     key?: readonly string[];
+    /** Columns DuckDB fills in: name → SQL expression. */
+    generated?: Record<string, string>;
     then?: string;
   } = {},
 ): Merge {
-  const insert = `${opts.verb ?? 'INSERT'} INTO ${table} (${cols(columns)})
-    SELECT ${cast(columns)} FROM stage_${stage} s`;
+  const generated = Object.entries(opts.generated ?? {});
+  const names = [cols(columns), ...generated.map(([k]) => k)].join(', ');
+  const values = [cast(columns), ...generated.map(([k, v]) => `${v} AS ${k}`)].join(', ');
+  const insert = `${opts.verb ?? 'INSERT'} INTO ${table} (${names})
+    SELECT ${values} FROM stage_${stage} s`;
   const stored = opts.key?.map((k) => `t.${k} = s.${k}`).join(' AND ');
   return {
     stage,
@@ -180,7 +185,11 @@ const DIRTY_HOURS = `INSERT INTO kpi_dirty
 const MERGES: Merge[] = [
   merge('calls', 'calls', CALLS, (r) => r.calls, { conflict: KEEP_KNOWN, then: DIRTY_HOURS }),
   merge('profiles', 'profiles', PROFILES, (r) => r.profiles, { verb: 'INSERT OR REPLACE' }),
-  merge('turns', 'turns', TURNS, (r) => r.turns, { key: ['event_id'] }),
+  // Numbered as stored: the search index follows seq.
+  merge('turns', 'turns', TURNS, (r) => r.turns, {
+    key: ['event_id'],
+    generated: { seq: "nextval('turn_seq')" },
+  }),
   merge('hits', 'compliance_hits', HITS, (r) => r.hits, {
     key: ['event_id', 'rule', 'start_pos'],
   }),

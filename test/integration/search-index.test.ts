@@ -141,8 +141,9 @@ describe('search index', () => {
         { i: 'INTEGER', id: 'VARCHAR', speaker: 'VARCHAR', text: 'VARCHAR', ts: 'VARCHAR' },
         batch.map((t, i) => ({ ...t, i, ts: new Date(t.ms).toISOString() })),
       );
-      await tx.run(`INSERT INTO turns (event_id, call_id, customer_id, turn, speaker, text, asr_confidence, ts)
-        SELECT id, id, 'cust', 1, speaker, text, 0.9, ts::TIMESTAMPTZ FROM gen ORDER BY i`);
+      await tx.run(`INSERT INTO turns (event_id, call_id, customer_id, turn, speaker, text, asr_confidence, ts, seq)
+        SELECT id, id, 'cust', 1, speaker, text, 0.9, ts::TIMESTAMPTZ, nextval('turn_seq')
+        FROM gen ORDER BY i`);
       await tx.run('DELETE FROM gen');
     });
     turns.push(...batch);
@@ -358,8 +359,8 @@ describe('search index, a prefix with more words than the cap', () => {
     await store.transaction(async (tx) => {
       for (const [i, text] of texts.entries())
         await tx.run(
-          `INSERT INTO turns (event_id, call_id, customer_id, turn, speaker, text, asr_confidence, ts)
-           VALUES (?, ?, 'c', 1, 'bot', ?, 0.9, '2024-05-01T00:00:00Z'::TIMESTAMPTZ)`,
+          `INSERT INTO turns (event_id, call_id, customer_id, turn, speaker, text, asr_confidence, ts, seq)
+           VALUES (?, ?, 'c', 1, 'bot', ?, 0.9, '2024-05-01T00:00:00Z'::TIMESTAMPTZ, nextval('turn_seq'))`,
           [`e${i}`, `c${i}`, text],
         );
     });

@@ -16,8 +16,8 @@ describe.each(Object.keys(INDEXED))('transcript search, %s', (mode) => {
   const turn = (id: string, speaker: string, text: string, ts: string) =>
     store.transaction((tx) =>
       tx.run(
-        `INSERT INTO turns (event_id, call_id, customer_id, turn, speaker, text, asr_confidence, ts)
-         VALUES (?, ?, ?, 1, ?, ?, 0.9, ?::TIMESTAMPTZ)`,
+        `INSERT INTO turns (event_id, call_id, customer_id, turn, speaker, text, asr_confidence, ts, seq)
+         VALUES (?, ?, ?, 1, ?, ?, 0.9, ?::TIMESTAMPTZ, nextval('turn_seq'))`,
         [id, `call-${id}`, `cust-${id}`, speaker, text, ts],
       ),
     );

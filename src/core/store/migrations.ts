@@ -136,9 +136,9 @@ export const MIGRATIONS: Migration[] = [
     sql: `
       CREATE SEQUENCE turn_seq START 1;
       ALTER TABLE turns ADD COLUMN seq BIGINT;
+      -- Writers number new turns with nextval('turn_seq'). Not a column default:
+      -- DuckDB 1.5 cannot replay a WAL holding an ALTER with a nextval default.
       UPDATE turns SET seq = nextval('turn_seq');
-      -- Numbered as stored, whoever inserts: the search index follows seq.
-      ALTER TABLE turns ALTER COLUMN seq SET DEFAULT nextval('turn_seq');
       CREATE TABLE search_segments (
         segment INTEGER PRIMARY KEY, level INTEGER NOT NULL, first_seq BIGINT NOT NULL,
         last_seq BIGINT NOT NULL, turns INTEGER NOT NULL, created_at TIMESTAMPTZ NOT NULL);

@@ -12,7 +12,9 @@ export interface ChildPlatform {
 
 /**
  * Runs `dialwise <command>` (start, loader, worker) in its own process, so a
- * test can kill -9 it. Resolves once it says it is running.
+ * test can kill -9 it. Resolves once it says it is running. The services CI
+ * exports (Kafka, MLflow) are used only where the test passes them: otherwise
+ * the child runs on the embedded defaults.
  */
 export function startChildPlatform(
   env: Record<string, string>,
@@ -21,6 +23,8 @@ export function startChildPlatform(
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', command], {
     env: {
       ...process.env,
+      KAFKA_BROKERS: '',
+      MLFLOW_TRACKING_URI: '',
       DIALWISE_PORT: '0',
       DIALWISE_SIM_RATE: '0',
       DIALWISE_LOG_LEVEL: 'warn',

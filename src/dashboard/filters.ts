@@ -76,6 +76,24 @@ export class Filters {
     for (const fn of this.listeners) fn(next);
   }
 
+  /**
+   * Calls `fn` with the range's start on every filter change, and when the
+   * range moves on by itself while a view stays open ("last 24 h" each
+   * hour), then with `moved` true. Returns the unsubscribe.
+   */
+  watchRange(fn: (from: string | null, moved: boolean) => void): () => void {
+    let from = rangeStart(this.state.range);
+    const clock = setInterval(() => {
+      const now = rangeStart(this.state.range);
+      if (now !== from) fn((from = now), true);
+    }, 60_000);
+    const off = this.subscribe((s) => fn((from = rangeStart(s.range)), false));
+    return () => {
+      clearInterval(clock);
+      off();
+    };
+  }
+
   setWhere(field: keyof KpiWhere, value: string | undefined): void {
     const where = { ...this.state.where };
     if (value) where[field] = value;

@@ -134,16 +134,10 @@ export const mountBreakdown: MountView = (root, ctx) => {
     box.overlay('Loading…');
     feed.restart();
   };
-  // A view left open keeps its range: "last 24 h" moves on each hour.
-  const clock = setInterval(() => {
-    const now = rangeStart(filters.state.range);
-    if (now === from) return;
-    from = now;
-    feed.restart();
-  }, 60_000);
-  const offFilters = filters.subscribe(() => {
-    from = rangeStart(filters.state.range);
-    restart();
+  const offFilters = filters.watchRange((start, moved) => {
+    from = start;
+    if (moved) feed.restart();
+    else restart();
   });
   dimension.addEventListener('change', () => {
     by = dimension.value as Dimension;
@@ -160,7 +154,6 @@ export const mountBreakdown: MountView = (root, ctx) => {
 
   return {
     destroy() {
-      clearInterval(clock);
       feed.stop();
       offFilters();
       bar.destroy();

@@ -112,17 +112,12 @@ export const mountOverview: MountView = (root, ctx) => {
     throttleMs: 3000,
   });
 
-  // A view left open keeps its range: "last 24 h" moves on each hour.
-  const clock = setInterval(() => {
-    const now = rangeStart(filters.state.range);
-    if (now === from) return;
-    from = now;
-    feed.restart();
-  }, 60_000);
-  const offFilters = filters.subscribe(() => {
-    from = rangeStart(filters.state.range);
-    titles();
-    cards.loading();
+  const offFilters = filters.watchRange((start, moved) => {
+    from = start;
+    if (!moved) {
+      titles();
+      cards.loading();
+    }
     feed.restart();
   });
   dimension.addEventListener('change', () => {
@@ -134,7 +129,6 @@ export const mountOverview: MountView = (root, ctx) => {
 
   return {
     destroy() {
-      clearInterval(clock);
       feed.stop();
       offFilters();
       bar.destroy();

@@ -1,6 +1,5 @@
 // Every KPI the dashboard shows: its label, format, and which way is good.
 import { formatDecimal, formatInt, formatPercent, formatSeconds } from './format.js';
-import type { KpiRow } from './types.js';
 
 export type MetricKey =
   | 'calls'
@@ -136,14 +135,7 @@ export const TABLE_METRICS: MetricKey[] = [
   'calls',
   'answered',
   'conversions',
-  'connectRate',
-  'conversionRate',
-  'abandonRate',
-  'transferRate',
-  'complaintRate',
-  'avgTalkSeconds',
-  'costPerConversion',
-  'contactsPerCustomer',
+  ...CARD_METRICS.filter((m) => m !== 'calls'),
 ];
 
 export const RATE_METRICS = [
@@ -167,8 +159,6 @@ export function formatMetric(key: MetricKey, value: number): string {
       return formatDecimal(value);
   }
 }
-
-export const valueOf = (row: KpiRow, key: MetricKey): number => row[key];
 
 /** A metric by its name, for names the server sends (alert rules). */
 export const metricByName = (name: string): Metric | undefined =>

@@ -24,8 +24,3 @@ export function stateBox(
 }
 
 export const loading = (title = 'Loading…'): HTMLElement => stateBox('loading', title);
-
-/** An error line above content that is still shown (stale but useful). */
-export function errorBanner(message: string): HTMLElement {
-  return h('div', { class: 'banner banner-error', role: 'alert' }, message);
-}

@@ -1,8 +1,8 @@
 // Bundles the dashboard (src/dashboard) into dist/dashboard:
-//   dist/dashboard/index.html, assets/main.js (+ .map), assets/style.css
+//   dist/dashboard/index.html, assets/main.js, assets/style.css
 //   (style.css and the styles/*.css it imports, as one file)
 // Last step of `npm run build`; the platform serves dist/dashboard at `/`.
-import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -12,7 +12,12 @@ const src = join(root, 'src/dashboard');
 const out = join(root, 'dist/dashboard');
 const assets = join(out, 'assets');
 
+// Start clean: a source map left from an earlier build would still be served.
+await rm(assets, { recursive: true, force: true });
 await mkdir(assets, { recursive: true });
+// The served bundle carries no source map (it would hand out the whole
+// source); DIALWISE_DASHBOARD_SOURCEMAP=1 builds one for debugging.
+const sourcemap = process.env.DIALWISE_DASHBOARD_SOURCEMAP === '1';
 
 const result = await build({
   entryPoints: [join(src, 'main.ts')],
@@ -25,7 +30,7 @@ const result = await build({
   conditions: ['production'],
   define: { 'process.env.NODE_ENV': '"production"', 'globalThis.__DEV__': 'false' },
   minify: true,
-  sourcemap: true,
+  sourcemap,
   legalComments: 'linked',
   logLevel: 'warning',
   metafile: true,

@@ -34,7 +34,7 @@ const isoDate = (field: string) =>
 const flaggedQuery = z.object({
   from: isoDate('from').optional(),
   to: isoDate('to').optional(),
-  minRisk: z.number().min(0).default(0),
+  minRisk: z.number().min(0).max(1e6).default(0),
   limit: z.number().int().min(1).max(100).default(20),
   after: z.string().optional(),
 });

@@ -32,6 +32,13 @@ const requestSchema = z.object({
 
 const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
+/**
+ * A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage
+ * return before one) as a formula: such text is written with a leading
+ * apostrophe, which spreadsheets show as plain text (OWASP's advice for CSV).
+ */
+export const csvSafe = (v: string): string => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+
 /** A column's SQL type from its values: whole numbers INTEGER, other numbers DOUBLE. */
 function sqlType(values: unknown[]): string {
   const present = values.filter((v) => v !== null && v !== undefined);
@@ -84,7 +91,8 @@ export async function exportKpis(
         rows.flatMap((r) =>
           names.map((n) => {
             const v = r[n];
-            return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string'
+            if (typeof v === 'string') return format === 'csv' ? csvSafe(v) : v;
+            return typeof v === 'number' || typeof v === 'boolean'
               ? v
               : v === null || v === undefined
                 ? null

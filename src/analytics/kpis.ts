@@ -200,7 +200,8 @@ async function aggregate(
       });
   const [counts, distinct] = await Promise.all([
     store.query<Counts>(
-      `SELECT ${groups}, ${MEASURES.map((m) => `sum(${m})::DOUBLE AS ${m}`).join(', ')}
+      // Over no calls at all the overall row still comes, with zeros (not NULLs).
+      `SELECT ${groups}, ${MEASURES.map((m) => `COALESCE(sum(${m}), 0)::DOUBLE AS ${m}`).join(', ')}
        FROM (${rows.sql}) GROUP BY ALL ORDER BY bucket, calls DESC, key`,
       rows.params,
     ),

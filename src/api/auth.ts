@@ -10,6 +10,16 @@ export interface Principal {
   role: Role;
 }
 
+/** A key as an admin sees it: never the key itself, which is shown once, at creation. */
+export interface ApiKeyInfo {
+  name: string;
+  role: Role;
+  createdAt: string;
+  createdBy: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
 // Only a hash of each key is stored; the key itself is shown once, at creation.
 const hashKey = (key: string): string => createHash('sha256').update(key).digest('hex');
 
@@ -17,41 +27,75 @@ export const newApiKey = (): string => `dw_${randomBytes(24).toString('base64url
 
 /** Bumped on every key change: remembered keys of that store are looked up again. */
 const keyGenerations = new WeakMap<Store, number>();
+const changed = (store: Store) => keyGenerations.set(store, (keyGenerations.get(store) ?? 0) + 1);
 
 /** Registers `key` for `name` (replacing that name's old key) and returns it. */
 export async function createApiKey(
   store: Store,
   name: string,
   role: Role,
-  key = newApiKey(),
+  opts: { key?: string; expiresAt?: Date; createdBy?: string } = {},
 ): Promise<string> {
   if (!ROLES.includes(role)) {
     throw new DialwiseError('BAD_REQUEST', `unknown role "${role}"; roles: ${ROLES.join(', ')}`);
   }
+  const key = opts.key ?? newApiKey();
   await store.transaction(async (tx) => {
     await tx.run('DELETE FROM api_keys WHERE name = ?', [name]);
-    await tx.run('INSERT INTO api_keys VALUES (?, ?, ?, now())', [hashKey(key), name, role]);
+    await tx.run(
+      `INSERT INTO api_keys (key_hash, name, role, created_at, expires_at, revoked_at, created_by)
+       VALUES (?, ?, ?, now(), ?::TIMESTAMPTZ, NULL, ?)`,
+      [hashKey(key), name, role, opts.expiresAt?.toISOString() ?? null, opts.createdBy ?? null],
+    );
   });
-  keyGenerations.set(store, (keyGenerations.get(store) ?? 0) + 1);
+  changed(store);
   return key;
 }
 
-/** Resolves `Authorization: Bearer <key>` to a principal, or null. */
-export async function authenticate(store: Store, header: string | null): Promise<Principal | null> {
-  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+export async function listApiKeys(store: Store): Promise<ApiKeyInfo[]> {
+  return store.query<ApiKeyInfo>(
+    `SELECT name, role, strftime(created_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS "createdAt",
+       created_by AS "createdBy",
+       strftime(expires_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS "expiresAt",
+       strftime(revoked_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS "revokedAt"
+     FROM api_keys ORDER BY name`,
+  );
+}
+
+/** Revokes `name`'s key at once (every process of this store forgets it). */
+export async function revokeApiKey(store: Store, name: string): Promise<ApiKeyInfo> {
+  const [row] = await store.transaction((tx) =>
+    tx.all<{ name: string }>(
+      'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE name = ? RETURNING name',
+      [name],
+    ),
+  );
+  if (!row) throw new DialwiseError('NOT_FOUND', `no API key named "${name}"`);
+  changed(store);
+  return (await listApiKeys(store)).find((k) => k.name === name)!;
+}
+
+/** Resolves `Authorization: Bearer <key>` to a live (unrevoked, unexpired) principal, or null. */
+export async function authenticate(
+  store: Store,
+  header: string | null,
+): Promise<(Principal & { expiresAt: number | null }) | null> {
+  const m = /^Bearer\s+(\S{1,256})$/i.exec(header ?? '');
   if (!m) return null;
-  const [row] = await store.query<Principal>('SELECT name, role FROM api_keys WHERE key_hash = ?', [
-    hashKey(m[1]!),
-  ]);
-  return row ?? null;
+  const [row] = await store.query<Principal & { expiresAt: number | null }>(
+    `SELECT name, role, epoch_ms(expires_at) AS "expiresAt" FROM api_keys
+     WHERE key_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+    [hashKey(m[1]!)],
+  );
+  return row ? { ...row, expiresAt: row.expiresAt === null ? null : Number(row.expiresAt) } : null;
 }
 
 /**
  * authenticate() with known keys remembered: the dialer's turn-by-turn calls
- * must not each wait for a DuckDB query. Any key change through createApiKey
- * forgets them all at once (only the process holding the DuckDB file can
- * change keys), and an entry is looked up again after `ttlMs` regardless.
- * Unknown keys are looked up every time.
+ * must not each wait for a DuckDB query. Any key change (create, revoke)
+ * forgets them all at once (only the process holding the DuckDB file changes
+ * keys), an entry lapses at its key's expiry, and is looked up again after
+ * `ttlMs` regardless. Unknown keys are looked up every time.
  */
 export function cachedAuthenticator(
   store: Store,
@@ -64,12 +108,13 @@ export function cachedAuthenticator(
     const generation = keyGenerations.get(store) ?? 0;
     const hit = known.get(header);
     if (hit && hit.until > clock() && hit.generation === generation) return hit.principal;
-    const principal = await authenticate(store, header);
+    const found = await authenticate(store, header);
     known.delete(header);
-    if (principal) {
-      if (known.size >= 10_000) known.clear();
-      known.set(header, { principal, until: clock() + ttlMs, generation });
-    }
+    if (!found) return null;
+    const principal = { name: found.name, role: found.role };
+    if (known.size >= 10_000) known.clear();
+    const until = Math.min(clock() + ttlMs, found.expiresAt ?? Infinity);
+    known.set(header, { principal, until, generation });
     return principal;
   };
 }

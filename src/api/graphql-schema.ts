@@ -86,7 +86,10 @@ export const typeDefs = /* GraphQL */ `
     webVisits: Int!
     lastVisitAt: String
     crm: [Field!]!
+    "CRM columns no mapping knew that hold nothing personal (personal ones are under personal)."
     crmUnmapped: [Field!]!
+    "Personal data beyond name and phone (e-mail, ID number, WeChat, address, personal unmapped columns): masked, whole for compliance and admin (audited)."
+    personal: [PersonalField!]!
     consent: [Consent!]!
     intents: [Count!]!
     objections: [Count!]!
@@ -95,6 +98,31 @@ export const typeDefs = /* GraphQL */ `
     openCalls: Int!
     "The customer's latest calls, newest first (at most 20)."
     recentCalls: [CallSummary!]!
+  }
+  type PersonalField {
+    key: String!
+    "name, phone, email, id_number, wechat or address"
+    kind: String!
+    value: String!
+  }
+  "An API key as admins see it (the key itself is shown once, when created)."
+  type ApiKey {
+    name: String!
+    role: String!
+    createdAt: String!
+    createdBy: String
+    expiresAt: String
+    revokedAt: String
+  }
+  type NewApiKey {
+    name: String!
+    role: String!
+    createdAt: String!
+    createdBy: String
+    expiresAt: String
+    revokedAt: String
+    "The key: shown this once, stored only as a hash."
+    key: String!
   }
   type CustomerListItem {
     customerId: ID!
@@ -105,7 +133,7 @@ export const typeDefs = /* GraphQL */ `
   }
   type CustomerPage { customers: [CustomerListItem!]! nextCursor: String }
   type TurnLine { speaker: String! text: String! }
-  "A call the bot is on, as GET /dialog/context returns it."
+  "A call the bot is on, as GET /dialog/context returns it: dialer, compliance and admin, every read audited."
   type DialogContext {
     callId: ID!
     customerId: ID!
@@ -258,6 +286,10 @@ export const typeDefs = /* GraphQL */ `
     alerts(status: String, limit: Int): [Alert!]!
   }
   type Mutation {
+    "Issues a key (replacing that name's key), admin only; expiresAt (ISO 8601) or expiresInDays."
+    createApiKey(name: String!, role: String!, expiresAt: String, expiresInDays: Float): NewApiKey!
+    "Revokes a key at once, admin only."
+    revokeApiKey(name: String!): ApiKey!
     saveAlertRule(rule: AlertRuleInput!): AlertRule!
     acknowledgeAlert(ruleId: ID!, key: String!): Alert!
     "Grants or revokes consent (scope call, sms, email or all); compliance and admin; binds the next dialing decision."
@@ -297,5 +329,7 @@ export const typeDefs = /* GraphQL */ `
     dialogContext(callId: ID!): DialogContext
     dialerNext(limit: Int = 20): [DialTarget!]!
     experiment(node: String!, segment: String = "none"): [VariantStats!]!
+    "Every API key (never the keys themselves), admin only."
+    apiKeys: [ApiKey!]!
   }
 `;

@@ -11,14 +11,24 @@ import { callsById, customerIdByPhoneHash, customerList } from '../analytics/cus
 import { kpiSeries, kpisBy, totals, type CallCosts, type Dimension } from '../analytics/kpis.js';
 import { searchTranscripts } from '../analytics/transcripts.js';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
+import { maskPersonal, personalKind } from '../core/personal.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import type { Store } from '../core/store/store.js';
 import type { DecisionEngine } from '../decision/engine.js';
 import { compareArms } from '../decision/experiments.js';
 import { MODEL_NAMES, type ModelName, type ModelRegistry } from '../models/registry.js';
 import type { Profile } from '../pipelines/profile.js';
-import { requireRole, ROLES, type Principal, type Role } from './auth.js';
-import { limits } from './graphql-limits.js';
+import {
+  createApiKey,
+  listApiKeys,
+  requireRole,
+  revokeApiKey,
+  ROLES,
+  type Principal,
+  type Role,
+} from './auth.js';
+import { limitsPlugin } from './graphql-limits.js';
+import type { ApiLimits } from './limits.js';
 import { typeDefs } from './graphql-schema.js';
 import {
   callSummaryView,
@@ -40,6 +50,8 @@ export interface GqlContext {
 const ANALYSTS: readonly Role[] = ['analyst', 'data_scientist', 'compliance', 'admin'];
 const PROFILE_READERS: readonly Role[] = [...ANALYSTS, 'dialer'];
 const COMPLIANCE: readonly Role[] = ['compliance', 'admin'];
+/** Live calls' words: the bot and agent desktop (dialer), compliance and admin. */
+const LIVE_READERS: readonly Role[] = ['dialer', 'compliance', 'admin'];
 
 /** Tells subscribers that new data was committed. */
 export type Commits = PubSub<{ committed: [] }>;
@@ -60,6 +72,13 @@ export interface GraphqlDeps {
   phoneHash(phone: string): string;
   /** Takes validated events; resolves once durable. */
   submit(valid: DialwiseEvent[], invalid: string[]): Promise<void>;
+  limits: ApiLimits;
+}
+
+/** What a denied call is audited as (reads of transcripts and personal data). */
+interface Audited<A> {
+  action: string;
+  target: (args: A) => string;
 }
 
 /**
@@ -69,9 +88,12 @@ export interface GraphqlDeps {
 function guarded<A, R>(
   roles: readonly Role[],
   fn: (args: A, ctx: GqlContext, info: GraphQLResolveInfo) => Promise<R>,
+  denied?: Audited<A> & { store: Store },
 ) {
   return async (_: unknown, args: A, ctx: GqlContext, info: GraphQLResolveInfo): Promise<R> => {
     try {
+      if (denied && !roles.includes(ctx.principal.role))
+        await audit(denied.store, ctx.principal, `${denied.action}.denied`, denied.target(args));
       requireRole(ctx.principal, roles);
       const given = Object.entries(args as object).filter(([, v]) => v !== null);
       return await fn(Object.fromEntries(given) as A, ctx, info);
@@ -97,18 +119,61 @@ function asks(info: GraphQLResolveInfo, field: string): boolean {
   return info.fieldNodes.some((n) => within(n.selectionSet));
 }
 
-/** The current value, then again after every commit: a live subscription over SSE. */
-const live = (commits: Commits) =>
-  async function* () {
-    yield;
-    yield* commits.subscribe('committed');
-  };
+/**
+ * Live subscriptions held open per key: a key at its limit is refused until
+ * one of its streams ends (a client closing it ends it).
+ */
+class SubscriptionSlots {
+  private readonly open = new Map<string, number>();
+  constructor(private readonly perKey: number) {}
+
+  /** The current value, then again after every commit: a live subscription over SSE. */
+  live(commits: Commits, principal: Principal): AsyncGenerator<unknown> {
+    const held = this.open.get(principal.name) ?? 0;
+    if (held >= this.perKey)
+      throw new DialwiseError(
+        'RATE_LIMITED',
+        `key "${principal.name}" holds ${held} live subscriptions; at most ${this.perKey}`,
+        { retryAfterS: 5 },
+      );
+    this.open.set(principal.name, held + 1);
+    const release = () => {
+      const n = (this.open.get(principal.name) ?? 1) - 1;
+      if (n > 0) this.open.set(principal.name, n);
+      else this.open.delete(principal.name);
+    };
+    return (async function* () {
+      try {
+        yield;
+        yield* commits.subscribe('committed');
+      } finally {
+        release();
+      }
+    })();
+  }
+}
 
 const PHONE = /^\+?[0-9 ()-]{5,32}$/;
+
+/** A new key's expiry from `expiresAt` (ISO 8601) or `expiresInDays`; 400 unless in the future. */
+function expiry(a: { expiresAt?: string; expiresInDays?: number }): Date | undefined {
+  const at = a.expiresAt
+    ? new Date(a.expiresAt)
+    : a.expiresInDays !== undefined
+      ? new Date(Date.now() + a.expiresInDays * 86_400_000)
+      : undefined;
+  if (at && !(at.getTime() > Date.now() && at.getTime() < Date.now() + 3_650 * 86_400_000))
+    throw new DialwiseError(
+      'BAD_REQUEST',
+      'expiry must be an ISO 8601 time within 10 years from now',
+    );
+  return at;
+}
 const SCOPES = ['call', 'sms', 'email', 'all'] as const;
 
 export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext, object> {
   const { store, costs } = deps;
+  const slots = new SubscriptionSlots(deps.limits.subscriptionsPerKey);
   const engine = (): DecisionEngine => {
     if (!deps.decisions)
       throw new DialwiseError('NOT_FOUND', 'the decision layer does not run in this process');
@@ -127,11 +192,14 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
     });
   const alerts = (a: { status?: string | null; limit?: number | null; after?: string | null }) =>
     deps.alerts.alerts(a.status, a);
-  /** Personal data for compliance and admin only, each read audited; null for everyone else. */
+  /** Personal data for compliance and admin only, each read audited (denials too); null for everyone else. */
   const personal =
     (pick: (p: Profile) => string | null) =>
     async (c: CustomerView, _: unknown, ctx: GqlContext): Promise<string | null> => {
-      if (!TRANSCRIPT_READERS.has(ctx.principal.role)) return null;
+      if (!TRANSCRIPT_READERS.has(ctx.principal.role)) {
+        await audit(store, ctx.principal, 'customer.pii.denied', c.customerId);
+        return null;
+      }
       await audit(store, ctx.principal, 'customer.pii.read', c.customerId);
       return pick(c.profile);
     };
@@ -140,7 +208,7 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
     graphqlEndpoint: '/graphql',
     graphiql: false,
     landingPage: false,
-    plugins: [limits],
+    plugins: [limitsPlugin(deps.limits)],
     schema: createSchema<GqlContext>({
       typeDefs,
       resolvers: {
@@ -149,6 +217,17 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
         Customer: {
           phone: personal((p) => p.phone),
           name: personal((p) => p.name),
+          // Masked for everyone; whole for compliance and admin, each such read audited.
+          personal: async (c: CustomerView, _: unknown, ctx: GqlContext) => {
+            const entries = Object.entries(c.profile.personal);
+            const whole = TRANSCRIPT_READERS.has(ctx.principal.role);
+            if (whole && entries.length)
+              await audit(store, ctx.principal, 'customer.pii.read', c.customerId);
+            return entries.map(([key, value]) => {
+              const kind = personalKind(key, value) ?? 'id_number';
+              return { key, kind, value: whole ? value : maskPersonal(kind, value) };
+            });
+          },
           recentCalls: async (c: CustomerView) =>
             (
               await callsById(store, [
@@ -162,13 +241,17 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
         Query: {
           me: (_: unknown, __: unknown, ctx: GqlContext) => ctx.principal,
           customer: guarded(PROFILE_READERS, (a: { id: string }) => customer(a.id)),
-          customerByPhone: guarded(COMPLIANCE, async (a: { phone: string }, ctx) => {
-            if (!PHONE.test(a.phone))
-              throw new DialwiseError('BAD_REQUEST', 'phone must be digits, spaces, +, - or ()');
-            const id = await customerIdByPhoneHash(store, deps.phoneHash(a.phone));
-            await audit(store, ctx.principal, 'customer.lookup.phone', id ?? '(none)');
-            return id ? customer(id) : null;
-          }),
+          customerByPhone: guarded(
+            COMPLIANCE,
+            async (a: { phone: string }, ctx) => {
+              if (!PHONE.test(a.phone))
+                throw new DialwiseError('BAD_REQUEST', 'phone must be digits, spaces, +, - or ()');
+              const id = await customerIdByPhoneHash(store, deps.phoneHash(a.phone));
+              await audit(store, ctx.principal, 'customer.lookup.phone', id ?? '(none)');
+              return id ? customer(id) : null;
+            },
+            { store, action: 'customer.lookup.phone', target: () => '(phone)' },
+          ),
           customers: guarded(ANALYSTS, async (a: unknown) => {
             const page = await customerList(store, a);
             return {
@@ -284,25 +367,30 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
           }),
           alerts: guarded(ANALYSTS, alerts),
           alertRules: guarded(ANALYSTS, () => deps.alerts.rules()),
-          dialogContext: guarded(PROFILE_READERS, async (a: { callId: string }) => {
-            const c = engine().context(a.callId);
-            return (
-              c && {
-                callId: c.call_id,
-                customerId: c.customer_id,
-                state: c.state,
-                customerTurns: c.customer_turns,
-                intentScore: c.intent_score,
-                scriptVersion: c.script_version,
-                slots: fields({ ...c.slots }),
-                lastTurns: c.last_turns,
-                handoffQueue: c.handoff?.queue ?? null,
-                handoffAgent: c.handoff?.agent ?? null,
-                handoffSummary: c.handoff?.summary ?? null,
-                fallback: c.fallback,
-              }
-            );
-          }),
+          dialogContext: guarded(
+            LIVE_READERS,
+            async (a: { callId: string }, ctx) => {
+              const c = engine().context(a.callId);
+              await audit(store, ctx.principal, 'transcript.live.read', a.callId);
+              return (
+                c && {
+                  callId: c.call_id,
+                  customerId: c.customer_id,
+                  state: c.state,
+                  customerTurns: c.customer_turns,
+                  intentScore: c.intent_score,
+                  scriptVersion: c.script_version,
+                  slots: fields({ ...c.slots }),
+                  lastTurns: c.last_turns,
+                  handoffQueue: c.handoff?.queue ?? null,
+                  handoffAgent: c.handoff?.agent ?? null,
+                  handoffSummary: c.handoff?.summary ?? null,
+                  fallback: c.fallback,
+                }
+              );
+            },
+            { store, action: 'transcript.live.read', target: (a) => a.callId },
+          ),
           dialerNext: guarded(
             PROFILE_READERS,
             async (a: { limit: number }) =>
@@ -311,16 +399,19 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
           experiment: guarded(ANALYSTS, async (a: { node: string; segment: string }) =>
             engine().experimentReport(a.node, a.segment).map(variantView),
           ),
+          apiKeys: guarded(['admin'], () => listApiKeys(store)),
         },
         Subscription: {
           totals: {
-            subscribe: guarded(ANALYSTS, async () => live(deps.commits)()),
+            subscribe: guarded(ANALYSTS, async (_: unknown, ctx) =>
+              slots.live(deps.commits, ctx.principal),
+            ),
             resolve: () => totals(store),
           },
           kpis: {
-            subscribe: guarded(ANALYSTS, async (a: KpiArgs) => {
+            subscribe: guarded(ANALYSTS, async (a: KpiArgs, ctx) => {
               kpiFilter(a); // a bad time is refused before anything streams
-              return live(deps.commits)();
+              return slots.live(deps.commits, ctx.principal);
             }),
             resolve: async (
               _: unknown,
@@ -330,11 +421,41 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
             ) => kpis(a, info),
           },
           alerts: {
-            subscribe: guarded(ANALYSTS, async () => live(deps.commits)()),
+            subscribe: guarded(ANALYSTS, async (_: unknown, ctx) =>
+              slots.live(deps.commits, ctx.principal),
+            ),
             resolve: (_: unknown, a: { status?: string; limit?: number }) => alerts(a),
           },
         },
         Mutation: {
+          createApiKey: guarded(
+            ['admin'],
+            async (
+              a: { name: string; role: Role; expiresAt?: string; expiresInDays?: number },
+              ctx,
+            ) => {
+              if (!/^[A-Za-z0-9._@-]{1,64}$/.test(a.name))
+                throw new DialwiseError(
+                  'BAD_REQUEST',
+                  'name: letters, digits, . _ @ -, at most 64',
+                );
+              if (!(ROLES as readonly string[]).includes(a.role))
+                throw new DialwiseError('BAD_REQUEST', `role must be one of ${ROLES.join(', ')}`);
+              const expiresAt = expiry(a);
+              const key = await createApiKey(store, a.name, a.role, {
+                ...(expiresAt && { expiresAt }),
+                createdBy: ctx.principal.name,
+              });
+              await audit(store, ctx.principal, 'api_key.created', `${a.name}:${a.role}`);
+              const info = (await listApiKeys(store)).find((k) => k.name === a.name)!;
+              return { ...info, key };
+            },
+          ),
+          revokeApiKey: guarded(['admin'], async (a: { name: string }, ctx) => {
+            const info = await revokeApiKey(store, a.name);
+            await audit(store, ctx.principal, 'api_key.revoked', a.name);
+            return info;
+          }),
           saveAlertRule: guarded(ANALYSTS, (a: { rule: Record<string, unknown> }) =>
             deps.alerts.saveRule(
               Object.fromEntries(Object.entries(a.rule).filter(([, v]) => v !== null)),

@@ -1,18 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
+import { DialwiseError } from '../core/errors.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json',
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
 };
 
 /** Serves the built dashboard; paths may not leave `root`. */
 export async function serveStatic(root: string, pathname: string): Promise<Response | null> {
-  const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+  let rel: string;
+  try {
+    rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+  } catch {
+    throw new DialwiseError('BAD_REQUEST', `not a valid URL path: ${pathname}`);
+  }
+  // Source maps would hand out the whole source: never served.
+  if (rel.endsWith('.map')) return null;
   const file = normalize(join(root, rel));
   if (!file.startsWith(normalize(root) + sep)) return null;
   try {

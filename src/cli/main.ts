@@ -3,7 +3,8 @@ import { DuckDbSink } from '../pipelines/duckdb-sink.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { createApiKey, ROLES, type Role } from '../api/auth.js';
+import { ROLES } from '../api/auth.js';
+import { keysCommand } from './keys-command.js';
 import { loadConfig } from '../core/config.js';
 import { DialwiseError } from '../core/errors.js';
 import { migrate, Store } from '../core/store/store.js';
@@ -43,8 +44,11 @@ const USAGE = `dialwise <command> [options]
   loader                     scaled-out Kafka mode: load the workers' output into DuckDB, serve the API
   simulate --calls N [--seed S]
                              publish N simulated calls to the bus (Kafka when KAFKA_BROKERS is set)
-  keys create --name NAME --role ROLE
-                             issue an API key (roles: ${ROLES.join(', ')})
+  keys create --name NAME --role ROLE [--expires-in-days N]
+                             issue an API key (roles: ${ROLES.join(', ')}); printed once
+  keys list | keys revoke --name NAME
+                             list keys (never the keys themselves), revoke one at once;
+                             through the running platform when one is up on this data folder
   replay --file F.jsonl      run a JSONL file of events through the pipeline (resumes after a crash)
   rotate-keys                re-seal names and phones with DIALWISE_DATA_KEY (old keys in
                              DIALWISE_DATA_KEYS_PREVIOUS); run while the platform is stopped
@@ -71,11 +75,41 @@ const USAGE = `dialwise <command> [options]
 
 Settings come from the environment (see README); DIALWISE_CONFIG names an optional JSON file.`;
 
-/** Long-running commands stop cleanly (final commit included) on Ctrl-C or SIGTERM. */
-function stopOnSignal(running: { stop(): Promise<void> }): void {
-  const shutdown = () => void running.stop().then(() => process.exit(0));
+/**
+ * Long-running commands stop cleanly (final commit included) on Ctrl-C or
+ * SIGTERM, within the shutdown deadline: past it, or at a second signal, the
+ * process exits anyway (what was not committed comes again from Kafka's
+ * offsets; HTTP callers were never told it was stored).
+ */
+function stopOnSignal(running: { stop(): Promise<void> }, deadlineMs: number): void {
+  const shutdown = () => {
+    process.once('SIGINT', () => process.exit(130));
+    process.once('SIGTERM', () => process.exit(143));
+    setTimeout(() => {
+      console.error(`dialwise: not stopped within ${deadlineMs} ms; exiting`);
+      process.exit(1);
+    }, deadlineMs + 2_000).unref();
+    void running.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('dialwise: stop failed', err);
+        process.exit(1);
+      },
+    );
+  };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+}
+
+/** How to open the dashboard: the key in the URL only when it was generated now, never a configured one. */
+function printDashboard(p: { url: string; adminKey: string; adminKeyGenerated: boolean }): void {
+  if (p.adminKeyGenerated) {
+    console.log(`  dashboard: ${p.url}/#key=${p.adminKey}`);
+    console.log(`  GraphQL:   ${p.url}/graphql  (Authorization: Bearer ${p.adminKey})`);
+  } else {
+    console.log(`  dashboard: ${p.url}/  (sign in with the key in DIALWISE_ADMIN_KEY)`);
+    console.log(`  GraphQL:   ${p.url}/graphql  (Authorization: Bearer $DIALWISE_ADMIN_KEY)`);
+  }
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -96,6 +130,7 @@ async function main(argv: string[]): Promise<void> {
       models: { type: 'string' },
       corrections: { type: 'string' },
       test: { type: 'string' },
+      'expires-in-days': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -112,29 +147,31 @@ async function main(argv: string[]): Promise<void> {
             : undefined,
       });
       console.log(`Dialwise is running (${p.bus.kind} bus, data in ${resolve(config.dataDir)})`);
-      console.log(`  dashboard: ${p.url}/#key=${p.adminKey}`);
-      console.log(`  GraphQL:   ${p.url}/graphql  (Authorization: Bearer ${p.adminKey})`);
+      printDashboard(p);
       console.log(`  simulated traffic: ${config.simulateRate} calls/s (DIALWISE_SIM_RATE)`);
       const schedule = scheduleRetrain(config, p.store, logger);
-      stopOnSignal({
-        async stop() {
-          schedule?.stop();
-          await p.stop();
+      stopOnSignal(
+        {
+          async stop() {
+            schedule?.stop();
+            await p.stop();
+          },
         },
-      });
+        config.shutdownTimeoutMs,
+      );
       return;
     }
     case 'worker': {
       const w = await startWorker(config, logger);
       console.log(`Dialwise worker running (group ${config.kafkaGroup}-workers)`);
-      stopOnSignal(w);
+      stopOnSignal(w, config.shutdownTimeoutMs);
       return;
     }
     case 'loader': {
       const l = await startLoaderPlatform(config, logger);
       console.log(`Dialwise loader is running (data in ${resolve(config.dataDir)})`);
-      console.log(`  dashboard: ${l.url}/#key=${l.adminKey}`);
-      stopOnSignal(l);
+      printDashboard(l);
+      stopOnSignal(l, config.shutdownTimeoutMs);
       return;
     }
     case 'simulate': {
@@ -156,14 +193,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'keys': {
-      if (sub !== 'create' || !values.name || !values.role)
-        throw new DialwiseError(
-          'BAD_REQUEST',
-          'usage: dialwise keys create --name NAME --role ROLE',
-        );
-      const store = await openStore(config, logger);
-      console.log(await createApiKey(store, values.name, values.role as Role));
-      await store.close();
+      console.log(JSON.stringify(await keysCommand(config, logger, sub, values), null, 2));
       return;
     }
     case 'replay': {
@@ -264,6 +294,8 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+// Whatever this process writes (DuckDB files, keys, exports) is for this user only.
+process.umask(0o077);
 main(process.argv.slice(2)).catch((err: unknown) => {
   console.error(err instanceof DialwiseError ? `dialwise: ${err.message}` : err);
   process.exit(1);

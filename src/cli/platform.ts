@@ -1,8 +1,17 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiKey, newApiKey } from '../api/auth.js';
+import { apiLimits } from '../api/limits.js';
 import { createApi, type ApiDeps } from '../api/server.js';
 import type { Bus, Subscription } from '../core/bus/bus.js';
 import { KafkaBus } from '../core/bus/kafka.js';
@@ -11,6 +20,7 @@ import type { Config } from '../core/config.js';
 import { DialwiseError } from '../core/errors.js';
 import { createFieldCipher, type FieldCipher } from '../core/crypto.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
+import { Health } from '../core/health.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { migrate, Store } from '../core/store/store.js';
 import { CallSimulator } from '../datasets/simulator.js';
@@ -26,16 +36,19 @@ import { loadCrmMapping, mapCrmFields } from '../pipelines/crm-mapping.js';
 import { DuckDbSink, type Position, type Sink } from '../pipelines/duckdb-sink.js';
 import { KafkaSink } from '../pipelines/kafka-sink.js';
 import { startLoader } from '../pipelines/loader.js';
-import { emptyRows, restoreProfile, type ProfileRow } from '../pipelines/rows.js';
+import { sealLegacyDeadLetters } from '../pipelines/dead-letters.js';
+import { PROFILE_COLUMNS } from '../pipelines/duckdb-sink.js';
+import { deadLetter, emptyRows, restoreProfile, type ProfileRow } from '../pipelines/rows.js';
 import { Enricher } from '../pipelines/enricher.js';
 import { createPipelineMetrics } from '../pipelines/metrics.js';
-import { Pipeline, type PipelineHooks } from '../pipelines/pipeline.js';
+import { Pipeline, STORE, type PipelineHooks } from '../pipelines/pipeline.js';
 import { consumeBus } from '../pipelines/runner.js';
 import { loadTagRules } from '../pipelines/tags.js';
 import { derivedTopic, publishEvents, topicsOf } from '../pipelines/topics.js';
 import type { DecisionEngine } from '../decision/engine.js';
 import { startDecisions } from './decisions.js';
 import { AlertRunner } from '../analytics/alert-runner.js';
+import { watchHealth } from '../analytics/health-alerts.js';
 import { refreshRollup } from '../analytics/kpi-rollup.js';
 import { SearchIndexer } from '../analytics/search-index.js';
 import type { Commits } from '../api/graphql.js';
@@ -57,6 +70,10 @@ export interface PlatformOptions {
 export interface Platform {
   url: string;
   adminKey: string;
+  /** Whether adminKey was generated at this start (else it came from DIALWISE_ADMIN_KEY). */
+  adminKeyGenerated: boolean;
+  /** What is failing now (GET /health). */
+  health: Health;
   store: Store;
   bus: Bus;
   enricher: Enricher;
@@ -179,13 +196,25 @@ export async function startWorker(
   config: Config,
   logger: Logger,
 ): Promise<{ stop(): Promise<void> }> {
-  const bus = createBus(config);
+  // A worker serves no HTTP: its failures reach the operator through the log and Slack.
+  const health = new Health();
+  const bus = createBus(config, health);
   if (!(bus instanceof KafkaBus))
     throw new DialwiseError('CONFIG_INVALID', 'dialwise worker needs KAFKA_BROKERS');
   const sink = new KafkaSink(bus, config.topicPrefix);
   let subscription: Subscription | undefined;
-  const { pipeline, models } = await openPipeline(config, sink, logger, {
-    onCommit: (positions) => subscription?.commit(busPositions(positions)),
+  const { pipeline, models } = await openPipeline(
+    config,
+    sink,
+    logger,
+    { onCommit: (positions) => subscription?.commit(busPositions(positions)) },
+    health,
+  );
+  const watch = watchHealth(health, {
+    slackWebhookUrl: config.slackWebhookUrl,
+    graceMs: config.healthAlertGraceMs,
+    logger,
+    dashboardUrl: () => `worker ${process.pid}`,
   });
   subscription = await consumeBus({
     bus,
@@ -202,8 +231,9 @@ export async function startWorker(
   });
   return {
     async stop() {
+      watch.stop();
       // Commit (publish, then offsets) while the consumer can still commit them.
-      await pipeline.stop();
+      await pipeline.stop(config.shutdownTimeoutMs);
       models.close();
       await subscription?.stop();
       await bus.close();
@@ -217,6 +247,7 @@ export async function openPipeline(
   sink: Sink,
   logger: Logger,
   hooks?: PipelineHooks,
+  health?: Health,
 ): Promise<{ pipeline: Pipeline; enricher: Enricher; models: ModelWatch }> {
   const { enricher, models } = await createEnricher(config, logger);
   const pipeline = await Pipeline.open({
@@ -227,6 +258,7 @@ export async function openPipeline(
     commitIntervalMs: config.commitIntervalMs,
     maxPending: config.maxPending,
     hooks,
+    health,
   });
   return { pipeline, enricher, models };
 }
@@ -237,14 +269,30 @@ const busPositions = (positions: Position[]) =>
 
 export const storePath = (config: Config): string => resolve(config.dataDir, 'dialwise.duckdb');
 
+/**
+ * The data folder and what is in it readable by this user only (0700 and
+ * 0600): the DuckDB file, its write-ahead log, the data key, the run file.
+ */
+export function privateDataDir(config: Config): void {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(config.dataDir, 0o700);
+  for (const e of readdirSync(config.dataDir, { withFileTypes: true }))
+    if (e.isFile()) chmodSync(join(config.dataDir, e.name), 0o600);
+}
+
 /** Opens the DuckDB file under dataDir and applies pending migrations. */
 export async function openStore(config: Config, logger: Logger): Promise<Store> {
+  privateDataDir(config);
   const store = await Store.open(storePath(config), {
     memoryLimit: config.duckdbMemoryLimit,
     checkpointThreshold: config.duckdbCheckpoint,
   });
   const applied = await migrate(store);
   if (applied.length) logger.log('info', 'migrations applied', { versions: applied });
+  // DuckDB creates its files with the process umask: keep them private too.
+  privateDataDir(config);
+  const sealed = await sealLegacyDeadLetters(store, fieldCipher(config, logger));
+  if (sealed) logger.log('info', 'dead letters redacted, originals sealed', { sealed });
   return store;
 }
 
@@ -252,12 +300,14 @@ export async function openStore(config: Config, logger: Logger): Promise<Store> 
 export const fieldCipher = (config: Config, logger: Logger): FieldCipher =>
   createFieldCipher(dataKey(config, logger), config.dataKeysPrevious?.split(',') ?? []);
 
-export function createBus(config: Config): Bus {
+export function createBus(config: Config, health?: Health): Bus {
   return config.kafkaBrokers
     ? new KafkaBus({
         brokers: config.kafkaBrokers.split(','),
         clientId: 'dialwise',
         partitions: config.kafkaPartitions,
+        compression: config.kafkaCompression,
+        health,
       })
     : new MemoryBus(config.batchSize);
 }
@@ -266,7 +316,7 @@ export function createBus(config: Config): Bus {
 async function serveApi(
   config: Config,
   store: Store,
-  deps: Pick<ApiDeps, 'submit' | 'busKind' | 'metrics' | 'profile' | 'decisions'> & {
+  deps: Pick<ApiDeps, 'submit' | 'busKind' | 'metrics' | 'profile' | 'decisions' | 'health'> & {
     /** Which version of each model this process serves. */
     served(): Partial<Record<ModelName, string>>;
   },
@@ -274,18 +324,16 @@ async function serveApi(
 ): Promise<{
   server: { url: string; close(): Promise<void> };
   adminKey: string;
+  adminKeyGenerated: boolean;
   alerts: AlertRunner;
 }> {
   const crmMapping = loadCrmMapping(
     readJson(config.crmMappingFile ?? join(packageRoot(), 'config', 'crm-mapping.json')),
   );
   // A fresh admin key per start unless one is configured: none is ever baked in.
-  const adminKey = await createApiKey(
-    store,
-    'local-admin',
-    'admin',
-    config.adminKey ?? newApiKey(),
-  );
+  const adminKey = await createApiKey(store, 'local-admin', 'admin', {
+    key: config.adminKey ?? newApiKey(),
+  });
   let url = '';
   const alerts = new AlertRunner(store, {
     slackWebhookUrl: config.slackWebhookUrl,
@@ -304,9 +352,12 @@ async function serveApi(
     dashboardDir: join(packageRoot(), 'dist', 'dashboard'),
     mapCrm: (raw) => mapCrmFields(crmMapping, raw),
     checkBotLine: createComplianceGuard(complianceConfig(config)).checkBotLine,
+    limits: apiLimits(config),
+    unseal: (sealed) => cipher.decrypt(sealed),
   });
   const server = await api.listen(config.host, config.port);
   url = server.url;
+  writeRunFile(config, { url, pid: process.pid, ...(config.adminKey ? {} : { adminKey }) });
   // Deviation alerts are evaluated where the DuckDB file is, on the live data.
   let running = Promise.resolve();
   const timer = setInterval(() => {
@@ -357,11 +408,36 @@ async function serveApi(
         await running;
         await maintaining;
         await server.close();
+        removeRunFile(config);
       },
     },
     adminKey,
+    adminKeyGenerated: !config.adminKey,
     alerts,
   };
+}
+
+/** Where a running platform says where it listens (and its generated admin key), mode 0600. */
+export const runFilePath = (config: Config): string => join(config.dataDir, 'run.json');
+
+export interface RunFile {
+  url: string;
+  pid: number;
+  /** Only when generated at this start; a configured key stays in the environment. */
+  adminKey?: string;
+}
+
+function writeRunFile(config: Config, run: RunFile): void {
+  writeFileSync(runFilePath(config), JSON.stringify(run), { mode: 0o600 });
+}
+
+function removeRunFile(config: Config): void {
+  try {
+    const run = JSON.parse(readFileSync(runFilePath(config), 'utf8')) as RunFile;
+    if (run.pid === process.pid) rmSync(runFilePath(config));
+  } catch {
+    // Already gone.
+  }
 }
 
 /**
@@ -371,8 +447,9 @@ async function serveApi(
 export async function startLoaderPlatform(
   config: Config,
   logger: Logger,
-): Promise<{ url: string; adminKey: string; stop(): Promise<void> }> {
-  const bus = createBus(config);
+): Promise<{ url: string; adminKey: string; adminKeyGenerated: boolean; stop(): Promise<void> }> {
+  const health = new Health();
+  const bus = createBus(config, health);
   if (!(bus instanceof KafkaBus))
     throw new DialwiseError('CONFIG_INVALID', 'dialwise loader needs KAFKA_BROKERS');
   const store = await openStore(config, logger);
@@ -385,7 +462,8 @@ export async function startLoaderPlatform(
     groupId: `${config.kafkaGroup}-loader`,
     logger,
   });
-  const { server, adminKey } = await serveApi(
+  const metrics = createPipelineMetrics();
+  const { server, adminKey, adminKeyGenerated } = await serveApi(
     config,
     store,
     {
@@ -396,25 +474,22 @@ export async function startLoaderPlatform(
           await sink.write(
             {
               ...emptyRows(),
-              deadLetters: invalid.map((payload) => ({
-                source: 'http',
-                reason: parseReason(payload),
-                payload,
-                received_at: receivedAt,
-              })),
+              deadLetters: invalid.map((payload) =>
+                deadLetter(cipher, 'http', parseReason(payload), payload, receivedAt),
+              ),
             },
             [],
           );
         }
       },
       busKind: bus.kind,
-      metrics: createPipelineMetrics().registry,
+      metrics: metrics.registry,
+      health,
       // The loader serves no models: its workers do.
       served: () => ({}),
       async profile(id) {
         const [row] = await store.query<ProfileRow>(
-          `SELECT customer_id, state::VARCHAR AS state, name_enc, phone_enc, phone_hash, intent_score,
-          tags::VARCHAR AS tags, updated_at::VARCHAR AS updated_at FROM profiles WHERE customer_id = ?`,
+          `SELECT ${PROFILE_COLUMNS} FROM profiles WHERE customer_id = ?`,
           [id],
         );
         return row && restoreProfile(row, cipher);
@@ -422,10 +497,19 @@ export async function startLoaderPlatform(
     },
     logger,
   );
+  const watch = watchHealth(health, {
+    slackWebhookUrl: config.slackWebhookUrl,
+    graceMs: config.healthAlertGraceMs,
+    logger,
+    gauge: (component, up) => metrics.componentUp.set({ component }, up ? 1 : 0),
+    dashboardUrl: () => server.url,
+  });
   return {
     url: server.url,
     adminKey,
+    adminKeyGenerated,
     async stop() {
+      watch.stop();
       await server.close();
       await subscription.stop();
       await bus.close();
@@ -444,37 +528,44 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
   const logger = opts.logger ?? createLogger(config.logLevel);
   const store = await openStore(config, logger);
   const metrics = createPipelineMetrics();
-  const bus = createBus(config);
+  const health = new Health();
+  const bus = createBus(config, health);
   let subscription: Subscription | undefined;
   let processed = 0;
   let decisions: ReturnType<typeof startDecisions> | undefined;
-  const { pipeline, enricher, models } = await openPipeline(config, new DuckDbSink(store), logger, {
-    onEvents: (events) => decisions?.engine.observe(events),
-    onApplied(latencies, c) {
-      processed += c.accepted + c.duplicates + c.dead;
-      metrics.hooks.onApplied?.(latencies, c);
+  const { pipeline, enricher, models } = await openPipeline(
+    config,
+    new DuckDbSink(store),
+    logger,
+    {
+      onEvents: (events) => decisions?.engine.observe(events),
+      onApplied(latencies, c) {
+        processed += c.accepted + c.duplicates + c.dead;
+        metrics.hooks.onApplied?.(latencies, c);
+      },
+      // Kafka mode: enriched turns and profile snapshots go out as derived
+      // streams for other consumers, keyed by customer_id like their sources.
+      async beforeCommit(rows) {
+        if (bus.kind !== 'kafka') return;
+        const keyed = (r: { customer_id: string }) => ({
+          key: r.customer_id,
+          value: JSON.stringify(r),
+        });
+        await bus.publish(derivedTopic(config.topicPrefix, 'turn.enriched'), rows.turns.map(keyed));
+        await bus.publish(
+          derivedTopic(config.topicPrefix, 'profile.updated'),
+          rows.profiles.map(keyed),
+        );
+      },
+      async onCommit(positions, ms) {
+        metrics.hooks.onCommit?.(positions, ms);
+        if (bus.kind === 'kafka' && subscription) {
+          await subscription.commit(busPositions(positions));
+        }
+      },
     },
-    // Kafka mode: enriched turns and profile snapshots go out as derived
-    // streams for other consumers, keyed by customer_id like their sources.
-    async beforeCommit(rows) {
-      if (bus.kind !== 'kafka') return;
-      const keyed = (r: { customer_id: string }) => ({
-        key: r.customer_id,
-        value: JSON.stringify(r),
-      });
-      await bus.publish(derivedTopic(config.topicPrefix, 'turn.enriched'), rows.turns.map(keyed));
-      await bus.publish(
-        derivedTopic(config.topicPrefix, 'profile.updated'),
-        rows.profiles.map(keyed),
-      );
-    },
-    async onCommit(positions, ms) {
-      metrics.hooks.onCommit?.(positions, ms);
-      if (bus.kind === 'kafka' && subscription) {
-        await subscription.commit(busPositions(positions));
-      }
-    },
-  });
+    health,
+  );
   if (bus instanceof KafkaBus) {
     await bus.ensureTopics([derivedTopic(config.topicPrefix, 'turn.enriched')]);
     await bus.ensureTopics([derivedTopic(config.topicPrefix, 'profile.updated')], {
@@ -525,7 +616,15 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
 
   // On the embedded bus the API writes through the pipeline and answers once
   // the events are committed; on Kafka an acknowledged produce is durable.
+  // While commits fail nothing new is taken in (503, Retry-After), and a
+  // commit that does not finish in time answers 503 too: the caller sends
+  // again and the event ids drop what did get through.
   const submit = async (valid: DialwiseEvent[], invalid: string[]) => {
+    const failing = health.failing(STORE);
+    if (failing && bus.kind !== 'kafka')
+      throw new DialwiseError('STORE_FAILED', `the store is failing: ${failing.reason}`, {
+        retryAfterS: 5,
+      });
     const receivedAt = Date.now();
     // A revocation binds the next dialing decision, before the pipeline has applied it.
     for (const e of valid)
@@ -539,17 +638,18 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     ];
     if (direct.length) {
       await pipeline.process(direct);
-      await pipeline.flush();
+      await withDeadline(pipeline.flush(), config.submitTimeoutMs);
     }
   };
 
-  const { server, adminKey, alerts } = await serveApi(
+  const { server, adminKey, adminKeyGenerated, alerts } = await serveApi(
     config,
     store,
     {
       submit,
       busKind: bus.kind,
       metrics: metrics.registry,
+      health,
       profile: (id) => enricher.profile(id, Date.now()),
       decisions: decisions.engine,
       served: () => models.sources(),
@@ -607,9 +707,19 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     }
   }
 
+  const watch = watchHealth(health, {
+    slackWebhookUrl: config.slackWebhookUrl,
+    graceMs: config.healthAlertGraceMs,
+    logger,
+    gauge: (component, up) => metrics.componentUp.set({ component }, up ? 1 : 0),
+    dashboardUrl: () => server.url,
+  });
+
   return {
     url: server.url,
     adminKey,
+    adminKeyGenerated,
+    health,
     store,
     bus,
     enricher,
@@ -625,16 +735,37 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
       await pipeline.flush();
     },
     async stop() {
+      // The final commit gets what is left of the shutdown deadline; a store
+      // that keeps failing cannot keep the process from ending.
+      const until = Date.now() + config.shutdownTimeoutMs;
+      watch.stop();
       timers.forEach(clearInterval);
-      await running.catch(() => undefined);
+      await withDeadline(running, config.shutdownTimeoutMs).catch(() => undefined);
       await server.close();
-      await decisions.close();
+      await withDeadline(decisions.close(), until - Date.now()).catch(() => undefined);
       if (outbox.length) sendOutbox();
-      await subscription?.stop();
-      await pipeline.stop();
+      await subscription?.stop().catch(() => undefined);
+      await pipeline.stop(Math.max(0, until - Date.now()));
       models.close();
-      await bus.close();
+      await bus.close().catch(() => undefined);
       await store.close();
     },
   };
+}
+
+/** `work`, or a 503 once `ms` have passed (the work itself goes on). */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new DialwiseError('STORE_FAILED', `not durable within ${ms} ms; send again later`, {
+            retryAfterS: 5,
+          }),
+        ),
+      Math.max(0, ms),
+    );
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

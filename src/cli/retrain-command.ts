@@ -132,7 +132,13 @@ export function formatSummary(s: RetrainSummary): string {
       lines.push(`  leakage train→eval: ${leak.count} texts (${(leak.share * 100).toFixed(2)}%)`);
     if (m.mlflow)
       lines.push(`  MLflow: ${m.mlflow.runUrl} (registered version ${m.mlflow.version})`);
+    if (m.mlflowPending) lines.push(`  MLflow: NOT MIRRORED YET — ${m.mlflowPending}`);
   }
+  if (s.mlflowCaughtUp)
+    lines.push(
+      '',
+      `MLflow caught up: ${s.mlflowCaughtUp.mirrored} earlier version(s) mirrored, ${s.mlflowCaughtUp.pending} still pending`,
+    );
   return lines.join('\n');
 }
 

@@ -199,6 +199,96 @@ const SETTINGS = {
     schema: z.string().min(1).optional(),
     fix: 'a JSON file of CRM field mappings (default config/crm-mapping.json)',
   },
+  kafkaCompression: {
+    env: 'DIALWISE_KAFKA_COMPRESSION',
+    schema: z.enum(['none', 'gzip', 'snappy', 'lz4', 'zstd']).default('none'),
+    fix: 'the codec Dialwise produces with: none, gzip, snappy, lz4 or zstd (all are read)',
+  },
+  submitTimeoutMs: {
+    env: 'DIALWISE_SUBMIT_TIMEOUT_MS',
+    schema: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    fix: 'milliseconds an ingest request waits for its commit before answering 503 (retry: the event id dedupes)',
+  },
+  shutdownTimeoutMs: {
+    env: 'DIALWISE_SHUTDOWN_TIMEOUT_MS',
+    schema: z.coerce.number().int().min(100).max(600_000).default(15_000),
+    fix: 'milliseconds a stop may take (final commit included) before the process exits anyway',
+  },
+  healthAlertGraceMs: {
+    env: 'DIALWISE_HEALTH_ALERT_GRACE_MS',
+    schema: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    fix: 'how long a component must fail before Slack hears of it (it is in /health and the log at once)',
+  },
+  bodyLimitBytes: {
+    env: 'DIALWISE_LIMIT_BODY_BYTES',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1_024)
+      .max(1 << 30)
+      .default(1 << 20),
+    fix: 'largest request body in bytes on routes other than /events and /graphql (413 beyond)',
+  },
+  eventsBodyLimitBytes: {
+    env: 'DIALWISE_LIMIT_EVENTS_BYTES',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1_024)
+      .max(1 << 30)
+      .default(8 << 20),
+    fix: 'largest POST /events body in bytes (413 beyond)',
+  },
+  jsonDepthLimit: {
+    env: 'DIALWISE_LIMIT_JSON_DEPTH',
+    schema: z.coerce.number().int().min(4).max(1_000).default(32),
+    fix: 'deepest nesting of a JSON request body (400 beyond)',
+  },
+  graphqlBodyLimitBytes: {
+    env: 'DIALWISE_LIMIT_GRAPHQL_BYTES',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1_024)
+      .max(1 << 26)
+      .default(64 << 10),
+    fix: 'largest GraphQL request (document and variables) in bytes (413 beyond)',
+  },
+  graphqlMaxTokens: {
+    env: 'DIALWISE_LIMIT_GRAPHQL_TOKENS',
+    schema: z.coerce.number().int().min(100).max(1_000_000).default(3_000),
+    fix: 'most lexical tokens in a GraphQL document',
+  },
+  graphqlMaxCost: {
+    env: 'DIALWISE_LIMIT_GRAPHQL_COST',
+    schema: z.coerce.number().int().min(10).max(10_000_000).default(5_000),
+    fix: 'highest cost of a GraphQL operation (objects 2, scalars 1, ×1.5 per level; introspection counted)',
+  },
+  graphqlMaxDepth: {
+    env: 'DIALWISE_LIMIT_GRAPHQL_DEPTH',
+    schema: z.coerce.number().int().min(2).max(100).default(6),
+    fix: 'deepest nesting of a GraphQL operation',
+  },
+  graphqlMaxAliases: {
+    env: 'DIALWISE_LIMIT_GRAPHQL_ALIASES',
+    schema: z.coerce.number().int().min(0).max(10_000).default(30),
+    fix: 'most aliases in a GraphQL operation',
+  },
+  subscriptionsPerKey: {
+    env: 'DIALWISE_LIMIT_SUBSCRIPTIONS',
+    schema: z.coerce.number().int().min(1).max(10_000).default(8),
+    fix: 'live GraphQL subscriptions one API key may hold open',
+  },
+  rateLimit: {
+    env: 'DIALWISE_RATE_LIMIT',
+    schema: z.coerce.number().min(1).max(1_000_000).default(200),
+    fix: 'requests per second one API key may make (analyst, data scientist, compliance, admin); 429 beyond',
+  },
+  rateLimitDialer: {
+    env: 'DIALWISE_RATE_LIMIT_DIALER',
+    schema: z.coerce.number().min(1).max(1_000_000).default(20_000),
+    fix: "requests per second one dialer key may make (the voice bots' turns); 429 beyond",
+  },
   logLevel: {
     env: 'DIALWISE_LOG_LEVEL',
     schema: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

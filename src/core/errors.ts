@@ -9,22 +9,29 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'BAD_REQUEST'
   | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
   | 'STORE_FAILED'
+  | 'UNAVAILABLE'
   | 'UPSTREAM_FAILED';
 
 export class DialwiseError extends Error {
   readonly code: ErrorCode;
   readonly retriable: boolean;
+  /** For the caller: try again after this many seconds (HTTP Retry-After). */
+  readonly retryAfterS: number | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    opts: { retriable?: boolean; cause?: unknown } = {},
+    opts: { retriable?: boolean; cause?: unknown; retryAfterS?: number } = {},
   ) {
     super(message, { cause: opts.cause });
     this.name = 'DialwiseError';
     this.code = code;
-    this.retriable = opts.retriable ?? false;
+    this.retriable = opts.retriable ?? opts.retryAfterS !== undefined;
+    this.retryAfterS = opts.retryAfterS;
   }
 }
 
@@ -36,6 +43,10 @@ export const httpStatusOf = (code: ErrorCode): number =>
     UNAUTHENTICATED: 401,
     FORBIDDEN: 403,
     NOT_FOUND: 404,
+    METHOD_NOT_ALLOWED: 405,
+    PAYLOAD_TOO_LARGE: 413,
+    RATE_LIMITED: 429,
     STORE_FAILED: 503,
+    UNAVAILABLE: 503,
     UPSTREAM_FAILED: 502,
   })[code];

@@ -26,6 +26,8 @@ const versionMetaSchema = z.object({
   mlflow: z
     .object({ runId: z.string(), runUrl: z.string(), version: z.string().optional() })
     .optional(),
+  /** Why this version is not in MLflow yet (it was unreachable); the next retrain mirrors it. */
+  mlflowPending: z.string().optional(),
 });
 export type VersionMeta = z.infer<typeof versionMetaSchema>;
 export type NewVersion = Omit<VersionMeta, 'name' | 'version' | 'created'>;
@@ -121,6 +123,27 @@ export class ModelRegistry {
         `${name}: alias ${alias} points at version ${version}, which is missing`,
       );
     return { meta, dir: this.dir(name, version) };
+  }
+
+  /** Records where a version was mirrored in MLflow (clears a pending mirror). */
+  async setMlflow(name: ModelName, version: number, mlflow: VersionMeta['mlflow']): Promise<void> {
+    const meta = await this.meta(name, version);
+    if (!meta) throw new DialwiseError('NOT_FOUND', `${name} has no version ${version}`);
+    const { mlflowPending: _, ...rest } = meta;
+    await writeAtomic(
+      join(this.dir(name, version), VERSION_FILE),
+      JSON.stringify({ ...rest, mlflow }, null, 2) + '\n',
+    );
+  }
+
+  /** Marks a version as not yet in MLflow, with the reason. */
+  async setMlflowPending(name: ModelName, version: number, reason: string): Promise<void> {
+    const meta = await this.meta(name, version);
+    if (!meta) throw new DialwiseError('NOT_FOUND', `${name} has no version ${version}`);
+    await writeAtomic(
+      join(this.dir(name, version), VERSION_FILE),
+      JSON.stringify({ ...meta, mlflowPending: reason }, null, 2) + '\n',
+    );
   }
 
   async setAlias(name: ModelName, alias: Alias, version: number): Promise<void> {

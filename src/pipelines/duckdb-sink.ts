@@ -1,4 +1,4 @@
-import type { Columns, Store } from '../core/store/store.js';
+import type { Columns, Store, Tx } from '../core/store/store.js';
 
 /** Column types of the target tables; see `staged` for how they travel. */
 type Typed = Record<string, Columns[string] | 'TIMESTAMPTZ' | 'JSON'>;
@@ -11,12 +11,28 @@ export interface Position {
   next: bigint;
 }
 
+/** A row the store would not take on its own, and DuckDB's reason. */
+export interface Refusal {
+  table: RowTable;
+  row: object;
+  reason: string;
+}
+
+/** The kinds of rows a commit writes (the arrays of SinkRows). */
+export type RowTable = Exclude<keyof SinkRows, 'counters'>;
+
 /** Where a pipeline's commits go and where its state comes back from. */
 export interface Sink {
   init(): Promise<void>;
   write(rows: SinkRows, positions: Position[]): Promise<void>;
   loadProfiles(): Promise<ProfileRow[]>;
   loadPositions(): Promise<Position[]>;
+  /**
+   * After a failed write: the rows the store refuses one by one (a poison
+   * pill), or null when each kind of row alone is taken, so the fault is the
+   * store's (disk full, I/O) and retrying the whole commit is right.
+   */
+  refusals?(rows: SinkRows): Promise<Refusal[] | null>;
 }
 
 const CALLS: Typed = {
@@ -96,6 +112,7 @@ const PROFILES: Typed = {
   name_enc: 'VARCHAR',
   phone_enc: 'VARCHAR',
   phone_hash: 'VARCHAR',
+  personal_enc: 'VARCHAR',
   intent_score: 'DOUBLE',
   tags: 'JSON',
   updated_at: 'TIMESTAMPTZ',
@@ -105,9 +122,14 @@ const DEAD: Typed = {
   source: 'VARCHAR',
   reason: 'VARCHAR',
   payload: 'VARCHAR',
+  payload_sealed: 'VARCHAR',
 };
 
 const cols = (c: Typed): string => Object.keys(c).join(', ');
+
+/** A stored profile as a ProfileRow (JSON and times as text). */
+export const PROFILE_COLUMNS = `customer_id, state::VARCHAR AS state, name_enc, phone_enc, phone_hash,
+  personal_enc, intent_score, tags::VARCHAR AS tags, updated_at::VARCHAR AS updated_at`;
 
 /**
  * Timestamps (ISO 8601) and JSON are staged as text, and DuckDB casts them
@@ -129,8 +151,10 @@ interface Merge {
   stage: string;
   /** The staging table's columns (see `staged`). */
   staging: Columns;
-  rows: (r: SinkRows) => readonly object[];
+  rows: RowTable;
   into: string;
+  /** Runs first: moves staged rows the table must not take to dead letters. */
+  guard?: string[];
   /** For a loader fed at least once: skips rows already stored (same key). */
   dedupe?: string;
   /** Runs after the rows are in, while the staging table still holds them. */
@@ -141,8 +165,9 @@ function merge(
   stage: string,
   table: string,
   columns: Typed,
-  rows: Merge['rows'],
+  rows: RowTable,
   opts: {
+    guard?: string[];
     verb?: string;
     conflict?: string;
     key?: readonly string[];
@@ -166,8 +191,28 @@ function merge(
       dedupe: `${insert} WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE ${stored})`,
     }),
     ...(opts.then && { then: opts.then }),
+    ...(opts.guard && { guard: opts.guard }),
   };
 }
+
+/**
+ * A call belongs to the customer it was first stored for: a call's rows from
+ * another customer with the same call_id would merge two people's calls, so
+ * they go to dead letters instead (and so do all but the first of two new
+ * rows with one call_id in one commit).
+ */
+const foreignCall = (stage: string, where: string): string[] => [
+  `INSERT INTO dead_letters (received_at, source, reason, payload)
+    SELECT now(), 'store', 'call_id ' || s.call_id || ' belongs to another customer', to_json(s)::VARCHAR
+    FROM stage_${stage} s WHERE ${where}`,
+  `DELETE FROM stage_${stage} s WHERE ${where}`,
+];
+/** The staged row `s` is of a call stored for another customer. */
+const OWNED_ELSEWHERE = `EXISTS (SELECT 1 FROM calls c WHERE c.call_id = s.call_id AND c.customer_id <> s.customer_id)`;
+const CALL_GUARD = foreignCall(
+  'calls',
+  `${OWNED_ELSEWHERE} OR s.rowid > (SELECT min(rowid) FROM stage_calls f WHERE f.call_id = s.call_id)`,
+);
 
 // A call's events can span commits and arrive late: a column keeps its stored
 // value unless this commit knows it.
@@ -183,21 +228,27 @@ const DIRTY_HOURS = `INSERT INTO kpi_dirty
   WHERE started_at IS NOT NULL ON CONFLICT DO NOTHING`;
 
 const MERGES: Merge[] = [
-  merge('calls', 'calls', CALLS, (r) => r.calls, { conflict: KEEP_KNOWN, then: DIRTY_HOURS }),
-  merge('profiles', 'profiles', PROFILES, (r) => r.profiles, { verb: 'INSERT OR REPLACE' }),
+  merge('calls', 'calls', CALLS, 'calls', {
+    guard: CALL_GUARD,
+    conflict: KEEP_KNOWN,
+    then: DIRTY_HOURS,
+  }),
+  merge('profiles', 'profiles', PROFILES, 'profiles', { verb: 'INSERT OR REPLACE' }),
   // Numbered as stored: the search index follows seq.
-  merge('turns', 'turns', TURNS, (r) => r.turns, {
+  merge('turns', 'turns', TURNS, 'turns', {
+    guard: foreignCall('turns', OWNED_ELSEWHERE),
     key: ['event_id'],
     generated: { seq: "nextval('turn_seq')" },
   }),
-  merge('hits', 'compliance_hits', HITS, (r) => r.hits, {
+  merge('hits', 'compliance_hits', HITS, 'hits', {
+    guard: foreignCall('hits', OWNED_ELSEWHERE),
     key: ['event_id', 'rule', 'start_pos'],
   }),
-  merge('visits', 'web_visits', VISITS, (r) => r.visits, { key: ['event_id'] }),
-  merge('corrections', 'corrections', CORRECTIONS, (r) => r.corrections, {
+  merge('visits', 'web_visits', VISITS, 'visits', { key: ['event_id'] }),
+  merge('corrections', 'corrections', CORRECTIONS, 'corrections', {
     verb: 'INSERT OR IGNORE',
   }),
-  merge('dead', 'dead_letters', DEAD, (r) => r.deadLetters),
+  merge('dead', 'dead_letters', DEAD, 'deadLetters'),
 ];
 
 /**
@@ -223,16 +274,18 @@ export class DuckDbSink implements Sink {
     });
   }
 
+  private async merge(tx: Tx, m: Merge, batch: readonly object[]): Promise<void> {
+    if (batch.length === 0) return;
+    await tx.append(`stage_${m.stage}`, m.staging, batch);
+    for (const sql of m.guard ?? []) await tx.run(sql);
+    await tx.run((this.opts.dedupeByEventId && m.dedupe) || m.into);
+    if (m.then) await tx.run(m.then);
+    await tx.run(`DELETE FROM stage_${m.stage}`);
+  }
+
   async write(rows: SinkRows, positions: Position[]): Promise<void> {
     await this.store.transaction(async (tx) => {
-      for (const m of MERGES) {
-        const batch = m.rows(rows);
-        if (batch.length === 0) continue;
-        await tx.append(`stage_${m.stage}`, m.staging, batch);
-        await tx.run((this.opts.dedupeByEventId && m.dedupe) || m.into);
-        if (m.then) await tx.run(m.then);
-        await tx.run(`DELETE FROM stage_${m.stage}`);
-      }
+      for (const m of MERGES) await this.merge(tx, m, rows[m.rows]);
       for (const [name, value] of Object.entries(rows.counters)) {
         if (value === 0) continue;
         await tx.run(
@@ -250,11 +303,52 @@ export class DuckDbSink implements Sink {
     });
   }
 
+  async refusals(rows: SinkRows): Promise<Refusal[] | null> {
+    // A store that takes no write at all (disk full, invalidated) refuses
+    // every row: that is its fault, not the rows'.
+    if (!(await this.takesWrites())) return null;
+    const out: Refusal[] = [];
+    for (const m of MERGES) {
+      const isolated = await this.isolate(m, rows[m.rows]);
+      if (isolated === null) return null;
+      out.push(...isolated);
+    }
+    return out.length && (await this.takesWrites()) ? out : null;
+  }
+
+  private takesWrites(): Promise<boolean> {
+    return this.store
+      .trial((tx) =>
+        tx.run(`INSERT INTO dead_letters (received_at, source, reason, payload)
+          VALUES (now(), 'probe', 'probe', '')`),
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+  }
+
+  /** Bisects a table's rows with rolled-back trial writes down to the rows refused alone. */
+  private async isolate(m: Merge, batch: readonly object[]): Promise<Refusal[] | null> {
+    if (batch.length === 0) return [];
+    const reason = await this.store
+      .trial((tx) => this.merge(tx, m, batch))
+      .then(
+        () => undefined,
+        (err: unknown) => (err instanceof Error ? err.message : String(err)),
+      );
+    if (reason === undefined) return [];
+    if (batch.length === 1) return [{ table: m.rows, row: batch[0]!, reason }];
+    const half = Math.ceil(batch.length / 2);
+    const a = await this.isolate(m, batch.slice(0, half));
+    const b = await this.isolate(m, batch.slice(half));
+    // Each half alone is fine but not both together: no single row is to blame.
+    if (a === null || b === null || a.length + b.length === 0) return null;
+    return [...a, ...b];
+  }
+
   async loadProfiles(): Promise<ProfileRow[]> {
-    return this.store.query<ProfileRow>(
-      `SELECT customer_id, state::VARCHAR AS state, name_enc, phone_enc, phone_hash, intent_score,
-        tags::VARCHAR AS tags, updated_at::VARCHAR AS updated_at FROM profiles`,
-    );
+    return this.store.query<ProfileRow>(`SELECT ${PROFILE_COLUMNS} FROM profiles`);
   }
 
   async loadPositions(): Promise<Position[]> {

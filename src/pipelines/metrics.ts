@@ -6,6 +6,8 @@ export interface PipelineMetrics {
   registry: Registry;
   hooks: PipelineHooks;
   consumerLag: Gauge;
+  /** 1 while a component (store, kafka-consumer, …) is healthy, 0 while it fails. */
+  componentUp: Gauge;
 }
 
 export function createPipelineMetrics(): PipelineMetrics {
@@ -35,9 +37,16 @@ export function createPipelineMetrics(): PipelineMetrics {
     labelNames: ['source', 'partition'],
     registers: [registry],
   });
+  const componentUp = new Gauge({
+    name: 'dialwise_component_up',
+    help: 'Whether a component is healthy (1) or failing (0), as /health reports it',
+    labelNames: ['component'],
+    registers: [registry],
+  });
   return {
     registry,
     consumerLag,
+    componentUp,
     hooks: {
       onApplied(latenciesMs, c) {
         if (c.accepted) events.inc({ result: 'accepted' }, c.accepted);

@@ -1,9 +1,20 @@
 import type { FieldCipher } from '../core/crypto.js';
+import { DialwiseError } from '../core/errors.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
+import type { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
-import type { Position, Sink } from './duckdb-sink.js';
+import { redactText } from '../core/personal.js';
+import type { Position, Refusal, Sink } from './duckdb-sink.js';
 import { emptyChanges, type Changes, type Enricher } from './enricher.js';
-import { restoreProfile, SealCache, toRows, type DeadLetter, type SinkRows } from './rows.js';
+import { sealLegacyUnmapped } from './profile.js';
+import {
+  deadLetter,
+  restoreProfile,
+  SealCache,
+  toRows,
+  type DeadLetter,
+  type SinkRows,
+} from './rows.js';
 
 export interface SourceRecord {
   /** Topic, "http", a file path: kept with dead letters and positions. */
@@ -43,7 +54,12 @@ export interface PipelineOptions {
   maxPending: number;
   clock?: () => number;
   hooks?: PipelineHooks;
+  /** Where failing commits are reported (component `store`) and cleared once one succeeds. */
+  health?: Health;
 }
+
+/** The component under which failing commits show in /health. */
+export const STORE = 'store';
 
 const key = (source: string, partition: number) => `${source}#${partition}`;
 
@@ -62,6 +78,10 @@ export class Pipeline {
   private readonly clock: () => number;
   private readonly seals: SealCache;
   private reload = false;
+  /** Set by stop() once its deadline passes: a failing commit gives up instead of retrying. */
+  private readonly abandon = new AbortController();
+  /** Events in the commit being written (for what a stop past its deadline leaves behind). */
+  private inFlight = 0;
 
   private constructor(private readonly opts: PipelineOptions) {
     this.clock = opts.clock ?? Date.now;
@@ -80,7 +100,11 @@ export class Pipeline {
 
   private async restore(): Promise<void> {
     const rows = await this.opts.sink.loadProfiles();
-    this.opts.enricher.restore(rows.map((r) => restoreProfile(r, this.opts.cipher)));
+    const profiles = rows.map((r) => restoreProfile(r, this.opts.cipher));
+    this.opts.enricher.restore(profiles);
+    // Profiles stored before unmapped personal fields were recognised are
+    // stored again at the first commit, those fields sealed.
+    for (const p of profiles) if (sealLegacyUnmapped(p)) this.pending.profiles.add(p);
     for (const pos of await this.opts.sink.loadPositions()) {
       this.positions.set(key(pos.source, pos.partition), pos);
     }
@@ -134,12 +158,7 @@ export class Pipeline {
       }
       const parsed = parseEvent(r.value);
       if (!parsed.ok) {
-        this.dead.push({
-          source: r.source,
-          reason: parsed.reason,
-          payload: r.value,
-          received_at: receivedIso,
-        });
+        this.dead.push(deadLetter(this.opts.cipher, r.source, parsed.reason, r.value, receivedIso));
         continue;
       }
       events.push(parsed.event);
@@ -168,9 +187,25 @@ export class Pipeline {
     return next;
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Final commit, given at most `deadlineMs` (while the store fails, commits
+   * are retried until then). What could not be committed is counted in the
+   * log: on Kafka it comes again from the uncommitted offsets.
+   */
+  async stop(deadlineMs = Infinity): Promise<void> {
     clearInterval(this.timer);
-    await this.flush();
+    const timer =
+      deadlineMs === Infinity ? undefined : setTimeout(() => this.abandon.abort(), deadlineMs);
+    try {
+      await this.flush();
+    } catch (err) {
+      this.opts.logger.log('error', 'stopped without the final commit', {
+        uncommitted: this.inFlight + this.pendingCount,
+        err: String(err),
+      });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async commit(): Promise<void> {
@@ -178,19 +213,52 @@ export class Pipeline {
     const started = this.clock();
     // Freeze this commit's rows now: the live state keeps moving while DuckDB writes.
     for (const p of this.pending.profiles) this.opts.enricher.refreshTags(p, started);
-    const rows = toRows(this.pending, this.dead, this.seals, new Date(started).toISOString());
+    const nowIso = new Date(started).toISOString();
+    let rows = toRows(this.pending, this.dead, this.seals, nowIso);
     const positions = [...this.positions.values()].map((p) => ({ ...p }));
+    this.inFlight = this.pendingCount;
     this.pending = emptyChanges();
     this.dead = [];
     for (let attempt = 0; ; attempt++) {
       try {
         await this.opts.hooks?.beforeCommit?.(rows);
+      } catch (err) {
+        // Derived streams could not be published (their bus reports its own
+        // health): the store is not to blame, the commit waits and tries again.
+        this.opts.logger.log('error', 'publishing before the commit failed; retrying', {
+          attempt,
+          err: String(err),
+        });
+        if (this.abandon.signal.aborted)
+          throw new DialwiseError('UNAVAILABLE', `commit not published: ${String(err)}`);
+        await this.backoff(attempt);
+        continue;
+      }
+      try {
         await this.opts.sink.write(rows, positions);
+        this.opts.health?.ok(STORE);
+        this.inFlight = 0;
         break;
       } catch (err) {
-        // Nothing is dropped: the same rows are written again until the store is back.
-        this.opts.logger.log('error', 'commit failed; retrying', { attempt, err: String(err) });
-        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 5_000)));
+        const reason = err instanceof Error ? err.message : String(err);
+        // A row the store refuses on its own (a poison pill) goes to dead
+        // letters with the store's reason, and the rest commit at once.
+        const refused = await this.opts.sink.refusals?.(rows).catch(() => null);
+        if (refused) {
+          this.opts.logger.log('warn', 'commit refused rows; quarantined as dead letters', {
+            rows: refused.length,
+            reasons: [...new Set(refused.map((r) => r.reason))].slice(0, 3),
+          });
+          rows = quarantine(rows, refused, this.opts.cipher, nowIso);
+          continue;
+        }
+        // Otherwise the store itself fails (disk full, I/O): nothing is
+        // dropped, the same rows are written again until it is back.
+        this.opts.health?.fail(STORE, `commits failing since attempt 1: ${reason}`);
+        this.opts.logger.log('error', 'commit failed; retrying', { attempt, err: reason });
+        if (this.abandon.signal.aborted)
+          throw new DialwiseError('STORE_FAILED', `commit failed: ${reason}`, { cause: err });
+        await this.backoff(attempt);
       }
     }
     try {
@@ -201,4 +269,39 @@ export class Pipeline {
       this.opts.logger.log('warn', 'after-commit hook failed', { err: String(err) });
     }
   }
+
+  /** Waits before the next try (100 ms doubling to 5 s), or until stop() gives up. */
+  private backoff(attempt: number): Promise<void> {
+    const signal = this.abandon.signal;
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, Math.min(100 * 2 ** attempt, 5_000));
+      signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
+  }
+}
+
+/** The commit without the refused rows, each of which becomes a dead letter. */
+export function quarantine(
+  rows: SinkRows,
+  refused: Refusal[],
+  cipher: FieldCipher,
+  nowIso: string,
+): SinkRows {
+  const out: SinkRows = { ...rows, counters: { ...rows.counters } };
+  const gone = new Set(refused.map((r) => r.row));
+  const letters: DeadLetter[] = refused.map((r) => {
+    // DuckDB quotes the input it choked on: redacted, and no longer than needed.
+    const reason = `the store refused this ${r.table} row: ${redactText(r.reason).slice(0, 1_000)}`;
+    // A dead letter the store refuses is kept only sealed (its text is what failed).
+    if (r.table === 'deadLetters') {
+      const d = r.row as DeadLetter;
+      return { ...d, reason: `${d.reason}; ${reason}`, payload: '(kept sealed only)' };
+    }
+    return deadLetter(cipher, 'store', reason, JSON.stringify(r.row), nowIso);
+  });
+  for (const table of ['calls', 'turns', 'hits', 'visits', 'corrections', 'profiles'] as const)
+    (out[table] as object[]) = (rows[table] as object[]).filter((x) => !gone.has(x));
+  out.deadLetters = [...rows.deadLetters.filter((x) => !gone.has(x)), ...letters];
+  out.counters.dead_letters += refused.filter((r) => r.table !== 'deadLetters').length;
+  return out;
 }

@@ -1,4 +1,5 @@
-import type { EventOf, Outcome } from '../core/events/index.js';
+import { PERSONAL_FIELDS, type EventOf, type Outcome } from '../core/events/index.js';
+import { personalKind } from '../core/personal.js';
 import type { VoiceSample } from '../models/prosody/baseline.js';
 import type { CallSignals, CustomerHistory } from '../models/propensity-features.js';
 import type { EmotionResult, IntentResult, SlotFacts } from '../models/types.js';
@@ -50,11 +51,18 @@ export interface Profile {
   customer_id: string;
   crm: Record<string, Scalar>;
   crm_ts: Record<string, string>;
-  /** CRM fields no mapping knew: kept aside, latest value per name. */
+  /** CRM fields no mapping knew and that hold nothing personal: kept aside, latest value per name. */
   crm_unmapped: Record<string, unknown>;
   name: string | null;
   phone: string | null;
-  pii_ts: { name?: string; phone?: string };
+  /**
+   * Personal data beyond name and phone: the canonical fields (email,
+   * id_number, wechat, address) and unmapped CRM columns that look personal,
+   * by their source name. Sealed at rest like name and phone, never in `state`.
+   */
+  personal: Record<string, string>;
+  /** Event time of each personal field's value (name, phone and `personal`'s keys). */
+  pii_ts: Record<string, string>;
   consent: Record<string, boolean>;
   consent_ts: Record<string, string>;
   calls: number;
@@ -93,6 +101,7 @@ export function newProfile(customerId: string): Profile {
     crm_unmapped: {},
     name: null,
     phone: null,
+    personal: {},
     pii_ts: {},
     consent: {},
     consent_ts: {},
@@ -204,16 +213,51 @@ function setCrm(p: Profile, key: string, value: Scalar, ts: string): void {
   p.crm_ts[key] = ts;
 }
 
+/** Last-writer-wins by event time for one personal field; null clears it. */
+function setPersonal(p: Profile, key: string, value: unknown, ts: string): void {
+  const prev = p.pii_ts[key];
+  if (prev !== undefined && prev > ts) return;
+  p.pii_ts[key] = ts;
+  const text =
+    value === null || value === undefined
+      ? null
+      : typeof value === 'string'
+        ? value
+        : JSON.stringify(value);
+  if (key === 'name' || key === 'phone') p[key] = text;
+  else if (text === null) delete p.personal[key];
+  else p.personal[key] = text;
+}
+
+const PERSONAL: ReadonlySet<string> = new Set(PERSONAL_FIELDS);
+
 export function applyCustomerUpdate(p: Profile, e: EventOf<'customer.updated'>, ts: string): void {
   for (const [k, v] of Object.entries(e.fields)) {
-    if (k === 'name' || k === 'phone') {
-      const prev = p.pii_ts[k];
-      if (prev !== undefined && prev > ts) continue;
-      p[k] = v === null || v === undefined ? null : String(v);
-      p.pii_ts[k] = ts;
-    } else if (v !== undefined) setCrm(p, k, v, ts);
+    if (PERSONAL.has(k)) setPersonal(p, k, v, ts);
+    else if (v !== undefined) setCrm(p, k, v, ts);
   }
-  Object.assign(p.crm_unmapped, e.unmapped ?? {});
+  for (const [k, v] of Object.entries(e.unmapped ?? {})) {
+    if (personalKind(k, v)) {
+      setPersonal(p, k, v, ts);
+      delete p.crm_unmapped[k];
+    } else p.crm_unmapped[k] = v;
+  }
+}
+
+/**
+ * Moves personal-looking unmapped fields of a profile stored before they
+ * were recognised into `personal`; true when any moved (the profile must be
+ * stored again, sealed).
+ */
+export function sealLegacyUnmapped(p: Profile): boolean {
+  let moved = false;
+  for (const [k, v] of Object.entries(p.crm_unmapped)) {
+    if (!personalKind(k, v)) continue;
+    p.personal[k] = typeof v === 'string' ? v : JSON.stringify(v);
+    delete p.crm_unmapped[k];
+    moved = true;
+  }
+  return moved;
 }
 
 export function applyConsent(p: Profile, e: EventOf<'consent.changed'>, ts: string): void {

@@ -1,5 +1,6 @@
 import type { EventOf } from '../core/events/index.js';
 import type { FieldCipher } from '../core/crypto.js';
+import { redactPayload } from '../core/personal.js';
 import type { ComplianceRow, EnrichedTurn, Changes } from './enricher.js';
 import { newProfile, type CallState, type Profile } from './profile.js';
 
@@ -10,16 +11,46 @@ export interface ProfileRow {
   name_enc: string | null;
   phone_enc: string | null;
   phone_hash: string | null;
+  /** Sealed JSON of `Profile.personal` (null when empty). */
+  personal_enc: string | null;
   intent_score: number;
   tags: string;
   updated_at: string;
 }
 
+/**
+ * An input the pipeline could not take. `payload` is shown to admins with
+ * personal data redacted; the original is kept sealed for a replay.
+ */
 export interface DeadLetter {
   source: string;
   reason: string;
   payload: string;
+  payload_sealed: string | null;
   received_at: string;
+}
+
+/** Longest redacted payload kept in the clear (the sealed original is whole). */
+const SHOWN_PAYLOAD = 16_384;
+
+/** A dead letter for `raw`: redacted for display, the original sealed. */
+export function deadLetter(
+  cipher: FieldCipher,
+  source: string,
+  reason: string,
+  raw: string,
+  receivedAt: string,
+): DeadLetter {
+  const shown = redactPayload(
+    raw.length > 4 * SHOWN_PAYLOAD ? raw.slice(0, 4 * SHOWN_PAYLOAD) : raw,
+  );
+  return {
+    source,
+    reason,
+    payload: shown.length > SHOWN_PAYLOAD ? `${shown.slice(0, SHOWN_PAYLOAD)}…(truncated)` : shown,
+    payload_sealed: cipher.encrypt(raw),
+    received_at: receivedAt,
+  };
 }
 
 /** What one commit writes: plain rows, whoever produced them (pipeline or loader). */
@@ -52,25 +83,28 @@ export const emptyRows = (): SinkRows => ({
 export class SealCache {
   private readonly sealed = new Map<
     string,
-    { name: string | null; phone: string | null; row: Sealed }
+    { name: string | null; phone: string | null; personal: string | null; row: Sealed }
   >();
 
   constructor(readonly cipher: FieldCipher) {}
 
   seal(p: Profile): Sealed {
+    const personal = Object.keys(p.personal).length ? JSON.stringify(p.personal) : null;
     const hit = this.sealed.get(p.customer_id);
-    if (hit && hit.name === p.name && hit.phone === p.phone) return hit.row;
+    if (hit && hit.name === p.name && hit.phone === p.phone && hit.personal === personal)
+      return hit.row;
     const row = {
       name_enc: p.name === null ? null : this.cipher.encrypt(p.name),
       phone_enc: p.phone === null ? null : this.cipher.encrypt(p.phone),
       phone_hash: p.phone === null ? null : this.cipher.lookupHash(p.phone),
+      personal_enc: personal === null ? null : this.cipher.encrypt(personal),
     };
-    this.sealed.set(p.customer_id, { name: p.name, phone: p.phone, row });
+    this.sealed.set(p.customer_id, { name: p.name, phone: p.phone, personal, row });
     return row;
   }
 }
 
-type Sealed = Pick<ProfileRow, 'name_enc' | 'phone_enc' | 'phone_hash'>;
+type Sealed = Pick<ProfileRow, 'name_enc' | 'phone_enc' | 'phone_hash' | 'personal_enc'>;
 
 /**
  * The dedupe window as base64 of its float64s: a third the size of the JSON
@@ -84,7 +118,7 @@ const unpackIds = (packed: string): number[] => {
 };
 
 export function profileRow(p: Profile, seals: SealCache, nowIso: string): ProfileRow {
-  const { name, phone, recent_ids, ...rest } = p;
+  const { name, phone, personal, recent_ids, ...rest } = p;
   return {
     customer_id: p.customer_id,
     state: JSON.stringify({ ...rest, recent_ids: packIds(recent_ids) }),
@@ -108,6 +142,9 @@ export function restoreProfile(row: ProfileRow, cipher: FieldCipher): Profile {
     recent_ids: typeof ids === 'string' ? unpackIds(ids) : (ids ?? []),
     name: row.name_enc === null ? null : cipher.decrypt(row.name_enc),
     phone: row.phone_enc === null ? null : cipher.decrypt(row.phone_enc),
+    personal: row.personal_enc
+      ? (JSON.parse(cipher.decrypt(row.personal_enc)) as Record<string, string>)
+      : {},
   };
 }
 

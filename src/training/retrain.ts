@@ -11,6 +11,7 @@ import { dataSha256, toJsonl, type TextRecord } from '../datasets/text-record.js
 import { PROPENSITY_FILE } from '../models/champions.js';
 import { createKeywordModels } from '../models/keyword/index.js';
 import type { MlflowClient } from '../models/mlflow-client.js';
+import { mirrorPending, mirrorVersion, SERIES_FILE } from './mlflow-mirror.js';
 import { loadPropensityModel, type PropensityModel } from '../models/propensity-model.js';
 import type { ModelName, ModelRegistry, VersionMeta } from '../models/registry.js';
 import type { TextClassifier } from '../models/text/classifier.js';
@@ -122,13 +123,18 @@ export interface ModelOutcome {
   };
   frozenEval: { records: number; sha256: string };
   seconds: number;
+  /** Where it went in MLflow. */
   mlflow?: { runUrl: string; version: string } | undefined;
+  /** MLflow being unreachable: why this version is mirrored at the next run instead. */
+  mlflowPending?: string | undefined;
 }
 
 export interface RetrainSummary {
   started: string;
   seconds: number;
   models: ModelOutcome[];
+  /** Versions registered while MLflow was down, mirrored at the start of this run. */
+  mlflowCaughtUp?: { mirrored: number; pending: number };
 }
 
 /** What one model kind contributes: training and scoring on its frozen set. */
@@ -166,23 +172,17 @@ export async function retrain(
   const started = performance.now();
   const outcomes: ModelOutcome[] = [];
   await mkdir(deps.workDir, { recursive: true });
+  const caughtUp = deps.mlflow ? await mirrorPending(deps.mlflow, deps.registry, names) : undefined;
   for (const name of names) {
     const t0 = performance.now();
-    const run = await startRun(deps.mlflow, name);
+    const candidate =
+      name === 'propensity'
+        ? await propensityCandidate(plan, deps)
+        : await textCandidate(name, plan, deps);
     try {
-      const candidate =
-        name === 'propensity'
-          ? await propensityCandidate(plan, deps)
-          : await textCandidate(name, plan, deps);
-      try {
-        outcomes.push(await judge(name, candidate, plan, deps, run, t0));
-      } finally {
-        candidate.dispose();
-      }
-      await run?.client.endRun(run.runId);
-    } catch (err) {
-      await run?.client.endRun(run.runId, 'FAILED').catch(() => undefined);
-      throw err;
+      outcomes.push(await judge(name, candidate, plan, deps, t0));
+    } finally {
+      candidate.dispose();
     }
   }
   await rm(deps.workDir, { recursive: true, force: true });
@@ -190,38 +190,36 @@ export async function retrain(
     started: new Date(Date.now() - (performance.now() - started)).toISOString(),
     seconds: secondsSince(started),
     models: outcomes,
+    ...(caughtUp && (caughtUp.mirrored || caughtUp.pending) ? { mlflowCaughtUp: caughtUp } : {}),
   };
 }
 
-interface Run {
-  client: MlflowClient;
-  runId: string;
-  experimentId: string;
+/**
+ * A registered version to MLflow; MLflow being down does not fail the
+ * weekly job (the local registry is what the platform serves from): the
+ * version is marked pending and mirrored at the next run.
+ */
+async function mirror(
+  deps: RetrainDeps,
+  meta: VersionMeta,
+): Promise<Pick<ModelOutcome, 'mlflow' | 'mlflowPending'>> {
+  if (!deps.mlflow) return {};
+  try {
+    const m = await mirrorVersion(deps.mlflow, deps.registry, meta);
+    return { mlflow: { runUrl: m.runUrl, version: m.version ?? '' } };
+  } catch (err) {
+    const reason = `MLflow unreachable (${(err as Error).message}); mirrored at the next retrain`;
+    await deps.registry.setMlflowPending(meta.name, meta.version, reason);
+    return { mlflowPending: reason };
+  }
 }
 
-async function startRun(
-  mlflow: MlflowClient | undefined,
-  name: ModelName,
-): Promise<Run | undefined> {
-  if (!mlflow) return undefined;
-  const experimentId = await mlflow.getOrCreateExperiment(`dialwise-${name}`);
-  const runId = await mlflow.createRun(
-    experimentId,
-    `retrain-${name}-${new Date().toISOString()}`,
-    {
-      'dialwise.model': name,
-    },
-  );
-  return { client: mlflow, runId, experimentId };
-}
-
-/** Registers the candidate, gates it against the champion, moves aliases here and in MLflow. */
+/** Registers the candidate, gates it against the champion, moves aliases here, then mirrors to MLflow. */
 async function judge(
   name: ModelName,
   c: Candidate,
   plan: RetrainPlan,
   deps: RetrainDeps,
-  run: Run | undefined,
   t0: number,
 ): Promise<ModelOutcome> {
   const { registry } = deps;
@@ -230,35 +228,17 @@ async function judge(
   const champion = current ? await c.scoreChampion(current.dir) : undefined;
   const decision = promotionDecision(champion, c.score, plan.gate);
   if (c.report) await writeFile(join(c.dir, 'data-report.json'), JSON.stringify(c.report, null, 2));
+  if (c.series) await writeFile(join(c.dir, SERIES_FILE), JSON.stringify(c.series));
   const metrics = { ...c.metrics, [`frozen_${c.score.metric}`]: c.score.value };
-  let mlflow: ModelOutcome['mlflow'];
-  let mlflowMeta: VersionMeta['mlflow'];
-  if (run) {
-    const { client, runId, experimentId } = run;
-    await client.logBatch(runId, { params: c.params, metrics, series: c.series });
-    await client.uploadArtifacts(runId, c.dir, 'model');
-    const { info } = await client.getRun(runId);
-    const registered = `dialwise-${name}`;
-    await client.ensureRegisteredModel(registered, `Dialwise ${name} model`);
-    const { version } = await client.createModelVersion(
-      registered,
-      `${info.artifact_uri}/model`,
-      runId,
-    );
-    await client.setAlias(registered, 'challenger', version);
-    if (decision.promote) await client.setAlias(registered, 'champion', version);
-    mlflow = { runUrl: client.runUrl(experimentId, runId), version };
-    mlflowMeta = { runId, runUrl: mlflow.runUrl, version };
-  }
   const meta = await registry.register(name, c.dir, {
     parent: current?.meta.version ?? null,
     dataSha256: c.sha256,
     params: c.params,
     metrics,
-    mlflow: mlflowMeta,
   });
   await registry.setAlias(name, 'challenger', meta.version);
   if (decision.promote) await registry.setAlias(name, 'champion', meta.version);
+  const mirrored = await mirror(deps, meta);
   deps.progress.step(`${name}: ${decision.promote ? 'promoted' : 'kept as challenger'}`, 1, 1);
   return {
     name,
@@ -283,7 +263,7 @@ async function judge(
     },
     frozenEval: c.frozen,
     seconds: secondsSince(t0),
-    mlflow,
+    ...mirrored,
   };
 }
 

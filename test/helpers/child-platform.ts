@@ -43,10 +43,12 @@ export function startChildPlatform(
     );
     proc.stdout!.on('data', (d) => {
       out += d;
-      const m = /dashboard: (http:\/\/[^/]+)\/#key=(\S+)/.exec(out);
+      // A generated admin key is printed in the URL; a configured one never is.
+      const m = /dashboard: (http:\/\/[^/\s]+)\/(?:#key=(\S+))?/.exec(out);
       if (m || (command === 'worker' && /worker running/.test(out))) {
         clearTimeout(timer);
-        resolve({ url: m?.[1] ?? '', key: m?.[2] ?? '', proc, exited, stderr: () => err });
+        const key = m?.[2] ?? env.DIALWISE_ADMIN_KEY ?? '';
+        resolve({ url: m?.[1] ?? '', key, proc, exited, stderr: () => err });
       }
     });
     void exited.then((code) => {

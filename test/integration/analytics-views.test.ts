@@ -296,7 +296,9 @@ describe('analytics views over GraphQL', () => {
       '{ customer(id: "x") { recentCalls { callId { a { b { c { d } } } } } } }',
       analyst,
     );
-    expect(body.errors?.map((e) => e.message)).toContain('query nests 7 levels deep; at most 6');
+    expect(body.errors?.map((e) => e.message)).toContain(
+      'Query depth limit of 6 exceeded, found 7.',
+    );
   });
 
   it('streams KPIs by region over SSE, again once new data is committed', async () => {

@@ -18,6 +18,9 @@ import { readFileSync } from 'node:fs';
 const mapping = loadCrmMapping(JSON.parse(readFileSync('config/crm-mapping.json', 'utf8')));
 import { eventFixtures } from '../helpers/fixtures.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { Health } from '../../src/core/health.js';
+import { apiLimits } from '../../src/api/limits.js';
+import { loadConfig } from '../../src/core/config.js';
 
 const KPI = JSON.stringify({ query: '{ totals { calls } }' });
 const ME = JSON.stringify({ query: '{ me { name role } }' });
@@ -58,6 +61,9 @@ describe.each(['in-process', 'real server'])('API authentication and roles (%s)'
       commits: createPubSub(),
       models: { registry: new ModelRegistry(tmpDir()), served: () => ({}) },
       phoneHash: (phone) => phone,
+      health: new Health(),
+      limits: apiLimits(loadConfig({ env: {} })),
+      unseal: (sealed) => sealed,
     });
     if (tier === 'real server') {
       const s = await api.listen('127.0.0.1', 0);

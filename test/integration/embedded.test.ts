@@ -138,7 +138,7 @@ describe('embedded platform end to end', () => {
       body: '{oops',
     });
     expect(notJson.status).toBe(400);
-    expect((await notJson.json()).error.message).toMatch(/not JSON/);
+    expect((await notJson.json()).error.message).toMatch(/malformed JSON/);
     const dl = await (
       await fetch(`${p.url}/dead-letters`, { headers: { authorization: `Bearer ${p.adminKey}` } })
     ).json();

@@ -136,7 +136,7 @@ describe.skipIf(!brokers)('Kafka end to end (real broker)', () => {
     expect(res.status).toBe(202);
     const body = await res.json();
     expect(body.unmapped).toEqual(['微信号']);
-    const query = `{ customer(id: "crm-cust-1") { crm { key value } crmUnmapped { key value } phoneMasked tags } }`;
+    const query = `{ customer(id: "crm-cust-1") { crm { key value } crmUnmapped { key value } personal { key kind value } phoneMasked tags } }`;
     const c = await eventually(async () => {
       const r = await gql(p.url, query, p.adminKey);
       expect(r.body.data!.customer).not.toBeNull();
@@ -150,7 +150,9 @@ describe.skipIf(!brokers)('Kafka end to end (real broker)', () => {
       annual_revenue_wan: '3200',
       is_decision_maker: 'true',
     });
-    expect(c.crmUnmapped).toEqual([{ key: '微信号', value: 'wx_abc' }]);
+    // An unmapped WeChat id is personal data: sealed with the rest, not kept aside in the clear.
+    expect(c.crmUnmapped).toEqual([]);
+    expect(c.personal).toEqual([{ key: '微信号', kind: 'wechat', value: 'wx_abc' }]);
     expect(c.phoneMasked).toBe('861******1111');
     expect(c.tags).toContain('vip');
   });

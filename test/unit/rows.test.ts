@@ -30,6 +30,7 @@ describe('profile snapshots', () => {
         name_enc: name,
         phone_enc: phone,
         phone_hash: null,
+        personal_enc: null,
         intent_score: 0,
         tags: '[]',
         updated_at: new Date(0).toISOString(),

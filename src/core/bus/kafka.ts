@@ -1,6 +1,16 @@
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type Producer } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Admin,
+  type Consumer,
+  type ConsumerConfig,
+  type Producer,
+} from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { DialwiseError } from '../errors.js';
+import type { Health } from '../health.js';
+import { canProduce, compressionType, registerCodecs, type KafkaCodec } from './codecs.js';
 import { CoPartitionAssigner } from './co-partition-assigner.js';
 import type { Bus, BusRecord, OutMessage, SubscribeOptions, Subscription } from './bus.js';
 
@@ -8,7 +18,15 @@ export interface KafkaBusOptions {
   brokers: string[];
   clientId: string;
   partitions: number;
+  /** What this process writes with (every codec is read). */
+  compression?: KafkaCodec;
+  /** Consumers report here while they are down (component `kafka-consumer`). */
+  health?: Health;
 }
+
+/** The components under which a consumer that is down, or failing writes, show in /health. */
+export const CONSUMER = 'kafka-consumer';
+export const PRODUCER = 'kafka-producer';
 
 /**
  * Kafka through kafkajs. Offsets are committed to Kafka only when the
@@ -22,6 +40,12 @@ export class KafkaBus implements Bus {
   private readonly known = new Set<string>();
 
   constructor(private readonly opts: KafkaBusOptions) {
+    registerCodecs();
+    if (opts.compression && !canProduce(opts.compression))
+      throw new DialwiseError(
+        'CONFIG_INVALID',
+        `DIALWISE_KAFKA_COMPRESSION=${opts.compression}: this Node.js cannot write it (zstd needs 22.15 or later); pick gzip, snappy or lz4`,
+      );
     this.kafka = new Kafka({
       clientId: opts.clientId,
       brokers: opts.brokers,
@@ -56,32 +80,108 @@ export class KafkaBus implements Bus {
 
   async publish(topic: string, messages: OutMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.ensureTopics([topic]);
-    if (!this.producer) {
-      this.producer = this.kafka.producer({
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
+    try {
+      await this.ensureTopics([topic]);
+      if (!this.producer) {
+        this.producer = this.kafka.producer({
+          allowAutoTopicCreation: false,
+          createPartitioner: Partitioners.DefaultPartitioner,
+        });
+        await this.producer.connect();
+      }
+      await this.producer.send({
+        topic,
+        messages,
+        acks: -1,
+        compression: compressionType(this.opts.compression ?? 'none'),
       });
-      await this.producer.connect();
+      this.opts.health?.ok(PRODUCER);
+    } catch (err) {
+      if (err instanceof DialwiseError && err.code === 'CONFIG_INVALID') throw err;
+      const reason = `cannot write to ${topic}: ${(err as Error).message}`;
+      this.opts.health?.fail(PRODUCER, reason);
+      // The caller may send again: events carry ids, and the pipeline drops repeats.
+      throw new DialwiseError('UNAVAILABLE', `Kafka is unavailable (${reason})`, {
+        retryAfterS: 1,
+        cause: err,
+      });
     }
-    await this.producer.send({ topic, messages, acks: -1 });
   }
 
   async subscribe(opts: SubscribeOptions): Promise<Subscription> {
     await this.ensureTopics(opts.topics);
     // A short session lets the group hand a crashed member's partitions on in
     // seconds rather than the default 30.
-    const consumer = this.kafka.consumer({
+    const config: ConsumerConfig = {
       groupId: opts.groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       ...(opts.coPartitioned ? { partitionAssigners: [CoPartitionAssigner] } : {}),
-    });
+    };
+    const health = this.opts.health;
+    let consumer = await this.startConsumer(config, opts);
+    let stopped = false;
+    let restarts = 0;
+    // kafkajs restarts a consumer by itself after a retriable error; after
+    // any other it stays down. Start a new one with back-off, and say so in
+    // /health meanwhile: a stopped consumer must never look like a quiet topic.
+    const watch = (c: Consumer) => {
+      c.on(c.events.CRASH, (e) => {
+        const reason = `consumer of ${opts.groupId} crashed: ${e.payload.error.message}`;
+        health?.fail(CONSUMER, reason);
+        if (e.payload.restart || stopped) return;
+        const delay = Math.min(1_000 * 2 ** restarts++, 30_000);
+        setTimeout(() => void restart(c), delay).unref();
+      });
+      c.on(c.events.FETCH, () => {
+        restarts = 0;
+        health?.ok(CONSUMER);
+      });
+    };
+    const restart = async (old: Consumer): Promise<void> => {
+      if (stopped) return;
+      this.consumers.delete(old);
+      await old.disconnect().catch(() => undefined);
+      try {
+        consumer = await this.startConsumer(config, opts);
+        watch(consumer);
+      } catch (err) {
+        health?.fail(
+          CONSUMER,
+          `consumer of ${opts.groupId} cannot start: ${(err as Error).message}`,
+        );
+        setTimeout(() => void restart(old), Math.min(1_000 * 2 ** restarts++, 30_000)).unref();
+      }
+    };
+    watch(consumer);
+    return {
+      // Called after the records' effects are durable; Kafka's committed offsets
+      // then trail the store's, never lead them.
+      commit: async (positions) => {
+        await consumer.commitOffsets(
+          positions.map((p) => ({
+            topic: p.topic,
+            partition: p.partition,
+            offset: String(p.next),
+          })),
+        );
+      },
+      stop: async () => {
+        stopped = true;
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  private async startConsumer(config: ConsumerConfig, opts: SubscribeOptions): Promise<Consumer> {
+    const consumer = this.kafka.consumer(config);
     const onAssigned = opts.onAssigned;
     if (onAssigned) {
       consumer.on(consumer.events.GROUP_JOIN, (e) => onAssigned(e.payload.memberAssignment));
     }
+    this.consumers.add(consumer);
     await consumer.connect();
     await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
     await consumer.run({
@@ -102,24 +202,7 @@ export class KafkaBus implements Bus {
         await heartbeat();
       },
     });
-    this.consumers.add(consumer);
-    return {
-      // Called after the records' effects are durable; Kafka's committed offsets
-      // then trail the store's, never lead them.
-      commit: async (positions) => {
-        await consumer.commitOffsets(
-          positions.map((p) => ({
-            topic: p.topic,
-            partition: p.partition,
-            offset: String(p.next),
-          })),
-        );
-      },
-      stop: async () => {
-        this.consumers.delete(consumer);
-        await consumer.disconnect();
-      },
-    };
+    return consumer;
   }
 
   /**

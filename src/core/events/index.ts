@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { illFormedPath, parseBoundedJson } from '../json.js';
 import {
   callAbandoned,
   callAnswered,
@@ -9,8 +10,12 @@ import {
 } from './v1/call.js';
 import { consentChanged, customerUpdated, webVisit } from './v1/customer.js';
 import { correctionSubmitted, dialogTurn } from './v1/dialog.js';
+import { LIMITS } from './v1/common.js';
 
 export { OUTCOMES } from './v1/call.js';
+export { LIMITS, id as idSchema, label as labelSchema } from './v1/common.js';
+export { PERSONAL_FIELDS, type PersonalField } from './v1/customer.js';
+export { prosody as prosodySchema } from './v1/dialog.js';
 
 /** The one definition of every event; TypeScript types are derived from it. */
 export const eventSchema = z.discriminatedUnion('type', [
@@ -53,18 +58,24 @@ export const FAMILIES = ['calls', 'dialog', 'crm', 'web'] as const;
 
 export type ParseResult = { ok: true; event: DialwiseEvent } | { ok: false; reason: string };
 
-/** Decodes and validates one raw message; the reason names every bad field. */
+/**
+ * Decodes and validates one raw message; the reason names every bad field.
+ * Every string must be well-formed UTF-16 and every field within LIMITS, so
+ * an accepted event always fits the store.
+ */
 export function parseEvent(raw: string | unknown): ParseResult {
   let value: unknown = raw;
   if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch (err) {
-      return { ok: false, reason: `malformed JSON: ${(err as Error).message}` };
-    }
+    const parsed = parseBoundedJson(raw, LIMITS.depth);
+    if (!parsed.ok) return parsed;
+    value = parsed.value;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, reason: 'event must be a JSON object' };
+  }
+  if (typeof raw !== 'string') {
+    const bad = illFormedPath(value);
+    if (bad) return { ok: false, reason: `${bad}: text holds a lone UTF-16 surrogate` };
   }
   const v = value as Record<string, unknown>;
   if (v.schema_version !== undefined && v.schema_version !== CURRENT_SCHEMA_VERSION) {

@@ -170,4 +170,24 @@ export const MIGRATIONS: Migration[] = [
         WHERE started_at IS NOT NULL;
     `,
   },
+  {
+    version: 9,
+    name: 'personal data sealed beyond name and phone, dead letters redacted with the original sealed, API keys that expire and are revoked',
+    sql: `
+      ALTER TABLE profiles ADD COLUMN personal_enc VARCHAR;
+      -- dead_letters is made anew, not altered: DuckDB 1.5 cannot replay a WAL
+      -- holding an ALTER of a table with a nextval default.
+      CREATE TABLE dead_letters_copy AS SELECT * FROM dead_letters;
+      DROP TABLE dead_letters;
+      CREATE TABLE dead_letters (
+        id BIGINT PRIMARY KEY DEFAULT nextval('dead_letter_seq'),
+        received_at TIMESTAMPTZ NOT NULL, source VARCHAR NOT NULL, reason VARCHAR NOT NULL,
+        payload VARCHAR NOT NULL, payload_sealed VARCHAR);
+      INSERT INTO dead_letters SELECT *, NULL FROM dead_letters_copy;
+      DROP TABLE dead_letters_copy;
+      ALTER TABLE api_keys ADD COLUMN expires_at TIMESTAMPTZ;
+      ALTER TABLE api_keys ADD COLUMN revoked_at TIMESTAMPTZ;
+      ALTER TABLE api_keys ADD COLUMN created_by VARCHAR;
+    `,
+  },
 ];

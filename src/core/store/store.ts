@@ -83,6 +83,24 @@ export class Store {
     return next;
   }
 
+  /**
+   * Runs `fn` in a transaction that is always rolled back: whether the store
+   * would take these writes, without keeping them (quarantine probes).
+   */
+  trial(fn: (tx: Tx) => Promise<void>): Promise<void> {
+    const next = this.queue.then(async () => {
+      const tx = txOf(this.writer);
+      await tx.run('BEGIN TRANSACTION');
+      try {
+        await fn(tx);
+      } finally {
+        await tx.run('ROLLBACK').catch(() => undefined);
+      }
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   query<T = Row>(sql: string, params?: Params): Promise<T[]> {
     return txOf(this.reader).all<T>(sql, params);
   }

@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import { callRef, envelope } from './common.js';
+import { callRef, envelope, label } from './common.js';
 
 export const callStarted = z.strictObject({
   ...envelope,
   ...callRef,
   type: z.literal('call.started'),
-  campaign_id: z.string().min(1),
-  script_id: z.string().min(1),
-  script_version: z.string().min(1),
+  campaign_id: label,
+  script_id: label,
+  script_version: label,
   handled_by: z.enum(['bot', 'human']),
-  region: z.string().min(1),
-  product_line: z.string().min(1),
+  region: label,
+  product_line: label,
 });
 
 export const callAnswered = z.strictObject({
@@ -41,8 +41,8 @@ export const callTransferred = z.strictObject({
   ...envelope,
   ...callRef,
   type: z.literal('call.transferred'),
-  reason: z.string().min(1),
-  queue: z.string().min(1),
+  reason: label,
+  queue: label,
 });
 
 export const OUTCOMES = [

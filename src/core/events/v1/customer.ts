@@ -1,38 +1,70 @@
 import { z } from 'zod';
-import { envelope } from './common.js';
+import { envelope, label, LIMITS } from './common.js';
+
+const PHONE = /^\+?[0-9 ()-]{5,32}$/;
+
+/**
+ * Personal data: the pipeline seals these before anything is stored and
+ * shows them only to compliance and admin (audited). A CRM column mapped to
+ * one of them, or an unmapped column that looks like one, is treated alike.
+ */
+export const PERSONAL_FIELDS = [
+  'name',
+  'phone',
+  'email',
+  'id_number',
+  'wechat',
+  'address',
+] as const;
+export type PersonalField = (typeof PERSONAL_FIELDS)[number];
+
+const text = (max: number) => z.string().min(1).max(max).nullable().optional();
 
 /**
  * CRM fields arrive already mapped to canonical snake_case names; null clears
- * a field. `name` and
- * `phone` are personal data: the pipeline encrypts them before they are stored.
+ * a field. Personal fields (PERSONAL_FIELDS) are sealed before they are stored.
  */
 export const customerUpdated = z.strictObject({
   ...envelope,
   type: z.literal('customer.updated'),
   fields: z
     .strictObject({
-      name: z.string().min(1).max(200).nullable().optional(),
+      name: text(200),
       phone: z
         .string()
-        .regex(/^\+?[0-9 ()-]{5,32}$/, 'phone must be digits, spaces, +, - or ()')
+        .regex(PHONE, 'phone must be digits, spaces, +, - or ()')
         .nullable()
         .optional(),
-      region: z.string().nullable().optional(),
-      industry: z.string().nullable().optional(),
-      company_size: z.string().nullable().optional(),
-      customer_tier: z.string().nullable().optional(),
-      timezone: z.string().nullable().optional(),
+      email: text(254),
+      id_number: text(64),
+      wechat: text(64),
+      address: text(500),
+      region: label.nullable().optional(),
+      industry: label.nullable().optional(),
+      company_size: label.nullable().optional(),
+      customer_tier: label.nullable().optional(),
+      timezone: label.nullable().optional(),
     })
-    .catchall(z.union([z.string(), z.number(), z.boolean(), z.null()])),
+    .catchall(
+      z.union([z.string().max(LIMITS.crmValue), z.number().finite(), z.boolean(), z.null()]),
+    )
+    .refine((f) => Object.keys(f).length <= LIMITS.crmFields, {
+      message: `at most ${LIMITS.crmFields} fields`,
+    }),
   /** Source fields no mapping knew, kept aside as received. */
-  unmapped: z.record(z.string(), z.unknown()).optional(),
+  unmapped: z
+    .record(z.string().max(LIMITS.label), z.unknown())
+    .refine((u) => JSON.stringify(u).length <= LIMITS.unmappedBytes, {
+      message: `unmapped fields are at most ${LIMITS.unmappedBytes} characters of JSON`,
+    })
+    .optional(),
 });
 
 export const webVisit = z.strictObject({
   ...envelope,
   type: z.literal('web.visit'),
-  page: z.string().min(1),
-  product: z.string().optional(),
+  page: z.string().min(1).max(LIMITS.url),
+  product: label.optional(),
 });
 
 export const consentChanged = z.strictObject({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { callRef, envelope } from './common.js';
+import { callRef, envelope, int32, label, LIMITS } from './common.js';
 
 /**
  * Voice features of the utterance, as the voice bot measures them (or
@@ -7,32 +7,32 @@ import { callRef, envelope } from './common.js';
  * syllables per second of speaking time, pause share, level in dB relative
  * to full scale, and speaking time.
  */
-const prosody = z.strictObject({
-  pitch_hz: z.number().positive().nullable(),
-  rate_sps: z.number().nonnegative(),
+export const prosody = z.strictObject({
+  pitch_hz: z.number().positive().max(5_000).nullable(),
+  rate_sps: z.number().nonnegative().max(100),
   pause_ratio: z.number().min(0).max(1),
-  energy_db: z.number(),
-  speech_s: z.number().nonnegative(),
+  energy_db: z.number().min(-200).max(200),
+  speech_s: z.number().nonnegative().max(86_400),
 });
 
 export const dialogTurn = z.strictObject({
   ...envelope,
   ...callRef,
   type: z.literal('dialog.turn'),
-  turn: z.number().int().nonnegative(),
+  turn: int32,
   speaker: z.enum(['customer', 'bot', 'agent']),
-  text: z.string().max(4000),
+  text: z.string().max(LIMITS.text),
   asr_confidence: z.number().min(0).max(1),
   prosody: prosody.optional(),
-  audio_ref: z.string().optional(),
+  audio_ref: z.string().max(LIMITS.url).optional(),
 });
 
 export const correctionSubmitted = z.strictObject({
   ...envelope,
   ...callRef,
   type: z.literal('correction.submitted'),
-  turn: z.number().int().nonnegative(),
-  corrected_text: z.string().max(4000).optional(),
-  corrected_intent: z.string().min(1).optional(),
-  submitted_by: z.string().min(1),
+  turn: int32,
+  corrected_text: z.string().max(LIMITS.text).optional(),
+  corrected_intent: label.optional(),
+  submitted_by: label,
 });

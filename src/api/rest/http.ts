@@ -1,0 +1,69 @@
+import type { z } from 'zod';
+import { DialwiseError, httpStatusOf } from '../../core/errors.js';
+import { parseBoundedJson } from '../../core/json.js';
+
+/** Sent with every response: the dashboard runs only its own code, in no frame. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+export const errorBody = (code: string, message: string): string =>
+  JSON.stringify({ error: { code, message } });
+
+export function errorResponse(err: DialwiseError): Response {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (err.retryAfterS !== undefined) headers['retry-after'] = String(err.retryAfterS);
+  // The rest of an oversized body was never read: the connection cannot carry another request.
+  if (err.code === 'PAYLOAD_TOO_LARGE') headers.connection = 'close';
+  return new Response(errorBody(err.code, err.message), {
+    status: httpStatusOf(err.code),
+    headers,
+  });
+}
+
+/**
+ * The body as text, refused with 413 as soon as it passes `maxBytes` (the
+ * declared length is checked first, then what actually arrives).
+ */
+export async function readBody(request: Request, maxBytes: number): Promise<string> {
+  const tooLarge = () =>
+    new DialwiseError('PAYLOAD_TOO_LARGE', `request body is larger than ${maxBytes} bytes`);
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** JSON within the depth limit and well-formed, or a 400 naming what is wrong. */
+export function parseJson(text: string, maxDepth: number): unknown {
+  const r = parseBoundedJson(text, maxDepth);
+  if (!r.ok) throw new DialwiseError('BAD_REQUEST', `body: ${r.reason}`);
+  return r.value;
+}
+
+/** Validates against a schema; a 400 names every bad field. */
+export function validate<T>(value: unknown, schema: z.ZodType<T>, what = 'body'): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw new DialwiseError(
+    'BAD_REQUEST',
+    r.error.issues.map((i) => `${i.path.join('.') || `(${what})`}: ${i.message}`).join('; '),
+  );
+}

@@ -1,0 +1,414 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { audit } from '../../analytics/audit.js';
+import { exportKpis } from '../../analytics/export.js';
+import { DIMENSIONS, FILTER_DIMENSIONS, type Dimension } from '../../analytics/kpis.js';
+import { DialwiseError } from '../../core/errors.js';
+import {
+  idSchema,
+  labelSchema,
+  LIMITS,
+  parseEvent,
+  prosodySchema,
+  type DialwiseEvent,
+} from '../../core/events/index.js';
+import { loadScripts } from '../../decision/scripts.js';
+import {
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+  ROLES,
+  type Principal,
+  type Role,
+} from '../auth.js';
+import type { ApiDeps } from '../server.js';
+import { kpiFilter } from '../graphql-views.js';
+import { parseJson } from './http.js';
+
+export interface RouteContext<B, Q> {
+  request: Request;
+  url: URL;
+  /** Absent on public routes only. */
+  principal: Principal | undefined;
+  params: Record<string, string>;
+  body: B;
+  query: Q;
+}
+
+/** One REST route: who may call it, what it takes, what it does. */
+export interface Route<B = unknown, Q = unknown> {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** `/admin/keys/:name`: a `:segment` is a parameter. */
+  path: string;
+  roles: readonly Role[] | 'public';
+  /** JSON body schema; `'raw'` hands the handler the text (POST /events). */
+  body?: z.ZodType<B> | 'raw';
+  query?: z.ZodType<Q>;
+  /** Largest body in bytes; routes default to the configured body limit. */
+  maxBytes?: 'events' | 'default';
+  /**
+   * Reads of transcripts or personal data: every call, allowed or denied,
+   * is a row in audit_log (`<action>` or `<action>.denied`).
+   */
+  audit?: { action: string; target: (ctx: { url: URL; params: Record<string, string> }) => string };
+  handle(ctx: RouteContext<B, Q>): Promise<Response> | Response;
+}
+
+const route = <B = undefined, Q = undefined>(r: Route<B, Q>): Route => r as unknown as Route;
+
+const DIALER: readonly Role[] = ['dialer', 'admin'];
+const ANALYSTS: readonly Role[] = ['analyst', 'data_scientist', 'compliance', 'admin'];
+/** Live calls' words: the bot and agent desktop (dialer), compliance and admin. */
+const LIVE_READERS: readonly Role[] = ['dialer', 'compliance', 'admin'];
+
+export const turnRequest = z.strictObject({
+  call_id: idSchema,
+  customer_id: idSchema,
+  campaign_id: labelSchema.optional(),
+  product_line: labelSchema.optional(),
+  text: z.string().max(LIMITS.text),
+  asr_confidence: z.number().min(0).max(1),
+  prosody: prosodySchema.optional(),
+});
+
+const customerUpdate = z.strictObject({
+  customer_id: idSchema,
+  fields: z
+    .record(z.string().max(LIMITS.label), z.unknown())
+    .refine((f) => Object.keys(f).length <= LIMITS.crmFields, {
+      message: `at most ${LIMITS.crmFields} fields`,
+    }),
+  event_id: z.string().min(8).max(LIMITS.eventId).optional(),
+  ts: z.iso.datetime({ offset: true }).optional(),
+});
+
+const whereQuery = Object.fromEntries(
+  FILTER_DIMENSIONS.map((d) => [DIMENSIONS[d], z.string().min(1).max(LIMITS.label).optional()]),
+);
+const exportQuery = z.strictObject({
+  by: z.enum(Object.keys(DIMENSIONS) as [Dimension, ...Dimension[]]).default('REGION'),
+  format: z.enum(['csv', 'parquet']).default('csv'),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  ...whereQuery,
+});
+
+const keyRequest = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9._@-]{1,64}$/, 'letters, digits, dot, dash, underscore or @, at most 64'),
+  role: z.enum(ROLES),
+  /** When the key stops working (ISO 8601), or days from now. */
+  expires_at: z.iso.datetime({ offset: true }).optional(),
+  expires_in_days: z.number().positive().max(3_650).optional(),
+});
+
+/** A dead letter's id as stored (BIGINT), sorted as a number. */
+const deadLetterQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  before: z.coerce.number().int().positive().optional(),
+});
+
+/** Invalid events are dead-lettered and reported by index; the rest are taken in. */
+async function postEvents(deps: ApiDeps, text: string): Promise<Response> {
+  let items: unknown;
+  try {
+    items = parseJson(text, deps.limits.jsonDepth);
+  } catch (err) {
+    await deps.submit([], [text]);
+    throw err;
+  }
+  const list = Array.isArray(items) ? items : [items];
+  if (list.length > 10_000)
+    throw new DialwiseError('BAD_REQUEST', `at most 10000 events per request, got ${list.length}`);
+  const valid: DialwiseEvent[] = [];
+  const rejected: { index: number; reason: string }[] = [];
+  list.forEach((item, index) => {
+    const r = parseEvent(item);
+    if (r.ok) valid.push(r.event);
+    else rejected.push({ index, reason: r.reason });
+  });
+  await deps.submit(
+    valid,
+    rejected.map((r) => JSON.stringify(list[r.index])),
+  );
+  return Response.json(
+    { accepted: valid.length, rejected },
+    { status: rejected.length && !valid.length ? 400 : 202 },
+  );
+}
+
+/** Every REST route of the API, in one table. */
+export function restRoutes(deps: ApiDeps): Route[] {
+  const engine = () => {
+    if (!deps.decisions)
+      throw new DialwiseError('NOT_FOUND', 'the decision layer does not run in this process');
+    return deps.decisions;
+  };
+  return [
+    route({
+      method: 'GET',
+      path: '/health',
+      roles: 'public',
+      handle() {
+        const problems = deps.health.list();
+        return Response.json(
+          { status: problems.length ? 'unhealthy' : 'ok', bus: deps.busKind, problems },
+          { status: problems.length ? 503 : 200 },
+        );
+      },
+    }),
+    route<string>({
+      method: 'POST',
+      path: '/events',
+      roles: DIALER,
+      body: 'raw',
+      maxBytes: 'events',
+      handle: ({ body }) => postEvents(deps, body),
+    }),
+    route<z.infer<typeof customerUpdate>>({
+      method: 'POST',
+      path: '/customer/update',
+      roles: DIALER,
+      body: customerUpdate,
+      async handle({ body }) {
+        const mapped = deps.mapCrm(body.fields);
+        const parsed = parseEvent({
+          event_id: body.event_id ?? randomUUID(),
+          type: 'customer.updated',
+          ts: body.ts ?? new Date().toISOString(),
+          schema_version: 1,
+          customer_id: body.customer_id,
+          fields: mapped.fields,
+          ...(Object.keys(mapped.unmapped).length ? { unmapped: mapped.unmapped } : {}),
+        });
+        if (!parsed.ok) throw new DialwiseError('BAD_REQUEST', parsed.reason);
+        await deps.submit([parsed.event], []);
+        return Response.json(
+          {
+            event_id: parsed.event.event_id,
+            mapped: Object.keys(mapped.fields),
+            unmapped: Object.keys(mapped.unmapped),
+            errors: mapped.errors,
+          },
+          { status: 202 },
+        );
+      },
+    }),
+    route<{ text: string }>({
+      method: 'POST',
+      path: '/compliance/bot-line',
+      roles: DIALER,
+      body: z.strictObject({ text: z.string().max(LIMITS.text) }),
+      handle({ body }) {
+        const hits = deps.checkBotLine(body.text);
+        return Response.json({ allowed: hits.length === 0, hits });
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/metrics',
+      roles: ['admin'],
+      async handle() {
+        return new Response(await deps.metrics.metrics(), {
+          headers: { 'content-type': deps.metrics.contentType },
+        });
+      },
+    }),
+    route<undefined, z.infer<typeof deadLetterQuery>>({
+      method: 'GET',
+      path: '/dead-letters',
+      roles: ['admin'],
+      query: deadLetterQuery,
+      async handle({ query }) {
+        const rows = await deps.store.query<{ id: bigint }>(
+          `SELECT id, received_at::VARCHAR AS received_at, source, reason, payload
+           FROM dead_letters WHERE id < ? ORDER BY dead_letters.id DESC LIMIT ?`,
+          [query.before ?? Number.MAX_SAFE_INTEGER, query.limit],
+        );
+        return Response.json({ deadLetters: rows.map((r) => ({ ...r, id: Number(r.id) })) });
+      },
+    }),
+    route<{ ids: number[] }>({
+      method: 'POST',
+      path: '/dead-letters/replay',
+      roles: ['admin'],
+      body: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(1_000) }),
+      audit: { action: 'dead_letters.replay', target: () => 'dead_letters' },
+      async handle({ body }) {
+        const rows = await deps.store.query<{ id: bigint; payload_sealed: string | null }>(
+          `SELECT id, payload_sealed FROM dead_letters
+           WHERE id IN (SELECT unnest(?::BIGINT[]))`,
+          [`[${body.ids.join(',')}]`],
+        );
+        const valid: DialwiseEvent[] = [];
+        const still: { id: number; reason: string }[] = [];
+        for (const r of rows) {
+          const r2 = r.payload_sealed
+            ? parseEvent(deps.unseal(r.payload_sealed))
+            : { ok: false as const, reason: 'the original was not kept (stored before sealing)' };
+          if (r2.ok) valid.push(r2.event);
+          else still.push({ id: Number(r.id), reason: r2.reason });
+        }
+        await deps.submit(valid, []);
+        return Response.json({ replayed: valid.length, invalid: still });
+      },
+    }),
+    route<undefined, z.infer<typeof exportQuery>>({
+      method: 'GET',
+      path: '/export/kpis',
+      roles: ANALYSTS,
+      query: exportQuery,
+      async handle({ query }) {
+        const { by, format, from, to } = query;
+        kpiFilter({ from, to });
+        const where = Object.fromEntries(
+          FILTER_DIMENSIONS.filter((d) => query[DIMENSIONS[d] as keyof typeof query]).map((d) => [
+            d,
+            String(query[DIMENSIONS[d] as keyof typeof query]),
+          ]),
+        );
+        const dir = await mkdtemp(join(tmpdir(), 'dialwise-export-'));
+        try {
+          const file = join(dir, `kpis.${format}`);
+          await exportKpis(
+            deps.store,
+            { dimension: by, format, from, to, where },
+            file,
+            deps.costs,
+          );
+          return new Response(await readFile(file), {
+            headers: {
+              'content-type':
+                format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.apache.parquet',
+              'content-disposition': `attachment; filename="kpis-${by.toLowerCase()}.${format}"`,
+            },
+          });
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      },
+    }),
+    route<z.infer<typeof turnRequest>>({
+      method: 'POST',
+      path: '/dialog/turn',
+      roles: DIALER,
+      body: turnRequest,
+      handle: ({ body }) => Response.json(engine().turn(body)),
+    }),
+    route<undefined, { call_id: string }>({
+      method: 'GET',
+      path: '/dialog/context',
+      roles: LIVE_READERS,
+      query: z.strictObject({ call_id: idSchema }),
+      audit: {
+        action: 'transcript.live.read',
+        target: ({ url }) => url.searchParams.get('call_id') ?? '',
+      },
+      handle({ query }) {
+        const context = engine().context(query.call_id);
+        if (!context) throw new DialwiseError('NOT_FOUND', `no call ${query.call_id} in progress`);
+        return Response.json(context);
+      },
+    }),
+    route<{ limit: number }>({
+      method: 'POST',
+      path: '/dialer/next',
+      roles: DIALER,
+      body: z.strictObject({ limit: z.number().int().min(1).max(1000).default(20) }),
+      handle: ({ body }) => Response.json(engine().next(body.limit)),
+    }),
+    route<{ outcome: 'connected' | 'abandoned' | 'unanswered'; ts?: string | undefined }>({
+      method: 'POST',
+      path: '/dialer/attempt',
+      roles: DIALER,
+      body: z.strictObject({
+        outcome: z.enum(['connected', 'abandoned', 'unanswered']),
+        ts: z.iso.datetime({ offset: true }).optional(),
+      }),
+      handle({ body }) {
+        engine().attempt(body.ts ? new Date(body.ts) : new Date(), body.outcome);
+        return new Response(null, { status: 204 });
+      },
+    }),
+    route<{ call_id: string; agent_id: string }>({
+      method: 'POST',
+      path: '/dialog/pickup',
+      roles: DIALER,
+      body: z.strictObject({ call_id: idSchema, agent_id: idSchema }),
+      handle({ body }) {
+        engine().pickedUp(body.call_id, body.agent_id);
+        return new Response(null, { status: 204 });
+      },
+    }),
+    route<{ agent_id: string; available: boolean }>({
+      method: 'POST',
+      path: '/agents/status',
+      roles: DIALER,
+      body: z.strictObject({ agent_id: idSchema, available: z.boolean() }),
+      handle({ body }) {
+        engine().setAgentAvailable(body.agent_id, body.available);
+        return new Response(null, { status: 204 });
+      },
+    }),
+    route<unknown>({
+      method: 'POST',
+      path: '/admin/scripts',
+      roles: ['admin'],
+      body: z.unknown(),
+      handle({ body }) {
+        try {
+          const library = loadScripts(body, deps.checkBotLine);
+          engine().rollOutScripts(library);
+          return Response.json({ version: library.version }, { status: 201 });
+        } catch (err) {
+          // A bad library is the caller's mistake here, not the server's config.
+          if (err instanceof DialwiseError && err.code === 'CONFIG_INVALID')
+            throw new DialwiseError('BAD_REQUEST', err.message);
+          throw err;
+        }
+      },
+    }),
+    route({
+      method: 'GET',
+      path: '/admin/keys',
+      roles: ['admin'],
+      handle: async () => Response.json({ keys: await listApiKeys(deps.store) }),
+    }),
+    route<z.infer<typeof keyRequest>>({
+      method: 'POST',
+      path: '/admin/keys',
+      roles: ['admin'],
+      body: keyRequest,
+      async handle({ body, principal }) {
+        const expiresAt = body.expires_at
+          ? new Date(body.expires_at)
+          : body.expires_in_days
+            ? new Date(Date.now() + body.expires_in_days * 86_400_000)
+            : undefined;
+        if (expiresAt && expiresAt.getTime() <= Date.now())
+          throw new DialwiseError('BAD_REQUEST', 'expires_at: must be in the future');
+        const key = await createApiKey(deps.store, body.name, body.role, {
+          ...(expiresAt && { expiresAt }),
+          createdBy: principal!.name,
+        });
+        await audit(deps.store, principal!, 'api_key.created', `${body.name}:${body.role}`);
+        const info = (await listApiKeys(deps.store)).find((k) => k.name === body.name);
+        return Response.json({ ...info, key }, { status: 201 });
+      },
+    }),
+    route({
+      method: 'DELETE',
+      path: '/admin/keys/:name',
+      roles: ['admin'],
+      async handle({ params, principal }) {
+        const info = await revokeApiKey(deps.store, params.name!);
+        await audit(deps.store, principal!, 'api_key.revoked', params.name!);
+        return Response.json(info);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { createApiKey, listApiKeys, revokeApiKey, ROLES, type Role } from '../api/auth.js';
+import type { Config } from '../core/config.js';
+import { DialwiseError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { openStore, runFilePath, type RunFile } from './platform.js';
+
+const USAGE = `usage: dialwise keys create --name NAME --role ROLE [--expires-in-days N]
+       dialwise keys list
+       dialwise keys revoke --name NAME`;
+
+/** The running platform on this data folder, if one answers. */
+async function running(config: Config): Promise<RunFile | undefined> {
+  let run: RunFile;
+  try {
+    run = JSON.parse(readFileSync(runFilePath(config), 'utf8')) as RunFile;
+    process.kill(run.pid, 0);
+  } catch {
+    return undefined; // no run file, or its process is gone
+  }
+  const res = await fetch(`${run.url}/health`, { signal: AbortSignal.timeout(5_000) }).catch(
+    () => undefined,
+  );
+  return res ? run : undefined;
+}
+
+interface KeyArgs {
+  name?: string | undefined;
+  role?: string | undefined;
+  'expires-in-days'?: string | undefined;
+}
+
+/**
+ * `dialwise keys …`: through the running platform's admin API when one is
+ * up on this data folder (it holds the DuckDB file), else on the file.
+ */
+export async function keysCommand(
+  config: Config,
+  logger: Logger,
+  sub: string | undefined,
+  args: KeyArgs,
+): Promise<unknown> {
+  const days = args['expires-in-days'] === undefined ? undefined : Number(args['expires-in-days']);
+  if (days !== undefined && !(days > 0)) throw new DialwiseError('BAD_REQUEST', USAGE);
+  if (sub === 'create' && (!args.name || !ROLES.includes(args.role as Role)))
+    throw new DialwiseError('BAD_REQUEST', `${USAGE}\nroles: ${ROLES.join(', ')}`);
+  if (sub === 'revoke' && !args.name) throw new DialwiseError('BAD_REQUEST', USAGE);
+  if (sub !== 'create' && sub !== 'list' && sub !== 'revoke')
+    throw new DialwiseError('BAD_REQUEST', USAGE);
+
+  const run = await running(config);
+  if (run) {
+    const key = config.adminKey ?? run.adminKey;
+    if (!key)
+      throw new DialwiseError(
+        'UNAUTHENTICATED',
+        'the platform is running with a configured admin key: set DIALWISE_ADMIN_KEY',
+      );
+    const path = sub === 'revoke' ? `/admin/keys/${encodeURIComponent(args.name!)}` : '/admin/keys';
+    const res = await fetch(`${run.url}${path}`, {
+      method: sub === 'create' ? 'POST' : sub === 'revoke' ? 'DELETE' : 'GET',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      ...(sub === 'create' && {
+        body: JSON.stringify({
+          name: args.name,
+          role: args.role,
+          ...(days !== undefined && { expires_in_days: days }),
+        }),
+      }),
+    });
+    const body = (await res.json()) as { error?: { message: string } };
+    if (!res.ok) throw new DialwiseError('BAD_REQUEST', body.error?.message ?? res.statusText);
+    return body;
+  }
+  const store = await openStore(config, logger);
+  try {
+    if (sub === 'list') return { keys: await listApiKeys(store) };
+    if (sub === 'revoke') return revokeApiKey(store, args.name!);
+    const expiresAt = days === undefined ? undefined : new Date(Date.now() + days * 86_400_000);
+    const key = await createApiKey(store, args.name!, args.role as Role, {
+      ...(expiresAt && { expiresAt }),
+      createdBy: 'cli',
+    });
+    return { ...(await listApiKeys(store)).find((k) => k.name === args.name), key };
+  } finally {
+    await store.close();
+  }
+}

@@ -51,7 +51,8 @@ PIDFILE="$KDIR/kafka.pid"
 
 fetch_libs() {
   if [[ -f "$LIBS/.version" && "$(cat "$LIBS/.version")" == "$KAFKA_VERSION" ]] &&
-    compgen -G "$LIBS/kafka_2.13-$KAFKA_VERSION.jar" >/dev/null; then
+    compgen -G "$LIBS/kafka_2.13-$KAFKA_VERSION.jar" >/dev/null &&
+    compgen -G "$LIBS/kafka-tools-$KAFKA_VERSION.jar" >/dev/null; then
     return 0
   fi
   command -v mvn >/dev/null || die "mvn not found (needed once to fetch Kafka $KAFKA_VERSION from Maven Central)"

@@ -11,7 +11,7 @@ export interface ApiLimits {
   graphqlMaxDepth: number;
   graphqlMaxAliases: number;
   subscriptionsPerKey: number;
-  /** Requests per second per key: every role but dialer, and dialer keys. */
+  /** Requests per second per key: GraphQL, exports and admin routes; the dialer's routes. */
   ratePerKey: number;
   ratePerDialerKey: number;
 }

@@ -46,6 +46,13 @@ export interface Api {
 /** A turn's JSON: 4,000 characters of text (up to 4 bytes each) and the rest. */
 const MAX_TURN_BYTES = 64 * 1024;
 
+const DIALER: readonly Role[] = ['dialer', 'admin'];
+/** A route of the dialer's (its roles are the dialer's): decisions and ingest. */
+const isDialerRoute = (r: Route): boolean =>
+  r.roles !== 'public' &&
+  r.roles.length === DIALER.length &&
+  DIALER.every((x) => r.roles.includes(x));
+
 const unauthenticated = () =>
   new DialwiseError(
     'UNAUTHENTICATED',
@@ -80,12 +87,20 @@ export function createApi(deps: ApiDeps): Api {
   const routes = restRoutes(deps).map(compile);
   const { limits } = deps;
 
-  /** The key's principal, within its rate; 401, 429 otherwise. */
-  async function principalOf(authorization: string | null): Promise<Principal> {
+  /**
+   * The key's principal, within its rate; 401, 429 otherwise. The dialer's
+   * routes (decisions, ingest) carry the voice bots' traffic and have their
+   * own, higher rate per key; everything else (GraphQL, exports, admin) the
+   * general one.
+   */
+  async function principalOf(
+    authorization: string | null,
+    dialerRoute: boolean,
+  ): Promise<Principal> {
     const principal = await authenticate(authorization);
     if (!principal) throw unauthenticated();
-    const rate = principal.role === 'dialer' ? limits.ratePerDialerKey : limits.ratePerKey;
-    const wait = limiter.take(principal.name, rate);
+    const rate = dialerRoute ? limits.ratePerDialerKey : limits.ratePerKey;
+    const wait = limiter.take(`${principal.name}\u0000${dialerRoute ? 'd' : 'q'}`, rate);
     if (wait)
       throw new DialwiseError(
         'RATE_LIMITED',
@@ -128,7 +143,9 @@ export function createApi(deps: ApiDeps): Api {
       c.names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]),
     );
     const principal =
-      r.roles === 'public' ? undefined : await principalOf(request.headers.get('authorization'));
+      r.roles === 'public'
+        ? undefined
+        : await principalOf(request.headers.get('authorization'), isDialerRoute(r));
     if (principal) await authorize(r, principal, url, params);
     const query = r.query
       ? validate(Object.fromEntries(url.searchParams), r.query, 'query')
@@ -166,7 +183,7 @@ export function createApi(deps: ApiDeps): Api {
   }
 
   async function admitGraphql(request: Request): Promise<Response> {
-    const principal = await principalOf(request.headers.get('authorization'));
+    const principal = await principalOf(request.headers.get('authorization'), false);
     if (request.method !== 'POST') return yoga.fetch(request, { principal });
     const text = await readBody(request, limits.graphqlBodyBytes);
     const capped = new Request(request.url, {
@@ -235,8 +252,8 @@ export function createApi(deps: ApiDeps): Api {
     let status = 200;
     let out: string;
     try {
-      const principal = await principalOf(authorization);
-      requireRole(principal, ['dialer', 'admin'] satisfies Role[]);
+      const principal = await principalOf(authorization, true);
+      requireRole(principal, DIALER);
       out = JSON.stringify(engine.turn(validate(parseJson(raw, limits.jsonDepth), turnRequest)));
     } catch (err) {
       if (!(err instanceof DialwiseError)) throw err;

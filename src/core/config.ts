@@ -282,12 +282,12 @@ const SETTINGS = {
   rateLimit: {
     env: 'DIALWISE_RATE_LIMIT',
     schema: z.coerce.number().min(1).max(1_000_000).default(200),
-    fix: 'requests per second one API key may make (analyst, data scientist, compliance, admin); 429 beyond',
+    fix: 'requests per second one API key may make to GraphQL, exports and admin routes; 429 beyond',
   },
   rateLimitDialer: {
     env: 'DIALWISE_RATE_LIMIT_DIALER',
     schema: z.coerce.number().min(1).max(1_000_000).default(20_000),
-    fix: "requests per second one dialer key may make (the voice bots' turns); 429 beyond",
+    fix: "requests per second one API key may make to the dialer's routes (decisions, ingest: the voice bots' traffic); 429 beyond",
   },
   logLevel: {
     env: 'DIALWISE_LOG_LEVEL',

@@ -28,8 +28,9 @@ const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * The path of the first string (key or value) holding a lone surrogate, or
- * undefined when every string is well-formed. Depth is bounded by the caller
- * (jsonDepth) or by the schema that produced the value.
+ * of a `__proto__` key (JSON.parse makes it an own property, which a later
+ * spread or assignment turns into a prototype); undefined when all is well.
+ * Depth is bounded by the caller (jsonDepth) or by the schema that produced the value.
  */
 export function illFormedPath(value: unknown, path = ''): string | undefined {
   if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path || '(value)' : undefined;
@@ -43,7 +44,7 @@ export function illFormedPath(value: unknown, path = ''): string | undefined {
   }
   for (const [k, v] of Object.entries(value)) {
     const at = path ? `${path}.${k}` : k;
-    if (LONE_SURROGATE.test(k)) return `${path || '(object)'} key`;
+    if (LONE_SURROGATE.test(k) || k === '__proto__') return `${path || '(object)'} key`;
     const bad = illFormedPath(v, at);
     if (bad) return bad;
   }
@@ -64,6 +65,6 @@ export function parseBoundedJson(text: string, maxDepth: number): Bounded {
     return { ok: false, reason: `malformed JSON: ${(err as Error).message}` };
   }
   const bad = illFormedPath(value);
-  if (bad) return { ok: false, reason: `${bad}: text holds a lone UTF-16 surrogate` };
+  if (bad) return { ok: false, reason: `${bad}: a lone UTF-16 surrogate or a __proto__ key` };
   return { ok: true, value };
 }

@@ -264,7 +264,7 @@ export class DuckDbSink implements Sink {
 
   /** Creates the staging tables (per connection, in column order) that feed the set-based merges. */
   async init(): Promise<void> {
-    await this.store.transaction(async (tx) => {
+    await this.store.onConnect(async (tx) => {
       for (const m of MERGES) {
         const defs = Object.entries(m.staging)
           .map(([k, t]) => `${k} ${t}`)

@@ -1,10 +1,11 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 
-export async function connectProducer(brokers: string): Promise<Producer> {
+/** `quiet`: no log lines for connection errors (a test that stops the broker expects them). */
+export async function connectProducer(brokers: string, quiet = false): Promise<Producer> {
   const producer = new Kafka({
     clientId: 'it',
     brokers: brokers.split(','),
-    logLevel: logLevel.WARN,
+    logLevel: quiet ? logLevel.NOTHING : logLevel.WARN,
   }).producer({
     createPartitioner: Partitioners.DefaultPartitioner,
   });

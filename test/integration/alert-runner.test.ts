@@ -1,11 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rollUpAgain } from '../../src/analytics/kpi-rollup.js';
 import { AlertRunner } from '../../src/analytics/alert-runner.js';
 import { migrate, Store } from '../../src/core/store/store.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { startReceiver, type Receiver } from '../helpers/receiver.js';
 
 // Wednesday 10:30 UTC: the window is the last 60 minutes, the baseline the 10:00 hour of past Wednesdays.
 const NOW = new Date('2026-11-25T10:30:00Z');
@@ -26,34 +25,9 @@ async function calls(store: Store, region: string, at: Date, converted: number, 
   await rollUpAgain(store);
 }
 
-/** A local stand-in for Slack's incoming webhook: records posts, answers what `reply` says. */
-function slack() {
-  const posts: { text: string }[] = [];
-  let reply = 200;
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      if (reply === 200) posts.push(JSON.parse(body));
-      res.writeHead(reply).end();
-    });
-  });
-  return {
-    posts,
-    setReply: (status: number) => void (reply = status),
-    start: () =>
-      new Promise<string>((r) =>
-        server.listen(0, '127.0.0.1', () =>
-          r(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`),
-        ),
-      ),
-    stop: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
 describe('deviation alerts over DuckDB, to a local Slack receiver', () => {
   let store: Store;
-  const hook = slack();
+  let hook: Receiver;
   let runner: AlertRunner;
 
   beforeAll(async () => {
@@ -68,13 +42,13 @@ describe('deviation alerts over DuckDB, to a local Slack receiver', () => {
     await calls(store, 'west', today, 17, 'now'); // 15% below: within the 20% band
     await calls(store, 'north', today, 20, 'now'); // steady: overall 13% below, no alert
     runner = new AlertRunner(store, {
-      slackWebhookUrl: await hook.start(),
+      slackWebhookUrl: (hook = await startReceiver()).url,
       dashboardUrl: () => 'http://127.0.0.1:8080',
       send: { baseDelayMs: 1 },
     });
   });
   afterAll(async () => {
-    await hook.stop();
+    await hook.close();
     await store.close();
   });
 

@@ -113,6 +113,18 @@ describe('hardening: poison inputs, limits, personal data, keys, web', () => {
       expect((await req('/health', undefined)).status).toBe(200);
     });
 
+    it.each(['__proto__', 'constructor'])(
+      'refuses %s as a call id, which would reach Object.prototype',
+      async (name) => {
+        const res = await post('/events', keys.dialer!, [ev('call.started', { call_id: name })]);
+        expect(res.status).toBe(400);
+        expect(JSON.stringify(await res.json())).toMatch(/reserved name/);
+        const key = await post('/events', keys.dialer!, `[{"__proto__": {"x": 1}}]`);
+        expect(key.status).toBe(400);
+        expect(Object.keys(Object.getPrototypeOf({}))).toEqual([]);
+      },
+    );
+
     it('takes only the ids the event schema can store on /dialog/turn (64 characters)', async () => {
       const res = await post('/dialog/turn', keys.dialer!, {
         call_id: 'x'.repeat(65),

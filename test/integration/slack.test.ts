@@ -1,43 +1,16 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alertRuleSchema, evaluate, slackMessage } from '../../src/analytics/alerts.js';
 import { sendWithRetry, type SendOptions } from '../../src/analytics/slack.js';
-
-/** A stand-in for a Slack webhook: records each body, answers from a script. */
-interface Receiver {
-  url: string;
-  port: number;
-  bodies: unknown[];
-  close: () => Promise<void>;
-}
+import { startReceiver, type Receiver } from '../helpers/receiver.js';
 
 async function receiver(
   statuses: number[] = [],
   port = 0,
   headers: Record<string, string> = {},
 ): Promise<Receiver> {
-  const bodies: unknown[] = [];
-  const server: Server = createServer((req, res) => {
-    let raw = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (raw += c));
-    req.on('end', () => {
-      bodies.push(JSON.parse(raw));
-      const status = statuses.shift() ?? 200;
-      res.writeHead(status, { 'content-type': 'text/plain', ...headers });
-      res.end(status === 200 ? 'ok' : 'nope');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const actual = (server.address() as AddressInfo).port;
-  const close = (): Promise<void> =>
-    new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  open.push(close);
-  return { url: `http://127.0.0.1:${actual}/hook`, port: actual, bodies, close };
+  const rx = await startReceiver({ statuses, port, headers });
+  open.push(rx.close);
+  return rx;
 }
 
 const open: (() => Promise<void>)[] = [];

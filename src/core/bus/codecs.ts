@@ -3,7 +3,8 @@ import { promisify } from 'node:util';
 import { decompress as zstdDecompressJs } from 'fzstd';
 // kafkajs is CommonJS, and these two are not among the names Node can import from it.
 import kafkajs from 'kafkajs';
-import { compress as lz4Compress, decompress as lz4Decompress } from 'lz4js';
+import { compressBlock, compressBound, decompress as lz4Decompress } from 'lz4js';
+import { hash as xxh32 } from 'lz4js/xxh32.js';
 import { compress as snappyCompress, uncompress as snappyUncompress } from 'snappyjs';
 import { DialwiseError } from '../errors.js';
 
@@ -52,6 +53,29 @@ function snappyWrite(plain: Buffer): Buffer {
   return Buffer.concat([header, size, block]);
 }
 
+/**
+ * An LZ4 frame as Kafka's Java client writes and its broker accepts: blocks
+ * of at most 64 KB compressed independently (flag set), no checksums but the
+ * header's. (lz4js's own frames chain their blocks, which Kafka refuses.)
+ */
+function lz4Write(plain: Buffer): Buffer {
+  const BLOCK = 64 * 1024;
+  const header = Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x60, 0x40, 0]);
+  header[6] = (xxh32(0, header, 4, 2) >>> 8) & 0xff;
+  const parts: Buffer[] = [header];
+  const out = Buffer.alloc(compressBound(BLOCK));
+  for (let at = 0; at < plain.length; at += BLOCK) {
+    const block = plain.subarray(at, at + BLOCK);
+    const size = compressBlock(block, out, 0, block.length, new Uint32Array(1 << 16));
+    const stored = size > 0 && size < block.length;
+    const prefix = Buffer.alloc(4);
+    prefix.writeUInt32LE(stored ? size : (0x80000000 | block.length) >>> 0);
+    parts.push(prefix, Buffer.from(stored ? out.subarray(0, size) : block));
+  }
+  parts.push(Buffer.alloc(4)); // end mark
+  return Buffer.concat(parts);
+}
+
 type ZlibZstd = {
   zstdCompress?: (b: Buffer, cb: (e: Error | null, r: Buffer) => void) => void;
   zstdDecompress?: (b: Buffer, cb: (e: Error | null, r: Buffer) => void) => void;
@@ -79,7 +103,7 @@ export function registerCodecs(): void {
     decompress: async (b: Buffer) => snappyRead(b),
   });
   codecs[CompressionTypes.LZ4] = () => ({
-    compress: async (e: Encoder) => toBuffer(lz4Compress(e.buffer)),
+    compress: async (e: Encoder) => lz4Write(e.buffer),
     decompress: async (b: Buffer) => toBuffer(lz4Decompress(b)),
   });
   codecs[CompressionTypes.ZSTD] = () => ({

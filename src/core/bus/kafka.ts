@@ -28,6 +28,9 @@ export interface KafkaBusOptions {
 export const CONSUMER = 'kafka-consumer';
 export const PRODUCER = 'kafka-producer';
 
+/** No fetch for this long (three of kafkajs's 5 s fetch waits) means the consumer is cut off. */
+const FETCH_SILENCE_MS = 15_000;
+
 /**
  * Kafka through kafkajs. Offsets are committed to Kafka only when the
  * consumer says its effects are durable (`Subscription.commit`).
@@ -123,6 +126,19 @@ export class KafkaBus implements Bus {
     let consumer = await this.startConsumer(config, opts);
     let stopped = false;
     let restarts = 0;
+    // A consumer fetches at least every maxWaitTime (5 s) even from a quiet
+    // topic; none for FETCH_SILENCE_MS means it cannot reach the broker,
+    // which kafkajs only reports after its retries (a minute or more).
+    let lastFetch = Date.now();
+    const watchdog = setInterval(() => {
+      const silent = Date.now() - lastFetch;
+      if (!stopped && silent > FETCH_SILENCE_MS)
+        health?.fail(
+          CONSUMER,
+          `consumer of ${opts.groupId} has not fetched for ${Math.round(silent / 1000)} s`,
+        );
+    }, 1_000);
+    watchdog.unref();
     // kafkajs restarts a consumer by itself after a retriable error; after
     // any other it stays down. Start a new one with back-off, and say so in
     // /health meanwhile: a stopped consumer must never look like a quiet topic.
@@ -136,6 +152,7 @@ export class KafkaBus implements Bus {
       });
       c.on(c.events.FETCH, () => {
         restarts = 0;
+        lastFetch = Date.now();
         health?.ok(CONSUMER);
       });
     };
@@ -169,6 +186,7 @@ export class KafkaBus implements Bus {
       },
       stop: async () => {
         stopped = true;
+        clearInterval(watchdog);
         this.consumers.delete(consumer);
         await consumer.disconnect();
       },

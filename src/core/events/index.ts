@@ -75,7 +75,7 @@ export function parseEvent(raw: string | unknown): ParseResult {
   }
   if (typeof raw !== 'string') {
     const bad = illFormedPath(value);
-    if (bad) return { ok: false, reason: `${bad}: text holds a lone UTF-16 surrogate` };
+    if (bad) return { ok: false, reason: `${bad}: a lone UTF-16 surrogate or a __proto__ key` };
   }
   const v = value as Record<string, unknown>;
   if (v.schema_version !== undefined && v.schema_version !== CURRENT_SCHEMA_VERSION) {

@@ -35,11 +35,17 @@ export interface Tx {
  */
 export class Store {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Set after a fatal error: the next transaction opens the file anew first. */
+  private broken = false;
+  /** Per-connection setup (temporary staging tables), run again on every new writer. */
+  private readonly setups: ((tx: Tx) => Promise<void>)[] = [];
 
   private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly writer: DuckDBConnection,
-    private readonly reader: DuckDBConnection,
+    private readonly path: string,
+    private readonly options: Record<string, string>,
+    private instance: DuckDBInstance,
+    private writer: DuckDBConnection,
+    private reader: DuckDBConnection,
   ) {}
 
   /**
@@ -54,20 +60,21 @@ export class Store {
     { memoryLimit = '1GB', checkpointThreshold = '256MB' } = {},
   ): Promise<Store> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    try {
-      const instance = await DuckDBInstance.create(path, {
-        memory_limit: memoryLimit,
-        checkpoint_threshold: checkpointThreshold,
-      });
-      return new Store(instance, await instance.connect(), await instance.connect());
-    } catch (err) {
-      throw new DialwiseError('STORE_FAILED', `cannot open DuckDB file ${path}`, { cause: err });
-    }
+    const options = { memory_limit: memoryLimit, checkpoint_threshold: checkpointThreshold };
+    const { instance, writer, reader } = await connect(path, options);
+    return new Store(path, options, instance, writer, reader);
+  }
+
+  /** Runs `fn` on the writer connection now, and again whenever the file is opened anew. */
+  async onConnect(fn: (tx: Tx) => Promise<void>): Promise<void> {
+    this.setups.push(fn);
+    await this.transaction(fn);
   }
 
   /** Runs `fn` in one transaction; concurrent callers wait their turn. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const next = this.queue.then(async () => {
+      if (this.broken) await this.reopen();
       const tx = txOf(this.writer);
       await tx.run('BEGIN TRANSACTION');
       try {
@@ -76,6 +83,7 @@ export class Store {
         return result;
       } catch (err) {
         await tx.run('ROLLBACK').catch(() => undefined);
+        this.noteFatal(err);
         throw err;
       }
     });
@@ -89,10 +97,14 @@ export class Store {
    */
   trial(fn: (tx: Tx) => Promise<void>): Promise<void> {
     const next = this.queue.then(async () => {
+      if (this.broken) await this.reopen();
       const tx = txOf(this.writer);
       await tx.run('BEGIN TRANSACTION');
       try {
         await fn(tx);
+      } catch (err) {
+        this.noteFatal(err);
+        throw err;
       } finally {
         await tx.run('ROLLBACK').catch(() => undefined);
       }
@@ -101,8 +113,13 @@ export class Store {
     return next;
   }
 
-  query<T = Row>(sql: string, params?: Params): Promise<T[]> {
-    return txOf(this.reader).all<T>(sql, params);
+  async query<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    try {
+      return await txOf(this.reader).all<T>(sql, params);
+    } catch (err) {
+      this.noteFatal(err);
+      throw err;
+    }
   }
 
   async close(): Promise<void> {
@@ -110,6 +127,44 @@ export class Store {
     this.writer.closeSync();
     this.reader.closeSync();
     this.instance.closeSync();
+  }
+
+  /**
+   * DuckDB invalidates a database after a fatal error (a checkpoint that
+   * could not be written to a full disk, say) until it is opened again; the
+   * file itself holds every committed transaction.
+   */
+  private noteFatal(err: unknown): void {
+    if (/FATAL Error|database has been invalidated/.test(String(err))) this.broken = true;
+  }
+
+  /** Opens the file anew (replaying its log) and sets the writer up again; stays broken if it cannot. */
+  private async reopen(): Promise<void> {
+    for (const close of [this.writer, this.reader, this.instance])
+      try {
+        close.closeSync();
+      } catch {
+        // Already unusable.
+      }
+    ({
+      instance: this.instance,
+      writer: this.writer,
+      reader: this.reader,
+    } = await connect(this.path, this.options));
+    for (const setup of this.setups) await setup(txOf(this.writer));
+    this.broken = false;
+  }
+}
+
+async function connect(
+  path: string,
+  options: Record<string, string>,
+): Promise<{ instance: DuckDBInstance; writer: DuckDBConnection; reader: DuckDBConnection }> {
+  try {
+    const instance = await DuckDBInstance.create(path, options);
+    return { instance, writer: await instance.connect(), reader: await instance.connect() };
+  } catch (err) {
+    throw new DialwiseError('STORE_FAILED', `cannot open DuckDB file ${path}`, { cause: err });
   }
 }
 

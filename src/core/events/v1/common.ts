@@ -22,10 +22,23 @@ export const LIMITS = {
   depth: 16,
 } as const;
 
+/**
+ * Names JavaScript objects resolve to their prototype: an id or name used as
+ * a key (a profile's open calls by call_id, pages visited) must never be one,
+ * or one event could rewrite Object.prototype for the whole process.
+ */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+]);
+export const notReserved = (s: string): boolean => !RESERVED_KEYS.has(s);
+const reserved = { message: 'is a reserved name (__proto__, constructor, prototype)' };
+
 /** A customer, call or agent id. */
-export const id = z.string().min(1).max(LIMITS.id);
+export const id = z.string().min(1).max(LIMITS.id).refine(notReserved, reserved);
 /** A short name: region, campaign, script, queue, intent. */
-export const label = z.string().min(1).max(LIMITS.label);
+export const label = z.string().min(1).max(LIMITS.label).refine(notReserved, reserved);
 /** A count or ordinal stored as INTEGER. */
 export const int32 = z.number().int().nonnegative().max(LIMITS.int32);
 

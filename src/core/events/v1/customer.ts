@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelope, label, LIMITS } from './common.js';
+import { envelope, label, LIMITS, notReserved } from './common.js';
 
 const PHONE = /^\+?[0-9 ()-]{5,32}$/;
 
@@ -63,7 +63,7 @@ export const customerUpdated = z.strictObject({
 export const webVisit = z.strictObject({
   ...envelope,
   type: z.literal('web.visit'),
-  page: z.string().min(1).max(LIMITS.url),
+  page: z.string().min(1).max(LIMITS.url).refine(notReserved, 'is a reserved name'),
   product: label.optional(),
 });
 

@@ -45,6 +45,8 @@ import {
 
 export interface GqlContext {
   principal: Principal;
+  /** The HTTP request (yoga puts it in every context). */
+  request?: Request;
 }
 
 const ANALYSTS: readonly Role[] = ['analyst', 'data_scientist', 'compliance', 'admin'];
@@ -127,8 +129,13 @@ class SubscriptionSlots {
   private readonly open = new Map<string, number>();
   constructor(private readonly perKey: number) {}
 
-  /** The current value, then again after every commit: a live subscription over SSE. */
-  live(commits: Commits, principal: Principal): AsyncGenerator<unknown> {
+  /**
+   * The current value, then again after every commit: a live subscription
+   * over SSE. The slot is freed when the client goes away (the request's
+   * signal): a generator waiting for the next commit would only run its
+   * `finally` once that commit came.
+   */
+  live(commits: Commits, principal: Principal, signal?: AbortSignal): AsyncGenerator<unknown> {
     const held = this.open.get(principal.name) ?? 0;
     if (held >= this.perKey)
       throw new DialwiseError(
@@ -137,11 +144,15 @@ class SubscriptionSlots {
         { retryAfterS: 5 },
       );
     this.open.set(principal.name, held + 1);
+    let released = false;
     const release = () => {
+      if (released) return;
+      released = true;
       const n = (this.open.get(principal.name) ?? 1) - 1;
       if (n > 0) this.open.set(principal.name, n);
       else this.open.delete(principal.name);
     };
+    signal?.addEventListener('abort', release, { once: true });
     return (async function* () {
       try {
         yield;
@@ -404,14 +415,14 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
         Subscription: {
           totals: {
             subscribe: guarded(ANALYSTS, async (_: unknown, ctx) =>
-              slots.live(deps.commits, ctx.principal),
+              slots.live(deps.commits, ctx.principal, ctx.request?.signal),
             ),
             resolve: () => totals(store),
           },
           kpis: {
             subscribe: guarded(ANALYSTS, async (a: KpiArgs, ctx) => {
               kpiFilter(a); // a bad time is refused before anything streams
-              return slots.live(deps.commits, ctx.principal);
+              return slots.live(deps.commits, ctx.principal, ctx.request?.signal);
             }),
             resolve: async (
               _: unknown,
@@ -422,7 +433,7 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
           },
           alerts: {
             subscribe: guarded(ANALYSTS, async (_: unknown, ctx) =>
-              slots.live(deps.commits, ctx.principal),
+              slots.live(deps.commits, ctx.principal, ctx.request?.signal),
             ),
             resolve: (_: unknown, a: { status?: string; limit?: number }) => alerts(a),
           },

@@ -276,7 +276,7 @@ const SETTINGS = {
   },
   subscriptionsPerKey: {
     env: 'DIALWISE_LIMIT_SUBSCRIPTIONS',
-    schema: z.coerce.number().int().min(1).max(10_000).default(8),
+    schema: z.coerce.number().int().min(1).max(10_000).default(16),
     fix: 'live GraphQL subscriptions one API key may hold open',
   },
   rateLimit: {

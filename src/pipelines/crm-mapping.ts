@@ -16,6 +16,11 @@ export type CrmValue = string | number | boolean | null;
 const FIXED_TYPES: Readonly<Record<string, CrmFieldType>> = {
   name: 'string',
   phone: 'phone',
+  // Personal data (PERSONAL_FIELDS): sealed wherever it lands.
+  email: 'string',
+  id_number: 'string',
+  wechat: 'string',
+  address: 'string',
   region: 'string',
   industry: 'string',
   company_size: 'string',

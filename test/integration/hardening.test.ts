@@ -278,11 +278,15 @@ describe('hardening: poison inputs, limits, personal data, keys, web', () => {
       });
       expect(JSON.stringify(seen.personal)).not.toContain('wang.wei@');
       const whole = (await gql(p.url, q, keys.compliance)).body.data!.customer;
-      expect(whole.personal).toContainEqual({
-        key: 'Email',
-        kind: 'email',
-        value: 'wang.wei@example.cn',
-      });
+      // Mapped to the canonical fields (config/crm-mapping.json), or kept under the CRM's name.
+      expect(whole.personal).toEqual(
+        expect.arrayContaining([
+          { key: 'email', kind: 'email', value: 'wang.wei@example.cn' },
+          { key: 'id_number', kind: 'id_number', value: '11010519491231002X' },
+          { key: '微信号', kind: 'wechat', value: 'wangwei_88' },
+          { key: 'Mobile Phone', kind: 'phone', value: '13912345678' },
+        ]),
+      );
       expect(await audits('customer.pii.read')).toContainEqual(
         expect.objectContaining({ principal: 'hard-compliance', target: 'pii-1' }),
       );

@@ -47,6 +47,10 @@ export interface Api {
 const MAX_TURN_BYTES = 64 * 1024;
 
 const DIALER: readonly Role[] = ['dialer', 'admin'];
+const JSON_HEADERS: Readonly<Record<string, string>> = {
+  ...SECURITY_HEADERS,
+  'content-type': 'application/json',
+};
 /** A route of the dialer's (its roles are the dialer's): decisions and ingest. */
 const isDialerRoute = (r: Route): boolean =>
   r.roles !== 'public' &&
@@ -245,10 +249,7 @@ export function createApi(deps: ApiDeps): Api {
     raw: string,
   ): Promise<{ status: number; body: string; headers: Record<string, string> }> {
     const started = performance.now();
-    const headers: Record<string, string> = {
-      ...SECURITY_HEADERS,
-      'content-type': 'application/json',
-    };
+    const headers: Record<string, string> = { ...JSON_HEADERS };
     let status = 200;
     let out: string;
     try {
@@ -282,14 +283,14 @@ export function createApi(deps: ApiDeps): Api {
         req.on('end', () => {
           if (size > MAX_TURN_BYTES) {
             const message = `a turn is at most ${MAX_TURN_BYTES} bytes`;
-            res.writeHead(413, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
+            res.writeHead(413, JSON_HEADERS);
             return void res.end(errorBody('PAYLOAD_TOO_LARGE', message));
           }
           decideTurn(engine, req.headers.authorization ?? null, Buffer.concat(chunks).toString())
             .then((r) => res.writeHead(r.status, r.headers).end(r.body))
             .catch((err: unknown) => {
               process.emitWarning(`unhandled API error: ${(err as Error).stack ?? String(err)}`);
-              res.writeHead(500, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
+              res.writeHead(500, JSON_HEADERS);
               res.end(errorBody('INTERNAL', 'internal error'));
             });
         });

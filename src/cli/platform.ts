@@ -8,6 +8,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiKey, newApiKey } from '../api/auth.js';
@@ -339,7 +340,10 @@ async function serveApi(
     slackWebhookUrl: config.slackWebhookUrl,
     dashboardUrl: () => url,
   });
-  const commits: Commits = createPubSub();
+  // One listener per live subscription: the per-key limit bounds them, not Node's warning at 10.
+  const target = new EventTarget();
+  setMaxListeners(0, target);
+  const commits: Commits = createPubSub({ eventTarget: target });
   const cipher = fieldCipher(config, logger);
   const api = createApi({
     ...deps,

@@ -53,18 +53,37 @@ export function illFormedPath(value: unknown, path = ''): string | undefined {
 
 export type Bounded = { ok: true; value: unknown } | { ok: false; reason: string };
 
-/** JSON.parse with a depth limit and well-formed strings, or the reason it was refused. */
+/** Whether `text` holds at most `n` of `{` and `[` (so it cannot nest deeper than n). */
+function fewBrackets(text: string, n: number): boolean {
+  let count = 0;
+  for (const open of ['{', '[']) {
+    for (let i = text.indexOf(open); i !== -1; i = text.indexOf(open, i + 1))
+      if (++count > n) return false;
+  }
+  return true;
+}
+
+/**
+ * JSON.parse with a depth limit and well-formed strings, or the reason it
+ * was refused. The checks cost next to nothing on ordinary input: the depth
+ * is scanned only when the text holds more brackets than the limit, and the
+ * strings walked only when the text holds a \u escape or a __proto__ (text
+ * decoded from UTF-8 or made by JSON.stringify has no lone surrogate otherwise).
+ */
 export function parseBoundedJson(text: string, maxDepth: number): Bounded {
-  const depth = jsonDepth(text);
-  if (depth > maxDepth)
-    return { ok: false, reason: `JSON nests ${depth} levels deep; at most ${maxDepth}` };
+  if (!fewBrackets(text, maxDepth)) {
+    const depth = jsonDepth(text);
+    if (depth > maxDepth)
+      return { ok: false, reason: `JSON nests ${depth} levels deep; at most ${maxDepth}` };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
     return { ok: false, reason: `malformed JSON: ${(err as Error).message}` };
   }
-  const bad = illFormedPath(value);
+  const suspect = text.includes('\\u') || text.includes('__proto__') || LONE_SURROGATE.test(text);
+  const bad = suspect ? illFormedPath(value) : undefined;
   if (bad) return { ok: false, reason: `${bad}: a lone UTF-16 surrogate or a __proto__ key` };
   return { ok: true, value };
 }

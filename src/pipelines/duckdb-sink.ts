@@ -2,7 +2,8 @@ import type { Columns, Store, Tx } from '../core/store/store.js';
 
 /** Column types of the target tables; see `staged` for how they travel. */
 type Typed = Record<string, Columns[string] | 'TIMESTAMPTZ' | 'JSON'>;
-import type { ProfileRow, SinkRows } from './rows.js';
+import { redactPayload } from '../core/personal.js';
+import type { DeadLetter, ProfileRow, SinkRows } from './rows.js';
 
 /** Position of a source partition: the next offset to apply. */
 export interface Position {
@@ -153,8 +154,6 @@ interface Merge {
   staging: Columns;
   rows: RowTable;
   into: string;
-  /** Runs first: moves staged rows the table must not take to dead letters. */
-  guard?: string[];
   /** For a loader fed at least once: skips rows already stored (same key). */
   dedupe?: string;
   /** Runs after the rows are in, while the staging table still holds them. */
@@ -167,7 +166,6 @@ function merge(
   columns: Typed,
   rows: RowTable,
   opts: {
-    guard?: string[];
     verb?: string;
     conflict?: string;
     key?: readonly string[];
@@ -191,28 +189,8 @@ function merge(
       dedupe: `${insert} WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE ${stored})`,
     }),
     ...(opts.then && { then: opts.then }),
-    ...(opts.guard && { guard: opts.guard }),
   };
 }
-
-/**
- * A call belongs to the customer it was first stored for: a call's rows from
- * another customer with the same call_id would merge two people's calls, so
- * they go to dead letters instead (and so do all but the first of two new
- * rows with one call_id in one commit).
- */
-const foreignCall = (stage: string, where: string): string[] => [
-  `INSERT INTO dead_letters (received_at, source, reason, payload)
-    SELECT now(), 'store', 'call_id ' || s.call_id || ' belongs to another customer', to_json(s)::VARCHAR
-    FROM stage_${stage} s WHERE ${where}`,
-  `DELETE FROM stage_${stage} s WHERE ${where}`,
-];
-/** The staged row `s` is of a call stored for another customer. */
-const OWNED_ELSEWHERE = `EXISTS (SELECT 1 FROM calls c WHERE c.call_id = s.call_id AND c.customer_id <> s.customer_id)`;
-const CALL_GUARD = foreignCall(
-  'calls',
-  `${OWNED_ELSEWHERE} OR s.rowid > (SELECT min(rowid) FROM stage_calls f WHERE f.call_id = s.call_id)`,
-);
 
 // A call's events can span commits and arrive late: a column keeps its stored
 // value unless this commit knows it.
@@ -227,21 +205,22 @@ const DIRTY_HOURS = `INSERT INTO kpi_dirty
   SELECT DISTINCT date_trunc('hour', started_at::TIMESTAMPTZ AT TIME ZONE 'UTC') FROM stage_calls
   WHERE started_at IS NOT NULL ON CONFLICT DO NOTHING`;
 
+/**
+ * A call belongs to the customer it was first stored for: a row of another
+ * customer's with the same call_id is left alone (and comes back missing
+ * from RETURNING), so two people's calls are never merged.
+ */
+const OWNER_ONLY = ` WHERE calls.customer_id IS NULL OR calls.customer_id = excluded.customer_id RETURNING call_id`;
+
 const MERGES: Merge[] = [
-  merge('calls', 'calls', CALLS, 'calls', {
-    guard: CALL_GUARD,
-    conflict: KEEP_KNOWN,
-    then: DIRTY_HOURS,
-  }),
+  merge('calls', 'calls', CALLS, 'calls', { conflict: KEEP_KNOWN + OWNER_ONLY, then: DIRTY_HOURS }),
   merge('profiles', 'profiles', PROFILES, 'profiles', { verb: 'INSERT OR REPLACE' }),
   // Numbered as stored: the search index follows seq.
   merge('turns', 'turns', TURNS, 'turns', {
-    guard: foreignCall('turns', OWNED_ELSEWHERE),
     key: ['event_id'],
     generated: { seq: "nextval('turn_seq')" },
   }),
   merge('hits', 'compliance_hits', HITS, 'hits', {
-    guard: foreignCall('hits', OWNED_ELSEWHERE),
     key: ['event_id', 'rule', 'start_pos'],
   }),
   merge('visits', 'web_visits', VISITS, 'visits', { key: ['event_id'] }),
@@ -274,19 +253,37 @@ export class DuckDbSink implements Sink {
     });
   }
 
-  private async merge(tx: Tx, m: Merge, batch: readonly object[]): Promise<void> {
-    if (batch.length === 0) return;
+  /** Stages a batch and merges it into its table; the call_ids a calls merge applied. */
+  private async merge(tx: Tx, m: Merge, batch: readonly object[]): Promise<Set<string>> {
+    if (batch.length === 0) return new Set();
     await tx.append(`stage_${m.stage}`, m.staging, batch);
-    for (const sql of m.guard ?? []) await tx.run(sql);
-    await tx.run((this.opts.dedupeByEventId && m.dedupe) || m.into);
+    const sql = (this.opts.dedupeByEventId && m.dedupe) || m.into;
+    // The calls upsert names the calls it applied (RETURNING): the others are another customer's.
+    const applied = m.rows === 'calls' ? await tx.all<{ call_id: string }>(sql) : [];
+    if (m.rows !== 'calls') await tx.run(sql);
     if (m.then) await tx.run(m.then);
     await tx.run(`DELETE FROM stage_${m.stage}`);
+    return new Set(applied.map((r) => r.call_id));
   }
 
   async write(rows: SinkRows, positions: Position[]): Promise<void> {
     await this.store.transaction(async (tx) => {
-      for (const m of MERGES) await this.merge(tx, m, rows[m.rows]);
-      for (const [name, value] of Object.entries(rows.counters)) {
+      let out = rows;
+      for (const m of MERGES) {
+        if (m.rows !== 'calls') {
+          await this.merge(tx, m, out[m.rows]);
+          continue;
+        }
+        // One row per call_id per statement (an upsert takes no key twice), the first owner's.
+        const first = new Map<string, SinkRows['calls'][number]>();
+        for (const c of rows.calls) if (!first.has(c.call_id)) first.set(c.call_id, c);
+        const applied = await this.merge(tx, m, [...first.values()]);
+        const foreign = rows.calls.filter(
+          (c) => !applied.has(c.call_id) || first.get(c.call_id) !== c,
+        );
+        if (foreign.length) out = withoutForeignCalls(rows, foreign);
+      }
+      for (const [name, value] of Object.entries(out.counters)) {
         if (value === 0) continue;
         await tx.run(
           `INSERT INTO ingest_counters VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = ingest_counters.value + excluded.value`,
@@ -332,7 +329,7 @@ export class DuckDbSink implements Sink {
   private async isolate(m: Merge, batch: readonly object[]): Promise<Refusal[] | null> {
     if (batch.length === 0) return [];
     const reason = await this.store
-      .trial((tx) => this.merge(tx, m, batch))
+      .trial(async (tx) => void (await this.merge(tx, m, batch)))
       .then(
         () => undefined,
         (err: unknown) => (err instanceof Error ? err.message : String(err)),
@@ -357,4 +354,33 @@ export class DuckDbSink implements Sink {
     );
     return rows.map((r) => ({ ...r, next: BigInt(r.next) }));
   }
+}
+
+/**
+ * The commit without the rows of calls another customer owns (the call rows
+ * themselves and that customer's turns and hits in them), each a dead letter.
+ */
+function withoutForeignCalls(rows: SinkRows, foreign: SinkRows['calls']): SinkRows {
+  const key = (callId: string, customerId: string) => `${callId}\u0000${customerId}`;
+  const theirs = new Set(foreign.map((c) => key(c.call_id, c.customer_id)));
+  const isTheirs = (r: { call_id: string; customer_id: string }) =>
+    theirs.has(key(r.call_id, r.customer_id));
+  const receivedAt = new Date().toISOString();
+  const letter = (r: { call_id: string }): DeadLetter => ({
+    source: 'store',
+    reason: `call_id ${r.call_id} belongs to another customer`,
+    payload: redactPayload(JSON.stringify(r)),
+    payload_sealed: null,
+    received_at: receivedAt,
+  });
+  const turns = rows.turns.filter(isTheirs);
+  const hits = rows.hits.filter(isTheirs);
+  const letters = [...foreign, ...turns, ...hits].map(letter);
+  return {
+    ...rows,
+    turns: rows.turns.filter((t) => !isTheirs(t)),
+    hits: rows.hits.filter((h) => !isTheirs(h)),
+    deadLetters: [...rows.deadLetters, ...letters],
+    counters: { ...rows.counters, dead_letters: rows.counters.dead_letters + letters.length },
+  };
 }

@@ -98,7 +98,11 @@ export const hitRow = (e: EventOf<'dialog.turn'>, h: ComplianceHit): ComplianceR
 });
 
 /** Everything one batch changed, ready for the sinks. */
+/** A call's key among a commit's changes: its id and its customer's. */
+export const callKey = (callId: string, customerId: string) => `${callId}\u0000${customerId}`;
+
 export interface Changes {
+  /** By call_id and customer_id (see callKey). */
   calls: Map<string, CallState>;
   turns: EnrichedTurn[];
   hits: ComplianceRow[];
@@ -282,13 +286,16 @@ export class Enricher {
   }
 
   private call(c: Ctx, e: { call_id: string; customer_id: string }): CallState {
-    let call = c.p.open_calls[e.call_id] ?? c.out.calls.get(e.call_id);
+    // Keyed by customer too: another customer's call with the same id stays
+    // apart here, and the sink keeps the call its first owner's.
+    const key = callKey(e.call_id, e.customer_id);
+    let call = c.p.open_calls[e.call_id] ?? c.out.calls.get(key);
     if (!call) {
       call = newCall(e.call_id, e.customer_id);
       // A late event of an ended call updates its row but does not reopen it.
       if (!c.p.closed_calls.includes(e.call_id)) c.p.open_calls[e.call_id] = call;
     }
-    c.out.calls.set(e.call_id, call);
+    c.out.calls.set(key, call);
     return call;
   }
 

@@ -76,12 +76,17 @@ export async function startLoader(opts: {
   return bound.sub;
 }
 
-/** One row per call for the upsert: later snapshots of a call fill in what earlier ones lacked. */
+/**
+ * One row per call and customer for the upsert: later snapshots of a call
+ * fill in what earlier ones lacked. Two customers' rows with one call_id stay
+ * apart, so the sink can keep the call its first owner's.
+ */
 function mergeCalls(calls: SinkRows['calls']): SinkRows['calls'] {
   const byId = new Map<string, SinkRows['calls'][number]>();
   for (const c of calls) {
-    const prev = byId.get(c.call_id);
-    if (!prev) byId.set(c.call_id, { ...c });
+    const key = `${c.call_id}\u0000${c.customer_id}`;
+    const prev = byId.get(key);
+    if (!prev) byId.set(key, { ...c });
     else
       for (const [k, v] of Object.entries(c))
         if (v !== null) (prev as unknown as Record<string, unknown>)[k] = v;

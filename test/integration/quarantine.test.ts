@@ -145,30 +145,38 @@ describe('poison pills and a failing store', () => {
     pipeline = undefined;
   });
 
-  it('keeps one customer per call_id: a second customer using it is dead-lettered, not merged', async () => {
-    store = await Store.open(join(tmpDir(), 'q4.duckdb'));
-    await migrate(store);
-    const sink = new FaultySink(store);
-    const p = await open(sink, new Health());
-    await p.process([{ source: 'http', value: turn('alice', 'shared-call', 1, '我是Alice') }]);
-    await p.flush();
-    await p.process([
-      { source: 'http', value: turn('bob', 'shared-call', 2, '我是Bob') },
-      { source: 'http', value: turn('carol', 'own-call', 1) },
-    ]);
-    await p.flush();
-    const calls = await store.query<{ call_id: string; customer_id: string }>(
-      'SELECT call_id, customer_id FROM calls ORDER BY call_id',
-    );
-    expect(calls).toEqual([
-      { call_id: 'own-call', customer_id: 'carol' },
-      { call_id: 'shared-call', customer_id: 'alice' },
-    ]);
-    const turns = await store.query<{ customer_id: string }>(
-      "SELECT customer_id FROM turns WHERE call_id = 'shared-call'",
-    );
-    expect(turns.map((t) => t.customer_id)).toEqual(['alice']);
-    const dead = await store.query<{ reason: string }>('SELECT reason FROM dead_letters');
-    expect(dead.map((d) => d.reason)).toContain('call_id shared-call belongs to another customer');
-  });
+  it.each([
+    ['in a later commit', true],
+    ['in the same commit', false],
+  ])(
+    'keeps one customer per call_id: a second customer using it %s is dead-lettered, not merged',
+    async (_, apart) => {
+      store = await Store.open(join(tmpDir(), 'q4.duckdb'));
+      await migrate(store);
+      const sink = new FaultySink(store);
+      const p = await open(sink, new Health());
+      await p.process([{ source: 'http', value: turn('alice', 'shared-call', 1, '我是Alice') }]);
+      if (apart) await p.flush();
+      await p.process([
+        { source: 'http', value: turn('bob', 'shared-call', 2, '我是Bob') },
+        { source: 'http', value: turn('carol', 'own-call', 1) },
+      ]);
+      await p.flush();
+      const calls = await store.query<{ call_id: string; customer_id: string }>(
+        'SELECT call_id, customer_id FROM calls ORDER BY call_id',
+      );
+      expect(calls).toEqual([
+        { call_id: 'own-call', customer_id: 'carol' },
+        { call_id: 'shared-call', customer_id: 'alice' },
+      ]);
+      const turns = await store.query<{ customer_id: string }>(
+        "SELECT customer_id FROM turns WHERE call_id = 'shared-call'",
+      );
+      expect(turns.map((t) => t.customer_id)).toEqual(['alice']);
+      const dead = await store.query<{ reason: string }>('SELECT reason FROM dead_letters');
+      expect(dead.map((d) => d.reason)).toContain(
+        'call_id shared-call belongs to another customer',
+      );
+    },
+  );
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseEvent, type DialwiseEvent } from '../../src/core/events/index.js';
 import { createKeywordModels } from '../../src/models/keyword/index.js';
-import { Enricher } from '../../src/pipelines/enricher.js';
+import { callKey, Enricher } from '../../src/pipelines/enricher.js';
 import { contactsInWeek, idHash } from '../../src/pipelines/profile.js';
 import { loadTagRules } from '../../src/pipelines/tags.js';
 import { eventFixtures } from '../helpers/fixtures.js';
@@ -46,7 +46,7 @@ describe('Enricher', () => {
       ],
       NOW,
     );
-    expect(out.calls.get(callId)).toMatchObject({ answered: false, abandoned: true });
+    expect(out.calls.get(callKey(callId, C))).toMatchObject({ answered: false, abandoned: true });
     expect(e.profiles.get(C)).toMatchObject({ calls: 1, answered: 0 });
   });
 
@@ -137,12 +137,12 @@ describe('Enricher', () => {
       [ev('call.started'), ev('call.answered'), t(1, 'customer', '听起来不错，价格多少？')],
       NOW,
     );
-    const score1 = first.calls.get('call-20261120-0001')!.intent_score!;
+    const score1 = first.calls.get(callKey('call-20261120-0001', C))!.intent_score!;
     const out = e.apply(
       [t(2, 'bot', '这个产品保本保收益，稳赚不赔'), t(3, 'customer', '好的，我要办理')],
       NOW,
     );
-    const call = out.calls.get('call-20261120-0001')!;
+    const call = out.calls.get(callKey('call-20261120-0001', C))!;
     expect(call.intent_score!).toBeGreaterThan(score1);
     expect(call.compliance_hits).toBeGreaterThanOrEqual(1);
     expect(out.hits[0]).toMatchObject({ speaker: 'bot', call_id: 'call-20261120-0001' });
@@ -158,7 +158,7 @@ describe('Enricher', () => {
     e.apply([ev('call.started'), ev('call.ended')], NOW);
     const out = e.apply([ev('call.transferred')], NOW);
     expect(e.profiles.get(C)!.open_calls).toEqual({});
-    expect(out.calls.get('call-20261120-0001')).toMatchObject({
+    expect(out.calls.get(callKey('call-20261120-0001', C))).toMatchObject({
       transferred_queue: 'wealth-advisors',
       outcome: null,
     });

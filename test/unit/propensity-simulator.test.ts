@@ -4,7 +4,7 @@ import { CallSimulator } from '../../src/datasets/simulator.js';
 import { createKeywordModels } from '../../src/models/keyword/index.js';
 import { baselinePropensity } from '../../src/models/propensity.js';
 import { predictPropensity } from '../../src/models/propensity-model.js';
-import { Enricher } from '../../src/pipelines/enricher.js';
+import { callKey, Enricher } from '../../src/pipelines/enricher.js';
 import { loadTagRules } from '../../src/pipelines/tags.js';
 import { simulatorRows } from '../../src/training/propensity-data.js';
 import { DEFAULT_PROPENSITY_OPTIONS, trainPropensity } from '../../src/training/propensity.js';
@@ -38,7 +38,7 @@ describe('simulator rows as the pipeline sees them', () => {
     calls.forEach((events, i) => {
       const out = enricher.apply(events, now);
       const ended = events.find((e) => e.type === 'call.ended');
-      const call = ended && out.calls.get(ended.call_id);
+      const call = ended && out.calls.get(callKey(ended.call_id, ended.customer_id));
       const row = rows.get(`sim-${i}`);
       if (!call?.customer_turns) {
         expect(row).toBeUndefined();
@@ -79,7 +79,7 @@ describe('simulator rows as the pipeline sees them', () => {
     calls.forEach((events, i) => {
       const out = trained.apply(events, now);
       const ended = events.find((e) => e.type === 'call.ended');
-      const call = ended && out.calls.get(ended.call_id);
+      const call = ended && out.calls.get(callKey(ended.call_id, ended.customer_id));
       const row = rows.get(`sim-${i}`);
       if (!call?.customer_turns || !row) return;
       const p = Math.round(predictPropensity(model, row.inputs) * 1000) / 1000;

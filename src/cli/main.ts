@@ -50,7 +50,7 @@ const USAGE = `dialwise <command> [options]
                              list keys (never the keys themselves), revoke one at once;
                              through the running platform when one is up on this data folder
   replay --file F.jsonl      run a JSONL file of events through the pipeline (resumes after a crash)
-  rotate-keys                re-seal names and phones with DIALWISE_DATA_KEY (old keys in
+  rotate-keys                re-seal personal data and dead letters with DIALWISE_DATA_KEY (old keys in
                              DIALWISE_DATA_KEYS_PREVIOUS); run while the platform is stopped
   migrate                    apply database migrations
   train intent|emotion --data F.jsonl --out DIR [--val F.jsonl] [--epochs N] [--seed S]

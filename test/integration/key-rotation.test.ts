@@ -9,7 +9,7 @@ import { tmpDir } from '../helpers/tmp.js';
 const key = () => randomBytes(32).toString('base64');
 
 describe('data key rotation', () => {
-  it('re-seals every name and phone with the new key, after which the old key can go', async () => {
+  it('re-seals every name, phone, personal field and dead letter with the new key, after which the old key can go', async () => {
     const dataDir = tmpDir();
     const [oldKey, newKey] = [key(), key()];
     const env = { DIALWISE_PORT: '0', DIALWISE_DATA_DIR: dataDir, DIALWISE_LOG_LEVEL: 'warn' };
@@ -17,6 +17,18 @@ describe('data key rotation', () => {
       simulate: { calls: 60, seed: 3, ratePerSec: 0 },
     });
     await p.waitForIdle();
+    const post = (path: string, body: unknown) =>
+      fetch(`${p.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${p.adminKey}` },
+        body: JSON.stringify(body),
+      });
+    const customer = [...p.enricher.profiles.keys()][0]!;
+    expect(
+      (await post('/customer/update', { customer_id: customer, fields: { Email: 'a@b.cn' } }))
+        .status,
+    ).toBe(202);
+    expect((await post('/events', [{ type: 'nope', phone: '13900001111' }])).status).toBe(400);
     const before = p.enricher.profiles.size;
     await p.stop();
 
@@ -28,6 +40,7 @@ describe('data key rotation', () => {
     const result = await rotateKeys(p.store, createFieldCipher(newKey, [oldKey]));
     expect(result.resealed).toBe(result.profiles);
     expect(result.profiles).toBe(before);
+    expect(result.deadLetters).toBe(1);
     await p.stop();
 
     // The new key alone now opens everything, and look-up hashes follow it.
@@ -43,6 +56,11 @@ describe('data key rotation', () => {
     }
     const restored = [...p.enricher.profiles.values()];
     expect(restored.every((x) => x.name !== null && x.phone !== null)).toBe(true);
+    expect(p.enricher.profiles.get(customer)!.personal).toEqual({ email: 'a@b.cn' });
+    const [letter] = await p.store.query<{ payload_sealed: string }>(
+      'SELECT payload_sealed FROM dead_letters',
+    );
+    expect(only.decrypt(letter!.payload_sealed)).toContain('13900001111');
     await p.stop();
   });
 });

@@ -33,7 +33,6 @@ import { CUSTOMERS_QUERY } from '../src/dashboard/queries/customers.js';
 import { DIMENSION_KEYS_QUERY, KPIS_QUERY, OVERVIEW_QUERY } from '../src/dashboard/queries/kpis.js';
 import { ModelRegistry } from '../src/models/registry.js';
 import { addTopUp, buildQueryData, reindex, type DataSpec } from './query-data.js';
-import { apiLimits } from '../src/api/limits.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -126,7 +125,7 @@ const store = await Store.open(file, {
 const alerts = new AlertRunner(store, { dashboardUrl: () => 'http://127.0.0.1:8080' });
 const yoga = createGraphql({
   store,
-  limits: apiLimits(config),
+  limits: config,
   profile: () => undefined,
   alerts,
   commits: createPubSub(),

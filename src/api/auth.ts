@@ -1,9 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { audit } from '../analytics/audit.js';
 import type { Store } from '../core/store/store.js';
 import { DialwiseError } from '../core/errors.js';
 
 export const ROLES = ['dialer', 'analyst', 'data_scientist', 'compliance', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** Who may do what, by group: the REST routes and GraphQL resolvers share these. */
+export const DIALER: readonly Role[] = ['dialer', 'admin'];
+export const ANALYSTS: readonly Role[] = ['analyst', 'data_scientist', 'compliance', 'admin'];
+export const PROFILE_READERS: readonly Role[] = [...ANALYSTS, 'dialer'];
+export const COMPLIANCE: readonly Role[] = ['compliance', 'admin'];
+/** Live calls' words: the bot and agent desktop (dialer), compliance and admin. */
+export const LIVE_READERS: readonly Role[] = ['dialer', 'compliance', 'admin'];
 
 export interface Principal {
   name: string;
@@ -73,6 +83,61 @@ export async function revokeApiKey(store: Store, name: string): Promise<ApiKeyIn
   if (!row) throw new DialwiseError('NOT_FOUND', `no API key named "${name}"`);
   changed(store);
   return (await listApiKeys(store)).find((k) => k.name === name)!;
+}
+
+const DAY = 86_400_000;
+
+/** What an admin asks for when issuing a key (REST, GraphQL and the CLI alike). */
+const keySpec = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9._@-]{1,64}$/, 'letters, digits, dot, dash, underscore or @, at most 64'),
+  role: z.enum(ROLES),
+  /** When the key stops working (ISO 8601), or days from now; within 10 years. */
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+  expiresInDays: z.number().positive().max(3_650).optional(),
+});
+
+/**
+ * Issues a key on an admin's request: validated, the name's old key
+ * replaced, the change audited. The key is in the answer, once.
+ */
+export async function issueApiKey(
+  store: Store,
+  by: Principal,
+  spec: z.input<typeof keySpec>,
+): Promise<ApiKeyInfo & { key: string }> {
+  const r = keySpec.safeParse(spec);
+  if (!r.success)
+    throw new DialwiseError(
+      'BAD_REQUEST',
+      r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
+  const { name, role, expiresAt, expiresInDays } = r.data;
+  const until = expiresAt
+    ? new Date(expiresAt)
+    : expiresInDays !== undefined
+      ? new Date(Date.now() + expiresInDays * DAY)
+      : undefined;
+  if (until && !(until.getTime() > Date.now() && until.getTime() < Date.now() + 3_650 * DAY))
+    throw new DialwiseError('BAD_REQUEST', 'expiresAt: must be in the next 10 years');
+  const key = await createApiKey(store, name, role, {
+    ...(until && { expiresAt: until }),
+    createdBy: by.name,
+  });
+  await audit(store, by, 'api_key.created', `${name}:${role}`);
+  return { ...(await listApiKeys(store)).find((k) => k.name === name)!, key };
+}
+
+/** Revokes `name`'s key on an admin's request, audited. */
+export async function withdrawApiKey(
+  store: Store,
+  by: Principal,
+  name: string,
+): Promise<ApiKeyInfo> {
+  const info = await revokeApiKey(store, name);
+  await audit(store, by, 'api_key.revoked', name);
+  return info;
 }
 
 /** Resolves `Authorization: Bearer <key>` to a live (unrevoked, unexpired) principal, or null. */

@@ -19,11 +19,15 @@ import { compareArms } from '../decision/experiments.js';
 import { MODEL_NAMES, type ModelName, type ModelRegistry } from '../models/registry.js';
 import type { Profile } from '../pipelines/profile.js';
 import {
-  createApiKey,
+  ANALYSTS,
+  COMPLIANCE,
+  issueApiKey,
   listApiKeys,
+  LIVE_READERS,
+  PROFILE_READERS,
   requireRole,
-  revokeApiKey,
   ROLES,
+  withdrawApiKey,
   type Principal,
   type Role,
 } from './auth.js';
@@ -48,12 +52,6 @@ export interface GqlContext {
   /** The HTTP request (yoga puts it in every context). */
   request?: Request;
 }
-
-const ANALYSTS: readonly Role[] = ['analyst', 'data_scientist', 'compliance', 'admin'];
-const PROFILE_READERS: readonly Role[] = [...ANALYSTS, 'dialer'];
-const COMPLIANCE: readonly Role[] = ['compliance', 'admin'];
-/** Live calls' words: the bot and agent desktop (dialer), compliance and admin. */
-const LIVE_READERS: readonly Role[] = ['dialer', 'compliance', 'admin'];
 
 /** Tells subscribers that new data was committed. */
 export type Commits = PubSub<{ committed: [] }>;
@@ -166,20 +164,6 @@ class SubscriptionSlots {
 
 const PHONE = /^\+?[0-9 ()-]{5,32}$/;
 
-/** A new key's expiry from `expiresAt` (ISO 8601) or `expiresInDays`; 400 unless in the future. */
-function expiry(a: { expiresAt?: string; expiresInDays?: number }): Date | undefined {
-  const at = a.expiresAt
-    ? new Date(a.expiresAt)
-    : a.expiresInDays !== undefined
-      ? new Date(Date.now() + a.expiresInDays * 86_400_000)
-      : undefined;
-  if (at && !(at.getTime() > Date.now() && at.getTime() < Date.now() + 3_650 * 86_400_000))
-    throw new DialwiseError(
-      'BAD_REQUEST',
-      'expiry must be an ISO 8601 time within 10 years from now',
-    );
-  return at;
-}
 const SCOPES = ['call', 'sms', 'email', 'all'] as const;
 
 export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext, object> {
@@ -441,32 +425,12 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
         Mutation: {
           createApiKey: guarded(
             ['admin'],
-            async (
-              a: { name: string; role: Role; expiresAt?: string; expiresInDays?: number },
-              ctx,
-            ) => {
-              if (!/^[A-Za-z0-9._@-]{1,64}$/.test(a.name))
-                throw new DialwiseError(
-                  'BAD_REQUEST',
-                  'name: letters, digits, . _ @ -, at most 64',
-                );
-              if (!(ROLES as readonly string[]).includes(a.role))
-                throw new DialwiseError('BAD_REQUEST', `role must be one of ${ROLES.join(', ')}`);
-              const expiresAt = expiry(a);
-              const key = await createApiKey(store, a.name, a.role, {
-                ...(expiresAt && { expiresAt }),
-                createdBy: ctx.principal.name,
-              });
-              await audit(store, ctx.principal, 'api_key.created', `${a.name}:${a.role}`);
-              const info = (await listApiKeys(store)).find((k) => k.name === a.name)!;
-              return { ...info, key };
-            },
+            (a: { name: string; role: Role; expiresAt?: string; expiresInDays?: number }, ctx) =>
+              issueApiKey(store, ctx.principal, a),
           ),
-          revokeApiKey: guarded(['admin'], async (a: { name: string }, ctx) => {
-            const info = await revokeApiKey(store, a.name);
-            await audit(store, ctx.principal, 'api_key.revoked', a.name);
-            return info;
-          }),
+          revokeApiKey: guarded(['admin'], (a: { name: string }, ctx) =>
+            withdrawApiKey(store, ctx.principal, a.name),
+          ),
           saveAlertRule: guarded(ANALYSTS, (a: { rule: Record<string, unknown> }) =>
             deps.alerts.saveRule(
               Object.fromEntries(Object.entries(a.rule).filter(([, v]) => v !== null)),

@@ -9,10 +9,11 @@ import type { Health } from '../core/health.js';
 import type { DecisionEngine } from '../decision/engine.js';
 import type { ComplianceHit } from '../models/types.js';
 import type { CrmMappingResult } from '../pipelines/crm-mapping.js';
-import { cachedAuthenticator, requireRole, type Principal, type Role } from './auth.js';
+import { cachedAuthenticator, DIALER, requireRole, type Principal } from './auth.js';
 import { createGraphql, type GraphqlDeps } from './graphql.js';
 import {
   errorBody,
+  errorHeaders,
   errorResponse,
   parseJson,
   readBody,
@@ -46,16 +47,10 @@ export interface Api {
 /** A turn's JSON: 4,000 characters of text (up to 4 bytes each) and the rest. */
 const MAX_TURN_BYTES = 64 * 1024;
 
-const DIALER: readonly Role[] = ['dialer', 'admin'];
 const JSON_HEADERS: Readonly<Record<string, string>> = {
   ...SECURITY_HEADERS,
   'content-type': 'application/json',
 };
-/** A route of the dialer's (its roles are the dialer's): decisions and ingest. */
-const isDialerRoute = (r: Route): boolean =>
-  r.roles !== 'public' &&
-  r.roles.length === DIALER.length &&
-  DIALER.every((x) => r.roles.includes(x));
 
 const unauthenticated = () =>
   new DialwiseError(
@@ -67,6 +62,8 @@ interface Compiled {
   route: Route;
   pattern: RegExp;
   names: string[];
+  /** A route of the dialer's (its roles are the dialer's): decisions and ingest, rated as such. */
+  dialer: boolean;
 }
 
 const compile = (route: Route): Compiled => {
@@ -75,7 +72,10 @@ const compile = (route: Route): Compiled => {
     names.push(n);
     return '([^/]+)';
   });
-  return { route, pattern: new RegExp(`^${source}$`), names };
+  const { roles } = route;
+  const dialer =
+    roles !== 'public' && roles.length === DIALER.length && DIALER.every((x) => roles.includes(x));
+  return { route, pattern: new RegExp(`^${source}$`), names, dialer };
 };
 
 function withHeaders(res: Response, head: boolean): Response {
@@ -103,7 +103,7 @@ export function createApi(deps: ApiDeps): Api {
   ): Promise<Principal> {
     const principal = await authenticate(authorization);
     if (!principal) throw unauthenticated();
-    const rate = dialerRoute ? limits.ratePerDialerKey : limits.ratePerKey;
+    const rate = dialerRoute ? limits.rateLimitDialer : limits.rateLimit;
     const wait = limiter.take(`${principal.name}\u0000${dialerRoute ? 'd' : 'q'}`, rate);
     if (wait)
       throw new DialwiseError(
@@ -149,16 +149,16 @@ export function createApi(deps: ApiDeps): Api {
     const principal =
       r.roles === 'public'
         ? undefined
-        : await principalOf(request.headers.get('authorization'), isDialerRoute(r));
+        : await principalOf(request.headers.get('authorization'), c.dialer);
     if (principal) await authorize(r, principal, url, params);
     const query = r.query
       ? validate(Object.fromEntries(url.searchParams), r.query, 'query')
       : undefined;
     let body: unknown;
     if (r.body) {
-      const max = r.maxBytes === 'events' ? limits.eventsBodyBytes : limits.bodyBytes;
+      const max = r.maxBytes === 'events' ? limits.eventsBodyLimitBytes : limits.bodyLimitBytes;
       const text = await readBody(request, max);
-      body = r.body === 'raw' ? text : validate(parseJson(text, limits.jsonDepth), r.body);
+      body = r.body === 'raw' ? text : validate(parseJson(text, limits.jsonDepthLimit), r.body);
     }
     const res = await r.handle({ request, url, principal, params, body, query });
     if (r.audit && principal)
@@ -175,13 +175,9 @@ export function createApi(deps: ApiDeps): Api {
       return await admitGraphql(request);
     } catch (err) {
       if (!(err instanceof DialwiseError)) throw err;
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (err.code === 'UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer';
-      if (err.retryAfterS !== undefined) headers['retry-after'] = String(err.retryAfterS);
-      if (err.code === 'PAYLOAD_TOO_LARGE') headers.connection = 'close';
       return new Response(
         JSON.stringify({ errors: [{ message: err.message, extensions: { code: err.code } }] }),
-        { status: httpStatusOf(err.code), headers },
+        { status: httpStatusOf(err.code), headers: errorHeaders(err) },
       );
     }
   }
@@ -189,7 +185,7 @@ export function createApi(deps: ApiDeps): Api {
   async function admitGraphql(request: Request): Promise<Response> {
     const principal = await principalOf(request.headers.get('authorization'), false);
     if (request.method !== 'POST') return yoga.fetch(request, { principal });
-    const text = await readBody(request, limits.graphqlBodyBytes);
+    const text = await readBody(request, limits.graphqlBodyLimitBytes);
     const capped = new Request(request.url, {
       method: 'POST',
       headers: request.headers,
@@ -255,11 +251,13 @@ export function createApi(deps: ApiDeps): Api {
     try {
       const principal = await principalOf(authorization, true);
       requireRole(principal, DIALER);
-      out = JSON.stringify(engine.turn(validate(parseJson(raw, limits.jsonDepth), turnRequest)));
+      out = JSON.stringify(
+        engine.turn(validate(parseJson(raw, limits.jsonDepthLimit), turnRequest)),
+      );
     } catch (err) {
       if (!(err instanceof DialwiseError)) throw err;
       status = httpStatusOf(err.code);
-      if (err.retryAfterS !== undefined) headers['retry-after'] = String(err.retryAfterS);
+      Object.assign(headers, errorHeaders(err));
       out = errorBody(err.code, err.message);
     }
     headers['server-timing'] = `decide;dur=${(performance.now() - started).toFixed(3)}`;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createApiKey, listApiKeys, revokeApiKey, ROLES, type Role } from '../api/auth.js';
+import { issueApiKey, listApiKeys, ROLES, withdrawApiKey, type Role } from '../api/auth.js';
 import type { Config } from '../core/config.js';
 import { DialwiseError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
@@ -73,15 +73,16 @@ export async function keysCommand(
     return body;
   }
   const store = await openStore(config, logger);
+  // On the file itself, the command acts as its own admin (and is audited as "cli").
+  const cli = { name: 'cli', role: 'admin' as const };
   try {
     if (sub === 'list') return { keys: await listApiKeys(store) };
-    if (sub === 'revoke') return revokeApiKey(store, args.name!);
-    const expiresAt = days === undefined ? undefined : new Date(Date.now() + days * 86_400_000);
-    const key = await createApiKey(store, args.name!, args.role as Role, {
-      ...(expiresAt && { expiresAt }),
-      createdBy: 'cli',
+    if (sub === 'revoke') return withdrawApiKey(store, cli, args.name!);
+    return issueApiKey(store, cli, {
+      name: args.name!,
+      role: args.role as Role,
+      expiresInDays: days,
     });
-    return { ...(await listApiKeys(store)).find((k) => k.name === args.name), key };
   } finally {
     await store.close();
   }

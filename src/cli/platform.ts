@@ -12,7 +12,6 @@ import { setMaxListeners } from 'node:events';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiKey, newApiKey } from '../api/auth.js';
-import { apiLimits } from '../api/limits.js';
 import { createApi, type ApiDeps } from '../api/server.js';
 import type { Bus, Subscription } from '../core/bus/bus.js';
 import { KafkaBus } from '../core/bus/kafka.js';
@@ -41,7 +40,7 @@ import { sealLegacyDeadLetters } from '../pipelines/dead-letters.js';
 import { PROFILE_COLUMNS } from '../pipelines/duckdb-sink.js';
 import { deadLetter, emptyRows, restoreProfile, type ProfileRow } from '../pipelines/rows.js';
 import { Enricher } from '../pipelines/enricher.js';
-import { createPipelineMetrics } from '../pipelines/metrics.js';
+import { createPipelineMetrics, type PipelineMetrics } from '../pipelines/metrics.js';
 import { Pipeline, STORE, type PipelineHooks } from '../pipelines/pipeline.js';
 import { consumeBus } from '../pipelines/runner.js';
 import { loadTagRules } from '../pipelines/tags.js';
@@ -211,12 +210,7 @@ export async function startWorker(
     { onCommit: (positions) => subscription?.commit(busPositions(positions)) },
     health,
   );
-  const watch = watchHealth(health, {
-    slackWebhookUrl: config.slackWebhookUrl,
-    graceMs: config.healthAlertGraceMs,
-    logger,
-    dashboardUrl: () => `worker ${process.pid}`,
-  });
+  const watch = tellOperator(config, logger, health, () => `worker ${process.pid}`);
   subscription = await consumeBus({
     bus,
     pipeline,
@@ -274,23 +268,44 @@ export const storePath = (config: Config): string => resolve(config.dataDir, 'di
  * The data folder and what is in it readable by this user only (0700 and
  * 0600): the DuckDB file, its write-ahead log, the data key, the run file.
  */
-export function privateDataDir(config: Config): void {
+function privateDataDir(config: Config): void {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   chmodSync(config.dataDir, 0o700);
   for (const e of readdirSync(config.dataDir, { withFileTypes: true }))
     if (e.isFile()) chmodSync(join(config.dataDir, e.name), 0o600);
 }
 
+/**
+ * Failing components reach the operator: the log and the gauge at once
+ * (where metrics are served), Slack once the failure outlasts its grace.
+ */
+function tellOperator(
+  config: Config,
+  logger: Logger,
+  health: Health,
+  where: () => string,
+  metrics?: PipelineMetrics,
+): { stop(): void } {
+  return watchHealth(health, {
+    slackWebhookUrl: config.slackWebhookUrl,
+    graceMs: config.healthAlertGraceMs,
+    logger,
+    dashboardUrl: where,
+    ...(metrics && {
+      gauge: (component: string, up: boolean) => metrics.componentUp.set({ component }, up ? 1 : 0),
+    }),
+  });
+}
+
 /** Opens the DuckDB file under dataDir and applies pending migrations. */
 export async function openStore(config: Config, logger: Logger): Promise<Store> {
-  privateDataDir(config);
   const store = await Store.open(storePath(config), {
     memoryLimit: config.duckdbMemoryLimit,
     checkpointThreshold: config.duckdbCheckpoint,
   });
   const applied = await migrate(store);
   if (applied.length) logger.log('info', 'migrations applied', { versions: applied });
-  // DuckDB creates its files with the process umask: keep them private too.
+  // DuckDB creates its files (and the folder) with the process umask: make them private.
   privateDataDir(config);
   const sealed = await sealLegacyDeadLetters(store, fieldCipher(config, logger));
   if (sealed) logger.log('info', 'dead letters redacted, originals sealed', { sealed });
@@ -356,7 +371,7 @@ async function serveApi(
     dashboardDir: join(packageRoot(), 'dist', 'dashboard'),
     mapCrm: (raw) => mapCrmFields(crmMapping, raw),
     checkBotLine: createComplianceGuard(complianceConfig(config)).checkBotLine,
-    limits: apiLimits(config),
+    limits: config,
     unseal: (sealed) => cipher.decrypt(sealed),
   });
   const server = await api.listen(config.host, config.port);
@@ -501,13 +516,7 @@ export async function startLoaderPlatform(
     },
     logger,
   );
-  const watch = watchHealth(health, {
-    slackWebhookUrl: config.slackWebhookUrl,
-    graceMs: config.healthAlertGraceMs,
-    logger,
-    gauge: (component, up) => metrics.componentUp.set({ component }, up ? 1 : 0),
-    dashboardUrl: () => server.url,
-  });
+  const watch = tellOperator(config, logger, health, () => server.url, metrics);
   return {
     url: server.url,
     adminKey,
@@ -711,13 +720,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     }
   }
 
-  const watch = watchHealth(health, {
-    slackWebhookUrl: config.slackWebhookUrl,
-    graceMs: config.healthAlertGraceMs,
-    logger,
-    gauge: (component, up) => metrics.componentUp.set({ component }, up ? 1 : 0),
-    dashboardUrl: () => server.url,
-  });
+  const watch = tellOperator(config, logger, health, () => server.url, metrics);
 
   return {
     url: server.url,

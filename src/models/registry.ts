@@ -125,24 +125,25 @@ export class ModelRegistry {
     return { meta, dir: this.dir(name, version) };
   }
 
-  /** Records where a version was mirrored in MLflow (clears a pending mirror). */
-  async setMlflow(name: ModelName, version: number, mlflow: VersionMeta['mlflow']): Promise<void> {
+  /**
+   * Records where a version stands in MLflow: where it was mirrored (clearing
+   * a pending mirror), or why it is not there yet. The model itself never changes.
+   */
+  async setMlflow(
+    name: ModelName,
+    version: number,
+    state: { mlflow: NonNullable<VersionMeta['mlflow']> } | { pending: string },
+  ): Promise<void> {
     const meta = await this.meta(name, version);
     if (!meta) throw new DialwiseError('NOT_FOUND', `${name} has no version ${version}`);
     const { mlflowPending: _, ...rest } = meta;
+    const next =
+      'pending' in state
+        ? { ...meta, mlflowPending: state.pending }
+        : { ...rest, mlflow: state.mlflow };
     await writeAtomic(
       join(this.dir(name, version), VERSION_FILE),
-      JSON.stringify({ ...rest, mlflow }, null, 2) + '\n',
-    );
-  }
-
-  /** Marks a version as not yet in MLflow, with the reason. */
-  async setMlflowPending(name: ModelName, version: number, reason: string): Promise<void> {
-    const meta = await this.meta(name, version);
-    if (!meta) throw new DialwiseError('NOT_FOUND', `${name} has no version ${version}`);
-    await writeAtomic(
-      join(this.dir(name, version), VERSION_FILE),
-      JSON.stringify({ ...meta, mlflowPending: reason }, null, 2) + '\n',
+      JSON.stringify(next, null, 2) + '\n',
     );
   }
 

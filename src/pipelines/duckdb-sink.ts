@@ -2,8 +2,7 @@ import type { Columns, Store, Tx } from '../core/store/store.js';
 
 /** Column types of the target tables; see `staged` for how they travel. */
 type Typed = Record<string, Columns[string] | 'TIMESTAMPTZ' | 'JSON'>;
-import { redactPayload } from '../core/personal.js';
-import type { DeadLetter, ProfileRow, SinkRows } from './rows.js';
+import { deadLetter, type ProfileRow, type SinkRows } from './rows.js';
 
 /** Position of a source partition: the next offset to apply. */
 export interface Position {
@@ -366,13 +365,14 @@ function withoutForeignCalls(rows: SinkRows, foreign: SinkRows['calls']): SinkRo
   const isTheirs = (r: { call_id: string; customer_id: string }) =>
     theirs.has(key(r.call_id, r.customer_id));
   const receivedAt = new Date().toISOString();
-  const letter = (r: { call_id: string }): DeadLetter => ({
-    source: 'store',
-    reason: `call_id ${r.call_id} belongs to another customer`,
-    payload: redactPayload(JSON.stringify(r)),
-    payload_sealed: null,
-    received_at: receivedAt,
-  });
+  const letter = (r: { call_id: string }) =>
+    deadLetter(
+      undefined,
+      'store',
+      `call_id ${r.call_id} belongs to another customer`,
+      JSON.stringify(r),
+      receivedAt,
+    );
   const turns = rows.turns.filter(isTheirs);
   const hits = rows.hits.filter(isTheirs);
   const letters = [...foreign, ...turns, ...hits].map(letter);

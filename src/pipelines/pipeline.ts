@@ -254,7 +254,7 @@ export class Pipeline {
         }
         // Otherwise the store itself fails (disk full, I/O): nothing is
         // dropped, the same rows are written again until it is back.
-        this.opts.health?.fail(STORE, `commits failing since attempt 1: ${reason}`);
+        this.opts.health?.fail(STORE, `commits failing: ${reason}`);
         this.opts.logger.log('error', 'commit failed; retrying', { attempt, err: reason });
         if (this.abandon.signal.aborted)
           throw new DialwiseError('STORE_FAILED', `commit failed: ${reason}`, { cause: err });

@@ -33,9 +33,12 @@ export interface DeadLetter {
 /** Longest redacted payload kept in the clear (the sealed original is whole). */
 const SHOWN_PAYLOAD = 16_384;
 
-/** A dead letter for `raw`: redacted for display, the original sealed. */
+/**
+ * A dead letter for `raw`: redacted for display, the original sealed (not
+ * kept without a cipher: rows the store derived, not what a sender sent).
+ */
 export function deadLetter(
-  cipher: FieldCipher,
+  cipher: FieldCipher | undefined,
   source: string,
   reason: string,
   raw: string,
@@ -48,7 +51,7 @@ export function deadLetter(
     source,
     reason,
     payload: shown.length > SHOWN_PAYLOAD ? `${shown.slice(0, SHOWN_PAYLOAD)}…(truncated)` : shown,
-    payload_sealed: cipher.encrypt(raw),
+    payload_sealed: cipher ? cipher.encrypt(raw) : null,
     received_at: receivedAt,
   };
 }

@@ -49,7 +49,7 @@ export async function mirrorVersion(
       if (aliases[alias] === meta.version) await client.setAlias(registered, alias, version);
     await client.endRun(runId);
     const mirrored = { runId, runUrl: client.runUrl(experimentId, runId), version };
-    await registry.setMlflow(name, meta.version, mirrored);
+    await registry.setMlflow(name, meta.version, { mlflow: mirrored });
     return mirrored;
   } catch (err) {
     await client.endRun(runId, 'FAILED').catch(() => undefined);

@@ -209,7 +209,7 @@ async function mirror(
     return { mlflow: { runUrl: m.runUrl, version: m.version ?? '' } };
   } catch (err) {
     const reason = `MLflow unreachable (${(err as Error).message}); mirrored at the next retrain`;
-    await deps.registry.setMlflowPending(meta.name, meta.version, reason);
+    await deps.registry.setMlflow(meta.name, meta.version, { pending: reason });
     return { mlflowPending: reason };
   }
 }

@@ -19,7 +19,6 @@ const mapping = loadCrmMapping(JSON.parse(readFileSync('config/crm-mapping.json'
 import { eventFixtures } from '../helpers/fixtures.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { Health } from '../../src/core/health.js';
-import { apiLimits } from '../../src/api/limits.js';
 import { loadConfig } from '../../src/core/config.js';
 
 const KPI = JSON.stringify({ query: '{ totals { calls } }' });
@@ -62,7 +61,7 @@ describe.each(['in-process', 'real server'])('API authentication and roles (%s)'
       models: { registry: new ModelRegistry(tmpDir()), served: () => ({}) },
       phoneHash: (phone) => phone,
       health: new Health(),
-      limits: apiLimits(loadConfig({ env: {} })),
+      limits: loadConfig({ env: {} }),
       unseal: (sealed) => sealed,
     });
     if (tier === 'real server') {

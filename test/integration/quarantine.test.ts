@@ -4,14 +4,11 @@ import { createFieldCipher } from '../../src/core/crypto.js';
 import { Health } from '../../src/core/health.js';
 import { createLogger } from '../../src/core/log.js';
 import { migrate, Store } from '../../src/core/store/store.js';
-import { readFileSync } from 'node:fs';
-import { createKeywordModels } from '../../src/models/keyword/index.js';
-import { loadTagRules } from '../../src/pipelines/tags.js';
 import { DuckDbSink, type Position } from '../../src/pipelines/duckdb-sink.js';
-import { Enricher } from '../../src/pipelines/enricher.js';
 import { Pipeline, STORE } from '../../src/pipelines/pipeline.js';
 import type { SinkRows } from '../../src/pipelines/rows.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { keywordEnricher } from '../helpers/enricher.js';
 
 const cipher = createFieldCipher(Buffer.alloc(32, 3).toString('base64'));
 const logger = createLogger('error');
@@ -58,13 +55,7 @@ describe('poison pills and a failing store', () => {
   const open = async (sink: FaultySink, health: Health) => {
     pipeline = await Pipeline.open({
       sink,
-      enricher: new Enricher({
-        turn: createKeywordModels(),
-        tagRules: loadTagRules(JSON.parse(readFileSync('config/tags.json', 'utf8'))),
-        dedupeWindow: 64,
-        latenessMs: 600_000,
-        maxSkewMs: 300_000,
-      }),
+      enricher: keywordEnricher(),
       cipher,
       logger,
       commitIntervalMs: 60_000,

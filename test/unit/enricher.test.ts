@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseEvent, type DialwiseEvent } from '../../src/core/events/index.js';
-import { createKeywordModels } from '../../src/models/keyword/index.js';
-import { callKey, Enricher } from '../../src/pipelines/enricher.js';
+import { callKey } from '../../src/pipelines/enricher.js';
 import { contactsInWeek, idHash } from '../../src/pipelines/profile.js';
-import { loadTagRules } from '../../src/pipelines/tags.js';
 import { eventFixtures } from '../helpers/fixtures.js';
+import { keywordEnricher } from '../helpers/enricher.js';
 
 const fx = eventFixtures();
 let n = 0;
@@ -15,14 +13,7 @@ const ev = (type: string, patch: Record<string, unknown> = {}): DialwiseEvent =>
   return r.event;
 };
 const NOW = Date.parse('2026-11-21T12:00:00Z');
-const enricher = () =>
-  new Enricher({
-    turn: createKeywordModels(),
-    tagRules: loadTagRules(JSON.parse(readFileSync('config/tags.json', 'utf8'))),
-    dedupeWindow: 4,
-    latenessMs: 3_600_000,
-    maxSkewMs: 300_000,
-  });
+const enricher = () => keywordEnricher({ dedupeWindow: 4, latenessMs: 3_600_000 });
 const C = 'cust-000042';
 
 describe('Enricher', () => {

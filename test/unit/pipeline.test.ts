@@ -1,16 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createFieldCipher } from '../../src/core/crypto.js';
 import { createLogger } from '../../src/core/log.js';
 import { migrate, Store } from '../../src/core/store/store.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';
-import { createKeywordModels } from '../../src/models/keyword/index.js';
 import { DuckDbSink, type Position } from '../../src/pipelines/duckdb-sink.js';
-import { Enricher } from '../../src/pipelines/enricher.js';
 import { Pipeline, type PipelineHooks } from '../../src/pipelines/pipeline.js';
 import type { SinkRows } from '../../src/pipelines/rows.js';
-import { loadTagRules } from '../../src/pipelines/tags.js';
+import { keywordEnricher } from '../helpers/enricher.js';
 
 /** The real sink, made to fail its first `failures` writes, and to wait at `gate`. */
 class FlakySink extends DuckDbSink {
@@ -34,13 +31,7 @@ async function setup(failures: number, hooks?: PipelineHooks, maxPending = 1_000
   const sink = new FlakySink(store, failures);
   const pipeline = await Pipeline.open({
     sink,
-    enricher: new Enricher({
-      turn: createKeywordModels(),
-      tagRules: loadTagRules(JSON.parse(readFileSync('config/tags.json', 'utf8'))),
-      dedupeWindow: 64,
-      latenessMs: 600_000,
-      maxSkewMs: 300_000,
-    }),
+    enricher: keywordEnricher(),
     cipher: createFieldCipher(randomBytes(32).toString('base64')),
     logger: createLogger('error', () => undefined),
     commitIntervalMs: 60_000,

@@ -14,16 +14,21 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 export const errorBody = (code: string, message: string): string =>
   JSON.stringify({ error: { code, message } });
 
-export function errorResponse(err: DialwiseError): Response {
+/** What a refusal tells the client besides its body: when to retry, and how to go on. */
+export function errorHeaders(err: DialwiseError): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (err.code === 'UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer';
   if (err.retryAfterS !== undefined) headers['retry-after'] = String(err.retryAfterS);
   // The rest of an oversized body was never read: the connection cannot carry another request.
   if (err.code === 'PAYLOAD_TOO_LARGE') headers.connection = 'close';
-  return new Response(errorBody(err.code, err.message), {
-    status: httpStatusOf(err.code),
-    headers,
-  });
+  return headers;
 }
+
+export const errorResponse = (err: DialwiseError): Response =>
+  new Response(errorBody(err.code, err.message), {
+    status: httpStatusOf(err.code),
+    headers: errorHeaders(err),
+  });
 
 /**
  * The body as text, refused with 413 as soon as it passes `maxBytes` (the

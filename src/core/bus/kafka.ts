@@ -126,6 +126,7 @@ export class KafkaBus implements Bus {
     let consumer = await this.startConsumer(config, opts);
     let stopped = false;
     let restarts = 0;
+    const backoff = () => Math.min(1_000 * 2 ** restarts++, 30_000);
     // A consumer fetches at least every maxWaitTime (5 s) even from a quiet
     // topic; none for FETCH_SILENCE_MS means it cannot reach the broker,
     // which kafkajs only reports after its retries (a minute or more).
@@ -147,8 +148,7 @@ export class KafkaBus implements Bus {
         const reason = `consumer of ${opts.groupId} crashed: ${e.payload.error.message}`;
         health?.fail(CONSUMER, reason);
         if (e.payload.restart || stopped) return;
-        const delay = Math.min(1_000 * 2 ** restarts++, 30_000);
-        setTimeout(() => void restart(c), delay).unref();
+        setTimeout(() => void restart(c), backoff()).unref();
       });
       c.on(c.events.FETCH, () => {
         restarts = 0;
@@ -168,7 +168,7 @@ export class KafkaBus implements Bus {
           CONSUMER,
           `consumer of ${opts.groupId} cannot start: ${(err as Error).message}`,
         );
-        setTimeout(() => void restart(old), Math.min(1_000 * 2 ** restarts++, 30_000)).unref();
+        setTimeout(() => void restart(old), backoff()).unref();
       }
     };
     watch(consumer);

@@ -73,22 +73,7 @@ export class Store {
 
   /** Runs `fn` in one transaction; concurrent callers wait their turn. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    const next = this.queue.then(async () => {
-      if (this.broken) await this.reopen();
-      const tx = txOf(this.writer);
-      await tx.run('BEGIN TRANSACTION');
-      try {
-        const result = await fn(tx);
-        await tx.run('COMMIT');
-        return result;
-      } catch (err) {
-        await tx.run('ROLLBACK').catch(() => undefined);
-        this.noteFatal(err);
-        throw err;
-      }
-    });
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.serialized(fn, 'COMMIT');
   }
 
   /**
@@ -96,17 +81,22 @@ export class Store {
    * would take these writes, without keeping them (quarantine probes).
    */
   trial(fn: (tx: Tx) => Promise<void>): Promise<void> {
+    return this.serialized(fn, 'ROLLBACK');
+  }
+
+  private serialized<T>(fn: (tx: Tx) => Promise<T>, end: 'COMMIT' | 'ROLLBACK'): Promise<T> {
     const next = this.queue.then(async () => {
       if (this.broken) await this.reopen();
       const tx = txOf(this.writer);
       await tx.run('BEGIN TRANSACTION');
       try {
-        await fn(tx);
+        const result = await fn(tx);
+        await tx.run(end);
+        return result;
       } catch (err) {
+        await tx.run('ROLLBACK').catch(() => undefined);
         this.noteFatal(err);
         throw err;
-      } finally {
-        await tx.run('ROLLBACK').catch(() => undefined);
       }
     });
     this.queue = next.catch(() => undefined);

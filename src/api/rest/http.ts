@@ -44,7 +44,10 @@ export async function readBody(request: Request, maxBytes: number): Promise<stri
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    // A client that goes away mid-body is its own loss, not the server's error.
+    const { done, value } = await reader.read().catch((err: unknown) => {
+      throw new DialwiseError('BAD_REQUEST', 'the request body was cut short', { cause: err });
+    });
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {

@@ -37,6 +37,11 @@ export class Store {
   private queue: Promise<unknown> = Promise.resolve();
   /** Set after a fatal error: the next transaction opens the file anew first. */
   private broken = false;
+  /** Reads running now (close waits for them); set once close has begun. */
+  private readonly reads = new Set<Promise<unknown>>();
+  private closing = false;
+  /** Set once the connections are closed: a write queued after close is refused. */
+  private closed = false;
   /** Per-connection setup (temporary staging tables), run again on every new writer. */
   private readonly setups: ((tx: Tx) => Promise<void>)[] = [];
 
@@ -86,6 +91,7 @@ export class Store {
 
   private serialized<T>(fn: (tx: Tx) => Promise<T>, end: 'COMMIT' | 'ROLLBACK'): Promise<T> {
     const next = this.queue.then(async () => {
+      if (this.closed) throw CLOSED();
       if (this.broken) await this.reopen();
       const tx = txOf(this.writer);
       await tx.run('BEGIN TRANSACTION');
@@ -104,16 +110,28 @@ export class Store {
   }
 
   async query<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    if (this.closing) throw CLOSED();
+    const read = txOf(this.reader).all<T>(sql, params);
+    this.reads.add(read);
     try {
-      return await txOf(this.reader).all<T>(sql, params);
+      return await read;
     } catch (err) {
       this.noteFatal(err);
       throw err;
+    } finally {
+      this.reads.delete(read);
     }
   }
 
+  /**
+   * Closes once the writes queued and the reads running are done: a
+   * connection closed under a running query takes the process down.
+   */
   async close(): Promise<void> {
+    this.closing = true;
     await this.queue;
+    await Promise.allSettled([...this.reads]);
+    this.closed = true;
     this.writer.closeSync();
     this.reader.closeSync();
     this.instance.closeSync();
@@ -195,6 +213,8 @@ function txOf(conn: DuckDBConnection): Tx {
     },
   };
 }
+
+const CLOSED = () => new DialwiseError('UNAVAILABLE', 'the store is closing', { retryAfterS: 5 });
 
 /** DuckDB's vector size: a data chunk holds at most this many rows. */
 const CHUNK_ROWS = 2048;

@@ -11,8 +11,8 @@
  * ../shared/datasets is present, so the search index sees a real vocabulary.
  */
 import { existsSync } from 'node:fs';
-import { refreshRollup } from '../src/analytics/kpi-rollup.js';
-import { SearchIndexer } from '../src/analytics/search-index.js';
+import { refreshRollup } from '../src/analytics/kpis/index.js';
+import { SearchIndexer } from '../src/analytics/search/index.js';
 import { createFieldCipher } from '../src/core/crypto.js';
 import type { DialwiseEvent } from '../src/core/events/index.js';
 import { MIGRATIONS } from '../src/core/store/migrations.js';

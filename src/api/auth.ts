@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { audit } from '../analytics/audit.js';
+import { audit } from '../analytics/records/index.js';
 import type { Store } from '../core/store/store.js';
 import { DialwiseError } from '../core/errors.js';
 

@@ -4,12 +4,24 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 // would fail its instanceof check and be masked.
 import { createGraphQLError, createSchema, createYoga, type PubSub } from 'graphql-yoga';
 import type { YogaServerInstance } from 'graphql-yoga';
-import type { AlertRunner } from '../analytics/alert-runner.js';
-import { audit, TRANSCRIPT_READERS } from '../analytics/audit.js';
-import { callTranscript, flaggedCalls } from '../analytics/compliance-review.js';
-import { callsById, customerIdByPhoneHash, customerList } from '../analytics/customers.js';
-import { kpiSeries, kpisBy, totals, type CallCosts, type Dimension } from '../analytics/kpis.js';
-import { searchTranscripts } from '../analytics/transcripts.js';
+import type { AlertRunner } from '../analytics/alerts/index.js';
+import {
+  audit,
+  callsById,
+  callTranscript,
+  customerIdByPhoneHash,
+  customerList,
+  flaggedCalls,
+  TRANSCRIPT_READERS,
+} from '../analytics/records/index.js';
+import {
+  type CallCosts,
+  type Dimension,
+  kpisBy,
+  kpiSeries,
+  totals,
+} from '../analytics/kpis/index.js';
+import { searchTranscripts } from '../analytics/search/index.js';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import { maskPersonal, personalKind } from '../core/personal.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';

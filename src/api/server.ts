@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServerAdapter } from '@whatwg-node/server';
 import type { Registry } from 'prom-client';
-import { audit } from '../analytics/audit.js';
+import { audit } from '../analytics/records/index.js';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import type { DialwiseEvent } from '../core/events/index.js';
 import type { Health } from '../core/health.js';

@@ -16,6 +16,7 @@ import { createApi, type ApiDeps } from '../api/server.js';
 import type { Bus, Subscription } from '../core/bus/bus.js';
 import { KafkaBus } from '../core/bus/kafka.js';
 import { MemoryBus } from '../core/bus/memory.js';
+import { systemClock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { DialwiseError } from '../core/errors.js';
 import { createFieldCipher, type FieldCipher } from '../core/crypto.js';
@@ -47,10 +48,9 @@ import { loadTagRules } from '../pipelines/tags.js';
 import { derivedTopic, publishEvents, topicsOf } from '../pipelines/topics.js';
 import type { DecisionEngine } from '../decision/engine.js';
 import { startDecisions } from './decisions.js';
-import { AlertRunner } from '../analytics/alert-runner.js';
-import { watchHealth } from '../analytics/health-alerts.js';
-import { refreshRollup } from '../analytics/kpi-rollup.js';
-import { SearchIndexer } from '../analytics/search-index.js';
+import { AlertRunner, watchHealth } from '../analytics/alerts/index.js';
+import { refreshRollup } from '../analytics/kpis/index.js';
+import { SearchIndexer } from '../analytics/search/index.js';
 import type { Commits } from '../api/graphql.js';
 import { createPubSub } from 'graphql-yoga';
 
@@ -291,6 +291,7 @@ function tellOperator(
     graceMs: config.healthAlertGraceMs,
     logger,
     dashboardUrl: where,
+    clock: systemClock,
     ...(metrics && {
       gauge: (component: string, up: boolean) => metrics.componentUp.set({ component }, up ? 1 : 0),
     }),
@@ -354,6 +355,7 @@ async function serveApi(
   const alerts = new AlertRunner(store, {
     slackWebhookUrl: config.slackWebhookUrl,
     dashboardUrl: () => url,
+    clock: systemClock,
   });
   // One listener per live subscription: the per-key limit bounds them, not Node's warning at 10.
   const target = new EventTarget();
@@ -378,14 +380,7 @@ async function serveApi(
   url = server.url;
   writeRunFile(config, { url, pid: process.pid, ...(config.adminKey ? {} : { adminKey }) });
   // Deviation alerts are evaluated where the DuckDB file is, on the live data.
-  let running = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running
-      .then(() => alerts.run())
-      .then((r) => void (r.fired + r.resolved && logger.log('info', 'alerts', r)))
-      .catch((err) => logger.log('error', 'alert evaluation failed', { err: String(err) }));
-  }, config.alertIntervalMs);
-  timer.unref();
+  const stopAlerts = alerts.start(config.alertIntervalMs, logger);
   // Live subscriptions: once a second, if the store took in anything new, tell them.
   const taken = async () =>
     (
@@ -423,8 +418,7 @@ async function serveApi(
       url,
       async close() {
         clearInterval(live);
-        clearInterval(timer);
-        await running;
+        await stopAlerts();
         await maintaining;
         await server.close();
         removeRunFile(config);

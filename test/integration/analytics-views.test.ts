@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refreshRollup } from '../../src/analytics/kpi-rollup.js';
+import { refreshRollup } from '../../src/analytics/kpis/index.js';
 import { createApiKey } from '../../src/api/auth.js';
 import { startPlatform, type Platform } from '../../src/cli/platform.js';
 import { loadConfig } from '../../src/core/config.js';

@@ -4,7 +4,7 @@ import { cachedAuthenticator, createApiKey, type Role } from '../../src/api/auth
 import { createApi, type Api } from '../../src/api/server.js';
 import { Registry } from 'prom-client';
 import { ModelRegistry } from '../../src/models/registry.js';
-import { AlertRunner } from '../../src/analytics/alert-runner.js';
+import { AlertRunner } from '../../src/analytics/alerts/index.js';
 import { createPubSub } from 'graphql-yoga';
 import {
   createComplianceGuard,

@@ -1,8 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportKpis } from '../../src/analytics/export.js';
-import { rollUpAgain } from '../../src/analytics/kpi-rollup.js';
-import { kpisBy } from '../../src/analytics/kpis.js';
+import { exportKpis, kpisBy, rollUpAgain } from '../../src/analytics/kpis/index.js';
 import { migrate, Store } from '../../src/core/store/store.js';
 import { tmpDir } from '../helpers/tmp.js';
 

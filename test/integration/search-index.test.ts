@@ -1,12 +1,17 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBlock } from '../../src/analytics/search-blocks.js';
-import { bucketOf } from '../../src/analytics/search-buckets.js';
-import { SearchIndexer } from '../../src/analytics/search-index.js';
-import type { IndexStore } from '../../src/analytics/search-store.js';
-import { speakerTerm } from '../../src/analytics/search-terms.js';
-import { tokensOf } from '../../src/analytics/search-tokens.js';
-import { searchTranscripts, type TranscriptQuery } from '../../src/analytics/transcripts.js';
+import {
+  bucketOf,
+  decodeBlock,
+  speakerTerm,
+  tokensOf,
+} from '../../src/analytics/search/format/index.js';
+import {
+  type IndexStore,
+  SearchIndexer,
+  searchTranscripts,
+  type TranscriptQuery,
+} from '../../src/analytics/search/index.js';
 import { pick, seeded } from '../../src/core/rng.js';
 import { migrate, Store, type Tx } from '../../src/core/store/store.js';
 import { tmpDir } from '../helpers/tmp.js';

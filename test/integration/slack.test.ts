@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { alertRuleSchema, evaluate, slackMessage } from '../../src/analytics/alerts.js';
-import { sendWithRetry, type SendOptions } from '../../src/analytics/slack.js';
+import {
+  alertRuleSchema,
+  evaluate,
+  type SendOptions,
+  sendWithRetry,
+  slackMessage,
+} from '../../src/analytics/alerts/index.js';
+import { systemClock, type Clock } from '../../src/core/clock.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 
 async function receiver(
@@ -18,8 +24,13 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c().catch(() => undefined)));
 });
 
+/** The system clock, but each wait is recorded and skipped. */
+function recording(waits: number[] = []): Clock {
+  return { ...systemClock, sleep: (ms) => (waits.push(ms), Promise.resolve()) };
+}
+
 // Real HTTP, but no need to actually wait between tries.
-const noWait: SendOptions = { sleep: () => Promise.resolve() };
+const noWait: SendOptions = { clock: recording() };
 
 function firedMessage() {
   const rule = alertRuleSchema.parse({ id: 'conv', metric: 'conversionRate', dimension: 'REGION' });
@@ -60,17 +71,12 @@ describe('Slack delivery', () => {
     const result = await sendWithRetry(
       rx.url,
       { text: 'hi' },
-      {
-        baseDelayMs: 5,
-        sleep: (ms) => {
-          delays.push(ms);
-          return new Promise((r) => setTimeout(r, ms));
-        },
-      },
+      // Jitter fixed at half of each back-off step (5 ms, then 10 ms).
+      { baseDelayMs: 5, clock: recording(delays), random: () => 0.5 },
     );
     expect(result).toEqual({ ok: true, attempts: 3, status: 200 });
     expect(rx.bodies).toHaveLength(3);
-    expect(delays).toEqual([5, 10]);
+    expect(delays).toEqual([2.5, 5]);
   });
 
   it('honours Retry-After on 429', async () => {
@@ -79,13 +85,10 @@ describe('Slack delivery', () => {
     const result = await sendWithRetry(
       rx.url,
       { text: 'hi' },
-      {
-        baseDelayMs: 5,
-        sleep: (ms) => (delays.push(ms), Promise.resolve()),
-      },
+      { baseDelayMs: 5, clock: recording(delays) },
     );
     expect(result).toMatchObject({ ok: true, attempts: 2 });
-    expect(delays).toEqual([2000]);
+    expect(delays).toEqual([2000]); // Retry-After is the floor of the wait
   });
 
   it('gives up at once on a 400', async () => {

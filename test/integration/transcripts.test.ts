@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SearchIndexer } from '../../src/analytics/search-index.js';
-import { searchTranscripts } from '../../src/analytics/transcripts.js';
+import { SearchIndexer, searchTranscripts } from '../../src/analytics/search/index.js';
 import { migrate, Store } from '../../src/core/store/store.js';
 import { tmpDir } from '../helpers/tmp.js';
 

@@ -7,7 +7,7 @@ import {
   slackMessage,
   type AlertRule,
   type AlertState,
-} from '../../src/analytics/alerts.js';
+} from '../../src/analytics/alerts/index.js';
 
 const HOUR = 3_600_000;
 const WEEK = 168 * HOUR;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planSource, type SourcePlan } from '../../src/analytics/kpi-source.js';
+import { planSource, type SourcePlan } from '../../src/analytics/kpis/kpi-source.js';
 
 const H = 3_600_000;
 const at = (hours: number) => Date.UTC(2026, 0, 1) + hours * H;

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BlockWriter, decodeBlock, type BlockBatch } from '../../src/analytics/search-blocks.js';
-import { bucketOf, BUCKETS } from '../../src/analytics/search-buckets.js';
-import { decodePostings } from '../../src/analytics/search-postings.js';
-import { hourTerm, speakerTerm } from '../../src/analytics/search-terms.js';
+import {
+  BlockWriter,
+  decodeBlock,
+  type BlockBatch,
+} from '../../src/analytics/search/format/posting-blocks.js';
+import { bucketOf, BUCKETS } from '../../src/analytics/search/format/term-buckets.js';
+import { decodePostings } from '../../src/analytics/search/format/postings-codec.js';
+import { hourTerm, speakerTerm } from '../../src/analytics/search/format/index-terms.js';
 
 /** term → offsets over all blocks of a batch (parts joined), checking each block's key and size. */
 function listsOf(batch: BlockBatch): Record<string, number[]> {

@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { BlockWriter, decodeBlock, type BlockBatch } from '../../src/analytics/search-blocks.js';
-import { bucketOf } from '../../src/analytics/search-buckets.js';
+import {
+  BlockWriter,
+  decodeBlock,
+  type BlockBatch,
+} from '../../src/analytics/search/format/posting-blocks.js';
+import { bucketOf } from '../../src/analytics/search/format/term-buckets.js';
 import {
   mergeBlocks,
   pickMerge,
   type BlockRow,
   type SegmentInfo,
-} from '../../src/analytics/search-compact.js';
-import { decodePostings } from '../../src/analytics/search-postings.js';
-import { SegmentBuilder } from '../../src/analytics/search-segment.js';
-import { hourTerm, speakerTerm } from '../../src/analytics/search-terms.js';
-import { fold } from '../../src/analytics/search-tokens.js';
+} from '../../src/analytics/search/segment-merge.js';
+import { decodePostings } from '../../src/analytics/search/format/postings-codec.js';
+import { SegmentBuilder } from '../../src/analytics/search/segment-builder.js';
+import { hourTerm, speakerTerm } from '../../src/analytics/search/format/index-terms.js';
+import { fold } from '../../src/analytics/search/format/text-tokens.js';
 
 /** term → offsets, from a segment's blocks; each term must sit in its bucket's block. */
 function listsOf(batch: BlockBatch): Record<string, number[]> {

@@ -3,7 +3,7 @@ import {
   decodePostings,
   orPostingsInto,
   PostingsWriter,
-} from '../../src/analytics/search-postings.js';
+} from '../../src/analytics/search/format/postings-codec.js';
 import { seeded } from '../../src/core/rng.js';
 
 /** One list's encoding on its own. */

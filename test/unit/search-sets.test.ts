@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PostingsWriter } from '../../src/analytics/search-postings.js';
+import { PostingsWriter } from '../../src/analytics/search/format/postings-codec.js';
 import {
   intersect,
   offsetsOf,
@@ -7,7 +7,7 @@ import {
   topBelow,
   unionOf,
   type OffsetSet,
-} from '../../src/analytics/search-sets.js';
+} from '../../src/analytics/search/format/offset-sets.js';
 import { seeded } from '../../src/core/rng.js';
 
 /** One list's encoding on its own. */

@@ -3,8 +3,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { exportKpis } from '../../analytics/export.js';
-import { DIMENSIONS, FILTER_DIMENSIONS, type Dimension } from '../../analytics/kpis.js';
+import {
+  type Dimension,
+  DIMENSIONS,
+  exportKpis,
+  FILTER_DIMENSIONS,
+} from '../../analytics/kpis/index.js';
 import { DialwiseError } from '../../core/errors.js';
 import {
   idSchema,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { DialwiseError } from '../core/errors.js';
-import type { Store } from '../core/store/store.js';
-import { audit, requireTranscriptReader, type Principal } from './audit.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { DialwiseError } from '../../core/errors.js';
+import type { Store } from '../../core/store/store.js';
+import { audit, requireTranscriptReader, type Principal } from './audit-log.js';
+import { decodeCursor, encodeCursor } from './page-cursor.js';
 
 export interface FlaggedCall {
   call_id: string;

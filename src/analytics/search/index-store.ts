@@ -1,7 +1,7 @@
 /** The search index's tables, read and written (migration 7 creates them). */
-import type { Store, Tx } from '../core/store/store.js';
-import type { BlockBatch } from './search-blocks.js';
-import type { SegmentInfo } from './search-compact.js';
+import type { Store, Tx } from '../../core/store/store.js';
+import type { BlockBatch } from './format/index.js';
+import type { SegmentInfo } from './segment-merge.js';
 
 /**
  * What the indexer needs of a store: a test may hand it one that fails on cue.

@@ -1,9 +1,13 @@
 /** Builds one segment's postings from the turns of one indexer chunk. */
-import { BlockWriter, type BlockBatch } from './search-blocks.js';
-import { bucketOf } from './search-buckets.js';
-import { TermTable } from './search-term-table.js';
-import { scanTokens } from './search-tokens.js';
-import { hourTerm, speakerTerm } from './search-terms.js';
+import {
+  type BlockBatch,
+  BlockWriter,
+  bucketOf,
+  hourTerm,
+  scanTokens,
+  speakerTerm,
+  TermTable,
+} from './format/index.js';
 
 /**
  * Postings gather as (term id, offset) pairs in typed arrays and are grouped

@@ -6,8 +6,8 @@
  * bucket takes as many blocks as its postings need; a long list is cut into
  * parts (entries of the same term covering successive offsets).
  */
-import { encodedSize, PostingsWriter, varintSize } from './search-postings.js';
-import type { Posting } from './search-sets.js';
+import { encodedSize, PostingsWriter, varintSize } from './postings-codec.js';
+import type { Posting } from './offset-sets.js';
 
 export interface BlockEntry extends Posting {
   term: string;

@@ -1,68 +1,27 @@
 import type { DuckDBValue } from '@duckdb/node-api';
-import type { Store } from '../core/store/store.js';
+import type { Store } from '../../core/store/store.js';
+import {
+  DEFAULT_COSTS,
+  DIMENSION_COLUMNS,
+  DIMENSIONS,
+  FILTER_DIMENSIONS,
+  kpiRow,
+  MEASURE_NAMES,
+  type CallCosts,
+  type Dimension,
+  type FilterDimension,
+  type KpiRow,
+  type Sums,
+} from './kpi-catalogue.js';
 import {
   CALL_ROW,
   CUSTOMER_ROW,
   CUSTOMER_SAMPLE,
-  DIMENSION_COLUMNS,
   IN_SAMPLE,
-  MEASURES,
   planSource,
   sourceSql,
   type SqlPart,
 } from './kpi-source.js';
-
-/** Dimensions a KPI can be broken down by: a column, or the call's hour / day (UTC). */
-export const DIMENSIONS = {
-  REGION: 'region',
-  PRODUCT_LINE: 'product_line',
-  SCRIPT_VERSION: 'script_version',
-  CAMPAIGN: 'campaign_id',
-  HANDLED_BY: 'handled_by',
-  HOUR: "strftime(hour, '%H')",
-  DAY: "strftime(hour, '%Y-%m-%d')",
-} as const;
-export type Dimension = keyof typeof DIMENSIONS;
-
-/** Dimensions a KPI query can be narrowed to one value of. */
-export type FilterDimension = Exclude<Dimension, 'HOUR' | 'DAY'>;
-export const FILTER_DIMENSIONS = Object.keys(DIMENSIONS).filter(
-  (d) => d !== 'HOUR' && d !== 'DAY',
-) as FilterDimension[];
-
-export interface KpiRow {
-  key: string;
-  /** Dials placed (calls started). */
-  calls: number;
-  answered: number;
-  conversions: number;
-  complaints: number;
-  transfers: number;
-  /** Picked up, then dropped with nobody free. */
-  abandoned: number;
-  connectRate: number;
-  conversionRate: number;
-  /** Of answered calls. */
-  complaintRate: number;
-  /** Of answered calls: handed to a human. */
-  transferRate: number;
-  /** Abandoned / (answered + abandoned): of the calls a customer picked up. */
-  abandonRate: number;
-  /** Mean duration of answered calls, seconds. */
-  avgTalkSeconds: number;
-  /** Calls per distinct customer. */
-  contactsPerCustomer: number;
-  /** True when the customers were counted over a 1-in-16 sample (large data). */
-  customersSampled: boolean;
-  /** Bot and agent minutes at their per-minute cost, per conversion (0 without conversions). */
-  costPerConversion: number;
-}
-
-/** What a minute of a bot's and of an agent's time costs, in the currency the team reports in. */
-export interface CallCosts {
-  botPerMinute: number;
-  agentPerMinute: number;
-}
 
 /** A time range over the calls' start (ISO 8601), either end open, and dimension values to keep. */
 export interface KpiFilter {
@@ -76,7 +35,6 @@ export interface KpiFilter {
   customers?: boolean;
 }
 
-export const DEFAULT_COSTS: CallCosts = { botPerMinute: 0.1, agentPerMinute: 1.5 };
 export interface Totals {
   calls: number;
   answered: number;
@@ -89,49 +47,11 @@ export interface Totals {
 /** Up to this many calls in the table, customers are counted exactly, all of them. */
 const EXACT_CUSTOMERS_UP_TO = 500_000;
 
-const rate = (part: number, whole: number): number => (whole === 0 ? 0 : part / whole);
-
-interface Counts {
+interface Counts extends Sums {
   key: string;
   /** Start of the hour or day, epoch ms. */
   bucket: number | null;
-  calls: number;
-  answered: number;
-  conversions: number;
-  complaints: number;
-  transfers: number;
-  abandoned: number;
-  talk_seconds: number;
-  bot_seconds: number;
-  agent_seconds: number;
 }
-
-// Built field by field: a rest-spread copy of every row cost more than the query.
-const toKpi = (
-  c: Counts,
-  customers: { n: number; sampled: boolean },
-  costs: CallCosts,
-): KpiRow => ({
-  key: c.key,
-  calls: c.calls,
-  answered: c.answered,
-  conversions: c.conversions,
-  complaints: c.complaints,
-  transfers: c.transfers,
-  abandoned: c.abandoned,
-  connectRate: rate(c.answered, c.calls),
-  conversionRate: rate(c.conversions, c.calls),
-  complaintRate: rate(c.complaints, c.answered),
-  transferRate: rate(c.transfers, c.answered),
-  abandonRate: rate(c.abandoned, c.answered + c.abandoned),
-  avgTalkSeconds: rate(c.talk_seconds, c.answered),
-  contactsPerCustomer: rate(c.calls, customers.n),
-  customersSampled: customers.sampled,
-  costPerConversion: rate(
-    (c.bot_seconds / 60) * costs.botPerMinute + (c.agent_seconds / 60) * costs.agentPerMinute,
-    c.conversions,
-  ),
-});
 
 const ms = (t: string | null | undefined): number | null => (t ? Date.parse(t) : null);
 
@@ -179,7 +99,7 @@ async function aggregate(
   // A call may lack a dimension's value (a CRM import, an old event): it groups as "(none)".
   const key = dimension ? `COALESCE(${DIMENSIONS[dimension]}, '(none)')` : "'all'";
   const groups = `${key} AS key, ${bucket ? `epoch_ms(date_trunc('${bucket}', hour))::DOUBLE` : 'NULL'} AS bucket`;
-  const measures = MEASURES.join(', ');
+  const measures = MEASURE_NAMES.join(', ');
   const rows = sourceSql(plan, {
     rollupTable: 'kpi_hourly',
     columns: `hour, ${DIMENSION_COLUMNS.join(', ')}, ${measures}`,
@@ -201,7 +121,7 @@ async function aggregate(
   const [counts, distinct] = await Promise.all([
     store.query<Counts>(
       // Over no calls at all the overall row still comes, with zeros (not NULLs).
-      `SELECT ${groups}, ${MEASURES.map((m) => `COALESCE(sum(${m}), 0)::DOUBLE AS ${m}`).join(', ')}
+      `SELECT ${groups}, ${MEASURE_NAMES.map((m) => `COALESCE(sum(${m}), 0)::DOUBLE AS ${m}`).join(', ')}
        FROM (${rows.sql}) GROUP BY ALL ORDER BY bucket, calls DESC, key`,
       rows.params,
     ),
@@ -216,11 +136,8 @@ async function aggregate(
   const seen = new Map(distinct.map((d) => [`${d.bucket}\u0000${d.key}`, d.n * scale]));
   const costs = filter.costs ?? DEFAULT_COSTS;
   return counts.map((c) => {
-    const row: KpiRow & { at?: Date } = toKpi(
-      c,
-      { n: seen.get(`${c.bucket}\u0000${c.key}`) ?? 0, sampled: !exact },
-      costs,
-    );
+    const customers = seen.get(`${c.bucket}\u0000${c.key}`) ?? 0;
+    const row: KpiRow & { at?: Date } = kpiRow(c.key, c, { customers, costs }, !exact);
     if (c.bucket !== null) row.at = new Date(c.bucket);
     return row;
   });

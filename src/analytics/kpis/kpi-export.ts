@@ -1,15 +1,18 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DialwiseError } from '../core/errors.js';
-import type { Store } from '../core/store/store.js';
+import { DialwiseError } from '../../core/errors.js';
+import type { Store } from '../../core/store/store.js';
+import { kpisBy } from './kpi-aggregate.js';
 import {
-  DIMENSIONS,
+  DIMENSION_NAMES,
   FILTER_DIMENSIONS,
-  kpisBy,
+  KPI_NAMES,
+  KPIS,
   type CallCosts,
   type Dimension,
   type FilterDimension,
-} from './kpis.js';
+  type KpiRow,
+} from './kpi-catalogue.js';
 
 export interface KpiExportRequest {
   dimension: Dimension;
@@ -21,13 +24,11 @@ export interface KpiExportRequest {
 }
 
 const requestSchema = z.object({
-  dimension: z.enum(Object.keys(DIMENSIONS) as [Dimension, ...Dimension[]]),
+  dimension: z.enum(DIMENSION_NAMES),
   format: z.enum(['csv', 'parquet']),
   from: z.string().optional(),
   to: z.string().optional(),
-  where: z
-    .partialRecord(z.enum(FILTER_DIMENSIONS as [FilterDimension, ...FilterDimension[]]), z.string())
-    .optional(),
+  where: z.partialRecord(z.enum(FILTER_DIMENSIONS), z.string()).optional(),
 });
 
 const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
@@ -39,16 +40,15 @@ const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
  */
 export const csvSafe = (v: string): string => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 
-/** A column's SQL type from its values: whole numbers INTEGER, other numbers DOUBLE. */
-function sqlType(values: unknown[]): string {
-  const present = values.filter((v) => v !== null && v !== undefined);
-  if (present.length > 0 && present.every((v) => typeof v === 'number')) {
-    const whole = present.every((v) => Number.isInteger(v) && Math.abs(v as number) < 2 ** 31);
-    return whole ? 'INTEGER' : 'DOUBLE';
-  }
-  if (present.length > 0 && present.every((v) => typeof v === 'boolean')) return 'BOOLEAN';
-  return 'VARCHAR';
-}
+/** The file's columns, in catalogue order: the group's key, every KPI, whether customers were sampled. */
+const COLUMNS: { name: keyof KpiRow & string; type: string }[] = [
+  { name: 'key', type: 'VARCHAR' },
+  ...KPI_NAMES.map((name) => ({
+    name,
+    type: KPIS[name].format === 'count' ? 'BIGINT' : 'DOUBLE',
+  })),
+  { name: 'customersSampled', type: 'BOOLEAN' },
+];
 
 /**
  * Writes the KPI table of one dimension to a CSV (with header) or Parquet
@@ -73,12 +73,9 @@ export async function exportKpis(
   if (file.includes("'"))
     throw new DialwiseError('BAD_REQUEST', 'outFile: must not contain a quote');
 
-  const rows = (await kpisBy(store, dimension, { from, to, where, costs })) as unknown as Record<
-    string,
-    unknown
-  >[];
-  const names = rows.length > 0 ? Object.keys(rows[0]!) : ['key'];
-  const columns = names.map((n) => `${quoteIdent(n)} ${sqlType(rows.map((r) => r[n]))}`);
+  const rows = await kpisBy(store, dimension, { from, to, where, costs });
+  const names = COLUMNS.map((c) => c.name);
+  const columns = COLUMNS.map((c) => `${quoteIdent(c.name)} ${c.type}`);
   const table = 'kpi_export';
 
   await store.transaction(async (tx) => {
@@ -91,12 +88,7 @@ export async function exportKpis(
         rows.flatMap((r) =>
           names.map((n) => {
             const v = r[n];
-            if (typeof v === 'string') return format === 'csv' ? csvSafe(v) : v;
-            return typeof v === 'number' || typeof v === 'boolean'
-              ? v
-              : v === null || v === undefined
-                ? null
-                : JSON.stringify(v);
+            return typeof v === 'string' && format === 'csv' ? csvSafe(v) : v;
           }),
         ),
       );

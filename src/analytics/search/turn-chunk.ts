@@ -5,9 +5,9 @@
  * \u0001 (a \u0001 in a text becomes a space, which cuts tokens just as it
  * would), sent as UTF-8 bytes, which Node decodes faster than the client.
  */
-import { DialwiseError } from '../core/errors.js';
-import type { IndexStore } from './search-store.js';
-import { fold } from './search-tokens.js';
+import { DialwiseError } from '../../core/errors.js';
+import type { IndexStore } from './index-store.js';
+import { fold } from './format/index.js';
 
 export interface Chunk {
   firstSeq: number;

@@ -1,4 +1,5 @@
 import type { DuckDBValue } from '@duckdb/node-api';
+import { DIMENSION_COLUMNS, MEASURE_NAMES, MEASURES } from './kpi-catalogue.js';
 
 /**
  * Where KPI rows come from: the hourly roll-up (kpi_hourly, kept by
@@ -10,40 +11,12 @@ import type { DuckDBValue } from '@duckdb/node-api';
 
 /** The columns a call contributes, as one row per call: the roll-up sums them per hour. */
 export const CALL_ROW = `date_trunc('hour', started_at AT TIME ZONE 'UTC') AS hour,
-  region, product_line, script_version, campaign_id, handled_by,
-  1 AS calls,
-  (answered IS TRUE)::INTEGER AS answered,
-  (outcome = 'converted' IS TRUE)::INTEGER AS conversions,
-  (answered IS TRUE AND outcome = 'complaint' IS TRUE)::INTEGER AS complaints,
-  (answered IS TRUE AND transferred_queue IS NOT NULL)::INTEGER AS transfers,
-  (abandoned IS TRUE)::INTEGER AS abandoned,
-  CASE WHEN answered THEN COALESCE(duration_s, 0) ELSE 0 END AS talk_seconds,
-  CASE WHEN handled_by = 'bot' THEN COALESCE(duration_s, 0) ELSE 0 END AS bot_seconds,
-  CASE WHEN handled_by <> 'bot' THEN COALESCE(duration_s, 0) ELSE 0 END AS agent_seconds`;
+  ${DIMENSION_COLUMNS.join(', ')},
+  ${MEASURE_NAMES.map((m) => `${MEASURES[m]} AS ${m}`).join(',\n  ')}`;
 
 /** A call's customer, with what the customers are grouped and filtered by. */
 export const CUSTOMER_ROW = `date_trunc('hour', started_at AT TIME ZONE 'UTC') AS hour,
-  region, product_line, script_version, campaign_id, handled_by, customer_id`;
-
-export const MEASURES = [
-  'calls',
-  'answered',
-  'conversions',
-  'complaints',
-  'transfers',
-  'abandoned',
-  'talk_seconds',
-  'bot_seconds',
-  'agent_seconds',
-] as const;
-
-export const DIMENSION_COLUMNS = [
-  'region',
-  'product_line',
-  'script_version',
-  'campaign_id',
-  'handled_by',
-] as const;
+  ${DIMENSION_COLUMNS.join(', ')}, customer_id`;
 
 /**
  * Customers are counted exactly over a sample: those whose id hashes to 0 of

@@ -1,5 +1,6 @@
-import type { Store } from '../core/store/store.js';
-import { CALL_ROW, CUSTOMER_ROW, DIMENSION_COLUMNS, IN_SAMPLE, MEASURES } from './kpi-source.js';
+import type { Store } from '../../core/store/store.js';
+import { DIMENSION_COLUMNS, MEASURE_NAMES } from './kpi-catalogue.js';
+import { CALL_ROW, CUSTOMER_ROW, IN_SAMPLE } from './kpi-source.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -42,8 +43,8 @@ export async function refreshRollup(store: Store, maxHours = 168): Promise<numbe
     ]);
     const dims = DIMENSION_COLUMNS.join(', ');
     await tx.run(
-      `INSERT INTO kpi_hourly (hour, ${dims}, ${MEASURES.join(', ')})
-       SELECT hour, ${dims}, ${MEASURES.map((m) => `sum(${m})`).join(', ')}
+      `INSERT INTO kpi_hourly (hour, ${dims}, ${MEASURE_NAMES.join(', ')})
+       SELECT hour, ${dims}, ${MEASURE_NAMES.map((m) => `sum(${m})`).join(', ')}
        FROM (${calls(CALL_ROW)}) GROUP BY ALL`,
       bounds,
     );

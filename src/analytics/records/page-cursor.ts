@@ -1,4 +1,4 @@
-import { DialwiseError } from '../core/errors.js';
+import { DialwiseError } from '../../core/errors.js';
 
 /** A keyset position: the sort key of the last row shown and its id (the tie-break). */
 export interface Cursor<K extends number | string> {

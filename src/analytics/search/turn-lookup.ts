@@ -4,7 +4,7 @@
  * UNION ALL) lets zone maps narrow each to a row group, and a lone seq is
  * an equality that DuckDB checks inside the scan.
  */
-import type { Store } from '../core/store/store.js';
+import type { Store } from '../../core/store/store.js';
 
 /** Seqs closer than this share a branch: a few of DuckDB's 2,048-row vectors. */
 const NEAR = 8_192;

@@ -3,7 +3,7 @@
  * sorted list while few, a bitset over the segment's range once a list would
  * take more memory than the bits (about one turn in 32).
  */
-import { decodePostings, orPostingsInto } from './search-postings.js';
+import { decodePostings, orPostingsInto } from './postings-codec.js';
 
 export type OffsetSet =
   { kind: 'list'; offsets: Int32Array } | { kind: 'bits'; bits: Uint8Array; size: number };

@@ -7,8 +7,8 @@
  * prefix's own bucket; each speaker has a bucket, and each day's hours one,
  * so filters read only the speaker and the days they ask for.
  */
-import { pseudoBucket } from './search-terms.js';
-import { isCjk, PREFIX_MIN } from './search-tokens.js';
+import { pseudoBucket } from './index-terms.js';
+import { isCjk, PREFIX_MIN } from './text-tokens.js';
 
 export const BUCKETS = 16_384;
 

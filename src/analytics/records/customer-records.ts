@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { DialwiseError } from '../core/errors.js';
-import type { Store } from '../core/store/store.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { DialwiseError } from '../../core/errors.js';
+import type { Store } from '../../core/store/store.js';
+import { decodeCursor, encodeCursor } from './page-cursor.js';
 
 export interface CustomerListItem {
   customer_id: string;

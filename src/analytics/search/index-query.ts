@@ -5,14 +5,22 @@
  * past the watermark are tokenised and matched as they are, and the turns
  * of the hours a time filter cuts are checked against their timestamps.
  */
-import type { Store } from '../core/store/store.js';
-import { decodeBlock, type BlockEntry } from './search-blocks.js';
-import { bucketOf } from './search-buckets.js';
-import { evaluateSegment, type SegmentMatches, type SegmentPostings } from './search-evaluate.js';
-import { turnsBySeq } from './search-lookup.js';
-import type { Posting } from './search-sets.js';
-import { hourWindow, speakerTerm, type HourWindow } from './search-terms.js';
-import { fold, forEachToken, termMatches, type TokenMatch } from './search-tokens.js';
+import type { Store } from '../../core/store/store.js';
+import {
+  type BlockEntry,
+  bucketOf,
+  decodeBlock,
+  fold,
+  forEachToken,
+  type HourWindow,
+  hourWindow,
+  type Posting,
+  speakerTerm,
+  termMatches,
+  type TokenMatch,
+} from './format/index.js';
+import { evaluateSegment, type SegmentMatches, type SegmentPostings } from './segment-matches.js';
+import { turnsBySeq } from './turn-lookup.js';
 
 /** A prefix reads this many of the words it expands to at most, the most frequent. */
 const EXPANSION_CAP = 256;

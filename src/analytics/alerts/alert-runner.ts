@@ -1,18 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { DialwiseError } from '../core/errors.js';
-import type { Store } from '../core/store/store.js';
+import { systemClock, type Clock } from '../../core/clock.js';
+import { DialwiseError } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
+import type { Store, Tx } from '../../core/store/store.js';
+import { decodeCursor, encodeCursor } from '../records/index.js';
+import { readRuleInputs, type RuleInputs } from './alert-history.js';
+import { slackMessage } from './alert-message.js';
 import {
   acknowledge,
   alertRuleSchema,
   baseline,
   evaluate,
-  slackMessage,
   type AlertRule,
   type AlertState,
-} from './alerts.js';
-import { kpiSeries, kpisBy, type KpiRow } from './kpis.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
-import { sendWithRetry, type SendOptions } from './slack.js';
+  type Transition,
+} from './deviation-rules.js';
+import { sendWithRetry, type SendOptions } from './slack-webhook.js';
 
 /** Watched from the first start: conversion and connect rates, overall and by region. */
 const DEFAULT_RULES: AlertRule[] = [
@@ -20,13 +23,6 @@ const DEFAULT_RULES: AlertRule[] = [
   { metric: 'conversionRate', dimension: 'REGION' },
   { metric: 'connectRate', dimension: 'REGION' },
 ].map((r) => alertRuleSchema.parse({ id: `${r.metric}-${r.dimension ?? 'all'}`, ...r }));
-
-const HOUR = 3_600_000;
-const WEEK = 7 * 24 * HOUR;
-/** Recent hours the EWMA fallback reads. */
-const EWMA_HOURS = 48;
-
-type KpiHour = KpiRow & { at: Date };
 
 interface StoredState extends Omit<AlertState, 'firedAt' | 'lastNotifiedAt'> {
   firedAt: string | null;
@@ -48,6 +44,14 @@ export interface AlertView extends AlertState {
 /** An alert as listed: when it last changed, and its place in the list. */
 export type ListedAlert = AlertView & { updatedAt: string; cursor: string };
 
+export interface RoundResult {
+  evaluated: number;
+  fired: number;
+  resolved: number;
+}
+
+type Change = { view: Parameters<typeof slackMessage>[0]; transition: Transition };
+
 /**
  * Deviation alerts over the live calls: every minute each rule compares the
  * last 60 minutes with its baseline (same hour of the week over past weeks,
@@ -56,15 +60,47 @@ export type ListedAlert = AlertView & { updatedAt: string; cursor: string };
  * back-off on the next round and no alert is lost across a restart.
  */
 export class AlertRunner {
+  private readonly clock: Clock;
+  private readonly send: SendOptions;
+
   constructor(
     private readonly store: Store,
     private readonly opts: {
       slackWebhookUrl?: string | undefined;
       /** Where the messages link to (known once the server listens). */
       dashboardUrl: () => string;
+      /** Slack's retries; they wait on `clock` unless they name their own. */
       send?: SendOptions;
+      /** Rounds, baselines, alert times and Slack's back-off; the system clock unless injected. */
+      clock?: Clock;
     },
-  ) {}
+  ) {
+    this.clock = opts.clock ?? systemClock;
+    this.send = { clock: this.clock, ...opts.send };
+  }
+
+  /** The clock's time, as the TIMESTAMPTZ text the alert tables take. */
+  private stamp(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  /**
+   * A round every `everyMs` on the clock, one at a time, until the returned
+   * stop (which waits for a round in flight). Failures are logged, not thrown.
+   */
+  start(everyMs: number, logger: Logger): () => Promise<void> {
+    let running = Promise.resolve();
+    const cancel = this.clock.every(everyMs, () => {
+      running = running
+        .then(() => this.run())
+        .then((r) => void (r.fired + r.resolved && logger.log('info', 'alerts', { ...r })))
+        .catch((err) => logger.log('error', 'alert evaluation failed', { err: String(err) }));
+    });
+    return async () => {
+      cancel();
+      await running;
+    };
+  }
 
   async rules(): Promise<AlertRule[]> {
     const rows = await this.store.query<{ rule: string }>(
@@ -87,9 +123,9 @@ export class AlertRunner {
       // The defaults become stored rules the first time anyone edits one.
       for (const rule of [...current.filter((c) => c.id !== r.data.id), r.data])
         await tx.run(
-          `INSERT INTO alert_rules VALUES (?, ?::JSON, now())
+          `INSERT INTO alert_rules VALUES (?, ?::JSON, ?::TIMESTAMPTZ)
            ON CONFLICT (id) DO UPDATE SET rule = excluded.rule, updated_at = excluded.updated_at`,
-          [rule.id, JSON.stringify(rule)],
+          [rule.id, JSON.stringify(rule), this.stamp()],
         );
     });
     return r.data;
@@ -149,92 +185,63 @@ export class AlertRunner {
   }
 
   /**
-   * One round: evaluate every enabled rule, store the transitions (alerts and
-   * their notifications, in one transaction), then try to deliver what is pending.
+   * One round at the clock's time: evaluate every enabled rule, store the
+   * transitions (alerts and their notifications, in one transaction), then
+   * try to deliver what is pending.
    */
-  async run(now = new Date()): Promise<{ evaluated: number; fired: number; resolved: number }> {
+  async run(): Promise<RoundResult> {
+    const now = new Date(this.clock.now());
     const counts = { evaluated: 0, fired: 0, resolved: 0 };
     const rules = (await this.rules()).filter((r) => r.enabled);
     const open = await this.openStates();
-    // One read per dimension, however many rules watch it: the longest history any needs.
-    const data = new Map<
-      AlertRule['dimension'],
-      Promise<{ history: Map<string, KpiHour[]>; current: Map<string, KpiRow> }>
-    >();
-    const read = async (dimension: AlertRule['dimension']) => {
-      const watching = rules.filter((r) => r.dimension === dimension);
-      const weeks = Math.max(...watching.map((r) => r.weeks));
-      // Distinct customers cost the most to count: only when a rule watches them.
-      const customers = watching.some((r) => r.metric === 'contactsPerCustomer');
-      const window = { from: new Date(now.getTime() - HOUR).toISOString(), to: now.toISOString() };
-      // Only the hours a baseline reads: the same hour of each past week, and the recent ones
-      // for the EWMA (an hour two days back weighs 0.7^48, under 1e-7, in it).
-      const nowHour = Math.floor(now.getTime() / HOUR) * HOUR;
-      const hours = [
-        ...Array.from({ length: weeks }, (_, w) => nowHour - (w + 1) * WEEK),
-        ...Array.from({ length: EWMA_HOURS }, (_, h) => nowHour - (h + 1) * HOUR),
-      ];
-      const from = new Date(Math.min(...hours)).toISOString();
-      const history = new Map<string, KpiHour[]>();
-      const filter = { from, to: new Date(nowHour).toISOString(), hours, customers };
-      for (const h of await kpiSeries(this.store, 'hour', dimension, filter)) {
-        const list = history.get(String(h.key));
-        if (list) list.push(h);
-        else history.set(String(h.key), [h]);
-      }
-      const current = await kpisBy(this.store, dimension, { ...window, customers });
-      return { history, current: new Map(current.map((c) => [String(c.key), c])) };
-    };
-    const changed: {
-      view: Parameters<typeof slackMessage>[0];
-      transition: 'fired' | 'resolved';
-    }[] = [];
+    // One read per dimension, however many rules watch it.
+    const inputs = new Map<AlertRule['dimension'], Promise<RuleInputs>>();
+    const changed: Change[] = [];
     for (const rule of rules) {
-      if (!data.has(rule.dimension)) data.set(rule.dimension, read(rule.dimension));
-      const { history, current } = await data.get(rule.dimension)!;
+      if (!inputs.has(rule.dimension)) {
+        const watching = rules.filter((r) => r.dimension === rule.dimension);
+        inputs.set(rule.dimension, readRuleInputs(this.store, watching, rule.dimension, now));
+      }
+      const { history, current } = await inputs.get(rule.dimension)!;
       const states = open.get(rule.id) ?? new Map<string, AlertState>();
       for (const key of new Set([...current.keys(), ...states.keys()])) {
         const row = current.get(key);
         const points = (history.get(key) ?? []).map((h) => ({ at: h.at, value: h[rule.metric] }));
         const base = baseline(points, now, rule.weeks)?.value;
-        const result = evaluate(
-          rule,
-          key,
-          { value: row?.[rule.metric] ?? 0, volume: row?.calls ?? 0 },
-          base,
-          states.get(key),
-          now,
-        );
+        const hour = { value: row?.[rule.metric] ?? 0, volume: row?.calls ?? 0 };
+        const result = evaluate(rule, key, hour, base, states.get(key), now);
         counts.evaluated++;
         if (!result.transition) continue;
         counts[result.transition]++;
+        const { metric, dimension, threshold } = rule;
         changed.push({
-          view: {
-            ...result.state,
-            metric: rule.metric,
-            dimension: rule.dimension,
-            threshold: rule.threshold,
-          },
+          view: { ...result.state, metric, dimension, threshold },
           transition: result.transition,
         });
       }
     }
-    if (changed.length)
-      await this.store.transaction(async (tx) => {
-        await this.saveStates(
-          changed.map((c) => c.view),
-          tx,
-        );
-        await tx.run(
-          `INSERT INTO alert_outbox VALUES ${changed.map(() => '(?, ?::JSON, now())').join(', ')}`,
-          changed.flatMap((c) => [
-            randomUUID(),
-            JSON.stringify(slackMessage(c.view, c.transition, this.opts.dashboardUrl())),
-          ]),
-        );
-      });
+    if (changed.length) await this.record(changed);
     await this.deliver();
     return counts;
+  }
+
+  /** The round's transitions and their notifications, in one transaction. */
+  private async record(changed: readonly Change[]): Promise<void> {
+    const at = this.stamp();
+    await this.store.transaction(async (tx) => {
+      await this.saveStates(
+        changed.map((c) => c.view),
+        tx,
+      );
+      await tx.run(
+        `INSERT INTO alert_outbox VALUES ${changed.map(() => '(?, ?::JSON, ?::TIMESTAMPTZ)').join(', ')}`,
+        changed.flatMap((c) => [
+          randomUUID(),
+          JSON.stringify(slackMessage(c.view, c.transition, this.opts.dashboardUrl())),
+          at,
+        ]),
+      );
+    });
   }
 
   /** Posts pending notifications in order; what fails stays for the next round. */
@@ -246,7 +253,7 @@ export class AlertRunner {
     );
     let sent = 0;
     for (const p of pending) {
-      const r = await sendWithRetry(url, JSON.parse(p.payload), this.opts.send);
+      const r = await sendWithRetry(url, JSON.parse(p.payload), this.send);
       if (!r.ok) break;
       await this.store.transaction((tx) => tx.run('DELETE FROM alert_outbox WHERE id = ?', [p.id]));
       sent++;
@@ -270,11 +277,12 @@ export class AlertRunner {
 
   private async saveStates(
     views: readonly (AlertView | (AlertView & StoredState))[],
-    tx?: Parameters<Parameters<Store['transaction']>[0]>[0],
+    tx?: Tx,
   ): Promise<void> {
-    const write = (t: NonNullable<typeof tx>) =>
+    const at = this.stamp();
+    const write = (t: Tx) =>
       t.run(
-        `INSERT INTO alerts VALUES ${views.map(() => '(?, ?, ?::TIMESTAMPTZ, ?, ?::JSON, now())').join(', ')}
+        `INSERT INTO alerts VALUES ${views.map(() => '(?, ?, ?::TIMESTAMPTZ, ?, ?::JSON, ?::TIMESTAMPTZ)').join(', ')}
          ON CONFLICT (rule_id, key, fired_at) DO UPDATE SET
            status = excluded.status, state = excluded.state, updated_at = excluded.updated_at`,
         views.flatMap((view) => [
@@ -283,6 +291,7 @@ export class AlertRunner {
           new Date(view.firedAt ?? 0).toISOString(),
           view.status,
           JSON.stringify(view),
+          at,
         ]),
       );
     await (tx ? write(tx) : this.store.transaction(write));

@@ -4,28 +4,20 @@
  * is pure; reading KPIs, persisting state and posting to Slack live elsewhere.
  */
 import { z } from 'zod';
+import {
+  ALERT_KPIS,
+  FILTER_DIMENSIONS,
+  type AlertKpi,
+  type FilterDimension,
+} from '../kpis/index.js';
 
-export const ALERT_METRICS = [
-  'calls',
-  'connectRate',
-  'conversionRate',
-  'complaintRate',
-  'transferRate',
-  'abandonRate',
-  'avgTalkSeconds',
-  'costPerConversion',
-  'contactsPerCustomer',
-] as const;
-export type AlertMetric = (typeof ALERT_METRICS)[number];
+/** What a rule may watch: the catalogue's alertable KPIs. */
+export const ALERT_METRICS = ALERT_KPIS;
+export type AlertMetric = AlertKpi;
 
-export const ALERT_DIMENSIONS = [
-  'REGION',
-  'PRODUCT_LINE',
-  'SCRIPT_VERSION',
-  'CAMPAIGN',
-  'HANDLED_BY',
-] as const;
-export type AlertDimension = (typeof ALERT_DIMENSIONS)[number];
+/** What a rule may split by: the filter dimensions (a column of the calls each). */
+export const ALERT_DIMENSIONS = FILTER_DIMENSIONS;
+export type AlertDimension = FilterDimension;
 
 export const alertRuleSchema = z.strictObject({
   id: z.string().min(1),
@@ -166,90 +158,4 @@ export function evaluate(
 /** Someone has seen it: an open alert becomes acknowledged; anything else is unchanged. */
 export function acknowledge(state: AlertState): AlertState {
   return state.status === 'open' ? { ...state, status: 'acknowledged' } : state;
-}
-
-export interface SlackPayload {
-  text: string;
-  blocks: Record<string, unknown>[];
-}
-
-const RATE_METRICS: ReadonlySet<AlertMetric> = new Set([
-  'connectRate',
-  'conversionRate',
-  'complaintRate',
-  'transferRate',
-  'abandonRate',
-]);
-
-export function formatMetric(metric: AlertMetric, value: number): string {
-  if (RATE_METRICS.has(metric)) return `${(value * 100).toFixed(1)}%`;
-  if (metric === 'avgTalkSeconds') return `${value.toFixed(1)}s`;
-  if (metric === 'costPerConversion' || metric === 'contactsPerCustomer') return value.toFixed(2);
-  return String(Math.round(value));
-}
-
-// Slack mrkdwn treats these three as control characters.
-const escapeMrkdwn = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** A Slack Block Kit message announcing that an alert fired or resolved. */
-export function slackMessage(
-  alert: AlertState & { metric: AlertMetric; dimension: AlertDimension | null; threshold: number },
-  transition: Transition,
-  dashboardUrl: string,
-): SlackPayload {
-  const pct = `${alert.deviation >= 0 ? '+' : ''}${(alert.deviation * 100).toFixed(1)}%`;
-  const scope = alert.dimension ? `${alert.dimension} = ${alert.key}` : 'overall';
-  const value = formatMetric(alert.metric, alert.value);
-  const base = formatMetric(alert.metric, alert.baseline);
-  const title =
-    transition === 'fired'
-      ? `🚨 ${alert.metric} ${alert.deviation < 0 ? 'dropped' : 'rose'} ${pct} (${scope})`
-      : `✅ Resolved: ${alert.metric} back to normal (${scope})`;
-  const link = `${dashboardUrl.replace(/\/+$/, '')}/#alerts`;
-  const text = `${title}: ${value} vs baseline ${base} (${pct}, threshold ${(alert.threshold * 100).toFixed(0)}%)`;
-
-  return {
-    text,
-    blocks: [
-      { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150), emoji: true } },
-      {
-        type: 'section',
-        fields: [
-          { type: 'mrkdwn', text: `*Metric*\n${alert.metric}` },
-          {
-            type: 'mrkdwn',
-            text: `*${alert.dimension ?? 'Scope'}*\n${escapeMrkdwn(alert.dimension ? alert.key : 'overall')}`,
-          },
-          { type: 'mrkdwn', text: `*Value vs baseline*\n${value} vs ${base}` },
-          {
-            type: 'mrkdwn',
-            text: `*Deviation*\n${pct} (threshold ${(alert.threshold * 100).toFixed(0)}%)`,
-          },
-        ],
-      },
-      {
-        type: 'context',
-        elements: [
-          {
-            type: 'mrkdwn',
-            text: `Rule \`${escapeMrkdwn(alert.ruleId)}\` · ${transition}${
-              alert.firedAt ? ` · fired ${alert.firedAt.toISOString()}` : ''
-            }`,
-          },
-        ],
-      },
-      {
-        type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            text: { type: 'plain_text', text: 'Open alerts dashboard' },
-            url: link,
-            action_id: 'open_alerts',
-          },
-        ],
-      },
-    ],
-  };
 }

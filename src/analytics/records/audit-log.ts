@@ -1,5 +1,5 @@
-import { DialwiseError } from '../core/errors.js';
-import type { Store } from '../core/store/store.js';
+import { DialwiseError } from '../../core/errors.js';
+import type { Store } from '../../core/store/store.js';
 
 export interface Principal {
   name: string;

@@ -1,6 +1,7 @@
-import type { Health, Problem } from '../core/health.js';
-import type { Logger } from '../core/log.js';
-import { sendWithRetry, type SendOptions } from './slack.js';
+import { systemClock, type Clock } from '../../core/clock.js';
+import type { Health, Problem } from '../../core/health.js';
+import type { Logger } from '../../core/log.js';
+import { sendWithRetry, type SendOptions } from './slack-webhook.js';
 
 export interface HealthAlertOptions {
   slackWebhookUrl?: string | undefined;
@@ -10,8 +11,10 @@ export interface HealthAlertOptions {
   /** 1 while a component is healthy, 0 while it fails. */
   gauge?: (component: string, up: boolean) => void;
   dashboardUrl: () => string;
+  /** Retries of each post; its clock is `clock` unless it names its own. */
   send?: SendOptions;
-  clock?: () => number;
+  /** The round timer and the failures' age; the system clock unless injected. */
+  clock?: Clock;
 }
 
 const text = (p: Problem, now: number) =>
@@ -25,7 +28,8 @@ const text = (p: Problem, now: number) =>
  * undelivered ones are tried again every `graceMs`.
  */
 export function watchHealth(health: Health, opts: HealthAlertOptions): { stop(): void } {
-  const clock = opts.clock ?? Date.now;
+  const clock = opts.clock ?? systemClock;
+  const send: SendOptions = { clock, ...opts.send };
   const told = new Set<string>();
   const outbox: string[] = [];
   let sending = false;
@@ -37,7 +41,7 @@ export function watchHealth(health: Health, opts: HealthAlertOptions): { stop():
         const r = await sendWithRetry(
           opts.slackWebhookUrl,
           { text: `${outbox[0]!} (${opts.dashboardUrl()}/health)` },
-          opts.send,
+          send,
         );
         if (!r.ok) break;
         outbox.shift();
@@ -57,18 +61,14 @@ export function watchHealth(health: Health, opts: HealthAlertOptions): { stop():
       }
     }
   });
-  const timer = setInterval(
-    () => {
-      const now = clock();
-      for (const p of health.list())
-        if (!told.has(p.component) && now - p.since >= opts.graceMs) {
-          told.add(p.component);
-          outbox.push(text(p, now));
-        }
-      void deliver();
-    },
-    Math.min(opts.graceMs, 5_000),
-  );
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+  const stop = clock.every(Math.min(opts.graceMs, 5_000), () => {
+    const now = clock.now();
+    for (const p of health.list())
+      if (!told.has(p.component) && now - p.since >= opts.graceMs) {
+        told.add(p.component);
+        outbox.push(text(p, now));
+      }
+    void deliver();
+  });
+  return { stop };
 }

@@ -2,13 +2,13 @@
 import {
   EMPTY,
   intersect,
+  type OffsetSet,
+  offsetsOf,
+  type Posting,
   sizeOf,
   topBelow,
   unionOf,
-  offsetsOf,
-  type OffsetSet,
-  type Posting,
-} from './search-sets.js';
+} from './format/index.js';
 
 export interface SegmentPostings {
   firstSeq: number;

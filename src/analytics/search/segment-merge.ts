@@ -3,8 +3,7 @@
  * segments of one level becomes one segment of the next level, so a query
  * reads a few dozen postings rows per term rather than one per indexer run.
  */
-import { decodeBlock, type BlockEntry } from './search-blocks.js';
-import { decodePostings } from './search-postings.js';
+import { type BlockEntry, decodeBlock, decodePostings } from './format/index.js';
 
 export interface SegmentInfo {
   segment: number;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { DialwiseError } from '../core/errors.js';
-import type { Store } from '../core/store/store.js';
-import { audit, requireTranscriptReader, type Principal } from './audit.js';
-import { turnsBySeq } from './search-lookup.js';
-import { search } from './search-query.js';
-import { fold, matchOf, tokensOf } from './search-tokens.js';
+import { DialwiseError } from '../../core/errors.js';
+import type { Store } from '../../core/store/store.js';
+import { audit, requireTranscriptReader, type Principal } from '../records/index.js';
+import { turnsBySeq } from './turn-lookup.js';
+import { search } from './index-query.js';
+import { fold, matchOf, tokensOf } from './format/index.js';
 
-export type { Principal } from './audit.js';
+export type { Principal } from '../records/index.js';
 
 export interface TranscriptQuery {
   text: string;

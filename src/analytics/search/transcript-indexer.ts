@@ -3,12 +3,16 @@
  * indexed seq) become a level-0 segment of postings, written with its
  * segment row in one transaction, so a crash leaves a whole segment or none
  * and the next run resumes at the watermark. Segments then merge tier by tier.
+ *
+ * Hand-written rather than DuckDB's full-text (fts) extension: DuckDB
+ * downloads that extension at run time, which the platform's machines
+ * cannot do (no network but package registries), and fts neither segments
+ * CJK text nor updates incrementally.
  */
-import { readChunk, type Chunk } from './search-chunk.js';
-import { BlockWriter, type BlockBatch } from './search-blocks.js';
-import { bucketKey, BUCKETS } from './search-buckets.js';
-import { mergeBlocks, pickMerge, type MergePolicy, type SegmentInfo } from './search-compact.js';
-import { SegmentBuilder } from './search-segment.js';
+import { readChunk, type Chunk } from './turn-chunk.js';
+import { type BlockBatch, BlockWriter, bucketKey, BUCKETS } from './format/index.js';
+import { mergeBlocks, pickMerge, type MergePolicy, type SegmentInfo } from './segment-merge.js';
+import { SegmentBuilder } from './segment-builder.js';
 import {
   addSegment,
   dropOrphans,
@@ -19,7 +23,7 @@ import {
   watermark,
   writeBlocks,
   type IndexStore,
-} from './search-store.js';
+} from './index-store.js';
 
 export interface IndexerOptions extends Partial<MergePolicy> {
   /** Seqs read into one level-0 segment at most. */

@@ -1,0 +1,77 @@
+/**
+ * The Slack Block Kit message that announces an alert fired or resolved;
+ * values are written as the KPI catalogue formats them, like the dashboard.
+ */
+import { formatKpi, KPIS } from '../kpis/index.js';
+import type { AlertDimension, AlertMetric, AlertState, Transition } from './deviation-rules.js';
+
+export interface SlackPayload {
+  text: string;
+  blocks: Record<string, unknown>[];
+}
+
+// Slack mrkdwn treats these three as control characters.
+const escapeMrkdwn = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A Slack Block Kit message announcing that an alert fired or resolved. */
+export function slackMessage(
+  alert: AlertState & { metric: AlertMetric; dimension: AlertDimension | null; threshold: number },
+  transition: Transition,
+  dashboardUrl: string,
+): SlackPayload {
+  const pct = `${alert.deviation >= 0 ? '+' : ''}${(alert.deviation * 100).toFixed(1)}%`;
+  const scope = alert.dimension ? `${alert.dimension} = ${alert.key}` : 'overall';
+  const value = formatKpi(alert.metric, alert.value);
+  const base = formatKpi(alert.metric, alert.baseline);
+  const title =
+    transition === 'fired'
+      ? `🚨 ${alert.metric} ${alert.deviation < 0 ? 'dropped' : 'rose'} ${pct} (${scope})`
+      : `✅ Resolved: ${alert.metric} back to normal (${scope})`;
+  const link = `${dashboardUrl.replace(/\/+$/, '')}/#alerts`;
+  const text = `${title}: ${value} vs baseline ${base} (${pct}, threshold ${(alert.threshold * 100).toFixed(0)}%)`;
+
+  return {
+    text,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150), emoji: true } },
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: `*Metric*\n${KPIS[alert.metric].label} (${alert.metric})` },
+          {
+            type: 'mrkdwn',
+            text: `*${alert.dimension ?? 'Scope'}*\n${escapeMrkdwn(alert.dimension ? alert.key : 'overall')}`,
+          },
+          { type: 'mrkdwn', text: `*Value vs baseline*\n${value} vs ${base}` },
+          {
+            type: 'mrkdwn',
+            text: `*Deviation*\n${pct} (threshold ${(alert.threshold * 100).toFixed(0)}%)`,
+          },
+        ],
+      },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `Rule \`${escapeMrkdwn(alert.ruleId)}\` · ${transition}${
+              alert.firedAt ? ` · fired ${alert.firedAt.toISOString()}` : ''
+            }`,
+          },
+        ],
+      },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            text: { type: 'plain_text', text: 'Open alerts dashboard' },
+            url: link,
+            action_id: 'open_alerts',
+          },
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,21 @@
+// Records: customers and their calls, the compliance review of flagged calls
+// and whole transcripts, the audit log every such read writes, and the
+// keyset cursor the lists page with. The only entry for other folders.
+export { audit, requireTranscriptReader, TRANSCRIPT_READERS, type Principal } from './audit-log.js';
+export {
+  callTranscript,
+  flaggedCalls,
+  OWN_WORDS_RISK,
+  type CallTranscript,
+  type FlaggedCall,
+  type FlaggedPage,
+  type TranscriptTurn,
+} from './compliance-review.js';
+export {
+  callsById,
+  customerIdByPhoneHash,
+  customerList,
+  type CallSummary,
+  type CustomerListItem,
+} from './customer-records.js';
+export { decodeCursor, encodeCursor, type Cursor } from './page-cursor.js';

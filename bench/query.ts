@@ -28,9 +28,16 @@ import { createGraphql } from '../src/api/graphql.js';
 import { manualClock } from '../src/core/clock.js';
 import { loadConfig } from '../src/core/config.js';
 import { Store } from '../src/core/store/store.js';
-import { FLAGGED_CALLS_QUERY, TRANSCRIPTS_QUERY } from '../src/dashboard/queries/compliance.js';
-import { CUSTOMERS_QUERY } from '../src/dashboard/queries/customers.js';
-import { DIMENSION_KEYS_QUERY, KPIS_QUERY, OVERVIEW_QUERY } from '../src/dashboard/queries/kpis.js';
+import {
+  FLAGGED_CALLS_QUERY,
+  TRANSCRIPTS_QUERY,
+} from '../src/dashboard/queries/compliance-queries.js';
+import { CUSTOMERS_QUERY } from '../src/dashboard/queries/customer-queries.js';
+import {
+  DIMENSION_KEYS_QUERY,
+  KPIS_QUERY,
+  OVERVIEW_QUERY,
+} from '../src/dashboard/queries/kpi-queries.js';
 import { ModelRegistry } from '../src/models/registry.js';
 import { addTopUp, buildQueryData, reindex, type DataSpec } from './query-data.js';
 

@@ -1,11 +1,14 @@
-// Bundles the dashboard (src/dashboard) into dist/dashboard:
+// Bundles the dashboard (src/dashboard, entry app/boot.ts) into dist/dashboard:
 //   dist/dashboard/index.html, assets/main.js, assets/style.css
 //   (style.css and the styles/*.css it imports, as one file)
+// and, meanwhile, generates the types of its GraphQL operations
+// (scripts/dashboard-types.mjs; the bundle does not need them, typecheck does).
 // Last step of `npm run build`; the platform serves dist/dashboard at `/`.
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { generateDashboardTypes, OUT as TYPES } from './dashboard-types.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src/dashboard');
@@ -13,6 +16,8 @@ const out = join(root, 'dist/dashboard');
 const assets = join(out, 'assets');
 
 // Start clean: a source map left from an earlier build would still be served.
+const types = generateDashboardTypes();
+types.catch(() => undefined); // reported where it is awaited, below
 await rm(assets, { recursive: true, force: true });
 await mkdir(assets, { recursive: true });
 // The served bundle carries no source map (it would hand out the whole
@@ -20,7 +25,7 @@ await mkdir(assets, { recursive: true });
 const sourcemap = process.env.DIALWISE_DASHBOARD_SOURCEMAP === '1';
 
 const result = await build({
-  entryPoints: [join(src, 'main.ts')],
+  entryPoints: [join(src, 'app/boot.ts')],
   outfile: join(assets, 'main.js'),
   bundle: true,
   format: 'esm',
@@ -45,6 +50,7 @@ await build({
   logLevel: 'warning',
 });
 await copyFile(join(src, 'index.html'), join(out, 'index.html'));
+console.log(`dashboard: ${TYPES} ${(await types) ? 'written' : 'up to date'}`);
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 const files = ['assets/main.js', 'assets/style.css', 'index.html'];

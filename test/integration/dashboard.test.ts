@@ -20,9 +20,9 @@ import { loadConfig } from '../../src/core/config.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';
 import { ModelRegistry } from '../../src/models/registry.js';
 import { fillTrend } from '../../src/dashboard/charts/trend-chart.js';
-import { rangeStart, whereArg } from '../../src/dashboard/filters.js';
-import { parseRoute } from '../../src/dashboard/router.js';
-import { readEvents } from '../../src/dashboard/sse-link.js';
+import { rangeStart, whereArg } from '../../src/dashboard/app/range-filters.js';
+import { parseRoute } from '../../src/dashboard/app/hash-router.js';
+import { readEvents } from '../../src/dashboard/app/sse-link.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ARTIFACTS = join(ROOT, 'artifacts');

@@ -91,6 +91,27 @@ describe('Slack delivery', () => {
     expect(delays).toEqual([2000]); // Retry-After is the floor of the wait
   });
 
+  it('retries network errors, and waits at least Retry-After on a 503 too', async () => {
+    const rx = await receiver([503, 200], 0, { 'retry-after': '1' });
+    const delays: number[] = [];
+    let refused = 0;
+    const result = await sendWithRetry(
+      rx.url,
+      { text: 'hi' },
+      {
+        baseDelayMs: 5,
+        clock: recording(delays),
+        random: () => 0.5,
+        // The first try never reaches the server (a refused connection).
+        fetchImpl: (url, init) =>
+          refused++ === 0 ? Promise.reject(new TypeError('fetch failed')) : fetch(url, init),
+      },
+    );
+    expect(result).toEqual({ ok: true, attempts: 3, status: 200 });
+    expect(rx.bodies).toHaveLength(2);
+    expect(delays).toEqual([2.5, 1000]);
+  });
+
   it('gives up at once on a 400', async () => {
     const rx = await receiver([400, 200]);
     const result = await sendWithRetry(rx.url, { text: 'bad' }, noWait);

@@ -1,6 +1,6 @@
 // P(best) per variant as horizontal bars: how likely each is the best one.
-import { formatPercent } from '../format.js';
-import type { VariantStats } from '../types.js';
+import { formatPercent } from '../ui/format.js';
+import type { VariantStats } from '../queries/app-queries.js';
 import { AXIS_LINE, AXIS_TEXT, BASE, COLORS, mountChart, shorten, SPLIT_LINE } from './echarts.js';
 import type { ChartOption } from './echarts.js';
 

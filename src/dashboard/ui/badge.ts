@@ -1,5 +1,5 @@
 // Small coloured labels: status, roles, aliases, tags.
-import { h } from '../dom.js';
+import { h } from './dom.js';
 
 export type Tone = 'neutral' | 'info' | 'good' | 'warn' | 'bad' | 'accent';
 

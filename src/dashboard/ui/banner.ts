@@ -1,5 +1,5 @@
 // An error line for a whole view: shown while its data cannot be loaded.
-import { h } from '../dom.js';
+import { h } from './dom.js';
 
 export interface Banner {
   el: HTMLElement;

@@ -1,5 +1,5 @@
 // A chart's drawing area with an overlay for its loading and empty states.
-import { h } from '../dom.js';
+import { h } from './dom.js';
 
 export interface ChartBox {
   wrap: HTMLElement;

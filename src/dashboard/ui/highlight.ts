@@ -1,7 +1,7 @@
 // Text with the server's highlight offsets marked: built from text nodes and
 // <mark> elements, never from HTML.
-import { h } from '../dom.js';
-import type { Highlight } from '../types.js';
+import { h } from './dom.js';
+import type { Highlight } from '../queries/compliance-queries.js';
 
 /** `ranges` are [start, end) offsets into `text` (JS string units); overlaps are merged. */
 export function highlighted(text: string, ranges: readonly Highlight[]): HTMLElement {

@@ -1,5 +1,5 @@
 // A titled card that holds one chart, table or form.
-import { h, type Child } from '../dom.js';
+import { h, type Child } from './dom.js';
 
 export interface Panel {
   el: HTMLElement;

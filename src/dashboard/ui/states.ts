@@ -1,5 +1,5 @@
 // Loading, empty, error and no-access states: one look everywhere.
-import { h } from '../dom.js';
+import { h } from './dom.js';
 
 export type StateKind = 'loading' | 'empty' | 'error' | 'locked';
 

@@ -1,6 +1,6 @@
 // A data table with sortable columns (header buttons, aria-sort) and,
 // optionally, rows that open something (click, Enter or Space).
-import { append, h, type Child } from '../dom.js';
+import { append, h, type Child } from './dom.js';
 
 export interface Column<T> {
   id: string;
@@ -34,6 +34,81 @@ export interface DataTable<T> {
   sortBy(id: string, dir: SortDir): void;
 }
 
+const cellClass = (c: Column<unknown>, emphasis: string | undefined): string =>
+  `align-${c.align ?? 'left'}${c.id === emphasis ? ' is-emphasis' : ''}`;
+
+/** A column head: a sort button where the column sorts (a click flips or starts its order). */
+function headCell<T>(
+  c: Column<T>,
+  sort: { id: string; dir: SortDir } | undefined,
+  emphasis: string | undefined,
+  sortBy: (id: string, dir: SortDir) => void,
+): HTMLElement {
+  const dir = sort?.id === c.id ? sort.dir : undefined;
+  const th = h('th', {
+    scope: 'col',
+    class: cellClass(c as Column<unknown>, emphasis),
+    title: c.title,
+    'aria-sort': c.sort ? (dir ? (dir === 'asc' ? 'ascending' : 'descending') : 'none') : undefined,
+  });
+  if (!c.sort) {
+    th.append(c.label);
+    return th;
+  }
+  const b = h(
+    'button',
+    { type: 'button', class: 'sort-btn', 'data-sort': c.id },
+    c.label,
+    h(
+      'span',
+      { class: 'sort-mark', 'aria-hidden': 'true' },
+      dir ? (dir === 'asc' ? '▲' : '▼') : '↕',
+    ),
+  );
+  b.addEventListener('click', () => {
+    const first: SortDir = c.align === 'right' ? 'desc' : 'asc';
+    sortBy(c.id, dir === 'desc' ? 'asc' : dir ? 'desc' : first);
+  });
+  th.append(b);
+  return th;
+}
+
+/** `rows` in the column's order (numbers as numbers, text with numeric runs). */
+function sortRows<T>(
+  rows: readonly T[],
+  columns: Column<T>[],
+  sort?: { id: string; dir: SortDir },
+) {
+  const key = columns.find((c) => c.id === sort?.id)?.sort;
+  if (!key || !sort) return rows;
+  const sign = sort.dir === 'asc' ? 1 : -1;
+  return [...rows].sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    const cmp =
+      typeof x === 'number' && typeof y === 'number'
+        ? x - y
+        : String(x).localeCompare(String(y), undefined, { numeric: true });
+    return cmp * sign;
+  });
+}
+
+/** Makes a row open something on a click (not on its own buttons and links), Enter or Space. */
+function clickable(tr: HTMLElement, open: () => void): void {
+  tr.tabIndex = 0;
+  tr.classList.add('is-clickable');
+  tr.addEventListener('click', (e) => {
+    // Buttons and links in a row do their own thing.
+    if ((e.target as HTMLElement).closest('button, a, input, select')) return;
+    open();
+  });
+  tr.addEventListener('keydown', (e) => {
+    if (e.target !== tr || (e.key !== 'Enter' && e.key !== ' ')) return;
+    e.preventDefault();
+    open();
+  });
+}
+
 export function dataTable<T>(opts: TableOptions<T>): DataTable<T> {
   let rows: readonly T[] = [];
   let sort = opts.sort;
@@ -50,90 +125,18 @@ export function dataTable<T>(opts: TableOptions<T>): DataTable<T> {
   );
 
   const drawHead = (): void => {
-    const tr = h('tr');
-    for (const c of opts.columns) {
-      const active = sort?.id === c.id;
-      const th = h('th', {
-        scope: 'col',
-        class: `align-${c.align ?? 'left'}${c.id === emphasis ? ' is-emphasis' : ''}`,
-        title: c.title,
-        'aria-sort': c.sort
-          ? active
-            ? sort!.dir === 'asc'
-              ? 'ascending'
-              : 'descending'
-            : 'none'
-          : undefined,
-      });
-      if (c.sort) {
-        const b = h(
-          'button',
-          { type: 'button', class: 'sort-btn', 'data-sort': c.id },
-          c.label,
-          h(
-            'span',
-            { class: 'sort-mark', 'aria-hidden': 'true' },
-            active ? (sort!.dir === 'asc' ? '▲' : '▼') : '↕',
-          ),
-        );
-        b.addEventListener('click', () => {
-          const dir: SortDir =
-            active && sort!.dir === 'desc'
-              ? 'asc'
-              : active
-                ? 'desc'
-                : c.align === 'right'
-                  ? 'desc'
-                  : 'asc';
-          api.sortBy(c.id, dir);
-        });
-        th.append(b);
-      } else th.append(c.label);
-      tr.append(th);
-    }
-    thead.replaceChildren(tr);
+    const cells = opts.columns.map((c) => headCell(c, sort, emphasis, api.sortBy));
+    thead.replaceChildren(h('tr', {}, ...cells));
   };
-
-  const sorted = (): readonly T[] => {
-    const col = opts.columns.find((c) => c.id === sort?.id);
-    if (!col?.sort || !sort) return rows;
-    const key = col.sort;
-    const sign = sort.dir === 'asc' ? 1 : -1;
-    return [...rows].sort((a, b) => {
-      const x = key(a);
-      const y = key(b);
-      const cmp =
-        typeof x === 'number' && typeof y === 'number'
-          ? x - y
-          : String(x).localeCompare(String(y), undefined, { numeric: true });
-      return cmp * sign;
-    });
-  };
-
   const drawBody = (): void => {
     tbody.replaceChildren(
-      ...sorted().map((row) => {
+      ...sortRows(rows, opts.columns, sort).map((row) => {
         const key = opts.rowKey(row);
         const tr = h('tr', { 'data-key': key });
-        if (opts.onRowClick) {
-          tr.tabIndex = 0;
-          tr.classList.add('is-clickable');
-          tr.addEventListener('click', (e) => {
-            // Buttons and links in a row do their own thing.
-            if ((e.target as HTMLElement).closest('button, a, input, select')) return;
-            opts.onRowClick!(row);
-          });
-          tr.addEventListener('keydown', (e) => {
-            if (e.target !== tr || (e.key !== 'Enter' && e.key !== ' ')) return;
-            e.preventDefault();
-            opts.onRowClick!(row);
-          });
-        }
+        if (opts.onRowClick) clickable(tr, () => opts.onRowClick!(row));
         if (key === selected) tr.setAttribute('aria-current', 'true');
         for (const c of opts.columns) {
-          const td = h('td', {
-            class: `align-${c.align ?? 'left'}${c.id === emphasis ? ' is-emphasis' : ''}`,
-          });
+          const td = h('td', { class: cellClass(c as Column<unknown>, emphasis) });
           append(td, c.render(row));
           tr.append(td);
         }

@@ -1,5 +1,5 @@
 // Tabs (role=tablist) with arrow-key movement, and a segmented button group.
-import { h } from '../dom.js';
+import { h } from './dom.js';
 
 export interface TabSpec<T extends string> {
   value: T;

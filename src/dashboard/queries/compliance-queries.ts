@@ -1,0 +1,115 @@
+// Compliance review: flagged calls, transcripts, transcript search, consent.
+// Compliance and admin roles only: other roles never send these.
+import { gql } from '@apollo/client';
+import type { TypedDocumentNode } from '@apollo/client';
+import type {
+  CallTranscriptQuery,
+  CallTranscriptQueryVariables,
+  FlaggedCallsQuery,
+  FlaggedCallsQueryVariables,
+  SetConsentMutation,
+  SetConsentMutationVariables,
+  TranscriptsQuery,
+  TranscriptsQueryVariables,
+} from './graphql-types.js';
+
+export type FlaggedCallsData = FlaggedCallsQuery;
+export type FlaggedCall = FlaggedCallsQuery['flaggedCalls']['calls'][number];
+export type TranscriptsData = TranscriptsQuery;
+export type TranscriptHit = TranscriptsQuery['transcripts']['hits'][number];
+export type CallTranscript = NonNullable<CallTranscriptQuery['callTranscript']>;
+export type Highlight = TranscriptHit['highlights'][number];
+
+export const FLAGGED_CALLS_QUERY: TypedDocumentNode<FlaggedCallsQuery, FlaggedCallsQueryVariables> =
+  gql`
+    query FlaggedCalls($from: String, $minRisk: Float, $limit: Int, $after: String) {
+      flaggedCalls(from: $from, minRisk: $minRisk, limit: $limit, after: $after) {
+        calls {
+          callId
+          customerId
+          startedAt
+          region
+          productLine
+          campaign
+          scriptVersion
+          handledBy
+          outcome
+          hits
+          risk
+          rules
+        }
+        nextCursor
+        total
+      }
+    }
+  `;
+
+export const CALL_TRANSCRIPT_QUERY: TypedDocumentNode<
+  CallTranscriptQuery,
+  CallTranscriptQueryVariables
+> = gql`
+  query CallTranscript($callId: ID!) {
+    callTranscript(callId: $callId) {
+      callId
+      customerId
+      turns {
+        turn
+        speaker
+        text
+        ts
+        intent
+        emotion
+        highlights {
+          start
+          end
+        }
+      }
+      hits {
+        turn
+        speaker
+        rule
+        term
+        start
+        end
+        ts
+      }
+    }
+  }
+`;
+
+export const TRANSCRIPTS_QUERY: TypedDocumentNode<TranscriptsQuery, TranscriptsQueryVariables> =
+  gql`
+    query Transcripts(
+      $text: String!
+      $speaker: String
+      $from: String
+      $limit: Int
+      $after: String
+    ) {
+      transcripts(text: $text, speaker: $speaker, from: $from, limit: $limit, after: $after) {
+        hits {
+          callId
+          customerId
+          turn
+          speaker
+          ts
+          text
+          highlights {
+            start
+            end
+          }
+        }
+        nextCursor
+        total
+      }
+    }
+  `;
+
+export const SET_CONSENT: TypedDocumentNode<SetConsentMutation, SetConsentMutationVariables> = gql`
+  mutation SetConsent($customerId: ID!, $scope: String!, $granted: Boolean!) {
+    setConsent(customerId: $customerId, scope: $scope, granted: $granted) {
+      scope
+      granted
+    }
+  }
+`;

@@ -1,0 +1,116 @@
+// Customer profiles and the list by intent score.
+import { gql } from '@apollo/client';
+import type { TypedDocumentNode } from '@apollo/client';
+import type {
+  CustomerByPhoneQuery,
+  CustomerByPhoneQueryVariables,
+  CustomerQuery,
+  CustomerQueryVariables,
+  CustomersQuery,
+  CustomersQueryVariables,
+  ProfileFragment,
+} from './graphql-types.js';
+
+/** A customer's profile (phone and name only where asked for: `$full`). */
+export type Customer = ProfileFragment;
+export type CallSummary = Customer['recentCalls'][number];
+export type Consent = Customer['consent'][number];
+export type Count = Customer['intents'][number];
+export type Field = Customer['crm'][number];
+export type CustomersData = CustomersQuery;
+export type CustomerListItem = CustomersQuery['customers']['customers'][number];
+
+// `phone` and `name` are asked for only by roles that may see them ($full):
+// every such read is audited, so nobody else should cause one.
+const PROFILE = gql`
+  fragment Profile on Customer {
+    customerId
+    phoneMasked
+    phone @include(if: $full)
+    name @include(if: $full)
+    tags
+    intentScore
+    calls
+    answered
+    contacts7d
+    lastCallAt
+    webVisits
+    lastVisitAt
+    crm {
+      key
+      value
+    }
+    crmUnmapped {
+      key
+      value
+    }
+    consent {
+      scope
+      granted
+    }
+    intents {
+      key
+      count
+    }
+    objections {
+      key
+      count
+    }
+    facts {
+      key
+      value
+    }
+    valence
+    openCalls
+    recentCalls {
+      callId
+      startedAt
+      campaign
+      productLine
+      scriptVersion
+      handledBy
+      answered
+      outcome
+      durationSeconds
+      intentScore
+      complianceHits
+    }
+  }
+`;
+
+export const CUSTOMER_QUERY: TypedDocumentNode<CustomerQuery, CustomerQueryVariables> = gql`
+  query Customer($id: ID!, $full: Boolean!) {
+    customer(id: $id) {
+      ...Profile
+    }
+  }
+  ${PROFILE}
+`;
+
+/** Compliance and admin only (matched by keyed hash, audited). */
+export const CUSTOMER_BY_PHONE_QUERY: TypedDocumentNode<
+  CustomerByPhoneQuery,
+  CustomerByPhoneQueryVariables
+> = gql`
+  query CustomerByPhone($phone: String!, $full: Boolean!) {
+    customerByPhone(phone: $phone) {
+      ...Profile
+    }
+  }
+  ${PROFILE}
+`;
+
+export const CUSTOMERS_QUERY: TypedDocumentNode<CustomersQuery, CustomersQueryVariables> = gql`
+  query Customers($tag: String, $limit: Int, $after: String) {
+    customers(tag: $tag, limit: $limit, after: $after) {
+      customers {
+        customerId
+        intentScore
+        tags
+        calls
+        lastCallAt
+      }
+      nextCursor
+    }
+  }
+`;

@@ -3,7 +3,7 @@ import { issueApiKey, listApiKeys, ROLES, withdrawApiKey, type Role } from '../a
 import type { Config } from '../core/config.js';
 import { DialwiseError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { openStore, runFilePath, type RunFile } from './platform.js';
+import { openStore, runFilePath, type RunFile } from '../app/index.js';
 
 const USAGE = `usage: dialwise keys create --name NAME --role ROLE [--expires-in-days N]
        dialwise keys list

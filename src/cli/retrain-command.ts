@@ -21,7 +21,7 @@ import {
   type RetrainPlan,
   type RetrainSummary,
 } from '../training/retrain.js';
-import { openStore, packageRoot, registryOf } from './platform.js';
+import { openStore, packageRoot, registryOf } from '../app/index.js';
 
 export const retrainPlanOf = (config: Config): RetrainPlan =>
   loadRetrainPlan(config.retrainConfigFile ?? join(packageRoot(), 'config', 'retrain.json'));

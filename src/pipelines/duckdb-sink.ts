@@ -353,6 +353,23 @@ export class DuckDbSink implements Sink {
     );
     return rows.map((r) => ({ ...r, next: BigInt(r.next) }));
   }
+
+  async loadProfile(customerId: string): Promise<ProfileRow | undefined> {
+    const [row] = await this.store.query<ProfileRow>(
+      `SELECT ${PROFILE_COLUMNS} FROM profiles WHERE customer_id = ?`,
+      [customerId],
+    );
+    return row;
+  }
+
+  /** Events taken in so far, stored or dead-lettered: grows with every commit that took any. */
+  async takenIn(): Promise<number> {
+    const [row] = await this.store.query<{ n: number }>(
+      `SELECT (SELECT COALESCE(sum(value), 0) FROM ingest_counters)::DOUBLE
+         + (SELECT count(*) FROM dead_letters)::DOUBLE AS n`,
+    );
+    return row!.n;
+  }
 }
 
 /**

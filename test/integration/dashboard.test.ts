@@ -13,7 +13,7 @@ import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rollUpAgain } from '../../src/analytics/kpi-rollup.js';
 import { createApiKey } from '../../src/api/auth.js';
-import { startPlatform } from '../../src/cli/platform.js';
+import { startPlatform } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';
 import { ModelRegistry } from '../../src/models/registry.js';

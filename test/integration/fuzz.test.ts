@@ -5,7 +5,7 @@
 // reason). bench/fuzz.ts runs the same at length.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/api/auth.js';
-import { startPlatform, type Platform } from '../../src/cli/platform.js';
+import { startPlatform, type Platform } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { fuzzApi, storedOnce, type FuzzOutcome } from '../helpers/fuzz.js';
 import { tmpDir } from '../helpers/tmp.js';

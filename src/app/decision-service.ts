@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
+import { DialwiseError } from '../core/errors.js';
 import type { DialwiseEvent } from '../core/events/index.js';
 import type { Logger } from '../core/log.js';
+import { retry } from '../core/retry.js';
 import type { Store } from '../core/store/store.js';
 import { parseDialingRules } from '../decision/dialing.js';
 import { DecisionLogWriter } from '../decision/decision-log.js';
@@ -18,7 +21,7 @@ import type { ServedModels } from '../models/champions.js';
 import type { ComplianceHit } from '../models/types.js';
 import type { Enricher } from '../pipelines/enricher.js';
 import { customerHistory, type Profile } from '../pipelines/profile.js';
-import { packageRoot } from './platform.js';
+import { packageRoot } from './setup.js';
 
 const agentsSchema = z.strictObject({
   agents: z.array(
@@ -88,6 +91,22 @@ export function customerView(
   };
 }
 
+/** A POST of JSON; a failure worth trying again (network, timeout, 5xx, 429) says so. */
+async function postJson(url: string, body: unknown): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(5_000),
+  }).catch((err: unknown) => {
+    throw new DialwiseError('UPSTREAM_FAILED', String(err), { retriable: true, cause: err });
+  });
+  if (!res.ok)
+    throw new DialwiseError('UPSTREAM_FAILED', `HTTP ${res.status}`, {
+      retriable: res.status >= 500 || res.status === 429,
+    });
+}
+
 /** How far back answered/unanswered calls teach the answer model after a restart. */
 const ANSWER_HISTORY_DAYS = 90;
 
@@ -108,6 +127,7 @@ export function startDecisions(
     checkBotLine: (text: string) => ComplianceHit[];
     emit: (events: DialwiseEvent[]) => void;
     logger: Logger;
+    clock: Clock;
   },
 ): {
   engine: DecisionEngine;
@@ -115,31 +135,18 @@ export function startDecisions(
   restore(): Promise<{ rewards: number; answers: number }>;
   close(): Promise<void>;
 } {
-  const { logger, enricher } = deps;
+  const { logger, enricher, clock } = deps;
   /** Fire and forget, a few tries with back-off: the call goes on whatever the receiver does. */
-  const post = (url: string, body: unknown, what: string) => {
-    const attempt = async (n: number): Promise<void> => {
-      try {
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(5_000),
-        });
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      } catch (err) {
-        if (n >= 3) return logger.log('error', `${what} failed`, { err: String(err) });
-        await new Promise((r) => setTimeout(r, 200 * 4 ** n));
-        return attempt(n + 1);
-      }
-    };
-    void attempt(0);
-  };
+  const post = (url: string, body: unknown, what: string) =>
+    void retry(() => postJson(url, body), { attempts: 4, baseMs: 200, clock }).catch((err) =>
+      logger.log('error', `${what} failed`, { err: String(err) }),
+    );
   const dir = config.decisionConfigDir ?? join(packageRoot(), 'config');
   const log = new DecisionLogWriter(deps.store, (err) =>
     logger.log('error', 'decision log write failed; retrying', { err: String(err) }),
   );
   const engine = new DecisionEngine(loadSetup(dir, deps.checkBotLine), {
+    clock: () => clock.now(),
     models: deps.models,
     customer: (id, now) => customerView(enricher.profile(id, now), id, now),
     crm: (id) => enricher.profiles.get(id)?.crm ?? {},
@@ -163,34 +170,33 @@ export function startDecisions(
   });
   return {
     engine,
-    async restore() {
-      const rewards = await deps.store.query<{
-        node: string;
-        segment: string;
-        variant: string;
-        converted: boolean;
-      }>(
-        `SELECT d.node, d.segment, d.variant, c.outcome = 'converted' AS converted
-         FROM decisions d JOIN calls c USING (call_id)
-         WHERE c.outcome IS NOT NULL AND d.variant <> 'safe'`,
-      );
-      const answers = await deps.store.query<{
-        customer_id: string;
-        at: string;
-        answered: boolean;
-      }>(
-        `SELECT customer_id, started_at::VARCHAR AS at, answered FROM calls
-         WHERE answered IS NOT NULL AND started_at > now() - INTERVAL ${ANSWER_HISTORY_DAYS} DAY`,
-      );
-      engine.restore({
-        rewards,
-        answers: answers.map((a) => ({ ...a, at: new Date(a.at) })),
-      });
-      return { rewards: rewards.length, answers: answers.length };
-    },
+    restore: () => restoreLearned(deps.store, engine),
     async close() {
       engine.close();
       await log.close();
     },
   };
+}
+
+/** Rebuilds what the engine learned from the decisions and calls in the store. */
+async function restoreLearned(
+  store: Store,
+  engine: DecisionEngine,
+): Promise<{ rewards: number; answers: number }> {
+  const rewards = await store.query<{
+    node: string;
+    segment: string;
+    variant: string;
+    converted: boolean;
+  }>(
+    `SELECT d.node, d.segment, d.variant, c.outcome = 'converted' AS converted
+     FROM decisions d JOIN calls c USING (call_id)
+     WHERE c.outcome IS NOT NULL AND d.variant <> 'safe'`,
+  );
+  const answers = await store.query<{ customer_id: string; at: string; answered: boolean }>(
+    `SELECT customer_id, started_at::VARCHAR AS at, answered FROM calls
+     WHERE answered IS NOT NULL AND started_at > now() - INTERVAL ${ANSWER_HISTORY_DAYS} DAY`,
+  );
+  engine.restore({ rewards, answers: answers.map((a) => ({ ...a, at: new Date(a.at) })) });
+  return { rewards: rewards.length, answers: answers.length };
 }

@@ -5,15 +5,19 @@ import type { Config } from '../core/config.js';
 import type { DialwiseEvent } from '../core/events/index.js';
 import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
-import { parseDialingRules } from '../decision/dialing.js';
-import { DecisionLogWriter } from '../decision/decision-log.js';
-import { DecisionEngine } from '../decision/engine.js';
-import { createExperiment } from '../decision/experiments.js';
-import { loadFlow } from '../decision/flow.js';
-import { loadSkillModel } from '../decision/routing.js';
-import { loadScripts, ScriptVersions } from '../decision/scripts.js';
-import { loadTransferConfig, type Agent } from '../decision/transfer.js';
-import type { CustomerView } from '../decision/types.js';
+import {
+  createExperiment,
+  DecisionEngine,
+  DecisionLogWriter,
+  loadFlow,
+  loadScripts,
+  loadSkillModel,
+  loadTransferConfig,
+  parseDialingRules,
+  ScriptVersions,
+  type Agent,
+  type CustomerView,
+} from '../decision/index.js';
 import type { ServedModels } from '../models/champions.js';
 import type { ComplianceHit } from '../models/types.js';
 import type { Enricher } from '../pipelines/enricher.js';

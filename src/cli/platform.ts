@@ -45,7 +45,7 @@ import { Pipeline, STORE, type PipelineHooks } from '../pipelines/pipeline.js';
 import { consumeBus } from '../pipelines/runner.js';
 import { loadTagRules } from '../pipelines/tags.js';
 import { derivedTopic, publishEvents, topicsOf } from '../pipelines/topics.js';
-import type { DecisionEngine } from '../decision/engine.js';
+import type { DecisionEngine } from '../decision/index.js';
 import { startDecisions } from './decisions.js';
 import { AlertRunner } from '../analytics/alert-runner.js';
 import { watchHealth } from '../analytics/health-alerts.js';

@@ -1,4 +1,4 @@
-import { industryOf, type DialingRules } from './dialing-rules.js';
+import { dialingSegmentOf, industryOf, type DialingRules } from './dialing-rules.js';
 import type { LocalTime } from './local-time.js';
 
 /**
@@ -61,10 +61,7 @@ export function pAnswer(
   at: HourOfWeek,
 ): number {
   const name = industryOf(industry);
-  const segment = Object.hasOwn(model.industries, name)
-    ? model.industries[name]!
-    : model.defaultSegment;
-  const prior = model.priors[segment]![dayType(at)][at.hour]!;
+  const prior = model.priors[dialingSegmentOf(name, model)]![dayType(at)][at.hour]!;
   const c = model.counts[cellOf(name, at)] ?? { answered: 0, unanswered: 0 };
   const w = model.priorWeight;
   return (prior * w + c.answered) / (w + c.answered + c.unanswered);

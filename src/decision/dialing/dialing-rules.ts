@@ -158,7 +158,10 @@ export const industryOf = (value: unknown): string =>
  * answer-rate prior; not the customer's script-experiment segment
  * (scripts/choose-line.ts).
  */
-export function dialingSegmentOf(industry: string, rules: DialingRules): string {
+export function dialingSegmentOf(
+  industry: string,
+  rules: Pick<DialingRules, 'industries' | 'defaultSegment'>,
+): string {
   return Object.hasOwn(rules.industries, industry)
     ? rules.industries[industry]!
     : rules.defaultSegment;

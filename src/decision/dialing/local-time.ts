@@ -4,7 +4,11 @@
  * with one cached formatter per valid IANA zone.
  */
 import type { CustomerView } from '../customer-view.js';
-import type { DialingRules } from './dialing-rules.js';
+
+/** What local time reads of the dialing rules: the zone used when a customer's is unusable. */
+export interface DefaultZone {
+  readonly timezone: string;
+}
 
 export const MINUTE = 60_000;
 export const DAY = 24 * 60 * MINUTE;
@@ -86,7 +90,7 @@ export interface LocalTime {
 }
 
 /** The customer's zone: crm.timezone when it is a valid IANA name, else the default. */
-export function zoneOf(customer: Pick<CustomerView, 'crm'>, rules: DialingRules): string {
+export function zoneOf(customer: Pick<CustomerView, 'crm'>, rules: DefaultZone): string {
   const tz = customer.crm.timezone;
   return (typeof tz === 'string' && canonical(tz)) || rules.timezone;
 }
@@ -106,7 +110,7 @@ export function toLocal(wall: number, timeZone: string): LocalTime {
 export function localTimeOf(
   customer: Pick<CustomerView, 'crm'>,
   atMs: number,
-  rules: DialingRules,
+  rules: DefaultZone,
 ): LocalTime {
   const zone = zoneOf(customer, rules);
   return toLocal(wallOf(atMs, formatter(zone)!), zone);

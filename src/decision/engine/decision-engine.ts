@@ -92,6 +92,10 @@ export class DecisionEngine {
     this.skills = setup.skills;
   }
 
+  /**
+   * Decides the bot's answer to one customer turn. A call that ended or went
+   * to a human keeps answering with its last decision.
+   */
   turn(req: TurnRequest): Decision {
     const started = performance.now();
     const nowMs = this.clock.now();

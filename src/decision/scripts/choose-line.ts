@@ -47,9 +47,7 @@ export function lineSlots(x: {
   agent: string | null | undefined;
 }): Record<string, string | undefined> {
   const industry = x.customer.crm.industry;
-  const product = Object.hasOwn(PRODUCTS, x.productLine)
-    ? PRODUCTS[x.productLine]!
-    : PRODUCTS.default!;
+  const product = PRODUCTS[x.productLine] ?? PRODUCTS.default!;
   return {
     product: product.name,
     benefit: product.benefit,

@@ -4,7 +4,7 @@ import type { FlaggedCall } from '../analytics/compliance-review.js';
 import type { CallSummary } from '../analytics/customers.js';
 import type { FilterDimension, KpiFilter } from '../analytics/kpis.js';
 import { DialwiseError } from '../core/errors.js';
-import type { VariantReport } from '../decision/experiments.js';
+import type { VariantReport } from '../decision/index.js';
 import { contactsInWeek, type Profile } from '../pipelines/profile.js';
 
 export const fields = (o: Record<string, unknown>) =>

@@ -14,8 +14,7 @@ import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import { maskPersonal, personalKind } from '../core/personal.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import type { Store } from '../core/store/store.js';
-import type { DecisionEngine } from '../decision/engine.js';
-import { compareArms } from '../decision/experiments.js';
+import { compareArms, type DecisionEngine } from '../decision/index.js';
 import { MODEL_NAMES, type ModelName, type ModelRegistry } from '../models/registry.js';
 import type { Profile } from '../pipelines/profile.js';
 import {

@@ -6,7 +6,7 @@ import { audit } from '../analytics/audit.js';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import type { DialwiseEvent } from '../core/events/index.js';
 import type { Health } from '../core/health.js';
-import type { DecisionEngine } from '../decision/engine.js';
+import type { DecisionEngine } from '../decision/index.js';
 import type { ComplianceHit } from '../models/types.js';
 import type { CrmMappingResult } from '../pipelines/crm-mapping.js';
 import { cachedAuthenticator, DIALER, requireRole, type Principal } from './auth.js';

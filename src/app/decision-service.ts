@@ -8,15 +8,19 @@ import type { DialwiseEvent } from '../core/events/index.js';
 import type { Logger } from '../core/log.js';
 import { retry } from '../core/retry.js';
 import type { Store } from '../core/store/store.js';
-import { parseDialingRules } from '../decision/dialing.js';
-import { DecisionLogWriter } from '../decision/decision-log.js';
-import { DecisionEngine } from '../decision/engine.js';
-import { createExperiment } from '../decision/experiments.js';
-import { loadFlow } from '../decision/flow.js';
-import { loadSkillModel } from '../decision/routing.js';
-import { loadScripts, ScriptVersions } from '../decision/scripts.js';
-import { loadTransferConfig, type Agent } from '../decision/transfer.js';
-import type { CustomerView } from '../decision/types.js';
+import {
+  createExperiment,
+  DecisionEngine,
+  DecisionLogWriter,
+  loadFlow,
+  loadScripts,
+  loadSkillModel,
+  loadTransferConfig,
+  parseDialingRules,
+  ScriptVersions,
+  type Agent,
+  type CustomerView,
+} from '../decision/index.js';
 import type { ServedModels } from '../models/champions.js';
 import type { ComplianceHit } from '../models/types.js';
 import type { Enricher } from '../pipelines/enricher.js';
@@ -142,11 +146,11 @@ export function startDecisions(
       logger.log('error', `${what} failed`, { err: String(err) }),
     );
   const dir = config.decisionConfigDir ?? join(packageRoot(), 'config');
-  const log = new DecisionLogWriter(deps.store, (err) =>
+  const log = new DecisionLogWriter(deps.store, clock, (err) =>
     logger.log('error', 'decision log write failed; retrying', { err: String(err) }),
   );
   const engine = new DecisionEngine(loadSetup(dir, deps.checkBotLine), {
-    clock: () => clock.now(),
+    clock,
     models: deps.models,
     customer: (id, now) => customerView(enricher.profile(id, now), id, now),
     crm: (id) => enricher.profiles.get(id)?.crm ?? {},

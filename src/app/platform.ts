@@ -8,7 +8,7 @@ import { Health } from '../core/health.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
 import type { CallSimulator } from '../datasets/simulator.js';
-import type { DecisionEngine } from '../decision/engine.js';
+import type { DecisionEngine } from '../decision/index.js';
 import { createComplianceGuard } from '../models/compliance/index.js';
 import { DuckDbSink } from '../pipelines/duckdb-sink.js';
 import type { Enricher } from '../pipelines/enricher.js';

@@ -14,7 +14,7 @@ import {
   prosodySchema,
   type DialwiseEvent,
 } from '../../core/events/index.js';
-import { loadScripts } from '../../decision/scripts.js';
+import { loadScripts } from '../../decision/index.js';
 import {
   ANALYSTS,
   DIALER,

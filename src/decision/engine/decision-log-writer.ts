@@ -1,5 +1,6 @@
-import type { Columns, Store } from '../core/store/store.js';
-import type { DecisionRecord } from './engine.js';
+import type { Clock } from '../../core/clock.js';
+import type { Columns, Store } from '../../core/store/store.js';
+import type { DecisionRecord } from './engine-contract.js';
 
 /** The staging table's columns: the timestamp travels as text and DuckDB casts it. */
 const COLUMNS: Columns = {
@@ -22,22 +23,22 @@ const COLUMNS: Columns = {
 const NAMES = Object.keys(COLUMNS);
 
 /**
- * Writes decision records to DuckDB in batches, off the decision's path: a
- * decision is answered first and logged within `everyMs`. A failed write
- * keeps its rows for the next attempt.
+ * Writes decision records to DuckDB's decisions table in batches, off the
+ * decision's path: a decision is answered first and logged within `everyMs`
+ * (a timer of the clock). A failed write keeps its rows for the next attempt.
  */
 export class DecisionLogWriter {
   private rows: DecisionRecord[] = [];
-  private readonly timer: NodeJS.Timeout;
+  private readonly stopTimer: () => void;
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
+    clock: Clock,
     private readonly onError: (err: unknown) => void,
     everyMs = 500,
   ) {
-    this.timer = setInterval(() => void this.flush(), everyMs);
-    this.timer.unref();
+    this.stopTimer = clock.every(everyMs, () => void this.flush());
   }
 
   add(record: DecisionRecord): void {
@@ -69,7 +70,7 @@ export class DecisionLogWriter {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.timer);
+    this.stopTimer();
     await this.flush();
   }
 }

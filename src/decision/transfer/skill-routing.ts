@@ -10,7 +10,7 @@
  * The model is plain JSON: store it as is, load it with `loadSkillModel`.
  */
 import { z } from 'zod';
-import { DialwiseError } from '../core/errors.js';
+import { DialwiseError } from '../../core/errors.js';
 
 const score = z.number().min(0).max(1);
 const count = z.number().int().min(0);

@@ -8,8 +8,8 @@
  * Call `remember` once per customer turn, in order, before asking the flow
  * for its next step: the flow reads this turn through the memory too.
  */
-import type { SlotFacts } from '../models/types.js';
-import type { TurnSignals } from './types.js';
+import type { SlotFacts } from '../../models/types.js';
+import type { TurnSignals } from '../turn-signals.js';
 
 /** Customer turns the memory keeps. */
 export const MEMORY_TURNS = 3;

@@ -5,7 +5,7 @@ import type { CallSummary } from '../analytics/customers.js';
 import type { FilterDimension, KpiFilter } from '../analytics/kpis.js';
 import { DialwiseError } from '../core/errors.js';
 import type { VariantReport } from '../decision/experiments.js';
-import { contactsInWeek, type Profile } from '../pipelines/profile.js';
+import { contactsInWeek, type Profile } from '../pipelines/index.js';
 
 export const fields = (o: Record<string, unknown>) =>
   Object.entries(o).map(([key, v]) => ({

@@ -17,7 +17,7 @@ import type { Store } from '../core/store/store.js';
 import type { DecisionEngine } from '../decision/engine.js';
 import { compareArms } from '../decision/experiments.js';
 import { MODEL_NAMES, type ModelName, type ModelRegistry } from '../models/registry.js';
-import type { Profile } from '../pipelines/profile.js';
+import type { Profile } from '../pipelines/index.js';
 import {
   ANALYSTS,
   COMPLIANCE,

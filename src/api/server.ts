@@ -8,7 +8,7 @@ import type { DialwiseEvent } from '../core/events/index.js';
 import type { Health } from '../core/health.js';
 import type { DecisionEngine } from '../decision/engine.js';
 import type { ComplianceHit } from '../models/types.js';
-import type { CrmMappingResult } from '../pipelines/crm-mapping.js';
+import type { CrmMappingResult } from '../pipelines/index.js';
 import { cachedAuthenticator, DIALER, requireRole, type Principal } from './auth.js';
 import { createGraphql, type GraphqlDeps } from './graphql.js';
 import {

@@ -16,8 +16,7 @@ import { loadTransferConfig, type Agent } from '../decision/transfer.js';
 import type { CustomerView } from '../decision/types.js';
 import type { ServedModels } from '../models/champions.js';
 import type { ComplianceHit } from '../models/types.js';
-import type { Enricher } from '../pipelines/enricher.js';
-import { customerHistory, type Profile } from '../pipelines/profile.js';
+import { type Enricher, customerHistory, type Profile } from '../pipelines/index.js';
 import { packageRoot } from './platform.js';
 
 const agentsSchema = z.strictObject({

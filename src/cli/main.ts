@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { DuckDbSink } from '../pipelines/duckdb-sink.js';
+import { DuckDbSink, publishEvents, replayJsonl, rotateKeys } from '../pipelines/index.js';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
@@ -9,10 +9,7 @@ import { loadConfig } from '../core/config.js';
 import { DialwiseError } from '../core/errors.js';
 import { migrate, Store } from '../core/store/store.js';
 import { CallSimulator } from '../datasets/simulator.js';
-import { publishEvents } from '../pipelines/topics.js';
 import { createLogger } from '../core/log.js';
-import { replayJsonl } from '../pipelines/jsonl-source.js';
-import { rotateKeys } from '../pipelines/rotate-keys.js';
 import { decodeWav, extractProsody, turnProsody } from '../models/prosody/index.js';
 import { runComplianceEval } from '../training/compliance-eval.js';
 import { dataReport, formatDataReport } from '../datasets/report.js';

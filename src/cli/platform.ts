@@ -32,19 +32,32 @@ import {
 } from '../models/compliance/index.js';
 import { Champions, type ServedModels } from '../models/champions.js';
 import { ModelRegistry, type ModelName } from '../models/registry.js';
-import { loadCrmMapping, mapCrmFields } from '../pipelines/crm-mapping.js';
-import { DuckDbSink, type Position, type Sink } from '../pipelines/duckdb-sink.js';
-import { KafkaSink } from '../pipelines/kafka-sink.js';
-import { startLoader } from '../pipelines/loader.js';
-import { sealLegacyDeadLetters } from '../pipelines/dead-letters.js';
-import { PROFILE_COLUMNS } from '../pipelines/duckdb-sink.js';
-import { deadLetter, emptyRows, restoreProfile, type ProfileRow } from '../pipelines/rows.js';
-import { Enricher } from '../pipelines/enricher.js';
-import { createPipelineMetrics, type PipelineMetrics } from '../pipelines/metrics.js';
-import { Pipeline, STORE, type PipelineHooks } from '../pipelines/pipeline.js';
-import { consumeBus } from '../pipelines/runner.js';
-import { loadTagRules } from '../pipelines/tags.js';
-import { derivedTopic, publishEvents, topicsOf } from '../pipelines/topics.js';
+import {
+  loadCrmMapping,
+  mapCrmFields,
+  DuckDbSink,
+  type Position,
+  type Sink,
+  KafkaSink,
+  startLoader,
+  sealLegacyDeadLetters,
+  PROFILE_COLUMNS,
+  deadLetter,
+  emptyRows,
+  restoreProfile,
+  type ProfileRow,
+  Enricher,
+  createPipelineMetrics,
+  type PipelineMetrics,
+  Pipeline,
+  STORE,
+  type PipelineHooks,
+  consumeBus,
+  loadTagRules,
+  derivedTopic,
+  publishEvents,
+  topicsOf,
+} from '../pipelines/index.js';
 import type { DecisionEngine } from '../decision/engine.js';
 import { startDecisions } from './decisions.js';
 import { AlertRunner } from '../analytics/alert-runner.js';

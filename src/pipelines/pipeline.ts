@@ -4,17 +4,18 @@ import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import type { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
 import { redactText } from '../core/personal.js';
-import type { Position, Refusal, Sink } from './duckdb-sink.js';
-import { emptyChanges, type Changes, type Enricher } from './enricher.js';
-import { sealLegacyUnmapped } from './profile.js';
 import {
+  type Position,
+  type Refusal,
+  type Sink,
   deadLetter,
   restoreProfile,
   SealCache,
   toRows,
   type DeadLetter,
   type SinkRows,
-} from './rows.js';
+} from './sinks/index.js';
+import { emptyChanges, type Changes, type Enricher, sealLegacyUnmapped } from './enrich/index.js';
 
 export interface SourceRecord {
   /** Topic, "http", a file path: kept with dead letters and positions. */

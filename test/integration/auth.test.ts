@@ -12,7 +12,7 @@ import {
 } from '../../src/models/compliance/index.js';
 import { migrate, Store } from '../../src/core/store/store.js';
 import type { DialwiseEvent } from '../../src/core/events/index.js';
-import { loadCrmMapping, mapCrmFields } from '../../src/pipelines/crm-mapping.js';
+import { loadCrmMapping, mapCrmFields } from '../../src/pipelines/index.js';
 import { readFileSync } from 'node:fs';
 
 const mapping = loadCrmMapping(JSON.parse(readFileSync('config/crm-mapping.json', 'utf8')));

@@ -4,9 +4,13 @@ import { createFieldCipher } from '../../src/core/crypto.js';
 import { createLogger } from '../../src/core/log.js';
 import { migrate, Store } from '../../src/core/store/store.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';
-import { DuckDbSink, type Position } from '../../src/pipelines/duckdb-sink.js';
-import { Pipeline, type PipelineHooks } from '../../src/pipelines/pipeline.js';
-import type { SinkRows } from '../../src/pipelines/rows.js';
+import {
+  DuckDbSink,
+  type Position,
+  Pipeline,
+  type PipelineHooks,
+  type SinkRows,
+} from '../../src/pipelines/index.js';
 import { keywordEnricher } from '../helpers/enricher.js';
 
 /** The real sink, made to fail its first `failures` writes, and to wait at `gate`. */

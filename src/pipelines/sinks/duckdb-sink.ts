@@ -1,4 +1,4 @@
-import type { Columns, Store, Tx } from '../core/store/store.js';
+import type { Columns, Store, Tx } from '../../core/store/store.js';
 
 /** Column types of the target tables; see `staged` for how they travel. */
 type Typed = Record<string, Columns[string] | 'TIMESTAMPTZ' | 'JSON'>;

@@ -1,6 +1,6 @@
-import type { FieldCipher } from '../core/crypto.js';
-import { redactPayload } from '../core/personal.js';
-import type { Store } from '../core/store/store.js';
+import type { FieldCipher } from '../../core/crypto.js';
+import { redactPayload } from '../../core/personal.js';
+import type { Store } from '../../core/store/store.js';
 
 /**
  * Dead letters stored before payloads were redacted hold personal data in

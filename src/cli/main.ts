@@ -3,7 +3,7 @@ import { DuckDbSink, publishEvents, replayJsonl, rotateKeys } from '../pipelines
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { ROLES } from '../api/auth.js';
+import { ROLES } from '../api/index.js';
 import { keysCommand } from './keys-command.js';
 import { loadConfig } from '../core/config.js';
 import { DialwiseError } from '../core/errors.js';

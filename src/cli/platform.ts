@@ -11,8 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createApiKey, newApiKey } from '../api/auth.js';
-import { createApi, type ApiDeps } from '../api/server.js';
+import { createApiKey, newApiKey, createApi, type ApiDeps, type Commits } from '../api/index.js';
 import type { Bus, Subscription } from '../core/bus/bus.js';
 import { KafkaBus } from '../core/bus/kafka.js';
 import { MemoryBus } from '../core/bus/memory.js';
@@ -64,7 +63,6 @@ import { AlertRunner } from '../analytics/alert-runner.js';
 import { watchHealth } from '../analytics/health-alerts.js';
 import { refreshRollup } from '../analytics/kpi-rollup.js';
 import { SearchIndexer } from '../analytics/search-index.js';
-import type { Commits } from '../api/graphql.js';
 import { createPubSub } from 'graphql-yoga';
 
 export interface SimulateOptions {

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { cachedAuthenticator, createApiKey, type Role } from '../../src/api/auth.js';
-import { createApi, type Api } from '../../src/api/server.js';
+import {
+  cachedAuthenticator,
+  createApiKey,
+  type Role,
+  createApi,
+  type Api,
+} from '../../src/api/index.js';
+import { manualClock } from '../../src/core/clock.js';
 import { Registry } from 'prom-client';
 import { ModelRegistry } from '../../src/models/registry.js';
 import { AlertRunner } from '../../src/analytics/alert-runner.js';
@@ -171,15 +177,15 @@ describe('remembered API keys', () => {
   it('answers a known key from memory, forgets it on a key change and after the TTL', async () => {
     const store = await Store.open(join(tmpDir(), 'auth-cache.duckdb'));
     await migrate(store);
-    let now = 0;
-    const authenticate = cachedAuthenticator(store, 10_000, () => now);
+    const clock = manualClock(0);
+    const authenticate = cachedAuthenticator(store, 10_000, clock);
     const key = await createApiKey(store, 'bot-1', 'dialer');
     expect(await authenticate(`Bearer ${key}`)).toEqual({ name: 'bot-1', role: 'dialer' });
     // Deleted behind the cache's back (not through createApiKey): still remembered until the TTL.
     await store.transaction((tx) => tx.run("DELETE FROM api_keys WHERE name = 'bot-1'"));
-    now = 9_999;
+    clock.set(9_999);
     expect(await authenticate(`Bearer ${key}`)).toEqual({ name: 'bot-1', role: 'dialer' });
-    now = 10_001;
+    clock.set(10_001);
     expect(await authenticate(`Bearer ${key}`)).toBeNull();
     // Replaced through createApiKey: the old key stops at once.
     const a = await createApiKey(store, 'bot-2', 'dialer');

@@ -25,3 +25,40 @@ export async function sealLegacyDeadLetters(store: Store, cipher: FieldCipher): 
     sealed += rows.length;
   }
 }
+
+/** A dead letter as admins list it: the payload shown redacted, never the sealed original. */
+export interface ListedDeadLetter {
+  id: number;
+  received_at: string;
+  source: string;
+  reason: string;
+  payload: string;
+}
+
+/** Dead letters newest first, `limit` of them with ids below `before` (the next page). */
+export async function deadLetterPage(
+  store: Store,
+  page: { limit: number; before?: number | undefined },
+): Promise<ListedDeadLetter[]> {
+  const rows = await store.query<Omit<ListedDeadLetter, 'id'> & { id: bigint }>(
+    `SELECT id, received_at::VARCHAR AS received_at, source, reason, payload
+     FROM dead_letters WHERE id < ? ORDER BY dead_letters.id DESC LIMIT ?`,
+    [page.before ?? Number.MAX_SAFE_INTEGER, page.limit],
+  );
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+
+/**
+ * The sealed originals of these dead letters, for a replay: null for one
+ * stored before originals were kept. Ids that do not exist are left out.
+ */
+export async function sealedOriginals(
+  store: Store,
+  ids: readonly number[],
+): Promise<{ id: number; sealed: string | null }[]> {
+  const rows = await store.query<{ id: bigint; payload_sealed: string | null }>(
+    'SELECT id, payload_sealed FROM dead_letters WHERE id IN (SELECT unnest(?::BIGINT[]))',
+    [`[${ids.join(',')}]`],
+  );
+  return rows.map((r) => ({ id: Number(r.id), sealed: r.payload_sealed }));
+}

@@ -20,5 +20,10 @@ export {
   type ProfileRow,
   type SinkRows,
 } from './rows.js';
-export { sealLegacyDeadLetters } from './dead-letters.js';
+export {
+  deadLetterPage,
+  sealedOriginals,
+  sealLegacyDeadLetters,
+  type ListedDeadLetter,
+} from './dead-letters.js';
 export { rotateKeys } from './rotate-keys.js';

@@ -4,7 +4,6 @@ import type { Admission } from './admission.js';
 import { DIALER } from './auth.js';
 import { parseJson, readBody, validate } from './rest/http.js';
 import { restRoutes, type Route } from './rest/routes.js';
-import type { ApiDeps } from './server.js';
 
 interface Compiled {
   route: Route;
@@ -32,7 +31,7 @@ const compile = (route: Route): Compiled => {
  * route has the path; 405 when one has it for another method.
  */
 export function restDispatcher(
-  deps: ApiDeps,
+  deps: Parameters<typeof restRoutes>[0],
   admission: Admission,
 ): (request: Request, url: URL) => Promise<Response | null> {
   const routes = restRoutes(deps).map(compile);

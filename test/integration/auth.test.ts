@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   cachedAuthenticator,
   createApiKey,
+  issueApiKey,
   type Role,
   createApi,
   type Api,
@@ -195,6 +196,30 @@ describe('remembered API keys', () => {
     expect(await authenticate(`Bearer ${b}`)).toEqual({ name: 'bot-2', role: 'dialer' });
     expect(await authenticate('Bearer nope')).toBeNull();
     expect(await authenticate(null)).toBeNull();
+    await store.close();
+  });
+
+  it("counts a new key's expiry from the injected clock", async () => {
+    const store = await Store.open(join(tmpDir(), 'auth-expiry.duckdb'));
+    await migrate(store);
+    const clock = manualClock(Date.parse('2031-03-01T00:00:00Z'));
+    const admin = { name: 'root', role: 'admin' as const };
+    const issued = await issueApiKey(
+      store,
+      admin,
+      { name: 'bot-3', role: 'dialer', expiresInDays: 2 },
+      clock,
+    );
+    expect(issued.expiresAt).toBe('2031-03-03T00:00:00.000Z');
+    // Within 10 years of the clock's now, not of the wall clock's.
+    await expect(
+      issueApiKey(
+        store,
+        admin,
+        { name: 'bot-4', role: 'dialer', expiresAt: '2026-12-01T00:00:00Z' },
+        clock,
+      ),
+    ).rejects.toThrow(/next 10 years/);
     await store.close();
   });
 });

@@ -10,7 +10,7 @@
  * Prints a JSON result and writes it to bench/results/ingest-<mode>.json.
  */
 import { systemClock } from '../src/core/clock.js';
-import { DuckDbSink } from '../src/pipelines/duckdb-sink.js';
+import { DuckDbSink, consumeBus, topicsOf } from '../src/pipelines/index.js';
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -22,8 +22,6 @@ import { MemoryBus } from '../src/core/bus/memory.js';
 import { loadConfig } from '../src/core/config.js';
 import { createLogger } from '../src/core/log.js';
 import { CallSimulator } from '../src/datasets/simulator.js';
-import { consumeBus } from '../src/pipelines/runner.js';
-import { topicsOf } from '../src/pipelines/topics.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,

@@ -4,10 +4,10 @@ import type { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
 import { Champions, type ServedModels } from '../models/champions.js';
 import type { ModelName } from '../models/registry.js';
-import type { Position, Sink } from '../pipelines/duckdb-sink.js';
-import { Enricher } from '../pipelines/enricher.js';
+import type { Position, Sink } from '../pipelines/index.js';
+import { Enricher } from '../pipelines/index.js';
 import { Pipeline, type PipelineHooks } from '../pipelines/pipeline.js';
-import { loadTagRules } from '../pipelines/tags.js';
+import { loadTagRules } from '../pipelines/index.js';
 import { complianceConfig, configFile, fieldCipher, readJson, registryOf } from './setup.js';
 
 /** The models a process serves, and the poll that switches to a newly promoted champion. */
@@ -84,6 +84,7 @@ export async function openPipeline(
     maxPending: config.maxPending,
     hooks: opts.hooks,
     health: opts.health,
+    clock: opts.clock,
   });
   return { pipeline, enricher, models };
 }

@@ -2,10 +2,10 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
-import { DuckDbSink } from '../pipelines/duckdb-sink.js';
-import { startLoader } from '../pipelines/loader.js';
-import { createPipelineMetrics } from '../pipelines/metrics.js';
-import { restoreProfile } from '../pipelines/rows.js';
+import { DuckDbSink } from '../pipelines/index.js';
+import { startLoader } from '../pipelines/index.js';
+import { createPipelineMetrics } from '../pipelines/index.js';
+import { restoreProfile } from '../pipelines/index.js';
 import { startApiService } from './api-service.js';
 import { loaderSubmit } from './ingest.js';
 import { fieldCipher, kafkaBusOf, openStore } from './setup.js';
@@ -29,10 +29,10 @@ export async function startLoaderPlatform(
   clock: Clock = systemClock,
 ): Promise<LoaderPlatform> {
   const health = new Health();
-  const bus = kafkaBusOf(config, health, 'loader');
+  const bus = kafkaBusOf(config, health, 'loader', clock);
   const store = await openStore(config, logger);
   const cipher = fieldCipher(config, logger);
-  const sink = new DuckDbSink(store, { dedupeByEventId: true });
+  const sink = new DuckDbSink(store, { dedupeByEventId: true, clock });
   const subscription = await startLoader({
     bus,
     sink,

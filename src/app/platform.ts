@@ -10,11 +10,11 @@ import type { Store } from '../core/store/store.js';
 import type { CallSimulator } from '../datasets/simulator.js';
 import type { DecisionEngine } from '../decision/index.js';
 import { createComplianceGuard } from '../models/compliance/index.js';
-import { DuckDbSink } from '../pipelines/duckdb-sink.js';
-import type { Enricher } from '../pipelines/enricher.js';
-import { createPipelineMetrics, type PipelineMetrics } from '../pipelines/metrics.js';
+import { DuckDbSink } from '../pipelines/index.js';
+import type { Enricher } from '../pipelines/index.js';
+import { createPipelineMetrics, type PipelineMetrics } from '../pipelines/index.js';
 import type { Pipeline, PipelineHooks } from '../pipelines/pipeline.js';
-import { consumeBus } from '../pipelines/runner.js';
+import { consumeBus } from '../pipelines/index.js';
 import { derivedTopic } from '../pipelines/topics.js';
 import { startApiService } from './api-service.js';
 import { decisionOutbox } from './decision-outbox.js';
@@ -99,9 +99,9 @@ async function startStreams(config: Config, logger: Logger, clock: Clock) {
   const store = await openStore(config, logger);
   const metrics = createPipelineMetrics();
   const health = new Health();
-  const bus = createBus(config, health);
+  const bus = createBus(config, health, clock);
   const late: Parameters<typeof platformHooks>[3] = { processed: 0 };
-  const sink = new DuckDbSink(store);
+  const sink = new DuckDbSink(store, { clock });
   const { pipeline, enricher, models } = await openPipeline(config, sink, logger, {
     clock,
     hooks: platformHooks(config, bus, metrics, late),

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Bus } from '../core/bus/bus.js';
 import { KafkaBus } from '../core/bus/kafka.js';
 import { MemoryBus } from '../core/bus/memory.js';
+import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { createFieldCipher, type FieldCipher } from '../core/crypto.js';
 import { DialwiseError } from '../core/errors.js';
@@ -24,7 +25,7 @@ import {
   type ComplianceConfig,
 } from '../models/compliance/index.js';
 import { ModelRegistry } from '../models/registry.js';
-import { sealLegacyDeadLetters } from '../pipelines/dead-letters.js';
+import { sealLegacyDeadLetters } from '../pipelines/index.js';
 
 /**
  * What every process kind opens from its settings: the data folder and its
@@ -105,7 +106,7 @@ export async function openStore(config: Config, logger: Logger): Promise<Store> 
   return store;
 }
 
-export function createBus(config: Config, health?: Health): Bus {
+export function createBus(config: Config, health?: Health, clock?: Clock): Bus {
   return config.kafkaBrokers
     ? new KafkaBus({
         brokers: config.kafkaBrokers.split(','),
@@ -113,13 +114,19 @@ export function createBus(config: Config, health?: Health): Bus {
         partitions: config.kafkaPartitions,
         compression: config.kafkaCompression,
         health,
+        clock,
       })
     : new MemoryBus(config.batchSize);
 }
 
 /** The scaled-out process kinds run on Kafka only. */
-export function kafkaBusOf(config: Config, health: Health, command: string): KafkaBus {
-  const bus = createBus(config, health);
+export function kafkaBusOf(
+  config: Config,
+  health: Health,
+  command: string,
+  clock: Clock,
+): KafkaBus {
+  const bus = createBus(config, health, clock);
   if (!(bus instanceof KafkaBus))
     throw new DialwiseError('CONFIG_INVALID', `dialwise ${command} needs KAFKA_BROKERS`);
   return bus;

@@ -8,10 +8,10 @@ import type { AlertRunner } from '../analytics/alert-runner.js';
 import { watchHealth } from '../analytics/health-alerts.js';
 import { refreshRollup } from '../analytics/kpi-rollup.js';
 import { SearchIndexer } from '../analytics/search-index.js';
-import type { Commits } from '../api/graphql.js';
-import type { PipelineMetrics } from '../pipelines/metrics.js';
+import type { Commits } from '../api/index.js';
+import type { PipelineMetrics } from '../pipelines/index.js';
 import type { Pipeline } from '../pipelines/pipeline.js';
-import type { DuckDbSink } from '../pipelines/duckdb-sink.js';
+import type { DuckDbSink } from '../pipelines/index.js';
 import { topicsOf } from '../pipelines/topics.js';
 
 /**

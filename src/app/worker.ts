@@ -3,8 +3,8 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
-import { KafkaSink } from '../pipelines/kafka-sink.js';
-import { consumeBus } from '../pipelines/runner.js';
+import { KafkaSink } from '../pipelines/index.js';
+import { consumeBus } from '../pipelines/index.js';
 import { busPositions, openPipeline } from './enrichment.js';
 import { kafkaBusOf } from './setup.js';
 import { tellOperator } from './upkeep.js';
@@ -22,7 +22,7 @@ export async function startWorker(
 ): Promise<{ stop(): Promise<void> }> {
   // A worker serves no HTTP: its failures reach the operator through the log and Slack.
   const health = new Health();
-  const bus = kafkaBusOf(config, health, 'worker');
+  const bus = kafkaBusOf(config, health, 'worker', clock);
   const sink = new KafkaSink(bus, config.topicPrefix);
   let subscription: Subscription | undefined;
   const { pipeline, models } = await openPipeline(config, sink, logger, {

@@ -21,9 +21,9 @@ import { dataReport, formatDataReport } from '../datasets/report.js';
 import { CallSimulator } from '../datasets/simulator.js';
 import { decodeWav, extractProsody, turnProsody } from '../models/prosody/index.js';
 import { MODEL_NAMES } from '../models/registry.js';
-import { DuckDbSink } from '../pipelines/duckdb-sink.js';
-import { replayJsonl } from '../pipelines/jsonl-source.js';
-import { rotateKeys } from '../pipelines/rotate-keys.js';
+import { DuckDbSink } from '../pipelines/index.js';
+import { replayJsonl } from '../pipelines/index.js';
+import { rotateKeys } from '../pipelines/index.js';
 import { publishEvents } from '../pipelines/topics.js';
 import { runComplianceEval } from '../training/compliance-eval.js';
 import {

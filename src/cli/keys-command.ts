@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { issueApiKey, listApiKeys, ROLES, withdrawApiKey, type Role } from '../api/auth.js';
+import { issueApiKey, listApiKeys, ROLES, withdrawApiKey, type Role } from '../api/index.js';
 import type { Config } from '../core/config.js';
 import { DialwiseError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/api/auth.js';
+import { createApiKey } from '../../src/api/index.js';
 import { startPlatform, type Platform } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { gql } from '../helpers/gql.js';

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshRollup } from '../../src/analytics/kpi-rollup.js';
-import { createApiKey } from '../../src/api/auth.js';
+import { createApiKey } from '../../src/api/index.js';
 import { startPlatform, type Platform } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { ModelRegistry } from '../../src/models/registry.js';

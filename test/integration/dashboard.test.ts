@@ -12,7 +12,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { rollUpAgain } from '../../src/analytics/kpi-rollup.js';
-import { createApiKey } from '../../src/api/auth.js';
+import { createApiKey } from '../../src/api/index.js';
 import { startPlatform } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/api/auth.js';
+import { createApiKey } from '../../src/api/index.js';
 import { startPlatform, type Platform } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { eventually } from '../helpers/eventually.js';

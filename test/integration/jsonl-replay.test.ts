@@ -1,13 +1,12 @@
 import { systemClock } from '../../src/core/clock.js';
 import { writeFileSync } from 'node:fs';
-import { DuckDbSink } from '../../src/pipelines/duckdb-sink.js';
+import { DuckDbSink, replayJsonl } from '../../src/pipelines/index.js';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPipeline, openStore } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/log.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';
-import { replayJsonl } from '../../src/pipelines/jsonl-source.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 describe('JSONL replay', () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';
-import { topicFor } from '../../src/pipelines/topics.js';
+import { topicFor } from '../../src/pipelines/index.js';
 import { eventually } from '../helpers/eventually.js';
 import { gql } from '../helpers/gql.js';
 import { requireService } from '../helpers/services.js';

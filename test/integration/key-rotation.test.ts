@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { startPlatform } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { createFieldCipher } from '../../src/core/crypto.js';
-import { rotateKeys } from '../../src/pipelines/rotate-keys.js';
+import { rotateKeys } from '../../src/pipelines/index.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const key = () => randomBytes(32).toString('base64');

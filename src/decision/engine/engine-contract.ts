@@ -1,6 +1,6 @@
 /**
  * What the decision engine is built from and what it answers: its setup and
- * dependencies (given by the composition root, src/cli/decisions.ts), the
+ * dependencies (given by the composition root, src/app/decision-service.ts), the
  * turn request, the decision and the record logged for each decision.
  */
 import type { Clock } from '../../core/clock.js';

@@ -1,6 +1,6 @@
-import type { Bus, Subscription } from '../core/bus/bus.js';
-import type { Pipeline } from './pipeline.js';
-import { topicsOf } from './topics.js';
+import type { Bus, Subscription } from '../../core/bus/bus.js';
+import type { Pipeline } from '../pipeline.js';
+import { topicsOf } from '../topics.js';
 
 /**
  * Feeds every event topic of `prefix` into the pipeline. On a durable bus

@@ -1,9 +1,9 @@
-import type { Bus, Subscription } from '../core/bus/bus.js';
-import type { Logger } from '../core/log.js';
+import type { Bus, Subscription } from '../../core/bus/bus.js';
+import type { Logger } from '../../core/log.js';
 import type { DuckDbSink, Position } from './duckdb-sink.js';
 import type { FactRecord } from './kafka-sink.js';
 import { emptyRows, type ProfileRow, type SinkRows } from './rows.js';
-import { derivedTopic } from './topics.js';
+import { derivedTopic } from '../topics.js';
 
 const key = (source: string, partition: number) => `${source}#${partition}`;
 

@@ -1,5 +1,5 @@
-import type { FieldCipher } from '../core/crypto.js';
-import type { Store } from '../core/store/store.js';
+import type { FieldCipher } from '../../core/crypto.js';
+import type { Store } from '../../core/store/store.js';
 
 /**
  * Re-seals every stored value that an older key sealed — names, phones, the

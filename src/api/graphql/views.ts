@@ -1,11 +1,11 @@
 // How stored and live objects look in GraphQL: plain mappings, no I/O.
 import { z } from 'zod';
-import type { FlaggedCall } from '../analytics/compliance-review.js';
-import type { CallSummary } from '../analytics/customers.js';
-import type { FilterDimension, KpiFilter } from '../analytics/kpis.js';
-import { DialwiseError } from '../core/errors.js';
-import type { VariantReport } from '../decision/index.js';
-import { contactsInWeek, type Profile } from '../pipelines/profile.js';
+import type { FlaggedCall } from '../../analytics/compliance-review.js';
+import type { CallSummary } from '../../analytics/customers.js';
+import type { FilterDimension, KpiFilter } from '../../analytics/kpis.js';
+import { DialwiseError } from '../../core/errors.js';
+import type { VariantReport } from '../../decision/index.js';
+import { contactsInWeek, type Profile } from '../../pipelines/index.js';
 
 export const fields = (o: Record<string, unknown>) =>
   Object.entries(o).map(([key, v]) => ({

@@ -1,8 +1,9 @@
-import type { Columns, Store, Tx } from '../core/store/store.js';
+import { systemClock, type Clock } from '../../core/clock.js';
+import type { Columns, Store, Tx } from '../../core/store/store.js';
+import { deadLetter, type ProfileRow, type SinkRows } from './rows.js';
 
 /** Column types of the target tables; see `staged` for how they travel. */
 type Typed = Record<string, Columns[string] | 'TIMESTAMPTZ' | 'JSON'>;
-import { deadLetter, type ProfileRow, type SinkRows } from './rows.js';
 
 /** Position of a source partition: the next offset to apply. */
 export interface Position {
@@ -237,7 +238,11 @@ const MERGES: Merge[] = [
 export class DuckDbSink implements Sink {
   constructor(
     private readonly store: Store,
-    private readonly opts: { dedupeByEventId?: boolean } = {},
+    private readonly opts: {
+      dedupeByEventId?: boolean;
+      /** Stamps the dead letters a write makes; the system clock if absent. */
+      clock?: Clock;
+    } = {},
   ) {}
 
   /** Creates the staging tables (per connection, in column order) that feed the set-based merges. */
@@ -280,7 +285,7 @@ export class DuckDbSink implements Sink {
         const foreign = rows.calls.filter(
           (c) => !applied.has(c.call_id) || first.get(c.call_id) !== c,
         );
-        if (foreign.length) out = withoutForeignCalls(rows, foreign);
+        if (foreign.length) out = withoutForeignCalls(rows, foreign, this.now());
       }
       for (const [name, value] of Object.entries(out.counters)) {
         if (value === 0) continue;
@@ -343,6 +348,10 @@ export class DuckDbSink implements Sink {
     return [...a, ...b];
   }
 
+  private now(): string {
+    return new Date((this.opts.clock ?? systemClock).now()).toISOString();
+  }
+
   async loadProfiles(): Promise<ProfileRow[]> {
     return this.store.query<ProfileRow>(`SELECT ${PROFILE_COLUMNS} FROM profiles`);
   }
@@ -376,12 +385,15 @@ export class DuckDbSink implements Sink {
  * The commit without the rows of calls another customer owns (the call rows
  * themselves and that customer's turns and hits in them), each a dead letter.
  */
-function withoutForeignCalls(rows: SinkRows, foreign: SinkRows['calls']): SinkRows {
+function withoutForeignCalls(
+  rows: SinkRows,
+  foreign: SinkRows['calls'],
+  receivedAt: string,
+): SinkRows {
   const key = (callId: string, customerId: string) => `${callId}\u0000${customerId}`;
   const theirs = new Set(foreign.map((c) => key(c.call_id, c.customer_id)));
   const isTheirs = (r: { call_id: string; customer_id: string }) =>
     theirs.has(key(r.call_id, r.customer_id));
-  const receivedAt = new Date().toISOString();
   const letter = (r: { call_id: string }) =>
     deadLetter(
       undefined,

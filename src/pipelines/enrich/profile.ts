@@ -1,8 +1,8 @@
-import { PERSONAL_FIELDS, type EventOf, type Outcome } from '../core/events/index.js';
-import { personalKind } from '../core/personal.js';
-import type { VoiceSample } from '../models/prosody/baseline.js';
-import type { CallSignals, CustomerHistory } from '../models/propensity-features.js';
-import type { EmotionResult, IntentResult, SlotFacts } from '../models/types.js';
+import { PERSONAL_FIELDS, type EventOf, type Outcome } from '../../core/events/index.js';
+import { personalKind } from '../../core/personal.js';
+import type { VoiceSample } from '../../models/prosody/baseline.js';
+import type { CallSignals, CustomerHistory } from '../../models/propensity-features.js';
+import type { EmotionResult, IntentResult, SlotFacts } from '../../models/types.js';
 
 export type Scalar = string | number | boolean | null;
 

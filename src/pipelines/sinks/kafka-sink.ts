@@ -1,10 +1,9 @@
-import type { KafkaBus } from '../core/bus/kafka.js';
-import type { EventOf } from '../core/events/index.js';
+import type { KafkaBus } from '../../core/bus/kafka.js';
+import type { EventOf } from '../../core/events/index.js';
 import type { Position, Sink } from './duckdb-sink.js';
-import type { ComplianceRow, EnrichedTurn } from './enricher.js';
-import type { CallState } from './profile.js';
+import type { ComplianceRow, EnrichedTurn, CallState } from '../enrich/index.js';
 import type { DeadLetter, ProfileRow, SinkRows } from './rows.js';
-import { derivedTopic } from './topics.js';
+import { derivedTopic } from '../topics.js';
 
 /** One row of a commit as it travels from a worker to the loader. */
 export type FactRecord =

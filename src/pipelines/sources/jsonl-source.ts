@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Pipeline } from './pipeline.js';
+import type { Pipeline } from '../pipeline.js';
 
 /**
  * Replays a JSONL file (one event per line) through the pipeline. The line

@@ -1,8 +1,14 @@
-import type { EventOf } from '../core/events/index.js';
-import type { FieldCipher } from '../core/crypto.js';
-import { redactPayload } from '../core/personal.js';
-import type { ComplianceRow, EnrichedTurn, Changes } from './enricher.js';
-import { newProfile, type CallState, type Profile } from './profile.js';
+import type { EventOf } from '../../core/events/index.js';
+import type { FieldCipher } from '../../core/crypto.js';
+import { redactPayload } from '../../core/personal.js';
+import {
+  type ComplianceRow,
+  type EnrichedTurn,
+  type Changes,
+  newProfile,
+  type CallState,
+  type Profile,
+} from '../enrich/index.js';
 
 /** A profile as stored and published: personal data sealed, the rest as JSON. */
 export interface ProfileRow {

@@ -1,11 +1,11 @@
-import type { DialwiseEvent, EventOf, EventType } from '../core/events/index.js';
-import { NEGATIVE_INTENTS, POSITIVE_INTENTS } from '../models/propensity.js';
-import { fuseEmotion } from '../models/emotion-fusion.js';
-import { newCallSignals, observeCustomerTurn } from '../models/propensity-features.js';
-import type { ServedModels } from '../models/champions.js';
-import { callIntentScore } from '../models/propensity-model.js';
-import { voiceImpatience } from '../models/prosody/baseline.js';
-import type { ComplianceHit, EmotionResult, IntentResult } from '../models/types.js';
+import type { DialwiseEvent, EventOf, EventType } from '../../core/events/index.js';
+import { NEGATIVE_INTENTS, POSITIVE_INTENTS } from '../../models/propensity.js';
+import { fuseEmotion } from '../../models/emotion-fusion.js';
+import { newCallSignals, observeCustomerTurn } from '../../models/propensity-features.js';
+import type { ServedModels } from '../../models/champions.js';
+import { callIntentScore } from '../../models/propensity-model.js';
+import { voiceImpatience } from '../../models/prosody/baseline.js';
+import type { ComplianceHit, EmotionResult, IntentResult } from '../../models/types.js';
 import {
   addContactAttempt,
   applyConsent,

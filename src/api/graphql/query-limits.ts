@@ -14,8 +14,8 @@ import {
 // Yoga's own error factory: a GraphQLError from another copy of graphql (ESM vs CJS)
 // would fail its instanceof check and be masked.
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import type { Role } from './auth.js';
-import type { ApiLimits } from './limits.js';
+import type { Role } from '../auth.js';
+import type { ApiLimits } from '../limits.js';
 
 /** Roles that may introspect the schema (`__schema`, `__type`); `__typename` is free for all. */
 const INTROSPECTORS: readonly Role[] = ['admin', 'data_scientist'];

@@ -1,4 +1,4 @@
-import { DIMENSIONS } from '../analytics/kpis.js';
+import { DIMENSIONS } from '../../analytics/kpis.js';
 
 /** The GraphQL schema: what the dashboard, and anyone with an API key and a role, may ask. */
 export const typeDefs = /* GraphQL */ `

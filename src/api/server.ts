@@ -21,7 +21,8 @@ import {
   validate,
 } from './rest/http.js';
 import { RateLimiter } from './rest/rate-limit.js';
-import { restRoutes, turnRequest, type Route } from './rest/routes.js';
+import { restRoutes, type Route } from './rest/routes.js';
+import { turnRequest } from './rest/schemas.js';
 import { serveStatic } from './static.js';
 
 export interface ApiDeps extends GraphqlDeps {

@@ -77,6 +77,25 @@ export default tseslint.config(
   layer('training', ['pipelines', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
   layer('datasets', ['pipelines', 'training', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
   layer('api', ['cli', 'dashboard']),
+  // The library's client ships without server code: only the API's contract
+  // (api/rest/schemas.ts) and the event definitions.
+  {
+    files: ['src/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(?!client/|core/events/|api/rest/schemas\\.js$)',
+              message:
+                'src/client imports only core/events and api/rest/schemas.ts (no server code)',
+            },
+          ],
+        },
+      ],
+    },
+  },
   layer('dashboard', [
     'core',
     'pipelines',

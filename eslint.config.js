@@ -3,7 +3,8 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 // Imports flow one way (see DESIGN.md): core <- pipelines, models, analytics,
-// decision <- api <- cli; training -> models, core. Nothing imports api/ or cli/.
+// decision <- api <- cli; training -> models, core. Nothing imports api/ or cli/
+// but the library's client, which takes the API's contract (api/rest/schemas.ts).
 const layer = (from, forbidden) => ({
   files: [`src/${from}/**/*.ts`],
   rules: {

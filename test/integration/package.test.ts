@@ -192,8 +192,12 @@ describe('the npm package', () => {
     );
   });
 
-  afterAll(() => {
-    platform?.proc.kill('SIGTERM');
+  afterAll(async () => {
+    const proc = platform?.proc;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGTERM');
+    await exited;
   });
 
   it('ships what runs, not sources, tests, benchmarks or source maps', () => {

@@ -194,10 +194,12 @@ describe('the npm package', () => {
 
   afterAll(async () => {
     const proc = platform?.proc;
-    if (!proc || proc.exitCode !== null) return;
-    const exited = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGTERM');
-    await exited;
+    if (proc && proc.exitCode === null) {
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(scratch, { recursive: true, force: true });
   });
 
   it('ships what runs, not sources, tests, benchmarks or source maps', () => {

@@ -20,11 +20,11 @@ import { datasetsDir, loadTextDataset } from '../src/datasets/text/index.js';
 import type { TextRecord } from '../src/datasets/text-record.js';
 import { tfReady } from '../src/models/tf.js';
 import { loadTextModel, saveTextModel } from '../src/models/text/model-folder.js';
-import { evaluateTextModel } from '../src/training/evaluate.js';
-import { calibrateThreshold } from '../src/training/calibrate.js';
-import { multiLabelMacroF1, oosMetrics, setMicroF1 } from '../src/training/metrics.js';
-import { TASK_SETTINGS, type TextTask } from '../src/training/text-commands.js';
-import { DEFAULT_TRAIN_OPTIONS, trainTextClassifier } from '../src/training/text-classifier.js';
+import { evaluateTextModel } from '../src/training/text/text-evaluation.js';
+import { calibrateThreshold } from '../src/training/text/oos-threshold.js';
+import { multiLabelMacroF1, oosMetrics, setMicroF1 } from '../src/training/text/classification-metrics.js';
+import { TASK_SETTINGS, type TextTask } from '../src/training/text/text-commands.js';
+import { DEFAULT_TRAIN_OPTIONS, trainTextClassifier } from '../src/training/text/train-text-classifier.js';
 
 interface Bench {
   task: TextTask;

@@ -24,20 +24,20 @@ import {
   SCRIPT_SCENARIO,
   trueValue,
   type DecisionScenario,
-} from '../src/datasets/decision-simulator.js';
+} from './lib/decision-simulator.js';
 import {
   deterministic,
   epsilonGreedy,
   uniform,
   type DecisionContext,
   type Policy,
-} from '../src/decision/policy.js';
+} from '../src/training/off-policy/logging-policy.js';
 import {
   comparePolicies,
   ESTIMATORS,
   evaluatePolicy,
   type PolicyEvaluation,
-} from '../src/training/off-policy.js';
+} from '../src/training/off-policy/policy-evaluation.js';
 
 const { values } = parseArgs({
   options: {

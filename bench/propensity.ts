@@ -30,10 +30,10 @@ import {
   predictPropensity,
   type PropensityModel,
 } from '../src/models/propensity-model.js';
-import { crossValidatePropensity } from '../src/training/propensity-cv.js';
-import { pfgRow, simulatorRows, type PropensityRow } from '../src/training/propensity-data.js';
-import { bootstrapAuc, type BinaryMetrics } from '../src/training/propensity-metrics.js';
-import { pfgOracleRow } from '../src/training/propensity-oracle.js';
+import { crossValidatePropensity } from './lib/propensity-cv.js';
+import { pfgRow, simulatorRows, type PropensityRow } from '../src/training/propensity/propensity-data.js';
+import { bootstrapAuc, type BinaryMetrics } from '../src/training/propensity/binary-metrics.js';
+import { pfgOracleRow } from './lib/propensity-oracle.js';
 import {
   DEFAULT_PROPENSITY_OPTIONS,
   evaluateBaseline,
@@ -41,7 +41,7 @@ import {
   trainPropensity,
   type PropensitySource,
   type TrainPropensityOptions,
-} from '../src/training/propensity.js';
+} from '../src/training/propensity/train-propensity.js';
 import { compareTf } from './propensity-tf.js';
 
 const { values } = parseArgs({

@@ -14,7 +14,7 @@ import { createLogger } from '../core/log.js';
 import { replayJsonl } from '../pipelines/jsonl-source.js';
 import { rotateKeys } from '../pipelines/rotate-keys.js';
 import { decodeWav, extractProsody, turnProsody } from '../models/prosody/index.js';
-import { runComplianceEval } from '../training/compliance-eval.js';
+import { runComplianceEval } from '../training/compliance/compliance-evaluation.js';
 import { dataReport, formatDataReport } from '../datasets/report.js';
 import { MODEL_NAMES } from '../models/registry.js';
 import {
@@ -23,7 +23,7 @@ import {
   runEval,
   runTrain,
   TEXT_TASKS,
-} from '../training/text-commands.js';
+} from '../training/text/text-commands.js';
 import { formatSummary, runRetrainCommand, scheduleRetrain } from './retrain-command.js';
 import {
   createBus,

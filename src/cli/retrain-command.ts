@@ -13,14 +13,14 @@ import {
   correctionRecordSchema,
   readCorrections,
   type CorrectionRecord,
-} from '../training/corrections.js';
+} from '../training/text/corrections.js';
 import {
   loadRetrainPlan,
   retrain,
   type Progress,
   type RetrainPlan,
   type RetrainSummary,
-} from '../training/retrain.js';
+} from '../training/retrain/retrain.js';
 import { openStore, packageRoot, registryOf } from './platform.js';
 
 export const retrainPlanOf = (config: Config): RetrainPlan =>

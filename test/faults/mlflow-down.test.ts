@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { formatSummary } from '../../src/cli/retrain-command.js';
 import { createMlflowClient } from '../../src/models/mlflow-client.js';
 import { ModelRegistry } from '../../src/models/registry.js';
-import { loadRetrainPlan, retrain } from '../../src/training/retrain.js';
+import { loadRetrainPlan, retrain } from '../../src/training/retrain/retrain.js';
 import { reportFault } from '../helpers/faults.js';
 import { requireService } from '../helpers/services.js';
 import { tcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';

@@ -1,5 +1,5 @@
-import type { TextClassifier } from '../models/text/classifier.js';
-import { quantile } from './metrics.js';
+import type { TextClassifier } from '../../models/text/classifier.js';
+import { quantile } from './classification-metrics.js';
 
 export interface LatencyReport {
   /** Single-utterance predict(), featurization included: wall-clock milliseconds. */

@@ -4,7 +4,7 @@
  * propensity of the action it took and a new policy can be evaluated offline
  * from those logs (training/off-policy.ts).
  */
-import type { Action, DecisionContext, Policy } from '../core/decision-log.js';
+import type { Action, DecisionContext, Policy } from './logged-decision.js';
 
 export type {
   Action,
@@ -12,7 +12,7 @@ export type {
   DecisionContext,
   LoggedDecision,
   Policy,
-} from '../core/decision-log.js';
+} from './logged-decision.js';
 
 function checkActions(actions: readonly Action[]): void {
   if (actions.length === 0) throw new Error('a policy needs at least one action');

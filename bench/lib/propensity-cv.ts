@@ -1,13 +1,13 @@
-import { splitByOutcome } from '../datasets/persuasionforgood.js';
-import { predictFromVector } from '../models/propensity-model.js';
-import type { PropensityRow } from './propensity-data.js';
-import { binaryMetrics, type BinaryMetrics } from './propensity-metrics.js';
+import { splitByOutcome } from '../../src/datasets/persuasionforgood.js';
+import { predictFromVector } from '../../src/models/propensity-model.js';
+import type { PropensityRow } from '../../src/training/propensity/propensity-data.js';
+import { binaryMetrics, type BinaryMetrics } from '../../src/training/propensity/binary-metrics.js';
 import {
   DEFAULT_PROPENSITY_OPTIONS,
   trainPropensity,
   type PropensitySource,
   type TrainPropensityOptions,
-} from './propensity.js';
+} from '../../src/training/propensity/train-propensity.js';
 
 export interface CrossValidation {
   folds: number;

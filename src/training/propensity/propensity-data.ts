@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { DialwiseEvent } from '../core/events/index.js';
-import type { PfgDialogue } from '../datasets/persuasionforgood.js';
-import { fuseEmotion } from '../models/emotion-fusion.js';
+import type { DialwiseEvent } from '../../core/events/index.js';
+import type { PfgDialogue } from '../../datasets/persuasionforgood.js';
+import { fuseEmotion } from '../../models/emotion-fusion.js';
 import {
   NO_HISTORY,
   newCallSignals,
@@ -9,9 +9,9 @@ import {
   propensityFeatures,
   type CallSignals,
   type PropensityInputs,
-} from '../models/propensity-features.js';
-import { voiceImpatience, type VoiceSample } from '../models/prosody/baseline.js';
-import type { TurnModels } from '../models/types.js';
+} from '../../models/propensity-features.js';
+import { voiceImpatience, type VoiceSample } from '../../models/prosody/baseline.js';
+import type { TurnModels } from '../../models/types.js';
 
 /** One labelled example: the model's inputs as the pipeline would see them, and the outcome. */
 export interface PropensityRow {

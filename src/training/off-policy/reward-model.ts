@@ -10,7 +10,7 @@
  * Deliberately simple: DR stays unbiased when it is wrong, and DM shows
  * what a wrong model costs.
  */
-import type { Action, DecisionContext, LoggedDecision } from '../core/decision-log.js';
+import type { Action, DecisionContext, LoggedDecision } from './logged-decision.js';
 
 export interface RewardModel {
   /** Expected reward of `action` in `context`. */

@@ -1,11 +1,11 @@
-import type { PfgAnnotatedSentence, PfgDialogue } from '../datasets/persuasionforgood.js';
+import type { PfgAnnotatedSentence, PfgDialogue } from '../../src/datasets/persuasionforgood.js';
 import {
   NO_HISTORY,
   newCallSignals,
   observeCustomerTurn,
   propensityFeatures,
-} from '../models/propensity-features.js';
-import type { PropensityRow } from './propensity-data.js';
+} from '../../src/models/propensity-features.js';
+import type { PropensityRow } from '../../src/training/propensity/propensity-data.js';
 
 /**
  * A diagnostic, not a training source: how well would the same features

@@ -1,14 +1,14 @@
-import type { TextRecord } from '../datasets/text-record.js';
-import { OOS_LABEL } from '../datasets/text/index.js';
-import type { TextClassifier } from '../models/text/classifier.js';
-import { measureLatency, type LatencyReport } from './latency.js';
+import type { TextRecord } from '../../datasets/text-record.js';
+import { OOS_LABEL } from '../../datasets/text/index.js';
+import type { TextClassifier } from '../../models/text/classifier.js';
+import { measureLatency, type LatencyReport } from './inference-latency.js';
 import {
   classificationMetrics,
   oosMetrics,
   round4,
   type ClassificationMetrics,
   type OosMetrics,
-} from './metrics.js';
+} from './classification-metrics.js';
 
 export interface TextEvaluation extends ClassificationMetrics {
   /** Present when the data has out-of-scope examples or the model a threshold. */

@@ -11,9 +11,9 @@ import type {
   DecisionContext,
   LoggedDecision,
   Policy,
-} from '../core/decision-log.js';
+} from '../../src/training/off-policy/logged-decision.js';
 import { contextSpace, hasTag, sampleContext } from './decision-contexts.js';
-import { seeded, weighted } from '../core/rng.js';
+import { seeded, weighted } from '../../src/core/rng.js';
 
 export { contextSpace, sampleContext } from './decision-contexts.js';
 

@@ -1,15 +1,15 @@
-import { OOS_LABEL } from '../datasets/text/index.js';
-import { dataSha256, type TextRecord } from '../datasets/text-record.js';
-import { tfReady } from '../models/tf.js';
-import { TextClassifier } from '../models/text/classifier.js';
-import { DEFAULT_FEATURIZER, featurize, type FeaturizerConfig } from '../models/text/featurize.js';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelMeta } from '../models/text/model-meta.js';
-import { weightNames, type Weights } from '../models/text/network.js';
-import { buildVocabulary, encodeRow, type Vocabulary } from '../models/text/vocabulary.js';
-import { calibrateThreshold, type HeldOutPrediction } from './calibrate.js';
-import { evaluateTextModel, type TextEvaluation } from './evaluate.js';
-import { fitMembers, type FitOptions } from './fit.js';
-import { stratifiedSplit } from './split.js';
+import { OOS_LABEL } from '../../datasets/text/index.js';
+import { dataSha256, type TextRecord } from '../../datasets/text-record.js';
+import { tfReady } from '../../models/tf.js';
+import { TextClassifier } from '../../models/text/classifier.js';
+import { DEFAULT_FEATURIZER, featurize, type FeaturizerConfig } from '../../models/text/featurize.js';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelMeta } from '../../models/text/model-meta.js';
+import { weightNames, type Weights } from '../../models/text/network.js';
+import { buildVocabulary, encodeRow, type Vocabulary } from '../../models/text/vocabulary.js';
+import { calibrateThreshold, type HeldOutPrediction } from './oos-threshold.js';
+import { evaluateTextModel, type TextEvaluation } from './text-evaluation.js';
+import { fitMembers, type FitOptions } from './fit-members.js';
+import { stratifiedSplit } from './stratified-split.js';
 
 export interface TrainTextOptions extends FitOptions {
   task: string;

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MlflowClient } from '../models/mlflow-client.js';
-import type { ModelName, ModelRegistry, VersionMeta } from '../models/registry.js';
+import type { MlflowClient } from '../../models/mlflow-client.js';
+import type { ModelName, ModelRegistry, VersionMeta } from '../../models/registry.js';
 
 /** Per-step histories (loss per epoch) kept in a version's folder for a later mirror. */
 export const SERIES_FILE = 'training-series.json';

@@ -3,8 +3,8 @@
  * It is small and discrete on purpose (9,216 contexts) so the true value of
  * any policy can be computed exactly by enumeration, not estimated.
  */
-import type { DecisionContext } from '../core/decision-log.js';
-import { weighted, type Rng } from '../core/rng.js';
+import type { DecisionContext } from '../../src/training/off-policy/logged-decision.js';
+import { weighted, type Rng } from '../../src/core/rng.js';
 
 const REGION = { east: 0.3, north: 0.25, south: 0.25, west: 0.2 };
 const PRODUCT = { wealth: 0.2, insurance: 0.3, credit_card: 0.3, loan: 0.2 };

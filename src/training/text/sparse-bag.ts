@@ -1,4 +1,4 @@
-import type { PaddedBatch } from '../models/text/vocabulary.js';
+import type { PaddedBatch } from '../../models/text/vocabulary.js';
 
 /**
  * The embedding bag in plain typed arrays, for training: forward (the bag of

@@ -1,4 +1,4 @@
-import { seeded, type Rng } from '../core/rng.js';
+import { seeded, type Rng } from '../../core/rng.js';
 
 export function shuffleInPlace<T>(items: T[], rng: Rng): T[] {
   for (let i = items.length - 1; i > 0; i--) {

@@ -1,12 +1,12 @@
-import { readTextRecords, type TextRecord } from '../datasets/text-record.js';
-import { isDatasetSpec, loadTextDataset } from '../datasets/text/index.js';
-import { loadTextModel, saveTextModel } from '../models/text/model-folder.js';
-import { evaluateTextModel, type TextEvaluation } from './evaluate.js';
+import { readTextRecords, type TextRecord } from '../../datasets/text-record.js';
+import { isDatasetSpec, loadTextDataset } from '../../datasets/text/index.js';
+import { loadTextModel, saveTextModel } from '../../models/text/model-folder.js';
+import { evaluateTextModel, type TextEvaluation } from './text-evaluation.js';
 import {
   DEFAULT_TRAIN_OPTIONS,
   trainTextClassifier,
   type TrainTextOptions,
-} from './text-classifier.js';
+} from './train-text-classifier.js';
 
 /** `dialwise train|eval intent|emotion`: the model kinds and their training settings. */
 export const TEXT_TASKS = ['intent', 'emotion'] as const;

@@ -1,7 +1,7 @@
-import { splitByOutcome } from '../datasets/persuasionforgood.js';
-import { fitLogistic, standardisation, standardise } from './logistic.js';
+import { splitByOutcome } from '../../datasets/persuasionforgood.js';
+import { fitLogistic, standardisation, standardise } from './logistic-regression.js';
 import type { PropensityRow } from './propensity-data.js';
-import { logLoss } from './propensity-metrics.js';
+import { logLoss } from './binary-metrics.js';
 
 /**
  * The fit behind trainPropensity: logistic regression over standardised

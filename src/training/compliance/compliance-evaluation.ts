@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { DialwiseError } from '../core/errors.js';
+import { DialwiseError } from '../../core/errors.js';
 import {
   createComplianceGuard,
   DEFAULT_COMPLIANCE_CONFIG,
   loadComplianceConfig,
-} from '../models/compliance/index.js';
-import type { ComplianceHit } from '../models/types.js';
+} from '../../models/compliance/index.js';
+import type { ComplianceHit } from '../../models/types.js';
 
 /**
  * Scoring a compliance checker on a labelled set of utterances. A record is

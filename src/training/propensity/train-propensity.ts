@@ -1,4 +1,4 @@
-import { baselinePropensity } from '../models/propensity.js';
+import { baselinePropensity } from '../../models/propensity.js';
 import {
   PROPENSITY_FEATURES,
   PROPENSITY_MODEL_FORMAT,
@@ -9,11 +9,11 @@ import {
   type Calibration,
   type PropensityFeatureName,
   type PropensityModel,
-} from '../models/propensity-model.js';
+} from '../../models/propensity-model.js';
 import { fitIsotonic, fitPlatt } from './propensity-calibration.js';
 import { rowsHash, type PropensityRow } from './propensity-data.js';
 import { chooseL2, fitScaled, sourced, type PropensitySource } from './propensity-fit.js';
-import { binaryMetrics, type BinaryMetrics } from './propensity-metrics.js';
+import { binaryMetrics, type BinaryMetrics } from './binary-metrics.js';
 
 export type { PropensitySource } from './propensity-fit.js';
 

@@ -3,15 +3,15 @@
  * (capped), weight × reward, the reward model's value of the target's
  * action mix (DM) and that plus the weighted residual of the logged action (DR).
  */
-import type { ActionProbs, LoggedDecision } from '../core/decision-log.js';
-import type { Refit, Terms } from './off-policy-intervals.js';
+import type { ActionProbs, LoggedDecision } from './logged-decision.js';
+import type { Refit, Terms } from './estimator-intervals.js';
 import {
   dmLinearTerms,
   refitSums,
   type BucketDesign,
   type BucketRates,
   type RewardModel,
-} from './off-policy-reward-model.js';
+} from './reward-model.js';
 
 export interface WeightStats {
   /** Kish effective sample size, (Σw)² / Σw²: how many on-policy decisions the logs are worth. */

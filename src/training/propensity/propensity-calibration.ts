@@ -1,5 +1,5 @@
-import type { Calibration } from '../models/propensity-model.js';
-import { fitLogistic } from './logistic.js';
+import type { Calibration } from '../../models/propensity-model.js';
+import { fitLogistic } from './logistic-regression.js';
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 

@@ -1,5 +1,5 @@
-import { seeded } from '../core/rng.js';
-import { tf } from '../models/tf.js';
+import { seeded } from '../../core/rng.js';
+import { tf } from '../../models/tf.js';
 import {
   bagWidth,
   fuseHeads,
@@ -7,11 +7,11 @@ import {
   initHead,
   type Architecture,
   type Weights,
-} from '../models/text/network.js';
-import { padRows, type SparseRow } from '../models/text/vocabulary.js';
+} from '../../models/text/network.js';
+import { padRows, type SparseRow } from '../../models/text/vocabulary.js';
 import { RowAdam } from './row-adam.js';
 import { bagBackward, bagForward } from './sparse-bag.js';
-import { shuffleInPlace } from './split.js';
+import { shuffleInPlace } from './stratified-split.js';
 
 export interface FitOptions {
   architecture: Architecture;

@@ -18,7 +18,7 @@
  *
  * Pure: logs, policies, model and seeds come in as arguments.
  */
-import type { LoggedDecision, Policy } from '../core/decision-log.js';
+import type { LoggedDecision, Policy } from './logged-decision.js';
 import {
   bootstrapIntervals,
   ESTIMATORS,
@@ -29,19 +29,19 @@ import {
   type EstimatorName,
   type Interval,
   type Refit,
-} from './off-policy-intervals.js';
+} from './estimator-intervals.js';
 import {
   fitBucketModel,
   type BucketModelOptions,
   type RewardModel,
-} from './off-policy-reward-model.js';
-import { checkLogs, checkSupport, targetProbs } from './off-policy-support.js';
-import { buildTerms, fittedModelParts, weightStats, type WeightStats } from './off-policy-terms.js';
+} from './reward-model.js';
+import { checkLogs, checkSupport, targetProbs } from './policy-support.js';
+import { buildTerms, fittedModelParts, weightStats, type WeightStats } from './estimator-terms.js';
 
-export { ESTIMATORS, type EstimatorName, type Interval } from './off-policy-intervals.js';
-export { fitBucketRewardModel, type RewardModel } from './off-policy-reward-model.js';
-export { SupportViolationError } from './off-policy-support.js';
-export type { WeightStats } from './off-policy-terms.js';
+export { ESTIMATORS, type EstimatorName, type Interval } from './estimator-intervals.js';
+export { fitBucketRewardModel, type RewardModel } from './reward-model.js';
+export { SupportViolationError } from './policy-support.js';
+export type { WeightStats } from './estimator-terms.js';
 
 export interface OffPolicyOptions {
   /**

@@ -4,7 +4,7 @@
  * indices serves all four at once and stays cheap at 20k decisions × 1,000
  * resamples.
  */
-import { seeded } from '../core/rng.js';
+import { seeded } from '../../core/rng.js';
 
 export const ESTIMATORS = ['ips', 'snips', 'dm', 'dr'] as const;
 export type EstimatorName = (typeof ESTIMATORS)[number];

@@ -2,31 +2,31 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseCron } from '../core/cron.js';
-import { DialwiseError } from '../core/errors.js';
-import { loadPersuasionForGood, splitByOutcome } from '../datasets/persuasionforgood.js';
-import { dataReport, type DataReport } from '../datasets/report.js';
-import { CallSimulator } from '../datasets/simulator.js';
-import { dataSha256, toJsonl, type TextRecord } from '../datasets/text-record.js';
-import { PROPENSITY_FILE } from '../models/champions.js';
-import { createKeywordModels } from '../models/keyword/index.js';
-import type { MlflowClient } from '../models/mlflow-client.js';
+import { parseCron } from '../../core/cron.js';
+import { DialwiseError } from '../../core/errors.js';
+import { loadPersuasionForGood, splitByOutcome } from '../../datasets/persuasionforgood.js';
+import { dataReport, type DataReport } from '../../datasets/report.js';
+import { CallSimulator } from '../../datasets/simulator.js';
+import { dataSha256, toJsonl, type TextRecord } from '../../datasets/text-record.js';
+import { PROPENSITY_FILE } from '../../models/champions.js';
+import { createKeywordModels } from '../../models/keyword/index.js';
+import type { MlflowClient } from '../../models/mlflow-client.js';
 import { mirrorPending, mirrorVersion, SERIES_FILE } from './mlflow-mirror.js';
-import { loadPropensityModel, type PropensityModel } from '../models/propensity-model.js';
-import type { ModelName, ModelRegistry, VersionMeta } from '../models/registry.js';
-import type { TextClassifier } from '../models/text/classifier.js';
-import { loadTextModel, saveTextModel } from '../models/text/model-folder.js';
-import { withCorrections, type CorrectionRecord } from './corrections.js';
-import { evaluateTextModel } from './evaluate.js';
-import { promotionDecision, type GateDecision, type GateScore } from './promotion.js';
-import { pfgRow, rowsHash, simulatorRows, type PropensityRow } from './propensity-data.js';
-import { DEFAULT_PROPENSITY_OPTIONS, evaluatePropensity, trainPropensity } from './propensity.js';
+import { loadPropensityModel, type PropensityModel } from '../../models/propensity-model.js';
+import type { ModelName, ModelRegistry, VersionMeta } from '../../models/registry.js';
+import type { TextClassifier } from '../../models/text/classifier.js';
+import { loadTextModel, saveTextModel } from '../../models/text/model-folder.js';
+import { withCorrections, type CorrectionRecord } from '../text/corrections.js';
+import { evaluateTextModel } from '../text/text-evaluation.js';
+import { promotionDecision, type GateDecision, type GateScore } from './promotion-gate.js';
+import { pfgRow, rowsHash, simulatorRows, type PropensityRow } from '../propensity/propensity-data.js';
+import { DEFAULT_PROPENSITY_OPTIONS, evaluatePropensity, trainPropensity } from '../propensity/train-propensity.js';
 import {
   DEFAULT_TRAIN_OPTIONS,
   trainTextClassifier,
   type TrainTextOptions,
-} from './text-classifier.js';
-import { loadRecords, TASK_SETTINGS, type TextTask } from './text-commands.js';
+} from '../text/train-text-classifier.js';
+import { loadRecords, TASK_SETTINGS, type TextTask } from '../text/text-commands.js';
 
 const textPlan = z.strictObject({
   /** Training data: a dataset split (`banking77:train`) or a JSONL file of {text, label}. */

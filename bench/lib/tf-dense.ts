@@ -1,4 +1,4 @@
-import { tf, tfReady } from '../models/tf.js';
+import { tf, tfReady } from '../../src/models/tf.js';
 
 /**
  * TF.js fits kept only to compare against (bench/propensity.ts --tf): the

@@ -1,4 +1,4 @@
-import { seeded } from '../core/rng.js';
+import { seeded } from '../../core/rng.js';
 
 /**
  * Metrics of probability forecasts of a binary outcome: pure functions over

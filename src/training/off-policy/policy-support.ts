@@ -11,8 +11,8 @@ import type {
   DecisionContext,
   LoggedDecision,
   Policy,
-} from '../core/decision-log.js';
-import { DialwiseError } from '../core/errors.js';
+} from './logged-decision.js';
+import { DialwiseError } from '../../core/errors.js';
 
 export class SupportViolationError extends DialwiseError {
   constructor(

@@ -31,13 +31,11 @@ import {
   uniform,
   type DecisionContext,
   type Policy,
-} from '../src/training/off-policy/logging-policy.js';
-import {
   comparePolicies,
   ESTIMATORS,
   evaluatePolicy,
   type PolicyEvaluation,
-} from '../src/training/off-policy/policy-evaluation.js';
+} from '../src/training/off-policy/index.js';
 
 const { values } = parseArgs({
   options: {

@@ -1,9 +1,14 @@
 import { splitByOutcome } from '../src/datasets/persuasionforgood.js';
 import { tfReady } from '../src/models/tf.js';
-import { fitLogistic, standardisation, standardise } from '../src/training/propensity/logistic-regression.js';
-import { auc, logLoss } from '../src/training/propensity/binary-metrics.js';
+import {
+  fitLogistic,
+  standardisation,
+  standardise,
+  auc,
+  logLoss,
+  type PropensitySource,
+} from '../src/training/propensity/index.js';
 import { fitTfDense } from './lib/tf-dense.js';
-import type { PropensitySource } from '../src/training/propensity/train-propensity.js';
 
 type Fit = (
   x: number[][],

@@ -3,7 +3,7 @@
  * It is small and discrete on purpose (9,216 contexts) so the true value of
  * any policy can be computed exactly by enumeration, not estimated.
  */
-import type { DecisionContext } from '../../src/training/off-policy/logged-decision.js';
+import type { DecisionContext } from '../../src/training/off-policy/index.js';
 import { weighted, type Rng } from '../../src/core/rng.js';
 
 const REGION = { east: 0.3, north: 0.25, south: 0.25, west: 0.2 };

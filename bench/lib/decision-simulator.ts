@@ -11,7 +11,7 @@ import type {
   DecisionContext,
   LoggedDecision,
   Policy,
-} from '../../src/training/off-policy/logged-decision.js';
+} from '../../src/training/off-policy/index.js';
 import { contextSpace, hasTag, sampleContext } from './decision-contexts.js';
 import { seeded, weighted } from '../../src/core/rng.js';
 

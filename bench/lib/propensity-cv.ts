@@ -1,13 +1,14 @@
 import { splitByOutcome } from '../../src/datasets/persuasionforgood.js';
 import { predictFromVector } from '../../src/models/propensity-model.js';
-import type { PropensityRow } from '../../src/training/propensity/propensity-data.js';
-import { binaryMetrics, type BinaryMetrics } from '../../src/training/propensity/binary-metrics.js';
 import {
+  type PropensityRow,
+  binaryMetrics,
+  type BinaryMetrics,
   DEFAULT_PROPENSITY_OPTIONS,
   trainPropensity,
   type PropensitySource,
   type TrainPropensityOptions,
-} from '../../src/training/propensity/train-propensity.js';
+} from '../../src/training/propensity/index.js';
 
 export interface CrossValidation {
   folds: number;

@@ -5,7 +5,7 @@ import {
   observeCustomerTurn,
   propensityFeatures,
 } from '../../src/models/propensity-features.js';
-import type { PropensityRow } from '../../src/training/propensity/propensity-data.js';
+import type { PropensityRow } from '../../src/training/propensity/index.js';
 
 /**
  * A diagnostic, not a training source: how well would the same features

@@ -16,7 +16,7 @@ import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import type { Store } from '../core/store/store.js';
 import type { DecisionEngine } from '../decision/engine.js';
 import { compareArms } from '../decision/experiments.js';
-import { MODEL_NAMES, type ModelName, type ModelRegistry } from '../models/registry.js';
+import type { ModelName, ModelRegistry } from '../models/registry.js';
 import type { Profile } from '../pipelines/profile.js';
 import {
   ANALYSTS,
@@ -314,7 +314,7 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
           models: guarded(ANALYSTS, async () => {
             const served = deps.models.served();
             const perModel = await Promise.all(
-              MODEL_NAMES.map(async (name) => {
+              deps.models.registry.names.map(async (name) => {
                 const [versions, aliases] = await Promise.all([
                   deps.models.registry.versions(name),
                   deps.models.registry.aliases(name),

@@ -14,16 +14,9 @@ import { createLogger } from '../core/log.js';
 import { replayJsonl } from '../pipelines/jsonl-source.js';
 import { rotateKeys } from '../pipelines/rotate-keys.js';
 import { decodeWav, extractProsody, turnProsody } from '../models/prosody/index.js';
-import { runComplianceEval } from '../training/compliance/compliance-evaluation.js';
+import { runComplianceEval } from '../training/compliance/index.js';
 import { dataReport, formatDataReport } from '../datasets/report.js';
-import { MODEL_NAMES } from '../models/registry.js';
-import {
-  isTextTask,
-  loadRecords,
-  runEval,
-  runTrain,
-  TEXT_TASKS,
-} from '../training/text/text-commands.js';
+import { isTextTask, loadRecords, runEval, runTrain, TEXT_TASKS } from '../training/text/index.js';
 import { formatSummary, runRetrainCommand, scheduleRetrain } from './retrain-command.js';
 import {
   createBus,
@@ -265,7 +258,7 @@ async function main(argv: string[]): Promise<void> {
     case 'models': {
       const registry = registryOf(config);
       const out = await Promise.all(
-        MODEL_NAMES.map(async (name) => ({
+        registry.names.map(async (name) => ({
           name,
           aliases: await registry.aliases(name),
           versions: await registry.versions(name),

@@ -31,7 +31,7 @@ import {
   type ComplianceConfig,
 } from '../models/compliance/index.js';
 import { Champions, type ServedModels } from '../models/champions.js';
-import { ModelRegistry, type ModelName } from '../models/registry.js';
+import type { ModelName, ModelRegistry } from '../models/registry.js';
 import { loadCrmMapping, mapCrmFields } from '../pipelines/crm-mapping.js';
 import { DuckDbSink, type Position, type Sink } from '../pipelines/duckdb-sink.js';
 import { KafkaSink } from '../pipelines/kafka-sink.js';
@@ -50,6 +50,7 @@ import { startDecisions } from './decisions.js';
 import { AlertRunner } from '../analytics/alert-runner.js';
 import { watchHealth } from '../analytics/health-alerts.js';
 import { refreshRollup } from '../analytics/kpi-rollup.js';
+import { MODEL_KINDS, openRegistry } from '../training/kinds.js';
 import { SearchIndexer } from '../analytics/search-index.js';
 import type { Commits } from '../api/graphql.js';
 import { createPubSub } from 'graphql-yoga';
@@ -126,7 +127,7 @@ function complianceConfig(config: Config): ComplianceConfig {
 }
 
 export const registryOf = (config: Config): ModelRegistry =>
-  new ModelRegistry(config.registryDir ?? join(config.dataDir, 'registry'));
+  openRegistry(config.registryDir ?? join(config.dataDir, 'registry'));
 
 /** The models a process serves, and the poll that switches to a newly promoted champion. */
 export interface ModelWatch {
@@ -145,6 +146,7 @@ async function createEnricher(
 ): Promise<{ enricher: Enricher; models: ModelWatch }> {
   const champions = new Champions(
     registryOf(config),
+    MODEL_KINDS,
     { intent: config.intentModelDir, emotion: config.emotionModelDir },
     { compliance: complianceConfig(config) },
   );

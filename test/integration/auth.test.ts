@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { cachedAuthenticator, createApiKey, type Role } from '../../src/api/auth.js';
 import { createApi, type Api } from '../../src/api/server.js';
 import { Registry } from 'prom-client';
-import { ModelRegistry } from '../../src/models/registry.js';
+import { openRegistry } from '../../src/training/kinds.js';
 import { AlertRunner } from '../../src/analytics/alert-runner.js';
 import { createPubSub } from 'graphql-yoga';
 import {
@@ -58,7 +58,7 @@ describe.each(['in-process', 'real server'])('API authentication and roles (%s)'
       checkBotLine: createComplianceGuard(DEFAULT_COMPLIANCE_CONFIG).checkBotLine,
       alerts: new AlertRunner(store, { dashboardUrl: () => base }),
       commits: createPubSub(),
-      models: { registry: new ModelRegistry(tmpDir()), served: () => ({}) },
+      models: { registry: openRegistry(tmpDir()), served: () => ({}) },
       phoneHash: (phone) => phone,
       health: new Health(),
       limits: loadConfig({ env: {} }),

@@ -9,14 +9,14 @@ import {
   trueValue,
 } from '../../bench/lib/decision-simulator.js';
 import { seeded } from '../../src/core/rng.js';
-import { loggedDecision } from '../../src/training/off-policy/logged-decision.js';
 import {
+  loggedDecision,
   deterministic,
   epsilonGreedy,
   softmax,
   uniform,
   type DecisionContext,
-} from '../../src/training/off-policy/logging-policy.js';
+} from '../../src/training/off-policy/index.js';
 
 const ctx = (over: Partial<DecisionContext> = {}): DecisionContext => ({
   tags: [],

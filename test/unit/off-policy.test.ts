@@ -15,14 +15,12 @@ import {
   type DecisionContext,
   type LoggedDecision,
   type Policy,
-} from '../../src/training/off-policy/logging-policy.js';
-import {
   comparePolicies,
   evaluatePolicy,
   fitBucketRewardModel,
   SupportViolationError,
   type RewardModel,
-} from '../../src/training/off-policy/policy-evaluation.js';
+} from '../../src/training/off-policy/index.js';
 import { normalQuantile, quantile } from '../../src/training/off-policy/estimator-intervals.js';
 
 const ctx = (tier: string, tags: string[] = []): DecisionContext => ({

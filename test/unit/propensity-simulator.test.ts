@@ -6,8 +6,11 @@ import { baselinePropensity } from '../../src/models/propensity.js';
 import { predictPropensity } from '../../src/models/propensity-model.js';
 import { callKey, Enricher } from '../../src/pipelines/enricher.js';
 import { loadTagRules } from '../../src/pipelines/tags.js';
-import { simulatorRows } from '../../src/training/propensity/propensity-data.js';
-import { DEFAULT_PROPENSITY_OPTIONS, trainPropensity } from '../../src/training/propensity/train-propensity.js';
+import {
+  simulatorRows,
+  DEFAULT_PROPENSITY_OPTIONS,
+  trainPropensity,
+} from '../../src/training/propensity/index.js';
 
 /**
  * Training replays simulated calls without the Enricher (training/ may not

@@ -23,7 +23,7 @@ import {
 } from '../../src/models/text/vocabulary.js';
 import { fuseTable } from '../../src/training/text/fit-members.js';
 import { bagForward } from '../../src/training/text/sparse-bag.js';
-import { trainTextClassifier } from '../../src/training/text/train-text-classifier.js';
+import { trainTextClassifier } from '../../src/training/text/index.js';
 import { TINY_OPTIONS, tinyIntentRecords } from './text-fixtures.js';
 
 let model: TextClassifier;

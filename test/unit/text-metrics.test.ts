@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/models/text/classifier.js';
-import { calibrateThreshold } from '../../src/training/text/oos-threshold.js';
+import { calibrateThreshold } from '../../src/training/text/index.js';
 import {
   classificationMetrics,
   multiLabelMacroF1,

@@ -2,10 +2,9 @@ import { z } from 'zod';
 
 /**
  * What a decision (script version, routing target) was taken on, and the
- * record the decision layer logs for it. Lives in core because three layers
- * share it: decision/ writes these records, datasets/ simulates them and
- * training/ evaluates new policies from them, and training/ and datasets/
- * must not import decision/ (eslint.config.js).
+ * record a stochastic policy's decision is logged as: the input of the
+ * off-policy evaluator. The live decision log writes its own rows today
+ * (decision/decision-log.ts); issue 17 has it log these.
  */
 export const decisionContext = z.strictObject({
   /** Dynamic tags at decision time (config/tags.json), e.g. high_intent, price_sensitive, vip. */

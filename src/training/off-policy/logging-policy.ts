@@ -2,17 +2,9 @@
  * Stochastic policies for script and routing choice. Each one states the
  * full probability of every action, so the live A/B test can log the
  * propensity of the action it took and a new policy can be evaluated offline
- * from those logs (training/off-policy.ts).
+ * from those logs (policy-evaluation.ts).
  */
 import type { Action, DecisionContext, Policy } from './logged-decision.js';
-
-export type {
-  Action,
-  ActionProbs,
-  DecisionContext,
-  LoggedDecision,
-  Policy,
-} from './logged-decision.js';
 
 function checkActions(actions: readonly Action[]): void {
   if (actions.length === 0) throw new Error('a policy needs at least one action');

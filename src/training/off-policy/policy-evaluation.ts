@@ -30,18 +30,9 @@ import {
   type Interval,
   type Refit,
 } from './estimator-intervals.js';
-import {
-  fitBucketModel,
-  type BucketModelOptions,
-  type RewardModel,
-} from './reward-model.js';
+import { fitBucketModel, type BucketModelOptions, type RewardModel } from './reward-model.js';
 import { checkLogs, checkSupport, targetProbs } from './policy-support.js';
 import { buildTerms, fittedModelParts, weightStats, type WeightStats } from './estimator-terms.js';
-
-export { ESTIMATORS, type EstimatorName, type Interval } from './estimator-intervals.js';
-export { fitBucketRewardModel, type RewardModel } from './reward-model.js';
-export { SupportViolationError } from './policy-support.js';
-export type { WeightStats } from './estimator-terms.js';
 
 export interface OffPolicyOptions {
   /**

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../../core/clock.js';
 import { baselinePropensity } from '../../models/propensity.js';
 import {
   PROPENSITY_FEATURES,
@@ -74,6 +75,8 @@ export function trainPropensity(
   sources: readonly PropensitySource[],
   calibrationSources: readonly PropensitySource[],
   opts: TrainPropensityOptions = DEFAULT_PROPENSITY_OPTIONS,
+  /** Where trainedAt comes from. */
+  clock: Clock = systemClock,
 ): TrainedPropensity {
   const started = performance.now();
   const rows = sourced(sources, opts.balanceSources);
@@ -100,7 +103,7 @@ export function trainPropensity(
     sources: Object.fromEntries(
       names.map((n, k) => [n, { bias: fit.intercepts[k]!, calibration: { kind: 'none' } }]),
     ),
-    trainedAt: new Date().toISOString(),
+    trainedAt: new Date(clock.now()).toISOString(),
     data: sources.map((s) => ({
       name: s.name,
       sha256: rowsHash(s.rows),

@@ -1,9 +1,18 @@
+import { systemClock, type Clock } from '../../core/clock.js';
 import { OOS_LABEL } from '../../datasets/text/index.js';
 import { dataSha256, type TextRecord } from '../../datasets/text-record.js';
 import { tfReady } from '../../models/tf.js';
 import { TextClassifier } from '../../models/text/classifier.js';
-import { DEFAULT_FEATURIZER, featurize, type FeaturizerConfig } from '../../models/text/featurize.js';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelMeta } from '../../models/text/model-meta.js';
+import {
+  DEFAULT_FEATURIZER,
+  featurize,
+  type FeaturizerConfig,
+} from '../../models/text/featurize.js';
+import {
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type ModelMeta,
+} from '../../models/text/model-meta.js';
 import { weightNames, type Weights } from '../../models/text/network.js';
 import { buildVocabulary, encodeRow, type Vocabulary } from '../../models/text/vocabulary.js';
 import { calibrateThreshold, type HeldOutPrediction } from './oos-threshold.js';
@@ -25,6 +34,8 @@ export interface TrainTextOptions extends FitOptions {
   /** After calibrating, train again on training + held-out data (same settings, same threshold). */
   refit: boolean;
   log?: (msg: string) => void;
+  /** Where the model's createdAt comes from; the system clock by default. */
+  clock?: Clock;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: Omit<TrainTextOptions, 'task'> = {
@@ -111,7 +122,7 @@ function makeMeta(
       name,
       shape: [...weights[name]!.shape],
     })),
-    createdAt: new Date().toISOString(),
+    createdAt: new Date((opts.clock ?? systemClock).now()).toISOString(),
     ...extra,
   };
 }
@@ -157,7 +168,7 @@ export async function trainTextClassifier(
     ({ vocab, weights } = fit([...train, ...heldOut], labels, opts));
   }
   const seconds = (performance.now() - started) / 1000;
-  const { log: _log, onEpoch: _onEpoch, ...settings } = opts;
+  const { log: _log, onEpoch: _onEpoch, clock: _clock, ...settings } = opts;
   const meta = makeMeta(opts, labels, vocab, weights, {
     threshold,
     metrics: { heldOut: heldOutEval },

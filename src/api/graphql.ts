@@ -17,6 +17,7 @@ import type { Store } from '../core/store/store.js';
 import type { DecisionEngine } from '../decision/engine.js';
 import { compareArms } from '../decision/experiments.js';
 import type { ModelName, ModelRegistry } from '../models/registry.js';
+import { MODEL_NAMES } from '../training/kinds.js';
 import type { Profile } from '../pipelines/profile.js';
 import {
   ANALYSTS,
@@ -314,7 +315,7 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
           models: guarded(ANALYSTS, async () => {
             const served = deps.models.served();
             const perModel = await Promise.all(
-              deps.models.registry.names.map(async (name) => {
+              MODEL_NAMES.map(async (name) => {
                 const [versions, aliases] = await Promise.all([
                   deps.models.registry.versions(name),
                   deps.models.registry.aliases(name),

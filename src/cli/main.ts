@@ -16,6 +16,7 @@ import { rotateKeys } from '../pipelines/rotate-keys.js';
 import { decodeWav, extractProsody, turnProsody } from '../models/prosody/index.js';
 import { runComplianceEval } from '../training/compliance/index.js';
 import { dataReport, formatDataReport } from '../datasets/report.js';
+import { MODEL_NAMES } from '../training/kinds.js';
 import { isTextTask, loadRecords, runEval, runTrain, TEXT_TASKS } from '../training/text/index.js';
 import { formatSummary, runRetrainCommand, scheduleRetrain } from './retrain-command.js';
 import {
@@ -258,7 +259,7 @@ async function main(argv: string[]): Promise<void> {
     case 'models': {
       const registry = registryOf(config);
       const out = await Promise.all(
-        registry.names.map(async (name) => ({
+        MODEL_NAMES.map(async (name) => ({
           name,
           aliases: await registry.aliases(name),
           versions: await registry.versions(name),

@@ -9,7 +9,7 @@ import type { Store } from '../core/store/store.js';
 import { readJsonl, toJsonl } from '../datasets/text-record.js';
 import { createMlflowClient } from '../models/mlflow-client.js';
 import type { ModelName } from '../models/registry.js';
-import { kindsNamed, MODEL_NAMES } from '../training/kinds.js';
+import { MODEL_NAMES } from '../training/kinds.js';
 import {
   loadRetrainPlan,
   parseSchedule,
@@ -24,7 +24,7 @@ import {
   correctionRecordSchema,
   readCorrections,
   type CorrectionRecord,
-} from '../training/text/index.js';
+} from '../training/corrections.js';
 import { openStore, packageRoot, registryOf } from './platform.js';
 
 export const retrainPlanOf = (config: Config): RetrainPlan =>
@@ -46,10 +46,16 @@ export function terminalProgress(out: NodeJS.WriteStream = process.stderr): Prog
   };
 }
 
-/** `--models a,b`: registered model kinds only (an unknown one fails with the list); all by default. */
 export function parseModelList(list: string | undefined): ModelName[] {
   if (!list) return [...MODEL_NAMES];
-  return kindsNamed(list.split(',').map((s) => s.trim())).map((k) => k.name);
+  const names = list.split(',').map((s) => s.trim());
+  const bad = names.filter((n) => !(MODEL_NAMES as readonly string[]).includes(n));
+  if (bad.length)
+    throw new DialwiseError(
+      'BAD_REQUEST',
+      `unknown model ${bad.join(', ')}; choose from ${MODEL_NAMES.join(', ')}`,
+    );
+  return names as ModelName[];
 }
 
 async function readCorrectionsFile(file: string): Promise<CorrectionRecord[]> {

@@ -2,8 +2,8 @@ import type { Clock } from '../core/clock.js';
 import { DialwiseError } from '../core/errors.js';
 import { ModelRegistry } from '../models/registry.js';
 import type { ModelKind } from './model-kind.js';
-import { propensityKind } from './propensity/propensity-kind.js';
-import { emotionKind, intentKind } from './text/text-kind.js';
+import { propensityKind } from './propensity/index.js';
+import { emotionKind, intentKind } from './text/index.js';
 
 /**
  * Every model kind the weekly job trains, the registry keeps and the live

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import type { DataReport } from '../datasets/report.js';
 import type { ServingKind } from '../models/champions.js';
-import type { CorrectionRecord } from './text/corrections.js';
+import type { CorrectionRecord } from './corrections.js';
 
 /** Reports a step of work as it happens (a terminal progress bar, a log). */
 export interface Progress {

@@ -8,7 +8,7 @@ import { toJsonl, type TextRecord } from '../../src/datasets/text-record.js';
 import { createMlflowClient } from '../../src/models/mlflow-client.js';
 import { openRegistry } from '../../src/training/kinds.js';
 import { loadTextModel } from '../../src/models/text/model-folder.js';
-import { readCorrections } from '../../src/training/text/index.js';
+import { readCorrections } from '../../src/training/corrections.js';
 import {
   retrain,
   type RetrainPlan,

@@ -6,7 +6,7 @@ import type { MlflowClient } from '../../models/mlflow-client.js';
 import type { ModelName, ModelRegistry, VersionMeta } from '../../models/registry.js';
 import { kindsNamed } from '../kinds.js';
 import type { Challenger, ModelKind, Progress } from '../model-kind.js';
-import type { CorrectionRecord } from '../text/corrections.js';
+import type { CorrectionRecord } from '../corrections.js';
 import { mirrorPending, mirrorVersion, SERIES_FILE } from './mlflow-mirror.js';
 import { promotionDecision, type GateDecision, type GateScore } from './promotion-gate.js';
 import { kindSettings, type RetrainPlan } from './retrain-plan.js';

@@ -1,8 +1,7 @@
 /**
  * Text classification (intent, emotion): training the TF.js classifier,
- * its evaluation and metrics, the `dialwise train|eval` commands, the human
- * corrections that flow back into training, and the intent and emotion
- * model kinds.
+ * its evaluation and metrics, the `dialwise train|eval` commands, and the
+ * intent and emotion model kinds.
  */
 export {
   classificationMetrics,
@@ -11,12 +10,6 @@ export {
   setMicroF1,
   type ClassificationMetrics,
 } from './classification-metrics.js';
-export {
-  correctionRecordSchema,
-  readCorrections,
-  withCorrections,
-  type CorrectionRecord,
-} from './corrections.js';
 export { calibrateThreshold, type HeldOutPrediction } from './oos-threshold.js';
 export {
   isTextTask,

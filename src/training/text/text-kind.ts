@@ -6,7 +6,7 @@ import { dataSha256, toJsonl, type TextRecord } from '../../datasets/text-record
 import type { TextClassifier } from '../../models/text/classifier.js';
 import { loadTextModel, saveTextModel } from '../../models/text/model-folder.js';
 import type { Challenger, ModelKind, TrainContext } from '../model-kind.js';
-import { withCorrections } from './corrections.js';
+import { withCorrections } from '../corrections.js';
 import { loadRecords, TASK_SETTINGS, type TextTask } from './text-commands.js';
 import { evaluateTextModel } from './text-evaluation.js';
 import {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Store } from '../../core/store/store.js';
-import { normalizeText } from '../../datasets/report.js';
-import { textRecordSchema, type TextRecord } from '../../datasets/text-record.js';
+import type { Store } from '../core/store/store.js';
+import { normalizeText } from '../datasets/report.js';
+import { textRecordSchema, type TextRecord } from '../datasets/text-record.js';
 
 /**
  * A human correction as training data: the turn's text (the corrected

@@ -30,7 +30,7 @@ import { Store } from '../src/core/store/store.js';
 import { FLAGGED_CALLS_QUERY, TRANSCRIPTS_QUERY } from '../src/dashboard/queries/compliance.js';
 import { CUSTOMERS_QUERY } from '../src/dashboard/queries/customers.js';
 import { DIMENSION_KEYS_QUERY, KPIS_QUERY, OVERVIEW_QUERY } from '../src/dashboard/queries/kpis.js';
-import { ModelRegistry } from '../src/models/registry.js';
+import { openRegistry } from '../src/training/kinds.js';
 import { addTopUp, buildQueryData, reindex, type DataSpec } from './query-data.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -129,7 +129,7 @@ const yoga = createGraphql({
   alerts,
   commits: createPubSub(),
   models: {
-    registry: new ModelRegistry(join(tmpdir(), 'dialwise-bench-registry')),
+    registry: openRegistry(join(tmpdir(), 'dialwise-bench-registry')),
     served: () => ({}),
   },
   phoneHash: (phone) => phone,

@@ -7,7 +7,7 @@ import type { Admission } from './admission.js';
 import { DIALER, requireRole } from './auth.js';
 import type { ApiLimits } from './limits.js';
 import { errorBody, errorHeaders, parseJson, SECURITY_HEADERS, validate } from './rest/http.js';
-import { turnRequest } from './rest/routes.js';
+import { turnRequest } from './rest/schemas.js';
 
 /** A turn's JSON: 4,000 characters of text (up to 4 bytes each) and the rest. */
 const MAX_TURN_BYTES = 64 * 1024;

@@ -8,6 +8,7 @@ import type { Position, Sink } from '../pipelines/index.js';
 import { Enricher } from '../pipelines/index.js';
 import { Pipeline, type PipelineHooks } from '../pipelines/pipeline.js';
 import { loadTagRules } from '../pipelines/index.js';
+import { MODEL_KINDS } from '../training/index.js';
 import { complianceConfig, configFile, fieldCipher, readJson, registryOf } from './setup.js';
 
 /** The models a process serves, and the poll that switches to a newly promoted champion. */
@@ -28,6 +29,7 @@ async function createEnricher(
 ): Promise<{ enricher: Enricher; models: ModelWatch }> {
   const champions = new Champions(
     registryOf(config),
+    MODEL_KINDS,
     { intent: config.intentModelDir, emotion: config.emotionModelDir },
     { compliance: complianceConfig(config) },
   );

@@ -24,7 +24,8 @@ import {
   loadComplianceConfig,
   type ComplianceConfig,
 } from '../models/compliance/index.js';
-import { ModelRegistry } from '../models/registry.js';
+import type { ModelRegistry } from '../models/registry.js';
+import { openRegistry } from '../training/kinds.js';
 import { sealLegacyDeadLetters } from '../pipelines/index.js';
 
 /**
@@ -76,7 +77,7 @@ export function complianceConfig(config: Config): ComplianceConfig {
 }
 
 export const registryOf = (config: Config): ModelRegistry =>
-  new ModelRegistry(config.registryDir ?? join(config.dataDir, 'registry'));
+  openRegistry(config.registryDir ?? join(config.dataDir, 'registry'));
 
 export const storePath = (config: Config): string => resolve(config.dataDir, 'dialwise.duckdb');
 

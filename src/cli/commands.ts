@@ -20,19 +20,19 @@ import { migrate, Store } from '../core/store/store.js';
 import { dataReport, formatDataReport } from '../datasets/report.js';
 import { CallSimulator } from '../datasets/simulator.js';
 import { decodeWav, extractProsody, turnProsody } from '../models/prosody/index.js';
-import { MODEL_NAMES } from '../models/registry.js';
 import { DuckDbSink } from '../pipelines/index.js';
 import { replayJsonl } from '../pipelines/index.js';
 import { rotateKeys } from '../pipelines/index.js';
 import { publishEvents } from '../pipelines/topics.js';
-import { runComplianceEval } from '../training/compliance-eval.js';
 import {
   isTextTask,
   loadRecords,
+  MODEL_NAMES,
+  runComplianceEval,
   runEval,
   runTrain,
   TEXT_TASKS,
-} from '../training/text-commands.js';
+} from '../training/index.js';
 import { keysCommand } from './keys-command.js';
 import { formatSummary, runRetrainCommand, scheduleRetrain } from './retrain-command.js';
 

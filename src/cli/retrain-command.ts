@@ -1,26 +1,30 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
-import { nextRun, parseCron } from '../core/cron.js';
 import { DialwiseError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
 import { readJsonl, toJsonl } from '../datasets/text-record.js';
 import { createMlflowClient } from '../models/mlflow-client.js';
-import { MODEL_NAMES, type ModelName } from '../models/registry.js';
+import type { ModelName } from '../models/registry.js';
+import { MODEL_NAMES } from '../training/kinds.js';
+import {
+  loadRetrainPlan,
+  parseSchedule,
+  retrain,
+  startSchedule,
+  type Progress,
+  type RetrainPlan,
+  type RetrainSummary,
+  type ScheduledJob,
+} from '../training/retrain/index.js';
 import {
   correctionRecordSchema,
   readCorrections,
   type CorrectionRecord,
 } from '../training/corrections.js';
-import {
-  loadRetrainPlan,
-  retrain,
-  type Progress,
-  type RetrainPlan,
-  type RetrainSummary,
-} from '../training/retrain.js';
 import { openStore, packageRoot, registryOf } from '../app/index.js';
 
 export const retrainPlanOf = (config: Config): RetrainPlan =>
@@ -152,41 +156,28 @@ export function scheduleRetrain(
   config: Config,
   store: Store,
   logger: Logger,
-): { stop(): void } | undefined {
+  clock: Clock = systemClock,
+): ScheduledJob | undefined {
   const { schedule } = retrainPlanOf(config);
   if (!schedule) return undefined;
-  const cron = parseCron(schedule);
-  let timer: NodeJS.Timeout | undefined;
-  let running = false;
-  const arm = () => {
-    const at = nextRun(cron, new Date());
-    // setTimeout holds at most ~24.8 days; a longer wait re-arms on the way.
-    const wait = Math.min(at.getTime() - Date.now(), 2 ** 31 - 1);
-    timer = setTimeout(() => void fire(at).finally(arm), wait);
-    timer.unref();
-    logger.log('info', 'next retrain', { at: at.toISOString(), schedule });
-  };
-  const fire = async (at: Date) => {
-    if (running || Date.now() < at.getTime()) return;
-    running = true;
-    try {
-      const { records } = await readCorrections(store, 'retrain schedule');
-      const dir = join(config.dataDir, 'retrain');
-      mkdirSync(dir, { recursive: true });
-      const file = join(dir, `corrections-${at.toISOString().replace(/[:.]/g, '-')}.jsonl`);
-      writeFileSync(file, toJsonl(records));
-      const main = join(packageRoot(), 'dist', 'cli', 'main.js');
-      const child = spawn(process.execPath, [main, 'retrain', '--corrections', file], {
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
-      const code = await new Promise<number | null>((r) => child.on('exit', r));
-      logger.log(code === 0 ? 'info' : 'error', 'scheduled retrain finished', { code });
-    } catch (err) {
-      logger.log('error', 'scheduled retrain failed', { err: String(err) });
-    } finally {
-      running = false;
-    }
-  };
-  arm();
-  return { stop: () => clearTimeout(timer) };
+  return startSchedule({
+    schedule: parseSchedule(schedule),
+    clock,
+    logger,
+    job: (at) => retrainInChild(config, store, logger, at),
+  });
+}
+
+async function retrainInChild(config: Config, store: Store, logger: Logger, at: Date) {
+  const { records } = await readCorrections(store, 'retrain schedule');
+  const dir = join(config.dataDir, 'retrain');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `corrections-${at.toISOString().replace(/[:.]/g, '-')}.jsonl`);
+  writeFileSync(file, toJsonl(records));
+  const main = join(packageRoot(), 'dist', 'cli', 'main.js');
+  const child = spawn(process.execPath, [main, 'retrain', '--corrections', file], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  logger.log(code === 0 ? 'info' : 'error', 'scheduled retrain finished', { code });
 }

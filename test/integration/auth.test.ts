@@ -10,7 +10,7 @@ import {
 } from '../../src/api/index.js';
 import { manualClock } from '../../src/core/clock.js';
 import { Registry } from 'prom-client';
-import { ModelRegistry } from '../../src/models/registry.js';
+import { openRegistry } from '../../src/training/kinds.js';
 import { AlertRunner } from '../../src/analytics/alert-runner.js';
 import { createPubSub } from 'graphql-yoga';
 import {
@@ -65,7 +65,7 @@ describe.each(['in-process', 'real server'])('API authentication and roles (%s)'
       checkBotLine: createComplianceGuard(DEFAULT_COMPLIANCE_CONFIG).checkBotLine,
       alerts: new AlertRunner(store, { dashboardUrl: () => base }),
       commits: createPubSub(),
-      models: { registry: new ModelRegistry(tmpDir()), served: () => ({}) },
+      models: { registry: openRegistry(tmpDir()), served: () => ({}) },
       phoneHash: (phone) => phone,
       health: new Health(),
       limits: loadConfig({ env: {} }),

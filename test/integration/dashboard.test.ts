@@ -16,7 +16,7 @@ import { createApiKey } from '../../src/api/index.js';
 import { startPlatform } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';
-import { ModelRegistry } from '../../src/models/registry.js';
+import { openRegistry } from '../../src/training/kinds.js';
 import { fillTrend } from '../../src/dashboard/charts/trend-chart.js';
 import { rangeStart, whereArg } from '../../src/dashboard/filters.js';
 import { parseRoute } from '../../src/dashboard/router.js';
@@ -247,7 +247,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard', () => {
     }
 
     // Two versions in the model registry (challenger only: nothing to load and serve).
-    const registry = new ModelRegistry(join(dataDir, 'registry'));
+    const registry = openRegistry(join(dataDir, 'registry'));
     const modelDir = await mkdtemp(join(tmpdir(), 'dialwise-model-'));
     await writeFile(join(modelDir, 'model.json'), '{}');
     const v1 = await registry.register('intent', modelDir, {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { saveTextModel } from '../../src/models/text/model-folder.js';
-import { trainTextClassifier } from '../../src/training/text-classifier.js';
+import { trainTextClassifier } from '../../src/training/text/index.js';
 import { TINY_OPTIONS } from '../unit/text-fixtures.js';
 import { tmpDir } from '../helpers/tmp.js';
 

@@ -1,4 +1,4 @@
-import { MODEL_NAMES } from '../../models/registry.js';
+import { MODEL_NAMES } from '../../training/index.js';
 import { ANALYSTS, issueApiKey, listApiKeys, withdrawApiKey, type Role } from '../auth.js';
 import { guarded, type GqlContext, type ResolverDeps } from './context.js';
 import { fields } from './views.js';

@@ -1,9 +1,20 @@
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { Columns, Store, Tx } from '../../core/store/store.js';
 import { deadLetter, type ProfileRow, type SinkRows } from './rows.js';
-
-/** Column types of the target tables; see `staged` for how they travel. */
-type Typed = Record<string, Columns[string] | 'TIMESTAMPTZ' | 'JSON'>;
+import {
+  CALLS,
+  cast,
+  cols,
+  CORRECTIONS,
+  DEAD,
+  HITS,
+  PROFILE_COLUMNS,
+  PROFILES,
+  staged,
+  TURNS,
+  VISITS,
+  type Typed,
+} from './sink-tables.js';
 
 /** Position of a source partition: the next offset to apply. */
 export interface Position {
@@ -35,117 +46,6 @@ export interface Sink {
    */
   refusals?(rows: SinkRows): Promise<Refusal[] | null>;
 }
-
-const CALLS: Typed = {
-  call_id: 'VARCHAR',
-  customer_id: 'VARCHAR',
-  campaign_id: 'VARCHAR',
-  script_id: 'VARCHAR',
-  script_version: 'VARCHAR',
-  handled_by: 'VARCHAR',
-  region: 'VARCHAR',
-  product_line: 'VARCHAR',
-  started_at: 'TIMESTAMPTZ',
-  answered: 'BOOLEAN',
-  unanswered_reason: 'VARCHAR',
-  transferred_queue: 'VARCHAR',
-  outcome: 'VARCHAR',
-  duration_s: 'DOUBLE',
-  ended_at: 'TIMESTAMPTZ',
-  customer_turns: 'INTEGER',
-  positive_intents: 'INTEGER',
-  negative_intents: 'INTEGER',
-  objections: 'INTEGER',
-  valence: 'DOUBLE',
-  intent_score: 'DOUBLE',
-  compliance_hits: 'INTEGER',
-  peak_impatience: 'DOUBLE',
-  abandoned: 'BOOLEAN',
-};
-const TURNS: Typed = {
-  event_id: 'VARCHAR',
-  call_id: 'VARCHAR',
-  customer_id: 'VARCHAR',
-  turn: 'INTEGER',
-  speaker: 'VARCHAR',
-  text: 'VARCHAR',
-  asr_confidence: 'DOUBLE',
-  ts: 'TIMESTAMPTZ',
-  intent: 'VARCHAR',
-  intent_confidence: 'DOUBLE',
-  out_of_scope: 'BOOLEAN',
-  emotion: 'VARCHAR',
-  valence: 'DOUBLE',
-  call_intent_score: 'DOUBLE',
-  late: 'BOOLEAN',
-  impatience: 'DOUBLE',
-};
-const HITS: Typed = {
-  event_id: 'VARCHAR',
-  call_id: 'VARCHAR',
-  customer_id: 'VARCHAR',
-  speaker: 'VARCHAR',
-  rule: 'VARCHAR',
-  term: 'VARCHAR',
-  start_pos: 'INTEGER',
-  end_pos: 'INTEGER',
-  ts: 'TIMESTAMPTZ',
-};
-const VISITS: Typed = {
-  event_id: 'VARCHAR',
-  customer_id: 'VARCHAR',
-  page: 'VARCHAR',
-  product: 'VARCHAR',
-  ts: 'TIMESTAMPTZ',
-};
-const CORRECTIONS: Typed = {
-  event_id: 'VARCHAR',
-  call_id: 'VARCHAR',
-  turn: 'INTEGER',
-  corrected_text: 'VARCHAR',
-  corrected_intent: 'VARCHAR',
-  submitted_by: 'VARCHAR',
-  ts: 'TIMESTAMPTZ',
-};
-const PROFILES: Typed = {
-  customer_id: 'VARCHAR',
-  state: 'JSON',
-  name_enc: 'VARCHAR',
-  phone_enc: 'VARCHAR',
-  phone_hash: 'VARCHAR',
-  personal_enc: 'VARCHAR',
-  intent_score: 'DOUBLE',
-  tags: 'JSON',
-  updated_at: 'TIMESTAMPTZ',
-};
-const DEAD: Typed = {
-  received_at: 'TIMESTAMPTZ',
-  source: 'VARCHAR',
-  reason: 'VARCHAR',
-  payload: 'VARCHAR',
-  payload_sealed: 'VARCHAR',
-};
-
-const cols = (c: Typed): string => Object.keys(c).join(', ');
-
-/** A stored profile as a ProfileRow (JSON and times as text). */
-export const PROFILE_COLUMNS = `customer_id, state::VARCHAR AS state, name_enc, phone_enc, phone_hash,
-  personal_enc, intent_score, tags::VARCHAR AS tags, updated_at::VARCHAR AS updated_at`;
-
-/**
- * Timestamps (ISO 8601) and JSON are staged as text, and DuckDB casts them
- * on INSERT … SELECT: parsing happens in DuckDB's threads, not in JavaScript.
- */
-const staged = (c: Typed): Columns =>
-  Object.fromEntries(
-    Object.entries(c).map(([k, t]) => [k, t === 'TIMESTAMPTZ' || t === 'JSON' ? 'VARCHAR' : t]),
-  );
-
-/** The staging table's columns as the target table's types, in order. */
-const cast = (c: Typed): string =>
-  Object.entries(c)
-    .map(([k, t]) => (t === 'TIMESTAMPTZ' || t === 'JSON' ? `${k}::${t} AS ${k}` : k))
-    .join(', ');
 
 /** Each kind of row goes through a staging table (appender, column order) into its table. */
 interface Merge {

@@ -2,17 +2,14 @@ import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { createPubSub } from 'graphql-yoga';
 import { AlertRunner } from '../analytics/alert-runner.js';
-import { createApiKey, newApiKey } from '../api/auth.js';
-import type { Commits } from '../api/index.js';
-import { createApi, type ApiDeps } from '../api/server.js';
+import { createApiKey, newApiKey, type Commits, createApi, type ApiDeps } from '../api/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
 import { createComplianceGuard } from '../models/compliance/index.js';
 import type { ModelName } from '../models/registry.js';
-import { loadCrmMapping, mapCrmFields } from '../pipelines/index.js';
-import type { DuckDbSink } from '../pipelines/index.js';
+import { loadCrmMapping, mapCrmFields, type DuckDbSink } from '../pipelines/index.js';
 import { removeRunFile, writeRunFile } from './run-file.js';
 import {
   complianceConfig,

@@ -2,8 +2,7 @@ import type { Bus } from '../core/bus/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { DialwiseEvent } from '../core/events/index.js';
 import type { Logger } from '../core/log.js';
-import type { Pipeline } from '../pipelines/pipeline.js';
-import { publishEvents } from '../pipelines/topics.js';
+import { type Pipeline, publishEvents } from '../pipelines/index.js';
 
 /** How long decision events gather before they go as one batch. */
 const GATHER_MS = 5;

@@ -23,8 +23,7 @@ import {
 } from '../decision/index.js';
 import type { ServedModels } from '../models/champions.js';
 import type { ComplianceHit } from '../models/types.js';
-import type { Enricher } from '../pipelines/index.js';
-import { customerHistory, type Profile } from '../pipelines/index.js';
+import { type Enricher, customerHistory, type Profile } from '../pipelines/index.js';
 import { packageRoot } from './setup.js';
 
 const agentsSchema = z.strictObject({

@@ -4,10 +4,14 @@ import type { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
 import { Champions, type ServedModels } from '../models/champions.js';
 import type { ModelName } from '../models/registry.js';
-import type { Position, Sink } from '../pipelines/index.js';
-import { Enricher } from '../pipelines/index.js';
-import { Pipeline, type PipelineHooks } from '../pipelines/pipeline.js';
-import { loadTagRules } from '../pipelines/index.js';
+import {
+  type Position,
+  type Sink,
+  Enricher,
+  Pipeline,
+  type PipelineHooks,
+  loadTagRules,
+} from '../pipelines/index.js';
 import { MODEL_KINDS } from '../training/index.js';
 import { complianceConfig, configFile, fieldCipher, readJson, registryOf } from './setup.js';
 

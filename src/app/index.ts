@@ -11,3 +11,4 @@ export { openPipeline, type ModelWatch } from './enrichment.js';
 export { type SimulateOptions } from './simulator-feed.js';
 export { runFilePath, type RunFile } from './run-file.js';
 export { createBus, fieldCipher, openStore, packageRoot, registryOf, storePath } from './setup.js';
+export { retrainPlanOf } from './retrain-schedule.js';

@@ -5,10 +5,14 @@ import { DialwiseError } from '../core/errors.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import type { FieldCipher } from '../core/crypto.js';
 import type { Health } from '../core/health.js';
-import type { DuckDbSink } from '../pipelines/index.js';
-import { STORE, type Pipeline } from '../pipelines/pipeline.js';
-import { deadLetter, emptyRows } from '../pipelines/index.js';
-import { publishEvents } from '../pipelines/topics.js';
+import {
+  type DuckDbSink,
+  STORE,
+  type Pipeline,
+  deadLetter,
+  emptyRows,
+  publishEvents,
+} from '../pipelines/index.js';
 
 /** How `POST /events` hands over what it accepted (valid) and refused (raw, for dead letters). */
 export type Submit = (valid: DialwiseEvent[], invalid: string[]) => Promise<void>;

@@ -2,10 +2,12 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
-import { DuckDbSink } from '../pipelines/index.js';
-import { startLoader } from '../pipelines/index.js';
-import { createPipelineMetrics } from '../pipelines/index.js';
-import { restoreProfile } from '../pipelines/index.js';
+import {
+  DuckDbSink,
+  startLoader,
+  createPipelineMetrics,
+  restoreProfile,
+} from '../pipelines/index.js';
 import { startApiService } from './api-service.js';
 import { loaderSubmit } from './ingest.js';
 import { fieldCipher, kafkaBusOf, openStore } from './setup.js';

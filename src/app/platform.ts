@@ -10,17 +10,22 @@ import type { Store } from '../core/store/store.js';
 import type { CallSimulator } from '../datasets/simulator.js';
 import type { DecisionEngine } from '../decision/index.js';
 import { createComplianceGuard } from '../models/compliance/index.js';
-import { DuckDbSink } from '../pipelines/index.js';
-import type { Enricher } from '../pipelines/index.js';
-import { createPipelineMetrics, type PipelineMetrics } from '../pipelines/index.js';
-import type { Pipeline, PipelineHooks } from '../pipelines/pipeline.js';
-import { consumeBus } from '../pipelines/index.js';
-import { derivedTopic } from '../pipelines/topics.js';
+import {
+  DuckDbSink,
+  type Enricher,
+  createPipelineMetrics,
+  type PipelineMetrics,
+  type Pipeline,
+  type PipelineHooks,
+  consumeBus,
+  derivedTopic,
+} from '../pipelines/index.js';
 import { startApiService } from './api-service.js';
 import { decisionOutbox } from './decision-outbox.js';
 import { startDecisions } from './decision-service.js';
 import { busPositions, openPipeline, type ModelWatch } from './enrichment.js';
 import { platformSubmit, withDeadline } from './ingest.js';
+import { retrainSchedule } from './retrain-schedule.js';
 import { complianceConfig, createBus, openStore } from './setup.js';
 import { simulatorFeed, type SimulateOptions } from './simulator-feed.js';
 import { consumerLag, tellOperator, type Part } from './upkeep.js';
@@ -160,6 +165,8 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
   const parts: Part[] = [tellOperator(config, logger, health, () => api.url, metrics)];
   if (bus instanceof KafkaBus)
     parts.push(consumerLag(bus, pipeline, metrics, config.topicPrefix, clock));
+  const retrain = retrainSchedule(config, store, logger, clock);
+  if (retrain) parts.push(retrain);
   const feed =
     opts.simulate &&
     simulatorFeed(opts.simulate, { bus, prefix: config.topicPrefix, logger, clock });

@@ -25,7 +25,7 @@ import {
   type ComplianceConfig,
 } from '../models/compliance/index.js';
 import type { ModelRegistry } from '../models/registry.js';
-import { openRegistry } from '../training/kinds.js';
+import { openRegistry } from '../training/index.js';
 import { sealLegacyDeadLetters } from '../pipelines/index.js';
 
 /**

@@ -2,7 +2,7 @@ import type { Bus } from '../core/bus/bus.js';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import { CallSimulator } from '../datasets/simulator.js';
-import { publishEvents } from '../pipelines/topics.js';
+import { publishEvents } from '../pipelines/index.js';
 
 export interface SimulateOptions {
   /** Calls to place; unset = until stopped. */

@@ -9,10 +9,12 @@ import { watchHealth } from '../analytics/health-alerts.js';
 import { refreshRollup } from '../analytics/kpi-rollup.js';
 import { SearchIndexer } from '../analytics/search-index.js';
 import type { Commits } from '../api/index.js';
-import type { PipelineMetrics } from '../pipelines/index.js';
-import type { Pipeline } from '../pipelines/pipeline.js';
-import type { DuckDbSink } from '../pipelines/index.js';
-import { topicsOf } from '../pipelines/topics.js';
+import {
+  type PipelineMetrics,
+  type Pipeline,
+  type DuckDbSink,
+  topicsOf,
+} from '../pipelines/index.js';
 
 /**
  * The periodic work of a process, each a part with its own timer that the

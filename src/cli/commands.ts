@@ -11,7 +11,7 @@ import {
   startWorker,
   storePath,
 } from '../app/index.js';
-import { ROLES } from '../api/auth.js';
+import { ROLES } from '../api/index.js';
 import { systemClock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { DialwiseError } from '../core/errors.js';
@@ -20,10 +20,7 @@ import { migrate, Store } from '../core/store/store.js';
 import { dataReport, formatDataReport } from '../datasets/report.js';
 import { CallSimulator } from '../datasets/simulator.js';
 import { decodeWav, extractProsody, turnProsody } from '../models/prosody/index.js';
-import { DuckDbSink } from '../pipelines/index.js';
-import { replayJsonl } from '../pipelines/index.js';
-import { rotateKeys } from '../pipelines/index.js';
-import { publishEvents } from '../pipelines/topics.js';
+import { DuckDbSink, replayJsonl, rotateKeys, publishEvents } from '../pipelines/index.js';
 import {
   isTextTask,
   loadRecords,
@@ -34,7 +31,7 @@ import {
   TEXT_TASKS,
 } from '../training/index.js';
 import { keysCommand } from './keys-command.js';
-import { formatSummary, runRetrainCommand, scheduleRetrain } from './retrain-command.js';
+import { formatSummary, runRetrainCommand } from './retrain-command.js';
 
 /** What a command gets: settings, the parsed arguments, and a way to stay running. */
 export interface CommandContext {
@@ -95,13 +92,7 @@ async function start({ config, logger, runUntilSignal }: CommandContext): Promis
   console.log(`Dialwise is running (${p.bus.kind} bus, data in ${resolve(config.dataDir)})`);
   printDashboard(p);
   console.log(`  simulated traffic: ${config.simulateRate} calls/s (DIALWISE_SIM_RATE)`);
-  const schedule = scheduleRetrain(config, p.store, logger);
-  runUntilSignal({
-    async stop() {
-      schedule?.stop();
-      await p.stop();
-    },
-  });
+  runUntilSignal(p);
 }
 
 async function simulate({ config, values }: CommandContext): Promise<void> {

@@ -1,34 +1,22 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { DialwiseError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
-import { readJsonl, toJsonl } from '../datasets/text-record.js';
+import { readJsonl } from '../datasets/text-record.js';
 import { createMlflowClient } from '../models/mlflow-client.js';
 import type { ModelName } from '../models/registry.js';
-import { MODEL_NAMES } from '../training/kinds.js';
 import {
-  loadRetrainPlan,
-  parseSchedule,
-  retrain,
-  startSchedule,
-  type Progress,
-  type RetrainPlan,
-  type RetrainSummary,
-  type ScheduledJob,
-} from '../training/retrain/index.js';
-import {
+  MODEL_NAMES,
   correctionRecordSchema,
   readCorrections,
+  retrain,
   type CorrectionRecord,
-} from '../training/corrections.js';
-import { openStore, packageRoot, registryOf } from '../app/index.js';
-
-export const retrainPlanOf = (config: Config): RetrainPlan =>
-  loadRetrainPlan(config.retrainConfigFile ?? join(packageRoot(), 'config', 'retrain.json'));
+  type Progress,
+  type RetrainSummary,
+} from '../training/index.js';
+import { openStore, registryOf, retrainPlanOf } from '../app/index.js';
 
 /** A one-line bar redrawn in place on a terminal; plain lines when piped (CI logs, cron mail). */
 export function terminalProgress(out: NodeJS.WriteStream = process.stderr): Progress {
@@ -144,40 +132,4 @@ export function formatSummary(s: RetrainSummary): string {
       `MLflow caught up: ${s.mlflowCaughtUp.mirrored} earlier version(s) mirrored, ${s.mlflowCaughtUp.pending} still pending`,
     );
   return lines.join('\n');
-}
-
-/**
- * The weekly schedule inside `dialwise start`: at each cron time the
- * platform exports the corrections from its own store and runs
- * `dialwise retrain` as a child process (training would otherwise take the
- * pipeline's CPU); the pipeline picks up a promoted champion by itself.
- */
-export function scheduleRetrain(
-  config: Config,
-  store: Store,
-  logger: Logger,
-  clock: Clock = systemClock,
-): ScheduledJob | undefined {
-  const { schedule } = retrainPlanOf(config);
-  if (!schedule) return undefined;
-  return startSchedule({
-    schedule: parseSchedule(schedule),
-    clock,
-    logger,
-    job: (at) => retrainInChild(config, store, logger, at),
-  });
-}
-
-async function retrainInChild(config: Config, store: Store, logger: Logger, at: Date) {
-  const { records } = await readCorrections(store, 'retrain schedule');
-  const dir = join(config.dataDir, 'retrain');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `corrections-${at.toISOString().replace(/[:.]/g, '-')}.jsonl`);
-  writeFileSync(file, toJsonl(records));
-  const main = join(packageRoot(), 'dist', 'cli', 'main.js');
-  const child = spawn(process.execPath, [main, 'retrain', '--corrections', file], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const code = await new Promise<number | null>((r) => child.on('exit', r));
-  logger.log(code === 0 ? 'info' : 'error', 'scheduled retrain finished', { code });
 }

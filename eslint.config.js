@@ -2,19 +2,28 @@ import js from '@eslint/js';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-// Imports flow one way (see DESIGN.md): core <- pipelines, models, analytics,
-// decision <- api <- cli; training -> models, core. Nothing imports api/ or cli/
-// but the library's client, which takes the API's contract (api/rest/schemas.ts).
+// Imports flow one way (docs/architecture.md): core <- pipelines, models,
+// analytics, decision, training <- api <- app <- cli. Nothing imports app/ or
+// cli/; only the library's client takes the API's contract
+// (api/rest/schemas.ts). A component folder is entered through its index:
+// from outside it, `../pipelines/index.js`, never `../pipelines/sinks/rows.js`.
+const COMPONENTS = ['analytics', 'decision', 'pipelines', 'training', 'api', 'app'];
 const layer = (from, forbidden) => ({
   files: [`src/${from}/**/*.ts`],
   rules: {
     'no-restricted-imports': [
       'error',
       {
-        patterns: forbidden.map((dir) => ({
-          regex: `^(\\.\\./)+${dir}(/|$)`,
-          message: `src/${from} must not import src/${dir} (one-way layers, DESIGN.md)`,
-        })),
+        patterns: [
+          ...forbidden.map((dir) => ({
+            regex: `^(\\.\\./)+${dir}(/|$)`,
+            message: `src/${from} must not import src/${dir} (one-way layers, docs/architecture.md)`,
+          })),
+          ...COMPONENTS.filter((dir) => dir !== from && !forbidden.includes(dir)).map((dir) => ({
+            regex: `^(\\.\\./)+${dir}/(?!(.+/)?index\\.js$)`,
+            message: `enter src/${dir} through its index.js (docs/architecture.md)`,
+          })),
+        ],
       },
     ],
   },
@@ -61,6 +70,7 @@ export default tseslint.config(
   // Tests read untyped JSON responses.
   { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   layer('core', [
+    'app',
     'pipelines',
     'models',
     'training',
@@ -71,13 +81,33 @@ export default tseslint.config(
     'dashboard',
     'datasets',
   ]),
-  layer('pipelines', ['training', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
-  layer('models', ['pipelines', 'training', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
-  layer('analytics', ['pipelines', 'training', 'decision', 'api', 'cli', 'dashboard']),
-  layer('decision', ['pipelines', 'training', 'analytics', 'api', 'cli', 'dashboard']),
-  layer('training', ['pipelines', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
-  layer('datasets', ['pipelines', 'training', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
-  layer('api', ['cli', 'dashboard']),
+  layer('pipelines', ['app', 'training', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
+  layer('models', [
+    'app',
+    'pipelines',
+    'training',
+    'decision',
+    'analytics',
+    'api',
+    'cli',
+    'dashboard',
+  ]),
+  layer('analytics', ['app', 'pipelines', 'training', 'decision', 'api', 'cli', 'dashboard']),
+  layer('decision', ['app', 'pipelines', 'training', 'analytics', 'api', 'cli', 'dashboard']),
+  layer('training', ['app', 'pipelines', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
+  layer('datasets', [
+    'app',
+    'pipelines',
+    'training',
+    'decision',
+    'analytics',
+    'api',
+    'cli',
+    'dashboard',
+  ]),
+  layer('api', ['app', 'cli', 'dashboard']),
+  layer('app', ['cli', 'dashboard']),
+  layer('cli', ['dashboard']),
   // The library's client ships without server code: only the API's contract
   // (api/rest/schemas.ts) and the event definitions.
   {
@@ -98,6 +128,7 @@ export default tseslint.config(
     },
   },
   layer('dashboard', [
+    'app',
     'core',
     'pipelines',
     'models',

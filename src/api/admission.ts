@@ -38,7 +38,7 @@ export function createAdmission(deps: {
 }): Admission {
   const { store, limits } = deps;
   const authenticate = cachedAuthenticator(store, undefined, deps.clock);
-  const limiter = new RateLimiter();
+  const limiter = new RateLimiter(() => deps.clock.now());
   return {
     async principalOf(authorization, dialerRoute) {
       const principal = await authenticate(authorization);

@@ -77,7 +77,7 @@ export function createApi(deps: ApiDeps): Api {
   const clock = deps.clock ?? systemClock;
   const admission = createAdmission({ ...deps, clock });
   const graphql = graphqlEndpoint({ ...deps, clock }, admission);
-  const rest = restDispatcher(deps, admission);
+  const rest = restDispatcher({ ...deps, clock }, admission);
 
   async function route(request: Request, url: URL): Promise<Response> {
     if (url.pathname === '/graphql') return graphql(request);

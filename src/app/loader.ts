@@ -30,7 +30,7 @@ export async function startLoaderPlatform(
   logger: Logger,
   clock: Clock = systemClock,
 ): Promise<LoaderPlatform> {
-  const health = new Health();
+  const health = new Health(() => clock.now());
   const bus = kafkaBusOf(config, health, 'loader', clock);
   const store = await openStore(config, logger);
   const cipher = fieldCipher(config, logger);

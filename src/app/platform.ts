@@ -103,7 +103,7 @@ function platformHooks(
 async function startStreams(config: Config, logger: Logger, clock: Clock) {
   const store = await openStore(config, logger);
   const metrics = createPipelineMetrics();
-  const health = new Health();
+  const health = new Health(() => clock.now());
   const bus = createBus(config, health, clock);
   const late: Parameters<typeof platformHooks>[3] = { processed: 0 };
   const sink = new DuckDbSink(store, { clock });

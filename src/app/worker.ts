@@ -20,7 +20,7 @@ export async function startWorker(
   clock: Clock = systemClock,
 ): Promise<{ stop(): Promise<void> }> {
   // A worker serves no HTTP: its failures reach the operator through the log and Slack.
-  const health = new Health();
+  const health = new Health(() => clock.now());
   const bus = kafkaBusOf(config, health, 'worker', clock);
   const sink = new KafkaSink(bus, config.topicPrefix);
   let subscription: Subscription | undefined;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { exportKpis } from '../../analytics/export.js';
 import { DIMENSIONS, FILTER_DIMENSIONS, type Dimension } from '../../analytics/kpis.js';
+import { systemClock } from '../../core/clock.js';
 import { DialwiseError } from '../../core/errors.js';
 import { LIMITS, parseEvent, type DialwiseEvent } from '../../core/events/index.js';
 import { loadScripts } from '../../decision/index.js';
@@ -169,7 +170,7 @@ export function restRoutes(deps: ApiDeps): Route[] {
         const parsed = parseEvent({
           event_id: body.event_id ?? randomUUID(),
           type: 'customer.updated',
-          ts: body.ts ?? new Date().toISOString(),
+          ts: body.ts ?? new Date((deps.clock ?? systemClock).now()).toISOString(),
           schema_version: 1,
           customer_id: body.customer_id,
           fields: mapped.fields,
@@ -316,7 +317,7 @@ export function restRoutes(deps: ApiDeps): Route[] {
       roles: DIALER,
       body: attemptRequest,
       handle({ body }) {
-        engine().attempt(body.ts ? new Date(body.ts) : new Date(), body.outcome);
+        engine().attempt(body.ts ? new Date(body.ts) : undefined, body.outcome);
         return new Response(null, { status: 204 });
       },
     }),

@@ -1,9 +1,14 @@
 import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
-// Imports flow one way (see DESIGN.md): core <- pipelines, models, analytics,
-// decision <- api <- cli; training -> models, core. Nothing imports api/ or cli/.
+// Imports flow one way (docs/architecture.md): core <- pipelines, models,
+// analytics, decision, training <- api <- app <- cli. Nothing imports app/ or
+// cli/; only the library's client takes the API's contract
+// (api/rest/schemas.ts). A component folder is entered through its index:
+// from outside it, `../pipelines/index.js`, never `../pipelines/sinks/rows.js`.
 // `allowed` names the one file of a forbidden folder a layer may still import.
+const COMPONENTS = ['analytics', 'decision', 'pipelines', 'training', 'api', 'app'];
 const layer = (from, forbidden, allowed = {}) => ({
   files: [`src/${from}/**/*.ts`],
   rules: {
@@ -13,26 +18,27 @@ const layer = (from, forbidden, allowed = {}) => ({
         patterns: [
           ...forbidden.map((dir) => ({
             regex: `^(\\.\\./)+${dir}${allowed[dir] ? `(?!/${allowed[dir].replaceAll('.', '\\.')}$)` : ''}(/|$)`,
-            message: `src/${from} must not import src/${dir} (one-way layers, DESIGN.md)`,
+            message: `src/${from} must not import src/${dir} (one-way layers, docs/architecture.md)`,
+          })),
+          ...COMPONENTS.filter((dir) => dir !== from && !forbidden.includes(dir)).map((dir) => ({
+            regex: `^(\\.\\./)+${dir}/(?!(.+/)?index\\.js$)`,
+            message: `enter src/${dir} through its index.js (docs/architecture.md)`,
           })),
           ...(from === 'analytics' ? ANALYTICS_INSIDE : []),
-          ...(forbidden.includes('analytics') ? [] : [ANALYTICS_ENTRY]),
         ],
       },
     ],
   },
 });
 
-// analytics/ is entered through each folder's index.ts (kpis/, alerts/, search/, records/),
-// from outside and from its other folders alike.
-const ENTRY_ONLY = 'import that folder through its index.js';
-const ANALYTICS_ENTRY = {
-  regex: '^(\\.\\./)+analytics/[^/]+/(?!index\\.js$)',
-  message: ENTRY_ONLY,
-};
+// Inside analytics/ too, each folder (kpis/, alerts/, search/, records/, search/format/)
+// is entered through its index.js.
 const ANALYTICS_INSIDE = [
-  { regex: '^\\.\\./[^./][^/]*/(?!index\\.js$)', message: ENTRY_ONLY },
-  { regex: '^\\./[^/]+/(?!index\\.js$)', message: ENTRY_ONLY },
+  {
+    regex: '^\\.\\./[^./][^/]*/(?!index\\.js$)',
+    message: 'enter that folder through its index.js',
+  },
+  { regex: '^\\./[^/]+/(?!index\\.js$)', message: 'enter that folder through its index.js' },
 ];
 
 export default tseslint.config(
@@ -60,9 +66,33 @@ export default tseslint.config(
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
+  // The layout a newcomer can read: small files, short functions, no import
+  // cycles. A table-like function (a catalogue, a route table) may pass 80
+  // lines with `// eslint-disable-next-line max-lines-per-function -- table-like: <why>`.
+  {
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      // NodeNext: `./x.js` in an import is `./x.ts` on disk.
+      'import-x/resolver-next': [
+        createNodeResolver({
+          extensions: ['.ts', '.js'],
+          extensionAlias: { '.js': ['.ts', '.js'] },
+        }),
+      ],
+    },
+    rules: {
+      'max-lines': ['error', { max: 400 }],
+      'max-lines-per-function': ['error', { max: 80 }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
   // Tests read untyped JSON responses.
   { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   layer('core', [
+    'app',
     'pipelines',
     'models',
     'training',
@@ -73,18 +103,67 @@ export default tseslint.config(
     'dashboard',
     'datasets',
   ]),
-  layer('pipelines', ['training', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
-  layer('models', ['pipelines', 'training', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
-  layer('analytics', ['pipelines', 'training', 'decision', 'api', 'cli', 'dashboard']),
-  layer('decision', ['pipelines', 'training', 'analytics', 'api', 'cli', 'dashboard']),
-  layer('training', ['pipelines', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
-  layer('datasets', ['pipelines', 'training', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
-  layer('api', ['cli', 'dashboard']),
+  layer('pipelines', ['app', 'training', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
+  layer('models', [
+    'app',
+    'pipelines',
+    'training',
+    'decision',
+    'analytics',
+    'api',
+    'cli',
+    'dashboard',
+  ]),
+  layer('analytics', ['app', 'pipelines', 'training', 'decision', 'api', 'cli', 'dashboard']),
+  layer('decision', ['app', 'pipelines', 'training', 'analytics', 'api', 'cli', 'dashboard']),
+  layer('training', ['app', 'pipelines', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
+  layer('datasets', [
+    'app',
+    'pipelines',
+    'training',
+    'decision',
+    'analytics',
+    'api',
+    'cli',
+    'dashboard',
+  ]),
+  layer('api', ['app', 'cli', 'dashboard']),
+  layer('app', ['cli', 'dashboard']),
   layer('cli', ['dashboard']),
-  // The browser bundle: only the KPI catalogue (pure, no Node imports) from the server side.
+  // The library's client ships without server code: only the API's contract
+  // (api/rest/schemas.ts) and the event definitions.
+  {
+    files: ['src/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(?!client/|core/events/|api/rest/schemas\\.js$)',
+              message:
+                'src/client imports only core/events and api/rest/schemas.ts (no server code)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // The browser bundle: of the server side, only the KPI catalogue (pure, no Node imports).
   layer(
     'dashboard',
-    ['core', 'pipelines', 'models', 'training', 'decision', 'analytics', 'api', 'cli', 'datasets'],
+    [
+      'app',
+      'core',
+      'pipelines',
+      'models',
+      'training',
+      'decision',
+      'analytics',
+      'api',
+      'cli',
+      'datasets',
+    ],
     { analytics: 'kpis/kpi-catalogue.js' },
   ),
 );

@@ -23,7 +23,7 @@ import {
   type ComplianceModel,
   type ComplianceRecord,
   type ComplianceReport,
-} from '../src/training/compliance-eval.js';
+} from '../src/training/compliance/index.js';
 import {
   createComplianceChecker as createKeywordV1,
   DEFAULT_COMPLIANCE_CONFIG as KEYWORD_V1_CONFIG,

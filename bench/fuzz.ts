@@ -6,8 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
-import { createApiKey } from '../src/api/auth.js';
-import { startPlatform } from '../src/cli/platform.js';
+import { createApiKey } from '../src/api/index.js';
+import { startPlatform } from '../src/app/index.js';
 import { loadConfig } from '../src/core/config.js';
 import { fuzzApi, storedOnce } from '../test/helpers/fuzz.js';
 

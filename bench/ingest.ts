@@ -9,20 +9,19 @@
  *
  * Prints a JSON result and writes it to bench/results/ingest-<mode>.json.
  */
-import { DuckDbSink } from '../src/pipelines/duckdb-sink.js';
+import { systemClock } from '../src/core/clock.js';
+import { DuckDbSink, consumeBus, topicsOf } from '../src/pipelines/index.js';
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openPipeline, openStore, packageRoot } from '../src/cli/platform.js';
+import { openPipeline, openStore, packageRoot } from '../src/app/index.js';
 import { KafkaBus } from '../src/core/bus/kafka.js';
 import { MemoryBus } from '../src/core/bus/memory.js';
 import { loadConfig } from '../src/core/config.js';
 import { createLogger } from '../src/core/log.js';
 import { CallSimulator } from '../src/datasets/simulator.js';
-import { consumeBus } from '../src/pipelines/runner.js';
-import { topicsOf } from '../src/pipelines/topics.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -76,7 +75,8 @@ async function embedded(total: number, pregenerate: boolean) {
   const store = await openStore(config, logger);
   const commitMs: number[] = [];
   const { pipeline, enricher } = await openPipeline(config, new DuckDbSink(store), logger, {
-    onCommit: (_, ms) => void commitMs.push(ms),
+    clock: systemClock,
+    hooks: { onCommit: (_, ms) => void commitMs.push(ms) },
   });
   const bus = new MemoryBus(config.batchSize);
   await consumeBus({ bus, pipeline, prefix: 'bench', groupId: 'bench' });
@@ -135,9 +135,12 @@ async function kafka(seconds: number, rate: number | undefined) {
   const latencies: number[] = [];
   let applied = 0;
   const { pipeline } = await openPipeline(config, new DuckDbSink(store), logger, {
-    onApplied(l, c) {
-      applied += c.accepted + c.duplicates + c.dead;
-      if (rate) for (const ms of l) latencies.push(ms);
+    clock: systemClock,
+    hooks: {
+      onApplied(l, c) {
+        applied += c.accepted + c.duplicates + c.dead;
+        if (rate) for (const ms of l) latencies.push(ms);
+      },
     },
   });
   const sub = await consumeBus({ bus, pipeline, prefix, groupId: config.kafkaGroup });

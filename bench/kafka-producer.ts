@@ -5,7 +5,7 @@
  */
 import { Kafka, logLevel, Partitioners, type TopicMessages } from 'kafkajs';
 import { CallSimulator } from '../src/datasets/simulator.js';
-import { topicFor } from '../src/pipelines/topics.js';
+import { topicFor } from '../src/pipelines/index.js';
 
 const prefix = process.env.PREFIX!;
 const seconds = Number(process.env.SECONDS);

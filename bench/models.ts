@@ -20,11 +20,17 @@ import { datasetsDir, loadTextDataset } from '../src/datasets/text/index.js';
 import type { TextRecord } from '../src/datasets/text-record.js';
 import { tfReady } from '../src/models/tf.js';
 import { loadTextModel, saveTextModel } from '../src/models/text/model-folder.js';
-import { evaluateTextModel } from '../src/training/evaluate.js';
-import { calibrateThreshold } from '../src/training/calibrate.js';
-import { multiLabelMacroF1, oosMetrics, setMicroF1 } from '../src/training/metrics.js';
-import { TASK_SETTINGS, type TextTask } from '../src/training/text-commands.js';
-import { DEFAULT_TRAIN_OPTIONS, trainTextClassifier } from '../src/training/text-classifier.js';
+import {
+  evaluateTextModel,
+  calibrateThreshold,
+  multiLabelMacroF1,
+  oosMetrics,
+  setMicroF1,
+  TASK_SETTINGS,
+  type TextTask,
+  DEFAULT_TRAIN_OPTIONS,
+  trainTextClassifier,
+} from '../src/training/text/index.js';
 
 interface Bench {
   task: TextTask;

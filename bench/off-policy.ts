@@ -24,20 +24,18 @@ import {
   SCRIPT_SCENARIO,
   trueValue,
   type DecisionScenario,
-} from '../src/datasets/decision-simulator.js';
+} from './lib/decision-simulator.js';
 import {
   deterministic,
   epsilonGreedy,
   uniform,
   type DecisionContext,
   type Policy,
-} from '../src/decision/policy.js';
-import {
   comparePolicies,
   ESTIMATORS,
   evaluatePolicy,
   type PolicyEvaluation,
-} from '../src/training/off-policy.js';
+} from '../src/training/off-policy/index.js';
 
 const { values } = parseArgs({
   options: {

@@ -1,9 +1,14 @@
 import { splitByOutcome } from '../src/datasets/persuasionforgood.js';
 import { tfReady } from '../src/models/tf.js';
-import { fitLogistic, standardisation, standardise } from '../src/training/logistic.js';
-import { auc, logLoss } from '../src/training/propensity-metrics.js';
-import { fitTfDense } from '../src/training/propensity-tf.js';
-import type { PropensitySource } from '../src/training/propensity.js';
+import {
+  fitLogistic,
+  standardisation,
+  standardise,
+  auc,
+  logLoss,
+  type PropensitySource,
+} from '../src/training/propensity/index.js';
+import { fitTfDense } from './lib/tf-dense.js';
 
 type Fit = (
   x: number[][],

@@ -30,18 +30,21 @@ import {
   predictPropensity,
   type PropensityModel,
 } from '../src/models/propensity-model.js';
-import { crossValidatePropensity } from '../src/training/propensity-cv.js';
-import { pfgRow, simulatorRows, type PropensityRow } from '../src/training/propensity-data.js';
-import { bootstrapAuc, type BinaryMetrics } from '../src/training/propensity-metrics.js';
-import { pfgOracleRow } from '../src/training/propensity-oracle.js';
+import { crossValidatePropensity } from './lib/propensity-cv.js';
 import {
+  pfgRow,
+  simulatorRows,
+  type PropensityRow,
+  bootstrapAuc,
+  type BinaryMetrics,
   DEFAULT_PROPENSITY_OPTIONS,
   evaluateBaseline,
   evaluatePropensity,
   trainPropensity,
   type PropensitySource,
   type TrainPropensityOptions,
-} from '../src/training/propensity.js';
+} from '../src/training/propensity/index.js';
+import { pfgOracleRow } from './lib/propensity-oracle.js';
 import { compareTf } from './propensity-tf.js';
 
 const { values } = parseArgs({

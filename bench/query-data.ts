@@ -23,11 +23,20 @@ import {
   createComplianceGuard,
   DEFAULT_COMPLIANCE_CONFIG,
 } from '../src/models/compliance/index.js';
-import { DuckDbSink } from '../src/pipelines/duckdb-sink.js';
+import {
+  DuckDbSink,
+  hitRow,
+  turnRow,
+  newCall,
+  newProfile,
+  type CallState,
+  type Profile,
+  emptyRows,
+  profileRow,
+  SealCache,
+  type SinkRows,
+} from '../src/pipelines/index.js';
 import type { ComplianceHit } from '../src/models/types.js';
-import { hitRow, turnRow } from '../src/pipelines/enricher.js';
-import { newCall, newProfile, type CallState, type Profile } from '../src/pipelines/profile.js';
-import { emptyRows, profileRow, SealCache, type SinkRows } from '../src/pipelines/rows.js';
 
 export interface DataSpec {
   calls: number;

@@ -23,8 +23,7 @@ import { parseArgs } from 'node:util';
 import { print } from 'graphql';
 import { createPubSub } from 'graphql-yoga';
 import { ALERT_DIMENSIONS, ALERT_METRICS, AlertRunner } from '../src/analytics/alerts/index.js';
-import { createApiKey } from '../src/api/auth.js';
-import { createGraphql } from '../src/api/graphql.js';
+import { createApiKey, createGraphql } from '../src/api/index.js';
 import { manualClock } from '../src/core/clock.js';
 import { loadConfig } from '../src/core/config.js';
 import { Store } from '../src/core/store/store.js';
@@ -38,7 +37,7 @@ import {
   KPIS_QUERY,
   OVERVIEW_QUERY,
 } from '../src/dashboard/queries/kpi-queries.js';
-import { ModelRegistry } from '../src/models/registry.js';
+import { openRegistry } from '../src/training/kinds.js';
 import { addTopUp, buildQueryData, reindex, type DataSpec } from './query-data.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -142,7 +141,7 @@ const yoga = createGraphql({
   alerts,
   commits: createPubSub(),
   models: {
-    registry: new ModelRegistry(join(tmpdir(), 'dialwise-bench-registry')),
+    registry: openRegistry(join(tmpdir(), 'dialwise-bench-registry')),
     served: () => ({}),
   },
   phoneHash: (phone) => phone,

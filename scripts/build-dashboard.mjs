@@ -1,4 +1,4 @@
-// Bundles the dashboard (src/dashboard, entry app/boot.ts) into dist/dashboard:
+// Bundles the dashboard (src/dashboard, entry shell/boot.ts) into dist/dashboard:
 //   dist/dashboard/index.html, assets/main.js, assets/style.css
 //   (style.css and the styles/*.css it imports, as one file)
 // and, meanwhile, generates the types of its GraphQL operations
@@ -25,7 +25,7 @@ await mkdir(assets, { recursive: true });
 const sourcemap = process.env.DIALWISE_DASHBOARD_SOURCEMAP === '1';
 
 const result = await build({
-  entryPoints: [join(src, 'app/boot.ts')],
+  entryPoints: [join(src, 'shell/boot.ts')],
   outfile: join(assets, 'main.js'),
   bundle: true,
   format: 'esm',

@@ -7,6 +7,7 @@
 // (slow to load) is not even started.
 //   node scripts/dashboard-types.mjs
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,7 +17,7 @@ import { build } from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The module that exports the server's schema as SDL (`typeDefs`): the one place its path is named. */
-export const SCHEMA_MODULE = 'src/api/graphql-schema.ts';
+export const SCHEMA_MODULE = 'src/api/graphql/schema.ts';
 /** The dashboard's operations (gql literals; fragments interpolated as `${…}` are plucked too). */
 const QUERIES = 'src/dashboard/queries';
 const DOCUMENTS = `${QUERIES}/*-queries.ts`;
@@ -29,6 +30,10 @@ export const OUT = 'src/dashboard/queries/graphql-types.ts';
  * imports) into node_modules/.cache, where those imports resolve.
  */
 async function load(file) {
+  if (!existsSync(join(root, file)))
+    throw new Error(
+      `${file} is missing: point SCHEMA_MODULE in scripts/dashboard-types.mjs at the schema`,
+    );
   const out = join(root, 'node_modules/.cache/dialwise', file.replace(/\.ts$/, '.mjs'));
   await build({
     entryPoints: [join(root, file)],

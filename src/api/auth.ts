@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { audit } from '../analytics/records/index.js';
-import type { Store } from '../core/store/store.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { DialwiseError } from '../core/errors.js';
+import type { Store } from '../core/store/store.js';
 
 export const ROLES = ['dialer', 'analyst', 'data_scientist', 'compliance', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -100,12 +101,14 @@ const keySpec = z.strictObject({
 
 /**
  * Issues a key on an admin's request: validated, the name's old key
- * replaced, the change audited. The key is in the answer, once.
+ * replaced, the change audited. The key is in the answer, once; its expiry
+ * is counted from the clock's now.
  */
 export async function issueApiKey(
   store: Store,
   by: Principal,
   spec: z.input<typeof keySpec>,
+  clock: Clock = systemClock,
 ): Promise<ApiKeyInfo & { key: string }> {
   const r = keySpec.safeParse(spec);
   if (!r.success)
@@ -114,12 +117,13 @@ export async function issueApiKey(
       r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
     );
   const { name, role, expiresAt, expiresInDays } = r.data;
+  const now = clock.now();
   const until = expiresAt
     ? new Date(expiresAt)
     : expiresInDays !== undefined
-      ? new Date(Date.now() + expiresInDays * DAY)
+      ? new Date(now + expiresInDays * DAY)
       : undefined;
-  if (until && !(until.getTime() > Date.now() && until.getTime() < Date.now() + 3_650 * DAY))
+  if (until && !(until.getTime() > now && until.getTime() < now + 3_650 * DAY))
     throw new DialwiseError('BAD_REQUEST', 'expiresAt: must be in the next 10 years');
   const key = await createApiKey(store, name, role, {
     ...(until && { expiresAt: until }),
@@ -165,20 +169,20 @@ export async function authenticate(
 export function cachedAuthenticator(
   store: Store,
   ttlMs = 60_000,
-  clock: () => number = Date.now,
+  clock: Clock = systemClock,
 ): (header: string | null) => Promise<Principal | null> {
   const known = new Map<string, { principal: Principal; until: number; generation: number }>();
   return async (header) => {
     if (header === null) return null;
     const generation = keyGenerations.get(store) ?? 0;
     const hit = known.get(header);
-    if (hit && hit.until > clock() && hit.generation === generation) return hit.principal;
+    if (hit && hit.until > clock.now() && hit.generation === generation) return hit.principal;
     const found = await authenticate(store, header);
     known.delete(header);
     if (!found) return null;
     const principal = { name: found.name, role: found.role };
     if (known.size >= 10_000) known.clear();
-    const until = Math.min(clock() + ttlMs, found.expiresAt ?? Infinity);
+    const until = Math.min(clock.now() + ttlMs, found.expiresAt ?? Infinity);
     known.set(header, { principal, until, generation });
     return principal;
   };

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { issueApiKey, listApiKeys, ROLES, withdrawApiKey, type Role } from '../api/auth.js';
+import { issueApiKey, listApiKeys, ROLES, withdrawApiKey, type Role } from '../api/index.js';
 import type { Config } from '../core/config.js';
 import { DialwiseError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { openStore, runFilePath, type RunFile } from './platform.js';
+import { openStore, runFilePath, type RunFile } from '../app/index.js';
 
 const USAGE = `usage: dialwise keys create --name NAME --role ROLE [--expires-in-days N]
        dialwise keys list

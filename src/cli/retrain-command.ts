@@ -1,30 +1,22 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../core/config.js';
-import { nextRun, parseCron } from '../core/cron.js';
 import { DialwiseError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
-import { readJsonl, toJsonl } from '../datasets/text-record.js';
+import { readJsonl } from '../datasets/text-record.js';
 import { createMlflowClient } from '../models/mlflow-client.js';
-import { MODEL_NAMES, type ModelName } from '../models/registry.js';
+import type { ModelName } from '../models/registry.js';
 import {
+  MODEL_NAMES,
   correctionRecordSchema,
   readCorrections,
-  type CorrectionRecord,
-} from '../training/corrections.js';
-import {
-  loadRetrainPlan,
   retrain,
+  type CorrectionRecord,
   type Progress,
-  type RetrainPlan,
   type RetrainSummary,
-} from '../training/retrain.js';
-import { openStore, packageRoot, registryOf } from './platform.js';
-
-export const retrainPlanOf = (config: Config): RetrainPlan =>
-  loadRetrainPlan(config.retrainConfigFile ?? join(packageRoot(), 'config', 'retrain.json'));
+} from '../training/index.js';
+import { openStore, registryOf, retrainPlanOf } from '../app/index.js';
 
 /** A one-line bar redrawn in place on a terminal; plain lines when piped (CI logs, cron mail). */
 export function terminalProgress(out: NodeJS.WriteStream = process.stderr): Progress {
@@ -140,53 +132,4 @@ export function formatSummary(s: RetrainSummary): string {
       `MLflow caught up: ${s.mlflowCaughtUp.mirrored} earlier version(s) mirrored, ${s.mlflowCaughtUp.pending} still pending`,
     );
   return lines.join('\n');
-}
-
-/**
- * The weekly schedule inside `dialwise start`: at each cron time the
- * platform exports the corrections from its own store and runs
- * `dialwise retrain` as a child process (training would otherwise take the
- * pipeline's CPU); the pipeline picks up a promoted champion by itself.
- */
-export function scheduleRetrain(
-  config: Config,
-  store: Store,
-  logger: Logger,
-): { stop(): void } | undefined {
-  const { schedule } = retrainPlanOf(config);
-  if (!schedule) return undefined;
-  const cron = parseCron(schedule);
-  let timer: NodeJS.Timeout | undefined;
-  let running = false;
-  const arm = () => {
-    const at = nextRun(cron, new Date());
-    // setTimeout holds at most ~24.8 days; a longer wait re-arms on the way.
-    const wait = Math.min(at.getTime() - Date.now(), 2 ** 31 - 1);
-    timer = setTimeout(() => void fire(at).finally(arm), wait);
-    timer.unref();
-    logger.log('info', 'next retrain', { at: at.toISOString(), schedule });
-  };
-  const fire = async (at: Date) => {
-    if (running || Date.now() < at.getTime()) return;
-    running = true;
-    try {
-      const { records } = await readCorrections(store, 'retrain schedule');
-      const dir = join(config.dataDir, 'retrain');
-      mkdirSync(dir, { recursive: true });
-      const file = join(dir, `corrections-${at.toISOString().replace(/[:.]/g, '-')}.jsonl`);
-      writeFileSync(file, toJsonl(records));
-      const main = join(packageRoot(), 'dist', 'cli', 'main.js');
-      const child = spawn(process.execPath, [main, 'retrain', '--corrections', file], {
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
-      const code = await new Promise<number | null>((r) => child.on('exit', r));
-      logger.log(code === 0 ? 'info' : 'error', 'scheduled retrain finished', { code });
-    } catch (err) {
-      logger.log('error', 'scheduled retrain failed', { err: String(err) });
-    } finally {
-      running = false;
-    }
-  };
-  arm();
-  return { stop: () => clearTimeout(timer) };
 }

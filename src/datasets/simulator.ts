@@ -76,6 +76,55 @@ function voice(rng: Rng, pitch0: number, heat: number): EventOf<'dialog.turn'>['
   };
 }
 
+/** Event time within one simulated call: each event moves it on. */
+interface EventClock {
+  t: number;
+  customerId: string;
+  base(
+    type: string,
+    advanceS?: number,
+  ): { event_id: string; schema_version: 1; customer_id: string; ts: string; type: string };
+}
+
+function eventClock(customerId: string, t: number): EventClock {
+  const c: EventClock = {
+    t,
+    customerId,
+    base: (type, advanceS = 0) => ({
+      event_id: randomUUID(),
+      schema_version: 1,
+      customer_id: customerId,
+      ts: new Date((c.t += advanceS * 1000)).toISOString(),
+      type,
+    }),
+  };
+  return c;
+}
+
+const ended = (
+  c: EventClock,
+  callId: string,
+  advanceS: number,
+  duration: number,
+  outcome: Outcome,
+): DialwiseEvent => ({
+  ...c.base('call.ended', advanceS),
+  type: 'call.ended',
+  call_id: callId,
+  duration_s: duration,
+  outcome,
+});
+
+/** Picked up with no agent free: dropped after a short wait. */
+function abandoned(c: EventClock, callId: string, detail: TruthDetail): DialwiseEvent[] {
+  detail.abandoned += 1;
+  detail.agentSeconds += 10;
+  return [
+    { ...c.base('call.abandoned', 8), type: 'call.abandoned', call_id: callId, wait_s: 2 },
+    ended(c, callId, 2, 10, 'no_decision'),
+  ];
+}
+
 /**
  * Generates realistic outbound traffic: CRM records, web visits, calls with
  * dialog turns and outcomes. It counts what it produced in `truth`, so tests
@@ -111,22 +160,33 @@ export class CallSimulator {
     const rng = this.rng;
     const customerId = `cust-${int(rng, 1, this.customers).toString().padStart(6, '0')}`;
     const region = REGIONS[Number(customerId.slice(-6)) % REGIONS.length]!;
-    const callId = `call-${this.run}-${++this.n}`;
     // CRM and web events precede the call by up to an hour.
-    let t = at.getTime() - 3_600_000;
-    const ts = (advanceS = 0) => new Date((t += advanceS * 1000)).toISOString();
-    const base = (type: string, advanceS = 0) => ({
-      event_id: randomUUID(),
-      schema_version: 1 as const,
-      customer_id: customerId,
-      ts: ts(advanceS),
-      type,
-    });
+    const c = eventClock(customerId, at.getTime() - 3_600_000);
+    const events = this.beforeCall(c, customerId, region);
+    c.t = at.getTime();
+    const started = this.startCall(c, `call-${this.run}-${++this.n}`, region);
+    events.push(started);
+    const truth = this.truthByRegion.get(region) ?? { calls: 0, answered: 0, conversions: 0 };
+    this.truthByRegion.set(region, truth);
+    truth.calls += 1;
+    const detail = this.detailOf(region);
+    detail.customers.add(customerId);
+    if (rng() >= ANSWER_RATE[region]) return [...events, ...this.unanswered(c, started, detail)];
+    if (started.handled_by === 'human' && this.abandonRng() < ABANDON_RATE)
+      return [...events, ...abandoned(c, started.call_id, detail)];
+    truth.answered += 1;
+    events.push({ ...c.base('call.answered', 8), type: 'call.answered', call_id: started.call_id });
+    return [...events, ...this.conversation(c, started, truth, detail)];
+  }
+
+  /** A new customer's CRM record, and now and then a web visit. */
+  private beforeCall(c: EventClock, customerId: string, region: string): DialwiseEvent[] {
+    const rng = this.rng;
     const events: DialwiseEvent[] = [];
     if (!this.known.has(customerId)) {
       this.known.add(customerId);
       events.push({
-        ...base('customer.updated'),
+        ...c.base('customer.updated'),
         type: 'customer.updated',
         fields: {
           name: pick(rng, SURNAMES) + pick(rng, GIVEN),
@@ -141,16 +201,20 @@ export class CallSimulator {
     }
     if (rng() < 0.3) {
       events.push({
-        ...base('web.visit', 60),
+        ...c.base('web.visit', 60),
         type: 'web.visit',
         page: pick(rng, PAGES),
         product: pick(rng, PRODUCTS),
       });
     }
+    return events;
+  }
+
+  private startCall(c: EventClock, callId: string, region: string): EventOf<'call.started'> {
+    const rng = this.rng;
     const scriptVersion = rng() < 0.5 ? 'v1' : 'v2';
-    t = at.getTime();
-    const started: EventOf<'call.started'> = {
-      ...base('call.started'),
+    return {
+      ...c.base('call.started'),
       type: 'call.started',
       call_id: callId,
       campaign_id: pick(rng, ['spring-promo', 'renewal']),
@@ -160,64 +224,48 @@ export class CallSimulator {
       region,
       product_line: pick(rng, PRODUCTS),
     };
-    events.push(started);
-    const truth = this.truthByRegion.get(region) ?? { calls: 0, answered: 0, conversions: 0 };
-    this.truthByRegion.set(region, truth);
-    truth.calls += 1;
+  }
+
+  private detailOf(region: string): TruthDetail {
     let detail = this.detailByRegion.get(region);
-    if (!detail)
-      this.detailByRegion.set(
-        region,
-        (detail = {
-          complaints: 0,
-          abandoned: 0,
-          talkSeconds: 0,
-          botSeconds: 0,
-          agentSeconds: 0,
-          customers: new Set(),
-        }),
-      );
-    detail.customers.add(customerId);
-    if (rng() >= ANSWER_RATE[region]) {
-      const reason = pick(rng, ['no_answer', 'busy', 'voicemail', 'invalid_number'] as const);
-      events.push({
-        ...base('call.unanswered', 25),
-        type: 'call.unanswered',
-        call_id: callId,
-        reason,
-      });
-      events.push({
-        ...base('call.ended', 0),
-        type: 'call.ended',
-        call_id: callId,
-        duration_s: 25,
-        outcome: 'no_decision',
-      });
-      if (started.handled_by === 'bot') detail.botSeconds += 25;
-      else detail.agentSeconds += 25;
-      return events;
+    if (!detail) {
+      detail = {
+        complaints: 0,
+        abandoned: 0,
+        talkSeconds: 0,
+        botSeconds: 0,
+        agentSeconds: 0,
+        customers: new Set(),
+      };
+      this.detailByRegion.set(region, detail);
     }
-    if (started.handled_by === 'human' && this.abandonRng() < ABANDON_RATE) {
-      events.push({
-        ...base('call.abandoned', 8),
-        type: 'call.abandoned',
-        call_id: callId,
-        wait_s: 2,
-      });
-      events.push({
-        ...base('call.ended', 2),
-        type: 'call.ended',
-        call_id: callId,
-        duration_s: 10,
-        outcome: 'no_decision',
-      });
-      detail.abandoned += 1;
-      detail.agentSeconds += 10;
-      return events;
-    }
-    truth.answered += 1;
-    events.push({ ...base('call.answered', 8), type: 'call.answered', call_id: callId });
-    const convert = CONVERT_RATE[scriptVersion]!;
+    return detail;
+  }
+
+  private unanswered(
+    c: EventClock,
+    started: EventOf<'call.started'>,
+    detail: TruthDetail,
+  ): DialwiseEvent[] {
+    const reason = pick(this.rng, ['no_answer', 'busy', 'voicemail', 'invalid_number'] as const);
+    if (started.handled_by === 'bot') detail.botSeconds += 25;
+    else detail.agentSeconds += 25;
+    const callId = started.call_id;
+    return [
+      { ...c.base('call.unanswered', 25), type: 'call.unanswered', call_id: callId, reason },
+      ended(c, callId, 0, 25, 'no_decision'),
+    ];
+  }
+
+  /** The answered call: turns by both sides, then its outcome. */
+  private conversation(
+    c: EventClock,
+    started: EventOf<'call.started'>,
+    truth: Truth,
+    detail: TruthDetail,
+  ): DialwiseEvent[] {
+    const rng = this.rng;
+    const convert = CONVERT_RATE[started.script_version]!;
     const outcome: Outcome = weighted(rng, {
       converted: convert,
       interested: 0.2,
@@ -228,45 +276,51 @@ export class CallSimulator {
     });
     if (outcome === 'converted') truth.conversions += 1;
     const turns = int(rng, 2, 5) * 2;
-    const startMs = t;
-    // A caller's own voice; one who ends up rejecting or complaining speeds
-    // up and rises in pitch by the last turns.
-    const pitch0 = 110 + (Number(customerId.slice(-6)) % 120);
-    const heated = outcome === 'complaint' || outcome === 'rejected';
-    for (let turn = 0; turn < turns; turn++) {
-      const isBot = turn % 2 === 0;
-      const last = turn >= turns - 2;
-      const at = base('dialog.turn', int(rng, 3, 12));
-      const line = isBot
-        ? pick(rng, BOT_LINES)
-        : pick(rng, CUSTOMER_LINES[last ? outcome : 'no_decision']);
-      const risky = isBot && started.handled_by === 'human' && this.lineRng() < RISKY_RATE;
-      const said =
-        !isBot && !last && this.utterances?.length ? pick(this.lineRng, this.utterances) : line;
-      events.push({
-        ...at,
-        type: 'dialog.turn',
-        call_id: callId,
-        turn,
-        speaker: isBot ? (started.handled_by === 'bot' ? 'bot' : 'agent') : 'customer',
-        text: risky ? pick(this.lineRng, RISKY_LINES) : said,
-        asr_confidence: Math.round((0.75 + rng() * 0.25) * 100) / 100,
-        ...(isBot ? {} : { prosody: voice(rng, pitch0, heated && last ? 1 : 0) }),
-      });
-    }
-    const duration = Math.round((t - startMs) / 1000) + int(rng, 5, 30);
+    const startMs = c.t;
+    const events: DialwiseEvent[] = [];
+    for (let turn = 0; turn < turns; turn++)
+      events.push(this.turn(c, started, turn, turn >= turns - 2, outcome));
+    const duration = Math.round((c.t - startMs) / 1000) + int(rng, 5, 30);
     detail.talkSeconds += duration;
     if (started.handled_by === 'bot') detail.botSeconds += duration;
     else detail.agentSeconds += duration;
     if (outcome === 'complaint') detail.complaints += 1;
-    events.push({
-      ...base('call.ended', duration),
-      type: 'call.ended',
-      call_id: callId,
-      duration_s: duration,
-      outcome,
-    });
+    events.push(ended(c, started.call_id, duration, duration, outcome));
     return events;
+  }
+
+  /**
+   * One line of the call. A caller has their own voice; one who ends up
+   * rejecting or complaining speeds up and rises in pitch by the last turns.
+   */
+  private turn(
+    c: EventClock,
+    started: EventOf<'call.started'>,
+    turn: number,
+    last: boolean,
+    outcome: Outcome,
+  ): DialwiseEvent {
+    const rng = this.rng;
+    const isBot = turn % 2 === 0;
+    const at = c.base('dialog.turn', int(rng, 3, 12));
+    const line = isBot
+      ? pick(rng, BOT_LINES)
+      : pick(rng, CUSTOMER_LINES[last ? outcome : 'no_decision']);
+    const risky = isBot && started.handled_by === 'human' && this.lineRng() < RISKY_RATE;
+    const said =
+      !isBot && !last && this.utterances?.length ? pick(this.lineRng, this.utterances) : line;
+    const pitch0 = 110 + (Number(c.customerId.slice(-6)) % 120);
+    const heated = outcome === 'complaint' || outcome === 'rejected';
+    return {
+      ...at,
+      type: 'dialog.turn',
+      call_id: started.call_id,
+      turn,
+      speaker: isBot ? (started.handled_by === 'bot' ? 'bot' : 'agent') : 'customer',
+      text: risky ? pick(this.lineRng, RISKY_LINES) : said,
+      asr_confidence: Math.round((0.75 + rng() * 0.25) * 100) / 100,
+      ...(isBot ? {} : { prosody: voice(rng, pitch0, heated && last ? 1 : 0) }),
+    };
   }
 
   /** Totals over all regions. */

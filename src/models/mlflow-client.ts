@@ -1,35 +1,25 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import type { Clock } from '../core/clock.js';
 import { DialwiseError } from '../core/errors.js';
+import { MlflowError, MlflowHttp, type MlflowRetry } from './mlflow-http.js';
 
-/**
+export { MlflowError } from './mlflow-http.js';
+
+/*
  * A small MLflow tracking client over the REST API (2.0 paths, which MLflow 3
- * still serves). Errors carry `retriable` so callers can back off on 5xx and
- * network failures and give up on 4xx.
+ * still serves). Errors carry `retriable`: calls that may be repeated back
+ * off and retry on 5xx and network failures (core/retry), and give up on 4xx.
  *
  * Artifacts go through the tracking server's artifact proxy (`mlflow server
  * --serve-artifacts`): a run's artifact_uri is `mlflow-artifacts:/<exp>/<run>/artifacts`
  * and its files live at `<base>/api/2.0/mlflow-artifacts/artifacts/<exp>/<run>/artifacts/<path>`
  * (PUT to upload, GET to download).
  */
-export class MlflowError extends DialwiseError {
-  constructor(
-    message: string,
-    /** MLflow's own error_code, e.g. RESOURCE_DOES_NOT_EXIST. */
-    readonly mlflowCode: string | undefined,
-    retriable: boolean,
-    /** MLflow's own message, e.g. "Registered model alias champion not found." */
-    readonly mlflowMessage?: string,
-  ) {
-    super('UPSTREAM_FAILED', message, { retriable });
-  }
-}
 
 export interface MlflowRun {
   info: {
@@ -118,307 +108,251 @@ export interface MlflowModelVersion {
   aliases?: string[];
 }
 
-export function createMlflowClient(
-  trackingUri: string,
-  fetchImpl: typeof fetch = fetch,
-): MlflowClient {
-  const base = trackingUri.replace(/\/+$/, '');
+export interface MlflowClientOptions {
+  fetch?: typeof fetch;
+  /** Where run start/end times and metric timestamps come from; also paces the retries. */
+  clock?: Clock;
+  retry?: MlflowRetry;
+}
 
-  // GET sends its fields as query parameters; POST and DELETE as a JSON body
-  // (MLflow reads DELETE parameters from the body, not from the query string).
-  async function call<T>(
-    method: 'GET' | 'POST' | 'DELETE',
-    path: string,
-    body?: object,
-  ): Promise<T> {
-    const url = new URL(`${base}/api/2.0/mlflow/${path}`);
-    if (method === 'GET' && body) {
-      for (const [k, v] of Object.entries(body)) url.searchParams.set(k, String(v));
-    }
-    let res: Response;
+export const createMlflowClient = (
+  trackingUri: string,
+  opts: MlflowClientOptions = {},
+): MlflowClient =>
+  new RestMlflowClient(
+    new MlflowHttp(trackingUri.replace(/\/+$/, ''), opts.fetch, {
+      ...(opts.clock && { clock: opts.clock }),
+      ...(opts.retry && { retry: opts.retry }),
+    }),
+  );
+
+const keyValues = (tags: Record<string, string>) =>
+  Object.entries(tags).map(([key, value]) => ({ key, value }));
+
+class RestMlflowClient implements MlflowClient {
+  constructor(private readonly http: MlflowHttp) {}
+
+  private get base(): string {
+    return this.http.base;
+  }
+
+  private call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: object) {
+    return this.http.call<T>(method, path, body);
+  }
+
+  async getOrCreateExperiment(name: string): Promise<string> {
     try {
-      res = await fetchImpl(url, {
-        method,
-        headers: { 'content-type': 'application/json' },
-        body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+      const r = await this.call<{ experiment: { experiment_id: string } }>(
+        'GET',
+        'experiments/get-by-name',
+        { experiment_name: name },
+      );
+      return r.experiment.experiment_id;
+    } catch (err) {
+      if (!(err instanceof MlflowError && err.mlflowCode === 'RESOURCE_DOES_NOT_EXIST')) throw err;
+    }
+    const r = await this.http.call<{ experiment_id: string }>(
+      'POST',
+      'experiments/create',
+      { name },
+      { once: true },
+    );
+    return r.experiment_id;
+  }
+
+  async createRun(experimentId: string, runName: string, tags: Record<string, string> = {}) {
+    const r = await this.http.call<{ run: MlflowRun }>(
+      'POST',
+      'runs/create',
+      {
+        experiment_id: experimentId,
+        run_name: runName,
+        start_time: this.http.clock.now(),
+        tags: keyValues(tags),
+      },
+      { once: true },
+    );
+    return r.run.info.run_id;
+  }
+
+  async logBatch(
+    runId: string,
+    { params = {}, metrics = {}, step = 0, series = {} }: Parameters<MlflowClient['logBatch']>[1],
+  ): Promise<void> {
+    const timestamp = this.http.clock.now();
+    await this.call('POST', 'runs/log-batch', {
+      run_id: runId,
+      params: Object.entries(params).map(([key, value]) => ({ key, value: String(value) })),
+      metrics: [
+        ...Object.entries(metrics).map(([key, value]) => ({ key, value, step, timestamp })),
+        ...Object.entries(series).flatMap(([key, values]) =>
+          values.map((value, i) => ({ key, value, step: i, timestamp })),
+        ),
+      ],
+    });
+  }
+
+  async endRun(runId: string, status: 'FINISHED' | 'FAILED' | 'KILLED' = 'FINISHED') {
+    await this.call('POST', 'runs/update', {
+      run_id: runId,
+      status,
+      end_time: this.http.clock.now(),
+    });
+  }
+
+  async getRun(runId: string): Promise<MlflowRun> {
+    return (await this.call<{ run: MlflowRun }>('GET', 'runs/get', { run_id: runId })).run;
+  }
+
+  async metricHistory(runId: string, key: string) {
+    const r = await this.call<{ metrics?: { value: number; step: number }[] }>(
+      'GET',
+      'metrics/get-history',
+      { run_id: runId, metric_key: key },
+    );
+    return (r.metrics ?? []).map(({ value, step }) => ({ value, step }));
+  }
+
+  async uploadArtifacts(runId: string, localDir: string, artifactPath: string) {
+    const files = (await listFiles(localDir)).sort();
+    const prefix = segments(artifactPath);
+    const root = await this.proxyUrl(runId, '');
+    for (const rel of files) {
+      const url = `${root}/${[...prefix, ...rel.split('/')].map(encodeURIComponent).join('/')}`;
+      await this.http.upload(url, join(localDir, ...rel.split('/')));
+    }
+    return files;
+  }
+
+  async listArtifacts(runId: string, path?: string): Promise<MlflowArtifact[]> {
+    const out: MlflowArtifact[] = [];
+    let pageToken: string | undefined;
+    do {
+      const r = await this.call<{
+        files?: { path: string; is_dir?: boolean; file_size?: number | string }[];
+        next_page_token?: string;
+      }>('GET', 'artifacts/list', {
+        run_id: runId,
+        ...(path ? { path } : {}),
+        ...(pageToken ? { page_token: pageToken } : {}),
+      });
+      for (const f of r.files ?? []) {
+        out.push({
+          path: f.path,
+          is_dir: f.is_dir ?? false,
+          ...(f.file_size !== undefined ? { file_size: Number(f.file_size) } : {}),
+        });
+      }
+      pageToken = r.next_page_token || undefined;
+    } while (pageToken);
+    return out;
+  }
+
+  async downloadArtifact(runId: string, artifactPath: string, destFile: string) {
+    const body = await this.http.download(await this.proxyUrl(runId, artifactPath));
+    await mkdir(dirname(destFile), { recursive: true });
+    const part = `${destFile}.part`;
+    try {
+      await pipeline(
+        Readable.fromWeb(body as unknown as NodeReadableStream<Uint8Array>),
+        createWriteStream(part),
+      );
+      await rename(part, destFile);
+    } catch (err) {
+      await rm(part, { force: true });
+      throw err;
+    }
+  }
+
+  async ensureRegisteredModel(name: string, description?: string) {
+    try {
+      await this.call('POST', 'registered-models/create', {
+        name,
+        ...(description !== undefined ? { description } : {}),
       });
     } catch (err) {
-      throw unreachable(err);
+      if (!(err instanceof MlflowError && err.mlflowCode === 'RESOURCE_ALREADY_EXISTS')) throw err;
     }
-    const text = await res.text();
-    if (!res.ok) throw httpError(method, path, res.status, text);
-    return (text ? JSON.parse(text) : {}) as T;
   }
 
-  function unreachable(err: unknown): DialwiseError {
-    return new DialwiseError(
-      'UPSTREAM_FAILED',
-      `MLflow at ${base} unreachable: ${(err as Error).message}`,
-      {
-        retriable: true,
-        cause: err,
-      },
+  async createModelVersion(
+    name: string,
+    source: string,
+    runId: string,
+    tags: Record<string, string> = {},
+  ) {
+    const r = await this.http.call<{ model_version: MlflowModelVersion }>(
+      'POST',
+      'model-versions/create',
+      { name, source, run_id: runId, tags: keyValues(tags) },
+      { once: true },
     );
+    return { version: r.model_version.version, status: r.model_version.status };
   }
 
-  function httpError(method: string, path: string, status: number, text: string): MlflowError {
-    const json = safeJson(text);
-    return new MlflowError(
-      `MLflow ${method} ${path} → ${status}: ${text.slice(0, 300)}`,
-      json?.error_code,
-      status >= 500 || status === 429,
-      json?.message,
-    );
+  async getModelVersion(name: string, version: string) {
+    const r = await this.call<{ model_version: MlflowModelVersion }>('GET', 'model-versions/get', {
+      name,
+      version,
+    });
+    return r.model_version;
+  }
+
+  async setAlias(name: string, alias: string, version: string) {
+    await this.call('POST', 'registered-models/alias', { name, alias, version });
+  }
+
+  async deleteAlias(name: string, alias: string) {
+    await this.call('DELETE', 'registered-models/alias', { name, alias });
+  }
+
+  async getVersionByAlias(name: string, alias: string) {
+    try {
+      const r = await this.call<{ model_version: MlflowModelVersion }>(
+        'GET',
+        'registered-models/alias',
+        { name, alias },
+      );
+      return r.model_version;
+    } catch (err) {
+      // MLflow 3 answers a missing alias with 400 INVALID_PARAMETER_VALUE
+      // "Registered model alias <alias> not found."; an unknown model is a
+      // 404 RESOURCE_DOES_NOT_EXIST about the model and is rethrown.
+      if (err instanceof MlflowError && /\balias\b.*\bnot found\b/i.test(err.mlflowMessage ?? ''))
+        return undefined;
+      throw err;
+    }
+  }
+
+  async setModelVersionTag(name: string, version: string, key: string, value: string) {
+    await this.call('POST', 'model-versions/set-tag', { name, version, key, value });
+  }
+
+  runUrl(experimentId: string, runId: string): string {
+    return `${this.base}/#/experiments/${encodeURIComponent(experimentId)}/runs/${encodeURIComponent(runId)}`;
   }
 
   /** `<base>/api/2.0/mlflow-artifacts/artifacts/<exp>/<run>/artifacts[/<path>]` for a run. */
-  async function proxyUrl(runId: string, artifactPath: string): Promise<string> {
-    const { artifact_uri: uri } = (
-      await call<{ run: MlflowRun }>('GET', 'runs/get', { run_id: runId })
-    ).run.info;
+  private async proxyUrl(runId: string, artifactPath: string): Promise<string> {
+    const { artifact_uri: uri } = (await this.getRun(runId)).info;
     // mlflow-artifacts:/<exp>/<run>/artifacts, or with an authority: mlflow-artifacts://host:port/...
     const root = /^mlflow-artifacts:(?:\/\/[^/]*)?\/(.+)$/.exec(uri ?? '')?.[1];
     if (!root) {
       throw new DialwiseError(
         'CONFIG_INVALID',
         `MLflow run ${runId} has artifact_uri "${uri}", not an mlflow-artifacts: URI, so its ` +
-          `artifacts cannot go through the tracking server at ${base}. The server must run with ` +
+          `artifacts cannot go through the tracking server at ${this.base}. The server must run with ` +
           `--serve-artifacts (scripts/services/mlflow.sh does), and the experiment must have been ` +
           `created while it did (its artifact_location must be mlflow-artifacts:/...).`,
       );
     }
-    const rel = segments(artifactPath);
-    return `${base}/api/2.0/mlflow-artifacts/artifacts/${[...segments(root), ...rel]
+    return `${this.base}/api/2.0/mlflow-artifacts/artifacts/${[
+      ...segments(root),
+      ...segments(artifactPath),
+    ]
       .map(encodeURIComponent)
       .join('/')}`;
   }
-
-  /**
-   * PUTs one file with node:http, streaming from disk: undici's fetch keeps a
-   * streamed request body in memory until the request completes
-   * (nodejs/undici#4058), which for 100+ MB model files is the whole file.
-   */
-  async function putFile(url: string, file: string): Promise<void> {
-    const { size } = await stat(file);
-    const target = new URL(url);
-    const transport = target.protocol === 'https:' ? https : http;
-    const path = target.pathname;
-    let status: number;
-    let text: string;
-    try {
-      ({ status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-        let responded = false;
-        const req = transport.request(
-          target,
-          {
-            method: 'PUT',
-            headers: { 'content-type': 'application/octet-stream', 'content-length': size },
-          },
-          (res) => {
-            responded = true;
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () =>
-              resolve({
-                status: res.statusCode ?? 0,
-                text: Buffer.concat(chunks).toString('utf8'),
-              }),
-            );
-            res.on('error', reject);
-          },
-        );
-        req.on('error', reject);
-        // A server that answers early (e.g. 400 for a bad path) may cut the
-        // upload short; its answer is the error to report, not the broken pipe.
-        pipeline(createReadStream(file), req).catch((err: unknown) => {
-          if (!responded) reject(err);
-        });
-      }));
-    } catch (err) {
-      throw unreachable(err);
-    }
-    if (status < 200 || status >= 300) throw httpError('PUT', path, status, text);
-  }
-
-  return {
-    async getOrCreateExperiment(name) {
-      try {
-        const r = await call<{ experiment: { experiment_id: string } }>(
-          'GET',
-          'experiments/get-by-name',
-          {
-            experiment_name: name,
-          },
-        );
-        return r.experiment.experiment_id;
-      } catch (err) {
-        if (!(err instanceof MlflowError && err.mlflowCode === 'RESOURCE_DOES_NOT_EXIST'))
-          throw err;
-      }
-      const r = await call<{ experiment_id: string }>('POST', 'experiments/create', { name });
-      return r.experiment_id;
-    },
-    async createRun(experimentId, runName, tags = {}) {
-      const r = await call<{ run: MlflowRun }>('POST', 'runs/create', {
-        experiment_id: experimentId,
-        run_name: runName,
-        start_time: Date.now(),
-        tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
-      });
-      return r.run.info.run_id;
-    },
-    async logBatch(runId, { params = {}, metrics = {}, step = 0, series = {} }) {
-      const timestamp = Date.now();
-      await call('POST', 'runs/log-batch', {
-        run_id: runId,
-        params: Object.entries(params).map(([key, value]) => ({ key, value: String(value) })),
-        metrics: [
-          ...Object.entries(metrics).map(([key, value]) => ({ key, value, step, timestamp })),
-          ...Object.entries(series).flatMap(([key, values]) =>
-            values.map((value, i) => ({ key, value, step: i, timestamp })),
-          ),
-        ],
-      });
-    },
-    async endRun(runId, status = 'FINISHED') {
-      await call('POST', 'runs/update', { run_id: runId, status, end_time: Date.now() });
-    },
-    async getRun(runId) {
-      return (await call<{ run: MlflowRun }>('GET', 'runs/get', { run_id: runId })).run;
-    },
-    async metricHistory(runId, key) {
-      const r = await call<{ metrics?: { value: number; step: number }[] }>(
-        'GET',
-        'metrics/get-history',
-        {
-          run_id: runId,
-          metric_key: key,
-        },
-      );
-      return (r.metrics ?? []).map(({ value, step }) => ({ value, step }));
-    },
-
-    async uploadArtifacts(runId, localDir, artifactPath) {
-      const files = (await listFiles(localDir)).sort();
-      const prefix = segments(artifactPath);
-      const root = await proxyUrl(runId, '');
-      for (const rel of files) {
-        const url = `${root}/${[...prefix, ...rel.split('/')].map(encodeURIComponent).join('/')}`;
-        await putFile(url, join(localDir, ...rel.split('/')));
-      }
-      return files;
-    },
-    async listArtifacts(runId, path) {
-      const out: MlflowArtifact[] = [];
-      let pageToken: string | undefined;
-      do {
-        const r = await call<{
-          files?: { path: string; is_dir?: boolean; file_size?: number | string }[];
-          next_page_token?: string;
-        }>('GET', 'artifacts/list', {
-          run_id: runId,
-          ...(path ? { path } : {}),
-          ...(pageToken ? { page_token: pageToken } : {}),
-        });
-        for (const f of r.files ?? []) {
-          out.push({
-            path: f.path,
-            is_dir: f.is_dir ?? false,
-            ...(f.file_size !== undefined ? { file_size: Number(f.file_size) } : {}),
-          });
-        }
-        pageToken = r.next_page_token || undefined;
-      } while (pageToken);
-      return out;
-    },
-    async downloadArtifact(runId, artifactPath, destFile) {
-      const url = await proxyUrl(runId, artifactPath);
-      let res: Response;
-      try {
-        res = await fetchImpl(url);
-      } catch (err) {
-        throw unreachable(err);
-      }
-      if (!res.ok || !res.body) {
-        throw httpError('GET', new URL(url).pathname, res.status, await res.text());
-      }
-      await mkdir(dirname(destFile), { recursive: true });
-      const part = `${destFile}.part`;
-      try {
-        await pipeline(
-          Readable.fromWeb(res.body as unknown as NodeReadableStream<Uint8Array>),
-          createWriteStream(part),
-        );
-        await rename(part, destFile);
-      } catch (err) {
-        await rm(part, { force: true });
-        throw err;
-      }
-    },
-
-    async ensureRegisteredModel(name, description) {
-      try {
-        await call('POST', 'registered-models/create', {
-          name,
-          ...(description !== undefined ? { description } : {}),
-        });
-      } catch (err) {
-        if (!(err instanceof MlflowError && err.mlflowCode === 'RESOURCE_ALREADY_EXISTS'))
-          throw err;
-      }
-    },
-    async createModelVersion(name, source, runId, tags = {}) {
-      const r = await call<{ model_version: MlflowModelVersion }>('POST', 'model-versions/create', {
-        name,
-        source,
-        run_id: runId,
-        tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
-      });
-      return { version: r.model_version.version, status: r.model_version.status };
-    },
-    async getModelVersion(name, version) {
-      return (
-        await call<{ model_version: MlflowModelVersion }>('GET', 'model-versions/get', {
-          name,
-          version,
-        })
-      ).model_version;
-    },
-    async setAlias(name, alias, version) {
-      await call('POST', 'registered-models/alias', { name, alias, version });
-    },
-    async deleteAlias(name, alias) {
-      await call('DELETE', 'registered-models/alias', { name, alias });
-    },
-    async getVersionByAlias(name, alias) {
-      try {
-        return (
-          await call<{ model_version: MlflowModelVersion }>('GET', 'registered-models/alias', {
-            name,
-            alias,
-          })
-        ).model_version;
-      } catch (err) {
-        // MLflow 3 answers a missing alias with 400 INVALID_PARAMETER_VALUE
-        // "Registered model alias <alias> not found."; an unknown model is a
-        // 404 RESOURCE_DOES_NOT_EXIST about the model and is rethrown.
-        if (
-          err instanceof MlflowError &&
-          /\balias\b.*\bnot found\b/i.test(err.mlflowMessage ?? '')
-        ) {
-          return undefined;
-        }
-        throw err;
-      }
-    },
-    async setModelVersionTag(name, version, key, value) {
-      await call('POST', 'model-versions/set-tag', { name, version, key, value });
-    },
-
-    runUrl(experimentId, runId) {
-      return `${base}/#/experiments/${encodeURIComponent(experimentId)}/runs/${encodeURIComponent(runId)}`;
-    },
-  };
 }
 
 /** Non-empty path segments of a `/`-separated artifact path. */
@@ -436,12 +370,4 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
     else if (kind.isFile()) out.push(rel);
   }
   return out;
-}
-
-function safeJson(text: string): { error_code?: string; message?: string } | undefined {
-  try {
-    return JSON.parse(text) as { error_code?: string; message?: string };
-  } catch {
-    return undefined;
-  }
 }

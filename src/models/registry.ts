@@ -3,18 +3,18 @@ import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/pro
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { systemClock, type Clock } from '../core/clock.js';
 import { DialwiseError } from '../core/errors.js';
 
-/** The models the weekly job trains and the live pipeline serves. */
-export const MODEL_NAMES = ['intent', 'emotion', 'propensity'] as const;
-export type ModelName = (typeof MODEL_NAMES)[number];
+/** A model kind's name (training/kinds.ts lists the kinds); also its folder in the registry. */
+export type ModelName = string;
 
 /** `champion` serves live traffic; `challenger` is the latest candidate. */
 export const ALIASES = ['champion', 'challenger'] as const;
 export type Alias = (typeof ALIASES)[number];
 
 const versionMetaSchema = z.object({
-  name: z.enum(MODEL_NAMES),
+  name: z.string().min(1),
   version: z.number().int().positive(),
   created: z.string(),
   /** The champion this version was trained to replace, if any. */
@@ -56,17 +56,27 @@ async function writeAtomic(file: string, text: string): Promise<void> {
  * live process polling the aliases never loads a half-copied model.
  */
 export class ModelRegistry {
-  constructor(readonly root: string) {}
+  /** `names`: the registered model kinds; any other name is refused with the list. */
+  constructor(
+    readonly root: string,
+    readonly names: readonly ModelName[],
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** Copies a trained model folder in as the next version. */
   async register(name: ModelName, modelDir: string, meta: NewVersion): Promise<VersionMeta> {
-    const dir = join(this.root, name);
+    const dir = this.folder(name);
     await mkdir(dir, { recursive: true });
     const staging = join(dir, `.staging-${randomUUID()}`);
     await cp(modelDir, staging, { recursive: true });
     for (;;) {
       const version = (await this.versionNumbers(name)).reduce((a, b) => Math.max(a, b), 0) + 1;
-      const full: VersionMeta = { ...meta, name, version, created: new Date().toISOString() };
+      const full: VersionMeta = {
+        ...meta,
+        name,
+        version,
+        created: new Date(this.clock.now()).toISOString(),
+      };
       await writeFile(join(staging, VERSION_FILE), JSON.stringify(full, null, 2) + '\n');
       try {
         // A version folder is never empty, so a concurrent register that took
@@ -93,18 +103,18 @@ export class ModelRegistry {
   }
 
   async meta(name: ModelName, version: number): Promise<VersionMeta | undefined> {
-    const file = join(this.root, name, String(version), VERSION_FILE);
+    const file = join(this.folder(name), String(version), VERSION_FILE);
     if (!existsSync(file)) return undefined;
     return versionMetaSchema.parse(JSON.parse(await readFile(file, 'utf8')));
   }
 
   /** The folder of a version (as registered). */
   dir(name: ModelName, version: number): string {
-    return join(this.root, name, String(version));
+    return join(this.folder(name), String(version));
   }
 
   async aliases(name: ModelName): Promise<Partial<Record<Alias, number>>> {
-    const file = join(this.root, name, ALIASES_FILE);
+    const file = join(this.folder(name), ALIASES_FILE);
     if (!existsSync(file)) return {};
     return aliasesSchema.parse(JSON.parse(await readFile(file, 'utf8')));
   }
@@ -151,11 +161,24 @@ export class ModelRegistry {
     if (!(await this.meta(name, version)))
       throw new DialwiseError('NOT_FOUND', `${name} has no version ${version}`);
     const aliases = { ...(await this.aliases(name)), [alias]: version };
-    await writeAtomic(join(this.root, name, ALIASES_FILE), JSON.stringify(aliases, null, 2) + '\n');
+    await writeAtomic(
+      join(this.folder(name), ALIASES_FILE),
+      JSON.stringify(aliases, null, 2) + '\n',
+    );
+  }
+
+  /** A known model's folder; an unknown name is a caller's mistake, named with the known ones. */
+  private folder(name: ModelName): string {
+    if (!this.names.includes(name))
+      throw new DialwiseError(
+        'BAD_REQUEST',
+        `unknown model ${JSON.stringify(name)}; known: ${this.names.join(', ')}`,
+      );
+    return join(this.root, name);
   }
 
   private async versionNumbers(name: ModelName): Promise<number[]> {
-    const dir = join(this.root, name);
+    const dir = this.folder(name);
     if (!existsSync(dir)) return [];
     return (await readdir(dir)).filter((f) => /^\d+$/.test(f)).map(Number);
   }

@@ -1,20 +1,23 @@
+import { systemClock, type Clock } from '../core/clock.js';
 import type { FieldCipher } from '../core/crypto.js';
 import { DialwiseError } from '../core/errors.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import type { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
 import { redactText } from '../core/personal.js';
-import type { Position, Refusal, Sink } from './duckdb-sink.js';
-import { emptyChanges, type Changes, type Enricher } from './enricher.js';
-import { sealLegacyUnmapped } from './profile.js';
+import { retry } from '../core/retry.js';
 import {
+  type Position,
+  type Refusal,
+  type Sink,
   deadLetter,
   restoreProfile,
   SealCache,
   toRows,
   type DeadLetter,
   type SinkRows,
-} from './rows.js';
+} from './sinks/index.js';
+import { emptyChanges, type Changes, type Enricher, sealLegacyUnmapped } from './enrich/index.js';
 
 export interface SourceRecord {
   /** Topic, "http", a file path: kept with dead letters and positions. */
@@ -52,7 +55,8 @@ export interface PipelineOptions {
   commitIntervalMs: number;
   /** Applied-but-uncommitted events above which sources wait (back-pressure). */
   maxPending: number;
-  clock?: () => number;
+  /** Commit timer, stop deadline, retry waits and "now"; the system clock if absent. */
+  clock?: Clock;
   hooks?: PipelineHooks;
   /** Where failing commits are reported (component `store`) and cleared once one succeeds. */
   health?: Health;
@@ -74,8 +78,8 @@ export class Pipeline {
   private dead: DeadLetter[] = [];
   private readonly positions = new Map<string, Position>();
   private committing: Promise<void> = Promise.resolve();
-  private timer: NodeJS.Timeout | undefined;
-  private readonly clock: () => number;
+  private stopTimer: (() => void) | undefined;
+  private readonly clock: Clock;
   private readonly seals: SealCache;
   private reload = false;
   /** Set by stop() once its deadline passes: a failing commit gives up instead of retrying. */
@@ -84,7 +88,7 @@ export class Pipeline {
   private inFlight = 0;
 
   private constructor(private readonly opts: PipelineOptions) {
-    this.clock = opts.clock ?? Date.now;
+    this.clock = opts.clock ?? systemClock;
     this.seals = new SealCache(opts.cipher);
   }
 
@@ -93,8 +97,7 @@ export class Pipeline {
     const p = new Pipeline(opts);
     await opts.sink.init();
     await p.restore();
-    p.timer = setInterval(() => void p.flush().catch(() => undefined), opts.commitIntervalMs);
-    p.timer.unref();
+    p.stopTimer = p.clock.every(opts.commitIntervalMs, () => void p.flush().catch(() => undefined));
     return p;
   }
 
@@ -139,7 +142,7 @@ export class Pipeline {
       this.opts.enricher.profiles.clear();
       await this.restore();
     }
-    const now = this.clock();
+    const now = this.clock.now();
     const events: DialwiseEvent[] = [];
     const latencies: number[] = [];
     const receivedIso = new Date(now).toISOString();
@@ -193,9 +196,11 @@ export class Pipeline {
    * log: on Kafka it comes again from the uncommitted offsets.
    */
   async stop(deadlineMs = Infinity): Promise<void> {
-    clearInterval(this.timer);
-    const timer =
-      deadlineMs === Infinity ? undefined : setTimeout(() => this.abandon.abort(), deadlineMs);
+    this.stopTimer?.();
+    const cancel =
+      deadlineMs === Infinity
+        ? undefined
+        : this.clock.after(deadlineMs, () => this.abandon.abort());
     try {
       await this.flush();
     } catch (err) {
@@ -204,65 +209,37 @@ export class Pipeline {
         err: String(err),
       });
     } finally {
-      clearTimeout(timer);
+      cancel?.();
     }
   }
 
   private async commit(): Promise<void> {
     if (this.pendingCount === 0) return;
-    const started = this.clock();
+    const started = this.clock.now();
     // Freeze this commit's rows now: the live state keeps moving while DuckDB writes.
     for (const p of this.pending.profiles) this.opts.enricher.refreshTags(p, started);
     const nowIso = new Date(started).toISOString();
-    let rows = toRows(this.pending, this.dead, this.seals, nowIso);
+    const commit = { rows: toRows(this.pending, this.dead, this.seals, nowIso), nowIso };
     const positions = [...this.positions.values()].map((p) => ({ ...p }));
     this.inFlight = this.pendingCount;
     this.pending = emptyChanges();
     this.dead = [];
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.opts.hooks?.beforeCommit?.(rows);
-      } catch (err) {
-        // Derived streams could not be published (their bus reports its own
-        // health): the store is not to blame, the commit waits and tries again.
-        this.opts.logger.log('error', 'publishing before the commit failed; retrying', {
-          attempt,
-          err: String(err),
-        });
-        if (this.abandon.signal.aborted)
-          throw new DialwiseError('UNAVAILABLE', `commit not published: ${String(err)}`);
-        await this.backoff(attempt);
-        continue;
-      }
-      try {
-        await this.opts.sink.write(rows, positions);
-        this.opts.health?.ok(STORE);
-        this.inFlight = 0;
-        break;
-      } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        // A row the store refuses on its own (a poison pill) goes to dead
-        // letters with the store's reason, and the rest commit at once.
-        const refused = await this.opts.sink.refusals?.(rows).catch(() => null);
-        if (refused) {
-          this.opts.logger.log('warn', 'commit refused rows; quarantined as dead letters', {
-            rows: refused.length,
-            reasons: [...new Set(refused.map((r) => r.reason))].slice(0, 3),
-          });
-          rows = quarantine(rows, refused, this.opts.cipher, nowIso);
-          continue;
-        }
-        // Otherwise the store itself fails (disk full, I/O): nothing is
-        // dropped, the same rows are written again until it is back.
-        this.opts.health?.fail(STORE, `commits failing: ${reason}`);
-        this.opts.logger.log('error', 'commit failed; retrying', { attempt, err: reason });
-        if (this.abandon.signal.aborted)
-          throw new DialwiseError('STORE_FAILED', `commit failed: ${reason}`, { cause: err });
-        await this.backoff(attempt);
-      }
-    }
+    // Nothing is dropped: every failure is tried again (100 ms doubling to
+    // 5 s) until it succeeds or stop()'s deadline gives up.
+    let last: unknown;
+    await retry((attempt) => this.writeOnce(commit, positions, attempt), {
+      attempts: Infinity,
+      baseMs: 100,
+      maxMs: 5_000,
+      clock: this.clock,
+      signal: this.abandon.signal,
+      onRetry: (err) => (last = err),
+    }).catch((err: unknown) => {
+      throw err === this.abandon.signal.reason && last ? last : err;
+    });
+    this.inFlight = 0;
     try {
-      await this.opts.hooks?.onCommit?.(positions, this.clock() - started);
+      await this.opts.hooks?.onCommit?.(positions, this.clock.now() - started);
     } catch (err) {
       // The data is durable already; a failed follow-up (e.g. Kafka's offset
       // commit during a rebalance) only means some records come again and are skipped.
@@ -270,13 +247,56 @@ export class Pipeline {
     }
   }
 
-  /** Waits before the next try (100 ms doubling to 5 s), or until stop() gives up. */
-  private backoff(attempt: number): Promise<void> {
-    const signal = this.abandon.signal;
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, Math.min(100 * 2 ** attempt, 5_000));
-      signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-    });
+  /**
+   * One try at a commit: publish its derived streams, then write it. Rows the
+   * store refuses one by one (poison pills) become dead letters and the rest
+   * go again at once; any other failure is a retriable error for commit().
+   */
+  private async writeOnce(
+    commit: { rows: SinkRows; nowIso: string },
+    positions: Position[],
+    attempt: number,
+  ): Promise<void> {
+    for (;;) {
+      try {
+        await this.opts.hooks?.beforeCommit?.(commit.rows);
+      } catch (err) {
+        // Derived streams could not be published (their bus reports its own
+        // health): the store is not to blame, the commit waits and tries again.
+        this.opts.logger.log('error', 'publishing before the commit failed; retrying', {
+          attempt,
+          err: String(err),
+        });
+        throw new DialwiseError('UNAVAILABLE', `commit not published: ${String(err)}`, {
+          retriable: true,
+          cause: err,
+        });
+      }
+      try {
+        await this.opts.sink.write(commit.rows, positions);
+        this.opts.health?.ok(STORE);
+        return;
+      } catch (err) {
+        const reason = err instanceof Error ? err.message : String(err);
+        const refused = await this.opts.sink.refusals?.(commit.rows).catch(() => null);
+        if (refused) {
+          this.opts.logger.log('warn', 'commit refused rows; quarantined as dead letters', {
+            rows: refused.length,
+            reasons: [...new Set(refused.map((r) => r.reason))].slice(0, 3),
+          });
+          commit.rows = quarantine(commit.rows, refused, this.opts.cipher, commit.nowIso);
+          continue;
+        }
+        // Otherwise the store itself fails (disk full, I/O): the same rows are
+        // written again until it is back.
+        this.opts.health?.fail(STORE, `commits failing: ${reason}`);
+        this.opts.logger.log('error', 'commit failed; retrying', { attempt, err: reason });
+        throw new DialwiseError('STORE_FAILED', `commit failed: ${reason}`, {
+          retriable: true,
+          cause: err,
+        });
+      }
+    }
   }
 }
 

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/core/store/store.js';
 import type { DialwiseEvent } from '../../src/core/events/index.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';
-import { topicFor } from '../../src/pipelines/topics.js';
+import { topicFor } from '../../src/pipelines/index.js';
 import { startChildPlatform, type ChildPlatform } from '../helpers/child-platform.js';
 import { reportFault, until } from '../helpers/faults.js';
 import { gql } from '../helpers/gql.js';

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatSummary } from '../../src/cli/retrain-command.js';
 import { createMlflowClient } from '../../src/models/mlflow-client.js';
-import { ModelRegistry } from '../../src/models/registry.js';
-import { loadRetrainPlan, retrain } from '../../src/training/retrain.js';
+import { openRegistry } from '../../src/training/kinds.js';
+import { loadRetrainPlan, retrain } from '../../src/training/retrain/index.js';
 import { reportFault } from '../helpers/faults.js';
 import { requireService } from '../helpers/services.js';
 import { tcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
@@ -26,7 +26,7 @@ describe.skipIf(!uri)('fault: MLflow is down during a retrain', () => {
     async () => {
       proxy = await tcpProxy(new URL(uri!));
       const dir = tmpDir('dialwise-mlflow-down-');
-      const registry = new ModelRegistry(join(dir, 'registry'));
+      const registry = openRegistry(join(dir, 'registry'));
       const plan = {
         ...loadRetrainPlan('config/retrain.json'),
         propensity: { simulatedCalls: 200, seed: 7 },

@@ -1,4 +1,4 @@
-import type { CustomerView, TurnSignals } from '../../src/decision/types.js';
+import type { CustomerView, TurnSignals } from '../../src/decision/index.js';
 import { NO_HISTORY } from '../../src/models/propensity-features.js';
 
 /** A calm, understood customer turn; tests override what they are about. */

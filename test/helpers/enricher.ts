@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createKeywordModels } from '../../src/models/keyword/index.js';
-import { Enricher, type EnricherOptions } from '../../src/pipelines/enricher.js';
-import { loadTagRules } from '../../src/pipelines/tags.js';
+import { Enricher, type EnricherOptions, loadTagRules } from '../../src/pipelines/index.js';
 
 /** An enricher on the keyword models and the shipped tag rules, with the platform's default windows. */
 export const keywordEnricher = (opts: Partial<EnricherOptions> = {}): Enricher =>

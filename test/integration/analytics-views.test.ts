@@ -5,10 +5,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshRollup } from '../../src/analytics/kpis/index.js';
-import { createApiKey } from '../../src/api/auth.js';
-import { startPlatform, type Platform } from '../../src/cli/platform.js';
+import { createApiKey } from '../../src/api/index.js';
+import { startPlatform, type Platform } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
-import { ModelRegistry } from '../../src/models/registry.js';
+import { openRegistry } from '../../src/training/kinds.js';
 import { gql } from '../helpers/gql.js';
 import { callStarted, readUntil, subscribe } from '../helpers/sse.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -262,7 +262,7 @@ describe('analytics views over GraphQL', () => {
 
   it('lists model versions with their aliases and metrics', async () => {
     expect((await gql(p.url, '{ models { model } }', analyst)).body.data!.models).toEqual([]);
-    const registry = new ModelRegistry(join(dataDir, 'registry'));
+    const registry = openRegistry(join(dataDir, 'registry'));
     const dir = join(dataDir, 'candidate');
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'model.json'), '{}');

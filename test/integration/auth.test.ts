@@ -1,9 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { cachedAuthenticator, createApiKey, type Role } from '../../src/api/auth.js';
-import { createApi, type Api } from '../../src/api/server.js';
+import {
+  cachedAuthenticator,
+  createApiKey,
+  issueApiKey,
+  type Role,
+  createApi,
+  type Api,
+} from '../../src/api/index.js';
+import { manualClock } from '../../src/core/clock.js';
 import { Registry } from 'prom-client';
-import { ModelRegistry } from '../../src/models/registry.js';
+import { openRegistry } from '../../src/training/kinds.js';
 import { AlertRunner } from '../../src/analytics/alerts/index.js';
 import { createPubSub } from 'graphql-yoga';
 import {
@@ -12,7 +19,7 @@ import {
 } from '../../src/models/compliance/index.js';
 import { migrate, Store } from '../../src/core/store/store.js';
 import type { DialwiseEvent } from '../../src/core/events/index.js';
-import { loadCrmMapping, mapCrmFields } from '../../src/pipelines/crm-mapping.js';
+import { loadCrmMapping, mapCrmFields } from '../../src/pipelines/index.js';
 import { readFileSync } from 'node:fs';
 
 const mapping = loadCrmMapping(JSON.parse(readFileSync('config/crm-mapping.json', 'utf8')));
@@ -58,7 +65,7 @@ describe.each(['in-process', 'real server'])('API authentication and roles (%s)'
       checkBotLine: createComplianceGuard(DEFAULT_COMPLIANCE_CONFIG).checkBotLine,
       alerts: new AlertRunner(store, { dashboardUrl: () => base }),
       commits: createPubSub(),
-      models: { registry: new ModelRegistry(tmpDir()), served: () => ({}) },
+      models: { registry: openRegistry(tmpDir()), served: () => ({}) },
       phoneHash: (phone) => phone,
       health: new Health(),
       limits: loadConfig({ env: {} }),
@@ -171,15 +178,15 @@ describe('remembered API keys', () => {
   it('answers a known key from memory, forgets it on a key change and after the TTL', async () => {
     const store = await Store.open(join(tmpDir(), 'auth-cache.duckdb'));
     await migrate(store);
-    let now = 0;
-    const authenticate = cachedAuthenticator(store, 10_000, () => now);
+    const clock = manualClock(0);
+    const authenticate = cachedAuthenticator(store, 10_000, clock);
     const key = await createApiKey(store, 'bot-1', 'dialer');
     expect(await authenticate(`Bearer ${key}`)).toEqual({ name: 'bot-1', role: 'dialer' });
     // Deleted behind the cache's back (not through createApiKey): still remembered until the TTL.
     await store.transaction((tx) => tx.run("DELETE FROM api_keys WHERE name = 'bot-1'"));
-    now = 9_999;
+    clock.set(9_999);
     expect(await authenticate(`Bearer ${key}`)).toEqual({ name: 'bot-1', role: 'dialer' });
-    now = 10_001;
+    clock.set(10_001);
     expect(await authenticate(`Bearer ${key}`)).toBeNull();
     // Replaced through createApiKey: the old key stops at once.
     const a = await createApiKey(store, 'bot-2', 'dialer');
@@ -189,6 +196,30 @@ describe('remembered API keys', () => {
     expect(await authenticate(`Bearer ${b}`)).toEqual({ name: 'bot-2', role: 'dialer' });
     expect(await authenticate('Bearer nope')).toBeNull();
     expect(await authenticate(null)).toBeNull();
+    await store.close();
+  });
+
+  it("counts a new key's expiry from the injected clock", async () => {
+    const store = await Store.open(join(tmpDir(), 'auth-expiry.duckdb'));
+    await migrate(store);
+    const clock = manualClock(Date.parse('2031-03-01T00:00:00Z'));
+    const admin = { name: 'root', role: 'admin' as const };
+    const issued = await issueApiKey(
+      store,
+      admin,
+      { name: 'bot-3', role: 'dialer', expiresInDays: 2 },
+      clock,
+    );
+    expect(issued.expiresAt).toBe('2031-03-03T00:00:00.000Z');
+    // Within 10 years of the clock's now, not of the wall clock's.
+    await expect(
+      issueApiKey(
+        store,
+        admin,
+        { name: 'bot-4', role: 'dialer', expiresAt: '2026-12-01T00:00:00Z' },
+        clock,
+      ),
+    ).rejects.toThrow(/next 10 years/);
     await store.close();
   });
 });

@@ -7,7 +7,7 @@ import {
   DEFAULT_COMPLIANCE_CONFIG,
   createComplianceGuard,
 } from '../../src/models/compliance/index.js';
-import { evaluateCompliance, readComplianceSet } from '../../src/training/compliance-eval.js';
+import { evaluateCompliance, readComplianceSet } from '../../src/training/compliance/index.js';
 import { HAS_ESPEAK } from '../helpers/espeak.js';
 import { tmpDir } from '../helpers/tmp.js';
 

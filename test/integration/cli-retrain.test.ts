@@ -78,7 +78,7 @@ describe('dialwise retrain / models / data report', () => {
     const err = await run(['retrain'], { DIALWISE_RETRAIN_CONFIG: broken }).catch(
       (e: unknown) => e,
     );
-    expect((err as { stderr: string }).stderr).toMatch(/schedule: .*minute field "61"/);
+    expect((err as { stderr: string }).stderr).toMatch(/schedule: .*minute: 61/);
     expect((err as { stderr: string }).stderr).toMatch(/gate: /);
   });
 

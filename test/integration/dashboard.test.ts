@@ -13,16 +13,16 @@ import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AlertRunner } from '../../src/analytics/alerts/index.js';
 import { rollUpAgain } from '../../src/analytics/kpis/index.js';
-import { createApiKey } from '../../src/api/auth.js';
-import { startPlatform } from '../../src/cli/platform.js';
+import { createApiKey } from '../../src/api/index.js';
+import { startPlatform } from '../../src/app/index.js';
 import { manualClock } from '../../src/core/clock.js';
 import { loadConfig } from '../../src/core/config.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';
-import { ModelRegistry } from '../../src/models/registry.js';
+import { openRegistry } from '../../src/training/kinds.js';
 import { fillTrend } from '../../src/dashboard/charts/trend-chart.js';
-import { rangeStart, whereArg } from '../../src/dashboard/app/range-filters.js';
-import { parseRoute } from '../../src/dashboard/app/hash-router.js';
-import { readEvents } from '../../src/dashboard/app/sse-link.js';
+import { rangeStart, whereArg } from '../../src/dashboard/shell/range-filters.js';
+import { parseRoute } from '../../src/dashboard/shell/hash-router.js';
+import { readEvents } from '../../src/dashboard/shell/sse-link.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ARTIFACTS = join(ROOT, 'artifacts');
@@ -249,7 +249,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard', () => {
     }
 
     // Two versions in the model registry (challenger only: nothing to load and serve).
-    const registry = new ModelRegistry(join(dataDir, 'registry'));
+    const registry = openRegistry(join(dataDir, 'registry'));
     const modelDir = await mkdtemp(join(tmpdir(), 'dialwise-model-'));
     await writeFile(join(modelDir, 'model.json'), '{}');
     const v1 = await registry.register('intent', modelDir, {

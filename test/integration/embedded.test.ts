@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type Platform } from '../../src/cli/platform.js';
+import { startPlatform, type Platform } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { createFieldCipher } from '../../src/core/crypto.js';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -4,8 +4,8 @@
 // stored exactly once (as its row, or once as a dead letter with the store's
 // reason). bench/fuzz.ts runs the same at length.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/api/auth.js';
-import { startPlatform, type Platform } from '../../src/cli/platform.js';
+import { createApiKey } from '../../src/api/index.js';
+import { startPlatform, type Platform } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { fuzzApi, storedOnce, type FuzzOutcome } from '../helpers/fuzz.js';
 import { tmpDir } from '../helpers/tmp.js';

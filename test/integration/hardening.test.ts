@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApiKey } from '../../src/api/auth.js';
-import { startPlatform, type Platform } from '../../src/cli/platform.js';
+import { createApiKey } from '../../src/api/index.js';
+import { startPlatform, type Platform } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { gql } from '../helpers/gql.js';
 import { eventFixtures } from '../helpers/fixtures.js';

@@ -1,12 +1,12 @@
+import { systemClock } from '../../src/core/clock.js';
 import { writeFileSync } from 'node:fs';
-import { DuckDbSink } from '../../src/pipelines/duckdb-sink.js';
+import { DuckDbSink, replayJsonl } from '../../src/pipelines/index.js';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openPipeline, openStore } from '../../src/cli/platform.js';
+import { openPipeline, openStore } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { createLogger } from '../../src/core/log.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';
-import { replayJsonl } from '../../src/pipelines/jsonl-source.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 describe('JSONL replay', () => {
@@ -27,14 +27,16 @@ describe('JSONL replay', () => {
 
     // First run: commits part of the file, applies more, then dies before its next commit.
     let store = await openStore(config, logger);
-    const first = await openPipeline(config, new DuckDbSink(store), logger);
+    const first = await openPipeline(config, new DuckDbSink(store), logger, { clock: systemClock });
     await first.pipeline.process(records.slice(0, 200));
     await first.pipeline.flush();
     await first.pipeline.process(records.slice(200, 400));
     await store.close(); // no flush: the uncommitted 200 lines are lost with the process
 
     store = await openStore(config, logger);
-    const second = await openPipeline(config, new DuckDbSink(store), logger);
+    const second = await openPipeline(config, new DuckDbSink(store), logger, {
+      clock: systemClock,
+    });
     await replayJsonl(second.pipeline, file);
     const [row] = await store.query<{ accepted: number; dead: number; turns: number }>(
       `SELECT (SELECT value::INTEGER FROM ingest_counters WHERE name = 'accepted') AS accepted,

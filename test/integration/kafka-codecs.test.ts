@@ -3,7 +3,7 @@
 // platform; and the platform's producer codec, read back by Kafka's console consumer.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type Platform } from '../../src/cli/platform.js';
+import { startPlatform, type Platform } from '../../src/app/index.js';
 import { canProduce, KAFKA_CODECS } from '../../src/core/bus/codecs.js';
 import { KafkaJSNonRetriableError } from 'kafkajs';
 import { CONSUMER, KafkaBus } from '../../src/core/bus/kafka.js';

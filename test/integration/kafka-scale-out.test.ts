@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DialwiseEvent } from '../../src/core/events/index.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';
 import { Store } from '../../src/core/store/store.js';
-import { topicFor } from '../../src/pipelines/topics.js';
+import { topicFor } from '../../src/pipelines/index.js';
 import { startChildPlatform, type ChildPlatform } from '../helpers/child-platform.js';
 import { eventually } from '../helpers/eventually.js';
 import { gql } from '../helpers/gql.js';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { startPlatform } from '../../src/cli/platform.js';
+import { startPlatform } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { createFieldCipher } from '../../src/core/crypto.js';
-import { rotateKeys } from '../../src/pipelines/rotate-keys.js';
+import { rotateKeys } from '../../src/pipelines/index.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const key = () => randomBytes(32).toString('base64');

@@ -9,10 +9,13 @@ import {
 import { datasetsDir } from '../../src/datasets/text/paths.js';
 import { createKeywordModels } from '../../src/models/keyword/index.js';
 import { baselinePropensity } from '../../src/models/propensity.js';
-import { crossValidatePropensity } from '../../src/training/propensity-cv.js';
-import { pfgRow, type PropensityRow } from '../../src/training/propensity-data.js';
-import { brier } from '../../src/training/propensity-metrics.js';
-import { DEFAULT_PROPENSITY_OPTIONS } from '../../src/training/propensity.js';
+import { crossValidatePropensity } from '../../bench/lib/propensity-cv.js';
+import {
+  pfgRow,
+  type PropensityRow,
+  brier,
+  DEFAULT_PROPENSITY_OPTIONS,
+} from '../../src/training/propensity/index.js';
 
 const DIR = join(datasetsDir(), 'persuasionforgood');
 const present = existsSync(join(DIR, 'FullData', 'full_info.csv'));

@@ -4,9 +4,13 @@ import { createFieldCipher } from '../../src/core/crypto.js';
 import { Health } from '../../src/core/health.js';
 import { createLogger } from '../../src/core/log.js';
 import { migrate, Store } from '../../src/core/store/store.js';
-import { DuckDbSink, type Position } from '../../src/pipelines/duckdb-sink.js';
-import { Pipeline, STORE } from '../../src/pipelines/pipeline.js';
-import type { SinkRows } from '../../src/pipelines/rows.js';
+import {
+  DuckDbSink,
+  type Position,
+  Pipeline,
+  STORE,
+  type SinkRows,
+} from '../../src/pipelines/index.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { keywordEnricher } from '../helpers/enricher.js';
 

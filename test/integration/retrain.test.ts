@@ -2,14 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type Platform } from '../../src/cli/platform.js';
+import { startPlatform, type Platform } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { toJsonl, type TextRecord } from '../../src/datasets/text-record.js';
 import { createMlflowClient } from '../../src/models/mlflow-client.js';
-import { ModelRegistry } from '../../src/models/registry.js';
+import { openRegistry } from '../../src/training/kinds.js';
 import { loadTextModel } from '../../src/models/text/model-folder.js';
 import { readCorrections } from '../../src/training/corrections.js';
-import { retrain, type RetrainPlan, type RetrainSummary } from '../../src/training/retrain.js';
+import {
+  retrain,
+  type RetrainPlan,
+  type RetrainSummary,
+} from '../../src/training/retrain/index.js';
 import { eventually } from '../helpers/eventually.js';
 import { requireService } from '../helpers/services.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -66,7 +70,7 @@ const noisy = file(
 );
 
 describe('weekly retraining: registry, promotion gate, MLflow', () => {
-  const registry = new ModelRegistry(join(dir, 'registry'));
+  const registry = openRegistry(join(dir, 'registry'));
   const mlflow = uri ? createMlflowClient(uri) : undefined;
   const runs: RetrainSummary[] = [];
   const job = (train: string) =>
@@ -216,8 +220,8 @@ describe('corrections loop and live switch to a promoted champion', () => {
     expect(await storedIntent(1)).not.toBe('balance'); // the keyword baseline has no such intent
 
     // Promote a model trained elsewhere (the tiny set): copy the earlier job's champion in.
-    const live = new ModelRegistry(registryDir);
-    const source = new ModelRegistry(join(dir, 'registry'));
+    const live = openRegistry(registryDir);
+    const source = openRegistry(join(dir, 'registry'));
     const meta = (await source.resolve('intent', 'champion'))!.meta;
     const v = await live.register('intent', source.dir('intent', meta.version), meta);
     await live.setAlias('intent', 'champion', v.version);
@@ -268,7 +272,7 @@ describe('corrections loop and live switch to a promoted champion', () => {
     expect(audit).toEqual({ principal: 'retrain test', target: 'corrections: 1 turns' });
 
     const summary = await retrain(plan(full), ['intent'], {
-      registry: new ModelRegistry(registryDir),
+      registry: openRegistry(registryDir),
       corrections: records,
       workDir: join(dir, 'work-corrections'),
       progress: silent,

@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type Platform } from '../../src/cli/platform.js';
+import { startPlatform, type Platform } from '../../src/app/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { saveTextModel } from '../../src/models/text/model-folder.js';
-import { trainTextClassifier } from '../../src/training/text-classifier.js';
+import { trainTextClassifier } from '../../src/training/text/index.js';
 import { TINY_OPTIONS } from '../unit/text-fixtures.js';
 import { tmpDir } from '../helpers/tmp.js';
 

@@ -9,7 +9,7 @@ import {
   runComplianceEval,
   type ComplianceModel,
   type ComplianceRecord,
-} from '../../src/training/compliance-eval.js';
+} from '../../src/training/compliance/index.js';
 
 /** Flags "X" as rule x and "Y" as rule y; bot lines also flag "!" as rule bang. */
 const hit = (rule: string, at: number): ComplianceHit => ({

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { crmMappingSchema, loadCrmMapping, mapCrmFields } from '../../src/pipelines/crm-mapping.js';
+import { crmMappingSchema, loadCrmMapping, mapCrmFields } from '../../src/pipelines/index.js';
 
 const configJson: unknown = JSON.parse(
   readFileSync(new URL('../../config/crm-mapping.json', import.meta.url), 'utf8'),

@@ -1,14 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/core/clock.js';
 import type { DialwiseEvent } from '../../src/core/events/index.js';
-import { parseDialingRules } from '../../src/decision/dialing.js';
-import { DecisionEngine, type DecisionRecord } from '../../src/decision/engine.js';
-import { createExperiment } from '../../src/decision/experiments.js';
-import { loadFlow } from '../../src/decision/flow.js';
-import { loadSkillModel } from '../../src/decision/routing.js';
-import { loadScripts, ScriptVersions } from '../../src/decision/scripts.js';
-import { loadTransferConfig, type Agent } from '../../src/decision/transfer.js';
-import type { CustomerView } from '../../src/decision/types.js';
+import {
+  createExperiment,
+  DecisionEngine,
+  loadFlow,
+  loadScripts,
+  loadSkillModel,
+  loadTransferConfig,
+  parseDialingRules,
+  ScriptVersions,
+  type Agent,
+  type CustomerView,
+  type DecisionRecord,
+} from '../../src/decision/index.js';
 import {
   createComplianceGuard,
   DEFAULT_COMPLIANCE_CONFIG,
@@ -20,7 +26,13 @@ const json = (f: string) => JSON.parse(readFileSync(`config/${f}`, 'utf8'));
 const check = createComplianceGuard(DEFAULT_COMPLIANCE_CONFIG).checkBotLine;
 const turnModels = createKeywordModels();
 
-function engine(opts: { agents?: Agent[]; customer?: Partial<CustomerView> } = {}) {
+/** Wed 2026-03-11 10:00 in Shanghai. */
+const T0 = Date.parse('2026-03-11T02:00:00Z');
+
+function engine(
+  opts: { agents?: Agent[]; customer?: Partial<CustomerView>; candidates?: CustomerView[] } = {},
+) {
+  const clock = manualClock(T0);
   const emitted: DialwiseEvent[] = [];
   const logged: DecisionRecord[] = [];
   const alerts: string[] = [];
@@ -42,16 +54,17 @@ function engine(opts: { agents?: Agent[]; customer?: Partial<CustomerView> } = {
       customer: (customerId) =>
         customerView({ customerId, crm: { industry: 'manufacturing' }, ...opts.customer }),
       crm: () => ({ industry: 'manufacturing' }),
-      candidates: () => [],
+      candidates: () => opts.candidates ?? [],
       checkBotLine: check,
       emit: (events) => emitted.push(...events),
       log: (r) => logged.push(r),
       alert: (m) => alerts.push(m),
       pushHandoff: (h) => pushed.push(h),
+      clock,
       rng: () => 0.5,
     },
   );
-  return { e, emitted, logged, alerts, pushed, scripts };
+  return { e, emitted, logged, alerts, pushed, scripts, clock };
 }
 
 const turn = (callId: string, text: string) => ({
@@ -61,8 +74,6 @@ const turn = (callId: string, text: string) => ({
   text,
   asr_confidence: 0.9,
 });
-
-afterEach(() => vi.useRealTimers());
 
 describe('decision engine', () => {
   it('records both sides of every turn as events and logs each decision with its propensity', () => {
@@ -106,15 +117,15 @@ describe('decision engine', () => {
   });
 
   it('falls back and alerts when no agent picks up within 30 s', () => {
-    vi.useFakeTimers();
-    const { e, alerts, pushed } = engine();
+    const { e, alerts, pushed, clock } = engine();
     const d = e.turn(turn('call-t', '我想找人工客服聊聊'));
     expect(d.action).toBe('transfer');
     expect(pushed).toEqual([d.transfer]);
     expect(d.transfer!.agent).toMatch(/^agent-/);
-    vi.advanceTimersByTime(29_000);
+    expect(d.transfer!.pickup_deadline).toBe(new Date(T0 + 30_000).toISOString());
+    clock.advance(29_000);
     expect(alerts).toEqual([]);
-    vi.advanceTimersByTime(2_000);
+    clock.advance(2_000);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatch(/no agent in queue .* picked up call call-t within 30s/);
     // request_human goes to the general queue, whose fallback is to let the bot go on.
@@ -123,11 +134,10 @@ describe('decision engine', () => {
   });
 
   it('does not alert when the agent picks up in time', () => {
-    vi.useFakeTimers();
-    const { e, alerts } = engine();
+    const { e, alerts, clock } = engine();
     const d = e.turn(turn('call-p', '我想找人工客服聊聊'));
     e.pickedUp('call-p', d.transfer!.agent!);
-    vi.advanceTimersByTime(60_000);
+    clock.advance(60_000);
     expect(alerts).toEqual([]);
     expect(e.context('call-p')!.handoff!.agent).toBe(d.transfer!.agent);
   });
@@ -148,7 +158,7 @@ describe('decision engine', () => {
       {
         event_id: 'e-1',
         type: 'call.ended',
-        ts: new Date().toISOString(),
+        ts: new Date(T0).toISOString(),
         schema_version: 1,
         customer_id: 'c-1',
         call_id: 'call-r',
@@ -163,7 +173,7 @@ describe('decision engine', () => {
 
   it('slows pacing when abandoned calls arrive in the event stream', () => {
     const { e } = engine();
-    const t0 = Date.now() - 120_000;
+    const t0 = T0 - 120_000;
     const calls = (type: 'call.answered' | 'call.abandoned', n: number, atMs: number) =>
       Array.from({ length: n }, (_, i): DialwiseEvent => {
         const base = {
@@ -196,6 +206,27 @@ describe('decision engine', () => {
     });
   });
 
+  it('takes its time from the injected clock, read once per request', () => {
+    const { e, emitted, logged, clock } = engine({
+      candidates: [
+        customerView({
+          customerId: 'c-9',
+          crm: { industry: 'software', timezone: 'Asia/Shanghai' },
+        }),
+      ],
+    });
+    e.turn(turn('call-k', '你好'));
+    const at = new Date(T0).toISOString();
+    expect(emitted.map((x) => x.ts)).toEqual([at, at]);
+    expect(logged[0]!.ts).toBe(at);
+    // Wed 10:00 in Shanghai is inside the calling windows, 22:00 is not.
+    expect(e.next(5).next.map((r) => r.customerId)).toEqual(['c-9']);
+    clock.advance(12 * 3_600_000);
+    expect(e.next(5)).toMatchObject({ next: [], skipped: { outside_window: 1 } });
+    e.turn(turn('call-k', '你好'));
+    expect(logged[1]!.ts).toBe(new Date(T0 + 12 * 3_600_000).toISOString());
+  });
+
   it('rejects a call id reused for another customer', () => {
     const { e } = engine();
     e.turn(turn('call-z', '你好'));
@@ -209,7 +240,7 @@ describe('decision engine', () => {
     const d = vip.e.turn(turn('call-h', '你打错了，不是我'));
     expect(d).toMatchObject({ action: 'end', follow_up: { queue: 'key_accounts' } });
     expect(d.follow_up!.agent).toMatch(/^agent-/);
-    expect(Date.parse(d.follow_up!.due_at) - Date.now()).toBeGreaterThan(3 * 3_600_000);
+    expect(d.follow_up!.due_at).toBe(new Date(T0 + 4 * 3_600_000).toISOString());
     const plain = engine().e.turn(turn('call-h', '你打错了，不是我'));
     expect(plain.action).toBe('end');
     expect(plain.follow_up).toBeUndefined();

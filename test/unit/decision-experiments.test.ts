@@ -7,7 +7,7 @@ import {
   record,
   report,
   type ExperimentState,
-} from '../../src/decision/experiments.js';
+} from '../../src/decision/scripts/index.js';
 
 const NODE = 'product_pitch';
 const SEG = 'manufacturing:high_intent';

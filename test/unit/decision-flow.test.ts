@@ -3,16 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { DialwiseError } from '../../src/core/errors.js';
 import {
   concise,
+  EMPTY_MEMORY,
   flowFor,
   loadFlow,
+  remember,
+  STANDARD_STATES,
   startState,
   step,
   type Flow,
   type FlowState,
+  type Memory,
   type StepResult,
-} from '../../src/decision/flow.js';
-import { EMPTY_MEMORY, remember, type Memory } from '../../src/decision/memory.js';
-import { STANDARD_STATES, type TurnSignals } from '../../src/decision/types.js';
+} from '../../src/decision/flow/index.js';
+import type { TurnSignals } from '../../src/decision/index.js';
 import { signals as turn } from '../helpers/decision.js';
 
 const CONFIG = JSON.parse(

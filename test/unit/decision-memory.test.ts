@@ -1,15 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadFlow, step, type FlowState } from '../../src/decision/flow.js';
 import {
   EMPTY_MEMORY,
   isKnown,
   known,
+  loadFlow,
   MEMORY_TURNS,
   remember,
+  step,
+  type FlowState,
   type Memory,
-} from '../../src/decision/memory.js';
-import type { TurnSignals } from '../../src/decision/types.js';
+} from '../../src/decision/flow/index.js';
+import type { TurnSignals } from '../../src/decision/index.js';
 import { signals } from '../helpers/decision.js';
 import type { SlotFacts } from '../../src/models/types.js';
 

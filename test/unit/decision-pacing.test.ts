@@ -7,7 +7,7 @@ import {
   recordAttempt,
   type AttemptOutcome,
   type PacerState,
-} from '../../src/decision/dialing.js';
+} from '../../src/decision/dialing/index.js';
 
 // config/dialing.json: 15-minute window, 3% limit, ratio 1..3 starting at 1.5,
 // ×0.7 down, +0.05 up, one step per 30 s, 20 answered calls before judging.
@@ -27,7 +27,7 @@ describe('pacing', () => {
   it('starts at initialRatio and holds while too few calls were answered', () => {
     let s = newPacer(config);
     expect(pacingRatio(s, config)).toBe(1.5);
-    for (let i = 0; i < 19; i++) s = recordAttempt(s, new Date(T0 + i * S), 'abandoned', config);
+    for (let i = 0; i < 19; i++) s = recordAttempt(s, T0 + i * S, 'abandoned', config);
     expect(abandonRate(s, config)).toBeNull();
     expect(pacingRatio(s, config)).toBe(1.5);
   });
@@ -41,29 +41,24 @@ describe('pacing', () => {
     ['10% abandoned near the floor: minRatio', 1.2, 10, 1],
     ['0% abandoned near the ceiling: maxRatio', 2.98, 0, 3],
   ])('%s', (_name, ratio, abandoned, expected) => {
-    const s = recordAttempt(
-      withWindow(ratio, 100, abandoned),
-      new Date(T0 + S),
-      'unanswered',
-      config,
-    );
+    const s = recordAttempt(withWindow(ratio, 100, abandoned), T0 + S, 'unanswered', config);
     expect(pacingRatio(s, config)).toBeCloseTo(expected, 12);
     expect(s.adjustedAt).toBe(T0 + S);
   });
 
   it('adjusts at most once per adjustEverySeconds', () => {
-    let s = recordAttempt(withWindow(2, 100, 10), new Date(T0), 'connected', config);
+    let s = recordAttempt(withWindow(2, 100, 10), T0, 'connected', config);
     expect(s.ratio).toBeCloseTo(1.4, 12);
-    s = recordAttempt(s, new Date(T0 + 29 * S), 'connected', config);
+    s = recordAttempt(s, T0 + 29 * S, 'connected', config);
     expect(s.ratio).toBeCloseTo(1.4, 12);
-    s = recordAttempt(s, new Date(T0 + 30 * S), 'connected', config);
+    s = recordAttempt(s, T0 + 30 * S, 'connected', config);
     expect(s.ratio).toBe(1); // 1.4 × 0.7 = 0.98, floored at minRatio
   });
 
   it('forgets attempts older than the window', () => {
-    let s = recordAttempt(withWindow(1.5, 100, 30), new Date(T0), 'connected', config);
+    let s = recordAttempt(withWindow(1.5, 100, 30), T0, 'connected', config);
     expect(abandonRate(s, config)).toBeCloseTo(30 / 101, 12);
-    s = recordAttempt(s, new Date(T0 + 15 * M + 10 * S), 'connected', config);
+    s = recordAttempt(s, T0 + 15 * M + 10 * S, 'connected', config);
     expect(s.buckets).toHaveLength(1);
     expect(abandonRate(s, config)).toBeNull();
   });
@@ -74,7 +69,7 @@ describe('pacing', () => {
     // 5 minutes with every 10th answered call abandoned, then 45 clean minutes; one call a second.
     for (let i = 0; i < 50 * 60; i++) {
       const outcome: AttemptOutcome = i < 5 * 60 && i % 10 === 0 ? 'abandoned' : 'connected';
-      s = recordAttempt(s, new Date(T0 + i * S), outcome, config);
+      s = recordAttempt(s, T0 + i * S, outcome, config);
       history.push({ ratio: pacingRatio(s, config), rate: abandonRate(s, config) });
     }
     const at = (second: number) => history[second]!.ratio;
@@ -101,7 +96,7 @@ describe('pacing', () => {
 
   it('is plain JSON and pure', () => {
     const s0 = newPacer(config);
-    const s1 = recordAttempt(s0, new Date(T0), 'connected', config);
+    const s1 = recordAttempt(s0, T0, 'connected', config);
     expect(s0.buckets).toEqual([]);
     expect(JSON.parse(JSON.stringify(s1))).toEqual(s1);
   });

@@ -5,7 +5,7 @@ import {
   recordOutcome,
   skill,
   type SkillModel,
-} from '../../src/decision/routing.js';
+} from '../../src/decision/transfer/index.js';
 
 const model = loadSkillModel({
   priorStrength: 10,

@@ -11,8 +11,8 @@ import {
   ScriptVersions,
   type ScriptLibrary,
   type Variant,
-} from '../../src/decision/scripts.js';
-import { STANDARD_STATES, type CustomerView } from '../../src/decision/types.js';
+} from '../../src/decision/scripts/index.js';
+import { STANDARD_STATES, type CustomerView } from '../../src/decision/index.js';
 import {
   createComplianceGuard,
   DEFAULT_COMPLIANCE_CONFIG,

@@ -7,16 +7,16 @@ import {
   sampleContext,
   SCRIPT_SCENARIO,
   trueValue,
-} from '../../src/datasets/decision-simulator.js';
+} from '../../bench/lib/decision-simulator.js';
 import { seeded } from '../../src/core/rng.js';
-import { loggedDecision } from '../../src/core/decision-log.js';
 import {
+  loggedDecision,
   deterministic,
   epsilonGreedy,
   softmax,
   uniform,
   type DecisionContext,
-} from '../../src/decision/policy.js';
+} from '../../src/training/off-policy/index.js';
 
 const ctx = (over: Partial<DecisionContext> = {}): DecisionContext => ({
   tags: [],

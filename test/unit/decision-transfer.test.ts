@@ -1,23 +1,24 @@
 import { customerView, signals } from '../helpers/decision.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadSkillModel, recordOutcome } from '../../src/decision/routing.js';
 import {
   buildHandoff,
   chooseAgent,
   firstTrigger,
   hybridPlan,
   initialCounters,
+  loadSkillModel,
   loadTransferConfig,
   onNoPickup,
   pickupDeadline,
+  recordOutcome,
   updateCounters,
   type Agent,
   type TransferConfig,
   type TransferInput,
   type Trigger,
-} from '../../src/decision/transfer.js';
-import type { CustomerView, TurnSignals } from '../../src/decision/types.js';
+} from '../../src/decision/transfer/index.js';
+import type { CustomerView, TurnSignals } from '../../src/decision/index.js';
 
 const configJson: unknown = JSON.parse(
   readFileSync(new URL('../../config/transfer.json', import.meta.url), 'utf8'),

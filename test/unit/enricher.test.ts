@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent, type DialwiseEvent } from '../../src/core/events/index.js';
-import { callKey } from '../../src/pipelines/enricher.js';
-import { contactsInWeek, idHash } from '../../src/pipelines/profile.js';
+import { callKey, contactsInWeek, idHash } from '../../src/pipelines/index.js';
 import { eventFixtures } from '../helpers/fixtures.js';
 import { keywordEnricher } from '../helpers/enricher.js';
 

@@ -19,7 +19,7 @@ import {
   type Sums,
 } from '../../src/analytics/kpis/index.js';
 // The schema's module; when it moves, this import and scripts/dashboard-types.mjs follow it.
-import { typeDefs } from '../../src/api/graphql-schema.js';
+import { typeDefs } from '../../src/api/graphql/schema.js';
 
 const sums = (over: Partial<Sums> = {}): Sums => ({
   ...(Object.fromEntries(MEASURE_NAMES.map((m) => [m, 0])) as Sums),

@@ -6,7 +6,7 @@ import {
   SCRIPT_SCENARIO,
   trueValue,
   type DecisionScenario,
-} from '../../src/datasets/decision-simulator.js';
+} from '../../bench/lib/decision-simulator.js';
 import {
   deterministic,
   epsilonGreedy,
@@ -15,15 +15,13 @@ import {
   type DecisionContext,
   type LoggedDecision,
   type Policy,
-} from '../../src/decision/policy.js';
-import {
   comparePolicies,
   evaluatePolicy,
   fitBucketRewardModel,
   SupportViolationError,
   type RewardModel,
-} from '../../src/training/off-policy.js';
-import { normalQuantile, quantile } from '../../src/training/off-policy-intervals.js';
+} from '../../src/training/off-policy/index.js';
+import { normalQuantile, quantile } from '../../src/training/off-policy/estimator-intervals.js';
 
 const ctx = (tier: string, tags: string[] = []): DecisionContext => ({
   tags,

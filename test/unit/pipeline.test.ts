@@ -1,12 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { manualClock, type Clock } from '../../src/core/clock.js';
 import { createFieldCipher } from '../../src/core/crypto.js';
 import { createLogger } from '../../src/core/log.js';
 import { migrate, Store } from '../../src/core/store/store.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';
-import { DuckDbSink, type Position } from '../../src/pipelines/duckdb-sink.js';
-import { Pipeline, type PipelineHooks } from '../../src/pipelines/pipeline.js';
-import type { SinkRows } from '../../src/pipelines/rows.js';
+import {
+  DuckDbSink,
+  type Position,
+  Pipeline,
+  type PipelineHooks,
+  type SinkRows,
+} from '../../src/pipelines/index.js';
 import { keywordEnricher } from '../helpers/enricher.js';
 
 /** The real sink, made to fail its first `failures` writes, and to wait at `gate`. */
@@ -25,18 +30,25 @@ class FlakySink extends DuckDbSink {
   }
 }
 
-async function setup(failures: number, hooks?: PipelineHooks, maxPending = 1_000_000) {
+async function setup(
+  failures: number,
+  hooks?: PipelineHooks,
+  maxPending = 1_000_000,
+  clock?: Clock,
+) {
   const store = await Store.open(':memory:');
   await migrate(store);
   const sink = new FlakySink(store, failures);
+  const logged: string[] = [];
   const pipeline = await Pipeline.open({
     sink,
     enricher: keywordEnricher(),
     cipher: createFieldCipher(randomBytes(32).toString('base64')),
-    logger: createLogger('error', () => undefined),
+    logger: createLogger('error', (line) => void logged.push(line)),
     commitIntervalMs: 60_000,
     maxPending,
     hooks,
+    ...(clock && { clock }),
   });
   const records = new CallSimulator(4)
     .nextCall(new Date())
@@ -49,8 +61,11 @@ async function setup(failures: number, hooks?: PipelineHooks, maxPending = 1_000
         )
       )[0]?.v ?? 0,
     );
-  return { store, pipeline, records, accepted, sink };
+  return { store, pipeline, records, accepted, sink, logged };
 }
+
+/** Lets the promises that are ready run (DuckDB's included) before the clock moves on. */
+const settle = () => new Promise((r) => setTimeout(r, 20));
 
 describe('Pipeline commits', () => {
   it('writes the same rows again after a failed write, losing nothing', async () => {
@@ -109,6 +124,55 @@ describe('Pipeline commits', () => {
     await second;
     expect(returned).toBe(true);
     await pipeline.stop();
+    await store.close();
+  });
+
+  it('commits on the injected clock: every commit interval, and not before', async () => {
+    const clock = manualClock(Date.UTC(2026, 10, 1));
+    const { pipeline, records, accepted, store } = await setup(0, undefined, 1_000_000, clock);
+    await pipeline.process(records);
+    clock.advance(59_999);
+    await settle();
+    expect(await accepted()).toBe(0);
+    clock.advance(1);
+    await expect.poll(accepted).toBe(records.length);
+    await pipeline.stop();
+    await store.close();
+  });
+
+  it("retries a failing write after the clock's back-off", async () => {
+    const clock = manualClock(0);
+    const { pipeline, records, accepted, sink, store } = await setup(2, undefined, 1e6, clock);
+    await pipeline.process(records);
+    let done = false;
+    const flushed = pipeline.flush().then(() => (done = true));
+    await settle();
+    expect(sink.failures).toBe(1); // one try, then waiting on the clock
+    for (let i = 0; i < 10 && !done; i++) {
+      clock.advance(5_000);
+      await settle();
+    }
+    await flushed;
+    expect(await accepted()).toBe(records.length);
+    await pipeline.stop();
+    await store.close();
+  });
+
+  it("gives up the final commit at stop()'s deadline on the clock, and says so", async () => {
+    const clock = manualClock(0);
+    const { pipeline, records, accepted, store, logged } = await setup(1e9, undefined, 1e6, clock);
+    await pipeline.process(records);
+    let stopped = false;
+    const stopping = pipeline.stop(30_000).then(() => (stopped = true));
+    for (let t = 0; t < 25_000; t += 5_000) {
+      clock.advance(5_000);
+      await settle();
+    }
+    expect(stopped).toBe(false);
+    clock.advance(5_000);
+    await stopping;
+    expect(await accepted()).toBe(0);
+    expect(logged.some((l) => l.includes('stopped without the final commit'))).toBe(true);
     await store.close();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { promotionDecision, type GateScore } from '../../src/training/promotion.js';
+import { promotionDecision, type GateScore } from '../../src/training/retrain/index.js';
 
 const score = (value: number, parts: Record<string, number>): GateScore => ({
   metric: 'accuracy',

@@ -16,21 +16,20 @@ import {
   type PropensityInputs,
   type PropensityModel,
 } from '../../src/models/propensity-model.js';
-import { fitLogistic } from '../../src/training/logistic.js';
-import { fitIsotonic, fitPlatt } from '../../src/training/propensity-calibration.js';
-import type { PropensityRow } from '../../src/training/propensity-data.js';
 import {
+  fitLogistic,
+  fitIsotonic,
+  fitPlatt,
+  type PropensityRow,
   auc,
   brier,
   expectedCalibrationError,
   logLoss,
   reliabilityCurve,
-} from '../../src/training/propensity-metrics.js';
-import {
   DEFAULT_PROPENSITY_OPTIONS,
   evaluatePropensity,
   trainPropensity,
-} from '../../src/training/propensity.js';
+} from '../../src/training/propensity/index.js';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 const idx = (name: (typeof PROPENSITY_FEATURES)[number]) => PROPENSITY_FEATURES.indexOf(name);

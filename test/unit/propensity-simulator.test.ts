@@ -4,10 +4,12 @@ import { CallSimulator } from '../../src/datasets/simulator.js';
 import { createKeywordModels } from '../../src/models/keyword/index.js';
 import { baselinePropensity } from '../../src/models/propensity.js';
 import { predictPropensity } from '../../src/models/propensity-model.js';
-import { callKey, Enricher } from '../../src/pipelines/enricher.js';
-import { loadTagRules } from '../../src/pipelines/tags.js';
-import { simulatorRows } from '../../src/training/propensity-data.js';
-import { DEFAULT_PROPENSITY_OPTIONS, trainPropensity } from '../../src/training/propensity.js';
+import { callKey, Enricher, loadTagRules } from '../../src/pipelines/index.js';
+import {
+  simulatorRows,
+  DEFAULT_PROPENSITY_OPTIONS,
+  trainPropensity,
+} from '../../src/training/propensity/index.js';
 
 /**
  * Training replays simulated calls without the Enricher (training/ may not

@@ -2,7 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/core/clock.js';
+import { DialwiseError } from '../../src/core/errors.js';
 import { ModelRegistry, type NewVersion } from '../../src/models/registry.js';
+import { MODEL_NAMES, openRegistry } from '../../src/training/kinds.js';
 
 const root = mkdtempSync(join(tmpdir(), 'dialwise-registry-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -23,7 +26,8 @@ const meta = (sha: string, parent: number | null = null): NewVersion => ({
 });
 
 describe('model registry (local folders)', () => {
-  const registry = new ModelRegistry(join(root, 'registry'));
+  const clock = manualClock(Date.parse('2025-03-03T09:00:00Z'));
+  const registry = new ModelRegistry(join(root, 'registry'), ['intent', 'emotion'], clock);
 
   it('numbers versions from 1, copies the folder whole and keeps its metadata', async () => {
     const v1 = await registry.register('intent', modelFolder('{"a":1}'), meta('aaa'));
@@ -38,7 +42,11 @@ describe('model registry (local folders)', () => {
       [1, null, 'aaa'],
       [2, 1, 'bbb'],
     ]);
-    expect(Date.parse(versions[0]!.created)).toBeLessThanOrEqual(Date.parse(versions[1]!.created));
+    // Creation times come from the injected clock.
+    expect(versions.map((v) => v.created)).toEqual([
+      '2025-03-03T09:00:00.000Z',
+      '2025-03-03T09:00:00.000Z',
+    ]);
     // Model names are separate namespaces.
     expect(await registry.versions('emotion')).toEqual([]);
   });
@@ -71,5 +79,17 @@ describe('model registry (local folders)', () => {
   it('refuses an alias to a version that does not exist', async () => {
     await expect(registry.setAlias('intent', 'champion', 99)).rejects.toThrow(/no version 99/);
     expect((await registry.aliases('intent')).champion).toBe(2);
+  });
+
+  it('refuses a model that is not a registered kind, naming the known ones', async () => {
+    const err = await registry.versions('bogus').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DialwiseError);
+    expect((err as Error).message).toBe('unknown model "bogus"; known: intent, emotion');
+    await expect(registry.setAlias('../intent', 'champion', 1)).rejects.toThrow(/unknown model/);
+  });
+
+  it('the platform registry knows every registered model kind', () => {
+    expect(openRegistry(root).names).toEqual(MODEL_NAMES);
+    expect(MODEL_NAMES).toEqual(['intent', 'emotion', 'propensity']);
   });
 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createFieldCipher } from '../../src/core/crypto.js';
-import { idHash, newProfile } from '../../src/pipelines/profile.js';
-import { profileRow, restoreProfile, SealCache } from '../../src/pipelines/rows.js';
+import {
+  idHash,
+  newProfile,
+  profileRow,
+  restoreProfile,
+  SealCache,
+} from '../../src/pipelines/index.js';
 
 const cipher = createFieldCipher(Buffer.alloc(32, 7).toString('base64'));
 

@@ -21,9 +21,9 @@ import {
   padRows,
   RowEncoder,
 } from '../../src/models/text/vocabulary.js';
-import { fuseTable } from '../../src/training/fit.js';
-import { bagForward } from '../../src/training/sparse-bag.js';
-import { trainTextClassifier } from '../../src/training/text-classifier.js';
+import { fuseTable } from '../../src/training/text/fit-members.js';
+import { bagForward } from '../../src/training/text/sparse-bag.js';
+import { trainTextClassifier } from '../../src/training/text/index.js';
 import { TINY_OPTIONS, tinyIntentRecords } from './text-fixtures.js';
 
 let model: TextClassifier;

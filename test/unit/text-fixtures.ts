@@ -1,8 +1,5 @@
 import type { TextRecord } from '../../src/datasets/text-record.js';
-import {
-  DEFAULT_TRAIN_OPTIONS,
-  type TrainTextOptions,
-} from '../../src/training/text-classifier.js';
+import { DEFAULT_TRAIN_OPTIONS, type TrainTextOptions } from '../../src/training/text/index.js';
 
 /** A tiny two-language intent set: four intents, templated, so a model learns it in a second. */
 const INTENTS: Record<string, string[]> = {

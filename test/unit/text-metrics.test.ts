@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/models/text/classifier.js';
-import { calibrateThreshold } from '../../src/training/calibrate.js';
+import { calibrateThreshold } from '../../src/training/text/index.js';
 import {
   classificationMetrics,
   multiLabelMacroF1,
@@ -8,7 +8,7 @@ import {
   quantile,
   scores,
   setMicroF1,
-} from '../../src/training/metrics.js';
+} from '../../src/training/text/classification-metrics.js';
 
 describe('classificationMetrics', () => {
   // gold a a a b b c ; pred a a b b c c

@@ -3,7 +3,7 @@ import { createKeywordModels } from '../../src/models/keyword/index.js';
 import type { TextClassifier } from '../../src/models/text/classifier.js';
 import { EMOTION_MAP, mapEmotion } from '../../src/models/text/emotion-map.js';
 import { createTrainedModels } from '../../src/models/trained-models.js';
-import { trainTextClassifier } from '../../src/training/text-classifier.js';
+import { trainTextClassifier } from '../../src/training/text/index.js';
 import { TINY_OPTIONS, tinyIntentRecords } from './text-fixtures.js';
 
 describe('mapEmotion', () => {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { DialwiseError } from '../../core/errors.js';
-import type { Logger } from '../../core/log.js';
 import type { Store, Tx } from '../../core/store/store.js';
 import { decodeCursor, encodeCursor } from '../records/index.js';
 import { readRuleInputs, type RuleInputs } from './alert-history.js';
@@ -82,24 +81,6 @@ export class AlertRunner {
   /** The clock's time, as the TIMESTAMPTZ text the alert tables take. */
   private stamp(): string {
     return new Date(this.clock.now()).toISOString();
-  }
-
-  /**
-   * A round every `everyMs` on the clock, one at a time, until the returned
-   * stop (which waits for a round in flight). Failures are logged, not thrown.
-   */
-  start(everyMs: number, logger: Logger): () => Promise<void> {
-    let running = Promise.resolve();
-    const cancel = this.clock.every(everyMs, () => {
-      running = running
-        .then(() => this.run())
-        .then((r) => void (r.fired + r.resolved && logger.log('info', 'alerts', { ...r })))
-        .catch((err) => logger.log('error', 'alert evaluation failed', { err: String(err) }));
-    });
-    return async () => {
-      cancel();
-      await running;
-    };
   }
 
   async rules(): Promise<AlertRule[]> {

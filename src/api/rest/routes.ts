@@ -9,16 +9,10 @@ import {
   exportKpis,
   FILTER_DIMENSIONS,
 } from '../../analytics/kpis/index.js';
+import { systemClock } from '../../core/clock.js';
 import { DialwiseError } from '../../core/errors.js';
-import {
-  idSchema,
-  labelSchema,
-  LIMITS,
-  parseEvent,
-  prosodySchema,
-  type DialwiseEvent,
-} from '../../core/events/index.js';
-import { loadScripts } from '../../decision/scripts.js';
+import { LIMITS, parseEvent, type DialwiseEvent } from '../../core/events/index.js';
+import { loadScripts } from '../../decision/index.js';
 import {
   ANALYSTS,
   DIALER,
@@ -31,6 +25,23 @@ import {
 } from '../auth.js';
 import type { ApiDeps } from '../server.js';
 import { parseJson } from './http.js';
+import {
+  agentStatusRequest,
+  attemptRequest,
+  botLineRequest,
+  contextQuery,
+  customerUpdateRequest,
+  MAX_EVENTS_PER_REQUEST,
+  nextRequest,
+  pickupRequest,
+  turnRequest,
+  type BotLineResponse,
+  type CustomerUpdateResponse,
+  type DialogContext,
+  type EventsResponse,
+  type NextResponse,
+  type TurnResponse,
+} from './schemas.js';
 
 export interface RouteContext<B, Q> {
   request: Request;
@@ -63,26 +74,8 @@ export interface Route<B = unknown, Q = unknown> {
 
 const route = <B = undefined, Q = undefined>(r: Route<B, Q>): Route => r as unknown as Route;
 
-export const turnRequest = z.strictObject({
-  call_id: idSchema,
-  customer_id: idSchema,
-  campaign_id: labelSchema.optional(),
-  product_line: labelSchema.optional(),
-  text: z.string().max(LIMITS.text),
-  asr_confidence: z.number().min(0).max(1),
-  prosody: prosodySchema.optional(),
-});
-
-const customerUpdate = z.strictObject({
-  customer_id: idSchema,
-  fields: z
-    .record(z.string().max(LIMITS.label), z.unknown())
-    .refine((f) => Object.keys(f).length <= LIMITS.crmFields, {
-      message: `at most ${LIMITS.crmFields} fields`,
-    }),
-  event_id: z.string().min(8).max(LIMITS.eventId).optional(),
-  ts: z.iso.datetime({ offset: true }).optional(),
-});
+/** A JSON answer whose shape the client's types (schemas.ts) promise: checked here at compile time. */
+const reply = <T>(body: T, status = 200): Response => Response.json(body, { status });
 
 const whereQuery = Object.fromEntries(
   FILTER_DIMENSIONS.map((d) => [DIMENSIONS[d], z.string().min(1).max(LIMITS.label).optional()]),
@@ -120,8 +113,11 @@ async function postEvents(deps: ApiDeps, text: string): Promise<Response> {
     throw err;
   }
   const list = Array.isArray(items) ? items : [items];
-  if (list.length > 10_000)
-    throw new DialwiseError('BAD_REQUEST', `at most 10000 events per request, got ${list.length}`);
+  if (list.length > MAX_EVENTS_PER_REQUEST)
+    throw new DialwiseError(
+      'BAD_REQUEST',
+      `at most ${MAX_EVENTS_PER_REQUEST} events per request, got ${list.length}`,
+    );
   const valid: DialwiseEvent[] = [];
   const rejected: { index: number; reason: string }[] = [];
   list.forEach((item, index) => {
@@ -133,13 +129,14 @@ async function postEvents(deps: ApiDeps, text: string): Promise<Response> {
     valid,
     rejected.map((r) => JSON.stringify(list[r.index])),
   );
-  return Response.json(
+  return reply<EventsResponse>(
     { accepted: valid.length, rejected },
-    { status: rejected.length && !valid.length ? 400 : 202 },
+    rejected.length && !valid.length ? 400 : 202,
   );
 }
 
 /** Every REST route of the API, in one table. */
+// eslint-disable-next-line max-lines-per-function -- table-like: one entry per route
 export function restRoutes(deps: ApiDeps): Route[] {
   const engine = () => {
     if (!deps.decisions)
@@ -167,17 +164,17 @@ export function restRoutes(deps: ApiDeps): Route[] {
       maxBytes: 'events',
       handle: ({ body }) => postEvents(deps, body),
     }),
-    route<z.infer<typeof customerUpdate>>({
+    route<z.infer<typeof customerUpdateRequest>>({
       method: 'POST',
       path: '/customer/update',
       roles: DIALER,
-      body: customerUpdate,
+      body: customerUpdateRequest,
       async handle({ body }) {
         const mapped = deps.mapCrm(body.fields);
         const parsed = parseEvent({
           event_id: body.event_id ?? randomUUID(),
           type: 'customer.updated',
-          ts: body.ts ?? new Date().toISOString(),
+          ts: body.ts ?? new Date((deps.clock ?? systemClock).now()).toISOString(),
           schema_version: 1,
           customer_id: body.customer_id,
           fields: mapped.fields,
@@ -185,14 +182,14 @@ export function restRoutes(deps: ApiDeps): Route[] {
         });
         if (!parsed.ok) throw new DialwiseError('BAD_REQUEST', parsed.reason);
         await deps.submit([parsed.event], []);
-        return Response.json(
+        return reply<CustomerUpdateResponse>(
           {
             event_id: parsed.event.event_id,
             mapped: Object.keys(mapped.fields),
             unmapped: Object.keys(mapped.unmapped),
             errors: mapped.errors,
           },
-          { status: 202 },
+          202,
         );
       },
     }),
@@ -200,10 +197,10 @@ export function restRoutes(deps: ApiDeps): Route[] {
       method: 'POST',
       path: '/compliance/bot-line',
       roles: DIALER,
-      body: z.strictObject({ text: z.string().max(LIMITS.text) }),
+      body: botLineRequest,
       handle({ body }) {
         const hits = deps.checkBotLine(body.text);
-        return Response.json({ allowed: hits.length === 0, hits });
+        return reply<BotLineResponse>({ allowed: hits.length === 0, hits });
       },
     }),
     route({
@@ -294,13 +291,13 @@ export function restRoutes(deps: ApiDeps): Route[] {
       path: '/dialog/turn',
       roles: DIALER,
       body: turnRequest,
-      handle: ({ body }) => Response.json(engine().turn(body)),
+      handle: ({ body }) => reply<TurnResponse>(engine().turn(body)),
     }),
     route<undefined, { call_id: string }>({
       method: 'GET',
       path: '/dialog/context',
       roles: LIVE_READERS,
-      query: z.strictObject({ call_id: idSchema }),
+      query: contextQuery,
       audit: {
         action: 'transcript.live.read',
         target: ({ url }) => url.searchParams.get('call_id') ?? '',
@@ -308,26 +305,23 @@ export function restRoutes(deps: ApiDeps): Route[] {
       handle({ query }) {
         const context = engine().context(query.call_id);
         if (!context) throw new DialwiseError('NOT_FOUND', `no call ${query.call_id} in progress`);
-        return Response.json(context);
+        return reply<DialogContext>(context);
       },
     }),
     route<{ limit: number }>({
       method: 'POST',
       path: '/dialer/next',
       roles: DIALER,
-      body: z.strictObject({ limit: z.number().int().min(1).max(1000).default(20) }),
-      handle: ({ body }) => Response.json(engine().next(body.limit)),
+      body: nextRequest,
+      handle: ({ body }) => reply<NextResponse>(engine().next(body.limit)),
     }),
     route<{ outcome: 'connected' | 'abandoned' | 'unanswered'; ts?: string | undefined }>({
       method: 'POST',
       path: '/dialer/attempt',
       roles: DIALER,
-      body: z.strictObject({
-        outcome: z.enum(['connected', 'abandoned', 'unanswered']),
-        ts: z.iso.datetime({ offset: true }).optional(),
-      }),
+      body: attemptRequest,
       handle({ body }) {
-        engine().attempt(body.ts ? new Date(body.ts) : new Date(), body.outcome);
+        engine().attempt(body.ts ? new Date(body.ts) : undefined, body.outcome);
         return new Response(null, { status: 204 });
       },
     }),
@@ -335,7 +329,7 @@ export function restRoutes(deps: ApiDeps): Route[] {
       method: 'POST',
       path: '/dialog/pickup',
       roles: DIALER,
-      body: z.strictObject({ call_id: idSchema, agent_id: idSchema }),
+      body: pickupRequest,
       handle({ body }) {
         engine().pickedUp(body.call_id, body.agent_id);
         return new Response(null, { status: 204 });
@@ -345,7 +339,7 @@ export function restRoutes(deps: ApiDeps): Route[] {
       method: 'POST',
       path: '/agents/status',
       roles: DIALER,
-      body: z.strictObject({ agent_id: idSchema, available: z.boolean() }),
+      body: agentStatusRequest,
       handle({ body }) {
         engine().setAgentAvailable(body.agent_id, body.available);
         return new Response(null, { status: 204 });

@@ -8,8 +8,10 @@ import {
   type Producer,
 } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '../clock.js';
 import { DialwiseError } from '../errors.js';
 import type { Health } from '../health.js';
+import { retry } from '../retry.js';
 import { canProduce, compressionType, registerCodecs, type KafkaCodec } from './codecs.js';
 import { CoPartitionAssigner } from './co-partition-assigner.js';
 import type { Bus, BusRecord, OutMessage, SubscribeOptions, Subscription } from './bus.js';
@@ -22,6 +24,8 @@ export interface KafkaBusOptions {
   compression?: KafkaCodec;
   /** Consumers report here while they are down (component `kafka-consumer`). */
   health?: Health;
+  /** Times a crashed consumer's restarts; the system clock if absent. */
+  clock?: Clock;
 }
 
 /** The components under which a consumer that is down, or failing writes, show in /health. */
@@ -30,6 +34,16 @@ export const PRODUCER = 'kafka-producer';
 
 /** No fetch for this long (three of kafkajs's 5 s fetch waits) means the consumer is cut off. */
 const FETCH_SILENCE_MS = 15_000;
+
+// A short session lets the group hand a crashed member's partitions on in
+// seconds rather than the default 30.
+const consumerConfig = (opts: SubscribeOptions): ConsumerConfig => ({
+  groupId: opts.groupId,
+  allowAutoTopicCreation: false,
+  sessionTimeout: 10_000,
+  heartbeatInterval: 1_000,
+  ...(opts.coPartitioned ? { partitionAssigners: [CoPartitionAssigner] } : {}),
+});
 
 /**
  * Kafka through kafkajs. Offsets are committed to Kafka only when the
@@ -113,18 +127,11 @@ export class KafkaBus implements Bus {
 
   async subscribe(opts: SubscribeOptions): Promise<Subscription> {
     await this.ensureTopics(opts.topics);
-    // A short session lets the group hand a crashed member's partitions on in
-    // seconds rather than the default 30.
-    const config: ConsumerConfig = {
-      groupId: opts.groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      ...(opts.coPartitioned ? { partitionAssigners: [CoPartitionAssigner] } : {}),
-    };
+    const config = consumerConfig(opts);
     const health = this.opts.health;
     let consumer = await this.startConsumer(config, opts);
-    let stopped = false;
+    const halt = new AbortController(); // stop(): no restarts after it
+    const clock = this.opts.clock ?? systemClock;
     let restarts = 0;
     const backoff = () => Math.min(1_000 * 2 ** restarts++, 30_000);
     // A consumer fetches at least every maxWaitTime (5 s) even from a quiet
@@ -133,7 +140,7 @@ export class KafkaBus implements Bus {
     let lastFetch = Date.now();
     const watchdog = setInterval(() => {
       const silent = Date.now() - lastFetch;
-      if (!stopped && silent > FETCH_SILENCE_MS)
+      if (!halt.signal.aborted && silent > FETCH_SILENCE_MS)
         health?.fail(
           CONSUMER,
           `consumer of ${opts.groupId} has not fetched for ${Math.round(silent / 1000)} s`,
@@ -147,8 +154,8 @@ export class KafkaBus implements Bus {
       c.on(c.events.CRASH, (e) => {
         const reason = `consumer of ${opts.groupId} crashed: ${e.payload.error.message}`;
         health?.fail(CONSUMER, reason);
-        if (e.payload.restart || stopped) return;
-        setTimeout(() => void restart(c), backoff()).unref();
+        if (e.payload.restart || halt.signal.aborted) return;
+        clock.after(backoff(), () => void restart(c).catch(() => undefined));
       });
       c.on(c.events.FETCH, () => {
         restarts = 0;
@@ -156,20 +163,26 @@ export class KafkaBus implements Bus {
         health?.ok(CONSUMER);
       });
     };
+    // A consumer must not stay down: whatever stops it from starting is
+    // tried again (with back-off, /health saying why) until stop().
     const restart = async (old: Consumer): Promise<void> => {
-      if (stopped) return;
+      if (halt.signal.aborted) return;
       this.consumers.delete(old);
       await old.disconnect().catch(() => undefined);
-      try {
-        consumer = await this.startConsumer(config, opts);
-        watch(consumer);
-      } catch (err) {
-        health?.fail(
-          CONSUMER,
-          `consumer of ${opts.groupId} cannot start: ${(err as Error).message}`,
-        );
-        setTimeout(() => void restart(old), backoff()).unref();
-      }
+      consumer = await retry(() => this.startConsumer(config, opts), {
+        attempts: Infinity,
+        baseMs: 1_000,
+        maxMs: 30_000,
+        clock,
+        signal: halt.signal,
+        isRetriable: () => true,
+        onRetry: (err) =>
+          health?.fail(
+            CONSUMER,
+            `consumer of ${opts.groupId} cannot start: ${(err as Error).message}`,
+          ),
+      });
+      watch(consumer);
     };
     watch(consumer);
     return {
@@ -185,7 +198,7 @@ export class KafkaBus implements Bus {
         );
       },
       stop: async () => {
-        stopped = true;
+        halt.abort();
         clearInterval(watchdog);
         this.consumers.delete(consumer);
         await consumer.disconnect();

@@ -49,6 +49,35 @@ function group<T>(items: readonly T[], key: (t: T) => number): Map<number, T[]> 
   return m;
 }
 
+/** Negation cues and the other plain phrase lists; the sounds of the cues before a term. */
+function addNegation(c: ComplianceConfig, lex: Lexicon): Sounds[] {
+  const negationSounds: Sounds[] = [];
+  c.negation.before.forEach((b, i) =>
+    b.cues.forEach((cue, j) => {
+      const norm = lex.add(cue, { kind: NEG, scope: b.scope }, `negation.before.${i}.cues.${j}`);
+      const syllables = norm === undefined ? undefined : syllablesOf(norm);
+      if (syllables) negationSounds.push(sounds(syllables));
+    }),
+  );
+  const after = c.negation.after;
+  after.cues.forEach((p, j) =>
+    lex.add(p, { kind: NEG_AFTER, scope: after.scope }, `negation.after.cues.${j}`),
+  );
+  const plain: [readonly string[], number, string][] = [
+    [c.negation.reply, REPLY, 'negation.reply'],
+    [c.negation.notNegation, NOT_NEG, 'negation.notNegation'],
+    [c.negation.contrast, CONTRAST, 'negation.contrast'],
+    [c.negation.rhetorical, RHETORICAL, 'negation.rhetorical'],
+    [c.allow, ALLOW, 'allow'],
+    [c.homophones.exclude, EXCLUDE, 'homophones.exclude'],
+    [c.echo, ECHO, 'echo'],
+  ];
+  for (const [phrases, kind, path] of plain)
+    phrases.forEach((p, j) => lex.add(p, { kind }, `${path}.${j}`));
+
+  return negationSounds;
+}
+
 export function compile(config: ComplianceConfig): Compiled {
   const c = parseComplianceConfig(config);
   const tables = withVariants(c.homophones.variants);
@@ -91,29 +120,7 @@ export function compile(config: ComplianceConfig): Compiled {
     lex.add(t, { kind: ABSOLUTE, rule: c.absolute.rule }, `absolute.terms.${j}`),
   );
 
-  const negationSounds: Sounds[] = [];
-  c.negation.before.forEach((b, i) =>
-    b.cues.forEach((cue, j) => {
-      const norm = lex.add(cue, { kind: NEG, scope: b.scope }, `negation.before.${i}.cues.${j}`);
-      const syllables = norm === undefined ? undefined : syllablesOf(norm);
-      if (syllables) negationSounds.push(sounds(syllables));
-    }),
-  );
-  const after = c.negation.after;
-  after.cues.forEach((p, j) =>
-    lex.add(p, { kind: NEG_AFTER, scope: after.scope }, `negation.after.cues.${j}`),
-  );
-  const plain: [readonly string[], number, string][] = [
-    [c.negation.reply, REPLY, 'negation.reply'],
-    [c.negation.notNegation, NOT_NEG, 'negation.notNegation'],
-    [c.negation.contrast, CONTRAST, 'negation.contrast'],
-    [c.negation.rhetorical, RHETORICAL, 'negation.rhetorical'],
-    [c.allow, ALLOW, 'allow'],
-    [c.homophones.exclude, EXCLUDE, 'homophones.exclude'],
-    [c.echo, ECHO, 'echo'],
-  ];
-  for (const [phrases, kind, path] of plain)
-    phrases.forEach((p, j) => lex.add(p, { kind }, `${path}.${j}`));
+  const negationSounds = addNegation(c, lex);
 
   if (lex.problems.length) {
     throw new DialwiseError(

@@ -1,7 +1,7 @@
 // The alert rule form: create or edit, saved with saveAlertRule. The server
 // validates; its message is shown as it is.
 import type { ApolloClient } from '@apollo/client';
-import { errorMessage } from '../../app/graphql-client.js';
+import { errorMessage } from '../../shell/graphql-client.js';
 import { button, field, h, select } from '../../ui/dom.js';
 import {
   ALERT_KPIS,

@@ -1,6 +1,6 @@
 // Alert rules: the list, with the form to create or edit one.
 import type { ApolloClient } from '@apollo/client';
-import { classifyError, errorMessage } from '../../app/graphql-client.js';
+import { classifyError, errorMessage } from '../../shell/graphql-client.js';
 import { button, h } from '../../ui/dom.js';
 import { ALERT_RULES_QUERY } from '../../queries/alert-queries.js';
 import { badge } from '../../ui/badge.js';

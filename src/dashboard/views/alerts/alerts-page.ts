@@ -1,9 +1,9 @@
 // Alerts: open / acknowledged / resolved, value against baseline, acknowledge,
 // "Load more" by cursor; live through the alerts subscription. Below: the rules.
-import { errorMessage } from '../../app/graphql-client.js';
+import { errorMessage } from '../../shell/graphql-client.js';
 import { button, h } from '../../ui/dom.js';
 import { formatAgo, formatDateTime, formatSignedPercent } from '../../ui/format.js';
-import { liveFeed } from '../../app/live-feed.js';
+import { liveFeed } from '../../shell/live-feed.js';
 import { formatKpi } from '../../../analytics/kpis/kpi-catalogue.js';
 import { ACKNOWLEDGE_ALERT, ALERTS_LIVE, ALERTS_QUERY } from '../../queries/alert-queries.js';
 import { badge, STATUS_TONE } from '../../ui/badge.js';
@@ -12,7 +12,7 @@ import { loading, stateBox } from '../../ui/states.js';
 import { dataTable, type Column } from '../../ui/table.js';
 import { tabs } from '../../ui/tabs.js';
 import type { Alert } from '../../queries/alert-queries.js';
-import type { MountView, ViewContext } from '../../app/view-context.js';
+import type { MountView, ViewContext } from '../../shell/view-context.js';
 import { dimensionLabel, metricLabel } from './alert-rule-form.js';
 import { createRulesPanel } from './alert-rules-panel.js';
 
@@ -186,6 +186,18 @@ async function nextPage(
   };
 }
 
+/** Everything shown so far, again (up to 200): paging survives a refresh. */
+async function reloadShown(
+  ctx: ViewContext,
+  status: string | null,
+  shown: number,
+): Promise<{ rows: Alert[]; more: boolean }> {
+  const limit = Math.min(MAX_REFRESH, Math.max(PAGE, shown));
+  const { data } = await ctx.client.query({ query: ALERTS_QUERY, variables: { status, limit } });
+  const rows = data?.alerts ?? [];
+  return { rows, more: rows.length === limit };
+}
+
 export const mountAlerts: MountView = (root, ctx) => {
   let status: Status = 'open';
   let rows: Alert[] = [];
@@ -234,17 +246,10 @@ export const mountAlerts: MountView = (root, ctx) => {
 
   const feed = liveFeed({
     ctx,
-    // Everything shown so far, again (up to 200), so paging survives a refresh.
     load: async (stale) => {
-      const limit = Math.min(MAX_REFRESH, Math.max(PAGE, rows.length));
-      const { data } = await ctx.client.query({
-        query: ALERTS_QUERY,
-        variables: { status: statusArg(), limit },
-      });
+      const page = await reloadShown(ctx, statusArg(), rows.length);
       if (stale()) return;
-      const page = data?.alerts ?? [];
-      rows = page;
-      more = page.length === limit;
+      ({ rows, more } = page);
       draw();
     },
     subscription: ALERTS_LIVE,
@@ -264,10 +269,5 @@ export const mountAlerts: MountView = (root, ctx) => {
 
   const rules = createRulesPanel(ctx.client, () => ctx.signOut('Your API key is no longer valid'));
   root.append(p.el, rules.el);
-
-  return {
-    destroy() {
-      feed.stop();
-    },
-  };
+  return { destroy: () => feed.stop() };
 };

@@ -2,8 +2,8 @@
 // chosen metric and a sortable table, following the kpis subscription.
 import { createBreakdownChart } from '../../charts/breakdown-chart.js';
 import { h, select } from '../../ui/dom.js';
-import { rangeStart, whereArg } from '../../app/range-filters.js';
-import { liveFeed } from '../../app/live-feed.js';
+import { rangeStart, whereArg } from '../../shell/range-filters.js';
+import { liveFeed } from '../../shell/live-feed.js';
 import {
   DIMENSION_CATALOGUE,
   DIMENSION_NAMES,
@@ -19,8 +19,8 @@ import { panel } from '../../ui/panel.js';
 import { stateBox } from '../../ui/states.js';
 import { dataTable, type Column } from '../../ui/table.js';
 import type { Dimension, KpiRow } from '../../queries/kpi-queries.js';
-import type { MountView } from '../../app/view-context.js';
-import { createFilterBar } from '../../app/filter-bar.js';
+import type { MountView } from '../../shell/view-context.js';
+import { createFilterBar } from '../../shell/filter-bar.js';
 
 const ordered = (d: Dimension): boolean => d === 'HOUR' || d === 'DAY';
 const NO_CALLS = ['No calls in this range', 'Try a longer time range or fewer filters.'] as const;
@@ -87,6 +87,28 @@ function tableParts(metric: KpiName) {
   return { table, tablePanel, tableState };
 }
 
+/** The rows in the table and the chart: a count as bars, any other KPI as a line over the dials. */
+function drawBreakdown(
+  rows: KpiRow[],
+  metric: KpiName,
+  ui: Pick<ReturnType<typeof tableParts>, 'table' | 'tableState'> & {
+    box: ReturnType<typeof chartBox>;
+    chart: ReturnType<typeof createBreakdownChart>;
+  },
+): void {
+  ui.table.setRows(rows);
+  ui.table.el.hidden = rows.length === 0;
+  ui.tableState.replaceChildren(rows.length === 0 ? stateBox('empty', ...NO_CALLS) : '');
+  if (rows.length === 0) {
+    ui.chart.clear();
+    ui.box.overlay(NO_CALLS[0], 'empty');
+    return;
+  }
+  ui.box.overlay(null);
+  const count = KPIS[metric].format === 'count';
+  ui.chart.render(rows, count ? metric : 'calls', count ? null : metric);
+}
+
 export const mountBreakdown: MountView = (root, ctx) => {
   const { filters } = ctx;
   let by: Dimension = 'REGION';
@@ -108,19 +130,7 @@ export const mountBreakdown: MountView = (root, ctx) => {
   const chart = createBreakdownChart(box.canvas);
 
   let rows: KpiRow[] = [];
-  const draw = (): void => {
-    table.setRows(rows);
-    table.el.hidden = rows.length === 0;
-    tableState.replaceChildren(rows.length === 0 ? stateBox('empty', ...NO_CALLS) : '');
-    if (rows.length === 0) {
-      chart.clear();
-      box.overlay(NO_CALLS[0], 'empty');
-      return;
-    }
-    box.overlay(null);
-    const count = KPIS[metric].format === 'count';
-    chart.render(rows, count ? metric : 'calls', count ? null : metric);
-  };
+  const draw = (): void => drawBreakdown(rows, metric, { table, tableState, box, chart });
   const show = (next: KpiRow[]): void => {
     rows = ordered(by) ? [...next].sort((a, b) => a.key.localeCompare(b.key)) : next;
     draw();

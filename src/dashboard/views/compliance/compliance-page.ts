@@ -2,12 +2,12 @@
 // transcripts, transcript search, consent. Other roles get a clear no-access
 // state and nothing here is ever asked of the server for them.
 import { h } from '../../ui/dom.js';
-import { href, type Route } from '../../app/hash-router.js';
+import { href, type Route } from '../../shell/hash-router.js';
 import { stateBox } from '../../ui/states.js';
 import { tabs } from '../../ui/tabs.js';
 import type { Highlight } from '../../queries/compliance-queries.js';
 import type { Principal } from '../../queries/app-queries.js';
-import { canReview, type MountView } from '../../app/view-context.js';
+import { canReview, type MountView } from '../../shell/view-context.js';
 import { createConsentTab } from './consent-tab.js';
 import { createFlaggedCalls } from './flagged-calls-tab.js';
 import { createTranscriptPanel } from './transcript-panel.js';

@@ -1,14 +1,14 @@
 // Consent look-up (customer id or phone number) and grant/revoke per scope.
-import { errorMessage } from '../../app/graphql-client.js';
+import { errorMessage } from '../../shell/graphql-client.js';
 import { button, field, h, select } from '../../ui/dom.js';
 import { CUSTOMER_QUERY, CUSTOMER_BY_PHONE_QUERY } from '../../queries/customer-queries.js';
 import { SET_CONSENT } from '../../queries/compliance-queries.js';
-import { href } from '../../app/hash-router.js';
+import { href } from '../../shell/hash-router.js';
 import { badge } from '../../ui/badge.js';
 import { panel } from '../../ui/panel.js';
 import { loading, stateBox } from '../../ui/states.js';
 import type { Consent, Customer } from '../../queries/customer-queries.js';
-import type { ViewContext } from '../../app/view-context.js';
+import type { ViewContext } from '../../shell/view-context.js';
 
 const SCOPES = ['call', 'sms', 'email'] as const;
 const SCOPE_LABEL: Record<string, string> = {

@@ -1,16 +1,16 @@
 // Calls with compliance hits, riskiest first, paged by cursor.
-import { errorMessage } from '../../app/graphql-client.js';
+import { errorMessage } from '../../shell/graphql-client.js';
 import { button, h, select } from '../../ui/dom.js';
 import { formatAgo, formatDateTime, formatInt } from '../../ui/format.js';
-import { rangeStart } from '../../app/range-filters.js';
+import { rangeStart } from '../../shell/range-filters.js';
 import { FLAGGED_CALLS_QUERY } from '../../queries/compliance-queries.js';
 import { badge } from '../../ui/badge.js';
 import { panel } from '../../ui/panel.js';
 import { loading, stateBox } from '../../ui/states.js';
 import { dataTable, type Column } from '../../ui/table.js';
 import type { FlaggedCall } from '../../queries/compliance-queries.js';
-import type { ViewContext } from '../../app/view-context.js';
-import { createFilterBar } from '../../app/filter-bar.js';
+import type { ViewContext } from '../../shell/view-context.js';
+import { createFilterBar } from '../../shell/filter-bar.js';
 
 const PAGE = 25;
 const NONE = [

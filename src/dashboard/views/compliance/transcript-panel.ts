@@ -1,11 +1,11 @@
 // One call's transcript with the compliance hits marked (callTranscript:
 // compliance and admin only, every read audited on the server).
 import type { ApolloClient } from '@apollo/client';
-import { errorMessage } from '../../app/graphql-client.js';
+import { errorMessage } from '../../shell/graphql-client.js';
 import { h } from '../../ui/dom.js';
 import { formatTime } from '../../ui/format.js';
 import { CALL_TRANSCRIPT_QUERY } from '../../queries/compliance-queries.js';
-import { href } from '../../app/hash-router.js';
+import { href } from '../../shell/hash-router.js';
 import { badge } from '../../ui/badge.js';
 import { highlighted } from '../../ui/highlight.js';
 import { panel } from '../../ui/panel.js';

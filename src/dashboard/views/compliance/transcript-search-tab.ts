@@ -1,6 +1,6 @@
 // Keyword search over transcripts (Chinese and English; every term must
 // match), hits highlighted with the server's offsets, paged by cursor.
-import { errorMessage } from '../../app/graphql-client.js';
+import { errorMessage } from '../../shell/graphql-client.js';
 import { button, field, h, select } from '../../ui/dom.js';
 import { formatDateTime, formatInt } from '../../ui/format.js';
 import { TRANSCRIPTS_QUERY } from '../../queries/compliance-queries.js';
@@ -9,7 +9,7 @@ import { highlighted } from '../../ui/highlight.js';
 import { panel } from '../../ui/panel.js';
 import { loading, stateBox } from '../../ui/states.js';
 import type { Highlight, TranscriptHit } from '../../queries/compliance-queries.js';
-import type { ViewContext } from '../../app/view-context.js';
+import type { ViewContext } from '../../shell/view-context.js';
 import { speakerLabel } from './transcript-panel.js';
 
 const PAGE = 20;

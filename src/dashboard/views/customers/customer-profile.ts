@@ -1,6 +1,6 @@
 // One customer's live 360° profile. The phone is masked unless the server
 // returns it in full (compliance and admin only, audited there).
-import { errorMessage } from '../../app/graphql-client.js';
+import { errorMessage } from '../../shell/graphql-client.js';
 import { h } from '../../ui/dom.js';
 import {
   formatAgo,
@@ -10,13 +10,13 @@ import {
   formatSeconds,
 } from '../../ui/format.js';
 import { CUSTOMER_QUERY } from '../../queries/customer-queries.js';
-import { href } from '../../app/hash-router.js';
+import { href } from '../../shell/hash-router.js';
 import { badge } from '../../ui/badge.js';
 import { panel } from '../../ui/panel.js';
 import { loading, stateBox } from '../../ui/states.js';
 import { dataTable, type Column } from '../../ui/table.js';
 import type { CallSummary, Count, Customer, Field } from '../../queries/customer-queries.js';
-import { canReview, type ViewContext } from '../../app/view-context.js';
+import { canReview, type ViewContext } from '../../shell/view-context.js';
 import { consentBadge } from '../compliance/consent-tab.js';
 
 const kv = (fields: readonly Field[], testid: string): HTMLElement =>

@@ -1,16 +1,16 @@
 // Customers: look one up by id, or browse them by intent score (optionally
 // with a tag); #/customers/<id> opens the profile.
-import { errorMessage } from '../../app/graphql-client.js';
+import { errorMessage } from '../../shell/graphql-client.js';
 import { button, field, h } from '../../ui/dom.js';
 import { formatAgo, formatDateTime, formatDecimal, formatInt } from '../../ui/format.js';
 import { CUSTOMERS_QUERY } from '../../queries/customer-queries.js';
-import { href, type Route } from '../../app/hash-router.js';
+import { href, type Route } from '../../shell/hash-router.js';
 import { badge } from '../../ui/badge.js';
 import { panel } from '../../ui/panel.js';
 import { loading, stateBox } from '../../ui/states.js';
 import { dataTable, type Column } from '../../ui/table.js';
 import type { CustomerListItem } from '../../queries/customer-queries.js';
-import type { MountView, ViewContext } from '../../app/view-context.js';
+import type { MountView, ViewContext } from '../../shell/view-context.js';
 import { mountProfile } from './customer-profile.js';
 
 const PAGE = 25;

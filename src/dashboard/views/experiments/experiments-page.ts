@@ -4,8 +4,8 @@
 import { createPBestChart, type PBestChart } from '../../charts/pbest-chart.js';
 import { button, h } from '../../ui/dom.js';
 import { formatInt, formatPercent, formatPoints } from '../../ui/format.js';
-import { rangeStart } from '../../app/range-filters.js';
-import { liveFeed } from '../../app/live-feed.js';
+import { rangeStart } from '../../shell/range-filters.js';
+import { liveFeed } from '../../shell/live-feed.js';
 import { TOTALS_LIVE } from '../../queries/kpi-queries.js';
 import { EXPERIMENTS_QUERY } from '../../queries/app-queries.js';
 import { badge } from '../../ui/badge.js';
@@ -14,8 +14,8 @@ import { panel } from '../../ui/panel.js';
 import { loading, stateBox } from '../../ui/states.js';
 import { dataTable } from '../../ui/table.js';
 import type { Experiment, VariantStats } from '../../queries/app-queries.js';
-import type { MountView } from '../../app/view-context.js';
-import { createFilterBar } from '../../app/filter-bar.js';
+import type { MountView } from '../../shell/view-context.js';
+import { createFilterBar } from '../../shell/filter-bar.js';
 
 /** Uplift's 95% interval on a scale shared by the experiment's variants, zero marked. */
 function intervalBar(v: VariantStats, scale: number): HTMLElement {

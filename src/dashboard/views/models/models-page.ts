@@ -1,7 +1,7 @@
 // Model versions in the registry: metrics, data hash, parent, and the
 // champion / challenger aliases and which version this process serves.
 import { button, h } from '../../ui/dom.js';
-import { errorMessage } from '../../app/graphql-client.js';
+import { errorMessage } from '../../shell/graphql-client.js';
 import { formatDateTime } from '../../ui/format.js';
 import { MODELS_QUERY } from '../../queries/app-queries.js';
 import { badge } from '../../ui/badge.js';
@@ -10,7 +10,7 @@ import { panel } from '../../ui/panel.js';
 import { loading, stateBox } from '../../ui/states.js';
 import { dataTable } from '../../ui/table.js';
 import type { ModelVersion } from '../../queries/app-queries.js';
-import type { MountView } from '../../app/view-context.js';
+import type { MountView } from '../../shell/view-context.js';
 
 const ALIAS_TONE: Record<string, 'good' | 'info' | 'accent'> = {
   champion: 'good',

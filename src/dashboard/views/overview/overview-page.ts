@@ -4,8 +4,8 @@
 import { createBreakdownChart } from '../../charts/breakdown-chart.js';
 import { createTrendChart, fillTrend } from '../../charts/trend-chart.js';
 import { h, select } from '../../ui/dom.js';
-import { rangeStart, RANGES, whereArg, type FilterState } from '../../app/range-filters.js';
-import { liveFeed } from '../../app/live-feed.js';
+import { rangeStart, RANGES, whereArg, type FilterState } from '../../shell/range-filters.js';
+import { liveFeed } from '../../shell/live-feed.js';
 import {
   DIMENSION_CATALOGUE,
   FILTER_DIMENSIONS,
@@ -17,8 +17,8 @@ import { chartBox } from '../../ui/chart-box.js';
 import { createBanner } from '../../ui/banner.js';
 import { panel } from '../../ui/panel.js';
 import type { Bucket, Dimension } from '../../queries/kpi-queries.js';
-import type { MountView } from '../../app/view-context.js';
-import { createFilterBar } from '../../app/filter-bar.js';
+import type { MountView } from '../../shell/view-context.js';
+import { createFilterBar } from '../../shell/filter-bar.js';
 import { createKpiCards } from './kpi-cards.js';
 
 /** "Dials, answered and conversions": the volume trend's KPIs. */

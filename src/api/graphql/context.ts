@@ -1,0 +1,100 @@
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+// Yoga's own error factory: a GraphQLError from another copy of graphql (ESM vs CJS)
+// would fail its instanceof check and be masked.
+import { createGraphQLError, type PubSub } from 'graphql-yoga';
+import type { AlertRunner } from '../../analytics/alerts/index.js';
+import { audit } from '../../analytics/records/index.js';
+import type { CallCosts } from '../../analytics/kpis/index.js';
+import type { Clock } from '../../core/clock.js';
+import { DialwiseError, httpStatusOf } from '../../core/errors.js';
+import type { DialwiseEvent } from '../../core/events/index.js';
+import type { Store } from '../../core/store/store.js';
+import type { DecisionEngine } from '../../decision/index.js';
+import type { ModelName, ModelRegistry } from '../../models/registry.js';
+import type { Profile } from '../../pipelines/index.js';
+import { requireRole, type Principal, type Role } from '../auth.js';
+import type { ApiLimits } from '../limits.js';
+
+export interface GqlContext {
+  principal: Principal;
+  /** The HTTP request (yoga puts it in every context). */
+  request?: Request;
+}
+
+/** Tells subscribers that new data was committed. */
+export type Commits = PubSub<{ committed: [] }>;
+
+/** What the GraphQL API reads and writes through. */
+export interface GraphqlDeps {
+  store: Store;
+  profile(customerId: string): Profile | undefined | Promise<Profile | undefined>;
+  alerts: AlertRunner;
+  commits: Commits;
+  /** Per-minute costs of bots and agents, for cost per conversion (defaults otherwise). */
+  costs?: CallCosts | undefined;
+  /** The live decision layer (absent where no pipeline state is at hand, e.g. the loader). */
+  decisions?: DecisionEngine | undefined;
+  /** The model registry and which version of each model this process serves. */
+  models: { registry: ModelRegistry; served(): Partial<Record<ModelName, string>> };
+  /** The keyed hash the pipeline stores for a phone number (look-ups never store the number). */
+  phoneHash(phone: string): string;
+  /** Takes validated events; resolves once durable. */
+  submit(valid: DialwiseEvent[], invalid: string[]): Promise<void>;
+  limits: ApiLimits;
+  /** Where "now" comes from (contact counts, event times, key expiry); the system clock if absent. */
+  clock?: Clock;
+}
+
+/** The deps as resolvers use them: the clock settled. */
+export type ResolverDeps = GraphqlDeps & { clock: Clock };
+
+/** What a denied call is audited as (reads of transcripts and personal data). */
+interface Audited<A> {
+  action: string;
+  target: (args: A) => string;
+}
+
+/**
+ * Checks the role, then maps our typed errors to GraphQL errors with a code
+ * and an HTTP status. An argument given as null is passed as absent.
+ */
+export function guarded<A, R>(
+  roles: readonly Role[],
+  fn: (args: A, ctx: GqlContext, info: GraphQLResolveInfo) => Promise<R>,
+  denied?: Audited<A> & { store: Store },
+) {
+  return async (_: unknown, args: A, ctx: GqlContext, info: GraphQLResolveInfo): Promise<R> => {
+    try {
+      if (denied && !roles.includes(ctx.principal.role))
+        await audit(denied.store, ctx.principal, `${denied.action}.denied`, denied.target(args));
+      requireRole(ctx.principal, roles);
+      const given = Object.entries(args as object).filter(([, v]) => v !== null);
+      return await fn(Object.fromEntries(given) as A, ctx, info);
+    } catch (err) {
+      if (!(err instanceof DialwiseError)) throw err;
+      throw createGraphQLError(err.message, {
+        extensions: { code: err.code, http: { status: httpStatusOf(err.code) } },
+      });
+    }
+  };
+}
+
+/** Whether the query selects `field` under the field being resolved (fragments included). */
+export function asks(info: GraphQLResolveInfo, field: string): boolean {
+  const within = (set: SelectionSetNode | undefined): boolean =>
+    (set?.selections ?? []).some((s) =>
+      s.kind === Kind.FIELD
+        ? s.name.value === field
+        : s.kind === Kind.INLINE_FRAGMENT
+          ? within(s.selectionSet)
+          : within(info.fragments[s.name.value]?.selectionSet),
+    );
+  return info.fieldNodes.some((n) => within(n.selectionSet));
+}
+
+/** The live decision layer, or a 404 where this process does not run one. */
+export function engineOf(deps: GraphqlDeps): DecisionEngine {
+  if (!deps.decisions)
+    throw new DialwiseError('NOT_FOUND', 'the decision layer does not run in this process');
+  return deps.decisions;
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import {
+  audit,
+  callsById,
+  customerIdByPhoneHash,
+  customerList,
+  TRANSCRIPT_READERS,
+} from '../../analytics/records/index.js';
+import { DialwiseError } from '../../core/errors.js';
+import { parseEvent } from '../../core/events/index.js';
+import { maskPersonal, personalKind } from '../../core/personal.js';
+import type { Profile } from '../../pipelines/index.js';
+import { ANALYSTS, COMPLIANCE, PROFILE_READERS } from '../auth.js';
+import { guarded, type GqlContext, type ResolverDeps } from './context.js';
+import { callSummaryView, consentView, customerView, type CustomerView } from './views.js';
+
+const PHONE = /^\+?[0-9 ()-]{5,32}$/;
+
+const SCOPES = ['call', 'sms', 'email', 'all'] as const;
+
+/** A customer's profile, its personal fields and calls; consent changes. */
+export function customerResolvers(deps: ResolverDeps) {
+  const { store, clock } = deps;
+  const customer = async (id: string): Promise<CustomerView | null> => {
+    const p = await deps.profile(id);
+    return p ? customerView(p, clock.now()) : null;
+  };
+  /** Personal data for compliance and admin only, each read audited (denials too); null for everyone else. */
+  const personal =
+    (pick: (p: Profile) => string | null) =>
+    async (c: CustomerView, _: unknown, ctx: GqlContext): Promise<string | null> => {
+      if (!TRANSCRIPT_READERS.has(ctx.principal.role)) {
+        await audit(store, ctx.principal, 'customer.pii.denied', c.customerId);
+        return null;
+      }
+      await audit(store, ctx.principal, 'customer.pii.read', c.customerId);
+      return pick(c.profile);
+    };
+
+  return {
+    Customer: {
+      phone: personal((p) => p.phone),
+      name: personal((p) => p.name),
+      // Masked for everyone; whole for compliance and admin, each such read audited.
+      personal: async (c: CustomerView, _: unknown, ctx: GqlContext) => {
+        const entries = Object.entries(c.profile.personal);
+        const whole = TRANSCRIPT_READERS.has(ctx.principal.role);
+        if (whole && entries.length)
+          await audit(store, ctx.principal, 'customer.pii.read', c.customerId);
+        return entries.map(([key, value]) => {
+          const kind = personalKind(key, value) ?? 'id_number';
+          return { key, kind, value: whole ? value : maskPersonal(kind, value) };
+        });
+      },
+      recentCalls: async (c: CustomerView) =>
+        (await callsById(store, [...Object.keys(c.profile.open_calls), ...c.profile.closed_calls]))
+          .slice(0, 20)
+          .map(callSummaryView),
+    },
+    Query: {
+      customer: guarded(PROFILE_READERS, (a: { id: string }) => customer(a.id)),
+      customerByPhone: guarded(
+        COMPLIANCE,
+        async (a: { phone: string }, ctx) => {
+          if (!PHONE.test(a.phone))
+            throw new DialwiseError('BAD_REQUEST', 'phone must be digits, spaces, +, - or ()');
+          const id = await customerIdByPhoneHash(store, deps.phoneHash(a.phone));
+          await audit(store, ctx.principal, 'customer.lookup.phone', id ?? '(none)');
+          return id ? customer(id) : null;
+        },
+        { store, action: 'customer.lookup.phone', target: () => '(phone)' },
+      ),
+      customers: guarded(ANALYSTS, async (a: unknown) => {
+        const page = await customerList(store, a);
+        return {
+          ...page,
+          customers: page.customers.map((c) => ({
+            customerId: c.customer_id,
+            intentScore: c.intent_score,
+            tags: c.tags,
+            calls: c.calls,
+            lastCallAt: c.last_call_at,
+          })),
+        };
+      }),
+    },
+    Mutation: {
+      setConsent: guarded(COMPLIANCE, (a: ConsentArgs, ctx) => setConsent(deps, a, ctx.principal)),
+    },
+  };
+}
+
+interface ConsentArgs {
+  customerId: string;
+  scope: string;
+  granted: boolean;
+}
+
+/** Records a consent change as an event (through the pipeline, like any other), audited. */
+async function setConsent(deps: ResolverDeps, a: ConsentArgs, principal: GqlContext['principal']) {
+  if (!(SCOPES as readonly string[]).includes(a.scope))
+    throw new DialwiseError('BAD_REQUEST', `scope must be one of ${SCOPES.join(', ')}`);
+  const parsed = parseEvent({
+    event_id: randomUUID(),
+    type: 'consent.changed',
+    ts: new Date(deps.clock.now()).toISOString(),
+    schema_version: 1,
+    customer_id: a.customerId,
+    scope: a.scope,
+    granted: a.granted,
+  });
+  if (!parsed.ok) throw new DialwiseError('BAD_REQUEST', parsed.reason);
+  await deps.submit([parsed.event], []);
+  await audit(
+    deps.store,
+    principal,
+    a.granted ? 'consent.granted' : 'consent.revoked',
+    `${a.customerId}:${a.scope}`,
+  );
+  const now = (await deps.profile(a.customerId))?.consent ?? {};
+  return consentView({ ...now, [a.scope]: a.granted });
+}

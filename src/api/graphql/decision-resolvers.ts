@@ -1,0 +1,45 @@
+import { audit } from '../../analytics/records/index.js';
+import { ANALYSTS, LIVE_READERS, PROFILE_READERS } from '../auth.js';
+import { engineOf, guarded, type ResolverDeps } from './context.js';
+import { fields, variantView } from './views.js';
+
+/** The live decision layer: a call's dialog context, who to dial next, a running experiment. */
+export function decisionResolvers(deps: ResolverDeps) {
+  const { store } = deps;
+  return {
+    Query: {
+      dialogContext: guarded(
+        LIVE_READERS,
+        async (a: { callId: string }, ctx) => {
+          const c = engineOf(deps).context(a.callId);
+          await audit(store, ctx.principal, 'transcript.live.read', a.callId);
+          return (
+            c && {
+              callId: c.call_id,
+              customerId: c.customer_id,
+              state: c.state,
+              customerTurns: c.customer_turns,
+              intentScore: c.intent_score,
+              scriptVersion: c.script_version,
+              slots: fields({ ...c.slots }),
+              lastTurns: c.last_turns,
+              handoffQueue: c.handoff?.queue ?? null,
+              handoffAgent: c.handoff?.agent ?? null,
+              handoffSummary: c.handoff?.summary ?? null,
+              fallback: c.fallback,
+            }
+          );
+        },
+        { store, action: 'transcript.live.read', target: (a) => a.callId },
+      ),
+      dialerNext: guarded(
+        PROFILE_READERS,
+        async (a: { limit: number }) =>
+          engineOf(deps).next(Math.min(Math.max(a.limit, 1), 1000)).next,
+      ),
+      experiment: guarded(ANALYSTS, async (a: { node: string; segment: string }) =>
+        engineOf(deps).experimentReport(a.node, a.segment).map(variantView),
+      ),
+    },
+  };
+}

@@ -1,0 +1,335 @@
+import { DIMENSIONS } from '../../analytics/kpis/index.js';
+
+/** The GraphQL schema: what the dashboard, and anyone with an API key and a role, may ask. */
+export const typeDefs = /* GraphQL */ `
+  enum Dimension { ${Object.keys(DIMENSIONS).join(' ')} }
+  enum Bucket { HOUR DAY }
+  type Principal { name: String! role: String! }
+  "Keep only calls with these dimension values (each optional)."
+  input KpiWhere {
+    region: String
+    productLine: String
+    scriptVersion: String
+    campaign: String
+    handledBy: String
+  }
+  type KpiRow {
+    "The dimension value ('all' without a dimension)."
+    key: String!
+    "Start of the hour or day (ISO 8601) in a trend; null otherwise."
+    at: String
+    "Dials placed (calls started)."
+    calls: Int!
+    answered: Int!
+    conversions: Int!
+    complaints: Int!
+    transfers: Int!
+    "Picked up, then dropped with nobody free."
+    abandoned: Int!
+    "answered / calls, 0..1"
+    connectRate: Float!
+    "conversions / calls, 0..1"
+    conversionRate: Float!
+    "complaints / answered, 0..1"
+    complaintRate: Float!
+    "transfers to a human / answered, 0..1"
+    transferRate: Float!
+    "abandoned / (answered + abandoned), 0..1"
+    abandonRate: Float!
+    "mean duration of answered calls, seconds"
+    avgTalkSeconds: Float!
+    "calls / distinct customers"
+    contactsPerCustomer: Float!
+    "customers counted over a 1-in-16 sample (large data)"
+    customersSampled: Boolean!
+    "bot and agent minutes at their per-minute cost, per conversion"
+    costPerConversion: Float!
+  }
+  type Totals {
+    calls: Int!
+    answered: Int!
+    conversions: Int!
+    conversionRate: Float!
+    eventsIngested: Int!
+    deadLetters: Int!
+  }
+  type Field { key: String! value: String }
+  type Count { key: String! count: Int! }
+  type Consent { scope: String! granted: Boolean! }
+  type CallSummary {
+    callId: ID!
+    startedAt: String
+    campaign: String
+    productLine: String
+    scriptVersion: String
+    handledBy: String
+    answered: Boolean
+    outcome: String
+    durationSeconds: Float
+    intentScore: Float
+    complianceHits: Int!
+  }
+  "The live 360° profile. Phone masked for everyone; full name and phone only for compliance and admin (audited)."
+  type Customer {
+    customerId: ID!
+    phoneMasked: String
+    "compliance and admin only, audited; null for other roles"
+    phone: String
+    "compliance and admin only, audited; null for other roles"
+    name: String
+    tags: [String!]!
+    intentScore: Float!
+    calls: Int!
+    answered: Int!
+    contacts7d: Int!
+    lastCallAt: String
+    webVisits: Int!
+    lastVisitAt: String
+    crm: [Field!]!
+    "CRM columns no mapping knew that hold nothing personal (personal ones are under personal)."
+    crmUnmapped: [Field!]!
+    "Personal data beyond name and phone (e-mail, ID number, WeChat, address, personal unmapped columns): masked, whole for compliance and admin (audited)."
+    personal: [PersonalField!]!
+    consent: [Consent!]!
+    intents: [Count!]!
+    objections: [Count!]!
+    facts: [Field!]!
+    valence: Float!
+    openCalls: Int!
+    "The customer's latest calls, newest first (at most 20)."
+    recentCalls: [CallSummary!]!
+  }
+  type PersonalField {
+    key: String!
+    "name, phone, email, id_number, wechat or address"
+    kind: String!
+    value: String!
+  }
+  "An API key as admins see it (the key itself is shown once, when created)."
+  type ApiKey {
+    name: String!
+    role: String!
+    createdAt: String!
+    createdBy: String
+    expiresAt: String
+    revokedAt: String
+  }
+  type NewApiKey {
+    name: String!
+    role: String!
+    createdAt: String!
+    createdBy: String
+    expiresAt: String
+    revokedAt: String
+    "The key: shown this once, stored only as a hash."
+    key: String!
+  }
+  type CustomerListItem {
+    customerId: ID!
+    intentScore: Float!
+    tags: [String!]!
+    calls: Int!
+    lastCallAt: String
+  }
+  type CustomerPage { customers: [CustomerListItem!]! nextCursor: String }
+  type TurnLine { speaker: String! text: String! }
+  "A call the bot is on, as GET /dialog/context returns it: dialer, compliance and admin, every read audited."
+  type DialogContext {
+    callId: ID!
+    customerId: ID!
+    state: String!
+    customerTurns: Int!
+    intentScore: Float!
+    scriptVersion: String!
+    slots: [Field!]!
+    lastTurns: [TurnLine!]!
+    handoffQueue: String
+    handoffAgent: String
+    handoffSummary: String
+    fallback: String
+  }
+  type DialTarget { customerId: ID! score: Float! pAnswer: Float! intentScore: Float! }
+  "A script variant in its experiment: conversion, probability to be best, uplift vs the control."
+  type VariantStats {
+    variant: String!
+    trials: Int!
+    conversions: Int!
+    rate: Float!
+    pBest: Float!
+    uplift: Float!
+    upliftLo95: Float!
+    upliftHi95: Float!
+    stopped: Boolean!
+  }
+  "An experiment: a live bandit of the decision layer (per script node and segment), or the script versions compared over the calls."
+  type Experiment {
+    id: ID!
+    "decision (live Thompson sampling) or calls (script versions over stored calls)"
+    source: String!
+    node: String!
+    segment: String!
+    trials: Int!
+    "The variant most likely best, once any has trials."
+    leader: String
+    variants: [VariantStats!]!
+  }
+  type Highlight { start: Int! end: Int! }
+  type TranscriptHit {
+    callId: ID!
+    customerId: ID!
+    turn: Int!
+    speaker: String!
+    ts: String!
+    text: String!
+    highlights: [Highlight!]!
+  }
+  type TranscriptPage { hits: [TranscriptHit!]! nextCursor: String total: Int }
+  type ComplianceHit {
+    turn: Int
+    speaker: String!
+    rule: String!
+    term: String!
+    start: Int!
+    end: Int!
+    ts: String!
+  }
+  "A call with compliance hits; risk = 3 per hit in our own words (bot or agent) + 1 per hit in the customer's + 5 if it ended in a complaint."
+  type FlaggedCall {
+    callId: ID!
+    customerId: ID!
+    startedAt: String
+    region: String
+    productLine: String
+    campaign: String
+    scriptVersion: String
+    handledBy: String
+    outcome: String
+    hits: Int!
+    risk: Float!
+    rules: [String!]!
+  }
+  type FlaggedCallPage { calls: [FlaggedCall!]! nextCursor: String total: Int }
+  type TranscriptTurn {
+    turn: Int!
+    speaker: String!
+    text: String!
+    ts: String!
+    intent: String
+    emotion: String
+    "Where compliance rules hit in this turn's text."
+    highlights: [Highlight!]!
+  }
+  "A whole call as said, with its compliance hits: compliance and admin only, every read audited."
+  type CallTranscript {
+    callId: ID!
+    customerId: ID!
+    turns: [TranscriptTurn!]!
+    hits: [ComplianceHit!]!
+  }
+  type AlertRule {
+    id: ID!
+    metric: String!
+    dimension: String
+    threshold: Float!
+    direction: String!
+    weeks: Int!
+    cooldownMinutes: Int!
+    minVolume: Int!
+    enabled: Boolean!
+  }
+  input AlertRuleInput {
+    id: ID!
+    metric: String!
+    dimension: String
+    threshold: Float
+    direction: String
+    weeks: Int
+    cooldownMinutes: Int
+    minVolume: Int
+    enabled: Boolean
+  }
+  "A metric off its baseline for one dimension value (key 'all': overall)."
+  type Alert {
+    ruleId: ID!
+    key: String!
+    status: String!
+    metric: String!
+    dimension: String
+    value: Float!
+    baseline: Float!
+    deviation: Float!
+    threshold: Float!
+    firedAt: String
+    updatedAt: String
+    "Pass as 'after' for the next page."
+    cursor: String!
+  }
+  type ModelVersion {
+    model: String!
+    version: Int!
+    created: String!
+    "champion, challenger"
+    aliases: [String!]!
+    "The version this process serves now."
+    served: Boolean!
+    parent: Int
+    dataSha256: String!
+    metrics: [Field!]!
+    mlflowRunUrl: String
+  }
+  type Subscription {
+    "The totals now, then again whenever new data is committed (checked every second): live KPI cards over SSE."
+    totals: Totals!
+    "kpis(...) now, then again after each commit."
+    kpis(by: Dimension, from: String, to: String, where: KpiWhere): [KpiRow!]!
+    "alerts(...) now, then again after each commit."
+    alerts(status: String, limit: Int): [Alert!]!
+  }
+  type Mutation {
+    "Issues a key (replacing that name's key), admin only; expiresAt (ISO 8601) or expiresInDays."
+    createApiKey(name: String!, role: String!, expiresAt: String, expiresInDays: Float): NewApiKey!
+    "Revokes a key at once, admin only."
+    revokeApiKey(name: String!): ApiKey!
+    saveAlertRule(rule: AlertRuleInput!): AlertRule!
+    acknowledgeAlert(ruleId: ID!, key: String!): Alert!
+    "Grants or revokes consent (scope call, sms, email or all); compliance and admin; binds the next dialing decision."
+    setConsent(customerId: ID!, scope: String!, granted: Boolean!): [Consent!]!
+  }
+  type Query {
+    me: Principal!
+    "Newest first; page with limit (default 50, at most 200) and after (a cursor)."
+    alerts(status: String, limit: Int, after: String): [Alert!]!
+    alertRules: [AlertRule!]!
+    "Keyword search over transcripts (Chinese and English), newest first; compliance and admin only, every search audited."
+    transcripts(
+      text: String!
+      speaker: String
+      from: String
+      to: String
+      limit: Int
+      after: String
+    ): TranscriptPage!
+    "Calls with compliance hits, riskiest first; compliance and admin only."
+    flaggedCalls(from: String, to: String, minRisk: Float, limit: Int, after: String): FlaggedCallPage!
+    callTranscript(callId: ID!): CallTranscript
+    customer(id: ID!): Customer
+    "A customer by phone number (compliance and admin; matched by keyed hash, audited)."
+    customerByPhone(phone: String!): Customer
+    "Customers by intent score, highest first; optionally only those with a tag."
+    customers(tag: String, limit: Int, after: String): CustomerPage!
+    "Calls started in [from, to) (ISO 8601), either end open; by: null gives one row 'all'."
+    kpis(by: Dimension, from: String, to: String, where: KpiWhere): [KpiRow!]!
+    "Every KPI per hour or day (UTC), oldest first, optionally per dimension value."
+    kpiTrend(bucket: Bucket!, by: Dimension, from: String, to: String, where: KpiWhere): [KpiRow!]!
+    totals: Totals!
+    "Live script experiments and the script versions compared over the calls in [from, to)."
+    experiments(from: String, to: String): [Experiment!]!
+    "Model versions in the registry with their metrics and aliases."
+    models: [ModelVersion!]!
+    dialogContext(callId: ID!): DialogContext
+    dialerNext(limit: Int = 20): [DialTarget!]!
+    experiment(node: String!, segment: String = "none"): [VariantStats!]!
+    "Every API key (never the keys themselves), admin only."
+    apiKeys: [ApiKey!]!
+  }
+`;

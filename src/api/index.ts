@@ -1,0 +1,18 @@
+// The HTTP API (GraphQL, REST, the dashboard's files) and its API keys.
+// Other folders import from here.
+export { createApi, type Api, type ApiDeps } from './server.js';
+export {
+  cachedAuthenticator,
+  createApiKey,
+  issueApiKey,
+  listApiKeys,
+  newApiKey,
+  revokeApiKey,
+  ROLES,
+  withdrawApiKey,
+  type ApiKeyInfo,
+  type Principal,
+  type Role,
+} from './auth.js';
+export type { ApiLimits } from './limits.js';
+export { createGraphql, typeDefs, type Commits, type GraphqlDeps } from './graphql/index.js';

@@ -1,0 +1,79 @@
+import { audit } from '../analytics/records/index.js';
+import { DialwiseError } from '../core/errors.js';
+import type { Admission } from './admission.js';
+import { DIALER } from './auth.js';
+import { parseJson, readBody, validate } from './rest/http.js';
+import { restRoutes, type Route } from './rest/routes.js';
+
+interface Compiled {
+  route: Route;
+  pattern: RegExp;
+  names: string[];
+  /** A route of the dialer's (its roles are the dialer's): decisions and ingest, rated as such. */
+  dialer: boolean;
+}
+
+const compile = (route: Route): Compiled => {
+  const names: string[] = [];
+  const source = route.path.replace(/:([a-z_]+)/g, (_, n: string) => {
+    names.push(n);
+    return '([^/]+)';
+  });
+  const { roles } = route;
+  const dialer =
+    roles !== 'public' && roles.length === DIALER.length && DIALER.every((x) => roles.includes(x));
+  return { route, pattern: new RegExp(`^${source}$`), names, dialer };
+};
+
+/**
+ * The REST routes matched by method and path: key, rate and role checked,
+ * query and body validated, audited where the route says so. Null when no
+ * route has the path; 405 when one has it for another method.
+ */
+export function restDispatcher(
+  deps: Parameters<typeof restRoutes>[0],
+  admission: Admission,
+): (request: Request, url: URL) => Promise<Response | null> {
+  const routes = restRoutes(deps).map(compile);
+  const { limits } = deps;
+
+  async function run(c: Compiled, match: RegExpExecArray, request: Request, url: URL) {
+    const r = c.route;
+    const params = Object.fromEntries(
+      c.names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]),
+    );
+    const principal =
+      r.roles === 'public'
+        ? undefined
+        : await admission.principalOf(request.headers.get('authorization'), c.dialer);
+    if (principal) await admission.authorize(r, principal, url, params);
+    const query = r.query
+      ? validate(Object.fromEntries(url.searchParams), r.query, 'query')
+      : undefined;
+    let body: unknown;
+    if (r.body) {
+      const max = r.maxBytes === 'events' ? limits.eventsBodyLimitBytes : limits.bodyLimitBytes;
+      const text = await readBody(request, max);
+      body = r.body === 'raw' ? text : validate(parseJson(text, limits.jsonDepthLimit), r.body);
+    }
+    const res = await r.handle({ request, url, principal, params, body, query });
+    if (r.audit && principal)
+      await audit(deps.store, principal, r.audit.action, r.audit.target({ url, params }));
+    return res;
+  }
+
+  return async (request, url) => {
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    const onPath = routes
+      .map((c) => ({ c, m: c.pattern.exec(url.pathname) }))
+      .filter((x): x is { c: Compiled; m: RegExpExecArray } => x.m !== null);
+    const hit = onPath.find((x) => x.c.route.method === method);
+    if (hit) return run(hit.c, hit.m, request, url);
+    if (onPath.length)
+      throw new DialwiseError(
+        'METHOD_NOT_ALLOWED',
+        `${request.method} ${url.pathname}: use ${onPath.map((x) => x.c.route.method).join(', ')}`,
+      );
+    return null;
+  };
+}

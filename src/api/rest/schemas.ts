@@ -1,0 +1,174 @@
+/**
+ * The REST API's contract for its clients (the dialer, the voice bot, the
+ * CRM): the body schemas the routes validate and the shapes they answer.
+ * Shared by the server's routes and the typed client (src/client); it
+ * imports nothing but zod and the event definitions, so the client ships
+ * without server code.
+ */
+import { z } from 'zod';
+import { idSchema, labelSchema, LIMITS, prosodySchema } from '../../core/events/index.js';
+
+const isoTime = z.iso.datetime({ offset: true });
+
+// ------------------------------------------------------------------ bodies
+
+/** POST /dialog/turn: what the customer just said. */
+export const turnRequest = z.strictObject({
+  call_id: idSchema,
+  customer_id: idSchema,
+  campaign_id: labelSchema.optional(),
+  product_line: labelSchema.optional(),
+  text: z.string().max(LIMITS.text),
+  asr_confidence: z.number().min(0).max(1),
+  prosody: prosodySchema.optional(),
+});
+
+/** POST /customer/update: CRM fields under their source names (mapped on arrival). */
+export const customerUpdateRequest = z.strictObject({
+  customer_id: idSchema,
+  fields: z
+    .record(z.string().max(LIMITS.label), z.unknown())
+    .refine((f) => Object.keys(f).length <= LIMITS.crmFields, {
+      message: `at most ${LIMITS.crmFields} fields`,
+    }),
+  event_id: z.string().min(8).max(LIMITS.eventId).optional(),
+  ts: isoTime.optional(),
+});
+
+/** POST /compliance/bot-line: a line the bot is about to say. */
+export const botLineRequest = z.strictObject({ text: z.string().max(LIMITS.text) });
+
+/** GET /dialog/context?call_id= */
+export const contextQuery = z.strictObject({ call_id: idSchema });
+
+/** POST /dialer/next: how many customers to rank. */
+export const nextRequest = z.strictObject({
+  limit: z.number().int().min(1).max(1000).default(20),
+});
+
+/** POST /dialer/attempt: what became of a dial, for pacing. */
+export const attemptRequest = z.strictObject({
+  outcome: z.enum(['connected', 'abandoned', 'unanswered']),
+  ts: isoTime.optional(),
+});
+
+/** POST /dialog/pickup: an agent took a transferred call. */
+export const pickupRequest = z.strictObject({ call_id: idSchema, agent_id: idSchema });
+
+/** POST /agents/status */
+export const agentStatusRequest = z.strictObject({ agent_id: idSchema, available: z.boolean() });
+
+/** Largest batch POST /events takes in one request. */
+export const MAX_EVENTS_PER_REQUEST = 10_000;
+
+export type TurnRequest = z.input<typeof turnRequest>;
+export type CustomerUpdateRequest = z.input<typeof customerUpdateRequest>;
+export type NextRequest = z.input<typeof nextRequest>;
+export type AttemptRequest = z.input<typeof attemptRequest>;
+export type PickupRequest = z.input<typeof pickupRequest>;
+export type AgentStatusRequest = z.input<typeof agentStatusRequest>;
+
+// --------------------------------------------------------------- responses
+
+/** Facts the customer stated, remembered over the call. */
+export interface Slots {
+  budget?: string;
+  timeline?: string;
+  decisionMaker?: string;
+  competitor?: string;
+  objection?: 'price' | 'timing' | 'trust' | 'need' | 'competitor';
+}
+
+export interface TurnLine {
+  speaker: 'customer' | 'bot' | 'agent';
+  text: string;
+}
+
+/** What the agent desktop receives with a transferred call. */
+export interface Handoff {
+  callId: string;
+  customerId: string;
+  queue: string;
+  reason: { trigger: string; description: string };
+  state: string;
+  language: 'zh' | 'en';
+  summary: string;
+  slots: Slots;
+  profile: { tags: readonly string[]; tier?: string; industry?: string; intentScore: number };
+  intentScore: number;
+  lastTurns: TurnLine[];
+  /** The agent chosen, or null when none was free. */
+  agent: string | null;
+  pickup_deadline: string | null;
+}
+
+/** POST /dialog/turn: the bot's next move. */
+export interface TurnResponse {
+  decision_id: string;
+  call_id: string;
+  action: 'say' | 'transfer' | 'end';
+  text: string;
+  state: string;
+  script_id: string;
+  variant: string;
+  script_version: string;
+  concise: boolean;
+  reason: string;
+  intent: string;
+  intent_score: number;
+  /** Set when the script's line was not compliant and was replaced. */
+  blocked?: string[];
+  transfer?: Handoff;
+  follow_up?: { queue: string; agent: string | null; due_at: string };
+}
+
+/** GET /dialog/context: a call in progress. */
+export interface DialogContext {
+  call_id: string;
+  customer_id: string;
+  campaign_id: string | null;
+  state: string;
+  customer_turns: number;
+  slots: Slots;
+  intent_score: number;
+  script_version: string;
+  last_turns: TurnLine[];
+  last_decision: TurnResponse | null;
+  handoff: Handoff | null;
+  fallback: string | null;
+}
+
+export type SkipReason = 'do_not_call' | 'no_consent' | 'frequency_cap' | 'outside_window';
+
+/** POST /dialer/next: whom to call now, best first. */
+export interface NextResponse {
+  next: { customerId: string; score: number; pAnswer: number; intentScore: number }[];
+  /** Candidates left out, by the first rule they failed. */
+  skipped: Record<SkipReason, number>;
+  pacingRatio: number;
+}
+
+/** POST /events: invalid events are dead-lettered and named by their index. */
+export interface EventsResponse {
+  accepted: number;
+  rejected: { index: number; reason: string }[];
+}
+
+/** POST /customer/update */
+export interface CustomerUpdateResponse {
+  event_id: string;
+  mapped: string[];
+  unmapped: string[];
+  errors: { field: string; reason: string }[];
+}
+
+/** POST /compliance/bot-line */
+export interface BotLineResponse {
+  allowed: boolean;
+  hits: { rule: string; term: string; start: number; end: number }[];
+}
+
+/** Every refusal's body; `code` is the server's error code (or INTERNAL). */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}

@@ -1,0 +1,102 @@
+import { setMaxListeners } from 'node:events';
+import { join } from 'node:path';
+import { createPubSub } from 'graphql-yoga';
+import { AlertRunner } from '../analytics/alerts/index.js';
+import { createApiKey, newApiKey, type Commits, createApi, type ApiDeps } from '../api/index.js';
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/log.js';
+import type { Store } from '../core/store/store.js';
+import { createComplianceGuard } from '../models/compliance/index.js';
+import type { ModelName } from '../models/registry.js';
+import { loadCrmMapping, mapCrmFields, type DuckDbSink } from '../pipelines/index.js';
+import { removeRunFile, writeRunFile } from './run-file.js';
+import {
+  complianceConfig,
+  configFile,
+  fieldCipher,
+  packageRoot,
+  readJson,
+  registryOf,
+} from './setup.js';
+import { alertRounds, storeUpkeep } from './upkeep.js';
+
+export interface ApiService {
+  url: string;
+  adminKey: string;
+  /** Whether adminKey was generated at this start (else it came from DIALWISE_ADMIN_KEY). */
+  adminKeyGenerated: boolean;
+  alerts: AlertRunner;
+  stop(): Promise<void>;
+}
+
+export type ApiServiceDeps = Pick<
+  ApiDeps,
+  'submit' | 'busKind' | 'metrics' | 'profile' | 'decisions' | 'health'
+> & {
+  store: Store;
+  /** The store's sink: how much it took in tells live subscriptions when to look again. */
+  sink: DuckDbSink;
+  /** Which version of each model this process serves. */
+  served(): Partial<Record<ModelName, string>>;
+  logger: Logger;
+  clock: Clock;
+};
+
+/**
+ * The API and dashboard on config.host:port with a local admin key, and the
+ * work that runs beside them where the DuckDB file is: alert rounds, the KPI
+ * roll-up, the transcript index, live subscriptions.
+ */
+export async function startApiService(config: Config, deps: ApiServiceDeps): Promise<ApiService> {
+  const { store, logger, clock } = deps;
+  const crmMapping = loadCrmMapping(
+    readJson(configFile(config.crmMappingFile, 'crm-mapping.json')),
+  );
+  // A fresh admin key per start unless one is configured: none is ever baked in.
+  const adminKey = await createApiKey(store, 'local-admin', 'admin', {
+    key: config.adminKey ?? newApiKey(),
+  });
+  let url = '';
+  const alerts = new AlertRunner(store, {
+    slackWebhookUrl: config.slackWebhookUrl,
+    dashboardUrl: () => url,
+    clock,
+  });
+  // One listener per live subscription: the per-key limit bounds them, not Node's warning at 10.
+  const target = new EventTarget();
+  setMaxListeners(0, target);
+  const commits: Commits = createPubSub({ eventTarget: target });
+  const cipher = fieldCipher(config, logger);
+  const api = createApi({
+    ...deps,
+    alerts,
+    commits,
+    models: { registry: registryOf(config), served: deps.served },
+    phoneHash: (phone) => cipher.lookupHash(phone),
+    costs: { botPerMinute: config.costPerMinuteBot, agentPerMinute: config.costPerMinuteAgent },
+    dashboardDir: join(packageRoot(), 'dist', 'dashboard'),
+    mapCrm: (raw) => mapCrmFields(crmMapping, raw),
+    checkBotLine: createComplianceGuard(complianceConfig(config)).checkBotLine,
+    limits: config,
+    unseal: (sealed) => cipher.decrypt(sealed),
+  });
+  const server = await api.listen(config.host, config.port);
+  url = server.url;
+  writeRunFile(config, { url, pid: process.pid, ...(config.adminKey ? {} : { adminKey }) });
+  const parts = [
+    alertRounds(alerts, config, logger, clock),
+    await storeUpkeep(store, deps.sink, commits, logger, clock),
+  ];
+  return {
+    url,
+    adminKey,
+    adminKeyGenerated: !config.adminKey,
+    alerts,
+    async stop() {
+      for (const part of parts) await part.stop();
+      await server.close();
+      removeRunFile(config);
+    },
+  };
+}

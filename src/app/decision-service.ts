@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import { DialwiseError } from '../core/errors.js';
+import type { DialwiseEvent } from '../core/events/index.js';
+import type { Logger } from '../core/log.js';
+import { retry } from '../core/retry.js';
+import type { Store } from '../core/store/store.js';
+import {
+  createExperiment,
+  DecisionEngine,
+  DecisionLogWriter,
+  loadFlow,
+  loadScripts,
+  loadSkillModel,
+  loadTransferConfig,
+  parseDialingRules,
+  ScriptVersions,
+  type Agent,
+  type CustomerView,
+} from '../decision/index.js';
+import type { ServedModels } from '../models/champions.js';
+import type { ComplianceHit } from '../models/types.js';
+import { type Enricher, customerHistory, type Profile } from '../pipelines/index.js';
+import { packageRoot } from './setup.js';
+
+const agentsSchema = z.strictObject({
+  agents: z.array(
+    z.strictObject({
+      id: z.string().min(1),
+      queues: z.array(z.string().min(1)).min(1),
+      languages: z.array(z.string().min(1)).min(1),
+      available: z.boolean(),
+    }),
+  ),
+  skills: z.unknown(),
+});
+
+const readJson = (dir: string, file: string): unknown => {
+  const path = join(dir, file);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path}: ${(err as Error).message}`, { cause: err });
+  }
+};
+
+/** The decision layer's config files, validated together at start. */
+function loadSetup(dir: string, checkBotLine: (text: string) => ComplianceHit[]) {
+  const agents = agentsSchema.parse(readJson(dir, 'agents.json'));
+  return {
+    flow: loadFlow(readJson(dir, 'dialog-flow.json')),
+    scripts: new ScriptVersions(loadScripts(readJson(dir, 'scripts.json'), checkBotLine)),
+    transfer: loadTransferConfig(readJson(dir, 'transfer.json')),
+    dialing: parseDialingRules(readJson(dir, 'dialing.json'), join(dir, 'dialing.json')),
+    experiment: createExperiment(),
+    skills: loadSkillModel(agents.skills),
+    agents: agents.agents.map((a): Agent => ({ ...a })),
+  };
+}
+
+const NEW_CUSTOMER: Omit<CustomerView, 'customerId'> = {
+  tags: [],
+  intentScore: 0,
+  crm: {},
+  consent: {},
+  doNotCall: false,
+  contactAttempts: [],
+  outcomes: {},
+  facts: {},
+  history: { recentPricingVisit: false, webVisits: 0, priorConversions: 0, complaints: 0 },
+};
+
+/** What the decision layer reads of a live profile (personal data left out). */
+export function customerView(
+  p: Profile | undefined,
+  customerId: string,
+  nowMs: number,
+): CustomerView {
+  if (!p) return { customerId, ...NEW_CUSTOMER };
+  return {
+    customerId,
+    tags: p.tags,
+    intentScore: p.intent_score,
+    crm: p.crm,
+    consent: p.consent,
+    doNotCall: p.crm.do_not_call === true,
+    contactAttempts: p.contact_attempts,
+    outcomes: p.outcomes,
+    facts: Object.fromEntries(Object.entries(p.facts).map(([k, f]) => [k, f.value])),
+    history: customerHistory(p, nowMs),
+  };
+}
+
+/** A POST of JSON; a failure worth trying again (network, timeout, 5xx, 429) says so. */
+async function postJson(url: string, body: unknown): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(5_000),
+  }).catch((err: unknown) => {
+    throw new DialwiseError('UPSTREAM_FAILED', String(err), { retriable: true, cause: err });
+  });
+  if (!res.ok)
+    throw new DialwiseError('UPSTREAM_FAILED', `HTTP ${res.status}`, {
+      retriable: res.status >= 500 || res.status === 429,
+    });
+}
+
+/** How far back answered/unanswered calls teach the answer model after a restart. */
+const ANSWER_HISTORY_DAYS = 90;
+
+/** Profiles ranked for /dialer/next: the most promising first, at most this many. */
+const MAX_CANDIDATES = 5_000;
+
+/**
+ * The decision engine over the live pipeline state: profiles from the
+ * enricher, the served models (a promoted champion included), decisions
+ * logged to DuckDB, its events back into the pipeline.
+ */
+export function startDecisions(
+  config: Config,
+  deps: {
+    store: Store;
+    enricher: Enricher;
+    models: () => ServedModels;
+    checkBotLine: (text: string) => ComplianceHit[];
+    emit: (events: DialwiseEvent[]) => void;
+    logger: Logger;
+    clock: Clock;
+  },
+): {
+  engine: DecisionEngine;
+  /** Rebuilds what the engine learned from the decisions and calls in the store. */
+  restore(): Promise<{ rewards: number; answers: number }>;
+  close(): Promise<void>;
+} {
+  const { logger, enricher, clock } = deps;
+  /** Fire and forget, a few tries with back-off: the call goes on whatever the receiver does. */
+  const post = (url: string, body: unknown, what: string) =>
+    void retry(() => postJson(url, body), { attempts: 4, baseMs: 200, clock }).catch((err) =>
+      logger.log('error', `${what} failed`, { err: String(err) }),
+    );
+  const dir = config.decisionConfigDir ?? join(packageRoot(), 'config');
+  const log = new DecisionLogWriter(deps.store, clock, (err) =>
+    logger.log('error', 'decision log write failed; retrying', { err: String(err) }),
+  );
+  const engine = new DecisionEngine(loadSetup(dir, deps.checkBotLine), {
+    clock,
+    models: deps.models,
+    customer: (id, now) => customerView(enricher.profile(id, now), id, now),
+    crm: (id) => enricher.profiles.get(id)?.crm ?? {},
+    *candidates(now) {
+      const best = [...enricher.profiles.values()]
+        .sort((a, b) => b.intent_score - a.intent_score)
+        .slice(0, MAX_CANDIDATES);
+      for (const p of best) yield customerView(enricher.refreshTags(p, now), p.customer_id, now);
+    },
+    checkBotLine: deps.checkBotLine,
+    emit: deps.emit,
+    log: (r) => log.add(r),
+    alert(message) {
+      logger.log('warn', 'transfer alert', { message });
+      if (config.slackWebhookUrl)
+        post(config.slackWebhookUrl, { text: `:telephone_receiver: ${message}` }, 'Slack alert');
+    },
+    pushHandoff(handoff) {
+      if (config.handoffWebhookUrl) post(config.handoffWebhookUrl, handoff, 'handoff push');
+    },
+  });
+  return {
+    engine,
+    restore: () => restoreLearned(deps.store, engine),
+    async close() {
+      engine.close();
+      await log.close();
+    },
+  };
+}
+
+/** Rebuilds what the engine learned from the decisions and calls in the store. */
+async function restoreLearned(
+  store: Store,
+  engine: DecisionEngine,
+): Promise<{ rewards: number; answers: number }> {
+  const rewards = await store.query<{
+    node: string;
+    segment: string;
+    variant: string;
+    converted: boolean;
+  }>(
+    `SELECT d.node, d.segment, d.variant, c.outcome = 'converted' AS converted
+     FROM decisions d JOIN calls c USING (call_id)
+     WHERE c.outcome IS NOT NULL AND d.variant <> 'safe'`,
+  );
+  const answers = await store.query<{ customer_id: string; at: string; answered: boolean }>(
+    `SELECT customer_id, started_at::VARCHAR AS at, answered FROM calls
+     WHERE answered IS NOT NULL AND started_at > now() - INTERVAL ${ANSWER_HISTORY_DAYS} DAY`,
+  );
+  engine.restore({ rewards, answers: answers.map((a) => ({ ...a, at: new Date(a.at) })) });
+  return { rewards: rewards.length, answers: answers.length };
+}

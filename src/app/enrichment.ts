@@ -1,0 +1,100 @@
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import type { Health } from '../core/health.js';
+import type { Logger } from '../core/log.js';
+import { Champions, type ServedModels } from '../models/champions.js';
+import type { ModelName } from '../models/registry.js';
+import {
+  type Position,
+  type Sink,
+  Enricher,
+  Pipeline,
+  type PipelineHooks,
+  loadTagRules,
+} from '../pipelines/index.js';
+import { MODEL_KINDS } from '../training/index.js';
+import { complianceConfig, configFile, fieldCipher, readJson, registryOf } from './setup.js';
+
+/** The models a process serves, and the poll that switches to a newly promoted champion. */
+export interface ModelWatch {
+  sources(): Record<ModelName, string>;
+  close(): void;
+}
+
+/**
+ * The enricher with the models to serve (a pinned folder, else the
+ * registry's champion, else the keyword baseline); every modelPollMs it
+ * checks the registry and switches to a new champion between batches.
+ */
+async function createEnricher(
+  config: Config,
+  logger: Logger,
+  clock: Clock,
+): Promise<{ enricher: Enricher; models: ModelWatch }> {
+  const champions = new Champions(
+    registryOf(config),
+    MODEL_KINDS,
+    { intent: config.intentModelDir, emotion: config.emotionModelDir },
+    { compliance: complianceConfig(config) },
+  );
+  let served: ServedModels | undefined;
+  await champions.refresh((m) => (served = m));
+  const enricher = new Enricher({
+    ...served!,
+    tagRules: loadTagRules(readJson(configFile(config.tagRulesFile, 'tags.json'))),
+    dedupeWindow: config.dedupeWindow,
+    latenessMs: config.latenessMs,
+    maxSkewMs: config.maxSkewMs,
+  });
+  logger.log('info', 'models', champions.sources);
+  let busy = false;
+  const stopPoll = clock.every(config.modelPollMs, () => {
+    if (busy) return;
+    busy = true;
+    champions
+      .refresh((m) => enricher.useModels(m))
+      .then((switched) => switched && logger.log('info', 'switched models', champions.sources))
+      .catch((err) =>
+        logger.log('error', 'cannot load the new champion; serving the models in use', {
+          err: String(err),
+        }),
+      )
+      .finally(() => (busy = false));
+  });
+  return {
+    enricher,
+    models: {
+      sources: () => champions.sources,
+      close() {
+        stopPoll();
+        champions.dispose();
+      },
+    },
+  };
+}
+
+/** Store-backed pipeline with the configured models and tag rules, state restored. */
+export async function openPipeline(
+  config: Config,
+  sink: Sink,
+  logger: Logger,
+  opts: { clock: Clock; hooks?: PipelineHooks; health?: Health },
+): Promise<{ pipeline: Pipeline; enricher: Enricher; models: ModelWatch }> {
+  const { enricher, models } = await createEnricher(config, logger, opts.clock);
+  const pipeline = await Pipeline.open({
+    sink,
+    enricher,
+    cipher: fieldCipher(config, logger),
+    logger,
+    commitIntervalMs: config.commitIntervalMs,
+    maxPending: config.maxPending,
+    hooks: opts.hooks,
+    health: opts.health,
+    clock: opts.clock,
+  });
+  return { pipeline, enricher, models };
+}
+
+/** A pipeline's positions as the bus commits them (source = topic). */
+export const busPositions = (positions: Position[]) =>
+  positions.map((p) => ({ topic: p.source, partition: p.partition, next: p.next }));

@@ -1,0 +1,14 @@
+/**
+ * The composition roots, one per process kind: `startPlatform` (dialwise
+ * start), `startWorker` and `startLoaderPlatform` (the scaled-out Kafka
+ * mode). Each builds its parts from the settings and one clock; the CLI only
+ * parses arguments and calls these.
+ */
+export { startPlatform, type Platform, type PlatformOptions } from './platform.js';
+export { startWorker } from './worker.js';
+export { startLoaderPlatform, type LoaderPlatform } from './loader.js';
+export { openPipeline, type ModelWatch } from './enrichment.js';
+export { type SimulateOptions } from './simulator-feed.js';
+export { runFilePath, type RunFile } from './run-file.js';
+export { createBus, fieldCipher, openStore, packageRoot, registryOf, storePath } from './setup.js';
+export { retrainPlanOf } from './retrain-schedule.js';

@@ -1,0 +1,98 @@
+import type { Bus } from '../core/bus/bus.js';
+import type { Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import { DialwiseError } from '../core/errors.js';
+import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
+import type { FieldCipher } from '../core/crypto.js';
+import type { Health } from '../core/health.js';
+import {
+  type DuckDbSink,
+  STORE,
+  type Pipeline,
+  deadLetter,
+  emptyRows,
+  publishEvents,
+} from '../pipelines/index.js';
+
+/** How `POST /events` hands over what it accepted (valid) and refused (raw, for dead letters). */
+export type Submit = (valid: DialwiseEvent[], invalid: string[]) => Promise<void>;
+
+/**
+ * The platform's ingest. On the embedded bus the API writes through the
+ * pipeline and answers once the events are committed; on Kafka an
+ * acknowledged produce is durable. While commits fail nothing new is taken in
+ * (503, Retry-After), and a commit that does not finish in time answers 503
+ * too: the caller sends again and the event ids drop what did get through.
+ */
+export function platformSubmit(deps: {
+  config: Config;
+  bus: Bus;
+  pipeline: Pipeline;
+  health: Health;
+  clock: Clock;
+  /** Told of every consent change before the pipeline applies it. */
+  onConsent(customerId: string, granted: boolean): void;
+}): Submit {
+  const { config, bus, pipeline, health, clock } = deps;
+  return async (valid, invalid) => {
+    const failing = health.failing(STORE);
+    if (failing && bus.kind !== 'kafka')
+      throw new DialwiseError('STORE_FAILED', `the store is failing: ${failing.reason}`, {
+        retryAfterS: 5,
+      });
+    const receivedAt = clock.now();
+    // A revocation binds the next dialing decision, before the pipeline has applied it.
+    for (const e of valid)
+      if (e.type === 'consent.changed') deps.onConsent(e.customer_id, e.granted);
+    if (bus.kind === 'kafka') await publishEvents(bus, config.topicPrefix, valid);
+    const direct = [
+      ...invalid.map((value) => ({ source: 'http', value, receivedAt })),
+      ...(bus.kind === 'kafka'
+        ? []
+        : valid.map((e) => ({ source: 'http', value: JSON.stringify(e), receivedAt }))),
+    ];
+    if (direct.length) {
+      await pipeline.process(direct);
+      await withDeadline(pipeline.flush(), config.submitTimeoutMs, clock);
+    }
+  };
+}
+
+/** The loader's ingest: valid events to Kafka for the workers, invalid ones straight to dead letters. */
+export function loaderSubmit(deps: {
+  bus: Bus;
+  prefix: string;
+  sink: DuckDbSink;
+  cipher: FieldCipher;
+  clock: Clock;
+}): Submit {
+  return async (valid, invalid) => {
+    await publishEvents(deps.bus, deps.prefix, valid);
+    if (!invalid.length) return;
+    const receivedAt = new Date(deps.clock.now()).toISOString();
+    const deadLetters = invalid.map((payload) =>
+      deadLetter(deps.cipher, 'http', parseReason(payload), payload, receivedAt),
+    );
+    await deps.sink.write({ ...emptyRows(), deadLetters }, []);
+  };
+}
+
+const parseReason = (payload: string): string => {
+  const r = parseEvent(payload);
+  return r.ok ? 'rejected' : r.reason;
+};
+
+/** `work`, or a 503 once `ms` have passed (the work itself goes on). */
+export function withDeadline<T>(work: Promise<T>, ms: number, clock: Clock): Promise<T> {
+  let cancel = () => {};
+  const late = new Promise<never>((_, reject) => {
+    cancel = clock.after(Math.max(0, ms), () =>
+      reject(
+        new DialwiseError('STORE_FAILED', `not durable within ${ms} ms; send again later`, {
+          retryAfterS: 5,
+        }),
+      ),
+    );
+  });
+  return Promise.race([work, late]).finally(cancel);
+}

@@ -1,0 +1,207 @@
+import type { AlertRunner } from '../analytics/alerts/index.js';
+import type { Bus, Subscription } from '../core/bus/bus.js';
+import { KafkaBus } from '../core/bus/kafka.js';
+import { MemoryBus } from '../core/bus/memory.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import { Health } from '../core/health.js';
+import { createLogger, type Logger } from '../core/log.js';
+import type { Store } from '../core/store/store.js';
+import type { CallSimulator } from '../datasets/simulator.js';
+import type { DecisionEngine } from '../decision/index.js';
+import { createComplianceGuard } from '../models/compliance/index.js';
+import {
+  DuckDbSink,
+  type Enricher,
+  createPipelineMetrics,
+  type PipelineMetrics,
+  type Pipeline,
+  type PipelineHooks,
+  consumeBus,
+  derivedTopic,
+} from '../pipelines/index.js';
+import { startApiService } from './api-service.js';
+import { decisionOutbox } from './decision-outbox.js';
+import { startDecisions } from './decision-service.js';
+import { busPositions, openPipeline, type ModelWatch } from './enrichment.js';
+import { platformSubmit, withDeadline } from './ingest.js';
+import { retrainSchedule } from './retrain-schedule.js';
+import { complianceConfig, createBus, openStore } from './setup.js';
+import { simulatorFeed, type SimulateOptions } from './simulator-feed.js';
+import { consumerLag, tellOperator, type Part } from './upkeep.js';
+
+export interface PlatformOptions {
+  simulate?: SimulateOptions;
+  logger?: Logger;
+  /** Where every part takes its time from; the wall clock unless a simulation says otherwise. */
+  clock?: Clock;
+}
+
+export interface Platform {
+  url: string;
+  adminKey: string;
+  /** Whether adminKey was generated at this start (else it came from DIALWISE_ADMIN_KEY). */
+  adminKeyGenerated: boolean;
+  /** What is failing now (GET /health). */
+  health: Health;
+  store: Store;
+  bus: Bus;
+  enricher: Enricher;
+  pipeline: Pipeline;
+  /** Which model versions are served; switches when a champion is promoted. */
+  models: ModelWatch;
+  /** The live decision layer behind /dialog/turn and /dialer/next. */
+  decisions: DecisionEngine;
+  /** Deviation alert rules and alerts (evaluated every alertIntervalMs). */
+  alerts: AlertRunner;
+  simulator: CallSimulator | undefined;
+  /** Resolves once every simulated event published so far is applied and committed. */
+  waitForIdle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Pipeline hooks of the embedded platform: decisions observe the events,
+ * metrics the commits; on Kafka, enriched turns and profile snapshots go out
+ * as derived streams keyed by customer_id, and offsets are committed after
+ * each store commit.
+ */
+function platformHooks(
+  config: Config,
+  bus: Bus,
+  metrics: PipelineMetrics,
+  late: {
+    decisions?: ReturnType<typeof startDecisions>;
+    subscription?: Subscription;
+    processed: number;
+  },
+): PipelineHooks {
+  const keyed = (r: { customer_id: string }) => ({ key: r.customer_id, value: JSON.stringify(r) });
+  return {
+    onEvents: (events) => late.decisions?.engine.observe(events),
+    onApplied(latencies, c) {
+      late.processed += c.accepted + c.duplicates + c.dead;
+      metrics.hooks.onApplied?.(latencies, c);
+    },
+    async beforeCommit(rows) {
+      if (bus.kind !== 'kafka') return;
+      await bus.publish(derivedTopic(config.topicPrefix, 'turn.enriched'), rows.turns.map(keyed));
+      await bus.publish(
+        derivedTopic(config.topicPrefix, 'profile.updated'),
+        rows.profiles.map(keyed),
+      );
+    },
+    async onCommit(positions, ms) {
+      metrics.hooks.onCommit?.(positions, ms);
+      if (bus.kind === 'kafka' && late.subscription)
+        await late.subscription.commit(busPositions(positions));
+    },
+  };
+}
+
+/** The ingest side: store, bus, pipeline with its hooks, subscribed to the event topics. */
+async function startStreams(config: Config, logger: Logger, clock: Clock) {
+  const store = await openStore(config, logger);
+  const metrics = createPipelineMetrics();
+  const health = new Health(() => clock.now());
+  const bus = createBus(config, health, clock);
+  const late: Parameters<typeof platformHooks>[3] = { processed: 0 };
+  const sink = new DuckDbSink(store, { clock });
+  const { pipeline, enricher, models } = await openPipeline(config, sink, logger, {
+    clock,
+    hooks: platformHooks(config, bus, metrics, late),
+    health,
+  });
+  if (bus instanceof KafkaBus) {
+    await bus.ensureTopics([derivedTopic(config.topicPrefix, 'turn.enriched')]);
+    await bus.ensureTopics([derivedTopic(config.topicPrefix, 'profile.updated')], {
+      compact: true,
+    });
+  }
+  late.subscription = await consumeBus({
+    bus,
+    pipeline,
+    prefix: config.topicPrefix,
+    groupId: config.kafkaGroup,
+  });
+  return { store, metrics, health, bus, late, sink, pipeline, enricher, models };
+}
+
+/** `dialwise start`: store, bus, pipeline, decision layer, API, alerts and simulator in one process. */
+export async function startPlatform(config: Config, opts: PlatformOptions = {}): Promise<Platform> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  const streams = await startStreams(config, logger, clock);
+  const { store, metrics, health, bus, late, pipeline, enricher, models } = streams;
+  const outbox = decisionOutbox({ bus, pipeline, prefix: config.topicPrefix, logger, clock });
+  const decisions = startDecisions(config, {
+    store,
+    enricher,
+    models: () => enricher.served,
+    checkBotLine: createComplianceGuard(complianceConfig(config)).checkBotLine,
+    emit: outbox.emit,
+    logger,
+    clock,
+  });
+  late.decisions = decisions;
+  const learned = await decisions.restore();
+  if (learned.rewards || learned.answers) logger.log('info', 'decision layer restored', learned);
+  const api = await startApiService(config, {
+    ...streams,
+    submit: platformSubmit({
+      ...streams,
+      config,
+      clock,
+      onConsent: (id, granted) => decisions.engine.noteConsent(id, granted),
+    }),
+    busKind: bus.kind,
+    metrics: metrics.registry,
+    profile: (id) => enricher.profile(id, clock.now()),
+    decisions: decisions.engine,
+    served: () => models.sources(),
+    logger,
+    clock,
+  });
+  const parts: Part[] = [tellOperator(config, logger, health, () => api.url, clock, metrics)];
+  if (bus instanceof KafkaBus)
+    parts.push(consumerLag(bus, pipeline, metrics, config.topicPrefix, clock));
+  const retrain = retrainSchedule(config, store, logger, clock);
+  if (retrain) parts.push(retrain);
+  const feed =
+    opts.simulate &&
+    simulatorFeed(opts.simulate, { bus, prefix: config.topicPrefix, logger, clock });
+
+  return {
+    ...streams,
+    url: api.url,
+    adminKey: api.adminKey,
+    adminKeyGenerated: api.adminKeyGenerated,
+    decisions: decisions.engine,
+    alerts: api.alerts,
+    simulator: feed?.simulator,
+    async waitForIdle() {
+      await feed?.settled();
+      if (bus instanceof MemoryBus) await bus.idle();
+      // Waiting on work, not on time: a real timer even when the clock is virtual.
+      while (late.processed < (feed?.published() ?? 0)) await new Promise((r) => setTimeout(r, 20));
+      await pipeline.flush();
+    },
+    async stop() {
+      // The final commit gets what is left of the shutdown deadline; a store
+      // that keeps failing cannot keep the process from ending.
+      const until = clock.now() + config.shutdownTimeoutMs;
+      const left = () => Math.max(0, until - clock.now());
+      feed?.stop();
+      for (const part of parts) await part.stop();
+      if (feed) await withDeadline(feed.settled(), left(), clock).catch(() => undefined);
+      await api.stop();
+      await withDeadline(decisions.close(), left(), clock).catch(() => undefined);
+      outbox.flush();
+      await late.subscription?.stop().catch(() => undefined);
+      await pipeline.stop(left());
+      models.close();
+      await bus.close().catch(() => undefined);
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,278 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  createBus,
+  fieldCipher,
+  openPipeline,
+  openStore,
+  registryOf,
+  startLoaderPlatform,
+  startPlatform,
+  startWorker,
+  storePath,
+} from '../app/index.js';
+import { ROLES } from '../api/index.js';
+import { systemClock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import { DialwiseError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { migrate, Store } from '../core/store/store.js';
+import { dataReport, formatDataReport } from '../datasets/report.js';
+import { CallSimulator } from '../datasets/simulator.js';
+import { decodeWav, extractProsody, turnProsody } from '../models/prosody/index.js';
+import { DuckDbSink, replayJsonl, rotateKeys, publishEvents } from '../pipelines/index.js';
+import {
+  isTextTask,
+  loadRecords,
+  MODEL_NAMES,
+  runComplianceEval,
+  runEval,
+  runTrain,
+  TEXT_TASKS,
+} from '../training/index.js';
+import { keysCommand } from './keys-command.js';
+import { formatSummary, runRetrainCommand } from './retrain-command.js';
+
+/** What a command gets: settings, the parsed arguments, and a way to stay running. */
+export interface CommandContext {
+  config: Config;
+  logger: Logger;
+  sub: string | undefined;
+  positionals: string[];
+  values: Record<string, string | boolean | undefined>;
+  /** Keeps a long-running part until Ctrl-C or SIGTERM, then stops it. */
+  runUntilSignal(running: { stop(): Promise<void> }): void;
+}
+
+export interface Command {
+  usage: string;
+  run(ctx: CommandContext): Promise<void>;
+}
+
+const json = (value: unknown, pretty = false) =>
+  console.log(JSON.stringify(value, null, pretty ? 2 : undefined));
+
+const str = (v: string | boolean | undefined): string | undefined =>
+  typeof v === 'string' ? v : undefined;
+
+/** An optional integer flag, checked. */
+function intFlag(
+  values: CommandContext['values'],
+  name: string,
+  ok: (n: number) => boolean,
+  why: string,
+): number | undefined {
+  const raw = str(values[name]);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || !ok(n)) throw new DialwiseError('BAD_REQUEST', `--${name} ${why}`);
+  return n;
+}
+
+/** How to open the dashboard: the key in the URL only when it was generated now, never a configured one. */
+function printDashboard(p: { url: string; adminKey: string; adminKeyGenerated: boolean }): void {
+  if (p.adminKeyGenerated) {
+    console.log(`  dashboard: ${p.url}/#key=${p.adminKey}`);
+    console.log(`  GraphQL:   ${p.url}/graphql  (Authorization: Bearer ${p.adminKey})`);
+  } else {
+    console.log(`  dashboard: ${p.url}/  (sign in with the key in DIALWISE_ADMIN_KEY)`);
+    console.log(`  GraphQL:   ${p.url}/graphql  (Authorization: Bearer $DIALWISE_ADMIN_KEY)`);
+  }
+}
+
+async function start({ config, logger, runUntilSignal }: CommandContext): Promise<void> {
+  const p = await startPlatform(config, {
+    logger,
+    clock: systemClock,
+    simulate:
+      config.simulateRate > 0
+        ? { ratePerSec: config.simulateRate, seed: systemClock.now() % 100_000 }
+        : undefined,
+  });
+  console.log(`Dialwise is running (${p.bus.kind} bus, data in ${resolve(config.dataDir)})`);
+  printDashboard(p);
+  console.log(`  simulated traffic: ${config.simulateRate} calls/s (DIALWISE_SIM_RATE)`);
+  runUntilSignal(p);
+}
+
+async function simulate({ config, values }: CommandContext): Promise<void> {
+  const calls = intFlag(values, 'calls', (n) => n >= 1, 'must be a positive integer') ?? 100;
+  const sim = new CallSimulator(intFlag(values, 'seed', () => true, 'must be an integer') ?? 1);
+  const bus = createBus(config);
+  const start = systemClock.now() - calls * 1000;
+  for (let i = 0; i < calls; i += 500) {
+    const n = Math.min(500, calls - i);
+    const events = Array.from({ length: n }, (_, j) =>
+      sim.nextCall(new Date(start + (i + j) * 1000)),
+    ).flat();
+    await publishEvents(bus, config.topicPrefix, events);
+  }
+  await bus.close();
+  json({ bus: bus.kind, calls, truth: sim.truth() });
+}
+
+async function replay({ config, logger, values }: CommandContext): Promise<void> {
+  const file = str(values.file);
+  if (!file) throw new DialwiseError('BAD_REQUEST', 'usage: dialwise replay --file EVENTS.jsonl');
+  const store = await openStore(config, logger);
+  const { pipeline, models } = await openPipeline(config, new DuckDbSink(store), logger, {
+    clock: systemClock,
+  });
+  const started = performance.now();
+  const { lines } = await replayJsonl(pipeline, file);
+  await pipeline.stop();
+  models.close();
+  await store.close();
+  json({ file, lines, seconds: (performance.now() - started) / 1000 });
+}
+
+async function train({ sub, values }: CommandContext): Promise<void> {
+  const [data, out, val] = [str(values.data), str(values.out), str(values.val)];
+  if (!isTextTask(sub) || !data || !out)
+    throw new DialwiseError(
+      'BAD_REQUEST',
+      `usage: dialwise train ${TEXT_TASKS.join('|')} --data F.jsonl --out DIR [--epochs N]`,
+    );
+  const epochs = intFlag(values, 'epochs', (n) => n > 0, 'must be a positive integer');
+  const seed = intFlag(values, 'seed', () => true, 'must be an integer');
+  json(await runTrain({ task: sub, data, out, val, epochs, seed }));
+}
+
+async function evaluate({ sub, values }: CommandContext): Promise<void> {
+  const [model, data] = [str(values.model), str(values.data)];
+  if (sub === 'compliance' && data)
+    return json(runComplianceEval({ model: model ?? 'rules', data }), true);
+  if (!isTextTask(sub) || !model || !data)
+    throw new DialwiseError(
+      'BAD_REQUEST',
+      `usage: dialwise eval ${TEXT_TASKS.join('|')}|compliance --model DIR --data F.jsonl`,
+    );
+  json(await runEval({ task: sub, model, data }), true);
+}
+
+async function models({ config }: CommandContext): Promise<void> {
+  const registry = registryOf(config);
+  const out = await Promise.all(
+    MODEL_NAMES.map(async (name) => ({
+      name,
+      aliases: await registry.aliases(name),
+      versions: await registry.versions(name),
+    })),
+  );
+  json({ registry: registry.root, models: out }, true);
+}
+
+async function migrateCommand({ config }: CommandContext): Promise<void> {
+  const store = await Store.open(storePath(config), {
+    memoryLimit: config.duckdbMemoryLimit,
+    checkpointThreshold: config.duckdbCheckpoint,
+  });
+  json({ applied: await migrate(store) });
+  await store.close();
+}
+
+/** Every command, its usage line(s) and what runs it: the CLI's one table. */
+export const COMMANDS: Record<string, Command> = {
+  start: {
+    usage: `start                      run the embedded platform (API, dashboard, pipeline, simulator)`,
+    run: start,
+  },
+  worker: {
+    usage: `worker                     scaled-out Kafka mode: enrich a share of the partitions (run several)`,
+    async run({ config, logger, runUntilSignal }) {
+      runUntilSignal(await startWorker(config, logger, systemClock));
+      console.log(`Dialwise worker running (group ${config.kafkaGroup}-workers)`);
+    },
+  },
+  loader: {
+    usage: `loader                     scaled-out Kafka mode: load the workers' output into DuckDB, serve the API`,
+    async run({ config, logger, runUntilSignal }) {
+      const l = await startLoaderPlatform(config, logger, systemClock);
+      console.log(`Dialwise loader is running (data in ${resolve(config.dataDir)})`);
+      printDashboard(l);
+      runUntilSignal(l);
+    },
+  },
+  simulate: {
+    usage: `simulate --calls N [--seed S]
+                             publish N simulated calls to the bus (Kafka when KAFKA_BROKERS is set)`,
+    run: simulate,
+  },
+  keys: {
+    usage: `keys create --name NAME --role ROLE [--expires-in-days N]
+                             issue an API key (roles: ${ROLES.join(', ')}); printed once
+  keys list | keys revoke --name NAME
+                             list keys (never the keys themselves), revoke one at once;
+                             through the running platform when one is up on this data folder`,
+    async run({ config, logger, sub, values }) {
+      json(await keysCommand(config, logger, sub, values as Record<string, string>), true);
+    },
+  },
+  replay: {
+    usage: `replay --file F.jsonl      run a JSONL file of events through the pipeline (resumes after a crash)`,
+    run: replay,
+  },
+  'rotate-keys': {
+    usage: `rotate-keys                re-seal personal data and dead letters with DIALWISE_DATA_KEY (old keys in
+                             DIALWISE_DATA_KEYS_PREVIOUS); run while the platform is stopped`,
+    async run({ config, logger }) {
+      const store = await openStore(config, logger);
+      json(await rotateKeys(store, fieldCipher(config, logger)));
+      await store.close();
+    },
+  },
+  migrate: { usage: `migrate                    apply database migrations`, run: migrateCommand },
+  train: {
+    usage: `train intent|emotion --data F.jsonl --out DIR [--val F.jsonl] [--epochs N] [--seed S]
+                             train a text classifier from JSONL {"text","label"} lines (or a
+                             dataset split such as banking77:train) into the model folder DIR`,
+    run: train,
+  },
+  eval: {
+    usage: `eval intent|emotion --model DIR --data F.jsonl
+                             print accuracy, macro-F1, per-class F1, OOS precision/recall,
+                             top confusions and latency as JSON
+  eval compliance [--model rules|CONFIG.json] --data F.jsonl
+                             precision/recall of the compliance rules on a labelled JSONL set`,
+    run: evaluate,
+  },
+  retrain: {
+    usage: `retrain [--models intent,emotion,propensity] [--corrections F.jsonl]
+                             the weekly job by hand: train challengers (with human corrections),
+                             gate them against the champions on frozen sets, register them
+                             (and in MLflow when MLFLOW_TRACKING_URI is set); plan and cron
+                             schedule in config/retrain.json (DIALWISE_RETRAIN_CONFIG)`,
+    async run({ config, logger, values }) {
+      console.log(formatSummary(await runRetrainCommand(config, logger, values as never)));
+    },
+  },
+  models: {
+    usage: `models                     the registry: versions, aliases, metrics (JSON)`,
+    run: models,
+  },
+  data: {
+    usage: `data report SPEC [--test SPEC]
+                             label counts, duplicates, conflicting labels and train/test
+                             leakage of a dataset split (banking77:train) or JSONL file`,
+    async run({ sub, positionals, values }) {
+      const spec = positionals[2];
+      if (sub !== 'report' || !spec)
+        throw new DialwiseError('BAD_REQUEST', 'usage: dialwise data report SPEC [--test SPEC]');
+      const test = str(values.test);
+      const report = dataReport(
+        await loadRecords(spec),
+        test ? await loadRecords(test) : undefined,
+      );
+      console.log(formatDataReport(report));
+    },
+  },
+  prosody: {
+    usage: `prosody FILE.wav           voice features of a 16-bit PCM WAV utterance, as the
+                             "prosody" of a dialog.turn event (JSON)`,
+    async run({ sub }) {
+      if (!sub) throw new DialwiseError('BAD_REQUEST', 'usage: dialwise prosody FILE.wav');
+      const features = extractProsody(decodeWav(readFileSync(sub)));
+      json({ prosody: turnProsody(features), features }, true);
+    },
+  },
+};

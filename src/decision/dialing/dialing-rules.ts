@@ -1,0 +1,168 @@
+/**
+ * The dialing rules (config/dialing.json): time zone, frequency cap, consent
+ * policy, industry segments with their calling windows and answer-rate
+ * priors, holidays and pacing. Validated with zod, every problem reported
+ * with its path.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DialwiseError } from '../../core/errors.js';
+import { canonical, formatter, WEEKDAYS } from './local-time.js';
+
+const hhmm = z
+  .string()
+  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a local time HH:MM from 00:00 to 24:00')
+  .transform((s) => Number(s.slice(0, 2)) * 60 + Number(s.slice(3)));
+
+const windowSchema = z
+  .strictObject({
+    days: z.array(z.enum(WEEKDAYS)).min(1, 'list at least one day'),
+    /** Local time the window opens (inclusive), minutes after midnight once parsed. */
+    from: hhmm,
+    /** Local time it closes (exclusive); a window does not cross midnight. */
+    to: hhmm,
+  })
+  .refine((w) => w.from < w.to, { message: 'to must be after from', path: ['to'] });
+
+const hourly = z
+  .array(z.number().gt(0).lt(1))
+  .length(24, 'needs 24 answer rates, one per local hour 0..23');
+
+const pacingSchema = z
+  .strictObject({
+    /** The sliding window the abandon rate is measured over. */
+    windowMinutes: z.number().int().min(1).max(60),
+    /** Abandoned / answered above this slows the dialer down (0.03 = 3%). */
+    maxAbandonRate: z.number().gt(0).lt(1),
+    /** Lines dialled per free agent, bounds and starting value. */
+    minRatio: z.number().min(1),
+    maxRatio: z.number().min(1),
+    initialRatio: z.number().min(1),
+    /** Multiplies the ratio at a step over the limit. */
+    decreaseFactor: z.number().gt(0).lt(1),
+    /** Added to the ratio at a step under the limit. */
+    increaseStep: z.number().positive(),
+    /** At most one adjustment this often. */
+    adjustEverySeconds: z.number().int().min(1),
+    /** Answered calls the window needs before the rate is trusted. */
+    minAnswered: z.number().int().min(1),
+  })
+  .refine((p) => p.minRatio <= p.initialRatio && p.initialRatio <= p.maxRatio, {
+    message: 'need minRatio <= initialRatio <= maxRatio',
+    path: ['initialRatio'],
+  });
+
+export const dialingRulesSchema = z
+  .strictObject({
+    /** Used when a customer's crm.timezone is missing or not an IANA zone. */
+    timezone: z.string(),
+    frequencyCap: z.strictObject({
+      maxAttempts: z.number().int().min(1),
+      /** Rolling window: an attempt counts while now - attempt < days × 24 h. */
+      days: z
+        .number()
+        .int()
+        .min(1)
+        .max(7, 'at most 7: a CustomerView only carries the last 7 days of attempts'),
+    }),
+    consent: z.strictObject({
+      /**
+       * Consent keys that govern sales calls (consent.changed scopes call and
+       * all, or a purpose such as marketing_calls). Any of them false blocks.
+       */
+      scopes: z.array(z.string().min(1)).min(1),
+      /** When none of the scopes is recorded: allow (opt-out regime) or deny (opt-in). */
+      missing: z.enum(['allow', 'deny']),
+    }),
+    /** crm.industry (lower case) → segment; others get defaultSegment. */
+    industries: z.record(z.string(), z.string()),
+    defaultSegment: z.string(),
+    segments: z.record(
+      z.string(),
+      z.strictObject({
+        windows: z.array(windowSchema),
+        /** Prior answer rate per local hour 0..23. */
+        answerPrior: z.strictObject({ weekday: hourly, weekend: hourly }),
+      }),
+    ),
+    /** Local dates without calls, per IANA time zone of the customer (optional). */
+    holidays: z.record(z.string(), z.array(z.iso.date())).optional(),
+    /** How many calls' worth of evidence an answer-rate prior counts for. */
+    answerPriorWeight: z.number().positive(),
+    pacing: pacingSchema,
+  })
+  .superRefine((r, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
+    if (!formatter(r.timezone)) issue(['timezone'], 'must be an IANA time zone like Asia/Shanghai');
+    for (const zone of Object.keys(r.holidays ?? {})) {
+      if (!formatter(zone)) issue(['holidays', zone], 'key must be an IANA time zone');
+    }
+    const segments = Object.keys(r.segments);
+    const known = (s: string) => Object.hasOwn(r.segments, s);
+    if (!known(r.defaultSegment)) {
+      issue(['defaultSegment'], `unknown segment; segments: ${segments.join(', ')}`);
+    }
+    for (const [industry, segment] of Object.entries(r.industries)) {
+      if (industry !== industry.toLowerCase()) issue(['industries', industry], 'use lower case');
+      if (!known(segment)) {
+        issue(['industries', industry], `unknown segment "${segment}"; segments: ${segments}`);
+      }
+    }
+  })
+  // Zones compare by their canonical name (asia/shanghai, US/Eastern and
+  // America/New_York resolve alike), as the customer's zone does.
+  .transform((r) => {
+    const holidays: Record<string, string[]> = {};
+    for (const [zone, dates] of Object.entries(r.holidays ?? {})) {
+      const key = canonical(zone)!;
+      holidays[key] = [...(holidays[key] ?? []), ...dates];
+    }
+    return { ...r, timezone: canonical(r.timezone)!, holidays };
+  });
+
+/** The config as written (times as "HH:MM"). */
+export type DialingConfig = z.input<typeof dialingRulesSchema>;
+/** The parsed rules (times as minutes after local midnight). */
+export type DialingRules = z.output<typeof dialingRulesSchema>;
+export type PacingConfig = DialingRules['pacing'];
+
+/** Validates rules, reporting every problem with its path. */
+export function parseDialingRules(raw: unknown, source = 'dialing rules'): DialingRules {
+  const r = dialingRulesSchema.safeParse(raw);
+  if (r.success) return r.data;
+  const problems = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new DialwiseError('CONFIG_INVALID', `invalid ${source}:\n  - ${problems.join('\n  - ')}`);
+}
+
+/** Reads and validates a JSON rules file such as config/dialing.json. */
+export function loadDialingRules(path: string): DialingRules {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new DialwiseError('CONFIG_INVALID', `cannot read ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  return parseDialingRules(raw, path);
+}
+
+/** A CRM industry as the rules and the answer model key it: trimmed, lower case, or 'unknown'. */
+export const industryOf = (value: unknown): string =>
+  typeof value === 'string' && value.trim() ? value.trim().toLowerCase() : 'unknown';
+
+/**
+ * The dialing segment of an industry (as industryOf gives it): the one the
+ * rules map it to, else the default. It picks the calling windows and the
+ * answer-rate prior; not the customer's script-experiment segment
+ * (scripts/choose-line.ts).
+ */
+export function dialingSegmentOf(
+  industry: string,
+  rules: Pick<DialingRules, 'industries' | 'defaultSegment'>,
+): string {
+  return Object.hasOwn(rules.industries, industry)
+    ? rules.industries[industry]!
+    : rules.defaultSegment;
+}

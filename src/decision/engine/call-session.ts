@@ -1,0 +1,59 @@
+/** One call the bot is on: the dialog state, its short memory and what it learned so far. */
+import { newCallSignals, type CallSignals } from '../../models/propensity-features.js';
+import type { VoiceSample } from '../../models/prosody/baseline.js';
+import { EMPTY_MEMORY, startState, type FlowState, type Memory } from '../flow/index.js';
+import { initialCounters, type CallCounters, type Turn } from '../transfer/index.js';
+import type { Decision, DecisionSetup, TurnRequest } from './engine-contract.js';
+
+/** Turns (both speakers) a session keeps for the handoff and the agent's context. */
+const TURNS_KEPT = 12;
+/** A call without a turn this long is dropped at the next sweep. */
+export const IDLE_MS = 30 * 60_000;
+
+export interface Session {
+  callId: string;
+  customerId: string;
+  campaignId: string | undefined;
+  productLine: string;
+  scriptVersion: string;
+  flow: FlowState;
+  memory: Memory;
+  counters: CallCounters;
+  signals: CallSignals;
+  voice: VoiceSample[];
+  turns: Turn[];
+  intentScore: number;
+  /** Every (node, segment, variant) spoken, for the experiment's rewards at the call's end. */
+  spoken: { node: string; segment: string; variant: string }[];
+  last?: Decision;
+  handoff?: Decision['transfer'];
+  fallback?: string;
+  touchedAt: number;
+}
+
+/** A session for the first turn of a call, on the script version current now. */
+export function newSession(setup: DecisionSetup, req: TurnRequest, nowMs: number): Session {
+  return {
+    callId: req.call_id,
+    customerId: req.customer_id,
+    campaignId: req.campaign_id,
+    productLine: req.product_line ?? 'default',
+    // A call keeps the script version it started on when a new one is rolled out.
+    scriptVersion: setup.scripts.current().version,
+    flow: startState(setup.flow, req.campaign_id),
+    memory: EMPTY_MEMORY,
+    counters: initialCounters(),
+    signals: newCallSignals(),
+    voice: [],
+    turns: [],
+    intentScore: 0,
+    spoken: [],
+    touchedAt: nowMs,
+  };
+}
+
+/** Adds a turn to the session's transcript, keeping the last TURNS_KEPT. */
+export function addTurn(s: Session, turn: Turn): void {
+  s.turns.push(turn);
+  if (s.turns.length > TURNS_KEPT) s.turns.splice(0, s.turns.length - TURNS_KEPT);
+}

@@ -1,0 +1,377 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../core/clock.js';
+import { DialwiseError } from '../../core/errors.js';
+import type { DialwiseEvent, Outcome } from '../../core/events/index.js';
+import type { ServedModels } from '../../models/champions.js';
+import { observeCustomerTurn } from '../../models/propensity-features.js';
+import { callIntentScore } from '../../models/propensity-model.js';
+import type { CustomerView } from '../customer-view.js';
+import {
+  localTimeOf,
+  newAnswerModel,
+  newPacer,
+  observe,
+  pacingRatio,
+  rankNext,
+  recordAttempt,
+  type AnswerModel,
+  type AttemptOutcome,
+  type PacerState,
+  type Ranking,
+} from '../dialing/index.js';
+import {
+  concise as wantsConcise,
+  flowFor,
+  known,
+  remember,
+  step,
+  type StepResult,
+} from '../flow/index.js';
+import {
+  cells,
+  chooseLine,
+  lineSlots,
+  record,
+  report,
+  scriptSegmentOf,
+  type ChosenLine,
+  type ScriptLibrary,
+  type VariantReport,
+} from '../scripts/index.js';
+import { firstTrigger, recordOutcome, updateCounters, type SkillModel } from '../transfer/index.js';
+import type { TurnSignals } from '../turn-signals.js';
+import { addTurn, IDLE_MS, newSession, type Session } from './call-session.js';
+import type {
+  ActionKind,
+  Decision,
+  DecisionDeps,
+  DecisionSetup,
+  TurnRequest,
+} from './engine-contract.js';
+import { flowTrigger, followUp, handOff, type PendingPickups } from './engine-transfer.js';
+import { understandTurn } from './understand-turn.js';
+import { decisionRecord, turnEvents } from './turn-events.js';
+
+/** What the bot says this turn: from which script node, for which segment, and the line. */
+interface Spoken {
+  node: string;
+  segment: string;
+  concise: boolean;
+  line: ChosenLine;
+}
+
+/**
+ * The live decision layer: per call turn it understands the utterance with
+ * the served models, updates the call's memory, checks the transfer
+ * triggers, steps the dialog flow and picks a compliant line from the
+ * script library (variant by the running experiment). State lives in memory
+ * per call; facts go out as events, so a slow event stream never delays or
+ * loses a decision. Time comes from the injected clock, read once per
+ * request.
+ */
+export class DecisionEngine {
+  private readonly sessions = new Map<string, Session>();
+  private answers: AnswerModel;
+  private pacer: PacerState;
+  private skills: SkillModel;
+  /** Consent revoked during calls, in force before the pipeline has applied the event. */
+  private readonly revoked = new Set<string>();
+  /** The no-pickup fallback timers of transfers waiting for an agent, by call. */
+  private readonly pickups: PendingPickups = new Map();
+  private readonly clock: Clock;
+  private readonly rng: () => number;
+
+  constructor(
+    private readonly setup: DecisionSetup,
+    private readonly deps: DecisionDeps,
+  ) {
+    this.clock = deps.clock;
+    this.rng = deps.rng ?? Math.random;
+    this.answers = newAnswerModel(setup.dialing);
+    this.pacer = newPacer(setup.dialing.pacing);
+    this.skills = setup.skills;
+  }
+
+  /**
+   * Decides the bot's answer to one customer turn. A call that ended or went
+   * to a human keeps answering with its last decision.
+   */
+  turn(req: TurnRequest): Decision {
+    const started = performance.now();
+    const nowMs = this.clock.now();
+    const s = this.session(req, nowMs);
+    if (s.last && s.last.action !== 'say') return s.last;
+    const customer = this.customer(s.customerId, nowMs);
+    const models = this.deps.models();
+    const signals = understandTurn(models.turn, s.voice, req);
+    const scored = this.hear(s, signals, customer, models);
+    const trigger = firstTrigger(this.setup.transfer, {
+      signals,
+      counters: s.counters,
+      state: s.flow.name,
+      customer: scored,
+    });
+    const stepped: Omit<StepResult, 'moved'> = trigger
+      ? {
+          state: { ...s.flow, name: 'transfer_to_human', callTurns: s.flow.callTurns + 1 },
+          reason: `transfer: ${trigger.id}`,
+        }
+      : step(this.setup.flow, s.campaignId, s.flow, signals, s.memory, customer.facts);
+    s.flow = stepped.state;
+    s.turns.push({ speaker: 'customer', text: req.text });
+    const spoken = this.speak(s, signals, scored);
+    const decision = this.decide(s, signals, spoken, stepped.reason);
+    const x = { setup: this.setup, skills: this.skills, nowMs };
+    if (decision.action === 'end' && s.flow.name !== 'do_not_call') {
+      const task = followUp(x, scored, s.productLine);
+      if (task) decision.follow_up = task;
+    }
+    if (decision.action === 'transfer') {
+      const why = { trigger: trigger ?? flowTrigger(this.setup.transfer, stepped.reason), signals };
+      const acts = { deps: this.deps, clock: this.clock, pickups: this.pickups };
+      decision.transfer = handOff({ ...x, ...acts }, s, why, scored);
+    }
+    addTurn(s, { speaker: 'bot', text: spoken.line.text });
+    // The safe line is the fallback, not an arm of the experiment.
+    if (spoken.line.variant !== 'safe')
+      s.spoken.push({ node: spoken.node, segment: spoken.segment, variant: spoken.line.variant });
+    s.last = decision;
+    if (decision.state === 'do_not_call') this.revoked.add(s.customerId);
+    this.deps.emit(turnEvents(s, req, decision, nowMs));
+    const micros = Math.round((performance.now() - started) * 1000);
+    this.deps.log(decisionRecord(s, decision, spoken, nowMs, micros));
+    return decision;
+  }
+
+  /** What an agent (or the dialer) needs to know about a call in progress. */
+  context(callId: string) {
+    const s = this.sessions.get(callId);
+    if (!s) return undefined;
+    const customer = this.customer(s.customerId, this.clock.now());
+    return {
+      call_id: s.callId,
+      customer_id: s.customerId,
+      campaign_id: s.campaignId ?? null,
+      state: s.flow.name,
+      customer_turns: s.flow.callTurns,
+      slots: known(s.memory, customer.facts),
+      intent_score: s.intentScore,
+      script_version: s.scriptVersion,
+      last_turns: s.turns.slice(-6),
+      last_decision: s.last ?? null,
+      handoff: s.handoff ?? null,
+      fallback: s.fallback ?? null,
+    };
+  }
+
+  /** The agent took the call: the no-pickup fallback is off. */
+  pickedUp(callId: string, agentId: string): void {
+    const s = this.sessions.get(callId);
+    if (!s?.handoff) throw new DialwiseError('NOT_FOUND', `call ${callId} has no transfer waiting`);
+    this.cancelPickup(callId);
+    s.handoff = { ...s.handoff, agent: agentId };
+  }
+
+  /** A new script version (the weekly update): new calls use it, calls in progress keep theirs. */
+  rollOutScripts(library: ScriptLibrary): void {
+    this.setup.scripts.add(library);
+  }
+
+  setAgentAvailable(agentId: string, available: boolean): void {
+    const agent = this.setup.agents.find((a) => a.id === agentId);
+    if (!agent) throw new DialwiseError('NOT_FOUND', `unknown agent ${agentId}`);
+    agent.available = available;
+  }
+
+  /** Whom to call now, best first, with the pacing ratio the dialer should run at. */
+  next(limit: number): Ranking & { pacingRatio: number } {
+    const nowMs = this.clock.now();
+    const candidates = [...this.deps.candidates(nowMs)].map((c) => this.withRevocations(c));
+    return {
+      ...rankNext(candidates, nowMs, this.setup.dialing, this.answers, limit),
+      pacingRatio: pacingRatio(this.pacer, this.setup.dialing.pacing),
+    };
+  }
+
+  /** A consent change known to the API before the pipeline has applied it. */
+  noteConsent(customerId: string, granted: boolean): void {
+    if (granted) this.revoked.delete(customerId);
+    else this.revoked.add(customerId);
+  }
+
+  /** Learns from what happened: answers by hour, pacing, experiment rewards, skills. */
+  observe(events: readonly DialwiseEvent[]): void {
+    for (const e of events) {
+      if (e.type === 'call.answered' || e.type === 'call.unanswered') {
+        const atMs = Date.parse(e.ts);
+        this.learnAnswer(e.customer_id, atMs, e.type === 'call.answered');
+        this.pace(atMs, e.type === 'call.answered' ? 'connected' : 'unanswered');
+      } else if (e.type === 'call.abandoned') {
+        this.pace(Date.parse(e.ts), 'abandoned');
+      } else if (e.type === 'call.ended') {
+        this.ended(e.call_id, e.outcome);
+      }
+    }
+  }
+
+  /**
+   * What the engine learned before a restart, rebuilt from the store: the
+   * outcome of every logged decision of an ended call (the experiments) and
+   * whether recent calls were answered (the answer model).
+   */
+  restore(history: {
+    rewards: Iterable<{ node: string; segment: string; variant: string; converted: boolean }>;
+    answers: Iterable<{ customer_id: string; at: Date; answered: boolean }>;
+  }): void {
+    for (const r of history.rewards)
+      record(this.setup.experiment, r.node, r.segment, r.variant, r.converted ? 1 : 0);
+    for (const a of history.answers) this.learnAnswer(a.customer_id, a.at.getTime(), a.answered);
+  }
+
+  /** The script nodes and segments that have an experiment running. */
+  experimentCells(): { node: string; segment: string; trials: number }[] {
+    return cells(this.setup.experiment);
+  }
+
+  /** Per variant conversion, probability to be best and uplift, for a script node and segment. */
+  experimentReport(node: string, segment: string): VariantReport[] {
+    return report(this.setup.experiment, node, segment);
+  }
+
+  /**
+   * The dialer reports how a dial ended (pacing), e.g. an answered call
+   * nobody was free to take. `at` is when it ended; the engine's clock when
+   * left out.
+   */
+  attempt(at: Date | undefined, outcome: AttemptOutcome): void {
+    this.pace(at ? at.getTime() : this.clock.now(), outcome);
+  }
+
+  close(): void {
+    for (const cancel of this.pickups.values()) cancel();
+    this.pickups.clear();
+  }
+
+  private pace(atMs: number, outcome: AttemptOutcome): void {
+    this.pacer = recordAttempt(this.pacer, atMs, outcome, this.setup.dialing.pacing);
+  }
+
+  private learnAnswer(customerId: string, atMs: number, answered: boolean): void {
+    const crm = this.deps.crm(customerId);
+    const local = localTimeOf({ crm }, atMs, this.setup.dialing);
+    const industry = typeof crm.industry === 'string' ? crm.industry : null;
+    this.answers = observe(this.answers, industry, local, answered);
+  }
+
+  private ended(callId: string, outcome: Outcome): void {
+    const s = this.sessions.get(callId);
+    if (!s) return;
+    const converted = outcome === 'converted';
+    for (const v of s.spoken)
+      record(this.setup.experiment, v.node, v.segment, v.variant, converted ? 1 : 0);
+    const worker = s.handoff?.agent ?? 'bot';
+    this.skills = recordOutcome(this.skills, worker, s.productLine, converted);
+    this.cancelPickup(callId);
+    this.sessions.delete(callId);
+  }
+
+  private cancelPickup(callId: string): void {
+    this.pickups.get(callId)?.();
+    this.pickups.delete(callId);
+  }
+
+  private session(req: TurnRequest, nowMs: number): Session {
+    let s = this.sessions.get(req.call_id);
+    if (s && s.customerId !== req.customer_id)
+      throw new DialwiseError(
+        'BAD_REQUEST',
+        `call ${req.call_id} belongs to customer ${s.customerId}, not ${req.customer_id}`,
+      );
+    if (!s) {
+      if (this.sessions.size % 1000 === 0) this.evictIdle(nowMs);
+      s = newSession(this.setup, req, nowMs);
+      this.sessions.set(req.call_id, s);
+    }
+    s.touchedAt = nowMs;
+    return s;
+  }
+
+  private evictIdle(nowMs: number): void {
+    for (const [id, s] of this.sessions)
+      if (nowMs - s.touchedAt > IDLE_MS) this.sessions.delete(id);
+  }
+
+  private customer(customerId: string, nowMs: number): CustomerView {
+    return this.withRevocations(this.deps.customer(customerId, nowMs));
+  }
+
+  private withRevocations(c: CustomerView): CustomerView {
+    return this.revoked.has(c.customerId) ? { ...c, doNotCall: true } : c;
+  }
+
+  /**
+   * Folds the turn into the call's memory, counters and signals, and scores
+   * the call's intent: the customer as the triggers and scripts see them.
+   */
+  private hear(
+    s: Session,
+    signals: TurnSignals,
+    customer: CustomerView,
+    models: ServedModels,
+  ): CustomerView {
+    s.memory = remember(s.memory, s.flow.callTurns + 1, signals);
+    s.counters = updateCounters(s.counters, signals, s.flow.name, this.setup.transfer.counting);
+    observeCustomerTurn(s.signals, {
+      text: signals.text,
+      intent: signals.intent,
+      valence: signals.valence,
+      objection: signals.slots.objection,
+      impatience: signals.impatience,
+    });
+    s.intentScore = callIntentScore(models.propensity, s.signals, customer.history);
+    return { ...customer, intentScore: s.intentScore };
+  }
+
+  /** The script node of the state the call is in now, and the line said from it. */
+  private speak(s: Session, signals: TurnSignals, customer: CustomerView): Spoken {
+    const node = flowFor(this.setup.flow, s.campaignId).states[s.flow.name]!.node;
+    const concise = wantsConcise(signals, s.memory);
+    const segment = scriptSegmentOf(customer);
+    const slots = lineSlots({
+      facts: known(s.memory, customer.facts),
+      customer,
+      productLine: s.productLine,
+      agent: s.handoff?.agent,
+    });
+    const library = this.setup.scripts.get(s.scriptVersion);
+    const line = chooseLine(
+      { library, nodeId: node, customer, segment, concise, slots },
+      this.setup.experiment,
+      this.deps.checkBotLine,
+      this.rng,
+    );
+    return { node, segment, concise, line };
+  }
+
+  private decide(s: Session, signals: TurnSignals, spoken: Spoken, reason: string): Decision {
+    const { line } = spoken;
+    const state = flowFor(this.setup.flow, s.campaignId).states[s.flow.name]!;
+    const action: ActionKind =
+      s.flow.name === 'transfer_to_human' ? 'transfer' : state.terminal ? 'end' : 'say';
+    return {
+      decision_id: randomUUID(),
+      call_id: s.callId,
+      action,
+      text: line.text,
+      state: s.flow.name,
+      script_id: spoken.node,
+      variant: line.variant,
+      script_version: s.scriptVersion,
+      concise: spoken.concise,
+      reason,
+      intent: signals.intent,
+      intent_score: s.intentScore,
+      ...(line.blocked.length && { blocked: line.blocked.map((h) => h.rule) }),
+    };
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * What the decision engine is built from and what it answers: its setup and
+ * dependencies (given by the composition root, src/app/decision-service.ts), the
+ * turn request, the decision and the record logged for each decision.
+ */
+import type { Clock } from '../../core/clock.js';
+import type { DialwiseEvent } from '../../core/events/index.js';
+import type { ServedModels } from '../../models/champions.js';
+import type { TurnProsody } from '../../models/prosody/event-fields.js';
+import type { ComplianceHit } from '../../models/types.js';
+import type { CustomerView } from '../customer-view.js';
+import type { DialingRules } from '../dialing/index.js';
+import type { Flow } from '../flow/index.js';
+import type { ExperimentState, ScriptVersions } from '../scripts/index.js';
+import type { Agent, Handoff, SkillModel, TransferConfig } from '../transfer/index.js';
+
+/** Everything the engine decides with, loaded and validated from config at start. */
+export interface DecisionSetup {
+  flow: Flow;
+  scripts: ScriptVersions;
+  transfer: TransferConfig;
+  dialing: DialingRules;
+  experiment: ExperimentState;
+  skills: SkillModel;
+  agents: Agent[];
+}
+
+export interface DecisionDeps {
+  /** The served models (a promoted champion shows up here without a restart). */
+  models(): ServedModels;
+  /** The customer as the live profile has them now. */
+  customer(customerId: string, nowMs: number): CustomerView;
+  /** Just the CRM fields (industry, time zone): what learning from call events needs, without tags. */
+  crm(customerId: string): CustomerView['crm'];
+  /** Every customer the dialer may call, for `next()`. */
+  candidates(nowMs: number): Iterable<CustomerView>;
+  checkBotLine(text: string): ComplianceHit[];
+  /** Events the decision produced (turns spoken, transfers, consent revoked): fire and forget. */
+  emit(events: DialwiseEvent[]): void;
+  /** One record per decision (for off-policy evaluation and audit). */
+  log(record: DecisionRecord): void;
+  alert(message: string): void;
+  /** Pushes a transfer's context to the agent desktop before pickup. */
+  pushHandoff(handoff: NonNullable<Decision['transfer']>): void;
+  /**
+   * Where time comes from: read once per request (contact caps, calling
+   * windows, pacing, timestamps) and the timer of a transfer's pickup
+   * deadline.
+   */
+  clock: Clock;
+  /** Draws the experiment's variants; Math.random when left out. */
+  rng?: () => number;
+}
+
+export interface TurnRequest {
+  call_id: string;
+  customer_id: string;
+  campaign_id?: string | undefined;
+  product_line?: string | undefined;
+  text: string;
+  asr_confidence: number;
+  prosody?: TurnProsody | undefined;
+}
+
+export type ActionKind = 'say' | 'transfer' | 'end';
+
+export interface Decision {
+  decision_id: string;
+  call_id: string;
+  action: ActionKind;
+  text: string;
+  state: string;
+  script_id: string;
+  variant: string;
+  script_version: string;
+  concise: boolean;
+  reason: string;
+  intent: string;
+  intent_score: number;
+  /** Set when the line the script gave was not compliant and was replaced. */
+  blocked?: string[];
+  transfer?: Handoff & { agent: string | null; pickup_deadline: string | null };
+  /** Hybrid mode: a high-value customer the bot screened gets a human follow-up task. */
+  follow_up?: { queue: string; agent: string | null; due_at: string };
+}
+
+export interface DecisionRecord {
+  decision_id: string;
+  ts: string;
+  call_id: string;
+  customer_id: string;
+  campaign_id: string | null;
+  state: string;
+  node: string;
+  /** The customer's script-experiment segment (scriptSegmentOf). */
+  segment: string;
+  variant: string;
+  /** The probability the experiment gave this variant. */
+  propensity: number;
+  script_version: string;
+  action: ActionKind;
+  reason: string;
+  blocked: string | null;
+  micros: number;
+}

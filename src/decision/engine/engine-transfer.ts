@@ -1,0 +1,120 @@
+/**
+ * The engine's side of a transfer: the handoff pushed to the agent desktop
+ * with its pickup deadline (a clock timer arms the no-pickup fallback), and
+ * the follow-up task of hybrid mode.
+ */
+import type { Clock } from '../../core/clock.js';
+import type { CustomerView } from '../customer-view.js';
+import { known } from '../flow/index.js';
+import {
+  buildHandoff,
+  chooseAgent,
+  hybridPlan,
+  onNoPickup,
+  pickupDeadline,
+  type SkillModel,
+  type TransferConfig,
+  type Trigger,
+} from '../transfer/index.js';
+import type { TurnSignals } from '../turn-signals.js';
+import type { Session } from './call-session.js';
+import type { Decision, DecisionDeps, DecisionSetup } from './engine-contract.js';
+
+/** Cancels of the no-pickup timers armed for transfers waiting for an agent, by call. */
+export type PendingPickups = Map<string, () => void>;
+
+/** What a transfer decision reads: the setup, the skills learned so far, the request's time. */
+export interface TransferContext {
+  setup: DecisionSetup;
+  skills: SkillModel;
+  nowMs: number;
+}
+
+/** ... and what a handoff acts through. */
+export interface HandOffContext extends TransferContext {
+  deps: Pick<DecisionDeps, 'pushHandoff' | 'alert'>;
+  clock: Clock;
+  pickups: PendingPickups;
+}
+
+const HOUR = 3_600_000;
+
+/** Hybrid mode: a high-value customer the bot screened gets a human follow-up task. */
+export function followUp(
+  x: TransferContext,
+  customer: CustomerView,
+  productLine: string,
+): Decision['follow_up'] {
+  const plan = hybridPlan(customer, x.setup.transfer);
+  if (!plan) return undefined;
+  const { queue, dueInHours } = plan.followUp;
+  const agent = chooseAgent(x.setup.agents, { queue, productLine }, x.skills);
+  return {
+    queue,
+    agent: agent?.id ?? null,
+    due_at: new Date(x.nowMs + dueInHours * HOUR).toISOString(),
+  };
+}
+
+/** A transfer the flow decided (e.g. a request for a person) under its own reason. */
+export function flowTrigger(config: TransferConfig, reason: string): Trigger {
+  const id = 'dialog_flow';
+  return (
+    config.triggers.find((t) => t.id === id) ?? {
+      id,
+      description: reason,
+      enabled: true,
+      priority: 0,
+      queue: 'general',
+      when: {},
+    }
+  );
+}
+
+/**
+ * Hands the call to an agent: builds the handoff, picks the agent, pushes
+ * the context to the desktop and arms the no-pickup fallback on the clock
+ * (at once when no agent is free). The session keeps the handoff and, once
+ * it fires, the fallback.
+ */
+export function handOff(
+  x: HandOffContext,
+  s: Session,
+  why: { trigger: Trigger; signals: TurnSignals },
+  customer: CustomerView,
+): NonNullable<Decision['transfer']> {
+  const handoff = buildHandoff({
+    trigger: why.trigger,
+    state: s.flow.name,
+    signals: why.signals,
+    memorySlots: known(s.memory, customer.facts),
+    customer,
+    lastTurns: s.turns,
+    callId: s.callId,
+  });
+  const agent = chooseAgent(
+    x.setup.agents,
+    { queue: handoff.queue, productLine: s.productLine },
+    x.skills,
+  );
+  const { timeoutMs } = x.setup.transfer.noPickup;
+  const result = {
+    ...handoff,
+    agent: agent?.id ?? null,
+    pickup_deadline: agent ? new Date(pickupDeadline(x.nowMs, timeoutMs)).toISOString() : null,
+  };
+  s.handoff = result;
+  x.deps.pushHandoff(result);
+  const fallback = () => {
+    x.pickups.delete(s.callId);
+    const { fallback: action, alert } = onNoPickup(handoff, x.setup.transfer);
+    s.fallback = action;
+    x.deps.alert(alert);
+  };
+  if (!agent) fallback();
+  else {
+    agent.lastAssignedAt = x.nowMs;
+    x.pickups.set(s.callId, x.clock.after(timeoutMs, fallback));
+  }
+  return result;
+}

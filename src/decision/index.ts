@@ -1,0 +1,50 @@
+/**
+ * The decision layer: what the bot says on each call turn, when a call goes
+ * to a human, and whom the dialer calls next and how fast. Its components,
+ * each entered through its own index:
+ *
+ * - engine/: the DecisionEngine that the API drives, and its decision log.
+ * - flow/: the dialog state machine and the call's short memory.
+ * - scripts/: the script library, its versions and variant experiments.
+ * - transfer/: transfer triggers, the agent handoff and skill routing.
+ * - dialing/: calling rules, local time, the answer model, ranking, pacing.
+ *
+ * Other folders import from here; what is not exported here is internal.
+ */
+export type { CustomerView } from './customer-view.js';
+export type { TurnSignals } from './turn-signals.js';
+export {
+  DecisionEngine,
+  DecisionLogWriter,
+  type ActionKind,
+  type Decision,
+  type DecisionDeps,
+  type DecisionRecord,
+  type DecisionSetup,
+  type TurnRequest,
+} from './engine/index.js';
+export {
+  loadDialingRules,
+  parseDialingRules,
+  type DialingConfig,
+  type DialingRules,
+  type AttemptOutcome,
+  type Ranking,
+} from './dialing/index.js';
+export { loadFlow, STANDARD_STATES, type Flow, type StateName } from './flow/index.js';
+export {
+  compareArms,
+  createExperiment,
+  loadScripts,
+  ScriptVersions,
+  type ExperimentState,
+  type ScriptLibrary,
+  type VariantReport,
+} from './scripts/index.js';
+export {
+  loadSkillModel,
+  loadTransferConfig,
+  type Agent,
+  type SkillModel,
+  type TransferConfig,
+} from './transfer/index.js';

@@ -1,0 +1,111 @@
+/**
+ * The line the bot speaks from a script node: among the variants that fit
+ * the customer (the tag- or industry-matched ones where any fit) and can be
+ * filled from what is known, the running experiment picks one; the
+ * compliance guard checks it before it is returned.
+ */
+import type { Rng } from '../../core/rng.js';
+import type { ComplianceHit, SlotFacts } from '../../models/types.js';
+import type { CustomerView } from '../customer-view.js';
+import { allocate, type ExperimentState } from './script-experiments.js';
+import {
+  eligibleVariants,
+  guardLine,
+  render,
+  scriptNode,
+  type BotLineCheck,
+  type ScriptLibrary,
+} from './script-library.js';
+
+/** Tags that split the script experiments: the segments whose best line may differ. */
+const SEGMENT_TAGS = ['vip', 'high_intent', 'price_sensitive'];
+
+/**
+ * The customer's segment in the script experiments (and the decision log):
+ * the experiment tags they carry, joined with '+', or 'none'. Not the
+ * dialing segment of their industry (dialing/eligibility.ts).
+ */
+export const scriptSegmentOf = (customer: CustomerView): string =>
+  SEGMENT_TAGS.filter((t) => customer.tags.includes(t)).join('+') || 'none';
+
+/** What the bot says of each product line (the simulator's lines). */
+const PRODUCTS: Readonly<Record<string, { name: string; benefit: string }>> = {
+  wealth: { name: '稳盈理财服务', benefit: '打理闲置资金、提高资金使用效率' },
+  insurance: { name: '企业保障计划', benefit: '转移经营中的意外风险' },
+  credit_card: { name: '商务信用卡', benefit: '统一管理差旅和采购支出' },
+  loan: { name: '经营贷服务', benefit: '解决短期周转资金需求' },
+  default: { name: '我们的产品', benefit: '提升运营效率' },
+};
+
+/** The values a template's placeholders are filled from. */
+export function lineSlots(x: {
+  /** Every slot known of the call (memory over profile facts). */
+  facts: SlotFacts;
+  customer: CustomerView;
+  productLine: string;
+  /** The agent a transfer went to, if any. */
+  agent: string | null | undefined;
+}): Record<string, string | undefined> {
+  const industry = x.customer.crm.industry;
+  const product = PRODUCTS[x.productLine] ?? PRODUCTS.default!;
+  return {
+    product: product.name,
+    benefit: product.benefit,
+    channel: '邮箱',
+    callback_time: x.facts.timeline,
+    budget: x.facts.budget,
+    timeline: x.facts.timeline,
+    competitor: x.facts.competitor,
+    industry: typeof industry === 'string' ? industry : undefined,
+    agent: x.agent ?? undefined,
+  };
+}
+
+export interface LineRequest {
+  library: ScriptLibrary;
+  nodeId: string;
+  customer: CustomerView;
+  /** The customer's experiment segment (scriptSegmentOf). */
+  segment: string;
+  concise: boolean;
+  slots: Readonly<Record<string, string | undefined>>;
+}
+
+export interface ChosenLine {
+  text: string;
+  /** The hits of the line first chosen, when the guard replaced it. */
+  blocked: ComplianceHit[];
+  /** The variant spoken; 'safe' for the node's safe line, which is no arm of the experiment. */
+  variant: string;
+  /** The probability the experiment gave the variant (1 for the safe line). */
+  propensity: number;
+}
+
+/** Picks, renders and guards the line for a script node. */
+export function chooseLine(
+  x: LineRequest,
+  experiment: ExperimentState,
+  checkBotLine: BotLineCheck,
+  rng: Rng,
+): ChosenLine {
+  const node = scriptNode(x.library, x.nodeId);
+  const fits = eligibleVariants(x.library, x.nodeId, x.customer);
+  const matched = fits.filter((v) => v.match);
+  const renderable = (matched.length ? matched : fits).filter(
+    (v) => render(v, x.slots, x.concise) !== undefined,
+  );
+  if (renderable.length === 0) {
+    const { text, blocked } = guardLine(node.safe, checkBotLine, node.safe);
+    return { text, blocked, variant: 'safe', propensity: 1 };
+  }
+  const { variant, propensity } = allocate(
+    experiment,
+    x.nodeId,
+    x.segment,
+    renderable.map((v) => v.id),
+    rng,
+  );
+  const chosen = renderable.find((v) => v.id === variant)!;
+  const { text, blocked } = guardLine(render(chosen, x.slots, x.concise)!, checkBotLine, node.safe);
+  return { text, blocked, variant, propensity };
+}

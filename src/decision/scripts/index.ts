@@ -1,0 +1,41 @@
+/**
+ * Scripts: what the bot may say in each dialog state (config/scripts.json),
+ * its versions, the experiments that learn which variant converts, and the
+ * choice of the line spoken.
+ */
+export {
+  allocate,
+  cells,
+  compareArms,
+  createExperiment,
+  probabilities,
+  record,
+  report,
+  type Arm,
+  type Cache,
+  type Cell,
+  type ExperimentOptions,
+  type ExperimentState,
+  type VariantReport,
+} from './script-experiments.js';
+export {
+  chooseLine,
+  lineSlots,
+  scriptSegmentOf,
+  type ChosenLine,
+  type LineRequest,
+} from './choose-line.js';
+export {
+  eligibleVariants,
+  guardLine,
+  loadScripts,
+  NEUTRAL_LINE,
+  render,
+  scriptNode,
+  TEMPLATE_SLOTS,
+  type BotLineCheck,
+  type ScriptLibrary,
+  type ScriptNode,
+  type Variant,
+} from './script-library.js';
+export { ScriptVersions } from './script-versions.js';

@@ -1,0 +1,359 @@
+import type { DialwiseEvent, EventOf, EventType } from '../../core/events/index.js';
+import { NEGATIVE_INTENTS, POSITIVE_INTENTS } from '../../models/propensity.js';
+import { fuseEmotion } from '../../models/emotion-fusion.js';
+import { newCallSignals, observeCustomerTurn } from '../../models/propensity-features.js';
+import type { ServedModels } from '../../models/champions.js';
+import { callIntentScore } from '../../models/propensity-model.js';
+import { voiceImpatience } from '../../models/prosody/baseline.js';
+import type { ComplianceHit, EmotionResult, IntentResult } from '../../models/types.js';
+import {
+  addContactAttempt,
+  applyConsent,
+  applyCustomerTurn,
+  applyCustomerUpdate,
+  applyWebVisit,
+  bump,
+  customerHistory,
+  idHash,
+  max,
+  newCall,
+  newProfile,
+  profileView,
+  type CallState,
+  type Profile,
+} from './profile.js';
+import { evaluateTags, type TagRules } from './tags.js';
+
+export interface EnricherOptions extends ServedModels {
+  tagRules: TagRules;
+  /** Event ids remembered per customer for dedupe. */
+  dedupeWindow: number;
+  /** Events older than the customer's newest by more than this count as late. */
+  latenessMs: number;
+  /** Event times further in the future than this are clamped to arrival time. */
+  maxSkewMs: number;
+}
+
+export interface EnrichedTurn {
+  event_id: string;
+  call_id: string;
+  customer_id: string;
+  turn: number;
+  speaker: string;
+  text: string;
+  asr_confidence: number;
+  ts: string;
+  intent: string | null;
+  intent_confidence: number | null;
+  out_of_scope: boolean | null;
+  emotion: string | null;
+  valence: number | null;
+  call_intent_score: number | null;
+  late: boolean;
+  impatience: number | null;
+}
+
+export interface ComplianceRow {
+  event_id: string;
+  call_id: string;
+  customer_id: string;
+  speaker: string;
+  rule: string;
+  term: string;
+  start_pos: number;
+  end_pos: number;
+  ts: string;
+}
+
+/** A turn's row before the models have said anything about it. */
+export const turnRow = (e: EventOf<'dialog.turn'>, late: boolean): EnrichedTurn => ({
+  event_id: e.event_id,
+  call_id: e.call_id,
+  customer_id: e.customer_id,
+  turn: e.turn,
+  speaker: e.speaker,
+  text: e.text,
+  asr_confidence: e.asr_confidence,
+  ts: e.ts,
+  intent: null,
+  intent_confidence: null,
+  out_of_scope: null,
+  emotion: null,
+  valence: null,
+  call_intent_score: null,
+  late,
+  impatience: null,
+});
+
+export const hitRow = (e: EventOf<'dialog.turn'>, h: ComplianceHit): ComplianceRow => ({
+  event_id: e.event_id,
+  call_id: e.call_id,
+  customer_id: e.customer_id,
+  speaker: e.speaker,
+  rule: h.rule,
+  term: h.term,
+  start_pos: h.start,
+  end_pos: h.end,
+  ts: e.ts,
+});
+
+/** Everything one batch changed, ready for the sinks. */
+/** A call's key among a commit's changes: its id and its customer's. */
+export const callKey = (callId: string, customerId: string) => `${callId}\u0000${customerId}`;
+
+export interface Changes {
+  /** By call_id and customer_id (see callKey). */
+  calls: Map<string, CallState>;
+  turns: EnrichedTurn[];
+  hits: ComplianceRow[];
+  visits: EventOf<'web.visit'>[];
+  corrections: EventOf<'correction.submitted'>[];
+  profiles: Set<Profile>;
+  accepted: number;
+  duplicates: number;
+  late: number;
+}
+
+export const emptyChanges = (): Changes => ({
+  calls: new Map(),
+  turns: [],
+  hits: [],
+  visits: [],
+  corrections: [],
+  profiles: new Set(),
+  accepted: 0,
+  duplicates: 0,
+  late: 0,
+});
+
+const CLOSED_CALLS_KEPT = 16;
+
+interface Ctx {
+  p: Profile;
+  ts: string;
+  late: boolean;
+  out: Changes;
+}
+type Handler<T extends EventType> = (ctx: Ctx, e: EventOf<T>) => void;
+
+/**
+ * Keyed, stateful enrichment: one Profile per customer_id holds everything,
+ * open calls and the dedupe window included, so restoring the profiles
+ * restores the whole state.
+ */
+export class Enricher {
+  readonly profiles = new Map<string, Profile>();
+  private readonly handlers: { [T in EventType]: Handler<T> };
+  /** This batch's customer turns, understood in one pass where the models can batch. */
+  private understood = new Map<DialwiseEvent, { intent: IntentResult; emotion: EmotionResult }>();
+
+  private models: ServedModels;
+
+  constructor(private readonly opts: EnricherOptions) {
+    this.models = { turn: opts.turn, propensity: opts.propensity };
+    this.handlers = {
+      'call.started': (c, e) => {
+        const call = this.call(c, e);
+        Object.assign(call, {
+          campaign_id: e.campaign_id,
+          script_id: e.script_id,
+          script_version: e.script_version,
+          handled_by: e.handled_by,
+          region: e.region,
+          product_line: e.product_line,
+          started_at: e.ts,
+        });
+        c.p.calls += 1;
+        c.p.last_call_at = max(c.p.last_call_at, c.ts);
+        addContactAttempt(c.p, c.ts);
+      },
+      'call.answered': (c, e) => {
+        const call = this.call(c, e);
+        if (call.answered !== true) c.p.answered += 1;
+        call.answered = true;
+      },
+      'call.unanswered': (c, e) => {
+        Object.assign(this.call(c, e), { answered: false, unanswered_reason: e.reason });
+      },
+      'call.abandoned': (c, e) => {
+        Object.assign(this.call(c, e), { answered: false, abandoned: true });
+      },
+      'call.transferred': (c, e) => {
+        this.call(c, e).transferred_queue = e.queue;
+      },
+      'call.ended': (c, e) => {
+        Object.assign(this.call(c, e), {
+          outcome: e.outcome,
+          duration_s: e.duration_s,
+          ended_at: e.ts,
+        });
+        bump(c.p.outcomes as Record<string, number>, e.outcome);
+        delete c.p.open_calls[e.call_id];
+        c.p.closed_calls.push(e.call_id);
+        if (c.p.closed_calls.length > CLOSED_CALLS_KEPT) c.p.closed_calls.shift();
+      },
+      'dialog.turn': (c, e) => this.turn(c, e),
+      'correction.submitted': (c, e) => {
+        c.out.corrections.push(e);
+      },
+      'customer.updated': (c, e) => applyCustomerUpdate(c.p, e, c.ts),
+      'web.visit': (c, e) => {
+        applyWebVisit(c.p, e, c.ts);
+        c.out.visits.push(e);
+      },
+      'consent.changed': (c, e) => applyConsent(c.p, e, c.ts),
+    };
+  }
+
+  /**
+   * Serves new models from the next batch on (a promoted champion): a batch
+   * is enriched by one set of models, never half by the old and half by the new.
+   */
+  useModels(next: ServedModels): void {
+    this.models = next;
+  }
+
+  get served(): ServedModels {
+    return this.models;
+  }
+
+  /** Puts back profiles saved by a sink (after a restart or a rebalance). */
+  restore(profiles: Profile[]): void {
+    for (const p of profiles) this.profiles.set(p.customer_id, p);
+  }
+
+  /** Applies decoded events in arrival order; returns what changed. */
+  apply(events: DialwiseEvent[], nowMs: number, out: Changes = emptyChanges()): Changes {
+    this.understood = this.understand(events);
+    for (const e of events) {
+      let p = this.profiles.get(e.customer_id);
+      if (!p) this.profiles.set(e.customer_id, (p = newProfile(e.customer_id)));
+      const id = idHash(e.event_id);
+      if (p.recent_ids.includes(id)) {
+        out.duplicates += 1;
+        continue;
+      }
+      p.recent_ids.push(id);
+      if (p.recent_ids.length > this.opts.dedupeWindow) p.recent_ids.shift();
+      // A sender's clock running ahead must not pin "latest" fields forever.
+      const ts =
+        Date.parse(e.ts) > nowMs + this.opts.maxSkewMs ? new Date(nowMs).toISOString() : e.ts;
+      const late =
+        p.last_event_at !== null &&
+        Date.parse(p.last_event_at) - Date.parse(ts) > this.opts.latenessMs;
+      if (late) out.late += 1;
+      (this.handlers[e.type] as Handler<typeof e.type>)({ p, ts, late, out }, e as never);
+      p.last_event_at = max(p.last_event_at, ts);
+      out.accepted += 1;
+      out.profiles.add(p);
+    }
+    return out;
+  }
+
+  /**
+   * A trained model answers a batch of texts in one forward pass for about
+   * the cost of one: customer turns are run together before the batch is applied.
+   */
+  private understand(events: DialwiseEvent[]) {
+    const models = this.models.turn;
+    const { intentBatch, emotionBatch } = models;
+    const understood = new Map<DialwiseEvent, { intent: IntentResult; emotion: EmotionResult }>();
+    if (!intentBatch && !emotionBatch) return understood;
+    const turns = events.filter(
+      (e): e is EventOf<'dialog.turn'> => e.type === 'dialog.turn' && e.speaker === 'customer',
+    );
+    if (turns.length === 0) return understood;
+    const texts = turns.map((t) => t.text);
+    const intents = intentBatch ? intentBatch(texts) : texts.map((t) => models.intent(t));
+    const emotions = emotionBatch ? emotionBatch(texts) : texts.map((t) => models.emotion(t));
+    turns.forEach((t, i) => understood.set(t, { intent: intents[i]!, emotion: emotions[i]! }));
+    return understood;
+  }
+
+  /**
+   * Tags depend on the clock as well as on events ("visited pricing in the
+   * last 24 h"), so they are worked out when read and when saved, not per event.
+   */
+  refreshTags(p: Profile, nowMs: number): Profile {
+    p.tags = evaluateTags(this.opts.tagRules, profileView(p, nowMs), nowMs);
+    return p;
+  }
+
+  /** The live profile with tags as of `nowMs`. */
+  profile(customerId: string, nowMs: number): Profile | undefined {
+    const p = this.profiles.get(customerId);
+    return p && this.refreshTags(p, nowMs);
+  }
+
+  private call(c: Ctx, e: { call_id: string; customer_id: string }): CallState {
+    // Keyed by customer too: another customer's call with the same id stays
+    // apart here, and the sink keeps the call its first owner's.
+    const key = callKey(e.call_id, e.customer_id);
+    let call = c.p.open_calls[e.call_id] ?? c.out.calls.get(key);
+    if (!call) {
+      call = newCall(e.call_id, e.customer_id);
+      // A late event of an ended call updates its row but does not reopen it.
+      if (!c.p.closed_calls.includes(e.call_id)) c.p.open_calls[e.call_id] = call;
+    }
+    c.out.calls.set(key, call);
+    return call;
+  }
+
+  private turn(c: Ctx, e: EventOf<'dialog.turn'>): void {
+    const models = this.models.turn;
+    const call = this.call(c, e);
+    const row = turnRow(e, c.late);
+    if (e.speaker === 'customer') {
+      const voice = e.prosody ? voiceImpatience((call.voice ??= []), e.prosody) : null;
+      const known = this.understood.get(e);
+      const emotion = fuseEmotion(known?.emotion ?? models.emotion(e.text), voice);
+      const insight = {
+        intent: known?.intent ?? models.intent(e.text),
+        emotion,
+        slots: models.slots(e.text),
+      };
+      call.peak_impatience = Math.max(call.peak_impatience ?? 0, emotion.impatience);
+      applyCustomerTurn(c.p, insight, c.ts);
+      const intent = insight.intent.intent;
+      call.customer_turns = (call.customer_turns ?? 0) + 1;
+      call.positive_intents = (call.positive_intents ?? 0) + (POSITIVE_INTENTS.has(intent) ? 1 : 0);
+      call.negative_intents = (call.negative_intents ?? 0) + (NEGATIVE_INTENTS.has(intent) ? 1 : 0);
+      call.objections = (call.objections ?? 0) + (insight.slots.objection ? 1 : 0);
+      call.valence =
+        call.valence === null
+          ? insight.emotion.valence
+          : (call.valence + insight.emotion.valence) / 2;
+      call.signals = observeCustomerTurn(call.signals ?? newCallSignals(), {
+        text: e.text,
+        intent,
+        valence: emotion.valence,
+        objection: insight.slots.objection,
+        impatience: emotion.impatience,
+      });
+      call.intent_score = this.score(c.p, call, c.ts);
+      // The customer's score follows the live call, weighted toward it.
+      c.p.intent_score =
+        Math.round((0.7 * call.intent_score + 0.3 * c.p.intent_score) * 1000) / 1000;
+      Object.assign(row, {
+        intent,
+        intent_confidence: insight.intent.confidence,
+        out_of_scope: insight.intent.outOfScope,
+        emotion: emotion.label,
+        valence: emotion.valence,
+        call_intent_score: call.intent_score,
+        impatience: emotion.impatience,
+      });
+    } else {
+      for (const h of models.compliance(e.text, e.speaker)) {
+        c.out.hits.push(hitRow(e, h));
+        call.compliance_hits = (call.compliance_hits ?? 0) + 1;
+      }
+    }
+    c.out.turns.push(row);
+  }
+
+  private score(p: Profile, call: CallState, ts: string): number {
+    const signals = call.signals ?? newCallSignals();
+    return callIntentScore(this.models.propensity, signals, customerHistory(p, Date.parse(ts)));
+  }
+}

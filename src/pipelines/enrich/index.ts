@@ -1,0 +1,31 @@
+// Enrichment: events applied to in-memory customer profiles and calls (models,
+// tags, contact history), and the CRM field mapping applied at ingest.
+export {
+  callKey,
+  emptyChanges,
+  Enricher,
+  hitRow,
+  turnRow,
+  type Changes,
+  type ComplianceRow,
+  type EnrichedTurn,
+  type EnricherOptions,
+} from './enricher.js';
+export {
+  contactsInWeek,
+  customerHistory,
+  idHash,
+  newCall,
+  newProfile,
+  sealLegacyUnmapped,
+  type CallState,
+  type Profile,
+} from './profile.js';
+export { loadTagRules, type TagRules } from './tags.js';
+export {
+  crmMappingSchema,
+  loadCrmMapping,
+  mapCrmFields,
+  type CrmMapping,
+  type CrmMappingResult,
+} from './crm-mapping.js';

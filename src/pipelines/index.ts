@@ -1,0 +1,15 @@
+// The ingest pipeline: sources → enrichment → sinks, committed together with
+// the sources' positions. Other folders import from here.
+export {
+  Pipeline,
+  quarantine,
+  STORE,
+  type PipelineHooks,
+  type PipelineOptions,
+  type SourceRecord,
+} from './pipeline.js';
+export { createPipelineMetrics, type PipelineMetrics } from './pipeline-metrics.js';
+export { derivedTopic, publishEvents, topicFor, topicsOf } from './topics.js';
+export * from './sources/index.js';
+export * from './enrich/index.js';
+export * from './sinks/index.js';

@@ -1,0 +1,79 @@
+import type { KafkaBus } from '../../core/bus/kafka.js';
+import type { EventOf } from '../../core/events/index.js';
+import type { Position, Sink } from './duckdb-sink.js';
+import type { ComplianceRow, EnrichedTurn, CallState } from '../enrich/index.js';
+import type { DeadLetter, ProfileRow, SinkRows } from './rows.js';
+import { derivedTopic } from '../topics.js';
+
+/** One row of a commit as it travels from a worker to the loader. */
+export type FactRecord =
+  | { kind: 'call'; row: CallState }
+  | { kind: 'turn'; row: EnrichedTurn }
+  | { kind: 'hit'; row: ComplianceRow }
+  | { kind: 'visit'; row: EventOf<'web.visit'> }
+  | { kind: 'correction'; row: EventOf<'correction.submitted'> }
+  | { kind: 'dead'; row: DeadLetter }
+  | { kind: 'counters'; row: SinkRows['counters'] };
+
+/**
+ * The sink of a scaled-out worker: a commit's rows go to the facts topic,
+ * profile snapshots to the compacted changelog (both keyed by customer_id, so
+ * they share partitions with the source topics). State comes back from the
+ * changelog, for the partitions this worker owns.
+ */
+export class KafkaSink implements Sink {
+  private owned = new Set<number>();
+
+  constructor(
+    private readonly bus: KafkaBus,
+    private readonly prefix: string,
+  ) {}
+
+  own(partitions: number[]): void {
+    this.owned = new Set(partitions);
+  }
+
+  async init(): Promise<void> {
+    await this.bus.ensureTopics([derivedTopic(this.prefix, 'facts')]);
+    await this.bus.ensureTopics([derivedTopic(this.prefix, 'profile.updated')], { compact: true });
+  }
+
+  async write(rows: SinkRows): Promise<void> {
+    const facts: FactRecord[] = [
+      ...rows.calls.map((row) => ({ kind: 'call' as const, row })),
+      ...rows.turns.map((row) => ({ kind: 'turn' as const, row })),
+      ...rows.hits.map((row) => ({ kind: 'hit' as const, row })),
+      ...rows.visits.map((row) => ({ kind: 'visit' as const, row })),
+      ...rows.corrections.map((row) => ({ kind: 'correction' as const, row })),
+      ...rows.deadLetters.map((row) => ({ kind: 'dead' as const, row })),
+      { kind: 'counters', row: rows.counters },
+    ];
+    const keyOf = (f: FactRecord) => ('customer_id' in f.row ? f.row.customer_id : f.kind);
+    await this.bus.publish(
+      derivedTopic(this.prefix, 'facts'),
+      facts.map((f) => ({ key: keyOf(f), value: JSON.stringify(f) })),
+    );
+    await this.bus.publish(
+      derivedTopic(this.prefix, 'profile.updated'),
+      rows.profiles.map((p) => ({ key: p.customer_id, value: JSON.stringify(p) })),
+    );
+  }
+
+  async loadProfiles(): Promise<ProfileRow[]> {
+    if (this.owned.size === 0) return [];
+    const latest = new Map<string, ProfileRow>();
+    await this.bus.readToEnd(
+      derivedTopic(this.prefix, 'profile.updated'),
+      (partition, key, value) => {
+        if (value !== null && this.owned.has(partition))
+          latest.set(key, JSON.parse(value) as ProfileRow);
+      },
+    );
+    return [...latest.values()];
+  }
+
+  /** Kafka's committed offsets are the worker's positions. */
+  async loadPositions(): Promise<Position[]> {
+    return [];
+  }
+}

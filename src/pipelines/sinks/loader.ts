@@ -1,0 +1,95 @@
+import type { Bus, Subscription } from '../../core/bus/bus.js';
+import type { Logger } from '../../core/log.js';
+import type { DuckDbSink, Position } from './duckdb-sink.js';
+import type { FactRecord } from './kafka-sink.js';
+import { emptyRows, type ProfileRow, type SinkRows } from './rows.js';
+import { derivedTopic } from '../topics.js';
+
+const key = (source: string, partition: number) => `${source}#${partition}`;
+
+/**
+ * The one writer of the analytics DuckDB file when workers are scaled out:
+ * it consumes the workers' facts and profile changelog and writes each batch
+ * with its offsets in one transaction (exactly once from those topics).
+ * Workers deliver at least once across a crash or rebalance, so the sink
+ * skips facts whose event is already stored.
+ */
+export async function startLoader(opts: {
+  bus: Bus;
+  sink: DuckDbSink;
+  prefix: string;
+  groupId: string;
+  logger: Logger;
+}): Promise<Subscription> {
+  await opts.sink.init();
+  const positions = new Map<string, Position>();
+  for (const p of await opts.sink.loadPositions()) positions.set(key(p.source, p.partition), p);
+  const profilesTopic = derivedTopic(opts.prefix, 'profile.updated');
+  // Kafka's own offsets only show lag here (DuckDB holds the positions), and a
+  // batch may arrive before subscribe() returns: commit through a late binding.
+  const bound: { sub?: Subscription } = {};
+  bound.sub = await opts.bus.subscribe({
+    groupId: opts.groupId,
+    topics: [derivedTopic(opts.prefix, 'facts'), profilesTopic],
+    onBatch: async (records) => {
+      const rows = emptyRows();
+      const touched = new Map<string, Position>();
+      for (const r of records) {
+        const k = key(r.topic, r.partition);
+        const offset = BigInt(r.offset);
+        if (offset < (positions.get(k)?.next ?? 0n)) continue;
+        touched.set(k, { source: r.topic, partition: r.partition, next: offset + 1n });
+        if (r.topic === profilesTopic) {
+          rows.profiles.push(JSON.parse(r.value) as ProfileRow);
+          continue;
+        }
+        const f = JSON.parse(r.value) as FactRecord;
+        if (f.kind === 'counters') {
+          for (const [name, v] of Object.entries(f.row))
+            rows.counters[name as keyof SinkRows['counters']] += v;
+        } else if (f.kind === 'call') rows.calls.push(f.row);
+        else if (f.kind === 'turn') rows.turns.push(f.row);
+        else if (f.kind === 'hit') rows.hits.push(f.row);
+        else if (f.kind === 'visit') rows.visits.push(f.row);
+        else if (f.kind === 'correction') rows.corrections.push(f.row);
+        else rows.deadLetters.push(f.row);
+      }
+      if (touched.size === 0) return;
+      // Keep each profile's last snapshot of the batch: the table holds one row per customer.
+      rows.profiles = [...new Map(rows.profiles.map((p) => [p.customer_id, p])).values()];
+      rows.calls = mergeCalls(rows.calls);
+      await opts.sink.write(rows, [...touched.values()]);
+      for (const [k, p] of touched) positions.set(k, p);
+      await bound.sub
+        ?.commit(
+          [...touched.values()].map((p) => ({
+            topic: p.source,
+            partition: p.partition,
+            next: p.next,
+          })),
+        )
+        .catch((err) =>
+          opts.logger.log('warn', 'loader offset commit failed', { err: String(err) }),
+        );
+    },
+  });
+  return bound.sub;
+}
+
+/**
+ * One row per call and customer for the upsert: later snapshots of a call
+ * fill in what earlier ones lacked. Two customers' rows with one call_id stay
+ * apart, so the sink can keep the call its first owner's.
+ */
+function mergeCalls(calls: SinkRows['calls']): SinkRows['calls'] {
+  const byId = new Map<string, SinkRows['calls'][number]>();
+  for (const c of calls) {
+    const key = `${c.call_id}\u0000${c.customer_id}`;
+    const prev = byId.get(key);
+    if (!prev) byId.set(key, { ...c });
+    else
+      for (const [k, v] of Object.entries(c))
+        if (v !== null) (prev as unknown as Record<string, unknown>)[k] = v;
+  }
+  return [...byId.values()];
+}

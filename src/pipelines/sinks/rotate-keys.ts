@@ -1,0 +1,70 @@
+import type { FieldCipher } from '../../core/crypto.js';
+import type { Store } from '../../core/store/store.js';
+
+/**
+ * Re-seals every stored value that an older key sealed — names, phones, the
+ * other personal fields of each profile, the originals of dead letters — and
+ * recomputes phone look-up hashes with the current key, in one transaction.
+ * Run it after putting a new DIALWISE_DATA_KEY in place (the old one moved to
+ * DIALWISE_DATA_KEYS_PREVIOUS); afterwards the old key can be retired.
+ */
+export async function rotateKeys(
+  store: Store,
+  cipher: FieldCipher,
+): Promise<{ profiles: number; resealed: number; deadLetters: number }> {
+  const rows = await store.query<{
+    customer_id: string;
+    name_enc: string | null;
+    phone_enc: string | null;
+    personal_enc: string | null;
+  }>(
+    `SELECT customer_id, name_enc, phone_enc, personal_enc FROM profiles
+     WHERE name_enc IS NOT NULL OR phone_enc IS NOT NULL OR personal_enc IS NOT NULL`,
+  );
+  const stale = (v: string | null) => v !== null && cipher.keyIdOf(v) !== cipher.keyId;
+  const reseal = (v: string | null) => (v === null ? null : cipher.encrypt(cipher.decrypt(v)));
+  const updates = rows
+    .filter((r) => stale(r.name_enc) || stale(r.phone_enc) || stale(r.personal_enc))
+    .map((r) => ({
+      customer_id: r.customer_id,
+      name_enc: reseal(r.name_enc),
+      phone_enc: reseal(r.phone_enc),
+      phone_hash: r.phone_enc === null ? null : cipher.lookupHash(cipher.decrypt(r.phone_enc)),
+      personal_enc: reseal(r.personal_enc),
+    }));
+  const letters = (
+    await store.query<{ id: bigint; payload_sealed: string }>(
+      'SELECT id, payload_sealed FROM dead_letters WHERE payload_sealed IS NOT NULL',
+    )
+  )
+    .filter((d) => stale(d.payload_sealed))
+    .map((d) => ({ id: d.id, payload_sealed: reseal(d.payload_sealed) }));
+  await store.transaction(async (tx) => {
+    await tx.run(
+      'CREATE OR REPLACE TEMP TABLE resealed (customer_id VARCHAR, name_enc VARCHAR, phone_enc VARCHAR, phone_hash VARCHAR, personal_enc VARCHAR)',
+    );
+    await tx.append(
+      'resealed',
+      {
+        customer_id: 'VARCHAR',
+        name_enc: 'VARCHAR',
+        phone_enc: 'VARCHAR',
+        phone_hash: 'VARCHAR',
+        personal_enc: 'VARCHAR',
+      },
+      updates,
+    );
+    await tx.run(`UPDATE profiles SET name_enc = r.name_enc, phone_enc = r.phone_enc,
+        phone_hash = r.phone_hash, personal_enc = r.personal_enc
+      FROM resealed r WHERE profiles.customer_id = r.customer_id`);
+    await tx.run('DROP TABLE resealed');
+    await tx.run(
+      'CREATE OR REPLACE TEMP TABLE resealed_letters (id BIGINT, payload_sealed VARCHAR)',
+    );
+    await tx.append('resealed_letters', { id: 'BIGINT', payload_sealed: 'VARCHAR' }, letters);
+    await tx.run(`UPDATE dead_letters SET payload_sealed = r.payload_sealed
+      FROM resealed_letters r WHERE dead_letters.id = r.id`);
+    await tx.run('DROP TABLE resealed_letters');
+  });
+  return { profiles: rows.length, resealed: updates.length, deadLetters: letters.length };
+}

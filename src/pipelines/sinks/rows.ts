@@ -1,0 +1,183 @@
+import type { EventOf } from '../../core/events/index.js';
+import type { FieldCipher } from '../../core/crypto.js';
+import { redactPayload } from '../../core/personal.js';
+import {
+  type ComplianceRow,
+  type EnrichedTurn,
+  type Changes,
+  newProfile,
+  type CallState,
+  type Profile,
+} from '../enrich/index.js';
+
+/** A profile as stored and published: personal data sealed, the rest as JSON. */
+export interface ProfileRow {
+  customer_id: string;
+  state: string;
+  name_enc: string | null;
+  phone_enc: string | null;
+  phone_hash: string | null;
+  /** Sealed JSON of `Profile.personal` (null when empty). */
+  personal_enc: string | null;
+  intent_score: number;
+  tags: string;
+  updated_at: string;
+}
+
+/**
+ * An input the pipeline could not take. `payload` is shown to admins with
+ * personal data redacted; the original is kept sealed for a replay.
+ */
+export interface DeadLetter {
+  source: string;
+  reason: string;
+  payload: string;
+  payload_sealed: string | null;
+  received_at: string;
+}
+
+/** Longest redacted payload kept in the clear (the sealed original is whole). */
+const SHOWN_PAYLOAD = 16_384;
+
+/**
+ * A dead letter for `raw`: redacted for display, the original sealed (not
+ * kept without a cipher: rows the store derived, not what a sender sent).
+ */
+export function deadLetter(
+  cipher: FieldCipher | undefined,
+  source: string,
+  reason: string,
+  raw: string,
+  receivedAt: string,
+): DeadLetter {
+  const shown = redactPayload(
+    raw.length > 4 * SHOWN_PAYLOAD ? raw.slice(0, 4 * SHOWN_PAYLOAD) : raw,
+  );
+  return {
+    source,
+    reason,
+    payload: shown.length > SHOWN_PAYLOAD ? `${shown.slice(0, SHOWN_PAYLOAD)}…(truncated)` : shown,
+    payload_sealed: cipher ? cipher.encrypt(raw) : null,
+    received_at: receivedAt,
+  };
+}
+
+/** What one commit writes: plain rows, whoever produced them (pipeline or loader). */
+export interface SinkRows {
+  calls: CallState[];
+  turns: EnrichedTurn[];
+  hits: ComplianceRow[];
+  visits: EventOf<'web.visit'>[];
+  corrections: EventOf<'correction.submitted'>[];
+  profiles: ProfileRow[];
+  deadLetters: DeadLetter[];
+  counters: { accepted: number; duplicates: number; late: number; dead_letters: number };
+}
+
+export const emptyRows = (): SinkRows => ({
+  calls: [],
+  turns: [],
+  hits: [],
+  visits: [],
+  corrections: [],
+  profiles: [],
+  deadLetters: [],
+  counters: { accepted: 0, duplicates: 0, late: 0, dead_letters: 0 },
+});
+
+/**
+ * Seals name and phone, re-encrypting only when they changed: a profile is
+ * saved at every commit that touches it, its personal data rarely changes.
+ */
+export class SealCache {
+  private readonly sealed = new Map<
+    string,
+    { name: string | null; phone: string | null; personal: string | null; row: Sealed }
+  >();
+
+  constructor(readonly cipher: FieldCipher) {}
+
+  seal(p: Profile): Sealed {
+    const personal = Object.keys(p.personal).length ? JSON.stringify(p.personal) : null;
+    const hit = this.sealed.get(p.customer_id);
+    if (hit && hit.name === p.name && hit.phone === p.phone && hit.personal === personal)
+      return hit.row;
+    const row = {
+      name_enc: p.name === null ? null : this.cipher.encrypt(p.name),
+      phone_enc: p.phone === null ? null : this.cipher.encrypt(p.phone),
+      phone_hash: p.phone === null ? null : this.cipher.lookupHash(p.phone),
+      personal_enc: personal === null ? null : this.cipher.encrypt(personal),
+    };
+    this.sealed.set(p.customer_id, { name: p.name, phone: p.phone, personal, row });
+    return row;
+  }
+}
+
+type Sealed = Pick<ProfileRow, 'name_enc' | 'phone_enc' | 'phone_hash' | 'personal_enc'>;
+
+/**
+ * The dedupe window as base64 of its float64s: a third the size of the JSON
+ * numbers and far cheaper to write and read, at every snapshot of every profile.
+ */
+const packIds = (ids: number[]): string =>
+  Buffer.from(Float64Array.from(ids).buffer).toString('base64');
+const unpackIds = (packed: string): number[] => {
+  const bytes = Buffer.from(packed, 'base64');
+  return Array.from(new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8));
+};
+
+export function profileRow(p: Profile, seals: SealCache, nowIso: string): ProfileRow {
+  const { name, phone, personal, recent_ids, ...rest } = p;
+  return {
+    customer_id: p.customer_id,
+    state: JSON.stringify({ ...rest, recent_ids: packIds(recent_ids) }),
+    ...seals.seal(p),
+    intent_score: p.intent_score,
+    tags: JSON.stringify(p.tags),
+    updated_at: nowIso,
+  };
+}
+
+export function restoreProfile(row: ProfileRow, cipher: FieldCipher): Profile {
+  const state = JSON.parse(row.state) as Partial<Omit<Profile, 'recent_ids'>> & {
+    recent_ids?: number[] | string;
+  };
+  // Older snapshots hold the ids as a JSON array.
+  const ids = state.recent_ids;
+  // Defaults first: a snapshot from an older version may lack newer fields.
+  return {
+    ...newProfile(row.customer_id),
+    ...state,
+    recent_ids: typeof ids === 'string' ? unpackIds(ids) : (ids ?? []),
+    name: row.name_enc === null ? null : cipher.decrypt(row.name_enc),
+    phone: row.phone_enc === null ? null : cipher.decrypt(row.phone_enc),
+    personal: row.personal_enc
+      ? (JSON.parse(cipher.decrypt(row.personal_enc)) as Record<string, string>)
+      : {},
+  };
+}
+
+/** Freezes a batch's changes into rows (copies: the live state moves on). */
+export function toRows(
+  changes: Changes,
+  dead: DeadLetter[],
+  seals: SealCache,
+  nowIso: string,
+): SinkRows {
+  return {
+    // The voice baseline stays with the live call: it is state, not a column.
+    calls: [...changes.calls.values()].map(({ voice, ...c }) => c),
+    turns: changes.turns,
+    hits: changes.hits,
+    visits: changes.visits,
+    corrections: changes.corrections,
+    profiles: [...changes.profiles].map((p) => profileRow(p, seals, nowIso)),
+    deadLetters: dead,
+    counters: {
+      accepted: changes.accepted,
+      duplicates: changes.duplicates,
+      late: changes.late,
+      dead_letters: dead.length,
+    },
+  };
+}

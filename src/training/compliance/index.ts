@@ -1,0 +1,2 @@
+/** Scoring a compliance checker against a labelled set (`dialwise eval compliance`). */
+export * from './compliance-evaluation.js';

@@ -6,9 +6,9 @@
  */
 export { startPlatform, type Platform, type PlatformOptions } from './platform.js';
 export { startWorker } from './worker.js';
-export { startLoaderPlatform, type LoaderPlatform } from './loader.js';
+export { startLoaderPlatform, type LoaderPlatform } from './loader-platform.js';
 export { openPipeline, type ModelWatch } from './enrichment.js';
 export { type SimulateOptions } from './simulator-feed.js';
 export { runFilePath, type RunFile } from './run-file.js';
 export { createBus, fieldCipher, openStore, packageRoot, registryOf, storePath } from './setup.js';
-export { retrainPlanOf } from './retrain-schedule.js';
+export { retrainPlanOf } from './scheduled-retrain.js';

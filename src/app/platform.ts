@@ -25,7 +25,7 @@ import { decisionOutbox } from './decision-outbox.js';
 import { startDecisions } from './decision-service.js';
 import { busPositions, openPipeline, type ModelWatch } from './enrichment.js';
 import { platformSubmit, withDeadline } from './ingest.js';
-import { retrainSchedule } from './retrain-schedule.js';
+import { retrainSchedule } from './scheduled-retrain.js';
 import { complianceConfig, createBus, openStore } from './setup.js';
 import { simulatorFeed, type SimulateOptions } from './simulator-feed.js';
 import { consumerLag, tellOperator, type Part } from './upkeep.js';

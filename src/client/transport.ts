@@ -1,4 +1,4 @@
-import { DialwiseApiError, retryAfterSeconds } from './errors.js';
+import { DialwiseApiError, retryAfterSeconds } from './api-error.js';
 
 export interface ClientOptions {
   /** The platform's address, e.g. `http://127.0.0.1:8080`. */

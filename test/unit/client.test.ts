@@ -5,7 +5,7 @@ import {
   EventClient,
   type DialwiseEvent,
 } from '../../src/index.js';
-import { retryAfterSeconds } from '../../src/client/errors.js';
+import { retryAfterSeconds } from '../../src/client/api-error.js';
 
 /** A fetch that records each request and answers from a list. */
 function fakeFetch(answers: (() => Response)[]) {

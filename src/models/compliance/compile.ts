@@ -1,5 +1,5 @@
 import { DialwiseError } from '../../core/errors.js';
-import { parseComplianceConfig, type ComplianceConfig } from './config.js';
+import { parseComplianceConfig, type ComplianceConfig } from './compliance-config.js';
 import { withVariants, type FoldTables } from './fold.js';
 import {
   ABSOLUTE,
@@ -17,7 +17,7 @@ import {
   TERM,
 } from './lexicon.js';
 import type { Pattern } from './patterns.js';
-import { sounds, syllablesOf, type Sounds } from './syllables.js';
+import { sounds, syllablesOf, type Sounds } from './pinyin-syllables.js';
 
 /** A term matched by sound: its syllables and what to report. */
 export interface SoundTerm extends Sounds {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { loadComplianceConfig, type ParsedComplianceConfig } from './config.js';
+import { loadComplianceConfig, type ParsedComplianceConfig } from './compliance-config.js';
 
 /**
  * The built-in policy is config/compliance.json at the package root (the

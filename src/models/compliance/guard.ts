@@ -1,5 +1,5 @@
 import type { ComplianceHit } from '../types.js';
-import type { ComplianceConfig } from './config.js';
+import type { ComplianceConfig } from './compliance-config.js';
 import { compile, type Compiled } from './compile.js';
 import { isLatinLetter } from './fold.js';
 import type { Occurrence } from './lexicon.js';
@@ -7,7 +7,7 @@ import { normalize } from './normalized.js';
 import { findPatterns, type Span } from './patterns.js';
 import { Scene } from './scene.js';
 import { echoed } from './sentence.js';
-import { endsWith, matchAt, syllableId } from './syllables.js';
+import { endsWith, matchAt, syllableId } from './pinyin-syllables.js';
 
 export type Speaker = 'customer' | 'bot' | 'agent';
 

@@ -12,7 +12,7 @@ import {
   findNuclei,
   syllableEnvelope,
   type SyllableOptions,
-} from './syllables.js';
+} from './syllable-nuclei.js';
 import type { MonoAudio } from './wav.js';
 
 /** Prosody of one utterance. Levels are relative to full scale, so compare them within a call only. */

@@ -7,7 +7,10 @@ import { defineConfig } from 'vitest/config';
  * Vitest 3.2 sets file parallelism for a whole run, not per project, so a run
  * is parallel only when it selects `--project unit` alone (`npm run
  * test:unit`); any other run, a plain `vitest run` included, takes one file
- * at a time, the groups in order: unit, integration, faults.
+ * at a time, the groups in order: unit, integration, faults. Unit test files
+ * share their worker's module cache (no isolation): they hold no global state,
+ * and importing TensorFlow.js, DuckDB and zod once per worker instead of once
+ * per file takes the unit run from about 45 s to 17 s on 2 cores.
  */
 const args = process.argv.slice(2);
 const selected = args.flatMap((a, i) =>
@@ -29,6 +32,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: unitOnly,
+    isolate: !unitOnly,
     projects: [project('unit', 0), project('integration', 1), project('faults', 2)],
   },
 });

@@ -1,8 +1,14 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { type Dimension, kpisBy, kpiSeries, totals } from '../../analytics/kpis/index.js';
+import {
+  type Dimension,
+  kpisBy,
+  kpiSeries,
+  needsCustomers,
+  totals,
+} from '../../analytics/kpis/index.js';
 import { compareArms } from '../../decision/index.js';
 import { ANALYSTS } from '../auth.js';
-import { asks, guarded, type GqlContext, type ResolverDeps } from './context.js';
+import { fieldsAsked, guarded, type GqlContext, type ResolverDeps } from './context.js';
 import { SubscriptionSlots } from './subscription-slots.js';
 import { kpiFilter, leaderOf, variantView, type KpiArgs } from './views.js';
 
@@ -13,12 +19,12 @@ type AlertArgs = { status?: string | null; limit?: number | null; after?: string
 export function analyticsResolvers(deps: ResolverDeps) {
   const { store, costs } = deps;
   const slots = new SubscriptionSlots(deps.limits.subscriptionsPerKey);
-  // Distinct customers are the costly part: counted only for a query that shows them.
+  // Distinct customers are the costly part: counted only for a query that asks for a KPI built on them.
   const kpis = (a: KpiQuery, info: GraphQLResolveInfo) =>
     kpisBy(store, a.by ?? null, {
       ...kpiFilter(a),
       costs,
-      customers: asks(info, 'contactsPerCustomer'),
+      customers: needsCustomers(fieldsAsked(info)),
     });
   const alerts = (a: AlertArgs) => deps.alerts.alerts(a.status, a);
   const live = async (_: unknown, ctx: GqlContext) =>
@@ -33,7 +39,7 @@ export function analyticsResolvers(deps: ResolverDeps) {
         kpiSeries(store, a.bucket === 'HOUR' ? 'hour' : 'day', a.by ?? null, {
           ...kpiFilter(a),
           costs,
-          customers: asks(info, 'contactsPerCustomer'),
+          customers: needsCustomers(fieldsAsked(info)),
         }),
       ),
       totals: guarded(ANALYSTS, () => totals(store)),

@@ -79,17 +79,18 @@ export function guarded<A, R>(
   };
 }
 
-/** Whether the query selects `field` under the field being resolved (fragments included). */
-export function asks(info: GraphQLResolveInfo, field: string): boolean {
-  const within = (set: SelectionSetNode | undefined): boolean =>
-    (set?.selections ?? []).some((s) =>
-      s.kind === Kind.FIELD
-        ? s.name.value === field
-        : s.kind === Kind.INLINE_FRAGMENT
-          ? within(s.selectionSet)
-          : within(info.fragments[s.name.value]?.selectionSet),
-    );
-  return info.fieldNodes.some((n) => within(n.selectionSet));
+/** The fields a query selects under this one (through fragments too), by name. */
+export function fieldsAsked(info: GraphQLResolveInfo): Set<string> {
+  const names = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined): void => {
+    for (const s of set?.selections ?? []) {
+      if (s.kind === Kind.FIELD) names.add(s.name.value);
+      else if (s.kind === Kind.INLINE_FRAGMENT) walk(s.selectionSet);
+      else walk(info.fragments[s.name.value]?.selectionSet);
+    }
+  };
+  for (const n of info.fieldNodes) walk(n.selectionSet);
+  return names;
 }
 
 /** The live decision layer, or a 404 where this process does not run one. */

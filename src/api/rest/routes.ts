@@ -23,6 +23,7 @@ import {
   type Principal,
   type Role,
 } from '../auth.js';
+import { deadLetterPage, sealedOriginals } from '../../pipelines/index.js';
 import type { ApiDeps } from '../server.js';
 import { parseJson } from './http.js';
 import {
@@ -219,12 +220,8 @@ export function restRoutes(deps: ApiDeps): Route[] {
       roles: ['admin'],
       query: deadLetterQuery,
       async handle({ query }) {
-        const rows = await deps.store.query<{ id: bigint }>(
-          `SELECT id, received_at::VARCHAR AS received_at, source, reason, payload
-           FROM dead_letters WHERE id < ? ORDER BY dead_letters.id DESC LIMIT ?`,
-          [query.before ?? Number.MAX_SAFE_INTEGER, query.limit],
-        );
-        return Response.json({ deadLetters: rows.map((r) => ({ ...r, id: Number(r.id) })) });
+        const deadLetters = await deadLetterPage(deps.store, query);
+        return Response.json({ deadLetters });
       },
     }),
     route<{ ids: number[] }>({
@@ -234,19 +231,15 @@ export function restRoutes(deps: ApiDeps): Route[] {
       body: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(1_000) }),
       audit: { action: 'dead_letters.replay', target: () => 'dead_letters' },
       async handle({ body }) {
-        const rows = await deps.store.query<{ id: bigint; payload_sealed: string | null }>(
-          `SELECT id, payload_sealed FROM dead_letters
-           WHERE id IN (SELECT unnest(?::BIGINT[]))`,
-          [`[${body.ids.join(',')}]`],
-        );
+        const rows = await sealedOriginals(deps.store, body.ids);
         const valid: DialwiseEvent[] = [];
         const still: { id: number; reason: string }[] = [];
         for (const r of rows) {
-          const r2 = r.payload_sealed
-            ? parseEvent(deps.unseal(r.payload_sealed))
+          const r2 = r.sealed
+            ? parseEvent(deps.unseal(r.sealed))
             : { ok: false as const, reason: 'the original was not kept (stored before sealing)' };
           if (r2.ok) valid.push(r2.event);
-          else still.push({ id: Number(r.id), reason: r2.reason });
+          else still.push({ id: r.id, reason: r2.reason });
         }
         await deps.submit(valid, []);
         return Response.json({ replayed: valid.length, invalid: still });
@@ -375,12 +368,17 @@ export function restRoutes(deps: ApiDeps): Route[] {
       roles: ['admin'],
       body: keyRequest,
       async handle({ body, principal }) {
-        const issued = await issueApiKey(deps.store, principal!, {
-          name: body.name,
-          role: body.role as Role,
-          expiresAt: body.expires_at,
-          expiresInDays: body.expires_in_days,
-        });
+        const issued = await issueApiKey(
+          deps.store,
+          principal!,
+          {
+            name: body.name,
+            role: body.role as Role,
+            expiresAt: body.expires_at,
+            expiresInDays: body.expires_in_days,
+          },
+          deps.clock,
+        );
         return Response.json(issued, { status: 201 });
       },
     }),

@@ -9,7 +9,14 @@ import tseslint from 'typescript-eslint';
 // from outside it, `../pipelines/index.js`, never `../pipelines/sinks/rows.js`.
 // `allowed` names the one file of a forbidden folder a layer may still import.
 const COMPONENTS = ['analytics', 'decision', 'pipelines', 'training', 'api', 'app'];
-const layer = (from, forbidden, allowed = {}) => ({
+const FOLDERS = ['core', 'datasets', 'models', 'pipelines', 'analytics', 'decision', 'training'];
+const LAYERED = [...FOLDERS, 'api', 'app', 'cli', 'dashboard'];
+// A layer names the folders it may import; every other layered folder is forbidden.
+const layer = (from, mayImport, allowed = {}) => {
+  const forbidden = LAYERED.filter((dir) => dir !== from && !mayImport.includes(dir));
+  return layerRule(from, forbidden, allowed);
+};
+const layerRule = (from, forbidden, allowed) => ({
   files: [`src/${from}/**/*.ts`],
   rules: {
     'no-restricted-imports': [
@@ -91,45 +98,16 @@ export default tseslint.config(
   },
   // Tests read untyped JSON responses.
   { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
-  layer('core', [
-    'app',
-    'pipelines',
-    'models',
-    'training',
-    'decision',
-    'analytics',
-    'api',
-    'cli',
-    'dashboard',
-    'datasets',
-  ]),
-  layer('pipelines', ['app', 'training', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
-  layer('models', [
-    'app',
-    'pipelines',
-    'training',
-    'decision',
-    'analytics',
-    'api',
-    'cli',
-    'dashboard',
-  ]),
-  layer('analytics', ['app', 'pipelines', 'training', 'decision', 'api', 'cli', 'dashboard']),
-  layer('decision', ['app', 'pipelines', 'training', 'analytics', 'api', 'cli', 'dashboard']),
-  layer('training', ['app', 'pipelines', 'decision', 'analytics', 'api', 'cli', 'dashboard']),
-  layer('datasets', [
-    'app',
-    'pipelines',
-    'training',
-    'decision',
-    'analytics',
-    'api',
-    'cli',
-    'dashboard',
-  ]),
-  layer('api', ['app', 'cli', 'dashboard']),
-  layer('app', ['cli', 'dashboard']),
-  layer('cli', ['dashboard']),
+  layer('core', []),
+  layer('datasets', ['core', 'models']),
+  layer('models', ['core', 'datasets']),
+  layer('pipelines', ['core', 'models', 'datasets']),
+  layer('analytics', ['core', 'models', 'datasets']),
+  layer('decision', ['core', 'models', 'datasets']),
+  layer('training', ['core', 'models', 'datasets']),
+  layer('api', FOLDERS),
+  layer('app', [...FOLDERS, 'api']),
+  layer('cli', [...FOLDERS, 'api', 'app']),
   // The library's client ships without server code: only the API's contract
   // (api/rest/schemas.ts) and the event definitions.
   {
@@ -150,20 +128,5 @@ export default tseslint.config(
     },
   },
   // The browser bundle: of the server side, only the KPI catalogue (pure, no Node imports).
-  layer(
-    'dashboard',
-    [
-      'app',
-      'core',
-      'pipelines',
-      'models',
-      'training',
-      'decision',
-      'analytics',
-      'api',
-      'cli',
-      'datasets',
-    ],
-    { analytics: 'kpis/kpi-catalogue.js' },
-  ),
+  layer('dashboard', [], { analytics: 'kpis/kpi-catalogue.js' }),
 );

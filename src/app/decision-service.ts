@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
-import { DialwiseError } from '../core/errors.js';
 import type { DialwiseEvent } from '../core/events/index.js';
 import type { Logger } from '../core/log.js';
-import { retry } from '../core/retry.js';
 import type { Store } from '../core/store/store.js';
+import { sendWithRetry } from '../analytics/alerts/index.js';
 import {
   createExperiment,
   DecisionEngine,
@@ -24,7 +22,7 @@ import {
 import type { ServedModels } from '../models/champions.js';
 import type { ComplianceHit } from '../models/types.js';
 import { type Enricher, customerHistory, type Profile } from '../pipelines/index.js';
-import { packageRoot } from './setup.js';
+import { packageRoot, readJson } from './setup.js';
 
 const agentsSchema = z.strictObject({
   agents: z.array(
@@ -38,23 +36,15 @@ const agentsSchema = z.strictObject({
   skills: z.unknown(),
 });
 
-const readJson = (dir: string, file: string): unknown => {
-  const path = join(dir, file);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`${path}: ${(err as Error).message}`, { cause: err });
-  }
-};
-
 /** The decision layer's config files, validated together at start. */
 function loadSetup(dir: string, checkBotLine: (text: string) => ComplianceHit[]) {
-  const agents = agentsSchema.parse(readJson(dir, 'agents.json'));
+  const read = (file: string) => readJson(join(dir, file));
+  const agents = agentsSchema.parse(read('agents.json'));
   return {
-    flow: loadFlow(readJson(dir, 'dialog-flow.json')),
-    scripts: new ScriptVersions(loadScripts(readJson(dir, 'scripts.json'), checkBotLine)),
-    transfer: loadTransferConfig(readJson(dir, 'transfer.json')),
-    dialing: parseDialingRules(readJson(dir, 'dialing.json'), join(dir, 'dialing.json')),
+    flow: loadFlow(read('dialog-flow.json')),
+    scripts: new ScriptVersions(loadScripts(read('scripts.json'), checkBotLine)),
+    transfer: loadTransferConfig(read('transfer.json')),
+    dialing: parseDialingRules(read('dialing.json'), join(dir, 'dialing.json')),
     experiment: createExperiment(),
     skills: loadSkillModel(agents.skills),
     agents: agents.agents.map((a): Agent => ({ ...a })),
@@ -94,22 +84,6 @@ export function customerView(
   };
 }
 
-/** A POST of JSON; a failure worth trying again (network, timeout, 5xx, 429) says so. */
-async function postJson(url: string, body: unknown): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(5_000),
-  }).catch((err: unknown) => {
-    throw new DialwiseError('UPSTREAM_FAILED', String(err), { retriable: true, cause: err });
-  });
-  if (!res.ok)
-    throw new DialwiseError('UPSTREAM_FAILED', `HTTP ${res.status}`, {
-      retriable: res.status >= 500 || res.status === 429,
-    });
-}
-
 /** How far back answered/unanswered calls teach the answer model after a restart. */
 const ANSWER_HISTORY_DAYS = 90;
 
@@ -141,8 +115,9 @@ export function startDecisions(
   const { logger, enricher, clock } = deps;
   /** Fire and forget, a few tries with back-off: the call goes on whatever the receiver does. */
   const post = (url: string, body: unknown, what: string) =>
-    void retry(() => postJson(url, body), { attempts: 4, baseMs: 200, clock }).catch((err) =>
-      logger.log('error', `${what} failed`, { err: String(err) }),
+    void sendWithRetry(url, body, { attempts: 4, timeoutMs: 5_000, clock }).then(
+      (r) =>
+        r.ok || logger.log('error', `${what} failed`, { status: r.status, attempts: r.attempts }),
     );
   const dir = config.decisionConfigDir ?? join(packageRoot(), 'config');
   const log = new DecisionLogWriter(deps.store, clock, (err) =>

@@ -127,12 +127,14 @@ async function startStreams(config: Config, logger: Logger, clock: Clock) {
   return { store, metrics, health, bus, late, sink, pipeline, enricher, models };
 }
 
-/** `dialwise start`: store, bus, pipeline, decision layer, API, alerts and simulator in one process. */
-export async function startPlatform(config: Config, opts: PlatformOptions = {}): Promise<Platform> {
-  const logger = opts.logger ?? createLogger(config.logLevel);
-  const clock = opts.clock ?? systemClock;
-  const streams = await startStreams(config, logger, clock);
-  const { store, metrics, health, bus, late, pipeline, enricher, models } = streams;
+/** The decision layer over the live pipeline, its events back through the outbox, what it learned restored. */
+async function startDecisionLayer(
+  config: Config,
+  streams: Awaited<ReturnType<typeof startStreams>>,
+  logger: Logger,
+  clock: Clock,
+) {
+  const { bus, pipeline, store, enricher, late } = streams;
   const outbox = decisionOutbox({ bus, pipeline, prefix: config.topicPrefix, logger, clock });
   const decisions = startDecisions(config, {
     store,
@@ -146,11 +148,25 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
   late.decisions = decisions;
   const learned = await decisions.restore();
   if (learned.rewards || learned.answers) logger.log('info', 'decision layer restored', learned);
+  return { outbox, decisions };
+}
+
+/** `dialwise start`: store, bus, pipeline, decision layer, API, alerts and simulator in one process. */
+export async function startPlatform(config: Config, opts: PlatformOptions = {}): Promise<Platform> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  const streams = await startStreams(config, logger, clock);
+  const { store, sink, metrics, health, bus, late, pipeline, enricher, models } = streams;
+  const { outbox, decisions } = await startDecisionLayer(config, streams, logger, clock);
   const api = await startApiService(config, {
-    ...streams,
+    store,
+    sink,
+    health,
     submit: platformSubmit({
-      ...streams,
       config,
+      bus,
+      pipeline,
+      health,
       clock,
       onConsent: (id, granted) => decisions.engine.noteConsent(id, granted),
     }),
@@ -172,7 +188,12 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     simulatorFeed(opts.simulate, { bus, prefix: config.topicPrefix, logger, clock });
 
   return {
-    ...streams,
+    health,
+    store,
+    bus,
+    enricher,
+    pipeline,
+    models,
     url: api.url,
     adminKey: api.adminKey,
     adminKeyGenerated: api.adminKeyGenerated,

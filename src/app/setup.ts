@@ -39,7 +39,14 @@ export const packageRoot = (): string => {
   return dir;
 };
 
-export const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
+/** A JSON config file; what goes wrong names the file. */
+export function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
 
 /** A config file: the one configured, else the package's default in config/. */
 export const configFile = (configured: string | undefined, name: string): string =>

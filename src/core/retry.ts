@@ -24,7 +24,7 @@ export interface RetryOptions {
   onRetry?: (err: unknown, attempt: number, waitMs: number) => void;
 }
 
-export const retriableError = (err: unknown, other?: (err: unknown) => boolean): boolean =>
+const retriableError = (err: unknown, other?: (err: unknown) => boolean): boolean =>
   err instanceof DialwiseError ? err.retriable : (other?.(err) ?? false);
 
 export async function retry<T>(

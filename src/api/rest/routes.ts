@@ -9,7 +9,7 @@ import {
   exportKpis,
   FILTER_DIMENSIONS,
 } from '../../analytics/kpis/index.js';
-import { systemClock } from '../../core/clock.js';
+import type { Clock } from '../../core/clock.js';
 import { DialwiseError } from '../../core/errors.js';
 import { LIMITS, parseEvent, type DialwiseEvent } from '../../core/events/index.js';
 import { loadScripts } from '../../decision/index.js';
@@ -138,7 +138,7 @@ async function postEvents(deps: ApiDeps, text: string): Promise<Response> {
 
 /** Every REST route of the API, in one table. */
 // eslint-disable-next-line max-lines-per-function -- table-like: one entry per route
-export function restRoutes(deps: ApiDeps): Route[] {
+export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
   const engine = () => {
     if (!deps.decisions)
       throw new DialwiseError('NOT_FOUND', 'the decision layer does not run in this process');
@@ -175,7 +175,7 @@ export function restRoutes(deps: ApiDeps): Route[] {
         const parsed = parseEvent({
           event_id: body.event_id ?? randomUUID(),
           type: 'customer.updated',
-          ts: body.ts ?? new Date((deps.clock ?? systemClock).now()).toISOString(),
+          ts: body.ts ?? new Date(deps.clock.now()).toISOString(),
           schema_version: 1,
           customer_id: body.customer_id,
           fields: mapped.fields,

@@ -63,7 +63,6 @@ export const MAX_EVENTS_PER_REQUEST = 10_000;
 
 export type TurnRequest = z.input<typeof turnRequest>;
 export type CustomerUpdateRequest = z.input<typeof customerUpdateRequest>;
-export type NextRequest = z.input<typeof nextRequest>;
 export type AttemptRequest = z.input<typeof attemptRequest>;
 export type PickupRequest = z.input<typeof pickupRequest>;
 export type AgentStatusRequest = z.input<typeof agentStatusRequest>;

@@ -16,9 +16,9 @@ import type { PropensityRow } from '../../src/training/propensity/index.js';
  * model would buy the propensity model.
  */
 export const PFG_ACT_INTENTS: Record<string, string> = {
-  'agree-donation': 'purchase',
-  'provide-donation-amount': 'purchase',
-  'confirm-donation': 'purchase',
+  'agree-donation': 'agree_purchase',
+  'provide-donation-amount': 'agree_purchase',
+  'confirm-donation': 'agree_purchase',
   'positive-reaction-to-donation': 'interested',
   'ask-org-info': 'ask_details',
   'ask-donation-procedure': 'ask_details',
@@ -28,7 +28,7 @@ export const PFG_ACT_INTENTS: Record<string, string> = {
 };
 
 /** A turn's intent is its strongest act: a commitment outweighs a refusal, which outweighs interest. */
-const STRENGTH = ['purchase', 'not_interested', 'interested', 'ask_details'];
+const STRENGTH = ['agree_purchase', 'not_interested', 'interested', 'ask_details'];
 
 export function pfgOracleRow(
   d: PfgDialogue,

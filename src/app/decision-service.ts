@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
+import { DialwiseError } from '../core/errors.js';
 import type { DialwiseEvent } from '../core/events/index.js';
 import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
@@ -21,7 +22,7 @@ import {
 } from '../decision/index.js';
 import type { ServedModels } from '../models/champions.js';
 import type { ComplianceHit } from '../models/types.js';
-import { type Enricher, customerHistory, type Profile } from '../pipelines/index.js';
+import { type Enricher, customerHistory, intentScoreAt, type Profile } from '../pipelines/index.js';
 import { packageRoot, readJson } from './setup.js';
 
 const agentsSchema = z.strictObject({
@@ -40,10 +41,21 @@ const agentsSchema = z.strictObject({
 function loadSetup(dir: string, checkBotLine: (text: string) => ComplianceHit[]) {
   const read = (file: string) => readJson(join(dir, file));
   const agents = agentsSchema.parse(read('agents.json'));
+  const flow = loadFlow(read('dialog-flow.json'));
+  const transfer = loadTransferConfig(read('transfer.json'));
+  const concise = flow.concise.impatienceAtLeast;
+  for (const t of transfer.triggers) {
+    const at = t.when.impatienceAtLeast;
+    if (t.enabled && at !== undefined && at <= concise)
+      throw new DialwiseError(
+        'CONFIG_INVALID',
+        `transfer trigger ${t.id} hands off at impatience ${at}, at or below the concise line's ${concise} (dialog-flow.json concise): a hurried customer must hear the short line first`,
+      );
+  }
   return {
-    flow: loadFlow(read('dialog-flow.json')),
+    flow,
     scripts: new ScriptVersions(loadScripts(read('scripts.json'), checkBotLine)),
-    transfer: loadTransferConfig(read('transfer.json')),
+    transfer,
     dialing: parseDialingRules(read('dialing.json'), join(dir, 'dialing.json')),
     experiment: createExperiment(),
     skills: loadSkillModel(agents.skills),
@@ -73,7 +85,7 @@ export function customerView(
   return {
     customerId,
     tags: p.tags,
-    intentScore: p.intent_score,
+    intentScore: intentScoreAt(p, nowMs),
     crm: p.crm,
     consent: p.consent,
     doNotCall: p.crm.do_not_call === true,

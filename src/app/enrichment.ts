@@ -13,6 +13,7 @@ import {
   loadTagRules,
 } from '../pipelines/index.js';
 import { MODEL_KINDS } from '../training/index.js';
+import { ensureDefaultIntentModel } from './default-models.js';
 import { complianceConfig, configFile, fieldCipher, readJson, registryOf } from './setup.js';
 
 /** The models a process serves, and the poll that switches to a newly promoted champion. */
@@ -31,6 +32,7 @@ async function createEnricher(
   logger: Logger,
   clock: Clock,
 ): Promise<{ enricher: Enricher; models: ModelWatch }> {
+  await ensureDefaultIntentModel(config, logger, clock);
   const champions = new Champions(
     registryOf(config),
     MODEL_KINDS,
@@ -47,6 +49,8 @@ async function createEnricher(
     maxSkewMs: config.maxSkewMs,
   });
   logger.log('info', 'models', champions.sources);
+  if (champions.sources.intent === 'baseline')
+    logger.log('warn', 'intent: serving the keyword fallback (no trained intent model loaded)');
   let busy = false;
   const stopPoll = clock.every(config.modelPollMs, () => {
     if (busy) return;

@@ -162,7 +162,12 @@ const SETTINGS = {
   intentModelDir: {
     env: 'DIALWISE_INTENT_MODEL',
     schema: z.string().min(1).optional(),
-    fix: 'a model folder from `dialwise train intent` (default: the keyword baseline)',
+    fix: 'a model folder from `dialwise train intent` (default: the registry champion)',
+  },
+  defaultIntentModel: {
+    env: 'DIALWISE_DEFAULT_INTENT_MODEL',
+    schema: z.enum(['train', 'keyword']).default('train'),
+    fix: 'train (the telesales model is trained at first start when the registry has no intent champion) or keyword (serve the keyword baseline until one is trained)',
   },
   emotionModelDir: {
     env: 'DIALWISE_EMOTION_MODEL',

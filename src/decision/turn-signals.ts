@@ -6,6 +6,9 @@ export interface TurnSignals {
   intent: string;
   intentConfidence: number;
   outOfScope: boolean;
+  /** The customer withdrew consent to be contacted; `optOutCue` is the phrase heard. */
+  optOut: boolean;
+  optOutCue?: string;
   emotion: EmotionLabel;
   /** -1..1 */
   valence: number;

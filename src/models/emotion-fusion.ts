@@ -9,7 +9,11 @@ export interface FusionOptions {
    */
   textReliability: number;
   prosodyReliability: number;
-  /** Impatience each text label implies (anger includes wanting the call over). */
+  /**
+   * Impatience each text label implies (anger includes wanting the call over).
+   * Words alone ("快点") reach the concise line (0.5 in dialog-flow.json), not
+   * a handoff (0.8 in transfer.json); words and an impatient voice reach both.
+   */
   textImpatience: Record<EmotionLabel, number>;
   /** Fused impatience at or above this labels the turn impatient, unless the text says angry. */
   impatientAt: number;
@@ -22,7 +26,7 @@ export interface FusionOptions {
 export const DEFAULT_FUSION_OPTIONS: FusionOptions = {
   textReliability: 1,
   prosodyReliability: 0.8,
-  textImpatience: { neutral: 0, positive: 0, negative: 0.3, angry: 0.9, impatient: 0.8 },
+  textImpatience: { neutral: 0, positive: 0, negative: 0.3, angry: 0.9, impatient: 0.6 },
   impatientAt: 0.5,
   valencePenalty: 0.3,
   impatientValenceMax: -0.2,

@@ -8,7 +8,7 @@ import { NEGATIVE_INTENTS, POSITIVE_INTENTS, type PropensityFeatures } from './p
  */
 
 /** Saying yes, not only that it sounds interesting: the one intent that separates a sale from interest. */
-export const COMMIT_INTENTS: ReadonlySet<string> = new Set(['purchase']);
+export const COMMIT_INTENTS: ReadonlySet<string> = new Set(['agree_purchase']);
 
 /**
  * What one call's customer turns have shown so far. The baseline's call

@@ -35,11 +35,20 @@ export function baselinePropensity(f: PropensityFeatures): number {
 
 export const POSITIVE_INTENTS = new Set([
   'interested',
-  'purchase',
+  'agree_purchase',
   'ask_price',
   'ask_details',
   'ask_materials',
   'ask_meeting',
   'request_callback',
+  'ask_discount',
+  'ask_terms',
+  'inform_budget',
 ]);
-export const NEGATIVE_INTENTS = new Set(['not_interested', 'complaint', 'deny_identity']);
+export const NEGATIVE_INTENTS = new Set([
+  'not_interested',
+  'objection_no_need',
+  'complaint',
+  'opt_out',
+  'deny_identity',
+]);

@@ -6,11 +6,14 @@ import type { EmotionResult, IntentResult, TurnModels } from './types.js';
 
 const round2 = (v: number): number => Math.round(v * 100) / 100;
 
-const toIntent = (p: { label: string; confidence: number; outOfScope: boolean }): IntentResult => ({
-  intent: p.label,
-  confidence: round2(p.confidence),
-  outOfScope: p.outOfScope,
-});
+/** A flagged prediction of a model with a fallback label (out_of_scope) reports that label. */
+const toIntent =
+  (oosLabel: string | null) =>
+  (p: { label: string; confidence: number; outOfScope: boolean }): IntentResult => ({
+    intent: p.outOfScope && oosLabel !== null ? oosLabel : p.label,
+    confidence: round2(p.confidence),
+    outOfScope: p.outOfScope,
+  });
 
 /**
  * Neither emotion dataset has impatience; the keyword cue ("说重点", "I'm
@@ -52,9 +55,11 @@ export function createTrainedModels(
     m ? `${name}@${m.meta.data.sha256.slice(0, 8)}` : `${name}@${keyword.version}`;
   return {
     version: `trained-1(${tag('intent', intent)},${tag('emotion', emotion)})`,
-    intent: intent ? (text) => toIntent(intent.predictOne(text)) : keyword.intent,
+    intent: intent
+      ? (text) => toIntent(intent.meta.oosLabel)(intent.predictOne(text))
+      : keyword.intent,
     intentBatch: intent
-      ? (texts) => intent.predict(texts).map(toIntent)
+      ? (texts) => intent.predict(texts).map(toIntent(intent.meta.oosLabel))
       : (texts) => texts.map(keyword.intent),
     emotion: emotion ? (text) => emotionsOf(emotion, [text])[0]! : keyword.emotion,
     emotionBatch: emotion

@@ -4,9 +4,10 @@ import { NO_HISTORY } from '../../src/models/propensity-features.js';
 /** A calm, understood customer turn; tests override what they are about. */
 export const signals = (over: Partial<TurnSignals> = {}): TurnSignals => ({
   text: '',
-  intent: 'other',
+  intent: 'out_of_scope',
   intentConfidence: 0.9,
   outOfScope: false,
+  optOut: false,
   emotion: 'neutral',
   valence: 0,
   impatience: 0,

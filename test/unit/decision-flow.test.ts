@@ -83,7 +83,7 @@ describe('default flow (config/dialog-flow.json)', () => {
       { intent: 'interested' },
       { intent: 'interested' },
       { intent: 'interested' },
-      { intent: 'purchase' },
+      { intent: 'agree_purchase' },
     ]);
     expect(names(steps)).toEqual([
       'identity_check',
@@ -107,7 +107,7 @@ describe('default flow (config/dialog-flow.json)', () => {
     ['closing', 'objection_competitor', 'objection_handling'],
     ['needs_discovery', 'not_interested', 'objection_handling'],
     ['needs_discovery', 'ask_price', 'pricing'],
-    ['product_pitch', 'purchase', 'closing'],
+    ['product_pitch', 'agree_purchase', 'closing'],
     ['needs_discovery', 'ask_meeting', 'closing'],
     ['pricing', 'ask_details', 'product_pitch'],
     ['identity_check', 'deny_identity', 'end'],
@@ -118,7 +118,7 @@ describe('default flow (config/dialog-flow.json)', () => {
     ['product_pitch', 'interested', 'pricing'],
     ['pricing', 'interested', 'closing'],
     ['objection_handling', 'interested', 'product_pitch'],
-    ['closing', 'purchase', 'end'],
+    ['closing', 'agree_purchase', 'end'],
     ['send_materials', 'other', 'end'],
   ])('intent: %s + %s → %s', (from, intent, to) => {
     const r = last(play(from, [{ intent }]));
@@ -192,7 +192,7 @@ describe('default flow (config/dialog-flow.json)', () => {
   it('does nothing in a terminal state', () => {
     for (const name of ['end', 'do_not_call', 'transfer_to_human']) {
       const s = { name, turnsInState: 0, callTurns: 7 };
-      expect(step(FLOW, undefined, s, turn({ intent: 'purchase' }), EMPTY_MEMORY)).toEqual({
+      expect(step(FLOW, undefined, s, turn({ intent: 'agree_purchase' }), EMPTY_MEMORY)).toEqual({
         state: s,
         reason: `${name} is terminal`,
         moved: false,
@@ -366,7 +366,7 @@ describe('loadFlow validation', () => {
     ],
     [
       'unknown intent',
-      (c) => (c.states.closing.transitions[0].when.intent = ['purchase', 'buy_now']),
+      (c) => (c.states.closing.transitions[0].when.intent = ['agree_purchase', 'buy_now']),
       ['states.closing.transitions[0].when.intent[1]: unknown intent "buy_now"'],
     ],
     [
@@ -463,6 +463,6 @@ describe('concise', () => {
     ],
     ['rising over two turns only', false, turn({ impatience: 0.4 }), trail([0.1, 0.4])],
   ])('%s → %s', (_name, expected, signals, memory) => {
-    expect(concise(signals, memory)).toBe(expected);
+    expect(concise(FLOW.concise, signals, memory)).toBe(expected);
   });
 });

@@ -130,8 +130,8 @@ const rows: { id: string; fires: Scenario; miss: Scenario }[] = [
   },
   {
     id: 'hot_purchase',
-    fires: { turns: [{ intent: 'purchase' }], customer: { intentScore: 0.8 } },
-    miss: { turns: [{ intent: 'purchase' }], customer: { intentScore: 0.5 } },
+    fires: { turns: [{ intent: 'agree_purchase' }], customer: { intentScore: 0.8 } },
+    miss: { turns: [{ intent: 'agree_purchase' }], customer: { intentScore: 0.5 } },
   },
   {
     id: 'hot_callback_time',
@@ -293,7 +293,7 @@ describe('loadTransferConfig validation', () => {
     const t0 = base.triggers[0]!;
     const msg = messageOf(
       broken([
-        { ...t0, when: { any: [{ intnet: ['purchase'] }] } },
+        { ...t0, when: { any: [{ intnet: ['agree_purchase'] }] } },
         { ...t0, id: 'b', priority: 'high' },
         { ...t0, id: 'c', when: { counterAtLeast: { streak: 2 } } },
         { ...t0, id: 'd', when: {} },
@@ -333,7 +333,7 @@ describe('buildHandoff', () => {
   const handoff = buildHandoff({
     trigger: trigger('hot_purchase'),
     state: 'closing',
-    signals: signals({ text: '我要买，王建国，电话13800138000', intent: 'purchase' }),
+    signals: signals({ text: '我要买，王建国，电话13800138000', intent: 'agree_purchase' }),
     memorySlots: { budget: '5万', objection: 'price' },
     customer: customer({ tags: ['vip'], intentScore: 0.82 }),
     lastTurns: [...turns, { speaker: 'customer', text: '我是王建国，回拨 138-0013-8000' }],

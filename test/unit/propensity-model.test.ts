@@ -273,7 +273,7 @@ describe('features', () => {
     observeCustomerTurn(s, { text: 'hello there', intent: 'greeting', valence: 0.4 });
     observeCustomerTurn(s, {
       text: '太贵了',
-      intent: 'purchase',
+      intent: 'agree_purchase',
       valence: -0.2,
       objection: 'price',
     });

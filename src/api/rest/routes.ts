@@ -152,7 +152,13 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       handle() {
         const problems = deps.health.list();
         return Response.json(
-          { status: problems.length ? 'unhealthy' : 'ok', bus: deps.busKind, problems },
+          {
+            status: problems.length ? 'unhealthy' : 'ok',
+            bus: deps.busKind,
+            // What serves each model kind: "v3" (a registry version), "dir:…" or "baseline".
+            models: deps.models.served(),
+            problems,
+          },
           { status: problems.length ? 503 : 200 },
         );
       },

@@ -1,16 +1,29 @@
+import { INTENT_TAXONOMY } from '../../models/intent-taxonomy.js';
 import type { TextRecord } from '../text-record.js';
+import { OOS_LABEL } from './clinc150.js';
 import { loadBanking77 } from './banking77.js';
 import { loadCasinoStrategies } from './casino.js';
 import { loadClinc150 } from './clinc150.js';
 import { loadCped } from './cped.js';
 import { loadCrosswoz } from './crosswoz.js';
 import { loadGoEmotionsEkman } from './goemotions.js';
+import { loadTelesales } from './telesales.js';
 
 export { OOS_LABEL } from './clinc150.js';
+
+/** Labels that mean "none of the others": CLINC150's and the telesales taxonomy's fallback. */
+export const OOS_LABELS: readonly string[] = [OOS_LABEL, INTENT_TAXONOMY.fallback];
 export { datasetsDir } from './paths.js';
+export { TELESALES_DIR } from './telesales.js';
+export { asrNoise, withAsrNoise } from './asr-noise.js';
 
 /** Named dataset splits, `name:split`, usable wherever a JSONL path is (e.g. `--data banking77:train`). */
 export const TEXT_DATASETS: Record<string, Record<string, () => Promise<TextRecord[]>>> = {
+  telesales: {
+    train: () => loadTelesales('train'),
+    test: () => loadTelesales('test'),
+    noisy: () => loadTelesales('noisy'),
+  },
   banking77: { train: () => loadBanking77('train'), test: () => loadBanking77('test') },
   clinc150: {
     train: () => loadClinc150('train'),

@@ -111,15 +111,16 @@ export class DecisionEngine {
       state: s.flow.name,
       customer: scored,
     });
-    const stepped: Omit<StepResult, 'moved'> = trigger
+    const stepped: StepResult = trigger
       ? {
           state: { ...s.flow, name: 'transfer_to_human', callTurns: s.flow.callTurns + 1 },
           reason: `transfer: ${trigger.id}`,
+          moved: true,
         }
       : step(this.setup.flow, s.campaignId, s.flow, signals, s.memory, customer.facts);
     s.flow = stepped.state;
     s.turns.push({ speaker: 'customer', text: req.text });
-    const spoken = this.speak(s, signals, scored);
+    const spoken = this.speak(s, signals, scored, stepped.moved);
     const decision = this.decide(s, signals, spoken, stepped.reason);
     const x = { setup: this.setup, skills: this.skills, nowMs };
     if (decision.action === 'end' && s.flow.name !== 'do_not_call') {
@@ -332,10 +333,20 @@ export class DecisionEngine {
     return { ...customer, intentScore: s.intentScore };
   }
 
-  /** The script node of the state the call is in now, and the line said from it. */
-  private speak(s: Session, signals: TurnSignals, customer: CustomerView): Spoken {
-    const node = flowFor(this.setup.flow, s.campaignId).states[s.flow.name]!.node;
-    const concise = wantsConcise(signals, s.memory);
+  /**
+   * The script node of the state the call is in now, and the line said from
+   * it. A question the flow does not move on (who is calling, where the
+   * number came from) is answered from the library's `answer_<intent>` node
+   * where it has one, instead of repeating the state's line.
+   */
+  private speak(s: Session, signals: TurnSignals, customer: CustomerView, moved: boolean): Spoken {
+    const library = this.setup.scripts.get(s.scriptVersion);
+    const answer = `answer_${signals.intent}`;
+    const node =
+      !moved && Object.hasOwn(library.nodes, answer)
+        ? answer
+        : flowFor(this.setup.flow, s.campaignId).states[s.flow.name]!.node;
+    const concise = wantsConcise(this.setup.flow.concise, signals, s.memory);
     const segment = scriptSegmentOf(customer);
     const slots = lineSlots({
       facts: known(s.memory, customer.facts),
@@ -343,7 +354,6 @@ export class DecisionEngine {
       productLine: s.productLine,
       agent: s.handoff?.agent,
     });
-    const library = this.setup.scripts.get(s.scriptVersion);
     const line = chooseLine(
       { library, nodeId: node, customer, segment, concise, slots },
       this.setup.experiment,

@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import { DialwiseError } from '../../core/errors.js';
 import { STANDARD_STATES, TERMINAL_STATES, type StateName } from './dialog-states.js';
 import {
+  conciseSchema,
   flowSchema,
   stateSchema,
   transitionSchema,
@@ -230,6 +231,7 @@ export function loadFlow(json: unknown): Flow {
   return {
     base: resolve(base),
     campaigns: Object.fromEntries(campaigns.map(([id, d]) => [id, resolve(d)])),
+    concise: conciseSchema.parse(top.concise ?? {}),
   };
 }
 

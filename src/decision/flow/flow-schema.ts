@@ -4,15 +4,17 @@
  * flow-loader.ts checks their meaning and resolves the campaigns' flows.
  */
 import { z } from 'zod';
-import { INTENT_LABELS } from '../../models/keyword/intent-cues.js';
+import { INTENT_TAXONOMY } from '../../models/intent-taxonomy.js';
 import { EMOTION_LABELS, type EmotionLabel } from '../../models/types.js';
 import { SLOT_NAMES, type SlotName } from './dialog-memory.js';
 import type { StateName } from './dialog-states.js';
 
 /** A condition over the latest turn and the call; every key given must hold. */
 export interface Condition {
-  /** The turn's intent is this one or one of these. */
+  /** The turn's intent is this one or one of these, a label or a group of labels (config/intents.json). */
   intent?: string | string[];
+  /** The customer withdrew consent to be contacted (the opt-out signal, whatever the intent). */
+  optOut?: boolean;
   /** With intent: this turn's intent was heard at least this often in the call (this turn included). */
   timesAtLeast?: number;
   emotion?: EmotionLabel[];
@@ -58,10 +60,23 @@ export interface Graph {
   states: Readonly<Record<StateName, StateSpec>>;
 }
 
+/**
+ * When the bot speaks a node's concise variant: the latest turn is this
+ * impatient or this negative, or impatience rose at every remembered turn
+ * by `risingBy` in all. Below the impatience that hands a call to a human
+ * (transfer.json), so a hurried customer hears the short line first.
+ */
+export interface ConciseRule {
+  impatienceAtLeast: number;
+  valenceBelow: number;
+  risingBy: number;
+}
+
 /** The base flow and each campaign's merged flow, resolved once at load. */
 export interface Flow {
   base: Graph;
   campaigns: Readonly<Record<string, Graph>>;
+  concise: ConciseRule;
 }
 
 export interface FlowState {
@@ -83,8 +98,8 @@ export interface StepResult {
 const unit = z.number().min(0).max(1);
 const count = z.number().int().min(1);
 const stateName = z.string().min(1);
-const intent = z.string().refine((i) => (INTENT_LABELS as readonly string[]).includes(i), {
-  error: (issue) => `unknown intent ${JSON.stringify(issue.input)}`,
+const intent = z.string().refine((i) => INTENT_TAXONOMY.isName(i), {
+  error: (issue) => `unknown intent or intent group ${JSON.stringify(issue.input)}`,
 });
 
 const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
@@ -96,6 +111,7 @@ const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
       impatienceAtLeast: unit.optional(),
       valenceBelow: z.number().min(-1).max(1).optional(),
       outOfScope: z.boolean().optional(),
+      optOut: z.boolean().optional(),
       slotKnown: z.enum(SLOT_NAMES).optional(),
       slotMissing: z.enum(SLOT_NAMES).optional(),
       turnsInStateAtLeast: count.optional(),
@@ -128,8 +144,15 @@ export const stateSchema = z.strictObject({
 });
 export type StateFields = Omit<z.output<typeof stateSchema>, 'transitions'>;
 
+export const conciseSchema = z.strictObject({
+  impatienceAtLeast: unit.default(0.5),
+  valenceBelow: z.number().min(-1).max(1).default(-0.4),
+  risingBy: unit.default(0.2),
+});
+
 export const flowSchema = z.strictObject({
   initial: stateName,
+  concise: conciseSchema.optional(),
   global: z.array(z.unknown()).optional(),
   states: z.record(stateName, z.unknown()),
   campaigns: z

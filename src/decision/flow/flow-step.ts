@@ -15,11 +15,19 @@
  * from the memory.
  */
 import { DialwiseError } from '../../core/errors.js';
+import { INTENT_TAXONOMY } from '../../models/intent-taxonomy.js';
 import type { TurnSignals } from '../turn-signals.js';
 import { isKnown, MEMORY_TURNS, type Memory, type SlotName } from './dialog-memory.js';
 import type { StateName } from './dialog-states.js';
 import { flowFor } from './flow-loader.js';
-import type { Condition, Flow, FlowState, Graph, StepResult } from './flow-schema.js';
+import type {
+  Condition,
+  ConciseRule,
+  Flow,
+  FlowState,
+  Graph,
+  StepResult,
+} from './flow-schema.js';
 
 interface Context {
   signals: TurnSignals;
@@ -33,7 +41,8 @@ function holds(c: Condition, x: Context): boolean {
   const s = x.signals;
   const slot = (name: SlotName) => isKnown(x.memory, name, x.profileFacts);
   return (
-    (c.intent === undefined || [c.intent].flat().includes(s.intent)) &&
+    (c.intent === undefined || [c.intent].flat().some((n) => INTENT_TAXONOMY.matches(s.intent, n))) &&
+    (c.optOut === undefined || s.optOut === c.optOut) &&
     (c.timesAtLeast === undefined || (x.memory.intents[s.intent] ?? 0) >= c.timesAtLeast) &&
     (c.emotion === undefined || c.emotion.includes(s.emotion)) &&
     (c.impatienceAtLeast === undefined || s.impatience >= c.impatienceAtLeast) &&
@@ -115,30 +124,20 @@ export function step(
 
 // ---- concise script variant ----------------------------------------------
 
-/** When the bot switches to the concise script variant. */
-export const CONCISE_WHEN = {
-  /** The latest turn's impatience at or above this. */
-  impatienceAtLeast: 0.5,
-  /** The latest turn's valence below this. */
-  valenceBelow: -0.4,
-  /** Impatience rose at every one of the remembered turns, by at least this in all. */
-  risingBy: 0.2,
-} as const;
-
 /**
  * Whether to speak the concise variant of the node: the latest turn is
  * impatient or negative enough, or impatience has been climbing over the
  * whole memory window (say 0.1, 0.2, 0.35), before it crosses the threshold.
  */
-export function concise(signals: TurnSignals, memory: Memory): boolean {
-  if (signals.impatience >= CONCISE_WHEN.impatienceAtLeast) return true;
-  if (signals.valence < CONCISE_WHEN.valenceBelow) return true;
+export function concise(rule: ConciseRule, signals: TurnSignals, memory: Memory): boolean {
+  if (signals.impatience >= rule.impatienceAtLeast) return true;
+  if (signals.valence < rule.valenceBelow) return true;
   const trail = memory.recent.map((t) => t.impatience);
   const first = trail[0] ?? 0;
   const last = trail.at(-1) ?? 0;
   return (
     trail.length === MEMORY_TURNS &&
     trail.every((v, i) => i === 0 || v > (trail[i - 1] ?? 0)) &&
-    last - first >= CONCISE_WHEN.risingBy
+    last - first >= rule.risingBy
   );
 }

@@ -19,6 +19,7 @@ export {
   ASKED_SLOTS,
   type AskedSlot,
   type Condition as FlowCondition,
+  type ConciseRule,
   type Flow,
   type FlowState,
   type Graph,
@@ -26,4 +27,4 @@ export {
   type StepResult,
   type Transition,
 } from './flow-schema.js';
-export { concise, CONCISE_WHEN, step } from './flow-step.js';
+export { concise, step } from './flow-step.js';

@@ -3,7 +3,7 @@
  * the customer's language, the known facts and the last turns, with no phone
  * number or name.
  */
-import type { IntentLabel } from '../../models/keyword/intent-cues.js';
+import { INTENT_TAXONOMY } from '../../models/intent-taxonomy.js';
 import type { SlotFacts } from '../../models/types.js';
 import type { CustomerView } from '../customer-view.js';
 import type { StateName } from '../flow/index.js';
@@ -43,28 +43,6 @@ export interface Handoff {
   lastTurns: Turn[];
 }
 
-/** What the customer wants, by intent: [Chinese, English]. */
-const WANTS: Record<IntentLabel, readonly [string, string]> = {
-  greeting: ['刚接通', 'has just picked up'],
-  ask_price: ['询问价格', 'asks about the price'],
-  ask_details: ['想了解产品细节', 'wants product details'],
-  interested: ['有兴趣', 'is interested'],
-  purchase: ['想购买', 'wants to buy'],
-  not_interested: ['表示不感兴趣', 'says they are not interested'],
-  ask_materials: ['想要资料', 'wants materials'],
-  request_callback: ['希望回电', 'wants a callback'],
-  request_human: ['要求人工服务', 'asks for a person'],
-  ask_meeting: ['想约见面或演示', 'wants a meeting or demo'],
-  complaint: ['要投诉', 'has a complaint'],
-  objection_price: ['嫌价格高', 'finds it too expensive'],
-  objection_timing: ['觉得时机不合适', 'says the timing is bad'],
-  objection_trust: ['不太信任', 'does not trust the offer'],
-  objection_competitor: ['在用其他供应商', 'uses a competitor'],
-  confirm_identity: ['已确认身份', 'confirmed their identity'],
-  deny_identity: ['否认是本人', 'says they are not the person called'],
-  other: ['意图不明', 'intent unclear'],
-};
-
 type Objection = NonNullable<SlotFacts['objection']>;
 const OBJECTIONS: Record<Objection, readonly [string, string]> = {
   price: ['价格', 'price'],
@@ -96,7 +74,8 @@ function redact(text: string, customer: CustomerView): string {
 
 function summarize(x: HandoffInput, slots: SlotFacts, language: 'zh' | 'en'): string {
   const i = language === 'zh' ? 0 : 1;
-  const want = own<readonly [string, string]>(WANTS, x.signals.intent)?.[i] ?? x.signals.intent;
+  const said = INTENT_TAXONOMY.describe(x.signals.intent, language);
+  const want = language === 'zh' ? said : said.charAt(0).toLowerCase() + said.slice(1);
   const objections = [...new Set([x.memorySlots.objection, x.signals.slots.objection])]
     .filter((o): o is Objection => o !== undefined)
     .map((o) => OBJECTIONS[o][i]);

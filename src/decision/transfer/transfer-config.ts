@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { DialwiseError } from '../../core/errors.js';
+import { INTENT_TAXONOMY } from '../../models/intent-taxonomy.js';
 import { EMOTION_LABELS, type EmotionLabel } from '../../models/types.js';
 import { COUNTER_NAMES, DEFAULT_COUNTING, type CounterName } from './call-counters.js';
 import type { CrmValue } from './customer-match.js';
@@ -52,7 +53,11 @@ const crmIn = z
 const condition: z.ZodType<Condition> = z.lazy(() =>
   z
     .strictObject({
-      intent: words.optional(),
+      intent: words
+        .refine((l) => l.every((i) => INTENT_TAXONOMY.isName(i)), {
+          error: (issue) => `unknown intent or intent group in ${JSON.stringify(issue.input)}`,
+        })
+        .optional(),
       textAny: words.optional(),
       counterAtLeast: z
         .partialRecord(z.enum(COUNTER_NAMES), atLeast)

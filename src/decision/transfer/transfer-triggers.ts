@@ -2,6 +2,7 @@
  * When a call goes to a human: the highest-priority enabled trigger that
  * holds on this turn decides the skill queue.
  */
+import { INTENT_TAXONOMY } from '../../models/intent-taxonomy.js';
 import type { CustomerView } from '../customer-view.js';
 import type { StateName } from '../flow/index.js';
 import type { TurnSignals } from '../turn-signals.js';
@@ -41,7 +42,7 @@ function holds(c: Condition, x: TransferInput, text: string): boolean {
     need: Readonly<Record<string, number | undefined>>,
     have: (k: string) => number,
   ) => Object.entries(need).every(([k, n]) => have(k) >= (n ?? 0));
-  if (c.intent && !c.intent.includes(s.intent)) return false;
+  if (c.intent && !c.intent.some((n) => INTENT_TAXONOMY.matches(s.intent, n))) return false;
   if (c.textAny && !c.textAny.some((w) => mentions(text, w))) return false;
   if (c.counterAtLeast && !atLeastAll(c.counterAtLeast, (k) => x.counters[k as CounterName]))
     return false;

@@ -7,7 +7,7 @@ export { INTENT_LABELS, type IntentLabel } from './intent-cues.js';
 
 const CUES = compileCues(INTENT_CUES, INTENT_BLOCKERS);
 
-const OUT_OF_SCOPE: IntentResult = { intent: 'other', confidence: 0, outOfScope: true };
+const OUT_OF_SCOPE: IntentResult = { intent: 'out_of_scope', confidence: 0, outOfScope: true };
 
 /**
  * Confidence grows with the winner's evidence and shrinks when a rival

@@ -9,3 +9,9 @@ export function cutWords(text: string): string[] {
   jieba ??= Jieba.withDict(dict);
   return jieba.cut(text, true);
 }
+
+/** Words with their part of speech (jieba's tags: n noun, nz proper noun, vn verbal noun, eng Latin…). */
+export function tagWords(text: string): { word: string; tag: string }[] {
+  jieba ??= Jieba.withDict(dict);
+  return jieba.tag(text, true);
+}

@@ -8,6 +8,7 @@ import { voiceImpatience } from '../../models/prosody/baseline.js';
 import type { ComplianceHit, EmotionResult, IntentResult } from '../../models/types.js';
 import {
   addContactAttempt,
+  applyCallScore,
   applyConsent,
   applyCustomerTurn,
   applyCustomerUpdate,
@@ -331,9 +332,7 @@ export class Enricher {
         impatience: emotion.impatience,
       });
       call.intent_score = this.score(c.p, call, c.ts);
-      // The customer's score follows the live call, weighted toward it.
-      c.p.intent_score =
-        Math.round((0.7 * call.intent_score + 0.3 * c.p.intent_score) * 1000) / 1000;
+      applyCallScore(c.p, call.intent_score, c.ts);
       Object.assign(row, {
         intent,
         intent_confidence: insight.intent.confidence,

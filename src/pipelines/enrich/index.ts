@@ -15,6 +15,7 @@ export {
   contactsInWeek,
   customerHistory,
   idHash,
+  intentScoreAt,
   newCall,
   newProfile,
   sealLegacyUnmapped,

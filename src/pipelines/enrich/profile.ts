@@ -1,5 +1,6 @@
 import { PERSONAL_FIELDS, type EventOf, type Outcome } from '../../core/events/index.js';
 import { personalKind } from '../../core/personal.js';
+import { addVisit, isPricingPage, leadScore, type LeadSignals } from '../../models/lead-score.js';
 import type { VoiceSample } from '../../models/prosody/baseline.js';
 import type { CallSignals, CustomerHistory } from '../../models/propensity-features.js';
 import type { EmotionResult, IntentResult, SlotFacts } from '../../models/types.js';
@@ -83,7 +84,13 @@ export interface Profile {
   valence: number;
   valence_n: number;
   last_emotion: string | null;
+  /** The intent score as of the customer's latest event (models/lead-score.ts). */
   intent_score: number;
+  /** Its parts: the calls' intent strength and the engagement between calls, with their times. */
+  dialog_score: number;
+  dialog_at: string | null;
+  engagement: number;
+  engagement_at: string | null;
   tags: string[];
   open_calls: Record<string, CallState>;
   /** Ids of calls that ended recently: a late event must not reopen them. */
@@ -122,6 +129,10 @@ export function newProfile(customerId: string): Profile {
     valence_n: 0,
     last_emotion: null,
     intent_score: 0,
+    dialog_score: 0,
+    dialog_at: null,
+    engagement: 0,
+    engagement_at: null,
     tags: [],
     open_calls: {},
     closed_calls: [],
@@ -267,12 +278,42 @@ export function applyConsent(p: Profile, e: EventOf<'consent.changed'>, ts: stri
   p.consent_ts[e.scope] = ts;
 }
 
+/** The intent score's inputs as the profile keeps them. */
+export const leadSignalsOf = (p: Profile): LeadSignals => ({
+  dialog: p.dialog_score,
+  dialogAt: p.dialog_at,
+  engagement: p.engagement,
+  engagementAt: p.engagement_at,
+});
+
+/** The intent score at `nowMs`, its parts faded to then. */
+export const intentScoreAt = (p: Profile, nowMs: number): number =>
+  leadScore(leadSignalsOf(p), nowMs);
+
 export function applyWebVisit(p: Profile, e: EventOf<'web.visit'>, ts: string): void {
   p.web_visits += 1;
+  const repeat = (p.pages[e.page] ?? 0) > 0;
   bump(p.pages, e.page);
   if (e.product) bump(p.products, e.product);
   p.last_visit_at = max(p.last_visit_at, ts);
-  if (/pric|价格|报价/i.test(e.page)) p.last_pricing_visit_at = max(p.last_pricing_visit_at, ts);
+  if (isPricingPage(e.page)) p.last_pricing_visit_at = max(p.last_pricing_visit_at, ts);
+  const visit = { page: e.page, durationS: e.duration_s, source: e.source };
+  // A page seen again is a stronger signal than the first look at it.
+  const signals = addVisit(
+    leadSignalsOf(p),
+    repeat ? { ...visit, durationS: (e.duration_s ?? 0) + 60 } : visit,
+    ts,
+  );
+  p.engagement = signals.engagement;
+  p.engagement_at = signals.engagementAt;
+  p.intent_score = intentScoreAt(p, Date.parse(ts));
+}
+
+/** A call's score moves the dialog part of the customer's score, weighted toward the live call. */
+export function applyCallScore(p: Profile, callScore: number, ts: string): void {
+  p.dialog_score = Math.round((0.7 * callScore + 0.3 * p.dialog_score) * 1000) / 1000;
+  p.dialog_at = max(p.dialog_at, ts);
+  p.intent_score = intentScoreAt(p, Date.parse(ts));
 }
 
 /** What the models said about one customer turn. */
@@ -305,7 +346,7 @@ export function applyCustomerTurn(p: Profile, insight: TurnInsight, ts: string):
 /** A flat view of the profile for tag rules and the decision layer. */
 export function profileView(p: Profile, nowMs: number): Record<string, Scalar | undefined> {
   const view: Record<string, Scalar | undefined> = {
-    intent_score: p.intent_score,
+    intent_score: intentScoreAt(p, nowMs),
     calls: p.calls,
     answered: p.answered,
     contacts_7d: contactsInWeek(p, nowMs),

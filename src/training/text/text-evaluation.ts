@@ -1,5 +1,4 @@
 import type { TextRecord } from '../../datasets/text-record.js';
-import { OOS_LABEL } from '../../datasets/text/index.js';
 import type { TextClassifier } from '../../models/text/classifier.js';
 import { measureLatency, type LatencyReport } from './inference-latency.js';
 import {
@@ -31,14 +30,15 @@ export function evaluateTextModel(
   opts: { latencySamples?: number } = {},
 ): TextEvaluation {
   const preds = model.predict(records.map((r) => r.text));
-  const openSet = records.some((r) => r.label === OOS_LABEL);
+  const oos = model.meta.oosLabel;
+  const openSet = oos !== null && records.some((r) => r.label === oos);
   const gold = records.map((r, i) => {
     const p = preds[i]!.label;
     return r.labels?.includes(p) ? p : r.label;
   });
-  const predicted = preds.map((p) => (openSet && p.outOfScope ? OOS_LABEL : p.label));
+  const predicted = preds.map((p) => (oos !== null && openSet && p.outOfScope ? oos : p.label));
   const out: TextEvaluation = classificationMetrics(gold, predicted);
-  if (openSet) out.oos = oosMetrics(gold, preds, OOS_LABEL);
+  if (oos !== null && openSet) out.oos = oosMetrics(gold, preds, oos);
   else
     out.flaggedRate = round4(preds.filter((p) => p.outOfScope).length / Math.max(1, preds.length));
   const samples = opts.latencySamples ?? 1000;

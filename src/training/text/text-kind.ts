@@ -21,6 +21,7 @@ const textSettings = z.strictObject({
   /** The frozen evaluation set champion and challenger are both scored on. */
   eval: z.string().min(1),
   /** Training settings over the task's defaults (text-commands.ts TASK_SETTINGS). */
+  architecture: z.enum(['linear', 'mlp']).optional(),
   epochs: z.number().int().min(1).max(200).optional(),
   members: z.number().int().min(1).max(8).optional(),
   hidden: z.number().int().min(2).max(4096).optional(),
@@ -39,7 +40,9 @@ function trainOptions(task: TextTask, s: TextSettings, ctx: TrainContext): Train
     clock: ctx.clock,
     ...(s.epochs !== undefined && { epochs: s.epochs }),
     ...(s.members !== undefined && { members: s.members }),
-    ...(s.hidden !== undefined && { architecture: { kind: 'mlp' as const, hidden: s.hidden } }),
+    ...(s.architecture === 'linear' && { architecture: { kind: 'linear' as const } }),
+    ...(s.architecture !== 'linear' &&
+      s.hidden !== undefined && { architecture: { kind: 'mlp' as const, hidden: s.hidden } }),
     ...(s.learningRate !== undefined && { learningRate: s.learningRate }),
     ...(s.batchSize !== undefined && { batchSize: s.batchSize }),
     ...(s.minDf !== undefined && { minDf: s.minDf }),

@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../../core/clock.js';
-import { OOS_LABEL } from '../../datasets/text/index.js';
+import { OOS_LABELS } from '../../datasets/text/index.js';
 import { dataSha256, type TextRecord } from '../../datasets/text-record.js';
 import { tfReady } from '../../models/tf.js';
 import { TextClassifier } from '../../models/text/classifier.js';
@@ -113,7 +113,7 @@ function makeMeta(
     formatVersion: MODEL_FORMAT_VERSION,
     task: opts.task,
     labels: [...labels],
-    oosLabel: labels.includes(OOS_LABEL) ? OOS_LABEL : null,
+    oosLabel: labels.find((l) => OOS_LABELS.includes(l)) ?? null,
     featurizer: opts.featurizer,
     vocabSize: vocab.features.length,
     architecture: opts.architecture,
@@ -159,7 +159,9 @@ export async function trainTextClassifier(
   const probe = draft(0).predict(heldOut.map((r) => r.text));
   const calibration = probe.map((p, i) => ({
     confidence: p.confidence,
-    correct: (heldOut[i]!.labels ?? [heldOut[i]!.label]).includes(p.label) && p.label !== OOS_LABEL,
+    correct:
+      (heldOut[i]!.labels ?? [heldOut[i]!.label]).includes(p.label) &&
+      !OOS_LABELS.includes(p.label),
   }));
   const threshold = calibrateThreshold(calibration, opts.maxFalseFlag);
   const heldOutEval = evaluateTextModel(draft(threshold), heldOut, { latencySamples: 0 });

@@ -65,6 +65,10 @@ export const webVisit = z.strictObject({
   type: z.literal('web.visit'),
   page: z.string().min(1).max(LIMITS.url).refine(notReserved, 'is a reserved name'),
   product: label.optional(),
+  /** Seconds spent on the page, when the site measures it. */
+  duration_s: z.number().min(0).max(86_400).optional(),
+  /** Where the visit came from: a link in an email, a WeChat or SMS message, an ad, a search. */
+  source: z.enum(['email', 'wechat', 'sms', 'ad', 'search', 'direct']).optional(),
 });
 
 export const consentChanged = z.strictObject({

@@ -71,8 +71,7 @@ const num = (s: string): number => (/^\d+$/.test(s) ? Number(s) : zhNumber(s).lo
 interface Clock {
   hour: number;
   minute: number;
-  /** am/pm as said, or '24h' when the hour cannot be morning or afternoon (15:00). */
-  meridiem?: 'am' | 'pm' | '24h';
+  meridiem?: 'am' | 'pm';
 }
 
 function zhClock(folded: string, dayOrPart: boolean): Clock | undefined {
@@ -85,35 +84,31 @@ function zhClock(folded: string, dayOrPart: boolean): Clock | undefined {
   const h = num(hour);
   if (h > 24) return undefined;
   const fraction: Readonly<Record<string, number>> = { 半: 30, 一刻: 15, 三刻: 45 };
-  const minute = rest ? (fraction[rest] ?? num(minutes ?? '0')) : 0;
-  return { hour: h, minute, ...(h > 12 ? { meridiem: '24h' as const } : {}) };
+  return { hour: h, minute: rest ? (fraction[rest] ?? num(minutes ?? '0')) : 0 };
 }
 
 function clockOf(folded: string, dayOrPart: boolean): Clock | undefined {
   const colon = COLON_CLOCK.exec(folded);
-  if (colon) {
-    const hour = Number(colon[1]);
-    return { hour, minute: Number(colon[2]), ...(hour > 12 ? { meridiem: '24h' as const } : {}) };
-  }
+  if (colon) return { hour: Number(colon[1]), minute: Number(colon[2]) };
   const en = EN_CLOCK.exec(folded);
-  if (en) {
-    const said = en[3]?.[0];
-    const meridiem = said === 'a' ? 'am' : said === 'p' ? 'pm' : undefined;
-    const minute = Number(en[2] ?? en[5] ?? 0);
-    return { hour: Number(en[1] ?? en[4]), minute, ...(meridiem ? { meridiem } : {}) };
-  }
-  return zhClock(folded, dayOrPart);
+  if (!en) return zhClock(folded, dayOrPart);
+  const said = en[3]?.[0];
+  const meridiem = said === 'a' ? 'am' : said === 'p' ? 'pm' : undefined;
+  const minute = Number(en[2] ?? en[5] ?? 0);
+  return { hour: Number(en[1] ?? en[4]), minute, ...(meridiem ? { meridiem } : {}) };
 }
 
-/** Minutes after midnight: pm, then the part of the day, then the afternoon guess for 1–7. */
+/**
+ * Minutes after midnight. An hour below 12 is afternoon when said with pm,
+ * with 下午/傍晚/晚上, with 中午 for one or two o'clock, or, said alone, from 1 to 7.
+ */
 function clockMinute(c: Clock, part: readonly [number, number] | undefined): number {
-  let h = c.hour;
-  if (c.meridiem === 'am') h %= 12;
-  else if (c.meridiem === 'pm' || c.meridiem === '24h') h = h < 12 ? h + 12 : h;
-  else if (part && part[0] >= 14 * H && h < 12) h += 12;
-  else if (part && part[0] === 12 * H && h <= 2) h += 12;
-  else if (!part && h >= 1 && h <= 7) h += 12;
-  return h * H + c.minute;
+  const h = c.meridiem === 'am' ? c.hour % 12 : c.hour;
+  const afternoon =
+    c.meridiem === 'pm' ||
+    (c.meridiem === undefined &&
+      (part ? part[0] >= 14 * H || (part[0] === 12 * H && h <= 2) : h >= 1 && h <= 7));
+  return (afternoon && h < 12 ? h + 12 : h) * H + c.minute;
 }
 
 // prettier-ignore

@@ -82,28 +82,18 @@ function cuedAmount(folded: string, amounts: readonly Amount[]): Amount | undefi
     );
     if (hit) return hit;
   }
-  return amounts.find((a) =>
-    CUE_AFTER.test(
-      folded
-        .slice(a.end)
-        .trimStart()
-        .replace(/^左右|^以内/, ''),
-    ),
-  );
+  return amounts.find((a) => CUE_AFTER.test(folded.slice(a.end).trimStart()));
 }
 
-/** An utterance that is one amount, sized by the customer (see the header). */
+/**
+ * An utterance that is one amount, sized by the customer (see the header): its
+ * range is not one exact sum paid once.
+ */
 function bareAmount(folded: string, amounts: readonly Amount[]): Amount | undefined {
   if (amounts.length !== 1) return undefined;
   const a = amounts[0]!;
-  const sized =
-    a.lo < a.hi ||
-    MONTH.test(folded) ||
-    YEAR.test(folded) ||
-    /左右|上下|以内|之内|以下|大概|大约|差不多|最多|顶多|不超过|about|around|roughly|under|up to/.test(
-      folded,
-    );
-  if (!sized) return undefined;
+  const range = rangeOf(folded, a);
+  if (range.min === range.max && range.period === 'once') return undefined;
   const rest = (folded.slice(0, a.start) + ' ' + folded.slice(a.end))
     .replace(MONTH, '')
     .replace(YEAR, '')

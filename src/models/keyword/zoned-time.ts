@@ -65,6 +65,3 @@ export function monthEnd(date: LocalDate): LocalDate {
   // Day 0 of the next month is the last day of this one.
   return { y: date.y, m: date.m, d: new Date(Date.UTC(date.y, date.m, 0)).getUTCDate() };
 }
-
-export const compareDates = (a: LocalDate, b: LocalDate): number =>
-  Date.UTC(a.y, a.m - 1, a.d) - Date.UTC(b.y, b.m - 1, b.d);

@@ -32,13 +32,46 @@ export interface ComplianceHit {
   end: number;
 }
 
+/** A budget as numbers: whole yuan or dollars, per period; min === max for an exact amount. */
+export interface BudgetRange {
+  min: number;
+  max: number;
+  period: 'once' | 'month' | 'year';
+  currency: 'CNY' | 'USD';
+}
+
+/** When to call back: ISO-8601 UTC instants; from === to for a point in time. */
+export interface CallbackWindow {
+  from: string;
+  to: string;
+}
+
+export type Channel = 'wechat' | 'email' | 'sms' | 'phone';
+
 /** Facts a customer states that the sales process cares about. */
 export interface SlotFacts {
+  /** The amount as heard (二十万, $50k). */
   budget?: string;
+  budgetRange?: BudgetRange;
+  /** The time phrase as heard (下个月, next month). */
   timeline?: string;
+  /** Only with a SlotContext: the callback time the utterance names. */
+  callbackAt?: CallbackWindow;
+  /** 'self', a role ('boss', 'spouse', …), or 'other' when no role is named. */
   decisionMaker?: string;
   competitor?: string;
   objection?: 'price' | 'timing' | 'trust' | 'need' | 'competitor';
+  channel?: Channel;
+}
+
+/** The slots that are not plain strings. */
+export type StructuredSlot = 'budgetRange' | 'callbackAt';
+
+/** What relative times are resolved against: the turn's instant and the customer's zone. */
+export interface SlotContext {
+  nowMs: number;
+  /** IANA zone; 'Asia/Shanghai' when absent. */
+  timeZone?: string;
 }
 
 export interface TurnModels {
@@ -50,5 +83,6 @@ export interface TurnModels {
   emotionBatch?(texts: readonly string[]): EmotionResult[];
   /** Risky promises by the bot or an agent; customers' words never count. */
   compliance(text: string, speaker: 'customer' | 'bot' | 'agent'): ComplianceHit[];
-  slots(text: string): SlotFacts;
+  /** callbackAt is filled only when ctx is given. */
+  slots(text: string, ctx?: SlotContext): SlotFacts;
 }

@@ -248,11 +248,38 @@ describe('keyword compliance', () => {
 
 describe('keyword slots', () => {
   it.each<[string, SlotFacts]>([
-    ['预算在二十万左右', { budget: '二十万' }],
-    ['预算一般是五十万', { budget: '五十万' }],
-    ['我们预算大概30万元', { budget: '30万元' }],
-    ['Our budget is about $50k', { budget: '$50k' }],
-    ['We can spend up to 200 thousand', { budget: '200 thousand' }],
+    [
+      '预算在二十万左右',
+      {
+        budget: '二十万',
+        budgetRange: { min: 180000, max: 220000, period: 'once', currency: 'CNY' },
+      },
+    ],
+    [
+      '预算一般是五十万',
+      {
+        budget: '五十万',
+        budgetRange: { min: 500000, max: 500000, period: 'once', currency: 'CNY' },
+      },
+    ],
+    [
+      '我们预算大概30万元',
+      {
+        budget: '30万元',
+        budgetRange: { min: 270000, max: 330000, period: 'once', currency: 'CNY' },
+      },
+    ],
+    [
+      'Our budget is about $50k',
+      { budget: '$50k', budgetRange: { min: 45000, max: 55000, period: 'once', currency: 'USD' } },
+    ],
+    [
+      'We can spend up to 200 thousand',
+      {
+        budget: '200 thousand',
+        budgetRange: { min: 0, max: 200000, period: 'once', currency: 'USD' },
+      },
+    ],
     ['预算还没定', {}],
     ['下个月再说吧', { timeline: '下个月', objection: 'timing' }],
     ['年底前要定下来', { timeline: '年底前' }],
@@ -266,7 +293,7 @@ describe('keyword slots', () => {
     ['My boss decides', { decisionMaker: 'boss' }],
     ['I need to check with my wife', { decisionMaker: 'spouse' }],
     ['我自己就能做主', { decisionMaker: 'self' }],
-    ['我不能做主', {}],
+    ['我不能做主', { decisionMaker: 'other' }],
     ['我们用的是平安的', { competitor: '平安' }],
     ['祝你平平安安', {}],
     ['We use Acme', { competitor: 'Acme' }],
@@ -283,7 +310,12 @@ describe('keyword slots', () => {
     ['We already have one from Acme', { competitor: 'Acme', objection: 'competitor' }],
     [
       '預算在二十萬左右，下個月要問問老闆',
-      { budget: '二十万', timeline: '下个月', decisionMaker: 'boss' },
+      {
+        budget: '二十万',
+        budgetRange: { min: 180000, max: 220000, period: 'once', currency: 'CNY' },
+        timeline: '下个月',
+        decisionMaker: 'boss',
+      },
     ],
   ])('%s', (text, expected) => {
     expect(models.slots(text)).toEqual(expected);
@@ -294,7 +326,8 @@ describe('keyword slots', () => {
       competitors: [{ name: 'Globex', aliases: ['globex', '环球'] }],
     });
     expect(custom.slots('我们在用环球的系统')).toEqual({ competitor: 'Globex' });
-    expect(custom.slots('We use Acme')).toEqual({});
+    // Off the configured list, Acme is only a name heard after "we use", reported as heard.
+    expect(custom.slots('We use Acme')).toEqual({ competitor: 'acme' });
   });
 });
 

@@ -4,7 +4,7 @@
  * number or name.
  */
 import { INTENT_TAXONOMY } from '../../models/intent-taxonomy.js';
-import type { SlotFacts } from '../../models/types.js';
+import type { SlotFacts, StructuredSlot } from '../../models/types.js';
 import type { CustomerView } from '../customer-view.js';
 import type { StateName } from '../flow/index.js';
 import type { TurnSignals } from '../turn-signals.js';
@@ -57,7 +57,11 @@ const FACTS = {
   timeline: ['时间', 'timeline'],
   decisionMaker: ['决策人', 'decision maker'],
   competitor: ['竞品', 'competitor'],
-} as const satisfies Record<Exclude<keyof SlotFacts, 'objection'>, readonly [string, string]>;
+  channel: ['联系方式', 'preferred channel'],
+} as const satisfies Record<
+  Exclude<keyof SlotFacts, 'objection' | StructuredSlot>,
+  readonly [string, string]
+>;
 
 const HAN = /\p{Script=Han}/u;
 const PHONE_LIKE = /\+?\d(?:[\s-]?\d){6,}/g;

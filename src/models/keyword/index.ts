@@ -6,7 +6,7 @@ import {
 } from '../compliance/index.js';
 import { keywordEmotion } from './emotion.js';
 import { keywordIntent } from './intent.js';
-import { DEFAULT_COMPETITORS, type Competitor } from './slot-cues.js';
+import { DEFAULT_COMPETITORS, type Competitor } from './competitors.js';
 import { createSlotExtractor } from './slots.js';
 
 export { INTENT_LABELS, type IntentLabel } from './intent.js';
@@ -15,7 +15,15 @@ export {
   complianceConfigSchema,
   type ComplianceConfig,
 } from '../compliance/index.js';
-export { DEFAULT_COMPETITORS, type Competitor } from './slot-cues.js';
+export {
+  DEFAULT_COMPETITORS,
+  DEFAULT_COMPETITORS_PATH,
+  competitorsConfigSchema,
+  loadCompetitors,
+  type Competitor,
+} from './competitors.js';
+export { decisionMakerKind } from './decision-maker.js';
+export { createSlotExtractor, type SlotExtractor } from './slots.js';
 
 export const KEYWORD_MODELS_VERSION = 'keyword-1';
 

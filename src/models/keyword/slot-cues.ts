@@ -17,25 +17,3 @@ export const OBJECTION_BLOCKERS: readonly string[] = [
   '不贵', '不太贵', '不算贵', 'not too expensive', 'not expensive',
   '不是骗子', '不是骗人', 'not a scam', '不忙', 'not busy', '方便', '不是不需要',
 ];
-
-export interface Competitor {
-  /** What the slot reports, whatever alias was heard. */
-  name: string;
-  aliases: readonly string[];
-  /** Phrases that contain an alias but name no company: 保平安 is "keep safe". */
-  notIn?: readonly string[];
-}
-
-export const DEFAULT_COMPETITORS: readonly Competitor[] = [
-  {
-    name: '平安',
-    aliases: ['平安', 'ping an', 'pingan'],
-    notIn: ['平平安安', '保平安', '平安夜', '出入平安', '一路平安', '平安无事', '报平安'],
-  },
-  {
-    name: '招商',
-    aliases: ['招商', '招行', 'china merchants', 'cmb'],
-    notIn: ['招商引资', '招商会'],
-  },
-  { name: 'Acme', aliases: ['acme'] },
-];

@@ -1,25 +1,8 @@
 /**
- * Regular expressions for the slots that carry a value (budget, timeline),
- * applied to folded text. Each pattern's first group, or else its whole
- * match, is the value.
+ * Regular expressions for the timeline slot, applied to folded text: the
+ * phrase as heard. Amounts live in amount.ts, callback instants in
+ * callback-time.ts.
  */
-const ZH_AMOUNT =
-  '\\d+(?:[,.]\\d+)*\\s*(?:万|千|百|亿|k|w)?(?:元|块钱|块|人民币)?' +
-  // A Chinese numeral is an amount only with a magnitude or a currency: 预算一般… is not 一.
-  '|[一二三四五六七八九十两几][一二三四五六七八九十两百千万亿零几来多]*[十百千万亿](?:元|块钱|块)?' +
-  '|[一二三四五六七八九十两几]+(?:元|块钱|块)';
-const EN_AMOUNT =
-  '\\$\\s?\\d+(?:[,.]\\d+)*(?:\\s?(?:k|m|million|thousand|grand|bn|billion)\\b)?' +
-  '|\\d+(?:[,.]\\d+)*\\s?(?:k|m|million|thousand|grand|bn|billion|dollars|usd|rmb|yuan|bucks)\\b' +
-  '|\\d{1,3}(?:,\\d{3})+';
-
-export const BUDGET_PATTERNS: readonly RegExp[] = [
-  new RegExp(
-    `(?:预算|能花|能出|最多出|最多花|出得起|能投|投入)[^，。,!?！？；]{0,8}?(${ZH_AMOUNT})`,
-  ),
-  new RegExp(`\\b(?:budget|spend|afford|invest)[a-z]*\\b[^.!?;]{0,30}?(${EN_AMOUNT})`),
-];
-
 const ZH_COUNT = '[\\d一二三四五六七八九十两几半]+';
 const MONTHS = 'january|february|march|april|june|july|august|september|october|november|december';
 

@@ -1,19 +1,15 @@
-import type { SlotFacts } from '../types.js';
+import type { SlotContext, SlotFacts } from '../types.js';
+import { budgetOf } from './budget.js';
+import { callbackOf } from './callback-time.js';
+import { channelOf } from './channel.js';
+import { unknownCompetitorOf, type Competitor } from './competitors.js';
 import { compileCues, matchCues, tally } from './cues.js';
 import { decisionMakerOf } from './decision-maker.js';
 import { fold } from './normalize.js';
-import { OBJECTION_BLOCKERS, OBJECTION_CUES, type Competitor } from './slot-cues.js';
-import { BUDGET_PATTERNS, TIMELINE_PATTERNS } from './slot-patterns.js';
+import { OBJECTION_BLOCKERS, OBJECTION_CUES } from './slot-cues.js';
+import { TIMELINE_PATTERNS } from './slot-patterns.js';
 
 const OBJECTIONS = compileCues(OBJECTION_CUES, OBJECTION_BLOCKERS);
-
-export function budgetOf(folded: string): string | undefined {
-  for (const re of BUDGET_PATTERNS) {
-    const value = re.exec(folded)?.[1]?.trim();
-    if (value) return value;
-  }
-  return undefined;
-}
 
 // One pass says whether any pattern matches: most turns name no time at all.
 const ANY_TIMELINE = new RegExp(TIMELINE_PATTERNS.map((re) => `(?:${re.source})`).join('|'));
@@ -32,7 +28,8 @@ export function timelineOf(folded: string): string | undefined {
   return best?.text.trim();
 }
 
-export type SlotExtractor = (text: string) => SlotFacts;
+/** callbackAt needs the turn's instant and the customer's zone: it is left out without ctx. */
+export type SlotExtractor = (text: string, ctx?: SlotContext) => SlotFacts;
 
 export function createSlotExtractor(competitors: readonly Competitor[]): SlotExtractor {
   const table = Object.fromEntries(competitors.map((c) => [c.name, c.aliases]));
@@ -40,20 +37,22 @@ export function createSlotExtractor(competitors: readonly Competitor[]): SlotExt
     table,
     competitors.flatMap((c) => c.notIn ?? []),
   );
-  return (text) => {
+  return (text, ctx) => {
     const folded = fold(text);
-    const facts: SlotFacts = {};
     const budget = budgetOf(folded);
-    const timeline = timelineOf(folded);
-    const decisionMaker = decisionMakerOf(folded);
-    const competitor = matchCues(folded, rivals)[0]?.label;
-    const objection = tally(matchCues(folded, OBJECTIONS))[0]?.label;
+    const found: SlotFacts = {
+      budget: budget?.text,
+      budgetRange: budget?.range,
+      timeline: timelineOf(folded),
+      callbackAt: ctx ? callbackOf(folded, ctx) : undefined,
+      decisionMaker: decisionMakerOf(folded),
+      competitor: matchCues(folded, rivals)[0]?.label ?? unknownCompetitorOf(folded),
+      objection: tally(matchCues(folded, OBJECTIONS))[0]?.label,
+      channel: channelOf(folded),
+    };
     // Absent slots stay absent rather than undefined-valued, for clean merging and equality.
-    if (budget) facts.budget = budget;
-    if (timeline) facts.timeline = timeline;
-    if (decisionMaker) facts.decisionMaker = decisionMaker;
-    if (competitor) facts.competitor = competitor;
-    if (objection) facts.objection = objection;
-    return facts;
+    return Object.fromEntries(
+      Object.entries(found).filter(([, v]) => v !== undefined),
+    ) as SlotFacts;
   };
 }

@@ -67,5 +67,6 @@ export function createTrainedModels(
       : (texts) => texts.map(keyword.emotion),
     compliance: keyword.compliance,
     slots: keyword.slots,
+    optOut: keyword.optOut,
   };
 }

@@ -1,3 +1,4 @@
+import type { OptOut } from './opt-out/index.js';
 /**
  * What the pipeline and the decision layer ask of the language models, per
  * turn. Keyword baselines implement these today; trained models (TensorFlow.js)
@@ -85,4 +86,6 @@ export interface TurnModels {
   compliance(text: string, speaker: 'customer' | 'bot' | 'agent'): ComplianceHit[];
   /** callbackAt is filled only when ctx is given. */
   slots(text: string, ctx?: SlotContext): SlotFacts;
+  /** The opt-out signal of a customer turn, or an agent's record of one (rules: auditable, like compliance). */
+  optOut(text: string, speaker: 'customer' | 'agent'): OptOut;
 }

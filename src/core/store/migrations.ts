@@ -190,4 +190,15 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE api_keys ADD COLUMN created_by VARCHAR;
     `,
   },
+  {
+    version: 10,
+    name: 'consent changes with their evidence (the utterance sealed)',
+    sql: `
+      CREATE TABLE consent_changes (
+        event_id VARCHAR PRIMARY KEY, customer_id VARCHAR NOT NULL, scope VARCHAR NOT NULL,
+        granted BOOLEAN NOT NULL, source VARCHAR, call_id VARCHAR, evidence_event_id VARCHAR,
+        cue VARCHAR, text_enc VARCHAR, ts TIMESTAMPTZ NOT NULL);
+      CREATE INDEX consent_changes_customer ON consent_changes (customer_id);
+    `,
+  },
 ];

@@ -32,7 +32,7 @@ export {
   type Eligibility,
   type IneligibleReason,
 } from './eligibility.js';
-export { localTimeOf, type LocalTime } from './local-time.js';
+export { localTimeOf, zoneOf, type LocalTime } from './local-time.js';
 export {
   abandonRate,
   newPacer,

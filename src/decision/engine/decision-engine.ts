@@ -14,6 +14,7 @@ import {
   pacingRatio,
   rankNext,
   recordAttempt,
+  zoneOf,
   type AnswerModel,
   type AttemptOutcome,
   type PacerState,
@@ -103,14 +104,20 @@ export class DecisionEngine {
     if (s.last && s.last.action !== 'say') return s.last;
     const customer = this.customer(s.customerId, nowMs);
     const models = this.deps.models();
-    const signals = understandTurn(models.turn, s.voice, req);
-    const scored = this.hear(s, signals, customer, models);
-    const trigger = firstTrigger(this.setup.transfer, {
-      signals,
-      counters: s.counters,
-      state: s.flow.name,
-      customer: scored,
+    const signals = understandTurn(models.turn, s.voice, req, {
+      nowMs,
+      timeZone: zoneOf(customer, this.setup.dialing),
     });
+    const scored = this.hear(s, signals, customer, models);
+    // A customer who withdrew consent is not handed to a salesperson: the flow ends the call.
+    const trigger = signals.optOut
+      ? undefined
+      : firstTrigger(this.setup.transfer, {
+          signals,
+          counters: s.counters,
+          state: s.flow.name,
+          customer: scored,
+        });
     const stepped: StepResult = trigger
       ? {
           state: { ...s.flow, name: 'transfer_to_human', callTurns: s.flow.callTurns + 1 },
@@ -138,7 +145,7 @@ export class DecisionEngine {
       s.spoken.push({ node: spoken.node, segment: spoken.segment, variant: spoken.line.variant });
     s.last = decision;
     if (decision.state === 'do_not_call') this.revoked.add(s.customerId);
-    this.deps.emit(turnEvents(s, req, decision, nowMs));
+    this.deps.emit(turnEvents(s, req, decision, nowMs, signals.optOut));
     const micros = Math.round((performance.now() - started) * 1000);
     this.deps.log(decisionRecord(s, decision, spoken, nowMs, micros));
     return decision;

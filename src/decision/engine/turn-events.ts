@@ -7,21 +7,26 @@ import type { Decision, DecisionRecord, TurnRequest } from './engine-contract.js
 
 /**
  * Both sides of the turn as dialog.turn events, then call.transferred for a
- * transfer and consent.changed (call scope revoked) for do-not-call.
+ * transfer and consent.changed (call scope revoked, the turn as evidence)
+ * for do-not-call. A spoken opt-out is recorded by the pipeline from the
+ * customer's turn itself (pipelines/enrich), like one said to an agent, so
+ * the engine adds no second record of it.
  */
 export function turnEvents(
   s: Session,
   req: TurnRequest,
   d: Decision,
   nowMs: number,
+  optOut: boolean,
 ): DialwiseEvent[] {
+  const customerTurnId = randomUUID();
   const base = { schema_version: 1 as const, customer_id: s.customerId, call_id: s.callId };
   const ts = new Date(nowMs).toISOString();
   const turnNo = s.flow.callTurns * 2;
   const events: DialwiseEvent[] = [
     {
       ...base,
-      event_id: randomUUID(),
+      event_id: customerTurnId,
       type: 'dialog.turn',
       ts,
       turn: turnNo - 1,
@@ -50,7 +55,7 @@ export function turnEvents(
       reason: d.transfer.reason.trigger,
       queue: d.transfer.queue,
     });
-  if (d.state === 'do_not_call')
+  if (d.state === 'do_not_call' && !optOut)
     events.push({
       event_id: randomUUID(),
       type: 'consent.changed',
@@ -59,6 +64,13 @@ export function turnEvents(
       customer_id: s.customerId,
       scope: 'call',
       granted: false,
+      evidence: {
+        source: 'call_turn',
+        call_id: s.callId,
+        event_id: customerTurnId,
+        cue: d.reason.slice(0, 128),
+        text: req.text,
+      },
     });
   return events;
 }

@@ -4,6 +4,7 @@ import {
   DEFAULT_COMPLIANCE_CONFIG,
   type ComplianceConfig,
 } from '../compliance/index.js';
+import { detectOptOut } from '../opt-out/index.js';
 import { keywordEmotion } from './emotion.js';
 import { keywordIntent } from './intent.js';
 import { DEFAULT_COMPETITORS, type Competitor } from './competitors.js';
@@ -41,5 +42,6 @@ export function createKeywordModels(opts: KeywordModelOptions = {}): TurnModels 
     emotion: keywordEmotion,
     compliance: createComplianceChecker(opts.compliance ?? DEFAULT_COMPLIANCE_CONFIG),
     slots: createSlotExtractor(opts.competitors ?? DEFAULT_COMPETITORS),
+    optOut: detectOptOut,
   };
 }

@@ -1,6 +1,7 @@
 import type { DialwiseEvent, EventOf, EventType } from '../../core/events/index.js';
 import { NEGATIVE_INTENTS, POSITIVE_INTENTS } from '../../models/propensity.js';
 import { fuseEmotion } from '../../models/emotion-fusion.js';
+import { turnOptOut, type TurnOptOut } from '../../models/opt-out/index.js';
 import { newCallSignals, observeCustomerTurn } from '../../models/propensity-features.js';
 import type { ServedModels } from '../../models/champions.js';
 import { callIntentScore } from '../../models/propensity-model.js';
@@ -109,6 +110,7 @@ export interface Changes {
   hits: ComplianceRow[];
   visits: EventOf<'web.visit'>[];
   corrections: EventOf<'correction.submitted'>[];
+  consents: EventOf<'consent.changed'>[];
   profiles: Set<Profile>;
   accepted: number;
   duplicates: number;
@@ -121,6 +123,7 @@ export const emptyChanges = (): Changes => ({
   hits: [],
   visits: [],
   corrections: [],
+  consents: [],
   profiles: new Set(),
   accepted: 0,
   duplicates: 0,
@@ -202,7 +205,10 @@ export class Enricher {
         applyWebVisit(c.p, e, c.ts);
         c.out.visits.push(e);
       },
-      'consent.changed': (c, e) => applyConsent(c.p, e, c.ts),
+      'consent.changed': (c, e) => {
+        applyConsent(c.p, e, c.ts);
+        c.out.consents.push(e);
+      },
     };
   }
 
@@ -333,6 +339,7 @@ export class Enricher {
       });
       call.intent_score = this.score(c.p, call, c.ts);
       applyCallScore(c.p, call.intent_score, c.ts);
+      this.optOut(c, e, turnOptOut(insight.intent, models.optOut(e.text, 'customer')));
       Object.assign(row, {
         intent,
         intent_confidence: insight.intent.confidence,
@@ -343,12 +350,40 @@ export class Enricher {
         impatience: emotion.impatience,
       });
     } else {
+      if (e.speaker === 'agent') this.optOut(c, e, models.optOut(e.text, 'agent'));
       for (const h of models.compliance(e.text, e.speaker)) {
         c.out.hits.push(hitRow(e, h));
         call.compliance_hits = (call.compliance_hits ?? 0) + 1;
       }
     }
     c.out.turns.push(row);
+  }
+
+  /**
+   * A spoken opt-out (or an agent's record of one) revokes call consent at
+   * once, with the turn as its evidence; the change's id follows from the
+   * turn's, so a replayed turn records it once.
+   */
+  private optOut(c: Ctx, e: EventOf<'dialog.turn'>, heard: TurnOptOut): void {
+    if (!heard.optOut) return;
+    const change: EventOf<'consent.changed'> = {
+      type: 'consent.changed',
+      schema_version: 1,
+      event_id: `${e.event_id}:opt-out`,
+      customer_id: e.customer_id,
+      ts: e.ts,
+      scope: 'call',
+      granted: false,
+      evidence: {
+        source: e.speaker === 'agent' ? 'agent' : 'call_turn',
+        call_id: e.call_id,
+        event_id: e.event_id,
+        ...(heard.cue && { cue: heard.cue.slice(0, 128) }),
+        text: e.text,
+      },
+    };
+    applyConsent(c.p, change, c.ts);
+    c.out.consents.push(change);
   }
 
   private score(p: Profile, call: CallState, ts: string): number {

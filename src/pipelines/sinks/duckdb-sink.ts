@@ -12,6 +12,7 @@ import {
   PROFILES,
   staged,
   TURNS,
+  CONSENTS,
   VISITS,
   type Typed,
 } from './sink-tables.js';
@@ -124,6 +125,7 @@ const MERGES: Merge[] = [
     key: ['event_id', 'rule', 'start_pos'],
   }),
   merge('visits', 'web_visits', VISITS, 'visits', { key: ['event_id'] }),
+  merge('consents', 'consent_changes', CONSENTS, 'consents', { key: ['event_id'] }),
   merge('corrections', 'corrections', CORRECTIONS, 'corrections', {
     verb: 'INSERT OR IGNORE',
   }),

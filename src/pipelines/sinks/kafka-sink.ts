@@ -2,7 +2,7 @@ import type { KafkaBus } from '../../core/bus/kafka.js';
 import type { EventOf } from '../../core/events/index.js';
 import type { Position, Sink } from './duckdb-sink.js';
 import type { ComplianceRow, EnrichedTurn, CallState } from '../enrich/index.js';
-import type { DeadLetter, ProfileRow, SinkRows } from './rows.js';
+import type { ConsentRow, DeadLetter, ProfileRow, SinkRows } from './rows.js';
 import { derivedTopic } from '../topics.js';
 
 /** One row of a commit as it travels from a worker to the loader. */
@@ -12,6 +12,7 @@ export type FactRecord =
   | { kind: 'hit'; row: ComplianceRow }
   | { kind: 'visit'; row: EventOf<'web.visit'> }
   | { kind: 'correction'; row: EventOf<'correction.submitted'> }
+  | { kind: 'consent'; row: ConsentRow }
   | { kind: 'dead'; row: DeadLetter }
   | { kind: 'counters'; row: SinkRows['counters'] };
 
@@ -45,6 +46,7 @@ export class KafkaSink implements Sink {
       ...rows.hits.map((row) => ({ kind: 'hit' as const, row })),
       ...rows.visits.map((row) => ({ kind: 'visit' as const, row })),
       ...rows.corrections.map((row) => ({ kind: 'correction' as const, row })),
+      ...rows.consents.map((row) => ({ kind: 'consent' as const, row })),
       ...rows.deadLetters.map((row) => ({ kind: 'dead' as const, row })),
       { kind: 'counters', row: rows.counters },
     ];

@@ -3,7 +3,8 @@ import type { Store } from '../../core/store/store.js';
 
 /**
  * Re-seals every stored value that an older key sealed — names, phones, the
- * other personal fields of each profile, the originals of dead letters — and
+ * other personal fields of each profile, the originals of dead letters, the
+ * utterances that prove a consent change — and
  * recomputes phone look-up hashes with the current key, in one transaction.
  * Run it after putting a new DIALWISE_DATA_KEY in place (the old one moved to
  * DIALWISE_DATA_KEYS_PREVIOUS); afterwards the old key can be retired.
@@ -11,7 +12,7 @@ import type { Store } from '../../core/store/store.js';
 export async function rotateKeys(
   store: Store,
   cipher: FieldCipher,
-): Promise<{ profiles: number; resealed: number; deadLetters: number }> {
+): Promise<{ profiles: number; resealed: number; deadLetters: number; consents: number }> {
   const rows = await store.query<{
     customer_id: string;
     name_enc: string | null;
@@ -39,6 +40,13 @@ export async function rotateKeys(
   )
     .filter((d) => stale(d.payload_sealed))
     .map((d) => ({ id: d.id, payload_sealed: reseal(d.payload_sealed) }));
+  const consents = (
+    await store.query<{ event_id: string; text_enc: string }>(
+      'SELECT event_id, text_enc FROM consent_changes WHERE text_enc IS NOT NULL',
+    )
+  )
+    .filter((c) => stale(c.text_enc))
+    .map((c) => ({ event_id: c.event_id, text_enc: reseal(c.text_enc) }));
   await store.transaction(async (tx) => {
     await tx.run(
       'CREATE OR REPLACE TEMP TABLE resealed (customer_id VARCHAR, name_enc VARCHAR, phone_enc VARCHAR, phone_hash VARCHAR, personal_enc VARCHAR)',
@@ -65,6 +73,18 @@ export async function rotateKeys(
     await tx.run(`UPDATE dead_letters SET payload_sealed = r.payload_sealed
       FROM resealed_letters r WHERE dead_letters.id = r.id`);
     await tx.run('DROP TABLE resealed_letters');
+    await tx.run(
+      'CREATE OR REPLACE TEMP TABLE resealed_consents (event_id VARCHAR, text_enc VARCHAR)',
+    );
+    await tx.append('resealed_consents', { event_id: 'VARCHAR', text_enc: 'VARCHAR' }, consents);
+    await tx.run(`UPDATE consent_changes SET text_enc = r.text_enc
+      FROM resealed_consents r WHERE consent_changes.event_id = r.event_id`);
+    await tx.run('DROP TABLE resealed_consents');
   });
-  return { profiles: rows.length, resealed: updates.length, deadLetters: letters.length };
+  return {
+    profiles: rows.length,
+    resealed: updates.length,
+    deadLetters: letters.length,
+    consents: consents.length,
+  };
 }

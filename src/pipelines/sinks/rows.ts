@@ -62,6 +62,36 @@ export function deadLetter(
   };
 }
 
+/** A consent change as stored: the evidence's text sealed. */
+export interface ConsentRow {
+  event_id: string;
+  customer_id: string;
+  scope: string;
+  granted: boolean;
+  source: string | null;
+  call_id: string | null;
+  evidence_event_id: string | null;
+  cue: string | null;
+  text_enc: string | null;
+  ts: string;
+}
+
+export function consentRow(e: EventOf<'consent.changed'>, cipher: FieldCipher): ConsentRow {
+  const ev = e.evidence;
+  return {
+    event_id: e.event_id,
+    customer_id: e.customer_id,
+    scope: e.scope,
+    granted: e.granted,
+    source: ev?.source ?? null,
+    call_id: ev?.call_id ?? null,
+    evidence_event_id: ev?.event_id ?? null,
+    cue: ev?.cue ?? null,
+    text_enc: ev?.text ? cipher.encrypt(ev.text) : null,
+    ts: e.ts,
+  };
+}
+
 /** What one commit writes: plain rows, whoever produced them (pipeline or loader). */
 export interface SinkRows {
   calls: CallState[];
@@ -69,6 +99,7 @@ export interface SinkRows {
   hits: ComplianceRow[];
   visits: EventOf<'web.visit'>[];
   corrections: EventOf<'correction.submitted'>[];
+  consents: ConsentRow[];
   profiles: ProfileRow[];
   deadLetters: DeadLetter[];
   counters: { accepted: number; duplicates: number; late: number; dead_letters: number };
@@ -80,6 +111,7 @@ export const emptyRows = (): SinkRows => ({
   hits: [],
   visits: [],
   corrections: [],
+  consents: [],
   profiles: [],
   deadLetters: [],
   counters: { accepted: 0, duplicates: 0, late: 0, dead_letters: 0 },
@@ -171,6 +203,7 @@ export function toRows(
     hits: changes.hits,
     visits: changes.visits,
     corrections: changes.corrections,
+    consents: changes.consents.map((e) => consentRow(e, seals.cipher)),
     profiles: [...changes.profiles].map((p) => profileRow(p, seals, nowIso)),
     deadLetters: dead,
     counters: {

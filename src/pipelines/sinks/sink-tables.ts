@@ -63,6 +63,18 @@ export const HITS: Typed = {
   end_pos: 'INTEGER',
   ts: 'TIMESTAMPTZ',
 };
+export const CONSENTS: Typed = {
+  event_id: 'VARCHAR',
+  customer_id: 'VARCHAR',
+  scope: 'VARCHAR',
+  granted: 'BOOLEAN',
+  source: 'VARCHAR',
+  call_id: 'VARCHAR',
+  evidence_event_id: 'VARCHAR',
+  cue: 'VARCHAR',
+  text_enc: 'VARCHAR',
+  ts: 'TIMESTAMPTZ',
+};
 export const VISITS: Typed = {
   event_id: 'VARCHAR',
   customer_id: 'VARCHAR',

@@ -71,9 +71,30 @@ export const webVisit = z.strictObject({
   source: z.enum(['email', 'wechat', 'sms', 'ad', 'search', 'direct']).optional(),
 });
 
+/** Where a consent change came from, and what proves it. */
+export const CONSENT_SOURCES = [
+  'call_turn',
+  'agent',
+  'api',
+  'web_form',
+  'sms_reply',
+  'crm_import',
+] as const;
+
 export const consentChanged = z.strictObject({
   ...envelope,
   type: z.literal('consent.changed'),
   scope: z.enum(['call', 'sms', 'email', 'all']),
   granted: z.boolean(),
+  /** The proof: the turn or message that carried it. Its text is personal data, sealed at rest. */
+  evidence: z
+    .strictObject({
+      source: z.enum(CONSENT_SOURCES),
+      call_id: z.string().min(1).max(LIMITS.id).optional(),
+      event_id: z.string().min(1).max(LIMITS.eventId).optional(),
+      /** The phrase that was heard as the change ("别再打了"). */
+      cue: z.string().min(1).max(LIMITS.label).optional(),
+      text: z.string().min(1).max(LIMITS.text).optional(),
+    })
+    .optional(),
 });

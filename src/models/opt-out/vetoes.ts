@@ -1,0 +1,162 @@
+/**
+ * What undoes a cue: a denial ("我没说不让你们打"), a deferral (a refusal
+ * for now, with a time to resume offered or implied), and the words that
+ * make a refusal lasting whatever time is offered.
+ */
+import { any, en, NEG, REPEATED, zh, type Cue } from './cue.js';
+
+/** "I did not say stop calling": the cue is quoted to be denied. */
+export const NEGATED: readonly Cue[] = [
+  zh(
+    'direct',
+    `${any('没', '没有', '并没有?', '又没', '哪有', '可没')}${any('说', '讲', '叫', '让', '要求')}过?你?们?${any('不让', '别', '不要', '不准', '不许', '不能', '删', '拉黑', '退订')}`,
+  ),
+  zh(
+    'direct',
+    `不是说?${any('不让', '不要你们', '叫你们别', '让你们别', '不准', '不想接', '不想听')}|谁说${any('不让', '不要', '别')}`,
+  ),
+  en(
+    'english',
+    String.raw`\b(?:didnt|did not|never|not|wasnt|was not) (?:say|said|saying|ask|asked|asking|tell|told|telling) (?:you )?(?:to )?(?:stop|not to|dont|do not|remove|take)\b`,
+  ),
+];
+
+// Deferrals: a refusal for now, with a time to resume offered or implied.
+/** A span of time the refusal is limited to: this week, today, now, working hours. */
+const NOW = any(
+  '这周',
+  '这礼拜',
+  '这星期',
+  '本周',
+  '这两天',
+  '这几天',
+  '今天',
+  '今儿',
+  '今晚',
+  '现在',
+  '眼下',
+  '最近',
+  '这会儿?',
+  '暂时',
+  '目前',
+  '这段时间',
+  '这阵子?',
+  '这个月',
+  '本月',
+  '上班时间',
+  '上班的时候',
+  '工作时间',
+  '白天',
+  '晚上',
+  '中午',
+  '周末',
+  '工作日',
+  '开会的时候',
+  '上午',
+  '下午',
+  '早上',
+  '这个点',
+  '年前',
+);
+/** A time the customer offers to talk again. */
+const LATER = any(
+  '下周',
+  '下礼拜',
+  '下星期',
+  '下个?月',
+  '下次',
+  '明天',
+  '后天',
+  '明年',
+  '明早',
+  '明晚',
+  '晚上',
+  '下午',
+  '上午',
+  '中午',
+  '周[一二三四五六日末]',
+  '星期[一二三四五六日天]',
+  '礼拜[一二三四五六日天]',
+  '过几天',
+  '过两天',
+  '过段时间',
+  '过阵子',
+  '改天',
+  '回头',
+  '月底',
+  '月初',
+  '年后',
+  '年底',
+  '过完年',
+  '节后',
+  '[0-9一二三四五六七八九十两]+点',
+  '[0-9一二三四五六七八九十两半]+个?(?:小时|天|周|星期|月)(?:以?后|之后)',
+  '以后再',
+  '等我',
+);
+/** What makes the offered time a resumption: call then, it's fine then, I may need it then. */
+const RESUME = any(
+  '再',
+  '可以',
+  '能',
+  '行',
+  '打',
+  '联系',
+  '说',
+  '吧',
+  '需要',
+  '有空',
+  '方便',
+  '聊',
+  '找我',
+);
+
+export const DEFERRAL: readonly Cue[] = [
+  zh(
+    'direct',
+    `${NOW}${any('你们', '您', '你')}?${any('先', '就', '暂时', '都', '也', '千万')}?${any(NEG, '不用', '不方便', '没空', '不行')}`,
+  ),
+  zh('direct', `先${any('别', '不要', '甭')}`),
+  zh('direct', `${LATER}(?:(?!别|不|甭|莫|勿|又|还)[^]){0,5}?${RESUME}`),
+  en(
+    'english',
+    String.raw`\bnot (?:now|today|right now|this week|at the moment|yet)\b|\b(?:maybe|perhaps) (?:later|next)\b`,
+  ),
+  en(
+    'english',
+    String.raw`\b(?:call|ring|phone|contact|try|reach) (?:me |us )?(?:back )?(?:again )?(?:later|tomorrow|next|tonight|in (?:a|an|the|one|two|a few|\d+)|on (?:mon|tue|wed|thu|fri|sat|sun)|after|this (?:afternoon|evening)|at \d|around)\b`,
+  ),
+  en(
+    'english',
+    String.raw`\b(?:dont|do not) (?:call|ring|phone|contact) (?:me |us )?(?:now|today|tonight|this week|at work|during|before|until|till|on (?:weekdays|weekends))\b`,
+  ),
+];
+
+/** Words that make a refusal lasting, which no offered time undoes. */
+export const LASTING: readonly Cue[] = [
+  zh(
+    'direct',
+    `${any('以后', '今后', '往后', '此后', '从此', '从今往后', '将来')}你?们?${any('都', '也', '就', '再也', '千万', '一律', '永远')}{0,2}${any(NEG, '不用', '不想', '不接', '不必')}`,
+  ),
+  zh(
+    'direct',
+    any(
+      '再也',
+      '永远',
+      '一辈子',
+      '删',
+      '黑名单',
+      '拉黑',
+      '退订',
+      '免打扰',
+      '名单',
+      '报警',
+      '投诉',
+      '举报',
+      '12315',
+      '12321',
+      REPEATED,
+    ),
+  ),
+  en('english', String.raw`\b(?:list|remove|unsubscribe|never|ever|anymore|report|police|sue)\b`),
+];

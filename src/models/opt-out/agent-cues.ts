@@ -11,10 +11,13 @@ export const AGENT_CUES: readonly Cue[] = [
     'agent_record',
     `${any('号码', '电话', '信息', '您')}[^]{0,6}?${any('移出', '移除', '删除', '删掉', '去掉', '剔除', '注销')}`,
   ),
-  zh('agent_record', `加入?到?[^]{0,4}?${any('黑名单', '免打扰', '勿扰', '拒呼')}`),
   zh(
     'agent_record',
-    `${any('以后', '今后', '之后', '往后', '再也')}(?:我们)?${any('都', '也', '就')}?${any('不会', '不再', '不')}再?${any('给您', '跟您', '和您', '对您', '向您')}?${any('打', '来电', '致电', '联系', '拨打', '打扰', '骚扰', '推销', '发')}`,
+    `${any('加入?到?', '设置', '设为', '设成', '标记为?', '开通')}[^]{0,4}?${any('黑名单', '免打扰', '勿扰', '拒呼')}`,
+  ),
+  zh(
+    'agent_record',
+    `${any('以后', '今后', '之后', '往后', '后续', '再也')}(?:我们)?${any('都', '也', '就')}?${any('不会', '不再', '不')}再?${any('给您', '跟您', '和您', '对您', '向您')}?${any('打', '来电', '致电', '联系', '拨打', '打扰', '骚扰', '推销', '发')}`,
   ),
   zh(
     'agent_record',
@@ -40,11 +43,19 @@ export const AGENT_CUES: readonly Cue[] = [
     'agent_record',
     String.raw`\b(?:we|i) (?:wont|will not|will never|will no longer) (?:call|contact|ring|phone|bother) you\b|\byou (?:wont|will not) (?:be called|be contacted|hear from us)\b`,
   ),
+  en(
+    'agent_record',
+    String.raw`\byou(?:ve| have|re| are)(?: now)?(?: been)? (?:removed|taken off|unsubscribed|off our|added to (?:our |the )?(?:do not call|dnc))\b`,
+  ),
 ];
 
-/** An agent asking rather than recording: 要不要帮您移出名单, "shall I remove you?". */
+/** An agent asking or offering rather than recording: 要不要帮您移出名单, 如果…可以帮您. */
 export const AGENT_QUESTION = new RegExp(
   any(
+    '如果',
+    '要是',
+    '的话',
+    '可以帮',
     '要不要',
     '需不需要',
     '是否',
@@ -58,4 +69,7 @@ export const AGENT_QUESTION = new RegExp(
   ),
   'u',
 );
+/** The same in English: "would you like me to remove you", "if you want". */
+export const AGENT_QUESTION_EN =
+  /\b(?:if you|would you|do you|shall i|should i|can i|may i|want me to|you want)\b/u;
 export const QUESTION_MARK = /[?？]\s*$/u;

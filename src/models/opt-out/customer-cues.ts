@@ -7,7 +7,45 @@ import { any, en, NEG, REPEATED, zh, type Cue } from './cue.js';
 
 // Building blocks of the Chinese patterns.
 /** What may stand between a prohibition and its verb: again, ever, to me, this number… */
-const MID = `${any('再也', '再', '在', '以后', '今后', '往后', '都', '也', '就', '千万', '可', '总', '老', '一直', '天天', '每天', '给我', '跟我', '和我', '向我', '往我这', '给', '我', '来', '你们', '您', '你', '这个', '这', '号码', '手机', '号', '电话', '随便', '乱', '没事')}{0,5}`;
+const MID_WORD = any(
+  '再也',
+  '再',
+  '在',
+  '以后',
+  '今后',
+  '往后',
+  '都',
+  '也',
+  '就',
+  '千万',
+  '可',
+  '总',
+  '老',
+  '一直',
+  '天天',
+  '每天',
+  '给我',
+  '跟我',
+  '和我',
+  '向我',
+  '往我这',
+  '给',
+  '我',
+  '来',
+  '你们',
+  '您',
+  '你',
+  '这个',
+  '这',
+  '号码',
+  '手机',
+  '号',
+  '电话',
+  '随便',
+  '乱',
+  '没事',
+);
+const MID = `${MID_WORD}{0,5}`;
 /** What may follow 打 when it means phoning (not 打折, 打算, 打开 …). */
 const CALL_TAIL = any(
   '电话',
@@ -42,10 +80,11 @@ const CALL = any(
   '找我(?!们)',
   '拨',
   '致电',
+  '通知我',
   'call',
-  '推销',
-  '营销',
 );
+/** Where a message would land: 往我邮箱, 给我手机. */
+const INBOX = `${any('往', '给', '向')}?我?的?${any('邮箱', '手机', '微信', '号码?')}?里?`;
 /** What a record about the customer is called. */
 const RECORD = any('号码', '电话', '手机号?', '信息', '资料', '名字', '联系方式');
 const REMOVE = any('删', '去掉', '移除', '划掉', '拿掉', '撤掉', '抹掉', '注销', '移出', '剔除');
@@ -71,7 +110,7 @@ const MESSAGE = any('短信', '信息', '消息', '广告', '邮件', '彩信', 
 /** A customer (or any speaker but an agent) withdrawing consent, in the order they are tried. */
 export const CUSTOMER_CUES: readonly Cue[] = [
   // Threats: call again and I report you.
-  zh('threat', `再敢?${any('打', '来电', '联系', '骚扰', 'call')}[^]{0,10}?${CONSEQUENCE}`),
+  zh('threat', `再敢?${any('打', '来电', '联系', '骚扰', '这样', 'call')}[^]{0,10}?${CONSEQUENCE}`),
   zh(
     'threat',
     `再敢?${any('打', '来电', '打来', '打过来', '骚扰')}我?${any('一次', '一个', '一遍')}?${any('试试', '看看')}`,
@@ -81,13 +120,23 @@ export const CUSTOMER_CUES: readonly Cue[] = [
     `${any('如果', '要是', '敢', '若')}你?们?${any('再', '还')}敢?${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰')}`,
   ),
   // Channels: texts, WeChat, e-mail, SMS unsubscribe codes.
-  zh('channel', `退订|^(?:回复)?(?:td|t|n)$|回复?td`),
-  zh('channel', `${NEG}${MID}${any('发', '推', '推送')}${any(MESSAGE, '了$', '$')}`),
+  zh('channel', `退订|^(?:回复)?(?:td|t)$|回复?td`),
+  zh(
+    'channel',
+    `${NEG}${MID}${INBOX}${any('发', '推', '推送')}${any(`[^]{0,8}?${any(MESSAGE, '东西')}`, '了$', '$')}`,
+  ),
   zh('channel', `${MESSAGE}${any('也', '都')}{0,2}${NEG}再?给?我?发`),
   zh('channel', `${NEG}再?${any('加', '添加')}我?的?${any('微信', 'qq', '好友', 'vx', 'wx', '$')}`),
   zh('channel', `${any('取消', '关掉', '关闭', '停止', '退掉')}${any(MESSAGE, '订阅', '通知')}`),
   // Direct: don't call me again, delete my number, blacklist me.
   zh('direct', `${NEG}${MID}${CALL}`),
+  // "别推销了" alone stops the pitch; with 再, 以后, 给我 it stops the calls.
+  zh('direct', `${NEG}${MID_WORD}{1,5}${any('推销', '营销')}`),
+  zh(
+    'direct',
+    `${any('停止', '禁止', '不准', '不许')}${MID}${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰', '推销', '营销', '拨打', '致电')}`,
+  ),
+  zh('direct', `${NEG}再?让我${any('接到', '听到', '收到', '看到')}`),
   zh(
     'direct',
     `${any('不用', '不必', '没必要', '用不着')}${MID}${any(`打${any('电话', '来', '过来', '给我', '了', '$')}`, `联系${any('我', '了', '$')}`, '来电')}`,
@@ -123,9 +172,17 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   zh('indirect', `${any('以后', '今后', '再也')}[^]{0,8}?不会?再?${any('接', '听')}`),
   zh(
     'indirect',
+    `${any('电话', '来电')}[^]{0,4}?${any('不想', '不愿意?', '不会再?', '不再', '再也不')}${any('接', '听')}`,
+  ),
+  zh(
+    'indirect',
     `${REPEATED}了?[^]{0,10}?${any('还', '又', '再')}在?给?我?${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰')}`,
   ),
-  zh('indirect', `说过了?[^]{0,6}?${any('还', '又')}在?${any(`打${CALL_TAIL}`, '来电', '联系')}`),
+  zh(
+    'indirect',
+    `${any('说过', '说了', '讲过', '讲了', '告诉过', '告诉你们?了')}[^]{0,8}?${any('还', '又')}在?${any(`打${CALL_TAIL}`, '来电', '联系')}`,
+  ),
+  zh('indirect', `你们?还在?${any(`打${CALL_TAIL}`, '来电', '骚扰')}`),
   zh(
     'indirect',
     `${any('天天', '每天', '一天到晚', '整天', '成天', '三天两头', '老是', '总是', '一直', '反复', '怎么又', '怎么还', '为什么还', '咋又', '咋还', '又')}在?${any('给我', '往我这')}?${any(`打${CALL_TAIL}`, '来电', '骚扰', '推销')}`,
@@ -154,7 +211,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\b(?:remove|delete|scrub|erase|drop) (?:me|us|my (?:phone |mobile |cell )?number|my name|my details|my info|my data|this number)\b`,
+    String.raw`\b(?:remove|delete|scrub|erase|drop) (?:me|us|my (?:phone |mobile |cell )?number|my name|my details|my info|my information|my data|my contact details|this number)\b`,
   ),
   en(
     'english',
@@ -166,7 +223,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\b(?:i|we) (?:dont|do not|no longer) want (?:any )?(?:more )?(?:your )?(?:calls|to be (?:called|contacted)|you to (?:call|contact)|to hear from you)\b`,
+    String.raw`\b(?:i|we) (?:dont|do not|no longer) want (?:any )?(?:more )?(?:your )?(?:calls|to be (?:called|contacted)|you to (?:call|contact)|to hear from you)\b|\b(?:i|we) (?:dont|do not) want you (?:calling|contacting|ringing|to call|to contact)\b|\bcease and desist\b`,
   ),
   en(
     'english',

@@ -1,5 +1,5 @@
 import { normalizeTurn, type OptOutText } from './normalize.js';
-import { AGENT_CUES, AGENT_QUESTION, QUESTION_MARK } from './agent-cues.js';
+import { AGENT_CUES, AGENT_QUESTION, AGENT_QUESTION_EN, QUESTION_MARK } from './agent-cues.js';
 import type { Cue, OptOutKind } from './cue.js';
 import { CUSTOMER_CUES } from './customer-cues.js';
 import { DEFERRAL, LASTING, NEGATED } from './vetoes.js';
@@ -50,7 +50,8 @@ const matches = (cues: readonly Cue[], turn: OptOutText): boolean =>
   firstMatch(cues, turn) !== null;
 
 function agentRecord(text: string, turn: OptOutText): OptOut {
-  if (QUESTION_MARK.test(text) || AGENT_QUESTION.test(turn.zh)) return NONE;
+  if (QUESTION_MARK.test(text) || AGENT_QUESTION.test(turn.zh) || AGENT_QUESTION_EN.test(turn.en))
+    return NONE;
   const hit = firstMatch(AGENT_CUES, turn);
   return hit ? { optOut: true, ...hit } : NONE;
 }

@@ -89,10 +89,9 @@ const LATER = any(
   '年底',
   '过完年',
   '节后',
-  '[0-9一二三四五六七八九十两]+点',
+  '(?<![有快慢差好])[0-9一二三四五六七八九十两]+点',
   '[0-9一二三四五六七八九十两半]+个?(?:小时|天|周|星期|月)(?:以?后|之后)',
   '以后再',
-  '等我',
 );
 /** What makes the offered time a resumption: call then, it's fine then, I may need it then. */
 const RESUME = any(

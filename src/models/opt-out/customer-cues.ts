@@ -110,7 +110,10 @@ const MESSAGE = any('短信', '信息', '消息', '广告', '邮件', '彩信', 
 /** A customer (or any speaker but an agent) withdrawing consent, in the order they are tried. */
 export const CUSTOMER_CUES: readonly Cue[] = [
   // Threats: call again and I report you.
-  zh('threat', `再敢?${any('打', '来电', '联系', '骚扰', '这样', 'call')}[^]{0,10}?${CONSEQUENCE}`),
+  zh(
+    'threat',
+    `再敢?${any('给我', '往我这')}?${any('打', '来电', '联系', '骚扰', '这样', 'call')}[^]{0,10}?${CONSEQUENCE}`,
+  ),
   zh(
     'threat',
     `再敢?${any('打', '来电', '打来', '打过来', '骚扰')}我?${any('一次', '一个', '一遍')}?${any('试试', '看看')}`,
@@ -120,7 +123,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
     `${any('如果', '要是', '敢', '若')}你?们?${any('再', '还')}敢?${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰')}`,
   ),
   // Channels: texts, WeChat, e-mail, SMS unsubscribe codes.
-  zh('channel', `退订|^(?:回复)?(?:td|t)$|回复?td`),
+  zh('channel', `退订|^(?:回复?)?(?:td|t)$|回复?td`),
   zh(
     'channel',
     `${NEG}${MID}${INBOX}${any('发', '推', '推送')}${any(`[^]{0,8}?${any(MESSAGE, '东西')}`, '了$', '$')}`,
@@ -130,6 +133,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   zh('channel', `${any('取消', '关掉', '关闭', '停止', '退掉')}${any(MESSAGE, '订阅', '通知')}`),
   // Direct: don't call me again, delete my number, blacklist me.
   zh('direct', `${NEG}${MID}${CALL}`),
+  zh('direct', `${NEG}${MID}${any('浪费时间', '费劲', '白费劲', '白费力气')}${any('打', '联系')}`),
   // "别推销了" alone stops the pitch; with 再, 以后, 给我 it stops the calls.
   zh('direct', `${NEG}${MID_WORD}{1,5}${any('推销', '营销')}`),
   zh(

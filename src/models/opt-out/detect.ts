@@ -2,7 +2,7 @@ import { normalizeTurn, type OptOutText } from './normalize.js';
 import { AGENT_CUES, AGENT_QUESTION, AGENT_QUESTION_EN, QUESTION_MARK } from './agent-cues.js';
 import type { Cue, OptOutKind } from './cue.js';
 import { CUSTOMER_CUES } from './customer-cues.js';
-import { DEFERRAL, LASTING, NEGATED } from './vetoes.js';
+import { DEFERRAL, LASTING, NEGATED, SWITCH } from './vetoes.js';
 
 /**
  * The opt-out signal of one turn: does the speaker withdraw consent to be
@@ -14,6 +14,7 @@ import { DEFERRAL, LASTING, NEGATED } from './vetoes.js';
  * 3. a refusal limited in time ("这周别打", "not now") or one followed by a
  *    time to resume ("下周一再联系") is a deferral, not an opt-out, unless
  *    the turn also says the refusal lasts (以后都别, 删号码, 投诉, "never");
+ *    so is one that offers another way to talk ("别打电话了 微信上说吧");
  * 4. an agent turn is read only for a record of the opt-out ("已经把您的号码
  *    移出名单"); the customer cues are not applied to what an agent says
  *    ("别着急", "不打扰您了" are courtesy, not a withdrawal).
@@ -63,7 +64,7 @@ export function detectOptOut(text: string, speaker: Speaker = 'customer'): OptOu
   if (speaker === 'agent') return agentRecord(text, turn);
   if (matches(NEGATED, turn)) return NONE;
   const hit = firstMatch(CUSTOMER_CUES, turn);
-  const deferred = matches(DEFERRAL, turn);
-  if (deferred && !matches(LASTING, turn)) return DEFERRED;
-  return hit ? { optOut: true, ...hit } : NONE;
+  const lasting = matches(LASTING, turn);
+  if (!lasting && matches(DEFERRAL, turn)) return DEFERRED;
+  return hit && (lasting || !matches(SWITCH, turn)) ? { optOut: true, ...hit } : NONE;
 }

@@ -108,6 +108,7 @@ const RESUME = any(
   '方便',
   '聊',
   '找我',
+  '回',
 );
 
 export const DEFERRAL: readonly Cue[] = [
@@ -132,6 +133,18 @@ export const DEFERRAL: readonly Cue[] = [
 ];
 
 /** Words that make a refusal lasting, which no offered time undoes. */
+/** Another way to talk offered instead of the phone: 微信上说吧, 直接来公司谈. */
+export const SWITCH: readonly Cue[] = [
+  zh(
+    'direct',
+    `(?<![别要甭莫勿用])${any('加我?微信', '发我?微信', '微信上?', '发短信', '发我?邮箱', '发邮件', '来公司', '到公司', '当面', '上门', '见面')}${any('谈', '聊', '说', '联系', '沟通', '吧', '就行', '就好', '可以')}`,
+  ),
+  en(
+    'english',
+    String.raw`(?:email|text|message) me (?:instead|the details|the info)|call my (?:cell|mobile|office|other number)`,
+  ),
+];
+
 export const LASTING: readonly Cue[] = [
   zh(
     'direct',

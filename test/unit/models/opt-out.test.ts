@@ -43,6 +43,7 @@ const CUSTOMER_ROWS: readonly (readonly [string, Expected])[] = [
   // Threats.
   ['再打我报警', 'threat'],
   ['再打就投诉到12315', 'threat'],
+  ['再给我打电话我就打110', 'threat'],
   ['你再打一次试试', 'threat'],
   ['要是再打来我就去工信部', 'threat'],
   // English.
@@ -62,6 +63,11 @@ const CUSTOMER_ROWS: readonly (readonly [string, Expected])[] = [
   ['上班时间别打 晚上可以', 'deferral'],
   ['not now, call me next week', 'deferral'],
   ["don't call me today, try tomorrow", 'deferral'],
+  ['别打了 我下午给你回过去', 'deferral'],
+  // Another way to talk is offered: no withdrawal, unless the refusal is lasting.
+  ['别打电话了 直接来公司谈吧', 'none'],
+  ['别打电话了 微信上说吧', 'none'],
+  ['以后别打电话了 有事微信联系', 'direct'],
   // A lasting refusal is not undone by a time in the same turn.
   ['这周别打 以后都别打了', 'direct'],
   ['明天也别打 把我号码删了', 'direct'],
@@ -70,6 +76,8 @@ const CUSTOMER_ROWS: readonly (readonly [string, Expected])[] = [
   ['不是不让打 是现在忙', 'none'],
   ["i didn't say stop calling", 'none'],
   ['别挂', 'none'],
+  ['别推销了 直接说优惠多少', 'none'],
+  ['别再给我推销了', 'direct'],
   ['别着急 慢慢说', 'none'],
   ['不要紧', 'none'],
   ['不要钱吗', 'none'],

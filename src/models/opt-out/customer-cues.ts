@@ -63,7 +63,6 @@ const CALL_TAIL = any(
   '个?没完',
   '什么',
   '啥',
-  '干嘛',
   '呢',
   '吗',
 );
@@ -85,6 +84,21 @@ const CALL = any(
 );
 /** Where a message would land: 往我邮箱, 给我手机. */
 const INBOX = `${any('往', '给', '向')}?我?的?${any('邮箱', '手机', '微信', '号码?')}?里?`;
+/** How often they call: every day, all the time. */
+const OFTEN = any(
+  '天天',
+  '每天',
+  '一天到晚',
+  '整天',
+  '成天',
+  '三天两头',
+  '老是',
+  '总是',
+  '一直',
+  '反复',
+);
+/** Calling on and on: 一个劲地打, 不停地打. */
+const KEEP_ON = any('一个劲儿?地?', '不停地?');
 /** What a record about the customer is called. */
 const RECORD = any('号码', '电话', '手机号?', '信息', '资料', '名字', '联系方式');
 const REMOVE = any('删', '去掉', '移除', '划掉', '拿掉', '撤掉', '抹掉', '注销', '移出', '剔除');
@@ -186,16 +200,13 @@ export const CUSTOMER_CUES: readonly Cue[] = [
     'indirect',
     `${any('说过', '说了', '讲过', '讲了', '告诉过', '告诉你们?了')}[^]{0,8}?${any('还', '又')}在?${any(`打${CALL_TAIL}`, '来电', '联系')}`,
   ),
-  zh('indirect', `你们?还在?${any(`打${CALL_TAIL}`, '来电', '骚扰')}`),
+  zh('indirect', `你们?还${any('在', KEEP_ON)}?${any(`打${CALL_TAIL}`, '打', '来电', '骚扰')}`),
   zh(
     'indirect',
-    `${any('天天', '每天', '一天到晚', '整天', '成天', '三天两头', '老是', '总是', '一直', '反复', '怎么又', '怎么还', '为什么还', '咋又', '咋还', '又')}在?${any('给我', '往我这')}?${any(`打${CALL_TAIL}`, '来电', '骚扰', '推销')}`,
+    `${any(OFTEN, KEEP_ON, '怎么又', '怎么还', '为什么还', '咋又', '咋还', '又')}在?${any('给我', '往我这')}?${any(`打${CALL_TAIL}`, '来电', '骚扰', '推销')}`,
   ),
-  zh(
-    'indirect',
-    `${any('天天', '每天', '整天', '成天', '老是', '总是', '一直', '反复')}打[^]{0,6}?${any('骚扰', '烦')}`,
-  ),
-  zh('indirect', any('有完没完', '没完没了', '还有完没')),
+  zh('indirect', `${OFTEN}打[^]{0,6}?${any('骚扰', '烦')}`),
+  zh('indirect', any('有完没完', '没完没了', '还有完没', '消停')),
   zh(
     'indirect',
     `${any('打', '电话', '来电')}[^]{0,6}?${any('烦不烦', '烦死', '烦人', '受不了')}|${any('烦不烦', '烦死了?', '烦人', '受不了')}[^]{0,6}?${any('打', '电话', '来电')}`,
@@ -231,6 +242,6 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\bhow many times\b.*\b(?:call|calling|told you)\b|\b(?:call|contact|bother) (?:me|us) again (?:and|or)\b|\bif you (?:ever )?(?:call|contact|ring|text|bother) (?:me |us |here |this number )?again\b`,
+    String.raw`\b(?:told|asked|said|tell|telling) (?:you )?(?:guys )?(?:not to|to stop) (?:call|contact|ring|phone|calling|contacting)\b|\bhow many times\b.*\b(?:call|calling|told you)\b|\b(?:call|contact|bother) (?:me|us) again (?:and|or)\b|\bif you (?:ever )?(?:call|contact|ring|text|bother) (?:me |us |here |this number )?again\b`,
   ),
 ];

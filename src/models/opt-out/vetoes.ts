@@ -60,6 +60,8 @@ const NOW = any(
 );
 /** A time the customer offers to talk again. */
 const LATER = any(
+  '下班',
+  '忙完',
   '下周',
   '下礼拜',
   '下星期',
@@ -117,6 +119,8 @@ export const DEFERRAL: readonly Cue[] = [
     `${NOW}${any('你们', '您', '你')}?${any('先', '就', '暂时', '都', '也', '千万')}?${any(NEG, '不用', '不方便', '没空', '不行')}`,
   ),
   zh('direct', `先${any('别', '不要', '甭')}`),
+  // The calls are pointless for now: I'm on my way.
+  zh('direct', any('马上到', '马上就到', '快到了', '在路上')),
   zh('direct', `${LATER}(?:(?!别|不|甭|莫|勿|又|还)[^]){0,5}?${RESUME}`),
   en(
     'english',
@@ -137,7 +141,7 @@ export const DEFERRAL: readonly Cue[] = [
 export const SWITCH: readonly Cue[] = [
   zh(
     'direct',
-    `(?<![别要甭莫勿用])${any('加我?微信', '发我?微信', '微信上?', '发短信', '发我?邮箱', '发邮件', '来公司', '到公司', '当面', '上门', '见面')}${any('谈', '聊', '说', '联系', '沟通', '吧', '就行', '就好', '可以')}`,
+    `(?<![别要甭莫勿用])${any('加我?微信', '直接打?电话', '发我?微信', '微信上?', '发短信', '发我?邮箱', '发邮件', '来公司', '到公司', '当面', '上门', '见面')}${any('谈', '聊', '说', '联系', '沟通', '吧', '就行', '就好', '可以')}`,
   ),
   en(
     'english',

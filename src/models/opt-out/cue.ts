@@ -7,23 +7,23 @@
 
 export type OptOutKind = 'direct' | 'indirect' | 'channel' | 'threat' | 'english' | 'agent_record';
 
-export interface Cue {
-  readonly kind: OptOutKind;
-  /** Which form of the turn the pattern reads. */
+/** A compiled pattern and the form of the turn it reads. */
+export interface Pattern {
   readonly form: 'zh' | 'en';
   readonly re: RegExp;
 }
 
-export const zh = (kind: OptOutKind, source: string): Cue => ({
-  kind,
-  form: 'zh',
-  re: new RegExp(source, 'u'),
-});
-export const en = (kind: OptOutKind, source: string): Cue => ({
-  kind,
-  form: 'en',
-  re: new RegExp(source, 'u'),
-});
+/** A pattern that finds an opt-out of one kind. */
+export interface Cue extends Pattern {
+  readonly kind: OptOutKind;
+}
+
+/** A pattern over the compact Chinese form. */
+export const zhPattern = (source: string): Pattern => ({ form: 'zh', re: new RegExp(source, 'u') });
+/** A pattern over the spaced English form. */
+export const enPattern = (source: string): Pattern => ({ form: 'en', re: new RegExp(source, 'u') });
+export const zh = (kind: OptOutKind, source: string): Cue => ({ kind, ...zhPattern(source) });
+export const en = (kind: OptOutKind, source: string): Cue => ({ kind, ...enPattern(source) });
 export const any = (...alternatives: readonly string[]): string => `(?:${alternatives.join('|')})`;
 
 /** Words that forbid: don't, mustn't (dialect 甭 莫, written 勿). */

@@ -1,6 +1,6 @@
 import { normalizeTurn, type OptOutText } from './normalize.js';
 import { AGENT_CUES, AGENT_QUESTION, AGENT_QUESTION_EN, QUESTION_MARK } from './agent-cues.js';
-import type { Cue, OptOutKind } from './cue.js';
+import type { Cue, OptOutKind, Pattern } from './cue.js';
 import { CUSTOMER_CUES } from './customer-cues.js';
 import { DEFERRAL, LASTING, NEGATED, SWITCH } from './vetoes.js';
 
@@ -42,13 +42,13 @@ function firstMatch(
     const text = turn[c.form];
     if (!text) continue;
     const m = c.re.exec(text);
-    if (m) return { cue: m[0] || text, kind: c.kind };
+    if (m) return { cue: m[0], kind: c.kind };
   }
   return null;
 }
 
-const matches = (cues: readonly Cue[], turn: OptOutText): boolean =>
-  firstMatch(cues, turn) !== null;
+const matches = (patterns: readonly Pattern[], turn: OptOutText): boolean =>
+  patterns.some((p) => p.re.test(turn[p.form]));
 
 function agentRecord(text: string, turn: OptOutText): OptOut {
   if (QUESTION_MARK.test(text) || AGENT_QUESTION.test(turn.zh) || AGENT_QUESTION_EN.test(turn.en))

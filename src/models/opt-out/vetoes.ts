@@ -3,20 +3,17 @@
  * for now, with a time to resume offered or implied), and the words that
  * make a refusal lasting whatever time is offered.
  */
-import { any, en, NEG, REPEATED, zh, type Cue } from './cue.js';
+import { any, enPattern, NEG, REPEATED, zhPattern, type Pattern } from './cue.js';
 
 /** "I did not say stop calling": the cue is quoted to be denied. */
-export const NEGATED: readonly Cue[] = [
-  zh(
-    'direct',
+export const NEGATED: readonly Pattern[] = [
+  zhPattern(
     `${any('没', '没有', '并没有?', '又没', '哪有', '可没')}${any('说', '讲', '叫', '让', '要求')}过?你?们?${any('不让', '别', '不要', '不准', '不许', '不能', '删', '拉黑', '退订')}`,
   ),
-  zh(
-    'direct',
+  zhPattern(
     `不是说?${any('不让', '不要你们', '叫你们别', '让你们别', '不准', '不想接', '不想听')}|谁说${any('不让', '不要', '别')}`,
   ),
-  en(
-    'english',
+  enPattern(
     String.raw`\b(?:didnt|did not|never|not|wasnt|was not) (?:say|said|saying|ask|asked|asking|tell|told|telling) (?:you )?(?:to )?(?:stop|not to|dont|do not|remove|take)\b`,
   ),
 ];
@@ -113,49 +110,41 @@ const RESUME = any(
   '回',
 );
 
-export const DEFERRAL: readonly Cue[] = [
-  zh(
-    'direct',
+export const DEFERRAL: readonly Pattern[] = [
+  zhPattern(
     `${NOW}${any('你们', '您', '你')}?${any('先', '就', '暂时', '都', '也', '千万')}?${any(NEG, '不用', '不方便', '没空', '不行')}`,
   ),
-  zh('direct', `先${any('别', '不要', '甭')}`),
+  zhPattern(`先${any('别', '不要', '甭')}`),
   // The calls are pointless for now: I'm on my way.
-  zh('direct', any('马上到', '马上就到', '快到了', '在路上')),
-  zh('direct', `${LATER}(?:(?!别|不|甭|莫|勿|又|还)[^]){0,5}?${RESUME}`),
-  en(
-    'english',
+  zhPattern(any('马上到', '马上就到', '快到了', '在路上')),
+  zhPattern(`${LATER}(?:(?!别|不|甭|莫|勿|又|还)[^]){0,5}?${RESUME}`),
+  enPattern(
     String.raw`\bnot (?:now|today|right now|this week|at the moment|yet)\b|\b(?:maybe|perhaps) (?:later|next)\b`,
   ),
-  en(
-    'english',
+  enPattern(
     String.raw`\b(?:call|ring|phone|contact|try|reach) (?:me |us )?(?:back )?(?:again )?(?:later|tomorrow|next|tonight|in (?:a|an|the|one|two|a few|\d+)|on (?:mon|tue|wed|thu|fri|sat|sun)|after|this (?:afternoon|evening)|at \d|around)\b`,
   ),
-  en(
-    'english',
+  enPattern(
     String.raw`\b(?:dont|do not) (?:call|ring|phone|contact) (?:me |us )?(?:now|today|tonight|this week|at work|during|before|until|till|on (?:weekdays|weekends))\b`,
   ),
 ];
 
 /** Words that make a refusal lasting, which no offered time undoes. */
 /** Another way to talk offered instead of the phone: 微信上说吧, 直接来公司谈. */
-export const SWITCH: readonly Cue[] = [
-  zh(
-    'direct',
+export const SWITCH: readonly Pattern[] = [
+  zhPattern(
     `(?<![别要甭莫勿用])${any('加我?微信', '直接打?电话', '发我?微信', '微信上?', '发短信', '发我?邮箱', '发邮件', '来公司', '到公司', '当面', '上门', '见面')}${any('谈', '聊', '说', '联系', '沟通', '吧', '就行', '就好', '可以')}`,
   ),
-  en(
-    'english',
+  enPattern(
     String.raw`(?:email|text|message) me (?:instead|the details|the info)|call my (?:cell|mobile|office|other number)`,
   ),
 ];
 
-export const LASTING: readonly Cue[] = [
-  zh(
-    'direct',
+export const LASTING: readonly Pattern[] = [
+  zhPattern(
     `${any('以后', '今后', '往后', '此后', '从此', '从今往后', '将来')}你?们?${any('都', '也', '就', '再也', '千万', '一律', '永远')}{0,2}${any(NEG, '不用', '不想', '不接', '不必')}`,
   ),
-  zh(
-    'direct',
+  zhPattern(
     any(
       '再也',
       '永远',
@@ -174,5 +163,5 @@ export const LASTING: readonly Cue[] = [
       REPEATED,
     ),
   ),
-  en('english', String.raw`\b(?:list|remove|unsubscribe|never|ever|anymore|report|police|sue)\b`),
+  enPattern(String.raw`\b(?:list|remove|unsubscribe|never|ever|anymore|report|police|sue)\b`),
 ];

@@ -28,3 +28,11 @@ export {
   type TrainResult,
   type TrainTextOptions,
 } from './train-text-classifier.js';
+export {
+  evaluateOptOut,
+  loadOptOutRecords,
+  type OptOutDetector,
+  type OptOutEvaluation,
+  type OptOutMiss,
+  type OptOutRecord,
+} from './opt-out-eval.js';

@@ -1,0 +1,70 @@
+import { normalizeTurn, type OptOutText } from './normalize.js';
+import { AGENT_CUES, AGENT_QUESTION, AGENT_QUESTION_EN, QUESTION_MARK } from './agent-cues.js';
+import type { Cue, OptOutKind, Pattern } from './cue.js';
+import { CUSTOMER_CUES } from './customer-cues.js';
+import { DEFERRAL, LASTING, NEGATED, SWITCH } from './vetoes.js';
+
+/**
+ * The opt-out signal of one turn: does the speaker withdraw consent to be
+ * contacted? It fires whatever the turn's intent is (a complaint can carry
+ * one), and it is read in this order:
+ *
+ * 1. a denial ("我没说不让你们打", "i didn't say stop calling") is no opt-out;
+ * 2. a customer cue (direct, indirect, channel, threat, English) is found;
+ * 3. a refusal limited in time ("这周别打", "not now") or one followed by a
+ *    time to resume ("下周一再联系") is a deferral, not an opt-out, unless
+ *    the turn also says the refusal lasts (以后都别, 删号码, 投诉, "never");
+ *    so is one that offers another way to talk ("别打电话了 微信上说吧");
+ * 4. an agent turn is read only for a record of the opt-out ("已经把您的号码
+ *    移出名单"); the customer cues are not applied to what an agent says
+ *    ("别着急", "不打扰您了" are courtesy, not a withdrawal).
+ */
+
+export type Speaker = 'customer' | 'agent';
+
+export interface OptOut {
+  optOut: boolean;
+  /** The matched phrase in the normalised turn, kept as evidence. */
+  cue?: string;
+  kind?: OptOutKind;
+  /** A refusal for now with a time to resume: not an opt-out. */
+  deferral?: boolean;
+}
+
+const NONE: OptOut = Object.freeze({ optOut: false });
+const DEFERRED: OptOut = Object.freeze({ optOut: false, deferral: true });
+
+function firstMatch(
+  cues: readonly Cue[],
+  turn: OptOutText,
+): { cue: string; kind: OptOutKind } | null {
+  for (const c of cues) {
+    const text = turn[c.form];
+    if (!text) continue;
+    const m = c.re.exec(text);
+    if (m) return { cue: m[0], kind: c.kind };
+  }
+  return null;
+}
+
+const matches = (patterns: readonly Pattern[], turn: OptOutText): boolean =>
+  patterns.some((p) => p.re.test(turn[p.form]));
+
+function agentRecord(text: string, turn: OptOutText): OptOut {
+  if (QUESTION_MARK.test(text) || AGENT_QUESTION.test(turn.zh) || AGENT_QUESTION_EN.test(turn.en))
+    return NONE;
+  const hit = firstMatch(AGENT_CUES, turn);
+  return hit ? { optOut: true, ...hit } : NONE;
+}
+
+/** Reads one turn; pure, and a few µs for a spoken-length turn. */
+export function detectOptOut(text: string, speaker: Speaker = 'customer'): OptOut {
+  const turn = normalizeTurn(text);
+  if (!turn.zh && !turn.en) return NONE;
+  if (speaker === 'agent') return agentRecord(text, turn);
+  if (matches(NEGATED, turn)) return NONE;
+  const hit = firstMatch(CUSTOMER_CUES, turn);
+  const lasting = matches(LASTING, turn);
+  if (!lasting && matches(DEFERRAL, turn)) return DEFERRED;
+  return hit && (lasting || !matches(SWITCH, turn)) ? { optOut: true, ...hit } : NONE;
+}

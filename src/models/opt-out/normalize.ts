@@ -1,0 +1,81 @@
+/**
+ * The two forms of a turn the opt-out patterns read. Chinese speech from a
+ * recogniser comes without punctuation, with interjections and with
+ * homophone slips; the Chinese form drops all of that so a pattern is
+ * written once in clean characters. English keeps its words apart, with
+ * one space between them, so its patterns can use word boundaries.
+ */
+
+export interface OptOutText {
+  /** Letters and digits only, interjections dropped, slips folded. */
+  readonly zh: string;
+  /** Lower-case words separated by single spaces, apostrophes dropped ("don't" → "dont"). */
+  readonly en: string;
+}
+
+/** Traditional forms of the characters the patterns use. */
+// prettier-ignore
+const TRAD_TO_SIMP: Readonly<Record<string, string>> = {
+  別: '别', 話: '话', 電: '电', 號: '号', 碼: '码', 聯: '联', 係: '系', 繫: '系',
+  擾: '扰', 騷: '骚', 單: '单', 刪: '删', 來: '来', 過: '过', 們: '们', 給: '给',
+  發: '发', 訊: '讯', 簡: '简', 郵: '邮', 報: '报', 訴: '诉', 舉: '举', 還: '还',
+  說: '说', 這: '这', 週: '周', 後: '后', 時: '时', 間: '间', 現: '现', 訂: '订',
+  絕: '绝', 煩: '烦', 沒: '没', 讓: '让', 將: '将', 撥: '拨', 從: '从', 裡: '里',
+  裏: '里', 記: '记', 錄: '录', 請: '请', 會: '会', 經: '经', 幾: '几', 聽: '听',
+  為: '为', 訪: '访', 銷: '销', 營: '营', 騙: '骗', 遠: '远', 與: '与', 擔: '担',
+};
+const TRAD_CHARS = new RegExp(`[${Object.keys(TRAD_TO_SIMP).join('')}]`, 'gu');
+
+/** Interjections and hesitation sounds: noise between the words of a phrase. */
+const FILLERS = /[嗯啊呃额哎唉诶欸哦噢喔呀哟嘛哈呐]/gu;
+
+/**
+ * Recogniser slips and dialect forms, each folded to the word the patterns
+ * are written with. Applied in order to the Chinese form.
+ */
+const ZH_FOLDS: readonly (readonly [RegExp, string])[] = [
+  [/[咯啰喽啦嘞]/gu, '了'],
+  [/达/gu, '打'],
+  [/(?<=[别要甭莫再])大(?=了|电话|来|过来|给我)/gu, '打'],
+  [/[电店垫点][化画花]|店话|垫话|点话/gu, '电话'],
+  [/联[习喜西戏]|连[系习]/gu, '联系'],
+  [/号[马吗玛]|好码/gu, '号码'],
+  [/[骚扫][绕饶]|扫扰/gu, '骚扰'],
+  [/黑[明铭]单|黑名[担但丹]/gu, '黑名单'],
+  [/[山闪]掉/gu, '删掉'],
+  [/头诉|投[素速]/gu, '投诉'],
+  [/[包暴]警/gu, '报警'],
+  [/[憋鳖瘪](?=再|打|给|来|联系|发)/gu, '别'],
+  [/表(?=再|打|给我|来电|联系)/gu, '别'],
+  [/布要|不药/gu, '不要'],
+  [/唔好/gu, '不要'],
+  [/嚟/gu, '来'],
+  [/咪(?=再|打)/gu, '别'],
+];
+
+const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]+/gu;
+const APOSTROPHES = /['\u2019`]/gu;
+const LATIN_WORD = /[a-z]{2}|^[a-z]$/u;
+
+function chinese(lower: string): string {
+  let s = lower.replace(NOT_LETTER_OR_DIGIT, '').replace(FILLERS, '');
+  for (const [re, to] of ZH_FOLDS) s = s.replace(re, to);
+  return s;
+}
+
+function english(lower: string): string {
+  if (!LATIN_WORD.test(lower)) return '';
+  return lower
+    .replace(APOSTROPHES, '')
+    .replace(/[^a-z0-9]+/gu, ' ')
+    .trim();
+}
+
+/** Both forms of `text`: NFKC (full-width → half-width), lower case, traditional → simplified. */
+export function normalizeTurn(text: string): OptOutText {
+  const lower = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(TRAD_CHARS, (c) => TRAD_TO_SIMP[c]!);
+  return { zh: chinese(lower), en: english(lower) };
+}

@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { DialwiseError } from '../../core/errors.js';
+import { detectOptOut, type Speaker } from '../../models/opt-out/index.js';
+
+/**
+ * Scoring an opt-out detector on labelled turns (`dialwise eval opt-out
+ * --data F.jsonl`). Each JSONL line is `{"text","label":bool}`; a line may
+ * also name the `speaker` (an agent's turn is read for a recorded opt-out)
+ * and carry other fields, such as a `kind`, which are ignored here.
+ */
+
+export interface OptOutRecord {
+  text: string;
+  label: boolean;
+  speaker?: Speaker;
+}
+
+export interface OptOutMiss {
+  text: string;
+  label: boolean;
+  predicted: boolean;
+}
+
+export interface OptOutEvaluation {
+  records: number;
+  /** 0 where undefined (nothing predicted, or nothing to find). */
+  precision: number;
+  recall: number;
+  f1: number;
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+  /** Every record the detector got wrong, in file order. */
+  misses: OptOutMiss[];
+}
+
+export type OptOutDetector = (text: string, speaker?: Speaker) => boolean;
+
+const defaultDetector: OptOutDetector = (text, speaker) => detectOptOut(text, speaker).optOut;
+
+const round = (x: number): number => Math.round(x * 10_000) / 10_000;
+const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
+
+/** Precision, recall and F1 of `detect` over `records`, with the records it got wrong. */
+export function evaluateOptOut(
+  records: readonly OptOutRecord[],
+  detect: OptOutDetector = defaultDetector,
+): OptOutEvaluation {
+  const counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  const misses: OptOutMiss[] = [];
+  for (const r of records) {
+    const predicted = detect(r.text, r.speaker);
+    counts[r.label ? (predicted ? 'tp' : 'fn') : predicted ? 'fp' : 'tn']++;
+    if (predicted !== r.label) misses.push({ text: r.text, label: r.label, predicted });
+  }
+  const precision = ratio(counts.tp, counts.tp + counts.fp);
+  const recall = ratio(counts.tp, counts.tp + counts.fn);
+  const f1 = ratio(2 * precision * recall, precision + recall);
+  return {
+    records: records.length,
+    precision: round(precision),
+    recall: round(recall),
+    f1: round(f1),
+    ...counts,
+    misses,
+  };
+}
+
+const recordSchema = z.object({
+  text: z.string(),
+  label: z.boolean(),
+  speaker: z.enum(['customer', 'agent']).optional(),
+});
+
+function parseLine(path: string, line: string, lineNo: number): OptOutRecord {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch (err) {
+    throw new DialwiseError(
+      'CONFIG_INVALID',
+      `${path}:${lineNo}: not JSON (${(err as Error).message})`,
+    );
+  }
+  const r = recordSchema.safeParse(json);
+  if (!r.success) {
+    const why = r.error.issues.map((s) => `${s.path.join('.') || '(record)'}: ${s.message}`);
+    throw new DialwiseError('CONFIG_INVALID', `${path}:${lineNo}: ${why.join('; ')}`);
+  }
+  const { text, label, speaker } = r.data;
+  return speaker ? { text, label, speaker } : { text, label };
+}
+
+/** Reads a JSONL set of labelled turns; blank lines are skipped, a bad line names file and line. */
+export async function loadOptOutRecords(path: string): Promise<OptOutRecord[]> {
+  const lines = (await readFile(path, 'utf8')).split('\n');
+  const records: OptOutRecord[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim()) records.push(parseLine(path, line, i + 1));
+  });
+  return records;
+}

@@ -12,7 +12,11 @@ export interface LeadSignals {
   /** The dialog's intent strength 0..1 and the event time it was last set. */
   dialog: number;
   dialogAt: string | null;
-  /** Accumulated engagement 0..1 and the event time it was last updated. */
+  /**
+   * Accumulated engagement: the visits' weights, each faded to `engagementAt`
+   * (the newest visit's time), summed. A sum of faded weights is the same
+   * whatever order the visits arrive in.
+   */
   engagement: number;
   engagementAt: string | null;
 }
@@ -52,7 +56,7 @@ export function faded(value: number, at: string | null, nowMs: number, halfLifeD
   return value * 0.5 ** (days / halfLifeDays);
 }
 
-/** How much one visit says about buying, 0..1. */
+/** How much one visit says about buying (a pricing visit alone: 1 − e^−0.3 ≈ 0.26). */
 export function visitWeight(v: Visit): number {
   const base = isPricingPage(v.page) ? LEAD_SCORE.pricingPage : LEAD_SCORE.otherPage;
   const minutes = (v.durationS ?? 0) / 60;
@@ -61,24 +65,31 @@ export function visitWeight(v: Visit): number {
   return Math.min(1, base + time + message);
 }
 
-/** Engagement after a visit at `ts`: the faded total so far, then this visit on top (noisy-OR). */
+/** Engagement after a visit at `ts`, arrived in whatever order. */
 export function addVisit(s: LeadSignals, v: Visit, ts: string): LeadSignals {
-  const before = faded(
-    s.engagement,
-    s.engagementAt,
-    Date.parse(ts),
-    LEAD_SCORE.engagementHalfLifeDays,
-  );
-  const engagement = round3(1 - (1 - before) * (1 - visitWeight(v)));
-  const engagementAt = s.engagementAt !== null && s.engagementAt > ts ? s.engagementAt : ts;
-  return { ...s, engagement, engagementAt };
+  const w = visitWeight(v);
+  const half = LEAD_SCORE.engagementHalfLifeDays;
+  if (s.engagementAt === null || ts >= s.engagementAt) {
+    const before = faded(s.engagement, s.engagementAt, Date.parse(ts), half);
+    return { ...s, engagement: round6(before + w), engagementAt: ts };
+  }
+  // An older visit arriving late: its weight faded to the newest visit's time.
+  return {
+    ...s,
+    engagement: round6(s.engagement + faded(w, ts, Date.parse(s.engagementAt), half)),
+  };
 }
 
-/** The intent score at `nowMs`: faded dialog strength and faded engagement, combined. */
+/**
+ * The intent score at `nowMs`: the dialog strength and the engagement
+ * (1 − e^−sum, so visits add up with diminishing returns), each faded,
+ * combined as a noisy-OR.
+ */
 export function leadScore(s: LeadSignals, nowMs: number): number {
   const dialog = faded(s.dialog, s.dialogAt, nowMs, LEAD_SCORE.dialogHalfLifeDays);
-  const engagement = faded(s.engagement, s.engagementAt, nowMs, LEAD_SCORE.engagementHalfLifeDays);
-  return round3(1 - (1 - dialog) * (1 - engagement));
+  const load = faded(s.engagement, s.engagementAt, nowMs, LEAD_SCORE.engagementHalfLifeDays);
+  return round3(1 - (1 - dialog) * Math.exp(-load));
 }
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;

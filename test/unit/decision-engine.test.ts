@@ -101,8 +101,8 @@ describe('decision engine', () => {
       for (const v of node.variants) v.text = `【新版】${v.text}`;
     scripts.add(loadScripts(v2, check));
     const later = e.turn(turn('call-old', '是我，我是负责人'));
-    expect(first.script_version).toBe('2026-11-23');
-    expect(later.script_version).toBe('2026-11-23');
+    expect(first.script_version).toBe('2026-12-06');
+    expect(later.script_version).toBe('2026-12-06');
     expect(later.text.startsWith('【新版】')).toBe(false);
     const fresh = e.turn(turn('call-new', '你好'));
     expect(fresh.script_version).toBe('2026-11-30');

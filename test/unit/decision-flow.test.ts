@@ -327,7 +327,7 @@ describe('loadFlow validation', () => {
       (c) => delete c.states.callback_scheduling,
       [
         'states: missing standard state "callback_scheduling"',
-        'global[9].to: unknown state "callback_scheduling"',
+        'global[10].to: unknown state "callback_scheduling"',
         'states.closing.timeout: unknown state "callback_scheduling"',
       ],
     ],
@@ -361,13 +361,13 @@ describe('loadFlow validation', () => {
     ],
     [
       'bad nested condition',
-      (c) => (c.global[5].when.all[0].any[1] = { asrBelow: 2 }),
-      ['global[5].when.all[0].any[1].asrBelow: Too big: expected number to be <=1'],
+      (c) => (c.global[6].when.all[0].any[1] = { asrBelow: 2 }),
+      ['global[6].when.all[0].any[1].asrBelow: Too big: expected number to be <=1'],
     ],
     [
       'unknown intent',
       (c) => (c.states.closing.transitions[0].when.intent = ['agree_purchase', 'buy_now']),
-      ['states.closing.transitions[0].when.intent[1]: unknown intent "buy_now"'],
+      ['states.closing.transitions[0].when.intent[1]: unknown intent or intent group "buy_now"'],
     ],
     [
       'timesAtLeast without intent',

@@ -65,7 +65,7 @@ function configError(fn: () => unknown): string {
 
 describe('script library', () => {
   it('ships a line for every standard state, each compliant once rendered', () => {
-    expect(library.version).toBe('2026-11-23');
+    expect(library.version).toBe('2026-12-06');
     expect(Object.keys(library.nodes)).toEqual(expect.arrayContaining([...STANDARD_STATES]));
     for (const node of Object.values(library.nodes))
       for (const v of node.variants)

@@ -272,7 +272,7 @@ describe('transfer triggers (config/transfer.json)', () => {
       objections: 2,
       turnsInState: 1,
       state: 'closing',
-      intentCounts: { objection_price: 1, other: 2 },
+      intentCounts: { objection_price: 1, out_of_scope: 2 },
     });
   });
 });
@@ -361,7 +361,7 @@ describe('buildHandoff', () => {
   it('summarises in the customer language', () => {
     expect(handoff.language).toBe('zh');
     expect(handoff.summary).toBe(
-      '客户想购买。异议：价格。已知：预算 5万。转人工原因：高意向客户想购买。',
+      '客户同意购买、开通、签约。异议：价格。已知：预算 5万。转人工原因：高意向客户想购买。',
     );
   });
 

@@ -56,7 +56,14 @@ describe('Enricher', () => {
       ev('consent.changed', { customer_id: C, ts: '2026-11-20T12:00:00Z', granted: true }),
     ];
     // Scores are computed as of each turn, from what was known then: they may differ.
-    const strip = (p: object) => ({ ...p, recent_ids: [], last_event_at: null, intent_score: 0 });
+    // The dialog score follows the live call (the newest turns weigh most), so it depends on order.
+    const strip = (p: object) => ({
+      ...p,
+      recent_ids: [],
+      last_event_at: null,
+      intent_score: 0,
+      dialog_score: 0,
+    });
     const forward = enricher();
     forward.apply(events, NOW);
     const backward = enricher();

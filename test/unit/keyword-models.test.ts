@@ -10,9 +10,9 @@ import type { EmotionLabel, SlotFacts } from '../../src/models/types.js';
 const models = createKeywordModels();
 
 describe('keyword intent', () => {
-  it('knows the telesales labels, with other last for out-of-scope turns', () => {
-    expect(INTENT_LABELS).toHaveLength(18);
-    expect(INTENT_LABELS.at(-1)).toBe('other');
+  it('knows the core labels of the intent taxonomy, out_of_scope last', () => {
+    expect(INTENT_LABELS).toHaveLength(28);
+    expect(INTENT_LABELS.at(-1)).toBe('out_of_scope');
   });
 
   it.each([
@@ -24,8 +24,8 @@ describe('keyword intent', () => {
     ['How does it work?', 'ask_details'],
     ['听起来不错，可以考虑', 'interested'],
     ['That sounds interesting', 'interested'],
-    ['我要买，怎么付款', 'purchase'],
-    ["OK, I'll take it", 'purchase'],
+    ['我要买，怎么付款', 'agree_purchase'],
+    ["OK, I'll take it", 'agree_purchase'],
     ['不感兴趣，谢谢', 'not_interested'],
     ['I am not interested', 'not_interested'],
     ['發點資料給我吧', 'ask_materials'],
@@ -43,10 +43,18 @@ describe('keyword intent', () => {
     ['现在没时间', 'objection_timing'],
     ['Not now, maybe later', 'objection_timing'],
     ['你们是骗子吧', 'objection_trust'],
-    ['How did you get my number?', 'objection_trust'],
+    ['How did you get my number?', 'privacy_concern'],
+    ['你们怎么有我电话的', 'privacy_concern'],
+    ['以后别给我打电话了', 'opt_out'],
+    ['能便宜点吗', 'ask_discount'],
+    ['能开发票吗', 'ask_terms'],
+    ['我们用不上这个', 'objection_no_need'],
+    ['我是老板，我说了算', 'decision_maker_self'],
+    ['预算的话大概十万吧', 'inform_budget'],
+    ['没听清，再说一遍', 'ask_repeat'],
     ['我们已经在用别家的了', 'objection_competitor'],
     ['We already have one', 'objection_competitor'],
-    ['是我，什么事', 'confirm_identity'],
+    ['是我', 'confirm_identity'],
     ['Yes, speaking', 'confirm_identity'],
     ['你打错了，不是我', 'deny_identity'],
     ['Sorry, wrong number', 'deny_identity'],
@@ -66,7 +74,11 @@ describe('keyword intent', () => {
     ['不贵'],
     ['not too expensive'],
   ])('%j is out of scope', (text) => {
-    expect(models.intent(text)).toEqual({ intent: 'other', confidence: 0, outOfScope: true });
+    expect(models.intent(text)).toEqual({
+      intent: 'out_of_scope',
+      confidence: 0,
+      outOfScope: true,
+    });
   });
 
   it('is less sure when a rival intent is heard too', () => {

@@ -34,10 +34,11 @@ describe('fuseEmotion', () => {
       { label: 'positive', impatience: 0, valence: 0.6 },
     ],
     [
+      // Words alone reach the concise line (0.5), not a handoff (0.8).
       'impatient words only',
       text('impatient', -0.4),
       null,
-      { label: 'impatient', impatience: 0.8, valence: -0.4 },
+      { label: 'impatient', impatience: 0.6, valence: -0.4 },
     ],
     ['impatient voice only', null, 0.9, { label: 'impatient', impatience: 0.72, valence: -0.27 }],
     [
@@ -57,7 +58,7 @@ describe('fuseEmotion', () => {
       'impatient words and voice',
       text('impatient', -0.4),
       1,
-      { label: 'impatient', impatience: 0.96, valence: -0.7 },
+      { label: 'impatient', impatience: 0.92, valence: -0.7 },
     ],
     // A hurried "great, fine" is labelled impatient and kept below -0.2, as the keyword model does.
     [
@@ -125,6 +126,7 @@ describe('fuseEmotion', () => {
   it('works on the keyword model output', () => {
     const f = fuseEmotion(keywordEmotion('快点说重点，我很忙'), 0.7);
     expect(f.label).toBe('impatient');
-    expect(f.impatience).toBeGreaterThan(0.9);
+    // Words and a hurried voice together reach the handoff threshold (0.8 in transfer.json).
+    expect(f.impatience).toBeGreaterThan(0.8);
   });
 });

@@ -23,8 +23,6 @@ export interface ApiDeps extends GraphqlDeps {
   mapCrm(raw: Record<string, unknown>): CrmMappingResult;
   /** The compliance guard for a line the bot is about to say: promises and absolute wording. */
   checkBotLine(text: string): ComplianceHit[];
-  /** Opens a sealed value (a dead letter's original payload). */
-  unseal(sealed: string): string;
 }
 
 export interface Api {

@@ -2,12 +2,12 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
-import { DialwiseError } from '../core/errors.js';
 import type { DialwiseEvent } from '../core/events/index.js';
 import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
 import { sendWithRetry } from '../analytics/alerts/index.js';
 import {
+  checkConciseBeforeTransfer,
   createExperiment,
   DecisionEngine,
   DecisionLogWriter,
@@ -43,15 +43,7 @@ function loadSetup(dir: string, checkBotLine: (text: string) => ComplianceHit[])
   const agents = agentsSchema.parse(read('agents.json'));
   const flow = loadFlow(read('dialog-flow.json'));
   const transfer = loadTransferConfig(read('transfer.json'));
-  const concise = flow.concise.impatienceAtLeast;
-  for (const t of transfer.triggers) {
-    const at = t.when.impatienceAtLeast;
-    if (t.enabled && at !== undefined && at <= concise)
-      throw new DialwiseError(
-        'CONFIG_INVALID',
-        `transfer trigger ${t.id} hands off at impatience ${at}, at or below the concise line's ${concise} (dialog-flow.json concise): a hurried customer must hear the short line first`,
-      );
-  }
+  checkConciseBeforeTransfer(flow.concise.impatienceAtLeast, transfer);
   return {
     flow,
     scripts: new ScriptVersions(loadScripts(read('scripts.json'), checkBotLine)),

@@ -44,3 +44,24 @@ export async function ensureDefaultIntentModel(
     [`frozen_${m.challenger.metric}`]: m.challenger.value,
   });
 }
+
+/**
+ * The intent model the platform serves by default, as `dialwise start` would
+ * pick it: the pinned folder, else the registry's champion (trained first
+ * when there is none and DIALWISE_DEFAULT_INTENT_MODEL=train), else the
+ * keyword fallback (`dir` null).
+ */
+export async function servedIntentModel(
+  config: Config,
+  logger: Logger,
+  clock: Clock,
+): Promise<{ source: string; dir: string | null }> {
+  if (config.intentModelDir)
+    return { source: `dir:${config.intentModelDir}`, dir: config.intentModelDir };
+  await ensureDefaultIntentModel(config, logger, clock);
+  const registry = registryOf(config);
+  const champion = (await registry.aliases('intent')).champion;
+  return champion === undefined
+    ? { source: 'baseline', dir: null }
+    : { source: `v${champion}`, dir: registry.dir('intent', champion) };
+}

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   createBus,
   fieldCipher,
+  hotWordList,
   openPipeline,
   openStore,
   registryOf,
@@ -22,16 +23,16 @@ import { CallSimulator } from '../datasets/simulator.js';
 import { decodeWav, extractProsody, turnProsody } from '../models/prosody/index.js';
 import { DuckDbSink, replayJsonl, rotateKeys, publishEvents } from '../pipelines/index.js';
 import {
+  formatHotWords,
   isTextTask,
   loadRecords,
   MODEL_NAMES,
-  runComplianceEval,
-  runEval,
   runTrain,
   TEXT_TASKS,
 } from '../training/index.js';
+import { evaluate } from './eval-command.js';
 import { keysCommand } from './keys-command.js';
-import { formatSummary, runRetrainCommand } from './retrain-command.js';
+import { formatSummary, loadCorrections, runRetrainCommand } from './retrain-command.js';
 
 /** What a command gets: settings, the parsed arguments, and a way to stay running. */
 export interface CommandContext {
@@ -138,18 +139,6 @@ async function train({ sub, values }: CommandContext): Promise<void> {
   json(await runTrain({ task: sub, data, out, val, epochs, seed }));
 }
 
-async function evaluate({ sub, values }: CommandContext): Promise<void> {
-  const [model, data] = [str(values.model), str(values.data)];
-  if (sub === 'compliance' && data)
-    return json(runComplianceEval({ model: model ?? 'rules', data }), true);
-  if (!isTextTask(sub) || !model || !data)
-    throw new DialwiseError(
-      'BAD_REQUEST',
-      `usage: dialwise eval ${TEXT_TASKS.join('|')}|compliance --model DIR --data F.jsonl`,
-    );
-  json(await runEval({ task: sub, model, data }), true);
-}
-
 async function models({ config }: CommandContext): Promise<void> {
   const registry = registryOf(config);
   const out = await Promise.all(
@@ -229,12 +218,35 @@ export const COMMANDS: Record<string, Command> = {
     run: train,
   },
   eval: {
-    usage: `eval intent|emotion --model DIR --data F.jsonl
+    usage: `eval intent|emotion [--model DIR] --data F.jsonl
                              print accuracy, macro-F1, per-class F1, OOS precision/recall,
-                             top confusions and latency as JSON
+                             top confusions and latency as JSON, the keyword baseline beside;
+                             without --model, the intent model the platform serves (trained
+                             from datasets/telesales first if there is none yet)
+  eval opt-out [--model DIR] --data F.jsonl
+                             precision, recall and misses of the spoken opt-out signal on
+                             JSONL {"text","label":true|false} lines, as the platform hears it
   eval compliance [--model rules|CONFIG.json] --data F.jsonl
                              precision/recall of the compliance rules on a labelled JSONL set`,
-    run: evaluate,
+    async run({ config, logger, sub, values }) {
+      json(
+        await evaluate(config, logger, sub, { model: str(values.model), data: str(values.data) }),
+        true,
+      );
+    },
+  },
+  hotwords: {
+    usage: `hotwords [--corrections F.jsonl] [--out FILE]
+                             the speech recogniser's hot words (word TAB weight) from products,
+                             competitors, script terms and agents' corrections; also written
+                             to <data dir>/hotwords.txt by every retrain`,
+    async run({ config, logger, values }) {
+      const fixes = await loadCorrections(config, logger, str(values.corrections));
+      const text = formatHotWords(hotWordList(config, fixes));
+      const out = str(values.out);
+      if (out) writeFileSync(out, text);
+      else process.stdout.write(text);
+    },
   },
   retrain: {
     usage: `retrain [--models intent,emotion,propensity] [--corrections F.jsonl]

@@ -16,7 +16,7 @@ import {
   type Progress,
   type RetrainSummary,
 } from '../training/index.js';
-import { openStore, registryOf, retrainPlanOf } from '../app/index.js';
+import { openStore, registryOf, retrainPlanOf, writeHotWords } from '../app/index.js';
 
 /** A one-line bar redrawn in place on a terminal; plain lines when piped (CI logs, cron mail). */
 export function terminalProgress(out: NodeJS.WriteStream = process.stderr): Progress {
@@ -59,7 +59,7 @@ async function readCorrectionsFile(file: string): Promise<CorrectionRecord[]> {
  * read from the store (which needs the platform stopped: DuckDB lets one
  * process open the file).
  */
-async function corrections(
+export async function loadCorrections(
   config: Config,
   logger: Logger,
   file: string | undefined,
@@ -93,10 +93,11 @@ export async function runRetrainCommand(
 ): Promise<RetrainSummary> {
   const plan = retrainPlanOf(config);
   const names = parseModelList(opts.models);
+  const fixes = await loadCorrections(config, logger, opts.corrections);
   const summary = await retrain(plan, names, {
     registry: registryOf(config),
     mlflow: config.mlflowTrackingUri ? createMlflowClient(config.mlflowTrackingUri) : undefined,
-    corrections: await corrections(config, logger, opts.corrections),
+    corrections: fixes,
     workDir: join(config.dataDir, 'retrain', `work-${process.pid}`),
     progress: terminalProgress(),
   });
@@ -106,6 +107,8 @@ export async function runRetrainCommand(
     join(dir, `${summary.started.replace(/[:.]/g, '-')}.json`),
     JSON.stringify(summary, null, 2),
   );
+  // The recogniser's hot words follow the corrections: refreshed with every retrain.
+  logger.log('info', 'hot words for the speech recogniser', writeHotWords(config, fixes));
   return summary;
 }
 

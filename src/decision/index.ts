@@ -36,6 +36,7 @@ export {
   compareArms,
   createExperiment,
   loadScripts,
+  PRODUCT_NAMES,
   ScriptVersions,
   type ExperimentState,
   type ScriptLibrary,
@@ -43,6 +44,7 @@ export {
 } from './scripts/index.js';
 export {
   loadSkillModel,
+  checkConciseBeforeTransfer,
   loadTransferConfig,
   type Agent,
   type SkillModel,

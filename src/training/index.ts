@@ -9,3 +9,4 @@ export * from './compliance/index.js';
 export * from './text/index.js';
 export * from './retrain/index.js';
 export { readCorrections, correctionRecordSchema, type CorrectionRecord } from './corrections.js';
+export { formatHotWords, hotWords, type HotWord, type HotWordSources } from './hotwords.js';

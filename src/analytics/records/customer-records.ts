@@ -103,3 +103,29 @@ export async function customerIdByPhoneHash(store: Store, hash: string): Promise
   );
   return row?.customer_id ?? null;
 }
+
+export interface ConsentChangeRow {
+  event_id: string;
+  scope: string;
+  granted: boolean;
+  source: string | null;
+  call_id: string | null;
+  evidence_event_id: string | null;
+  cue: string | null;
+  text_enc: string | null;
+  ts: string;
+}
+
+/** A customer's consent changes with their evidence (the text still sealed), newest first. */
+export async function consentChanges(
+  store: Store,
+  customerId: string,
+  limit = 50,
+): Promise<ConsentChangeRow[]> {
+  return store.query<ConsentChangeRow>(
+    `SELECT event_id, scope, granted, source, call_id, evidence_event_id, cue, text_enc,
+        strftime(ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ts
+     FROM consent_changes WHERE customer_id = ? ORDER BY ts DESC, event_id LIMIT ?`,
+    [customerId, limit],
+  );
+}

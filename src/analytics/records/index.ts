@@ -13,9 +13,11 @@ export {
 } from './compliance-review.js';
 export {
   callsById,
+  consentChanges,
   customerIdByPhoneHash,
   customerList,
   type CallSummary,
+  type ConsentChangeRow,
   type CustomerListItem,
 } from './customer-records.js';
 export { decodeCursor, encodeCursor, type Cursor } from './page-cursor.js';

@@ -38,6 +38,8 @@ export interface GraphqlDeps {
   models: { registry: ModelRegistry; served(): Partial<Record<ModelName, string>> };
   /** The keyed hash the pipeline stores for a phone number (look-ups never store the number). */
   phoneHash(phone: string): string;
+  /** Opens a sealed value (a dead letter's original payload, a consent change's evidence). */
+  unseal(sealed: string): string;
   /** Takes validated events; resolves once durable. */
   submit(valid: DialwiseEvent[], invalid: string[]): Promise<void>;
   limits: ApiLimits;

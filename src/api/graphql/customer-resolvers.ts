@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   audit,
   callsById,
+  consentChanges,
   customerIdByPhoneHash,
   customerList,
   TRANSCRIPT_READERS,
@@ -51,6 +52,22 @@ export function customerResolvers(deps: ResolverDeps) {
           const kind = personalKind(key, value) ?? 'id_number';
           return { key, kind, value: whole ? value : maskPersonal(kind, value) };
         });
+      },
+      consentChanges: async (c: CustomerView, _: unknown, ctx: GqlContext) => {
+        const rows = await consentChanges(store, c.customerId);
+        const whole = TRANSCRIPT_READERS.has(ctx.principal.role);
+        if (whole && rows.some((r) => r.text_enc !== null))
+          await audit(store, ctx.principal, 'consent.evidence.read', c.customerId);
+        return rows.map((r) => ({
+          scope: r.scope,
+          granted: r.granted,
+          at: r.ts,
+          source: r.source,
+          callId: r.call_id,
+          eventId: r.evidence_event_id,
+          cue: r.cue,
+          text: whole && r.text_enc !== null ? deps.unseal(r.text_enc) : null,
+        }));
       },
       recentCalls: async (c: CustomerView) =>
         (await callsById(store, [...Object.keys(c.profile.open_calls), ...c.profile.closed_calls]))

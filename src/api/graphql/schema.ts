@@ -56,6 +56,21 @@ export const typeDefs = /* GraphQL */ `
   type Field { key: String! value: String }
   type Count { key: String! count: Int! }
   type Consent { scope: String! granted: Boolean! }
+  "A recorded consent change and what proves it."
+  type ConsentChange {
+    scope: String!
+    granted: Boolean!
+    at: String!
+    "call_turn, agent, api, web_form, sms_reply or crm_import"
+    source: String
+    callId: String
+    "The event (a dialog turn) that carried the change."
+    eventId: String
+    "The phrase heard as the change."
+    cue: String
+    "The utterance, sealed at rest: compliance and admin only, audited; null for other roles."
+    text: String
+  }
   type CallSummary {
     callId: ID!
     startedAt: String
@@ -91,6 +106,8 @@ export const typeDefs = /* GraphQL */ `
     "Personal data beyond name and phone (e-mail, ID number, WeChat, address, personal unmapped columns): masked, whole for compliance and admin (audited)."
     personal: [PersonalField!]!
     consent: [Consent!]!
+    "Consent changes with their evidence, newest first (at most 50)."
+    consentChanges: [ConsentChange!]!
     intents: [Count!]!
     objections: [Count!]!
     facts: [Field!]!

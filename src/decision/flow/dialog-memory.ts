@@ -20,6 +20,7 @@ export const SLOT_NAMES = [
   'decisionMaker',
   'competitor',
   'objection',
+  'channel',
 ] as const satisfies readonly (keyof SlotFacts)[];
 export type SlotName = (typeof SLOT_NAMES)[number];
 
@@ -29,6 +30,7 @@ const PROFILE_FACT: Partial<Record<SlotName, string>> = {
   timeline: 'timeline',
   decisionMaker: 'decision_maker',
   competitor: 'competitor',
+  channel: 'channel',
 };
 
 export interface RecentTurn {

@@ -20,14 +20,7 @@ import type { TurnSignals } from '../turn-signals.js';
 import { isKnown, MEMORY_TURNS, type Memory, type SlotName } from './dialog-memory.js';
 import type { StateName } from './dialog-states.js';
 import { flowFor } from './flow-loader.js';
-import type {
-  Condition,
-  ConciseRule,
-  Flow,
-  FlowState,
-  Graph,
-  StepResult,
-} from './flow-schema.js';
+import type { Condition, ConciseRule, Flow, FlowState, Graph, StepResult } from './flow-schema.js';
 
 interface Context {
   signals: TurnSignals;
@@ -41,7 +34,8 @@ function holds(c: Condition, x: Context): boolean {
   const s = x.signals;
   const slot = (name: SlotName) => isKnown(x.memory, name, x.profileFacts);
   return (
-    (c.intent === undefined || [c.intent].flat().some((n) => INTENT_TAXONOMY.matches(s.intent, n))) &&
+    (c.intent === undefined ||
+      [c.intent].flat().some((n) => INTENT_TAXONOMY.matches(s.intent, n))) &&
     (c.optOut === undefined || s.optOut === c.optOut) &&
     (c.timesAtLeast === undefined || (x.memory.intents[s.intent] ?? 0) >= c.timesAtLeast) &&
     (c.emotion === undefined || c.emotion.includes(s.emotion)) &&

@@ -37,6 +37,19 @@ const PRODUCTS: Readonly<Record<string, { name: string; benefit: string }>> = {
   default: { name: '我们的产品', benefit: '提升运营效率' },
 };
 
+/** The products the bot names: terms the dialer's speech recogniser should know. */
+export const PRODUCT_NAMES: readonly string[] = Object.entries(PRODUCTS)
+  .filter(([line]) => line !== 'default')
+  .map(([, p]) => p.name);
+
+/** How the bot names the channel a customer asked for; email when none was said. */
+const CHANNEL_NAMES: Readonly<Record<string, string>> = {
+  wechat: '微信',
+  email: '邮箱',
+  sms: '短信',
+  phone: '手机',
+};
+
 /** The values a template's placeholders are filled from. */
 export function lineSlots(x: {
   /** Every slot known of the call (memory over profile facts). */
@@ -51,7 +64,7 @@ export function lineSlots(x: {
   return {
     product: product.name,
     benefit: product.benefit,
-    channel: '邮箱',
+    channel: CHANNEL_NAMES[x.facts.channel ?? 'email'],
     callback_time: x.facts.timeline,
     budget: x.facts.budget,
     timeline: x.facts.timeline,

@@ -21,6 +21,7 @@ export {
 export {
   chooseLine,
   lineSlots,
+  PRODUCT_NAMES,
   scriptSegmentOf,
   type ChosenLine,
   type LineRequest,

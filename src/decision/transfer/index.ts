@@ -38,6 +38,7 @@ export {
   type SkillModel,
 } from './skill-routing.js';
 export {
+  checkConciseBeforeTransfer,
   loadTransferConfig,
   transferConfigSchema,
   type Condition as TriggerCondition,

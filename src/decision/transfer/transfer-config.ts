@@ -145,3 +145,20 @@ export function loadTransferConfig(json: unknown): TransferConfig {
     `invalid transfer config:\n  - ${problems.join('\n  - ')}`,
   );
 }
+
+/**
+ * A hurried customer hears the short line before a person is called in: every
+ * enabled impatience trigger must sit above the flow's concise threshold
+ * (dialog-flow.json `concise.impatienceAtLeast`).
+ */
+export function checkConciseBeforeTransfer(conciseAt: number, config: TransferConfig): void {
+  const early = config.triggers.filter(
+    (t) =>
+      t.enabled && t.when.impatienceAtLeast !== undefined && t.when.impatienceAtLeast <= conciseAt,
+  );
+  if (early.length)
+    throw new DialwiseError(
+      'CONFIG_INVALID',
+      `transfer trigger(s) ${early.map((t) => `${t.id} (${t.when.impatienceAtLeast})`).join(', ')} hand off at or below the concise line's impatience ${conciseAt}: raise them above it`,
+    );
+}

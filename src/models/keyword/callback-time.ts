@@ -22,6 +22,7 @@
 import type { CallbackWindow, SlotContext } from '../types.js';
 import { zhNumber } from './amount.js';
 import {
+  isTimeZone,
   addDays,
   instantOf,
   isoWeekday,
@@ -225,7 +226,7 @@ function delayOf(folded: string): number | undefined {
 
 /** The callback window an utterance names, in folded text; undefined when it names none. */
 export function callbackOf(folded: string, ctx: SlotContext): CallbackWindow | undefined {
-  const zone = ctx.timeZone ?? DEFAULT_TIME_ZONE;
+  const zone = ctx.timeZone && isTimeZone(ctx.timeZone) ? ctx.timeZone : DEFAULT_TIME_ZONE;
   const iso = (ms: number) => new Date(ms).toISOString();
   const delay = delayOf(folded);
   if (delay !== undefined) return { from: iso(ctx.nowMs + delay), to: iso(ctx.nowMs + delay) };

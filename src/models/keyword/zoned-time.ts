@@ -65,3 +65,20 @@ export function monthEnd(date: LocalDate): LocalDate {
   // Day 0 of the next month is the last day of this one.
   return { y: date.y, m: date.m, d: new Date(Date.UTC(date.y, date.m, 0)).getUTCDate() };
 }
+
+const zones = new Map<string, boolean>();
+
+/** True for a time zone Intl knows ("Asia/Shanghai"); a CRM field may hold anything. */
+export function isTimeZone(zone: string): boolean {
+  let ok = zones.get(zone);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    if (zones.size < 1000) zones.set(zone, ok);
+  }
+  return ok;
+}

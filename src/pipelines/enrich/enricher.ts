@@ -132,6 +132,9 @@ export const emptyChanges = (): Changes => ({
 
 const CLOSED_CALLS_KEPT = 16;
 
+const zoneOf = (p: Profile): string | undefined =>
+  typeof p.crm.timezone === 'string' ? p.crm.timezone : undefined;
+
 interface Ctx {
   p: Profile;
   ts: string;
@@ -317,7 +320,8 @@ export class Enricher {
       const insight = {
         intent: known?.intent ?? models.intent(e.text),
         emotion,
-        slots: models.slots(e.text),
+        // "下午三点" becomes an instant in the customer's zone (crm.timezone), at the turn's time.
+        slots: models.slots(e.text, { nowMs: Date.parse(c.ts), timeZone: zoneOf(c.p) }),
       };
       call.peak_impatience = Math.max(call.peak_impatience ?? 0, emotion.impatience);
       applyCustomerTurn(c.p, insight, c.ts);

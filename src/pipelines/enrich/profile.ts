@@ -325,12 +325,29 @@ export interface TurnInsight {
 
 const VALENCE_ALPHA = 0.3;
 
+/**
+ * A turn's slots as the profile's facts (strings, for tag rules and the
+ * decision layer): budget "十来万" with its range "100000..190000 CNY/once",
+ * a callback time as an ISO instant or interval "from/to".
+ */
+export function statedFacts(s: SlotFacts): Record<string, string | undefined> {
+  const r = s.budgetRange;
+  const at = s.callbackAt;
+  return {
+    budget: s.budget,
+    budget_range: r && `${r.min}..${r.max} ${r.currency}/${r.period}`,
+    timeline: s.timeline,
+    callback_at: at && (at.from === at.to ? at.from : `${at.from}/${at.to}`),
+    decision_maker: s.decisionMaker,
+    competitor: s.competitor,
+    channel: s.channel,
+  };
+}
+
 export function applyCustomerTurn(p: Profile, insight: TurnInsight, ts: string): void {
   if (!insight.intent.outOfScope) bump(p.intents, insight.intent.intent);
   if (insight.slots.objection) bump(p.objections, insight.slots.objection);
-  for (const key of ['budget', 'timeline', 'decisionMaker', 'competitor'] as const) {
-    const value = insight.slots[key];
-    const name = key === 'decisionMaker' ? 'decision_maker' : key;
+  for (const [name, value] of Object.entries(statedFacts(insight.slots))) {
     const prev = p.facts[name];
     if (value && (!prev || prev.ts <= ts)) p.facts[name] = { value, ts };
   }

@@ -13,6 +13,7 @@ export {
 export { calibrateThreshold, type HeldOutPrediction } from './oos-threshold.js';
 export {
   isTextTask,
+  keywordIntentEval,
   loadRecords,
   runEval,
   runTrain,

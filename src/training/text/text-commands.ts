@@ -1,6 +1,8 @@
 import { readTextRecords, type TextRecord } from '../../datasets/text-record.js';
 import { isDatasetSpec, loadTextDataset } from '../../datasets/text/index.js';
+import { keywordIntent } from '../../models/keyword/intent.js';
 import { loadTextModel, saveTextModel } from '../../models/text/model-folder.js';
+import { classificationMetrics, type ClassificationMetrics } from './classification-metrics.js';
 import { evaluateTextModel, type TextEvaluation } from './text-evaluation.js';
 import {
   DEFAULT_TRAIN_OPTIONS,
@@ -84,4 +86,15 @@ export async function runEval(
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The keyword baseline on labelled intent records: the figure every intent
+ * model's stands next to (and what serves when no trained model loads).
+ */
+export function keywordIntentEval(records: readonly TextRecord[]): ClassificationMetrics {
+  return classificationMetrics(
+    records.map((r) => r.label),
+    records.map((r) => keywordIntent(r.text).intent),
+  );
 }

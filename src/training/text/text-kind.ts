@@ -28,6 +28,8 @@ const textSettings = z.strictObject({
   learningRate: z.number().positive().max(1).optional(),
   batchSize: z.number().int().min(1).max(4096).optional(),
   minDf: z.number().int().min(1).optional(),
+  /** Share of right held-out answers the confidence threshold may flag as out of scope; 0: no threshold. */
+  maxFalseFlag: z.number().min(0).max(0.5).optional(),
 });
 export type TextSettings = z.infer<typeof textSettings>;
 
@@ -46,6 +48,7 @@ function trainOptions(task: TextTask, s: TextSettings, ctx: TrainContext): Train
     ...(s.learningRate !== undefined && { learningRate: s.learningRate }),
     ...(s.batchSize !== undefined && { batchSize: s.batchSize }),
     ...(s.minDf !== undefined && { minDf: s.minDf }),
+    ...(s.maxFalseFlag !== undefined && { maxFalseFlag: s.maxFalseFlag }),
   };
 }
 

@@ -115,11 +115,21 @@ export const DEFERRAL: readonly Pattern[] = [
     `${NOW}${any('你们', '您', '你')}?${any('先', '就', '暂时', '都', '也', '千万')}?${any(NEG, '不用', '不方便', '没空', '不行')}`,
   ),
   zhPattern(`先${any('别', '不要', '甭')}`),
-  // The calls are pointless for now: I'm on my way.
-  zhPattern(any('马上到', '马上就到', '快到了', '在路上')),
+  // Busy right now, or on the way: the calls are unwelcome now, not for good.
+  zhPattern(
+    any(
+      `在${any('开会', '开车', '忙', '上班', '外面', '上课', '吃饭', '睡觉', '休息', '医院', '出差', '路上')}`,
+      '忙着',
+      '开会呢',
+      '没空',
+      '出差',
+      '马上就?到',
+      '快到了',
+    ),
+  ),
   zhPattern(`${LATER}(?:(?!别|不|甭|莫|勿|又|还)[^]){0,5}?${RESUME}`),
   enPattern(
-    String.raw`\bnot (?:now|today|right now|this week|at the moment|yet)\b|\b(?:maybe|perhaps) (?:later|next)\b`,
+    String.raw`\bnot (?:now|today|right now|this week|at the moment|yet)\b|\b(?:im|i am) (?:busy|driving|in a meeting|at work|working)\b|\b(?:maybe|perhaps) (?:later|next)\b`,
   ),
   enPattern(
     String.raw`\b(?:call|ring|phone|contact|try|reach) (?:me |us )?(?:back )?(?:again )?(?:later|tomorrow|next|tonight|in (?:a|an|the|one|two|a few|\d+)|on (?:mon|tue|wed|thu|fri|sat|sun)|after|this (?:afternoon|evening)|at \d|around)\b`,
@@ -161,7 +171,17 @@ export const LASTING: readonly Pattern[] = [
       '12315',
       '12321',
       REPEATED,
+      // Calls complained of as too frequent are not put off to a later time.
+      '天天',
+      '每天',
+      '老是',
+      '总是',
+      '三天两头',
+      '有完没完',
+      '没完没了',
     ),
   ),
-  enPattern(String.raw`\b(?:list|remove|unsubscribe|never|ever|anymore|report|police|sue)\b`),
+  enPattern(
+    String.raw`\b(?:list|remove|unsubscribe|never|ever|anymore|report|police|sue)\b|\bstop (?:calling|contacting)\b`,
+  ),
 ];

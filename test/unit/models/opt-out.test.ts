@@ -64,6 +64,12 @@ const CUSTOMER_ROWS: readonly (readonly [string, Expected])[] = [
   ['not now, call me next week', 'deferral'],
   ["don't call me today, try tomorrow", 'deferral'],
   ['别打了 我下午给你回过去', 'deferral'],
+  // Busy now: put off, unless the turn says it lasts or complains of the calls.
+  ['我在开车 别打了', 'deferral'],
+  ['我在开会 别打扰我', 'deferral'],
+  ['在忙 以后别打了', 'direct'],
+  ['天天打 我在上班 别打了', 'direct'],
+  ["I'm busy, stop calling me", 'english'],
   // Another way to talk is offered: no withdrawal, unless the refusal is lasting.
   ['别打电话了 直接来公司谈吧', 'none'],
   ['别打电话了 微信上说吧', 'none'],

@@ -43,12 +43,16 @@ const MID_WORD = any(
   '电话',
   '随便',
   '乱',
+  '用',
   '没事',
 );
 const MID = `${MID_WORD}{0,5}`;
 /** What may follow 打 when it means phoning (not 打折, 打算, 打开 …). */
 const CALL_TAIL = any(
   '电话',
+  '推销',
+  '营销',
+  '广告',
   '来',
   '过来',
   '进来',
@@ -132,6 +136,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
     'threat',
     `再敢?${any('打', '来电', '打来', '打过来', '骚扰')}我?${any('一次', '一个', '一遍')}?${any('试试', '看看')}`,
   ),
+  zh('threat', `打${any('一次', '一个')}[^]{0,4}?${CONSEQUENCE}`),
   zh(
     'threat',
     `${any('如果', '要是', '敢', '若')}你?们?${any('再', '还')}敢?${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰')}`,
@@ -206,6 +211,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
     `${any(OFTEN, KEEP_ON, '怎么又', '怎么还', '为什么还', '咋又', '咋还', '又')}在?${any('给我', '往我这')}?${any(`打${CALL_TAIL}`, '来电', '骚扰', '推销')}`,
   ),
   zh('indirect', `${OFTEN}打[^]{0,6}?${any('骚扰', '烦')}`),
+  zh('indirect', `${any('一天', '一上午', '一下午', '一周', '今天')}打?了?${REPEATED}`),
   zh('indirect', any('有完没完', '没完没了', '还有完没', '消停')),
   zh(
     'indirect',

@@ -171,7 +171,12 @@ export const LASTING: readonly Pattern[] = [
       '12315',
       '12321',
       REPEATED,
-      // Calls complained of as too frequent are not put off to a later time.
+      // Calls complained of, as a nuisance or too frequent, are not put off to a later time.
+      '骚扰',
+      '烦死',
+      '烦不烦',
+      '烦人',
+      '消停',
       '天天',
       '每天',
       '老是',

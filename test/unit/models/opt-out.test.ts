@@ -69,6 +69,7 @@ const CUSTOMER_ROWS: readonly (readonly [string, Expected])[] = [
   ['我在开会 别打扰我', 'deferral'],
   ['在忙 以后别打了', 'direct'],
   ['天天打 我在上班 别打了', 'direct'],
+  ['你们现在别再打了 烦死了', 'direct'],
   ["I'm busy, stop calling me", 'english'],
   // Another way to talk is offered: no withdrawal, unless the refusal is lasting.
   ['别打电话了 直接来公司谈吧', 'none'],

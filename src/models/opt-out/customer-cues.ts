@@ -75,13 +75,13 @@ const NOT_ME = '(?!别人|其他|我?们?(?:老|领导|同事|家|爱人|媳妇|
 const CALL = any(
   `打${CALL_TAIL}`,
   '来电',
-  '电话',
+  '电话(?!里|上|中)',
   `联系${NOT_ME}`,
   '联络',
   '骚扰',
   '烦我',
   '找我(?!们)',
-  '拨',
+  '拨(?!错)',
   '致电',
   '通知我',
   'call',
@@ -145,7 +145,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   zh('channel', `退订|^(?:回复?)?(?:td|t)$|回复?td`),
   zh(
     'channel',
-    `${NEG}${MID}${INBOX}${any('发', '推', '推送')}${any(`[^]{0,8}?${any(MESSAGE, '东西')}`, '了$', '$')}`,
+    `${NEG}${MID}${INBOX}${any('发', '推', '推送')}${any(`[^]{0,8}?${any(MESSAGE, '东西', '微信')}`, '了$', '$')}`,
   ),
   zh('channel', `${MESSAGE}${any('也', '都')}{0,2}${NEG}再?给?我?发`),
   zh('channel', `${NEG}再?${any('加', '添加')}我?的?${any('微信', 'qq', '好友', 'vx', 'wx', '$')}`),
@@ -224,7 +224,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\b(?:dont|do not|never|no need to)(?: you)?(?: ever)? (?:call|ring|phone|contact|text|email|message|bother|dial)\b`,
+    String.raw`\b(?:dont|do not|no need to)(?: you)?(?: ever)? (?:call|ring|phone|contact|text|email|message|dial|bother)(?= (?:me|us|this|here|again|anymore|any more|back|ever|my|please|at all|calling|contacting)\b|$)|\bnever (?:call|ring|phone|contact|text|email|message) (?:me|us|this|here|again)\b`,
   ),
   en(
     'english',

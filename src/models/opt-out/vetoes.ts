@@ -143,7 +143,7 @@ export const DEFERRAL: readonly Pattern[] = [
 /** Another way to talk offered instead of the phone: 微信上说吧, 直接来公司谈. */
 export const SWITCH: readonly Pattern[] = [
   zhPattern(
-    `(?<![别要甭莫勿用])${any('加我?微信', '直接打?电话', '发我?微信', '微信上?', '发短信', '发我?邮箱', '发邮件', '来公司', '到公司', '当面', '上门', '见面')}${any('谈', '聊', '说', '联系', '沟通', '吧', '就行', '就好', '可以')}`,
+    `(?<!(?:别|不要|甭|莫|勿|不用)[^]{0,2})${any('加我?微信', '直接打?电话', '发我?微信', '微信上?', '发短信', '发我?邮箱', '发邮件', '来公司', '到公司', '当面', '上门', '见面')}${any('谈', '聊', '说', '联系', '沟通', '吧', '就行', '就好', '可以')}`,
   ),
   enPattern(
     String.raw`(?:email|text|message) me (?:instead|the details|the info)|call my (?:cell|mobile|office|other number)`,

@@ -39,6 +39,8 @@ const CUSTOMER_ROWS: readonly (readonly [string, Expected])[] = [
   ['TD', 'channel'],
   ['T', 'channel'],
   ['别加我微信', 'channel'],
+  ['别加我微信吧', 'channel'],
+  ['不要给我发微信了', 'channel'],
   ['短信也别发了', 'channel'],
   // Threats.
   ['再打我报警', 'threat'],
@@ -99,6 +101,10 @@ const CUSTOMER_ROWS: readonly (readonly [string, Expected])[] = [
   ['我要投诉你们', 'none'],
   ['你们这是骚扰', 'none'],
   ["hold on, don't hang up", 'none'],
+  ["I don't call it that", 'none'],
+  ['I never call back unknown numbers', 'none'],
+  ["don't bother explaining", 'none'],
+  ['不要在电话里说', 'none'],
 ];
 
 const outcome = (r: OptOut): Expected =>

@@ -44,6 +44,8 @@ const MID_WORD = any(
   '随便',
   '乱',
   '用',
+  '往',
+  '上',
   '没事',
 );
 const MID = `${MID_WORD}{0,5}`;
@@ -123,7 +125,7 @@ const CONSEQUENCE = any(
   '曝光',
   '不客气',
 );
-const MESSAGE = any('短信', '信息', '消息', '广告', '邮件', '彩信', '推送', '营销');
+const MESSAGE = any('短信', '简讯', '信息', '消息', '广告', '邮件', '彩信', '推送', '营销');
 
 /** A customer (or any speaker but an agent) withdrawing consent, in the order they are tried. */
 export const CUSTOMER_CUES: readonly Cue[] = [
@@ -145,7 +147,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   zh('channel', `退订|^(?:回复?)?(?:td|t)$|回复?td`),
   zh(
     'channel',
-    `${NEG}${MID}${INBOX}${any('发', '推', '推送')}${any(`[^]{0,8}?${any(MESSAGE, '东西', '微信')}`, '了$', '$')}`,
+    `${NEG}${MID}${INBOX}${any('发', '传', '推', '推送')}${any(`[^]{0,8}?${any(MESSAGE, '东西', '微信')}`, '了$', '$')}`,
   ),
   zh('channel', `${MESSAGE}${any('也', '都')}{0,2}${NEG}再?给?我?发`),
   zh('channel', `${NEG}再?${any('加', '添加')}我?的?${any('微信', 'qq', '好友', 'vx', 'wx', '$')}`),
@@ -186,7 +188,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   zh(
     'indirect',
-    `${any('不想', '不愿意?', '不希望')}再?被?你?们?${any('联系', '打扰', '骚扰', '推销', '打电话')}`,
+    `${any('不想', '不愿意?', '不希望')}再?${any('被', '听')}?你?们?${any('联系', '打扰', '骚扰', '推销', '打电话')}`,
   ),
   zh(
     'indirect',
@@ -208,9 +210,10 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   zh('indirect', `你们?还${any('在', KEEP_ON)}?${any(`打${CALL_TAIL}`, '打', '来电', '骚扰')}`),
   zh(
     'indirect',
-    `${any(OFTEN, KEEP_ON, '怎么又', '怎么还', '为什么还', '咋又', '咋还', '又')}在?${any('给我', '往我这')}?${any(`打${CALL_TAIL}`, '来电', '骚扰', '推销')}`,
+    `${any(OFTEN, KEEP_ON, `${any('怎么', '为什么', '为啥', '咋')}${any('又', '还', '老', '总')}`, '又')}在?${any('给我', '往我这')}?${any(`打${CALL_TAIL}`, '来电', '骚扰', '推销')}`,
   ),
   zh('indirect', `${OFTEN}打[^]{0,6}?${any('骚扰', '烦')}`),
+  zh('indirect', `还要?打${any('多少', '几')}${any('次', '遍', '回')}`),
   zh('indirect', `${any('一天', '一上午', '一下午', '一周', '今天')}打?了?${REPEATED}`),
   zh('indirect', any('有完没完', '没完没了', '还有完没', '消停')),
   zh(
@@ -244,7 +247,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\b(?:i|we) (?:dont|do not|no longer) want (?:any )?(?:more )?(?:your )?(?:calls|to be (?:called|contacted)|you to (?:call|contact)|to hear from you)\b|\b(?:i|we) (?:dont|do not) want you (?:calling|contacting|ringing|to call|to contact)\b|\bcease and desist\b`,
+    String.raw`\b(?:i|we) (?:dont|do not|no longer) want (?:any )?(?:more )?(?:your )?(?:calls|to be (?:called|contacted)|you to (?:call|contact)|to hear from you)\b|\b(?:i|we) (?:dont|do not) want you (?:calling|contacting|ringing|to call|to contact)\b|\bcease and desist\b|\b(?:want|need) (?:my (?:phone |mobile |cell )?number|me|my name|my details|my info|my information|my data) (?:removed|deleted|taken off)\b`,
   ),
   en(
     'english',

@@ -31,8 +31,7 @@ export interface OptOut {
   deferral?: boolean;
 }
 
-const NONE: OptOut = Object.freeze({ optOut: false });
-const DEFERRED: OptOut = Object.freeze({ optOut: false, deferral: true });
+const none = (): OptOut => ({ optOut: false });
 
 function firstMatch(
   cues: readonly Cue[],
@@ -52,19 +51,19 @@ const matches = (patterns: readonly Pattern[], turn: OptOutText): boolean =>
 
 function agentRecord(text: string, turn: OptOutText): OptOut {
   if (QUESTION_MARK.test(text) || AGENT_QUESTION.test(turn.zh) || AGENT_QUESTION_EN.test(turn.en))
-    return NONE;
+    return none();
   const hit = firstMatch(AGENT_CUES, turn);
-  return hit ? { optOut: true, ...hit } : NONE;
+  return hit ? { optOut: true, ...hit } : none();
 }
 
 /** Reads one turn; pure, and a few µs for a spoken-length turn. */
 export function detectOptOut(text: string, speaker: Speaker = 'customer'): OptOut {
   const turn = normalizeTurn(text);
-  if (!turn.zh && !turn.en) return NONE;
+  if (!turn.zh && !turn.en) return none();
   if (speaker === 'agent') return agentRecord(text, turn);
-  if (matches(NEGATED, turn)) return NONE;
+  if (matches(NEGATED, turn)) return none();
   const hit = firstMatch(CUSTOMER_CUES, turn);
   const lasting = matches(LASTING, turn);
-  if (!lasting && matches(DEFERRAL, turn)) return DEFERRED;
-  return hit && (lasting || !matches(SWITCH, turn)) ? { optOut: true, ...hit } : NONE;
+  if (!lasting && matches(DEFERRAL, turn)) return { optOut: false, deferral: true };
+  return hit && (lasting || !matches(SWITCH, turn)) ? { optOut: true, ...hit } : none();
 }

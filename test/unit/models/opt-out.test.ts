@@ -22,6 +22,8 @@ const CUSTOMER_ROWS: readonly (readonly [string, Expected])[] = [
   ['莫打了莫打了', 'direct'],
   ['甭打了', 'direct'],
   ['不要再打来咯', 'direct'],
+  ['你哋唔好再打俾我', 'direct'],
+  ['以後不要再打來了', 'direct'],
   ['別再打電話給我了', 'direct'],
   ['不要联系我们', 'direct'],
   ['我要投诉你们 别再打了', 'direct'],
@@ -33,6 +35,8 @@ const CUSTOMER_ROWS: readonly (readonly [string, Expected])[] = [
   ['天天打电话烦不烦', 'indirect'],
   ['你们有完没完', 'indirect'],
   ['以后你们的电话我都不接了', 'indirect'],
+  ['你们还要打多少次', 'indirect'],
+  ['我已经跟你们讲了两次了 还打', 'indirect'],
   // Channels.
   ['别给我发短信了', 'channel'],
   ['退订', 'channel'],

@@ -174,6 +174,8 @@ export const CUSTOMER_CUES: readonly Cue[] = [
     any(
       '拉黑',
       '黑名单',
+      `${any('屏蔽', '拦截')}${any('了', '掉')}`,
+      `把[^]{0,6}?${any('屏蔽', '拦截')}`,
       '免打扰',
       '勿扰',
       '拒接',
@@ -184,7 +186,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   // Indirect: I don't want your calls, how many times have I said it.
   zh(
     'indirect',
-    `${any('不想', '不愿意?', '不希望', '不要')}再?${any('接', '接到', '听到', '收到', '接听', '看到')}[^]{0,6}?${any('电话', '来电', '短信', '推销')}`,
+    `${any('不想', '不愿意?', '不希望', '不要', '不会')}再?${any('接', '接到', '听到', '收到', '接听', '看到')}[^]{0,6}?${any('电话', '来电', '短信', '推销')}`,
   ),
   zh(
     'indirect',
@@ -197,7 +199,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   zh('indirect', `${any('以后', '今后', '再也')}[^]{0,8}?不会?再?${any('接', '听')}`),
   zh(
     'indirect',
-    `${any('电话', '来电')}[^]{0,4}?${any('不想', '不愿意?', '不会再?', '不再', '再也不')}${any('接', '听')}`,
+    `${any('电话', '来电')}[^]{0,4}?${any('不想', '不愿意?', '不会再?', '不再', '再也不', '一律不', '一概不', '统统不')}${any('接', '听')}`,
   ),
   zh(
     'indirect',
@@ -223,7 +225,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   // English.
   en(
     'english',
-    String.raw`\b(?:stop|quit|cease) (?:calling|ringing|phoning|contacting|texting|emailing|messaging|bothering|harassing|spamming|sending)\b|(?<!dont |non |bus |one )\bstop(?: it| now| please| all| this)?$`,
+    String.raw`\b(?:stop|quit|cease) (?:calling|ringing|phoning|contacting|texting|emailing|messaging|bothering|bugging|pestering|harassing|spamming|sending)\b|(?<!dont |non |bus |one )\bstop(?: it| now| please| all| this)?$`,
   ),
   en(
     'english',
@@ -247,10 +249,10 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\b(?:i|we) (?:dont|do not|no longer) want (?:any )?(?:more )?(?:your )?(?:calls|to be (?:called|contacted)|you to (?:call|contact)|to hear from you)\b|\b(?:i|we) (?:dont|do not) want you (?:calling|contacting|ringing|to call|to contact)\b|\bcease and desist\b|\b(?:want|need) (?:my (?:phone |mobile |cell )?number|me|my name|my details|my info|my information|my data) (?:removed|deleted|taken off)\b`,
+    String.raw`\b(?:dont|do not|no longer) want (?:any )?(?:more )?(?:your )?(?:calls|to be (?:called|contacted)|you to (?:call|contact)|to hear from you)\b|\b(?:i|we) (?:dont|do not) want you (?:calling|contacting|ringing|to call|to contact)\b|\bcease and desist\b|\b(?:want|need) (?:my (?:phone |mobile |cell )?number|me|my name|my details|my info|my information|my data) (?:removed|deleted|taken off)\b`,
   ),
   en(
     'english',
-    String.raw`\b(?:told|asked|said|tell|telling) (?:you )?(?:guys )?(?:not to|to stop) (?:call|contact|ring|phone|calling|contacting)\b|\bhow many times\b.*\b(?:call|calling|told you)\b|\b(?:call|contact|bother) (?:me|us) again (?:and|or)\b|\bif you (?:ever )?(?:call|contact|ring|text|bother) (?:me |us |here |this number )?again\b`,
+    String.raw`\b(?:told|asked|said|tell|telling) (?:you )?(?:guys )?(?:not to|to stop) (?:call|contact|ring|phone|calling|contacting)\b|\bhow many times\b.*\b(?:call|calling|told you)\b|\b(?:call|contact|bother) (?:me|us) again (?:and|or)\b|\bif you (?:ever )?(?:call|contact|ring|text|bother) (?:me |us |here |this number )?again\b|\bif you keep (?:calling|contacting|ringing|texting)\b|\bwant off (?:your|the) (?:list|calling list)\b`,
   ),
 ];

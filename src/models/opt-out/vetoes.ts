@@ -8,7 +8,7 @@ import { any, enPattern, NEG, REPEATED, zhPattern, type Pattern } from './cue.js
 /** "I did not say stop calling": the cue is quoted to be denied. */
 export const NEGATED: readonly Pattern[] = [
   zhPattern(
-    `${any('没', '没有', '并没有?', '又没', '哪有', '可没')}${any('说', '讲', '叫', '让', '要求')}过?你?们?${any('不让', '别', '不要', '不准', '不许', '不能', '删', '拉黑', '退订')}`,
+    `${any('没', '没有', '并没有?', '又没', '哪有', '可没')}${any('说', '讲', '叫', '让', '要求')}过?${any('你们?', '以后', '再', '都', '也')}{0,3}${any('不让', '别', '不要', '不准', '不许', '不能', '删', '拉黑', '退订')}`,
   ),
   zhPattern(
     `不是说?${any('不让', '不要你们', '叫你们别', '让你们别', '不准', '不想接', '不想听')}|谁说${any('不让', '不要', '别')}`,

@@ -86,6 +86,8 @@ const CUSTOMER_ROWS: readonly (readonly [string, Expected])[] = [
   ['明天也别打 把我号码删了', 'direct'],
   // Denials, other senses of 别/不要, plain refusals, complaints with no stop.
   ['我没说不让你们打', 'none'],
+  ['我没说以后不要联系', 'none'],
+  ['我没说要买 别打了', 'direct'],
   ['不是不让打 是现在忙', 'none'],
   ["i didn't say stop calling", 'none'],
   ['别挂', 'none'],

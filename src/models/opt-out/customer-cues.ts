@@ -43,12 +43,18 @@ const MID_WORD = any(
   '电话',
   '随便',
   '乱',
+  '用',
+  '往',
+  '上',
   '没事',
 );
 const MID = `${MID_WORD}{0,5}`;
 /** What may follow 打 when it means phoning (not 打折, 打算, 打开 …). */
 const CALL_TAIL = any(
   '电话',
+  '推销',
+  '营销',
+  '广告',
   '来',
   '过来',
   '进来',
@@ -71,13 +77,13 @@ const NOT_ME = '(?!别人|其他|我?们?(?:老|领导|同事|家|爱人|媳妇|
 const CALL = any(
   `打${CALL_TAIL}`,
   '来电',
-  '电话',
+  '电话(?!里|上|中)',
   `联系${NOT_ME}`,
   '联络',
   '骚扰',
   '烦我',
   '找我(?!们)',
-  '拨',
+  '拨(?!错)',
   '致电',
   '通知我',
   'call',
@@ -119,7 +125,7 @@ const CONSEQUENCE = any(
   '曝光',
   '不客气',
 );
-const MESSAGE = any('短信', '信息', '消息', '广告', '邮件', '彩信', '推送', '营销');
+const MESSAGE = any('短信', '简讯', '信息', '消息', '广告', '邮件', '彩信', '推送', '营销');
 
 /** A customer (or any speaker but an agent) withdrawing consent, in the order they are tried. */
 export const CUSTOMER_CUES: readonly Cue[] = [
@@ -132,6 +138,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
     'threat',
     `再敢?${any('打', '来电', '打来', '打过来', '骚扰')}我?${any('一次', '一个', '一遍')}?${any('试试', '看看')}`,
   ),
+  zh('threat', `打${any('一次', '一个')}[^]{0,4}?${CONSEQUENCE}`),
   zh(
     'threat',
     `${any('如果', '要是', '敢', '若')}你?们?${any('再', '还')}敢?${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰')}`,
@@ -140,7 +147,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   zh('channel', `退订|^(?:回复?)?(?:td|t)$|回复?td`),
   zh(
     'channel',
-    `${NEG}${MID}${INBOX}${any('发', '推', '推送')}${any(`[^]{0,8}?${any(MESSAGE, '东西')}`, '了$', '$')}`,
+    `${NEG}${MID}${INBOX}${any('发', '传', '推', '推送')}${any(`[^]{0,8}?${any(MESSAGE, '东西', '微信')}`, '了$', '$')}`,
   ),
   zh('channel', `${MESSAGE}${any('也', '都')}{0,2}${NEG}再?给?我?发`),
   zh('channel', `${NEG}再?${any('加', '添加')}我?的?${any('微信', 'qq', '好友', 'vx', 'wx', '$')}`),
@@ -167,6 +174,8 @@ export const CUSTOMER_CUES: readonly Cue[] = [
     any(
       '拉黑',
       '黑名单',
+      `${any('屏蔽', '拦截')}${any('了', '掉')}`,
+      `把[^]{0,6}?${any('屏蔽', '拦截')}`,
       '免打扰',
       '勿扰',
       '拒接',
@@ -177,11 +186,11 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   // Indirect: I don't want your calls, how many times have I said it.
   zh(
     'indirect',
-    `${any('不想', '不愿意?', '不希望', '不要')}再?${any('接', '接到', '听到', '收到', '接听', '看到')}[^]{0,6}?${any('电话', '来电', '短信', '推销')}`,
+    `${any('不想', '不愿意?', '不希望', '不要', '不会')}再?${any('接', '接到', '听到', '收到', '接听', '看到')}[^]{0,6}?${any('电话', '来电', '短信', '推销')}`,
   ),
   zh(
     'indirect',
-    `${any('不想', '不愿意?', '不希望')}再?被?你?们?${any('联系', '打扰', '骚扰', '推销', '打电话')}`,
+    `${any('不想', '不愿意?', '不希望')}再?${any('被', '听')}?你?们?${any('联系', '打扰', '骚扰', '推销', '打电话')}`,
   ),
   zh(
     'indirect',
@@ -190,22 +199,24 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   zh('indirect', `${any('以后', '今后', '再也')}[^]{0,8}?不会?再?${any('接', '听')}`),
   zh(
     'indirect',
-    `${any('电话', '来电')}[^]{0,4}?${any('不想', '不愿意?', '不会再?', '不再', '再也不')}${any('接', '听')}`,
+    `${any('电话', '来电')}[^]{0,4}?${any('不想', '不愿意?', '不会再?', '不再', '再也不', '一律不', '一概不', '统统不')}${any('接', '听')}`,
   ),
   zh(
     'indirect',
-    `${REPEATED}了?[^]{0,10}?${any('还', '又', '再')}在?给?我?${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰')}`,
+    `${REPEATED}了?[^]{0,10}?${any('还', '又', '再')}[^]{0,3}?${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰')}`,
   ),
   zh(
     'indirect',
-    `${any('说过', '说了', '讲过', '讲了', '告诉过', '告诉你们?了')}[^]{0,8}?${any('还', '又')}在?${any(`打${CALL_TAIL}`, '来电', '联系')}`,
+    `${any('说过', '说了', '讲过', '讲了', '告诉过', '告诉你们?了')}[^]{0,8}?${any('还', '又')}[^]{0,3}?${any(`打${CALL_TAIL}`, '来电', '联系')}`,
   ),
   zh('indirect', `你们?还${any('在', KEEP_ON)}?${any(`打${CALL_TAIL}`, '打', '来电', '骚扰')}`),
   zh(
     'indirect',
-    `${any(OFTEN, KEEP_ON, '怎么又', '怎么还', '为什么还', '咋又', '咋还', '又')}在?${any('给我', '往我这')}?${any(`打${CALL_TAIL}`, '来电', '骚扰', '推销')}`,
+    `${any(OFTEN, KEEP_ON, `${any('怎么', '为什么', '为啥', '咋')}${any('又', '还', '老', '总')}`, '又')}在?${any('给我', '往我这')}?${any(`打${CALL_TAIL}`, '来电', '骚扰', '推销')}`,
   ),
   zh('indirect', `${OFTEN}打[^]{0,6}?${any('骚扰', '烦')}`),
+  zh('indirect', `还要?打${any('多少', '几')}${any('次', '遍', '回')}`),
+  zh('indirect', `${any('一天', '一上午', '一下午', '一周', '今天')}打?了?${REPEATED}`),
   zh('indirect', any('有完没完', '没完没了', '还有完没', '消停')),
   zh(
     'indirect',
@@ -214,11 +225,11 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   // English.
   en(
     'english',
-    String.raw`\b(?:stop|quit|cease) (?:calling|ringing|phoning|contacting|texting|emailing|messaging|bothering|harassing|spamming|sending)\b|(?<!dont |non |bus |one )\bstop(?: it| now| please| all| this)?$`,
+    String.raw`\b(?:stop|quit|cease) (?:calling|ringing|phoning|contacting|texting|emailing|messaging|bothering|bugging|pestering|harassing|spamming|sending)\b|(?<!dont |non |bus |one )\bstop(?: it| now| please| all| this)?$`,
   ),
   en(
     'english',
-    String.raw`\b(?:dont|do not|never|no need to)(?: you)?(?: ever)? (?:call|ring|phone|contact|text|email|message|bother|dial)\b`,
+    String.raw`\b(?:dont|do not|no need to)(?: you)?(?: ever)? (?:call|ring|phone|contact|text|email|message|dial|bother)(?= (?:me|us|this|here|again|anymore|any more|back|ever|my|please|at all|calling|contacting)\b|$)|\bnever (?:call|ring|phone|contact|text|email|message) (?:me|us|this|here|again)\b`,
   ),
   en(
     'english',
@@ -238,10 +249,10 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\b(?:i|we) (?:dont|do not|no longer) want (?:any )?(?:more )?(?:your )?(?:calls|to be (?:called|contacted)|you to (?:call|contact)|to hear from you)\b|\b(?:i|we) (?:dont|do not) want you (?:calling|contacting|ringing|to call|to contact)\b|\bcease and desist\b`,
+    String.raw`\b(?:dont|do not|no longer) want (?:any )?(?:more )?(?:your )?(?:calls|to be (?:called|contacted)|you to (?:call|contact)|to hear from you)\b|\b(?:i|we) (?:dont|do not) want you (?:calling|contacting|ringing|to call|to contact)\b|\bcease and desist\b|\b(?:want|need) (?:my (?:phone |mobile |cell )?number|me|my name|my details|my info|my information|my data) (?:removed|deleted|taken off)\b`,
   ),
   en(
     'english',
-    String.raw`\b(?:told|asked|said|tell|telling) (?:you )?(?:guys )?(?:not to|to stop) (?:call|contact|ring|phone|calling|contacting)\b|\bhow many times\b.*\b(?:call|calling|told you)\b|\b(?:call|contact|bother) (?:me|us) again (?:and|or)\b|\bif you (?:ever )?(?:call|contact|ring|text|bother) (?:me |us |here |this number )?again\b`,
+    String.raw`\b(?:told|asked|said|tell|telling) (?:you )?(?:guys )?(?:not to|to stop) (?:call|contact|ring|phone|calling|contacting)\b|\bhow many times\b.*\b(?:call|calling|told you)\b|\b(?:call|contact|bother) (?:me|us) again (?:and|or)\b|\bif you (?:ever )?(?:call|contact|ring|text|bother) (?:me |us |here |this number )?again\b|\bif you keep (?:calling|contacting|ringing|texting)\b|\bwant off (?:your|the) (?:list|calling list)\b`,
   ),
 ];

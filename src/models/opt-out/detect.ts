@@ -7,17 +7,20 @@ import { DEFERRAL, LASTING, NEGATED, SWITCH } from './vetoes.js';
 /**
  * The opt-out signal of one turn: does the speaker withdraw consent to be
  * contacted? It fires whatever the turn's intent is (a complaint can carry
- * one), and it is read in this order:
+ * one), and a customer turn is read in this order:
  *
  * 1. a denial ("我没说不让你们打", "i didn't say stop calling") is no opt-out;
- * 2. a customer cue (direct, indirect, channel, threat, English) is found;
- * 3. a refusal limited in time ("这周别打", "not now") or one followed by a
+ * 2. a refusal limited in time ("这周别打", "not now", "在开车") or one with a
  *    time to resume ("下周一再联系") is a deferral, not an opt-out, unless
- *    the turn also says the refusal lasts (以后都别, 删号码, 投诉, "never");
- *    so is one that offers another way to talk ("别打电话了 微信上说吧");
- * 4. an agent turn is read only for a record of the opt-out ("已经把您的号码
- *    移出名单"); the customer cues are not applied to what an agent says
- *    ("别着急", "不打扰您了" are courtesy, not a withdrawal).
+ *    the turn also says the refusal lasts (以后都别, 删号码, 投诉, 天天打,
+ *    "never", "stop calling");
+ * 3. otherwise the first customer cue found (threat, channel, direct,
+ *    indirect, English) is the opt-out, unless the turn offers another way
+ *    to talk ("别打电话了 微信上说吧") and says nothing lasting.
+ *
+ * An agent turn is read only for a record of the opt-out ("已经把您的号码
+ * 移出名单"), and not when it asks or offers; the customer cues are not
+ * applied to what an agent says ("别着急", "不打扰您了" are courtesy).
  */
 
 export type Speaker = 'customer' | 'agent';
@@ -31,8 +34,7 @@ export interface OptOut {
   deferral?: boolean;
 }
 
-const NONE: OptOut = Object.freeze({ optOut: false });
-const DEFERRED: OptOut = Object.freeze({ optOut: false, deferral: true });
+const none = (): OptOut => ({ optOut: false });
 
 function firstMatch(
   cues: readonly Cue[],
@@ -52,19 +54,19 @@ const matches = (patterns: readonly Pattern[], turn: OptOutText): boolean =>
 
 function agentRecord(text: string, turn: OptOutText): OptOut {
   if (QUESTION_MARK.test(text) || AGENT_QUESTION.test(turn.zh) || AGENT_QUESTION_EN.test(turn.en))
-    return NONE;
+    return none();
   const hit = firstMatch(AGENT_CUES, turn);
-  return hit ? { optOut: true, ...hit } : NONE;
+  return hit ? { optOut: true, ...hit } : none();
 }
 
 /** Reads one turn; pure, and a few µs for a spoken-length turn. */
 export function detectOptOut(text: string, speaker: Speaker = 'customer'): OptOut {
   const turn = normalizeTurn(text);
-  if (!turn.zh && !turn.en) return NONE;
+  if (!turn.zh && !turn.en) return none();
   if (speaker === 'agent') return agentRecord(text, turn);
-  if (matches(NEGATED, turn)) return NONE;
+  if (matches(NEGATED, turn)) return none();
+  if (matches(DEFERRAL, turn) && !matches(LASTING, turn)) return { optOut: false, deferral: true };
   const hit = firstMatch(CUSTOMER_CUES, turn);
-  const lasting = matches(LASTING, turn);
-  if (!lasting && matches(DEFERRAL, turn)) return DEFERRED;
-  return hit && (lasting || !matches(SWITCH, turn)) ? { optOut: true, ...hit } : NONE;
+  if (!hit || (matches(SWITCH, turn) && !matches(LASTING, turn))) return none();
+  return { optOut: true, ...hit };
 }

@@ -8,7 +8,7 @@ import { any, enPattern, NEG, REPEATED, zhPattern, type Pattern } from './cue.js
 /** "I did not say stop calling": the cue is quoted to be denied. */
 export const NEGATED: readonly Pattern[] = [
   zhPattern(
-    `${any('没', '没有', '并没有?', '又没', '哪有', '可没')}${any('说', '讲', '叫', '让', '要求')}过?你?们?${any('不让', '别', '不要', '不准', '不许', '不能', '删', '拉黑', '退订')}`,
+    `${any('没', '没有', '并没有?', '又没', '哪有', '可没')}${any('说', '讲', '叫', '让', '要求')}过?${any('你们?', '以后', '再', '都', '也')}{0,3}${any('不让', '别', '不要', '不准', '不许', '不能', '删', '拉黑', '退订')}`,
   ),
   zhPattern(
     `不是说?${any('不让', '不要你们', '叫你们别', '让你们别', '不准', '不想接', '不想听')}|谁说${any('不让', '不要', '别')}`,
@@ -115,11 +115,21 @@ export const DEFERRAL: readonly Pattern[] = [
     `${NOW}${any('你们', '您', '你')}?${any('先', '就', '暂时', '都', '也', '千万')}?${any(NEG, '不用', '不方便', '没空', '不行')}`,
   ),
   zhPattern(`先${any('别', '不要', '甭')}`),
-  // The calls are pointless for now: I'm on my way.
-  zhPattern(any('马上到', '马上就到', '快到了', '在路上')),
+  // Busy right now, or on the way: the calls are unwelcome now, not for good.
+  zhPattern(
+    any(
+      `在${any('开会', '开车', '忙', '上班', '外面', '上课', '吃饭', '睡觉', '休息', '医院', '出差', '路上')}`,
+      '忙着',
+      '开会呢',
+      '没空',
+      '出差',
+      '马上就?到',
+      '快到了',
+    ),
+  ),
   zhPattern(`${LATER}(?:(?!别|不|甭|莫|勿|又|还)[^]){0,5}?${RESUME}`),
   enPattern(
-    String.raw`\bnot (?:now|today|right now|this week|at the moment|yet)\b|\b(?:maybe|perhaps) (?:later|next)\b`,
+    String.raw`\bnot (?:now|today|right now|this week|at the moment|yet)\b|\b(?:im|i am) (?:busy|driving|in a meeting|at work|working)\b|\b(?:maybe|perhaps) (?:later|next)\b`,
   ),
   enPattern(
     String.raw`\b(?:call|ring|phone|contact|try|reach) (?:me |us )?(?:back )?(?:again )?(?:later|tomorrow|next|tonight|in (?:a|an|the|one|two|a few|\d+)|on (?:mon|tue|wed|thu|fri|sat|sun)|after|this (?:afternoon|evening)|at \d|around)\b`,
@@ -133,7 +143,7 @@ export const DEFERRAL: readonly Pattern[] = [
 /** Another way to talk offered instead of the phone: 微信上说吧, 直接来公司谈. */
 export const SWITCH: readonly Pattern[] = [
   zhPattern(
-    `(?<![别要甭莫勿用])${any('加我?微信', '直接打?电话', '发我?微信', '微信上?', '发短信', '发我?邮箱', '发邮件', '来公司', '到公司', '当面', '上门', '见面')}${any('谈', '聊', '说', '联系', '沟通', '吧', '就行', '就好', '可以')}`,
+    `(?<!(?:别|不要|甭|莫|勿|不用)[^]{0,2})${any('加我?微信', '直接打?电话', '发我?微信', '微信上?', '发短信', '发我?邮箱', '发邮件', '来公司', '到公司', '当面', '上门', '见面')}${any('谈', '聊', '说', '联系', '沟通', '吧', '就行', '就好', '可以')}`,
   ),
   enPattern(
     String.raw`(?:email|text|message) me (?:instead|the details|the info)|call my (?:cell|mobile|office|other number)`,
@@ -161,7 +171,22 @@ export const LASTING: readonly Pattern[] = [
       '12315',
       '12321',
       REPEATED,
+      // Calls complained of, as a nuisance or too frequent, are not put off to a later time.
+      '骚扰',
+      '烦死',
+      '烦不烦',
+      '烦人',
+      '消停',
+      '天天',
+      '每天',
+      '老是',
+      '总是',
+      '三天两头',
+      '有完没完',
+      '没完没了',
     ),
   ),
-  enPattern(String.raw`\b(?:list|remove|unsubscribe|never|ever|anymore|report|police|sue)\b`),
+  enPattern(
+    String.raw`\b(?:list|remove|unsubscribe|never|ever|anymore|report|police|sue)\b|\bstop (?:calling|contacting)\b`,
+  ),
 ];

@@ -22,6 +22,8 @@ const CUSTOMER_ROWS: readonly (readonly [string, Expected])[] = [
   ['莫打了莫打了', 'direct'],
   ['甭打了', 'direct'],
   ['不要再打来咯', 'direct'],
+  ['你哋唔好再打俾我', 'direct'],
+  ['以後不要再打來了', 'direct'],
   ['別再打電話給我了', 'direct'],
   ['不要联系我们', 'direct'],
   ['我要投诉你们 别再打了', 'direct'],
@@ -33,12 +35,16 @@ const CUSTOMER_ROWS: readonly (readonly [string, Expected])[] = [
   ['天天打电话烦不烦', 'indirect'],
   ['你们有完没完', 'indirect'],
   ['以后你们的电话我都不接了', 'indirect'],
+  ['你们还要打多少次', 'indirect'],
+  ['我已经跟你们讲了两次了 还打', 'indirect'],
   // Channels.
   ['别给我发短信了', 'channel'],
   ['退订', 'channel'],
   ['TD', 'channel'],
   ['T', 'channel'],
   ['别加我微信', 'channel'],
+  ['别加我微信吧', 'channel'],
+  ['不要给我发微信了', 'channel'],
   ['短信也别发了', 'channel'],
   // Threats.
   ['再打我报警', 'threat'],
@@ -64,6 +70,13 @@ const CUSTOMER_ROWS: readonly (readonly [string, Expected])[] = [
   ['not now, call me next week', 'deferral'],
   ["don't call me today, try tomorrow", 'deferral'],
   ['别打了 我下午给你回过去', 'deferral'],
+  // Busy now: put off, unless the turn says it lasts or complains of the calls.
+  ['我在开车 别打了', 'deferral'],
+  ['我在开会 别打扰我', 'deferral'],
+  ['在忙 以后别打了', 'direct'],
+  ['天天打 我在上班 别打了', 'direct'],
+  ['你们现在别再打了 烦死了', 'direct'],
+  ["I'm busy, stop calling me", 'english'],
   // Another way to talk is offered: no withdrawal, unless the refusal is lasting.
   ['别打电话了 直接来公司谈吧', 'none'],
   ['别打电话了 微信上说吧', 'none'],
@@ -73,6 +86,8 @@ const CUSTOMER_ROWS: readonly (readonly [string, Expected])[] = [
   ['明天也别打 把我号码删了', 'direct'],
   // Denials, other senses of 别/不要, plain refusals, complaints with no stop.
   ['我没说不让你们打', 'none'],
+  ['我没说以后不要联系', 'none'],
+  ['我没说要买 别打了', 'direct'],
   ['不是不让打 是现在忙', 'none'],
   ["i didn't say stop calling", 'none'],
   ['别挂', 'none'],
@@ -92,6 +107,10 @@ const CUSTOMER_ROWS: readonly (readonly [string, Expected])[] = [
   ['我要投诉你们', 'none'],
   ['你们这是骚扰', 'none'],
   ["hold on, don't hang up", 'none'],
+  ["I don't call it that", 'none'],
+  ['I never call back unknown numbers', 'none'],
+  ["don't bother explaining", 'none'],
+  ['不要在电话里说', 'none'],
 ];
 
 const outcome = (r: OptOut): Expected =>
@@ -124,6 +143,13 @@ const AGENT_ROWS: readonly (readonly [string, boolean])[] = [
   ['好的 马上帮您加入免打扰', true],
   ["I've removed you from our list", true],
   ["We won't call you again", true],
+  ['已为您设置免打扰', true],
+  ['我们删除了您的联系方式', true],
+  ['好的 已经登记 以后不会再有电话打扰您', true],
+  ["I'll make a note not to call you again", true],
+  ['如果您不想再接到电话 我可以帮您移出名单', false],
+  ['would you like me to take you off our list', false],
+  ['那我先不打扰您了 您忙', false],
   ['请问以后还能联系您吗', false],
   ['要不要帮您移出名单', false],
   ['Shall I remove your number?', false],

@@ -32,6 +32,8 @@ export interface OptOut {
   kind?: OptOutKind;
   /** A refusal for now with a time to resume: not an opt-out. */
   deferral?: boolean;
+  /** The turn denies withdrawing ("我没说不让你们打"): not an opt-out, whoever else hears one. */
+  denied?: boolean;
 }
 
 const none = (): OptOut => ({ optOut: false });
@@ -64,7 +66,7 @@ export function detectOptOut(text: string, speaker: Speaker = 'customer'): OptOu
   const turn = normalizeTurn(text);
   if (!turn.zh && !turn.en) return none();
   if (speaker === 'agent') return agentRecord(text, turn);
-  if (matches(NEGATED, turn)) return none();
+  if (matches(NEGATED, turn)) return { optOut: false, denied: true };
   if (matches(DEFERRAL, turn) && !matches(LASTING, turn)) return { optOut: false, deferral: true };
   const hit = firstMatch(CUSTOMER_CUES, turn);
   if (!hit || (matches(SWITCH, turn) && !matches(LASTING, turn))) return none();

@@ -1,0 +1,77 @@
+/** A decision engine on the shipped config and keyword models, on a manual clock. */
+import { readFileSync } from 'node:fs';
+import { manualClock } from '../../src/core/clock.js';
+import type { DialwiseEvent } from '../../src/core/events/index.js';
+import {
+  createExperiment,
+  DecisionEngine,
+  loadFlow,
+  loadScripts,
+  loadSkillModel,
+  loadTransferConfig,
+  parseDialingRules,
+  ScriptVersions,
+  type Agent,
+  type CustomerView,
+  type DecisionRecord,
+} from '../../src/decision/index.js';
+import {
+  createComplianceGuard,
+  DEFAULT_COMPLIANCE_CONFIG,
+} from '../../src/models/compliance/index.js';
+import { createKeywordModels } from '../../src/models/keyword/index.js';
+import { customerView } from './decision.js';
+
+export const json = (f: string) => JSON.parse(readFileSync(`config/${f}`, 'utf8'));
+export const check = createComplianceGuard(DEFAULT_COMPLIANCE_CONFIG).checkBotLine;
+const turnModels = createKeywordModels();
+
+/** Wed 2026-03-11 10:00 in Shanghai. */
+export const T0 = Date.parse('2026-03-11T02:00:00Z');
+
+export function engine(
+  opts: { agents?: Agent[]; customer?: Partial<CustomerView>; candidates?: CustomerView[] } = {},
+) {
+  const clock = manualClock(T0);
+  const emitted: DialwiseEvent[] = [];
+  const logged: DecisionRecord[] = [];
+  const alerts: string[] = [];
+  const pushed: unknown[] = [];
+  const agentsFile = json('agents.json');
+  const scripts = new ScriptVersions(loadScripts(json('scripts.json'), check));
+  const e = new DecisionEngine(
+    {
+      flow: loadFlow(json('dialog-flow.json')),
+      scripts,
+      transfer: loadTransferConfig(json('transfer.json')),
+      dialing: parseDialingRules(json('dialing.json')),
+      experiment: createExperiment(),
+      skills: loadSkillModel(agentsFile.skills),
+      agents: opts.agents ?? agentsFile.agents,
+    },
+    {
+      models: () => ({ turn: turnModels }),
+      customer: (customerId) =>
+        customerView({ customerId, crm: { industry: 'manufacturing' }, ...opts.customer }),
+      crm: () => ({ industry: 'manufacturing' }),
+      candidates: () => opts.candidates ?? [],
+      checkBotLine: check,
+      emit: (events) => emitted.push(...events),
+      log: (r) => logged.push(r),
+      alert: (m) => alerts.push(m),
+      pushHandoff: (h) => pushed.push(h),
+      clock,
+      rng: () => 0.5,
+    },
+  );
+  return { e, emitted, logged, alerts, pushed, scripts, clock };
+}
+
+export const turn = (callId: string, text: string) => ({
+  call_id: callId,
+  customer_id: 'c-1',
+  product_line: 'loan',
+  text,
+  asr_confidence: 0.9,
+});
+

@@ -23,8 +23,11 @@ export interface HotWord {
   source: 'product' | 'competitor' | 'correction' | 'script';
 }
 
-/** Nouns, proper nouns, verbal nouns and Latin words: the terms a recogniser can miss. */
-const TERM_TAGS = new Set(['n', 'nz', 'nt', 'nr', 'vn', 'eng']);
+/**
+ * Nouns, proper nouns, verbal nouns, Latin words, and words jieba's
+ * dictionary does not know (tag x: 排产, 风控): the terms a recogniser misses.
+ */
+const TERM_TAGS = new Set(['n', 'nz', 'nt', 'nr', 'vn', 'eng', 'x']);
 const USABLE = /^[\p{Script=Han}A-Za-z0-9][\p{Script=Han}A-Za-z0-9 .+-]{1,19}$/u;
 
 const terms = (text: string): string[] =>

@@ -30,6 +30,8 @@ const project = (name: string, groupOrder: number) => ({
 export default defineConfig({
   test: {
     testTimeout: 60_000,
+    // Processes a test spawns serve the keyword NLU unless it says otherwise (helpers/config.ts).
+    env: { DIALWISE_DEFAULT_INTENT_MODEL: 'keyword' },
     hookTimeout: 120_000,
     fileParallelism: unitOnly,
     isolate: !unitOnly,

@@ -28,6 +28,8 @@ export function startChildPlatform(
       DIALWISE_PORT: '0',
       DIALWISE_SIM_RATE: '0',
       DIALWISE_LOG_LEVEL: 'warn',
+      // The keyword NLU, as in-process test platforms (helpers/config.ts).
+      DIALWISE_DEFAULT_INTENT_MODEL: 'keyword',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

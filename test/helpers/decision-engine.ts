@@ -74,4 +74,3 @@ export const turn = (callId: string, text: string) => ({
   text,
   asr_confidence: 0.9,
 });
-

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/api/index.js';
 import { startPlatform, type Platform } from '../../src/app/index.js';
-import { loadConfig } from '../../src/core/config.js';
+import { loadTestConfig } from '../helpers/config.js';
 import { gql } from '../helpers/gql.js';
 import { callStarted, readUntil, subscribe } from '../helpers/sse.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -13,7 +13,7 @@ describe('analytics over the API: transcripts, alert rules, KPI export', () => {
 
   beforeAll(async () => {
     p = await startPlatform(
-      loadConfig({
+      loadTestConfig({
         env: { DIALWISE_PORT: '0', DIALWISE_DATA_DIR: tmpDir(), DIALWISE_LOG_LEVEL: 'error' },
       }),
       { simulate: { calls: 200, seed: 5, ratePerSec: 0 } },

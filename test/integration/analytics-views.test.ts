@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshRollup } from '../../src/analytics/kpis/index.js';
 import { createApiKey } from '../../src/api/index.js';
 import { startPlatform, type Platform } from '../../src/app/index.js';
-import { loadConfig } from '../../src/core/config.js';
+import { loadTestConfig } from '../helpers/config.js';
 import { openRegistry } from '../../src/training/kinds.js';
 import { gql } from '../helpers/gql.js';
 import { callStarted, readUntil, subscribe } from '../helpers/sse.js';
@@ -29,7 +29,7 @@ describe('analytics views over GraphQL', () => {
   beforeAll(async () => {
     dataDir = tmpDir();
     p = await startPlatform(
-      loadConfig({
+      loadTestConfig({
         env: { DIALWISE_PORT: '0', DIALWISE_DATA_DIR: dataDir, DIALWISE_LOG_LEVEL: 'error' },
       }),
       { simulate: { calls: 400, seed: 11, ratePerSec: 0 } },

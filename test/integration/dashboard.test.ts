@@ -16,7 +16,7 @@ import { rollUpAgain } from '../../src/analytics/kpis/index.js';
 import { createApiKey } from '../../src/api/index.js';
 import { startPlatform } from '../../src/app/index.js';
 import { manualClock } from '../../src/core/clock.js';
-import { loadConfig } from '../../src/core/config.js';
+import { loadTestConfig } from '../helpers/config.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';
 import { openRegistry } from '../../src/training/kinds.js';
 import { fillTrend } from '../../src/dashboard/charts/trend-chart.js';
@@ -216,7 +216,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     dataDir = await mkdtemp(join(tmpdir(), 'dialwise-dashboard-'));
     platform = await startPlatform(
-      loadConfig({
+      loadTestConfig({
         // The test evaluates the alert rules itself, at a time it chooses.
         env: {
           DIALWISE_PORT: '0',

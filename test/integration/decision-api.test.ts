@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/api/index.js';
 import { startPlatform, type Platform } from '../../src/app/index.js';
-import { loadConfig } from '../../src/core/config.js';
+import { loadTestConfig } from '../helpers/config.js';
 import { eventually } from '../helpers/eventually.js';
 import { gql } from '../helpers/gql.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -93,7 +93,7 @@ describe('decision layer over REST: a full simulated call', () => {
     await new Promise<void>((r) => desktop.listen(0, '127.0.0.1', r));
     const { port } = desktop.address() as AddressInfo;
     p = await startPlatform(
-      loadConfig({
+      loadTestConfig({
         env: {
           DIALWISE_PORT: '0',
           DIALWISE_DATA_DIR: dataDir,
@@ -286,7 +286,7 @@ describe('decision layer over REST: a full simulated call', () => {
     expect(before.find((r) => r.variant === d.variant)!.conversions).toBeGreaterThan(0);
     await p.stop();
     p = await startPlatform(
-      loadConfig({
+      loadTestConfig({
         env: {
           DIALWISE_PORT: '0',
           DIALWISE_DATA_DIR: dataDir,

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/api/index.js';
 import { startPlatform, type Platform } from '../../src/app/index.js';
-import { loadConfig } from '../../src/core/config.js';
+import { loadTestConfig } from '../helpers/config.js';
 import { fuzzApi, storedOnce, type FuzzOutcome } from '../helpers/fuzz.js';
 import { tmpDir } from '../helpers/tmp.js';
 
@@ -18,7 +18,7 @@ describe('fuzzing every input, fixed seed', () => {
 
   beforeAll(async () => {
     p = await startPlatform(
-      loadConfig({
+      loadTestConfig({
         env: { DIALWISE_PORT: '0', DIALWISE_DATA_DIR: tmpDir(), DIALWISE_LOG_LEVEL: 'error' },
       }),
     );

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApiKey } from '../../src/api/index.js';
 import { startPlatform, type Platform } from '../../src/app/index.js';
-import { loadConfig } from '../../src/core/config.js';
+import { loadTestConfig } from '../helpers/config.js';
 import { gql } from '../helpers/gql.js';
 import { eventFixtures } from '../helpers/fixtures.js';
 import { subscribe } from '../helpers/sse.js';
@@ -47,7 +47,7 @@ describe('hardening: poison inputs, limits, personal data, keys, web', () => {
   beforeAll(async () => {
     dataDir = tmpDir();
     p = await startPlatform(
-      loadConfig({
+      loadTestConfig({
         env: {
           DIALWISE_PORT: '0',
           DIALWISE_DATA_DIR: dataDir,

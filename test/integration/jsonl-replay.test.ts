@@ -4,7 +4,7 @@ import { DuckDbSink, replayJsonl } from '../../src/pipelines/index.js';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openPipeline, openStore } from '../../src/app/index.js';
-import { loadConfig } from '../../src/core/config.js';
+import { loadTestConfig } from '../helpers/config.js';
 import { createLogger } from '../../src/core/log.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -20,7 +20,7 @@ describe('JSONL replay', () => {
     lines.splice(50, 0, '{"not": "an event"}');
     const file = join(dir, 'events.jsonl');
     writeFileSync(file, lines.join('\n') + '\n');
-    const config = loadConfig({ env: { DIALWISE_DATA_DIR: dir, DIALWISE_LOG_LEVEL: 'error' } });
+    const config = loadTestConfig({ env: { DIALWISE_DATA_DIR: dir, DIALWISE_LOG_LEVEL: 'error' } });
     const logger = createLogger('error');
     const source = `file:${resolve(file)}`;
     const records = lines.map((value, i) => ({ source, partition: 0, offset: String(i), value }));

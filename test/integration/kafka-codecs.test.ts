@@ -8,7 +8,7 @@ import { canProduce, KAFKA_CODECS } from '../../src/core/bus/codecs.js';
 import { KafkaJSNonRetriableError } from 'kafkajs';
 import { CONSUMER, KafkaBus } from '../../src/core/bus/kafka.js';
 import { Health } from '../../src/core/health.js';
-import { loadConfig } from '../../src/core/config.js';
+import { loadTestConfig } from '../helpers/config.js';
 import { DialwiseError } from '../../src/core/errors.js';
 import { eventually } from '../helpers/eventually.js';
 import { kafkaTool, storedCodecs } from '../helpers/kafka-tools.js';
@@ -34,7 +34,7 @@ describe.skipIf(!brokers)('Kafka records from other clients, every codec', () =>
 
   beforeAll(async () => {
     p = await startPlatform(
-      loadConfig({
+      loadTestConfig({
         env: {
           KAFKA_BROKERS: brokers!,
           DIALWISE_TOPIC_PREFIX: prefix,

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../src/app/index.js';
-import { loadConfig } from '../../src/core/config.js';
+import { loadTestConfig } from '../helpers/config.js';
 import { CallSimulator } from '../../src/datasets/simulator.js';
 import { topicFor } from '../../src/pipelines/index.js';
 import { eventually } from '../helpers/eventually.js';
@@ -32,7 +32,7 @@ describe.skipIf(!brokers)('Kafka end to end (real broker)', () => {
   const count = async (sql: string) => (await p.store.query<{ n: number }>(sql))[0]!.n;
 
   beforeAll(async () => {
-    p = await startPlatform(loadConfig({ env: { ...env, DIALWISE_DATA_DIR: tmpDir() } }));
+    p = await startPlatform(loadTestConfig({ env: { ...env, DIALWISE_DATA_DIR: tmpDir() } }));
     producer = await connectProducer(brokers!);
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { startPlatform } from '../../src/app/index.js';
-import { loadConfig } from '../../src/core/config.js';
+import { loadTestConfig } from '../helpers/config.js';
 import { createFieldCipher } from '../../src/core/crypto.js';
 import { rotateKeys } from '../../src/pipelines/index.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -13,7 +13,7 @@ describe('data key rotation', () => {
     const dataDir = tmpDir();
     const [oldKey, newKey] = [key(), key()];
     const env = { DIALWISE_PORT: '0', DIALWISE_DATA_DIR: dataDir, DIALWISE_LOG_LEVEL: 'warn' };
-    let p = await startPlatform(loadConfig({ env: { ...env, DIALWISE_DATA_KEY: oldKey } }), {
+    let p = await startPlatform(loadTestConfig({ env: { ...env, DIALWISE_DATA_KEY: oldKey } }), {
       simulate: { calls: 60, seed: 3, ratePerSec: 0 },
     });
     await p.waitForIdle();
@@ -33,7 +33,7 @@ describe('data key rotation', () => {
     await p.stop();
 
     p = await startPlatform(
-      loadConfig({
+      loadTestConfig({
         env: { ...env, DIALWISE_DATA_KEY: newKey, DIALWISE_DATA_KEYS_PREVIOUS: oldKey },
       }),
     );
@@ -44,7 +44,7 @@ describe('data key rotation', () => {
     await p.stop();
 
     // The new key alone now opens everything, and look-up hashes follow it.
-    p = await startPlatform(loadConfig({ env: { ...env, DIALWISE_DATA_KEY: newKey } }));
+    p = await startPlatform(loadTestConfig({ env: { ...env, DIALWISE_DATA_KEY: newKey } }));
     const only = createFieldCipher(newKey);
     const rows = await p.store.query<{ name_enc: string; phone_enc: string; phone_hash: string }>(
       'SELECT name_enc, phone_enc, phone_hash FROM profiles',

@@ -3,7 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../src/app/index.js';
-import { loadConfig } from '../../src/core/config.js';
+import { loadTestConfig } from '../helpers/config.js';
 import { toJsonl, type TextRecord } from '../../src/datasets/text-record.js';
 import { createMlflowClient } from '../../src/models/mlflow-client.js';
 import { openRegistry } from '../../src/training/kinds.js';
@@ -186,7 +186,7 @@ describe('corrections loop and live switch to a promoted champion', () => {
 
   beforeAll(async () => {
     p = await startPlatform(
-      loadConfig({
+      loadTestConfig({
         env: {
           DIALWISE_PORT: '0',
           DIALWISE_DATA_DIR: join(dir, 'platform'),

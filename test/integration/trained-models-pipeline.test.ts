@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../src/app/index.js';
-import { loadConfig } from '../../src/core/config.js';
+import { loadTestConfig } from '../helpers/config.js';
 import { saveTextModel } from '../../src/models/text/model-folder.js';
 import { trainTextClassifier } from '../../src/training/text/index.js';
 import { TINY_OPTIONS } from '../unit/text-fixtures.js';
@@ -37,7 +37,7 @@ describe('the pipeline with a trained intent model (DIALWISE_INTENT_MODEL)', () 
     await saveTextModel(model, modelDir);
     model.dispose();
     p = await startPlatform(
-      loadConfig({
+      loadTestConfig({
         env: {
           DIALWISE_PORT: '0',
           DIALWISE_DATA_DIR: tmpDir(),

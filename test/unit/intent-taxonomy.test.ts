@@ -24,7 +24,11 @@ describe('intent taxonomy (config/intents.json)', () => {
     const t = shipped();
     t.groups.objection.parent = 'negative';
     t.groups.negative = { zh: '负面', en: 'Negative' };
-    t.labels.objection_security = { group: 'objection', zh: '担心数据安全', en: 'Worries about data' };
+    t.labels.objection_security = {
+      group: 'objection',
+      zh: '担心数据安全',
+      en: 'Worries about data',
+    };
     const tax = loadIntentTaxonomy(t);
     expect(tax.ancestors('objection_security')).toEqual(['objection', 'negative']);
     expect(tax.matches('objection_price', 'negative')).toBe(true);
@@ -41,9 +45,17 @@ describe('intent taxonomy (config/intents.json)', () => {
       },
       /cycle/,
     ],
-    ['a label named like a group', (t: any) => (t.labels.objection = t.labels.greeting), /both a label and a group/],
+    [
+      'a label named like a group',
+      (t: any) => (t.labels.objection = t.labels.greeting),
+      /both a label and a group/,
+    ],
     ['a fallback that is no label', (t: any) => (t.fallback = 'other'), /fallback other/],
-    ['a label that is not snake_case', (t: any) => (t.labels['Ask-Price'] = t.labels.ask_price), /snake_case/],
+    [
+      'a label that is not snake_case',
+      (t: any) => (t.labels['Ask-Price'] = t.labels.ask_price),
+      /snake_case/,
+    ],
   ])('refuses %s', (_name, change, message) => {
     const t = shipped();
     change(t);

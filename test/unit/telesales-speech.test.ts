@@ -63,16 +63,15 @@ describe('spoken opt-out in a call', () => {
     expect(e.next(10).next.map((r) => r.customerId)).not.toContain('c-1');
   });
 
-  it.each([
-    ['这周别打了 下周一再联系我'],
-    ['现在不要 明年可能需要'],
-    ['我没说不让你们打 你先说'],
-  ])('%s is no opt-out: the call goes on', (text) => {
-    const { e } = engine();
-    e.turn(turn('call-d', '喂'));
-    const d = e.turn(turn('call-d', text));
-    expect(d.state).not.toBe('do_not_call');
-  });
+  it.each([['这周别打了 下周一再联系我'], ['现在不要 明年可能需要'], ['我没说不让你们打 你先说']])(
+    '%s is no opt-out: the call goes on',
+    (text) => {
+      const { e } = engine();
+      e.turn(turn('call-d', '喂'));
+      const d = e.turn(turn('call-d', text));
+      expect(d.state).not.toBe('do_not_call');
+    },
+  );
 });
 
 describe('questions the flow does not move on', () => {

@@ -1,0 +1,38 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadTextDataset } from '../../src/datasets/text/index.js';
+import { INTENT_TAXONOMY } from '../../src/models/intent-taxonomy.js';
+
+const DIR = 'datasets/telesales';
+const lines = (file: string) =>
+  readFileSync(`${DIR}/${file}`, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { text: string; label: string | boolean });
+/** What two writers' "same line" is: case, spaces and punctuation aside. */
+const norm = (t: string) => t.toLowerCase().replace(/[\p{P}\p{S}\s]+/gu, '');
+
+describe('the telesales corpus (datasets/telesales)', () => {
+  const trainFiles = readdirSync(DIR).filter((f) => /^train-.*\.jsonl$/.test(f));
+  const testFiles = ['test.jsonl', 'optout-test.jsonl', 'optout-test2.jsonl'];
+
+  it('labels every training and test line with a label of the taxonomy', () => {
+    for (const f of [...trainFiles, 'test.jsonl'])
+      for (const r of lines(f)) expect(INTENT_TAXONOMY.labels).toContain(r.label);
+  });
+
+  it('shares no line between training and any test set', () => {
+    const train = new Set(trainFiles.flatMap((f) => lines(f).map((r) => norm(r.text))));
+    const leaked = testFiles.flatMap((f) => lines(f).filter((r) => train.has(norm(r.text))));
+    expect(leaked).toEqual([]);
+  });
+
+  it('has every label in the test split, and a noisy copy of it', async () => {
+    const test = await loadTextDataset('telesales:test');
+    const noisy = await loadTextDataset('telesales:noisy');
+    expect(new Set(test.map((r) => r.label))).toEqual(new Set(INTENT_TAXONOMY.labels));
+    expect(noisy.map((r) => r.label)).toEqual(test.map((r) => r.label));
+    const changed = noisy.filter((r, i) => r.text !== test[i]!.text).length;
+    expect(changed / test.length).toBeGreaterThan(0.8);
+  });
+});

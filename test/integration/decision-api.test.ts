@@ -215,7 +215,7 @@ describe('decision layer over REST: a full simulated call', () => {
   });
 
   it('sends a complaint to the complaints queue with the context pushed', async () => {
-    const d = await say(`call-${randomUUID()}`, 'cust-dec-4', '别再给我打电话了，我要投诉');
+    const d = await say(`call-${randomUUID()}`, 'cust-dec-4', '你们服务太差了，我要投诉');
     expect(d).toMatchObject({
       action: 'transfer',
       transfer: { queue: 'complaints', reason: { trigger: 'complaint_words' } },

@@ -1,3 +1,4 @@
+import { OOS_LABELS } from '../../datasets/text/index.js';
 import type { TextRecord } from '../../datasets/text-record.js';
 import type { TextClassifier } from '../../models/text/classifier.js';
 import { measureLatency, type LatencyReport } from './inference-latency.js';
@@ -30,7 +31,9 @@ export function evaluateTextModel(
   opts: { latencySamples?: number } = {},
 ): TextEvaluation {
   const preds = model.predict(records.map((r) => r.text));
-  const oos = model.meta.oosLabel;
+  // The model's own out-of-scope label, else the one the data uses (a closed-set model on open data).
+  const oos =
+    model.meta.oosLabel ?? OOS_LABELS.find((l) => records.some((r) => r.label === l)) ?? null;
   const openSet = oos !== null && records.some((r) => r.label === oos);
   const gold = records.map((r, i) => {
     const p = preds[i]!.label;

@@ -13,8 +13,9 @@
  *   rules joined with the served intent model (what the platform hears);
  * - the retrain of the default model: `retrain` (train, gate, register) timed;
  * - CrossWOZ user acts (val → test), linear and MLP, the same pipeline;
- *   with --public also the linear baseline on banking77, clinc150, CPED and
- *   GoEmotions, beside the MLP figures already in bench/results/models-*.json.
+ *   with --public also the linear baseline on banking77, clinc150 (intent),
+ *   CPED and GoEmotions (emotion), beside the MLP figures already in
+ *   bench/results/models-*.json.
  *
  * Writes bench/results/nlu.json. Run on a quiet machine (`nice -n 19`).
  */
@@ -184,14 +185,26 @@ result.crosswoz = {
 };
 
 if (values.public) {
-  const sets: [string, string, string, string][] = [
-    ['banking77', 'banking77:train', 'banking77:test', 'models-intent-banking77.json'],
-    ['clinc150', 'clinc150:train', 'clinc150:test', 'models-intent-clinc150.json'],
+  /** name, train split, test split, the MLP's result file, task. */
+  const sets: [string, string, string, string, 'intent' | 'emotion'][] = [
+    ['banking77', 'banking77:train', 'banking77:test', 'models-intent-banking77.json', 'intent'],
+    ['clinc150', 'clinc150:train', 'clinc150:test', 'models-intent-clinc150.json', 'intent'],
+    ['cped', 'cped:valid', 'cped:test', 'models-emotion-cped.json', 'emotion'],
+    [
+      'goemotions',
+      'goemotions:train',
+      'goemotions:test',
+      'models-emotion-goemotions.json',
+      'emotion',
+    ],
   ];
   const pub: Record<string, unknown> = {};
-  for (const [name, train, test, mlpFile] of sets) {
+  for (const [name, train, test, mlpFile, task] of sets) {
+    // The same linear settings; emotion keeps its task's threshold and class weights.
+    const opts =
+      task === 'intent' ? LINEAR : { ...LINEAR, ...TASK_SETTINGS.emotion, task, members: 1 };
     const t = { test: await loadTextDataset(test) };
-    const r = await trainAndScore(`${name} linear`, LINEAR, await loadTextDataset(train), t);
+    const r = await trainAndScore(`${name} linear`, opts, await loadTextDataset(train), t);
     r.model.dispose();
     const m = JSON.parse(readFileSync(join('bench/results', mlpFile), 'utf8'));
     pub[name] = {

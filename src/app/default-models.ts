@@ -28,14 +28,23 @@ export async function ensureDefaultIntentModel(
     train: plan.intent.train,
     eval: plan.intent.eval,
   });
-  const summary = await retrain(plan, ['intent'], {
-    registry,
-    mlflow: config.mlflowTrackingUri ? createMlflowClient(config.mlflowTrackingUri) : undefined,
-    corrections: [],
-    workDir: join(config.dataDir, 'retrain', 'default-intent'),
-    progress: { step() {} },
-    clock,
-  });
+  let summary;
+  try {
+    summary = await retrain(plan, ['intent'], {
+      registry,
+      mlflow: config.mlflowTrackingUri ? createMlflowClient(config.mlflowTrackingUri) : undefined,
+      corrections: [],
+      workDir: join(config.dataDir, 'retrain', 'default-intent'),
+      progress: { step() {} },
+      clock,
+    });
+  } catch (err) {
+    // A platform without its corpus (or with a broken one) still starts, on the fallback.
+    logger.log('error', 'cannot train the default intent model; the keyword fallback serves', {
+      err: String(err),
+    });
+    return;
+  }
   const m = summary.models[0]!;
   logger.log('info', 'default intent model trained', {
     version: m.version,

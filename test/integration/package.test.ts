@@ -152,6 +152,8 @@ function startPackedPlatform(
       DIALWISE_SIM_RATE: '0',
       DIALWISE_DATA_DIR: dataDir,
       DIALWISE_LOG_LEVEL: 'warn',
+      // As a user gets it: the telesales model trained at first start.
+      DIALWISE_DEFAULT_INTENT_MODEL: 'train',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -214,6 +216,9 @@ describe('the npm package', () => {
         'dist/cli/main.js',
         'dist/dashboard/index.html',
         'config/dialog-flow.json',
+        'config/intents.json',
+        'datasets/telesales/train-a.jsonl',
+        'datasets/telesales/test.jsonl',
       ]),
     );
     expect(
@@ -227,6 +232,11 @@ describe('the npm package', () => {
   it('runs the dialwise command from the package', () => {
     const help = run(process.execPath, [join(installed, 'dist/cli/main.js'), '--help']);
     expect(help).toMatch(/start/);
+  });
+
+  it('serves the intent model it trained at first start, not the keyword fallback', async () => {
+    const health = await (await fetch(`${platform!.url}/health`)).json();
+    expect(health.models.intent).toBe('v1');
   });
 
   it('serves the packed dashboard', async () => {

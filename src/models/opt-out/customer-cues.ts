@@ -1,150 +1,33 @@
 /**
  * The customer's ways of withdrawing consent, one table in the order they
- * are tried: threats, channels, direct, indirect, English. detect.ts
+ * are tried: threats (threat-cues.ts), channels, direct, indirect, English,
+ * then the indirect forms of annoyance-cues.ts. detect.ts
  * decides how they combine with the vetoes (vetoes.ts).
  */
 import { any, en, NEG, REPEATED, zh, type Cue } from './cue.js';
-
-// Building blocks of the Chinese patterns.
-/** What may stand between a prohibition and its verb: again, ever, to me, this number… */
-const MID_WORD = any(
-  '再也',
-  '再',
-  '在',
-  '以后',
-  '今后',
-  '往后',
-  '都',
-  '也',
-  '就',
-  '千万',
-  '可',
-  '总',
-  '老',
-  '一直',
-  '天天',
-  '每天',
-  '给我',
-  '跟我',
-  '和我',
-  '向我',
-  '往我这',
-  '给',
-  '我',
-  '来',
-  '你们',
-  '您',
-  '你',
-  '这个',
-  '这',
-  '号码',
-  '手机',
-  '号',
-  '电话',
-  '随便',
-  '乱',
-  '用',
-  '往',
-  '上',
-  '没事',
-);
-const MID = `${MID_WORD}{0,5}`;
-/** What may follow 打 when it means phoning (not 打折, 打算, 打开 …). */
-const CALL_TAIL = any(
-  '电话',
-  '推销',
-  '营销',
-  '广告',
-  '来',
-  '过来',
-  '进来',
-  '回来',
-  '给我',
-  '我(?!们)',
-  '扰',
-  '这',
-  '了',
-  '$',
-  '个?不停',
-  '个?没完',
-  '什么',
-  '啥',
-  '呢',
-  '吗',
-);
-/** Contacting someone else ("别联系我老板 找我就行") is not a withdrawal. */
-const NOT_ME = '(?!别人|其他|我?们?(?:老|领导|同事|家|爱人|媳妇|朋友|客户))';
-const CALL = any(
-  `打${CALL_TAIL}`,
-  '来电',
-  '电话(?!里|上|中)',
-  `联系${NOT_ME}`,
-  '联络',
-  '骚扰',
-  '烦我',
-  '找我(?!们)',
-  '拨(?!错)',
-  '致电',
-  '通知我',
-  'call',
-);
-/** Where a message would land: 往我邮箱, 给我手机. */
-const INBOX = `${any('往', '给', '向')}?我?的?${any('邮箱', '手机', '微信', '号码?')}?里?`;
-/** How often they call: every day, all the time. */
-const OFTEN = any(
-  '天天',
-  '每天',
-  '一天到晚',
-  '整天',
-  '成天',
-  '三天两头',
-  '老是',
-  '总是',
-  '一直',
-  '反复',
-);
-/** Calling on and on: 一个劲地打, 不停地打. */
-const KEEP_ON = any('一个劲儿?地?', '不停地?');
-/** What a record about the customer is called. */
-const RECORD = any('号码', '电话', '手机号?', '信息', '资料', '名字', '联系方式');
-const REMOVE = any('删', '去掉', '移除', '划掉', '拿掉', '撤掉', '抹掉', '注销', '移出', '剔除');
-const CONSEQUENCE = any(
-  '报警',
-  '投诉',
-  '举报',
-  '告你',
-  '起诉',
-  '12315',
-  '12321',
-  '工信部',
-  '消协',
-  '消费者协会',
-  '110',
-  '律师',
-  '法院',
-  '曝光',
-  '不客气',
-);
-const MESSAGE = any('短信', '简讯', '信息', '消息', '广告', '邮件', '彩信', '推送', '营销');
+import { ANNOYANCE_CUES } from './annoyance-cues.js';
+import { THREAT_CUES } from './threat-cues.js';
+import {
+  CALL,
+  CALL_TAIL,
+  INBOX,
+  KEEP_ON,
+  MESSAGE,
+  MID,
+  MID_WORD,
+  OFTEN,
+  RECORD,
+  REMOVE,
+} from './words.js';
 
 /** A customer (or any speaker but an agent) withdrawing consent, in the order they are tried. */
 export const CUSTOMER_CUES: readonly Cue[] = [
-  // Threats: call again and I report you.
-  zh(
-    'threat',
-    `再敢?${any('给我', '往我这')}?${any('打', '来电', '联系', '骚扰', '这样', 'call')}[^]{0,10}?${CONSEQUENCE}`,
-  ),
-  zh(
-    'threat',
-    `再敢?${any('打', '来电', '打来', '打过来', '骚扰')}我?${any('一次', '一个', '一遍')}?${any('试试', '看看')}`,
-  ),
-  zh('threat', `打${any('一次', '一个')}[^]{0,4}?${CONSEQUENCE}`),
-  zh(
-    'threat',
-    `${any('如果', '要是', '敢', '若')}你?们?${any('再', '还')}敢?${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰')}`,
-  ),
+  ...THREAT_CUES,
   // Channels: texts, WeChat, e-mail, SMS unsubscribe codes.
-  zh('channel', `退订|^(?:回复?)?(?:td|t)$|回复?td`),
+  zh(
+    'channel',
+    `退订(?!${any('会员', '套餐', '服务', '业务', '包月', '流量', '这个', '那个')})|^(?:回复?)?(?:td|t)$|回复?td`,
+  ),
   zh(
     'channel',
     `${NEG}${MID}${INBOX}${any('发', '传', '推', '推送')}${any(`[^]{0,8}?${any(MESSAGE, '东西', '微信')}`, '了$', '$')}`,
@@ -154,12 +37,15 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   zh('channel', `${any('取消', '关掉', '关闭', '停止', '退掉')}${any(MESSAGE, '订阅', '通知')}`),
   // Direct: don't call me again, delete my number, blacklist me.
   zh('direct', `${NEG}${MID}${CALL}`),
-  zh('direct', `${NEG}${MID}${any('浪费时间', '费劲', '白费劲', '白费力气')}${any('打', '联系')}`),
+  zh(
+    'direct',
+    `${NEG}${MID}${any('浪费时间', '费劲', '白费劲', '白费力气')}${MID}${any('打', '联系')}`,
+  ),
   // "别推销了" alone stops the pitch; with 再, 以后, 给我 it stops the calls.
   zh('direct', `${NEG}${MID_WORD}{1,5}${any('推销', '营销')}`),
   zh(
     'direct',
-    `${any('停止', '禁止', '不准', '不许')}${MID}${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰', '推销', '营销', '拨打', '致电')}`,
+    `${any('停止', '禁止', '不准', '不许')}${MID}${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰', '推销', '营销', '拨打', '呼叫', '致电')}`,
   ),
   zh('direct', `${NEG}再?让我${any('接到', '听到', '收到', '看到')}`),
   zh(
@@ -172,7 +58,8 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   zh(
     'direct',
     any(
-      '拉黑',
+      // Blacklisting someone else ("把上一个供应商拉黑了") is no withdrawal.
+      `(?<!把(?:(?!你|我|这|号|电话)[^]){1,8})拉黑`,
       '黑名单',
       `${any('屏蔽', '拦截')}${any('了', '掉')}`,
       `把[^]{0,6}?${any('屏蔽', '拦截')}`,
@@ -253,6 +140,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\b(?:told|asked|said|tell|telling) (?:you )?(?:guys )?(?:not to|to stop) (?:call|contact|ring|phone|calling|contacting)\b|\bhow many times\b.*\b(?:call|calling|told you)\b|\b(?:call|contact|bother) (?:me|us) again (?:and|or)\b|\bif you (?:ever )?(?:call|contact|ring|text|bother) (?:me |us |here |this number )?again\b|\bif you keep (?:calling|contacting|ringing|texting)\b|\bwant off (?:your|the) (?:list|calling list)\b`,
+    String.raw`\b(?:told|asked|said|tell|telling) (?:you )?(?:guys )?(?:not to|to stop) (?:call|contact|ring|phone|calling|contacting)\b|\bhow many times\b.*\b(?:call|calling|told you)\b|\bif you keep (?:calling|contacting|ringing|texting)\b|\bwant off (?:your|the) (?:list|calling list)\b`,
   ),
+  ...ANNOYANCE_CUES,
 ];

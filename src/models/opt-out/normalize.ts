@@ -38,7 +38,7 @@ const ZH_FOLDS: readonly (readonly [RegExp, string])[] = [
   [/达/gu, '打'],
   [/(?<=[别要甭莫再])大(?=了|电话|来|过来|给我)/gu, '打'],
   [/[电店垫点][化画花]|店话|垫话|点话/gu, '电话'],
-  [/联[习喜西戏]|连[系习]/gu, '联系'],
+  [/联[习喜西戏细]|连[系习]/gu, '联系'],
   [/号[马吗玛]|好码/gu, '号码'],
   [/[骚扫][绕饶]|扫扰/gu, '骚扰'],
   [/黑[明铭]单|黑名[担但丹]/gu, '黑名单'],
@@ -48,7 +48,16 @@ const ZH_FOLDS: readonly (readonly [RegExp, string])[] = [
   [/[憋鳖瘪](?=再|打|给|来|联系|发)/gu, '别'],
   [/表(?=再|打|给我|来电|联系)/gu, '别'],
   [/布要|不药/gu, '不要'],
-  [/唔好/gu, '不要'],
+  [/(?<=再|别|要)来点(?=了|$)/gu, '来电'],
+  [/载(?=打|给我|联系|来电|骚扰)/gu, '再'],
+  [/唔好|唔要|覅|勿要|婹/gu, '不要'],
+  [/唔[使洗]/gu, '不用'],
+  [/唔/gu, '不'],
+  [/搵/gu, '找'],
+  [/侬/gu, '你'],
+  [/畀/gu, '给'],
+  // Sichuan 老 for 了 after a verb: 莫再打老.
+  [/(?<=打)老(?![板婆公人家总师客])/gu, '了'],
   [/嚟/gu, '来'],
   [/哋/gu, '们'],
   [/俾(?=我)/gu, '给'],
@@ -59,8 +68,29 @@ const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]+/gu;
 const APOSTROPHES = /['\u2019`]/gu;
 const LATIN_WORD = /[a-z]{2}|^[a-z]$/u;
 
+/** A number read out digit by digit: 一一零, 幺二三幺五 (three digits or more). */
+const SPOKEN_DIGITS = /[零〇幺一二三四五六七八九]{3,}/gu;
+const DIGIT: Readonly<Record<string, string>> = {
+  零: '0',
+  〇: '0',
+  幺: '1',
+  一: '1',
+  二: '2',
+  三: '3',
+  四: '4',
+  五: '5',
+  六: '6',
+  七: '7',
+  八: '8',
+  九: '9',
+};
+const digits = (run: string): string => [...run].map((c) => DIGIT[c]).join('');
+
 function chinese(lower: string): string {
-  let s = lower.replace(NOT_LETTER_OR_DIGIT, '').replace(FILLERS, '');
+  let s = lower
+    .replace(NOT_LETTER_OR_DIGIT, '')
+    .replace(FILLERS, '')
+    .replace(SPOKEN_DIGITS, digits);
   for (const [re, to] of ZH_FOLDS) s = s.replace(re, to);
   return s;
 }

@@ -8,10 +8,10 @@ import { any, enPattern, NEG, REPEATED, zhPattern, type Pattern } from './cue.js
 /** "I did not say stop calling": the cue is quoted to be denied. */
 export const NEGATED: readonly Pattern[] = [
   zhPattern(
-    `${any('没', '没有', '并没有?', '又没', '哪有', '可没')}${any('说', '讲', '叫', '让', '要求')}过?${any('你们?', '以后', '再', '都', '也')}{0,3}${any('不让', '别', '不要', '不准', '不许', '不能', '删', '拉黑', '退订')}`,
+    `${any('没', '没有', '并没有?', '又没', '哪有', '可没')}${any('说', '讲', '叫', '让', '要求', '要')}过?${any('你们?', '以后', '再', '都', '也')}{0,3}${any('不让', '别', '不要', '不准', '不许', '不能', '删', '拉黑', '退订')}`,
   ),
   zhPattern(
-    `不是说?${any('不让', '不要你们', '叫你们别', '让你们别', '不准', '不想接', '不想听')}|谁说${any('不让', '不要', '别')}`,
+    `不是说?${any('不让', '不要你们', '叫你们别', '让你们别', '不准', '不想接', '不想听')}|谁说${any('不让', '不要', '别')}|不是${any('要', '想让', '想要')}你?们?${any('别', '不要', '不再', '停')}`,
   ),
   enPattern(
     String.raw`\b(?:didnt|did not|never|not|wasnt|was not) (?:say|said|saying|ask|asked|asking|tell|told|telling) (?:you )?(?:to )?(?:stop|not to|dont|do not|remove|take)\b`,
@@ -145,9 +145,18 @@ export const SWITCH: readonly Pattern[] = [
   zhPattern(
     `(?<!(?:别|不要|甭|莫|勿|不用)[^]{0,2})${any('加我?微信', '直接打?电话', '发我?微信', '微信上?', '发短信', '发我?邮箱', '发邮件', '来公司', '到公司', '当面', '上门', '见面')}${any('谈', '聊', '说', '联系', '沟通', '吧', '就行', '就好', '可以')}`,
   ),
-  enPattern(
-    String.raw`(?:email|text|message) me (?:instead|the details|the info)|call my (?:cell|mobile|office|other number)`,
+  // Another number offered: 别打我手机 打我办公室电话.
+  zhPattern(
+    `(?<!(?:别|不要|甭|莫|勿|不用)[^]{0,2})打我?的?${any('办公室', '座机', '单位', '公司', '另一个', '其他', '别的')}[^]{0,4}?${any('吧', '就行', '就好', '可以', '$')}`,
   ),
+  enPattern(
+    String.raw`\b(?:email|text|message) me (?:instead|the details|the info)\b|\bcall my (?:cell|mobile|office|other number)\b`,
+  ),
+];
+
+/** The calls complained of are another company's: 别的公司天天打. */
+export const ELSEWHERE: readonly Pattern[] = [
+  zhPattern(`${any('别的', '其他', '其它', '别家')}${any('公司', '家', '人', '平台', '推销')}`),
 ];
 
 export const LASTING: readonly Pattern[] = [

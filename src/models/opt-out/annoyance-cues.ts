@@ -1,0 +1,110 @@
+/**
+ * Indirect withdrawals that name no prohibition word by word: calls
+ * complained of as too many together with a sign of annoyance or a
+ * refusal, hanging up on every call, blocking or marking the number,
+ * pleading to be left alone, consent refused, harassment reported. Tried
+ * after the direct and English cues (customer-cues.ts).
+ */
+import { any, en, REPEATED, zh, type Cue } from './cue.js';
+import { CALL, OFTEN } from './words.js';
+
+/** A count written in digits or characters: 三, 七八, 20. */
+const COUNT = '[0-9两二三四五六七八九十]+';
+
+/** The calls described as repeated: 天天给我打, 打了七八次, 第五次了, 又是你们, 还打. */
+const CALLS_AGAIN = any(
+  `${OFTEN}[^]{0,4}?打`,
+  `打了?${REPEATED}`,
+  `${any('多少', '几', COUNT)}个电话`,
+  `第${any('几', '多少', COUNT)}${any('次', '回', '遍', '个', '通')}(?:电话)?了`,
+  `都第${any('几', '多少', COUNT)}`,
+  `又${any('是你们', '打', '来电', '来了')}`,
+  `还${any('在', '要', '一直')}?打(?!算|折|开|车|不通|不进)`,
+);
+
+/** Annoyance or refusal anywhere in the same turn. */
+const ANNOYED = any(
+  '烦',
+  '服了',
+  '受不了',
+  '有意思吗',
+  '没完',
+  '崩溃',
+  '让不让人',
+  '什么意思',
+  '有病',
+  '够了',
+  '神经',
+  '闲',
+  '累',
+  '无语',
+  '过分',
+  '离谱',
+  '怕了',
+  '不敢接',
+  '说了',
+  '说过',
+  '讲过',
+  '不要',
+  '别',
+  '甭',
+  '莫',
+  '不需要',
+  '不用',
+  '干嘛',
+  '干什么',
+  '搞什么',
+  '想怎样',
+  '骚扰',
+);
+
+const REPORT = any('投诉', '举报', '报警', '告你', '12321', '曝光');
+
+const ZH_ANNOYANCE: readonly Cue[] = [
+  zh('indirect', `^(?=[^]*${ANNOYED})[^]*?(?<cue>${CALLS_AGAIN})`),
+  // Too many calls or too many numbers, said on its own.
+  zh(
+    'indirect',
+    `打爆|${any('你们', '每次', '每回', '老是', '总是', '又', '天天')}换[^]{0,6}?号|换了${any('多少', '几', '好几', COUNT)}个?号`,
+  ),
+  // Hanging up on every call, or refusing every one however often it comes.
+  zh(
+    'indirect',
+    `${any('每次', '每回', '一律', '统统', '全都')}[^]{0,4}?挂|${any('看到', '看见', '一接', '接起来', '一听')}[^]{0,8}?就挂|打[^]{0,8}?也不会?接`,
+  ),
+  // Blocking or marking the number.
+  zh(
+    'indirect',
+    `骚扰拦截|拦截软件|都给?拦${any('了', '截', '掉')}|标记${any('成', '为', '了')}{0,2}${any('骚扰', '推销', '广告', '诈骗', '营销')}`,
+  ),
+  // Pleading to be left alone.
+  zh('indirect', any('放过我', '饶了我', '饶过我', '高抬贵手')),
+  // Consent refused or taken back.
+  zh(
+    'indirect',
+    `${any('不同意', '不允许', '不准许', '没有?同意过?', '从来?没有?同意过?', '没有?授权过?')}你?们?再?${any(CALL, '打给我', '给我打')}|${any('撤回', '撤销', '收回')}${any('授权', '同意')}`,
+  ),
+  zh(
+    'indirect',
+    `取消${any('对我的?', '给我的?', '我的?')}?${any('电话推销', '推销', '营销', '外呼', '来电')}`,
+  ),
+  // Harassment named and reported: each alone is not enough.
+  zh('indirect', `骚扰[^]{0,12}?${REPORT}|${REPORT}[^]{0,12}?骚扰`),
+];
+
+const EN_ANNOYANCE: readonly Cue[] = [
+  en(
+    'english',
+    String.raw`(?<!\b(?:i|we|they|he|she|you) )\bnever (?:ever )?(?:call|ring|phone|contact|text|email|message|bother)\b|\bnever want to (?:hear from|be (?:called|contacted)|get (?:another|a|any) call|talk to)\b`,
+  ),
+  en(
+    'english',
+    String.raw`\b(?:you|they|you guys|you people|your company|your people) (?:keep|kept) (?:calling|ringing|phoning|texting|bothering|contacting|harassing)\b|\bharass(?:ment|ing)?\b`,
+  ),
+  en(
+    'english',
+    String.raw`\bblock(?:ed|ing)? (?:your|this|the) (?:number|calls)\b|\bblock(?:ed|ing)? you\b|\b(?:third|fourth|fifth|sixth|seventh|tenth|umpteenth|\d+(?:rd|th)) (?:call|time you)\b`,
+  ),
+];
+
+export const ANNOYANCE_CUES: readonly Cue[] = [...ZH_ANNOYANCE, ...EN_ANNOYANCE];

@@ -1,0 +1,50 @@
+/**
+ * Threats: a consequence promised if the calls go on. A threat is read as
+ * a condition on being contacted again (再打, 还打, 要是再联系, "if you call
+ * again", "one more call") followed by any consequence (words.ts: the
+ * police, a regulator, the media or the internet, a lawyer or a court),
+ * so a new target needs one word, not a new phrase. A consequence with no
+ * condition on calling ("再不退款我就报警") is a complaint, not an opt-out.
+ */
+import { any, en, zh, type Cue } from './cue.js';
+import { CALL_TAIL, CONSEQUENCE } from './words.js';
+
+/** 打 as phoning, not 打折, 打算, 打开, 打车, 打不通 … */
+const DIAL = '打(?!折|算|开|包|印|字|工|球|针|卡|款|钱|车|听|通|不通|不进)';
+/** Contacting again, the condition of a threat. */
+const CONTACT = any(DIAL, '来电', '联系', '骚扰', '拨', '呼', '发短信', '发信息', '找我', 'call');
+/** How far a consequence may follow its condition: 再打 [过来我就去] 报警. */
+const GAP = '[^]{0,14}?';
+
+const ZH_THREATS: readonly Cue[] = [
+  zh(
+    'threat',
+    `${any('再', '还')}敢?${any('给我', '往我这', '跟我', '来')}?${CONTACT}${GAP}${CONSEQUENCE}`,
+  ),
+  // "再这样" stands for the calls only when the consequence follows at once.
+  zh('threat', `再这样${any('下去', '的话')}?[^]{0,4}?${CONSEQUENCE}`),
+  zh(
+    'threat',
+    `再敢?${any('打', '来电', '打来', '打过来', '骚扰')}我?${any('一次', '一个', '一遍')}?${any('试试', '看看')}`,
+  ),
+  zh('threat', `${DIAL}${any('一次', '一个', '一回')}${GAP}${CONSEQUENCE}`),
+  zh('threat', `${any('下次', '下回')}${any('再', '还')}?${CONTACT}${GAP}${CONSEQUENCE}`),
+  zh(
+    'threat',
+    `${any('如果', '要是', '敢', '若')}你?们?${any('再', '还')}敢?${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰')}`,
+  ),
+];
+
+/** The English forms of the condition: if you call again, call again and, one more call. */
+const EN_THREATS: readonly Cue[] = [
+  en(
+    'english',
+    String.raw`\b(?:if|when|next time) (?:you|u|they|anyone) (?:ever )?(?:call|ring|phone|contact|text|email|bother|harass)(?: me| us| here| this number| my \w+)? (?:again|one more time|ever again)\b`,
+  ),
+  en(
+    'english',
+    String.raw`\b(?:call|ring|phone|contact|text|bother)(?: me| us| here| this number)? (?:again|one more time) (?:and|or)\b|\bone more (?:call|time|text|message)\b.*\b(?:and|or|ill|i will|im)\b`,
+  ),
+];
+
+export const THREAT_CUES: readonly Cue[] = [...ZH_THREATS, ...EN_THREATS];

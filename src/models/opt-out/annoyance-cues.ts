@@ -10,13 +10,29 @@ import { CALL, OFTEN } from './words.js';
 
 /** A count written in digits or characters: 三, 七八, 20. */
 const COUNT = '[0-9两二三四五六七八九十]+';
+/** A span the calls are counted over: 一天, 今天, 一个礼拜. */
+const PERIOD = any(
+  '今天',
+  '一天',
+  '一上午',
+  '一下午',
+  '一早上',
+  '这周',
+  '一周',
+  '一个?礼拜',
+  '一个?星期',
+  '这几天',
+  '这两天',
+);
 
 /** The calls described as repeated: 天天给我打, 打了七八次, 第五次了, 又是你们, 还打. */
 const CALLS_AGAIN = any(
   `${OFTEN}[^]{0,4}?打`,
   `打了?${REPEATED}`,
+  `${PERIOD}${any('都', '就')}?${any('打', '来')}了?${any(COUNT, '好几', '几')}${any('个', '次', '遍', '回', '通')}`,
+  `被你们?[^]{0,4}?打`,
   `${any('多少', '几', COUNT)}个电话`,
-  `第${any('几', '多少', COUNT)}${any('次', '回', '遍', '个', '通')}(?:电话)?了`,
+  `第${any('几', '多少', COUNT)}${any('次', '回', '遍', '个', '通')}[^]{0,4}?了`,
   `都第${any('几', '多少', COUNT)}`,
   `又${any('是你们', '打', '来电', '来了')}`,
   `还${any('在', '要', '一直')}?打(?!算|折|开|车|不通|不进)`,
@@ -51,8 +67,16 @@ const ANNOYED = any(
   '莫',
   '不需要',
   '不用',
-  '干嘛',
+  // 嘛 is dropped as a filler: 干嘛 reads 干.
+  '干$',
+  '想干',
+  '到底',
   '干什么',
+  '没电',
+  '爆',
+  '疯',
+  '还要不要',
+  '还让不让',
   '搞什么',
   '想怎样',
   '骚扰',
@@ -65,12 +89,17 @@ const ZH_ANNOYANCE: readonly Cue[] = [
   // Too many calls or too many numbers, said on its own.
   zh(
     'indirect',
-    `打爆|${any('你们', '每次', '每回', '老是', '总是', '又', '天天')}换[^]{0,6}?号|换了${any('多少', '几', '好几', COUNT)}个?号`,
+    `打爆|打${any('个', '起来')}?${any('没完', '不停', '没个头')}|打到${any('什么时候', '啥时候', '哪天')}|${any('要', '还')}打多久|${any('你们', '每次', '每回', '老是', '总是', '又', '天天')}换[^]{0,6}?号|换了${any('多少', '几', '好几', COUNT)}个?号`,
+  ),
+  // Counting the calls or the refusals: 今天都打了四个了, 第几次打给我了, 说了不下十遍了.
+  zh(
+    'indirect',
+    `${PERIOD}都打了|第${any('几', '多少')}${any('次', '回', '遍', '个', '通')}[^]{0,4}?${any('打', '电话', '来电', '了')}|${any('已经', '都')}${any('跟你们?', '和你们?')}?${any('说', '讲', '告诉你们?', '拒绝')}${any('了', '过')}[^]{0,3}?${REPEATED}`,
   ),
   // Hanging up on every call, or refusing every one however often it comes.
   zh(
     'indirect',
-    `${any('每次', '每回', '一律', '统统', '全都')}[^]{0,4}?挂|${any('看到', '看见', '一接', '接起来', '一听')}[^]{0,8}?就挂|打[^]{0,8}?也不会?接`,
+    `${any('每次', '每回', '一律', '统统', '全都')}[^]{0,4}?挂|${any('看到', '看见', '见到', '一接', '接起来', '一听')}[^]{0,8}?${any('就', '直接', '马上')}挂|打[^]{0,8}?也不会?接`,
   ),
   // Blocking or marking the number.
   zh(
@@ -87,6 +116,11 @@ const ZH_ANNOYANCE: readonly Cue[] = [
   zh(
     'indirect',
     `取消${any('对我的?', '给我的?', '我的?')}?${any('电话推销', '推销', '营销', '外呼', '来电')}`,
+  ),
+  // Their number reported or blocked.
+  zh(
+    'indirect',
+    `${any('把你们', '你们的?')}${any('号码', '电话', '号')}[^]{0,4}?${any('举报', '投诉', '标记', '屏蔽')}|${any('举报', '投诉')}了?你们的?${any('号码', '号')}`,
   ),
   // Harassment named and reported: each alone is not enough.
   zh('indirect', `骚扰[^]{0,12}?${REPORT}|${REPORT}[^]{0,12}?骚扰`),

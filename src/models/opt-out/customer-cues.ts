@@ -24,9 +24,10 @@ import {
 export const CUSTOMER_CUES: readonly Cue[] = [
   ...THREAT_CUES,
   // Channels: texts, WeChat, e-mail, SMS unsubscribe codes.
+  // 退订 a service, or asked about ("能退订吗"), is not 退订 the messages.
   zh(
     'channel',
-    `退订(?!${any('会员', '套餐', '服务', '业务', '包月', '流量', '这个', '那个')})|^(?:回复?)?(?:td|t)$|回复?td`,
+    `退订${MESSAGE}|(?<!能|可以|怎么|如何|怎样|是否)退订(?!${any('会员', '套餐', '服务', '业务', '包月', '流量', '这个', '那个', '吗', '么')})|^(?:回复?)?(?:td|t)$|回复?td`,
   ),
   zh(
     'channel',
@@ -59,7 +60,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
     'direct',
     any(
       // Blacklisting someone else ("把上一个供应商拉黑了") is no withdrawal.
-      `(?<!把(?:(?!你|我|这|号|电话)[^]){1,8})拉黑`,
+      `(?<!把(?:(?!你|我|这|号|电话)[^]){1,8})拉黑(?!了?${any('好多', '很多', '不少', '那些', '别的', '其他', '一堆', '几个')})`,
       '黑名单',
       `${any('屏蔽', '拦截')}${any('了', '掉')}`,
       `把[^]{0,6}?${any('屏蔽', '拦截')}`,
@@ -77,13 +78,16 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   zh(
     'indirect',
-    `${any('不想', '不愿意?', '不希望')}再?${any('被', '听')}?你?们?${any('联系', '打扰', '骚扰', '推销', '打电话')}`,
+    `${any('不想', '不愿意?', '不希望')}再?${any('被', '听', '跟', '和', '与')}?你?们?${any('有任何', '有')}?${any('联系', '打扰', '骚扰', '推销', '打电话', '来往', '打交道')}`,
   ),
   zh(
     'indirect',
     `不需要你?们?再?${any('联系', '打电话', '打给我', '给我打', '来电', '打来', '打过来')}`,
   ),
-  zh('indirect', `${any('以后', '今后', '再也')}[^]{0,8}?不会?再?${any('接', '听')}`),
+  zh(
+    'indirect',
+    `${any('以后', '今后', '再也')}[^]{0,12}?${any('都', '也', '一律')}?不会?再?${any('接', '听')}`,
+  ),
   zh(
     'indirect',
     `${any('电话', '来电')}[^]{0,4}?${any('不想', '不愿意?', '不会再?', '不再', '再也不', '一律不', '一概不', '统统不')}${any('接', '听')}`,
@@ -96,7 +100,10 @@ export const CUSTOMER_CUES: readonly Cue[] = [
     'indirect',
     `${any('说过', '说了', '讲过', '讲了', '告诉过', '告诉你们?了')}[^]{0,8}?${any('还', '又')}[^]{0,3}?${any(`打${CALL_TAIL}`, '来电', '联系')}`,
   ),
-  zh('indirect', `你们?还${any('在', KEEP_ON)}?${any(`打${CALL_TAIL}`, '打', '来电', '骚扰')}`),
+  zh(
+    'indirect',
+    `你们?还${any('在', '敢', KEEP_ON)}?${any(`打${CALL_TAIL}`, '打', '来电', '骚扰')}`,
+  ),
   zh(
     'indirect',
     `${any(OFTEN, KEEP_ON, `${any('怎么', '为什么', '为啥', '咋')}${any('又', '还', '老', '总')}`, '又')}在?${any('给我', '往我这')}?${any(`打${CALL_TAIL}`, '来电', '骚扰', '推销')}`,
@@ -124,7 +131,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\b(?:remove|delete|scrub|erase|drop) (?:me|us|my (?:phone |mobile |cell )?number|my name|my details|my info|my information|my data|my contact details|this number)\b`,
+    String.raw`\b(?:be|get|been|being) (?:removed|taken off|deleted|erased)\b|\b(?:remove|delete|scrub|erase|drop) (?:me|us|my (?:phone |mobile |cell )?number|my name|my details|my info|my information|my data|my contact details|this number)\b`,
   ),
   en(
     'english',
@@ -132,7 +139,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\bleave (?:me|us) alone\b|\b(?:lose|forget) (?:my|this) number\b|\bno more (?:calls|calling|texts|emails|messages)\b`,
+    String.raw`\bleave (?:me|us) alone\b|\b(?:lose|forget) (?:my|this) number\b|\bno more (?:\w+ )?(?:calls|calling|texts|emails|messages)\b`,
   ),
   en(
     'english',
@@ -140,7 +147,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\b(?:told|asked|said|tell|telling) (?:you )?(?:guys )?(?:not to|to stop) (?:call|contact|ring|phone|calling|contacting)\b|\bhow many times\b.*\b(?:call|calling|told you)\b|\bif you keep (?:calling|contacting|ringing|texting)\b|\bwant off (?:your|the) (?:list|calling list)\b`,
+    String.raw`\b(?:told|asked|said|tell|telling)(?: \w+){0,4} (?:not to|to stop|never to) (?:call|contact|ring|phone|text|email|calling|contacting)\b|\bhow many times\b.*\b(?:call|calling|told you)\b|\bif you keep (?:calling|contacting|ringing|texting)\b|\bwant off (?:your|the) (?:list|calling list)\b`,
   ),
   ...ANNOYANCE_CUES,
 ];

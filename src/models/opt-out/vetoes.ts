@@ -193,6 +193,8 @@ export const LASTING: readonly Pattern[] = [
       '三天两头',
       '有完没完',
       '没完没了',
+      // Hanging up on every call is not put off either.
+      `${any('就', '直接', '马上')}挂`,
     ),
   ),
   enPattern(

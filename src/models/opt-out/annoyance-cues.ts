@@ -5,11 +5,11 @@
  * pleading to be left alone, consent refused, harassment reported. Tried
  * after the direct and English cues (customer-cues.ts).
  */
-import { any, en, REPEATED, zh, type Cue } from './cue.js';
+import { any, en, NEG, REPEATED, zh, type Cue } from './cue.js';
 import { CALL, OFTEN } from './words.js';
 
 /** A count written in digits or characters: 三, 七八, 20. */
-const COUNT = '[0-9两二三四五六七八九十]+';
+const COUNT = '[0-9两二三四五六七八九十几]+';
 /** A span the calls are counted over: 一天, 今天, 一个礼拜. */
 const PERIOD = any(
   '今天',
@@ -27,7 +27,7 @@ const PERIOD = any(
 
 /** The calls described as repeated: 天天给我打, 打了七八次, 第五次了, 又是你们, 还打. */
 const CALLS_AGAIN = any(
-  `${OFTEN}[^]{0,4}?打`,
+  `${OFTEN}[^]{0,4}?打(?!不通|不进|不了|折)`,
   `打了?${REPEATED}`,
   `${PERIOD}${any('都', '就')}?${any('打', '来')}了?${any(COUNT, '好几', '几')}${any('个', '次', '遍', '回', '通')}`,
   `被你们?[^]{0,4}?打`,
@@ -49,6 +49,12 @@ const ANNOYED = any(
   '让不让人',
   '什么意思',
   '有病',
+  '毛病',
+  '骗子',
+  '滚(?!动|筒|轮|珠)',
+  '投诉',
+  '举报',
+  '报警',
   '够了',
   '神经',
   '闲',
@@ -94,12 +100,12 @@ const ZH_ANNOYANCE: readonly Cue[] = [
   // Counting the calls or the refusals: 今天都打了四个了, 第几次打给我了, 说了不下十遍了.
   zh(
     'indirect',
-    `${PERIOD}都打了|第${any('几', '多少')}${any('次', '回', '遍', '个', '通')}[^]{0,4}?${any('打', '电话', '来电', '了')}|${any('已经', '都')}${any('跟你们?', '和你们?')}?${any('说', '讲', '告诉你们?', '拒绝')}${any('了', '过')}[^]{0,3}?${REPEATED}`,
+    `${PERIOD}都打了|第${any('几', '多少')}${any('次', '回', '遍', '个', '通')}[^]{0,4}?${any('打', '电话', '来电', '了')}|${any('说', '讲', '告诉你们?', '拒绝')}${any('了', '过')}[^]{0,3}?${REPEATED}了?${any('$', NEG, '不需要', '不用', '还')}`,
   ),
   // Hanging up on every call, or refusing every one however often it comes.
   zh(
     'indirect',
-    `${any('每次', '每回', '一律', '统统', '全都')}[^]{0,4}?挂|${any('看到', '看见', '见到', '一接', '接起来', '一听')}[^]{0,8}?${any('就', '直接', '马上')}挂|打[^]{0,8}?也不会?接`,
+    `${any('每次', '每回', '一律', '统统', '全都')}[^]{0,4}?挂|${any('看到', '看见', '见到', '一接', '接起来', '一听')}[^]{0,8}?${any('就', '直接', '马上')}挂|打[^]{0,8}?${any('也', '都')}不会?接`,
   ),
   // Blocking or marking the number.
   zh(
@@ -108,6 +114,7 @@ const ZH_ANNOYANCE: readonly Cue[] = [
   ),
   // Pleading to be left alone.
   zh('indirect', any('放过我', '饶了我', '饶过我', '高抬贵手')),
+  zh('indirect', `${any('电话', '来电')}[^]{0,4}?${any('太', '好', '真', '很', '超', '特别')}烦`),
   // Consent refused or taken back.
   zh(
     'indirect',
@@ -129,7 +136,7 @@ const ZH_ANNOYANCE: readonly Cue[] = [
 const EN_ANNOYANCE: readonly Cue[] = [
   en(
     'english',
-    String.raw`(?<!\b(?:i|we|they|he|she|you) )\bnever (?:ever )?(?:call|ring|phone|contact|text|email|message|bother)\b|\bnever want to (?:hear from|be (?:called|contacted)|get (?:another|a|any) call|talk to)\b`,
+    String.raw`(?<!\b(?:i|we|they|he|she|you|people|it) )\bnever (?:ever )?(?:call|ring|phone|contact|text|email|message|bother)\b|\bnever want to (?:hear from|be (?:called|contacted)|get (?:another|a|any) call|talk to)\b`,
   ),
   en(
     'english',
@@ -137,7 +144,15 @@ const EN_ANNOYANCE: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\bblock(?:ed|ing)? (?:your|this|the) (?:number|calls)\b|\bblock(?:ed|ing)? you\b|\b(?:third|fourth|fifth|sixth|seventh|tenth|umpteenth|\d+(?:rd|th)) (?:call|time you)\b`,
+    String.raw`\bblock(?:ed|ing)? (?:your|this|the) (?:number|calls)\b|\bblock(?:ed|ing)? you\b|\b(?:second|third|fourth|fifth|sixth|seventh|tenth|umpteenth|\d+(?:nd|rd|th)) (?:call|time)\b(?=.*\b(?:today|this (?:week|month|morning|afternoon)|in a row|you (?:called|rang|phoned|call))\b)`,
+  ),
+  en(
+    'english',
+    String.raw`\b(?:told|asked|said|tell)(?: (?:you|you guys|you people|ya|u|them))?(?: (?:already|before))? (?:a (?:million|hundred|thousand|dozen)|so many|many|several|multiple|\d+|two|three|four|five|ten|twenty) times\b|\bunwanted (?:calls?|texts?)\b|\b(?:calls?|texts?|messages?) (?:are|is) (?:unwanted|not welcome|unwelcome)\b|\bcancel (?:all )?(?:these|the|your) (?:calls|texts|messages|emails)\b|\b(?:sick|tired) (?:and tired )?of (?:\w+ ){0,2}(?:calls|calling|texts)\b|\bfed up with (?:\w+ ){0,2}(?:calls|calling|texts)\b|\bstop (?:with )?(?:the|these|your|all the|all these|all your) (?:calls|texts|messages|emails)\b`,
+  ),
+  en(
+    'english',
+    String.raw`\b(?:dont|do not|no longer|never) (?:want|wish|like)(?: \w+){0,3} (?:calls?|called|calling|contact|contacted|contacting|ring|texts?|texted|emails?|bothered)\b(?! (?:sir|madam|mr|mrs|ms|that|by))|\bmy (?:number|details|info)\b.*\b(?:delete|remove|erase) (?:it|them)\b`,
   ),
 ];
 

@@ -38,6 +38,11 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   zh('channel', `${any('取消', '关掉', '关闭', '停止', '退掉')}${any(MESSAGE, '订阅', '通知')}`),
   // Direct: don't call me again, delete my number, blacklist me.
   zh('direct', `${NEG}${MID}${CALL}`),
+  // A prohibition aimed at the sales calls themselves: 别再给我整这些推销电话.
+  zh(
+    'direct',
+    `${NEG}[^]{0,8}?${any(`${any('推销', '营销', '骚扰', '广告')}电话`, '电话推销', '电话营销')}`,
+  ),
   zh(
     'direct',
     `${NEG}${MID}${any('浪费时间', '费劲', '白费劲', '白费力气')}${MID}${any('打', '联系')}`,
@@ -46,23 +51,27 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   zh('direct', `${NEG}${MID_WORD}{1,5}${any('推销', '营销')}`),
   zh(
     'direct',
-    `${any('停止', '禁止', '不准', '不许')}${MID}${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰', '推销', '营销', '拨打', '呼叫', '致电')}`,
+    `${any('停止', '禁止', '终止', '不准', '不许')}${any(MID, '[^]{0,6}?')}${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰', '推销', '营销', '拨打', '呼叫', '致电')}`,
   ),
   zh('direct', `${NEG}再?让我${any('接到', '听到', '收到', '看到')}`),
   zh(
     'direct',
     `${any('不用', '不必', '没必要', '用不着')}${MID}${any(`打${any('电话', '来', '过来', '给我', '了', '$')}`, `联系${any('我', '了', '$')}`, '来电')}`,
   ),
-  zh('direct', `${any(RECORD, '把我')}${any('从', '在')}?[^]{0,8}?${REMOVE}`),
+  // The record is the customer's contact, not 把我的收货地址删了.
+  zh(
+    'direct',
+    `${RECORD}${any('从', '在')}?[^]{0,8}?${REMOVE}|把我${any('给', '也')}?${REMOVE}|把我${any('从', '在')}[^]{0,10}?${REMOVE}`,
+  ),
   zh('direct', `${REMOVE}${any('掉', '了')}?我?的?${RECORD}`),
   zh('direct', `从[^]{0,4}?${any('名单', '系统', '数据库', '通讯录', '列表')}[^]{0,4}?${REMOVE}`),
   zh(
     'direct',
     any(
       // Blacklisting someone else ("把上一个供应商拉黑了") is no withdrawal.
-      `(?<!把(?:(?!你|我|这|号|电话)[^]){1,8})拉黑(?!了?${any('好多', '很多', '不少', '那些', '别的', '其他', '一堆', '几个')})`,
+      `(?<!把(?:(?!你|我|这|号|电话)[^]){1,8})拉黑(?!了?${any('好多', '很多', '不少', '那些', '别的', '其他', '一堆', '几个', '一个', '是', '怎么', '别人', '他', '她')})`,
       '黑名单',
-      `${any('屏蔽', '拦截')}${any('了', '掉')}`,
+      `${any('屏蔽', '拦截')}${any('了', '掉', '你们')}`,
       `把[^]{0,6}?${any('屏蔽', '拦截')}`,
       '免打扰',
       '勿扰',
@@ -74,7 +83,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   // Indirect: I don't want your calls, how many times have I said it.
   zh(
     'indirect',
-    `${any('不想', '不愿意?', '不希望', '不要', '不会')}再?${any('接', '接到', '听到', '收到', '接听', '看到')}[^]{0,6}?${any('电话', '来电', '短信', '推销')}`,
+    `${any('不想', '不愿意?', '不希望', '不要', '不会')}再?${any('接', '接到', '听到', '收到', '接听', '看到')}[^]{0,6}?${any('电话', '来电', '推销', MESSAGE)}`,
   ),
   zh(
     'indirect',
@@ -114,7 +123,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   zh('indirect', any('有完没完', '没完没了', '还有完没', '消停')),
   zh(
     'indirect',
-    `${any('打', '电话', '来电')}[^]{0,6}?${any('烦不烦', '烦死', '烦人', '受不了')}|${any('烦不烦', '烦死了?', '烦人', '受不了')}[^]{0,6}?${any('打', '电话', '来电')}`,
+    `${any('打', '电话', '来电')}[^]{0,6}?${any('烦不烦', '烦死', '烦人', '受不了', '受够')}|${any('烦不烦', '烦死了?', '烦人', '受不了', '受够了?')}[^]{0,6}?${any('打', '电话', '来电')}|接${any('烦', '怕', '够')}了`,
   ),
   // English.
   en(
@@ -123,7 +132,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\b(?:dont|do not|no need to)(?: you)?(?: ever)? (?:call|ring|phone|contact|text|email|message|dial|bother)(?= (?:me|us|this|here|again|anymore|any more|back|ever|my|please|at all|calling|contacting)\b|$)|\bnever (?:call|ring|phone|contact|text|email|message) (?:me|us|this|here|again)\b`,
+    String.raw`\b(?:dont|do not|no need to)(?: you)?(?: dare)?(?: ever)? (?:call|ring|phone|contact|text|email|message|dial|bother)(?= (?:me|us|this|here|again|anymore|any more|back|ever|my(?! (?:wife|husband|mom|mum|dad|boss|son|daughter|kids?|partner|colleague))|please|at all|calling|contacting)\b|$)`,
   ),
   en(
     'english',
@@ -139,11 +148,11 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\bleave (?:me|us) alone\b|\b(?:lose|forget) (?:my|this) number\b|\bno more (?:\w+ )?(?:calls|calling|texts|emails|messages)\b`,
+    String.raw`\bleave (?:me|us)(?: \w+){0,2} alone\b|\b(?:lose|forget) (?:my|this) number\b|\bno more (?:\w+ )?(?:calls|calling|texts|emails|messages)\b`,
   ),
   en(
     'english',
-    String.raw`\b(?:dont|do not|no longer) want (?:any )?(?:more )?(?:your )?(?:calls|to be (?:called|contacted)|you to (?:call|contact)|to hear from you)\b|\b(?:i|we) (?:dont|do not) want you (?:calling|contacting|ringing|to call|to contact)\b|\bcease and desist\b|\b(?:want|need) (?:my (?:phone |mobile |cell )?number|me|my name|my details|my info|my information|my data) (?:removed|deleted|taken off)\b`,
+    String.raw`\b(?:dont|do not|no longer) want (?:any )?(?:more )?(?:your )?(?:calls|to be (?:called|contacted)(?! (?:sir|madam|mr|mrs|ms|that|by my))|you to (?:call|contact)|to hear from you)\b|\b(?:i|we) (?:dont|do not) want you (?:calling|contacting|ringing|to call|to contact)\b|\bcease and desist\b|\b(?:want|need) (?:my (?:phone |mobile |cell )?number|me|my name|my details|my info|my information|my data) (?:removed|deleted|taken off)\b`,
   ),
   en(
     'english',

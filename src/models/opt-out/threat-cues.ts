@@ -12,17 +12,31 @@ import { CALL_TAIL, CONSEQUENCE } from './words.js';
 /** 打 as phoning, not 打折, 打算, 打开, 打车, 打不通 … */
 const DIAL = '打(?!折|算|开|包|印|字|工|球|针|卡|款|钱|车|听|通|不通|不进)';
 /** Contacting again, the condition of a threat. */
-const CONTACT = any(DIAL, '来电', '联系', '骚扰', '拨', '呼', '发短信', '发信息', '找我', 'call');
+const CONTACT = any(
+  DIAL,
+  '来电',
+  '联系',
+  '骚扰',
+  '拨',
+  '呼',
+  '发短信',
+  '发信息',
+  '找我',
+  '让我接到',
+  '让我看到',
+  '接到',
+  'call',
+);
 /** How far a consequence may follow its condition: 再打 [过来我就去] 报警. */
 const GAP = '[^]{0,14}?';
 
 const ZH_THREATS: readonly Cue[] = [
   zh(
     'threat',
-    `${any('再', '还')}敢?${any('给我', '往我这', '跟我', '来')}?${CONTACT}${GAP}${CONSEQUENCE}`,
+    `${any('再', '还')}敢?${any('这么', '这样', '继续', '一直', '老是', '总')}?${any('给我', '往我这', '跟我', '来')}?${CONTACT}${GAP}${CONSEQUENCE}`,
   ),
   // "再这样" stands for the calls only when the consequence follows at once.
-  zh('threat', `再这样${any('下去', '的话')}?[^]{0,4}?${CONSEQUENCE}`),
+  zh('threat', `再${any('这样', '这么')}${any('下去', '的话')}?[^]{0,4}?${CONSEQUENCE}`),
   zh(
     'threat',
     `再敢?${any('打', '来电', '打来', '打过来', '骚扰')}我?${any('一次', '一个', '一遍')}?${any('试试', '看看')}`,

@@ -145,18 +145,24 @@ export const SWITCH: readonly Pattern[] = [
   zhPattern(
     `(?<!(?:别|不要|甭|莫|勿|不用)[^]{0,2})${any('加我?微信', '直接打?电话', '发我?微信', '微信上?', '发短信', '发我?邮箱', '发邮件', '来公司', '到公司', '当面', '上门', '见面')}${any('谈', '聊', '说', '联系', '沟通', '吧', '就行', '就好', '可以')}`,
   ),
+  // The customer is coming to buy or sign: the calls are no longer needed, not refused.
+  zhPattern(
+    `我${any('已经', '直接', '马上', '自己')}?[^]{0,4}?${any('下单', '下了单', '去店', '到店', `${any('去', '来', '到')}你们${any('店', '公司', '那')}`, '过去签', '签合同', '付款')}`,
+  ),
   // Another number offered: 别打我手机 打我办公室电话.
   zhPattern(
-    `(?<!(?:别|不要|甭|莫|勿|不用)[^]{0,2})打我?的?${any('办公室', '座机', '单位', '公司', '另一个', '其他', '别的')}[^]{0,4}?${any('吧', '就行', '就好', '可以', '$')}`,
+    `(?<!(?:别|不要|甭|莫|勿|不用)[^]{0,2})打我?的?${any('办公室', '座机', '单位', '公司', '另一个', '其他', '别的', '新', '私人')}[^]{0,4}?${any('吧', '就行', '就好', '可以', '$')}`,
   ),
   enPattern(
     String.raw`\b(?:email|text|message) me (?:instead|the details|the info)\b|\bcall my (?:cell|mobile|office|other number)\b`,
   ),
 ];
 
-/** The calls complained of are another company's: 别的公司天天打. */
+/** The calls complained of are another company's or someone gone: 别的公司天天打, 之前那个销售. */
 export const ELSEWHERE: readonly Pattern[] = [
-  zhPattern(`${any('别的', '其他', '其它', '别家')}${any('公司', '家', '人', '平台', '推销')}`),
+  zhPattern(
+    `${any('别的', '其他', '其它', '别家')}${any('公司', '家', '人', '平台', '推销')}|${any('之前', '以前', '原来', '上次')}那个${any('销售', '业务员', '客服', '人')}`,
+  ),
 ];
 
 export const LASTING: readonly Pattern[] = [

@@ -63,8 +63,9 @@ export const CALL_TAIL = any(
   '进来',
   '回来',
   `给我${NOT_ME}`,
-  `我(?!们)${NOT_ME}`,
-  '扰',
+  `我(?!们|的?主意)${NOT_ME}`,
+  // 打扰 someone else ("别打扰他 他在睡觉") is no withdrawal.
+  `扰(?!他|她|别人|人家)${NOT_ME}`,
   '这',
   '了',
   '$',
@@ -123,6 +124,8 @@ export const RECORD = any(
   '名字',
   '联系方式',
   '(?:这个|我的?)号',
+  '微信',
+  'qq',
 );
 export const REMOVE = any(
   '删',

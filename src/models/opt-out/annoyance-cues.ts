@@ -88,6 +88,19 @@ const ANNOYED = any(
   '骚扰',
 );
 
+/** No consent given, or no right to call: 没同意过, 无权. */
+const CONSENT_REFUSED = any(
+  '不同意',
+  '不允许',
+  '不准许',
+  '没有?同意过?',
+  '从来?没有?同意过?',
+  '没有?授权过?',
+  '无权',
+  '没有?权利',
+  '没有?资格',
+);
+
 const REPORT = any('投诉', '举报', '报警', '告你', '12321', '曝光');
 
 const ZH_ANNOYANCE: readonly Cue[] = [
@@ -100,7 +113,7 @@ const ZH_ANNOYANCE: readonly Cue[] = [
   // Counting the calls or the refusals: 今天都打了四个了, 第几次打给我了, 说了不下十遍了.
   zh(
     'indirect',
-    `${PERIOD}都打了|第${any('几', '多少')}${any('次', '回', '遍', '个', '通')}[^]{0,4}?${any('打', '电话', '来电', '了')}|${any('说', '讲', '告诉你们?', '拒绝')}${any('了', '过')}[^]{0,3}?${REPEATED}了?${any('$', NEG, '不需要', '不用', '还')}`,
+    `${PERIOD}${any('都', '就')}?${any('给我', '往我这')}?${any('打', '来')}了?${any(COUNT, '好几', '几')}${any('个', '次', '遍', '回', '通')}(?![^]{0,4}?${any('就行', '就好', '可以', '没关系', '也行')})|${any(PERIOD, '已经是', '已经', '都')}[^]{0,3}?第${any(COUNT, '几', '多少')}${any('次', '回', '遍', '个', '通')}|最后一次${any('接', '听', '警告')}|${any('见', '来', '打')}一个挂一个|第${any('几', '多少')}${any('次', '回', '遍', '个', '通')}[^]{0,4}?${any('打', '电话', '来电', '了')}|${any('说', '讲', '告诉你们?', '拒绝')}${any('了', '过')}[^]{0,3}?${REPEATED}了?${any('$', NEG, '不需要', '不用', '还')}`,
   ),
   // Hanging up on every call, or refusing every one however often it comes.
   zh(
@@ -118,7 +131,7 @@ const ZH_ANNOYANCE: readonly Cue[] = [
   // Consent refused or taken back.
   zh(
     'indirect',
-    `${any('不同意', '不允许', '不准许', '没有?同意过?', '从来?没有?同意过?', '没有?授权过?')}你?们?再?${any(CALL, '打给我', '给我打')}|${any('撤回', '撤销', '收回')}${any('授权', '同意')}`,
+    `${CONSENT_REFUSED}你?们?再?${any('给我', '跟我')}?${any(CALL, '打给我', '给我打')}|${CONSENT_REFUSED}${any('接收', '接受')}[^]{0,6}?${any('营销', '推销', '电话', '来电', '信息', '短信')}|${any('撤回', '撤销', '收回')}${any('授权', '同意')}`,
   ),
   zh(
     'indirect',
@@ -148,11 +161,11 @@ const EN_ANNOYANCE: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\b(?:told|asked|said|tell)(?: (?:you|you guys|you people|ya|u|them))?(?: (?:already|before))? (?:a (?:million|hundred|thousand|dozen)|so many|many|several|multiple|\d+|two|three|four|five|ten|twenty) times\b|\bunwanted (?:calls?|texts?)\b|\b(?:calls?|texts?|messages?) (?:are|is) (?:unwanted|not welcome|unwelcome)\b|\bcancel (?:all )?(?:these|the|your) (?:calls|texts|messages|emails)\b|\b(?:sick|tired) (?:and tired )?of (?:\w+ ){0,2}(?:calls|calling|texts)\b|\bfed up with (?:\w+ ){0,2}(?:calls|calling|texts)\b|\bstop (?:with )?(?:the|these|your|all the|all these|all your) (?:calls|texts|messages|emails)\b`,
+    String.raw`\b(?:told|asked|said|tell)(?: (?:you|you guys|you people|ya|u|them))?(?: (?:already|before))? (?:a (?:million|hundred|thousand|dozen)|so many|many|several|multiple|\d+|two|three|four|five|ten|twenty) times\b|\bunwanted (?:calls?|texts?)\b|\b(?:calls?|texts?|messages?) (?:are|is) (?:unwanted|not welcome|unwelcome)\b|\bcancel (?:all )?(?:these|the|your) (?:calls|texts|messages|emails)\b|\b(?:sick|tired) (?:and tired )?of (?:\w+ ){0,2}(?:calls|calling|texts)\b|\b(?:fed up|done|enough|had enough) (?:with|of) (?:\w+ ){0,2}(?:calls|calling|texts)\b|\b(?:called|rang|phoned|texted) (?:me|us|here) (?:\w+ ){0,2}(?:times|again)\b|\bstop (?:with )?(?:the|these|your|all the|all these|all your) (?:calls|texts|messages|emails)\b`,
   ),
   en(
     'english',
-    String.raw`\b(?:dont|do not|no longer|never) (?:want|wish|like)(?: \w+){0,3} (?:calls?|called|calling|contact|contacted|contacting|ring|texts?|texted|emails?|bothered)\b(?! (?:sir|madam|mr|mrs|ms|that|by))|\bmy (?:number|details|info)\b.*\b(?:delete|remove|erase) (?:it|them)\b`,
+    String.raw`\b(?:dont|do not|no longer|never) (?:want|wish|like)(?: \w+){0,4} (?:calls?|called|calling|contact|contacted|contacting|ring|texts?|texted|emails?|bothered)\b(?! (?:sir|madam|mr|mrs|ms|that|by))|\bmy (?:number|details|info)\b.*\b(?:delete|remove|erase) (?:it|them)\b`,
   ),
 ];
 

@@ -73,7 +73,8 @@ export const CUSTOMER_CUES: readonly Cue[] = [
       '黑名单',
       `${any('屏蔽', '拦截')}${any('了', '掉', '你们')}`,
       `把[^]{0,6}?${any('屏蔽', '拦截')}`,
-      '免打扰',
+      // 免打扰 as a feature asked about ("能免打扰吗") is no request.
+      `(?<!能|可以|有)免打扰(?!吗|么|功能|模式)`,
       '勿扰',
       '拒接',
       '不再接受?',
@@ -111,7 +112,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   zh(
     'indirect',
-    `你们?还${any('在', '敢', KEEP_ON)}?${any(`打${CALL_TAIL}`, '打', '来电', '骚扰')}`,
+    `你们?还${any('在', '敢', KEEP_ON)}?${any(`打${CALL_TAIL}`, '打(?!不|折|算|开|车|包)', '来电', '骚扰')}`,
   ),
   zh(
     'indirect',
@@ -132,7 +133,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\b(?:dont|do not|no need to)(?: you)?(?: dare)?(?: ever)? (?:call|ring|phone|contact|text|email|message|dial|bother)(?= (?:me|us|this|here|again|anymore|any more|back|ever|my(?! (?:wife|husband|mom|mum|dad|boss|son|daughter|kids?|partner|colleague))|please|at all|calling|contacting)\b|$)`,
+    String.raw`\b(?:dont|do not|no need to)(?: you)?(?: dare)?(?: ever)? (?:call|ring|phone|contact|text|email|message|dial|bother)(?= (?:me(?! (?:sir|madam|mr|mrs|ms|that|by|a|an)\b)|us|this|here|again|anymore|any more|back|ever|my(?! (?:wife|husband|mom|mum|dad|boss|son|daughter|kids?|partner|colleague))|please|at all|calling|contacting)\b|$)`,
   ),
   en(
     'english',
@@ -156,7 +157,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\b(?:told|asked|said|tell|telling)(?: \w+){0,4} (?:not to|to stop|never to) (?:call|contact|ring|phone|text|email|calling|contacting)\b|\bhow many times\b.*\b(?:call|calling|told you)\b|\bif you keep (?:calling|contacting|ringing|texting)\b|\bwant off (?:your|the) (?:list|calling list)\b`,
+    String.raw`\b(?:told|asked|said|tell|telling)(?: \w+){0,4} (?:not to|to stop|never to) (?:call|contact|ring|phone|text|email|calling|contacting)\b|\bhow many times\b.*\b(?:call|calling|told you|tell you|say (?:no|it|this))\b|\bif you keep (?:calling|contacting|ringing|texting)\b|\bwant off (?:your|the) (?:list|calling list)\b`,
   ),
   ...ANNOYANCE_CUES,
 ];

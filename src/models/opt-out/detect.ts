@@ -72,7 +72,9 @@ export function detectOptOut(text: string, speaker: Speaker = 'customer'): OptOu
   if (matches(NEGATED, turn)) return { optOut: false, denied: true };
   if (matches(DEFERRAL, turn) && !matches(LASTING, turn)) return { optOut: false, deferral: true };
   const hit = firstMatch(CUSTOMER_CUES, turn);
-  if (!hit || (matches(SWITCH, turn) && !matches(LASTING, turn))) return none();
+  if (!hit) return none();
+  // A threat is never an offer of another way to talk ("再打我就去你们公司闹").
+  if (hit.kind !== 'threat' && matches(SWITCH, turn) && !matches(LASTING, turn)) return none();
   if (hit.kind === 'indirect' && matches(ELSEWHERE, turn)) return none();
   return { optOut: true, ...hit };
 }

@@ -43,6 +43,11 @@ const ZH_THREATS: readonly Cue[] = [
   ),
   zh('threat', `${DIAL}${any('一次', '一个', '一回')}${GAP}${CONSEQUENCE}`),
   zh('threat', `${any('下次', '下回')}${any('再', '还')}?${CONTACT}${GAP}${CONSEQUENCE}`),
+  // Reporting tied to the calls themselves: 别逼我报警, 你们这种行为是违法的 我会举报.
+  zh(
+    'threat',
+    `${any('逼我', '你们这样', '这种行为', '违法', '号码', '记下来')}[^]{0,12}?${any('报警', '投诉', '举报', '告你', '起诉')}`,
+  ),
   zh(
     'threat',
     `${any('如果', '要是', '敢', '若')}你?们?${any('再', '还')}敢?${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰')}`,

@@ -48,6 +48,12 @@ export const MID_WORD = any(
   '往',
   '上',
   '没事',
+  '老子',
+  '俺',
+  '本人',
+  '这儿',
+  '这里',
+  '这边',
 );
 export const MID = `${MID_WORD}{0,5}`;
 /** Contacting someone else ("别联系我老板 找我就行") is not a withdrawal. */
@@ -106,6 +112,8 @@ export const OFTEN = any(
   '一天到晚',
   '整天',
   '成天',
+  '成日',
+  '日日',
   '三天两头',
   '老是',
   '总是',
@@ -123,6 +131,8 @@ export const RECORD = any(
   '资料',
   '名字',
   '联系方式',
+  '个人信息',
+  '个人资料',
   '(?:这个|我的?)号',
   '微信',
   'qq',
@@ -192,5 +202,10 @@ export const CONSEQUENCE = any(
   '法律',
   '仲裁',
   '不客气',
+  '算账',
+  '闹',
+  '找你们',
+  '收拾',
+  '后果',
 );
 export const MESSAGE = any('短信', '简讯', '信息', '消息', '广告', '邮件', '彩信', '推送', '营销');

@@ -147,7 +147,7 @@ export const SWITCH: readonly Pattern[] = [
   ),
   // The customer is coming to buy or sign: the calls are no longer needed, not refused.
   zhPattern(
-    `我${any('已经', '直接', '马上', '自己')}?[^]{0,4}?${any('下单', '下了单', '去店', '到店', `${any('去', '来', '到')}你们${any('店', '公司', '那')}`, '过去签', '签合同', '付款')}`,
+    `我${any('已经', '直接', '马上', '自己')}?[^]{0,4}?${any('下单', '下了单', '去店', '到店', `${any('去', '来', '到')}你们的?${any('店', '公司', '那', '官网', '网站', '小程序', 'app')}`, '过去签', '签合同', '付款')}`,
   ),
   // Another number offered: 别打我手机 打我办公室电话.
   zhPattern(
@@ -167,7 +167,8 @@ export const ELSEWHERE: readonly Pattern[] = [
 
 export const LASTING: readonly Pattern[] = [
   zhPattern(
-    `${any('以后', '今后', '往后', '此后', '从此', '从今往后', '将来')}你?们?${any('都', '也', '就', '再也', '千万', '一律', '永远')}{0,2}${any(NEG, '不用', '不想', '不接', '不必')}`,
+    // 以后 after a clock time ("三点以后别打") limits the refusal, it does not make it last.
+    `(?<![0-9一二三四五六七八九十两点时号天])${any('以后', '今后', '往后', '此后', '从此', '从今往后', '将来')}你?们?${any('都', '也', '就', '再也', '千万', '一律', '永远')}{0,2}${any(NEG, '不用', '不想', '不接', '不必')}`,
   ),
   zhPattern(
     any(

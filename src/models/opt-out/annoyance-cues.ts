@@ -35,6 +35,7 @@ const CALLS_AGAIN = any(
   `第${any('几', '多少', COUNT)}${any('次', '回', '遍', '个', '通')}[^]{0,4}?了`,
   `都第${any('几', '多少', COUNT)}`,
   `又${any('是你们', '打', '来电', '来了')}`,
+  `${any('每次', '每回', '老是', '总是')}[^]{0,4}?是你们`,
   `还${any('在', '要', '一直')}?打(?!算|折|开|车|不通|不进)`,
 );
 
@@ -126,7 +127,21 @@ const ZH_ANNOYANCE: readonly Cue[] = [
     `骚扰拦截|拦截软件|都给?拦${any('了', '截', '掉')}|标记${any('成', '为', '了')}{0,2}${any('骚扰', '推销', '广告', '诈骗', '营销')}`,
   ),
   // Pleading to be left alone.
-  zh('indirect', any('放过我', '饶了我', '饶过我', '高抬贵手')),
+  zh(
+    'indirect',
+    any(
+      '放过我',
+      '饶了我',
+      '饶过我',
+      '高抬贵手',
+      '阴魂不散',
+      '缠着我',
+      '甩不掉',
+      '躲着你们',
+      '躲你们',
+      `构成${any('骚扰', '违法')}`,
+    ),
+  ),
   // Worn down by the calls, or refusing to answer them at all.
   zh(
     'indirect',
@@ -149,7 +164,7 @@ const ZH_ANNOYANCE: readonly Cue[] = [
   // Their number reported or blocked.
   zh(
     'indirect',
-    `${any('把你们', '你们的?')}${any('号码', '电话', '号')}[^]{0,4}?${any('举报', '投诉', '标记', '屏蔽')}|${any('举报', '投诉')}了?你们的?${any('号码', '号')}`,
+    `${any('把你们', '你们的?')}${any('号码', '电话', '号')}[^]{0,4}?${any('举报', '投诉', '标记', '屏蔽')}|${any('举报', '投诉')}了?你们的?这?个?${any('号码', '号')}`,
   ),
   // Harassment named and reported: each alone is not enough.
   zh('indirect', `骚扰[^]{0,12}?${REPORT}|${REPORT}[^]{0,12}?骚扰`),
@@ -170,7 +185,7 @@ const EN_ANNOYANCE: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\b(?:told|asked|said|tell)(?: (?:you|you guys|you people|ya|u|them))?(?: (?:already|before))? (?:a (?:million|hundred|thousand|dozen)|so many|many|several|multiple|\d+|two|three|four|five|ten|twenty) times\b|\bunwanted (?:calls?|texts?)\b|\b(?:calls?|texts?|messages?) (?:are|is) (?:unwanted|not welcome|unwelcome)\b|\bcancel (?:all )?(?:these|the|your) (?:calls|texts|messages|emails)\b|\b(?:sick|tired) (?:and tired )?of (?:\w+ ){0,2}(?:calls|calling|texts)\b|\b(?:fed up|done|enough|had enough) (?:with|of) (?:\w+ ){0,2}(?:calls|calling|texts)\b|\b(?:called|rang|phoned|texted) (?:me|us|here) (?:\w+ ){0,2}(?:times|again)\b|\bstop (?:with )?(?:the|these|your|all the|all these|all your) (?:calls|texts|messages|emails)\b`,
+    String.raw`\b(?:told|asked|said|tell)(?: (?:you|you guys|you people|ya|u|them))?(?: (?:already|before))? (?:a (?:million|hundred|thousand|dozen)|so many|many|several|multiple|\d+|two|three|four|five|ten|twenty) times\b|\bunwanted (?:calls?|texts?)\b|\b(?:calls?|texts?|messages?) (?:are|is) (?:unwanted|not welcome|unwelcome)\b|\bcancel (?:all )?(?:these|the|your) (?:calls|texts|messages|emails)\b|\b(?:sick|tired) (?:and tired )?of (?:\w+ ){0,2}(?:calls|calling|texts)\b|\b(?:fed up|done|enough|had enough) (?:with|of) (?:\w+ ){0,2}(?:calls|calling|texts)\b|\b(?:called|rang|phoned|texted) (?:me|us|here) (?:\w+ ){0,2}(?:times|again)\b|\b(?:stop|quit|enough) (?:it )?(?:with )?(?:the|these|your|all the|all these|all your) (?:\w+ )?(?:calls|texts|messages|emails)\b|\bevery (?:day|week|single day|morning|evening) you (?:call|ring|phone|text)\b`,
   ),
   en(
     'english',

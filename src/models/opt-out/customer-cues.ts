@@ -119,7 +119,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   zh(
     'indirect',
-    `${any(OFTEN, KEEP_ON, `${any('怎么', '为什么', '为啥', '咋')}${any('又', '还', '老', '总')}`, '又')}在?${any('给我', '往我这')}?${any(`打${CALL_TAIL}`, '来电', '骚扰', '推销')}`,
+    `${any(OFTEN, KEEP_ON, `${any('怎么', '为什么', '为啥', '咋')}${any('又', '还', '老', '总')}`, '又')}在?${any('给我', '往我这')}?${any(`打${CALL_TAIL}`, '来电', '骚扰', '推销')}|${any('怎么', '咋')}又是你们`,
   ),
   zh('indirect', `${OFTEN}打[^]{0,6}?${any('骚扰', '烦')}`),
   zh('indirect', `还要?打${any('多少', '几')}${any('次', '遍', '回')}`),

@@ -27,6 +27,8 @@ const CONTACT = any(
   '接到',
   'call',
 );
+/** Going to the police or a regulator, or to court. */
+const REPORTED = any('报警', '投诉', '举报', '告你', '起诉');
 /** How far a consequence may follow its condition: 再打 [过来我就去] 报警. */
 const GAP = '[^]{0,14}?';
 
@@ -46,7 +48,7 @@ const ZH_THREATS: readonly Cue[] = [
   // Reporting tied to the calls themselves: 别逼我报警, 你们这种行为是违法的 我会举报.
   zh(
     'threat',
-    `${any('逼我', '你们这样', '这种行为', '违法', '违规', '外呼', '号码', '记下来')}[^]{0,12}?${any('报警', '投诉', '举报', '告你', '起诉')}`,
+    `${any('逼我', '你们这样', '这种行为', '违法', '违规', '外呼', '号码', '记下来')}[^]{0,12}?${REPORTED}|${REPORTED}[^]{0,8}?${any('泄露', '侵犯', '倒卖', '隐私')}|${any('泄露', '侵犯', '倒卖')}[^]{0,10}?${REPORTED}`,
   ),
   zh(
     'threat',

@@ -27,7 +27,7 @@ const PERIOD = any(
 
 /** The calls described as repeated: 天天给我打, 打了七八次, 第五次了, 又是你们, 还打. */
 const CALLS_AGAIN = any(
-  `${OFTEN}[^]{0,4}?打(?!不通|不进|不了|折)`,
+  `${OFTEN}[^]{0,4}?${any('打(?!不通|不进|不了|折)', '找我', '联系我', '来电')}`,
   `打了?${REPEATED}`,
   `${PERIOD}${any('都', '就')}?${any('打', '来')}了?${any(COUNT, '好几', '几')}${any('个', '次', '遍', '回', '通')}`,
   `被你们?[^]{0,4}?打`,
@@ -109,7 +109,7 @@ const ZH_ANNOYANCE: readonly Cue[] = [
   // Too many calls or too many numbers, said on its own.
   zh(
     'indirect',
-    `打爆|打${any('个', '起来')}?${any('没完', '不停', '没个头')}|打到${any('什么时候', '啥时候', '哪天')}|${any('要', '还')}打多久|${any('你们', '每次', '每回', '老是', '总是', '又', '天天')}换[^]{0,6}?号|换了${any('多少', '几', '好几', COUNT)}个?号`,
+    `打爆|打到${any('关机', '没电', '死机')}|挂一次[^]{0,4}?打一次|打一次[^]{0,4}?挂一次|挂了[^]{0,4}?还打|打${any('个', '起来')}?${any('没完', '不停', '没个头')}|打到${any('什么时候', '啥时候', '哪天')}|${any('要', '还')}打多久|${any('你们', '每次', '每回', '老是', '总是', '又', '天天')}换[^]{0,6}?号|换了${any('多少', '几', '好几', COUNT)}个?号`,
   ),
   // Counting the calls or the refusals: 今天都打了四个了, 第几次打给我了, 说了不下十遍了.
   zh(
@@ -189,7 +189,7 @@ const EN_ANNOYANCE: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\b(?:dont|do not|no longer|never) (?:want|wish|like)(?: \w+){0,4} (?:calls?|called|calling|contact|contacted|contacting|ring|texts?|texted|emails?|bothered)\b(?! (?:sir|madam|mr|mrs|ms|that|by))|\bmy (?:number|details|info)\b.*\b(?:delete|remove|erase) (?:it|them)\b`,
+    String.raw`\b(?:dont|do not|no longer|never) (?:want|wish|like)(?: \w+){0,4} (?:hear from|calls?|called|calling|contact|contacted|contacting|ring|texts?|texted|emails?|bothered)\b(?! (?:sir|madam|mr|mrs|ms|that|by))|\bmy (?:number|details|info)\b.*\b(?:delete|remove|erase) (?:it|them)\b`,
   ),
 ];
 

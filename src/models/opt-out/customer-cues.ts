@@ -34,6 +34,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
     `${NEG}${MID}${INBOX}${any('发', '传', '推', '推送')}${any(`[^]{0,8}?${any(MESSAGE, '东西', '微信')}`, '了$', '$')}`,
   ),
   zh('channel', `${MESSAGE}${any('也', '都')}{0,2}${NEG}再?给?我?发`),
+  zh('channel', `${any('微信', 'qq', '好友')}${any('也', '都')}{0,2}${NEG}再?${any('加', '添加')}`),
   zh('channel', `${NEG}再?${any('加', '添加')}我?的?${any('微信', 'qq', '好友', 'vx', 'wx', '$')}`),
   zh('channel', `${any('取消', '关掉', '关闭', '停止', '退掉')}${any(MESSAGE, '订阅', '通知')}`),
   // Direct: don't call me again, delete my number, blacklist me.

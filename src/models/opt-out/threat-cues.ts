@@ -46,6 +46,11 @@ const ZH_THREATS: readonly Cue[] = [
   zh('threat', `${DIAL}${any('一次', '一个', '一回')}${GAP}${CONSEQUENCE}`),
   zh('threat', `${any('下次', '下回')}${any('再', '还')}?${CONTACT}${GAP}${CONSEQUENCE}`),
   // Reporting tied to the calls themselves: 别逼我报警, 你们这种行为是违法的 我会举报.
+  // A threat said outright: 信不信我去工信部告你们, 律师函, the recording put online.
+  zh(
+    'threat',
+    `${any('信不信', '小心', '当心')}我?[^]{0,10}?${CONSEQUENCE}|律师函|发函|把你们的?${any('电话', '录音', '号码')}[^]{0,8}?${any('发到', '发网上', '曝光', '公开', '挂到')}`,
+  ),
   zh(
     'threat',
     `${any('逼我', '你们这样', '这种行为', '违法', '违规', '外呼', '号码', '记下来')}[^]{0,12}?${REPORTED}|${REPORTED}[^]{0,8}?${any('泄露', '侵犯', '倒卖', '隐私')}|${any('泄露', '侵犯', '倒卖')}[^]{0,10}?${REPORTED}`,
@@ -58,6 +63,11 @@ const ZH_THREATS: readonly Cue[] = [
 
 /** The English forms of the condition: if you call again, call again and, one more call. */
 const EN_THREATS: readonly Cue[] = [
+  // Reported to a telemarketing regulator or the police (not a refund taken to the BBB).
+  en(
+    'english',
+    String.raw`\breport(?:ing)? (?:you|this|your company|this number|it)(?: \w+){0,2} to (?:the )?(?:ftc|fcc|ofcom|ico|tps|police|cops|authorities)\b`,
+  ),
   en(
     'english',
     String.raw`\b(?:if|when|next time) (?:you|u|they|anyone) (?:ever )?(?:call|ring|phone|contact|text|email|bother|harass)(?: me| us| here| this number| my \w+)? (?:again|one more time|ever again)\b`,

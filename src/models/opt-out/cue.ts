@@ -30,4 +30,4 @@ export const any = (...alternatives: readonly string[]): string => `(?:${alterna
 export const NEG = any('别', '不要', '甭', '莫', '勿', '不许', '不准');
 
 /** How many times the customer has already said it: 多少遍, 好几次, 三回. */
-export const REPEATED = `${any('多少', '几', '好几', '很多', '无数', '八百', '一百', 'n', '十几', '几十', '[0-9两二三四五六七八九十]+')}${any('遍', '次', '回', '个电话', '通电话')}`;
+export const REPEATED = `${any('不下', '不止', '至少', '起码')}?${any('多少', '几', '好几', '很多', '无数', '八百', '一百', 'n', '十几', '几十', '[0-9两二三四五六七八九十]+')}多?${any('遍', '次', '回', '个电话', '通电话')}`;

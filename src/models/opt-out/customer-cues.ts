@@ -1,184 +1,86 @@
 /**
  * The customer's ways of withdrawing consent, one table in the order they
- * are tried: threats, channels, direct, indirect, English. detect.ts
+ * are tried: threats (threat-cues.ts), channels, direct, indirect, English,
+ * then the indirect forms of annoyance-cues.ts. detect.ts
  * decides how they combine with the vetoes (vetoes.ts).
  */
 import { any, en, NEG, REPEATED, zh, type Cue } from './cue.js';
-
-// Building blocks of the Chinese patterns.
-/** What may stand between a prohibition and its verb: again, ever, to me, this number… */
-const MID_WORD = any(
-  '再也',
-  '再',
-  '在',
-  '以后',
-  '今后',
-  '往后',
-  '都',
-  '也',
-  '就',
-  '千万',
-  '可',
-  '总',
-  '老',
-  '一直',
-  '天天',
-  '每天',
-  '给我',
-  '跟我',
-  '和我',
-  '向我',
-  '往我这',
-  '给',
-  '我',
-  '来',
-  '你们',
-  '您',
-  '你',
-  '这个',
-  '这',
-  '号码',
-  '手机',
-  '号',
-  '电话',
-  '随便',
-  '乱',
-  '用',
-  '往',
-  '上',
-  '没事',
-);
-const MID = `${MID_WORD}{0,5}`;
-/** What may follow 打 when it means phoning (not 打折, 打算, 打开 …). */
-const CALL_TAIL = any(
-  '电话',
-  '推销',
-  '营销',
-  '广告',
-  '来',
-  '过来',
-  '进来',
-  '回来',
-  '给我',
-  '我(?!们)',
-  '扰',
-  '这',
-  '了',
-  '$',
-  '个?不停',
-  '个?没完',
-  '什么',
-  '啥',
-  '呢',
-  '吗',
-);
-/** Contacting someone else ("别联系我老板 找我就行") is not a withdrawal. */
-const NOT_ME = '(?!别人|其他|我?们?(?:老|领导|同事|家|爱人|媳妇|朋友|客户))';
-const CALL = any(
-  `打${CALL_TAIL}`,
-  '来电',
-  '电话(?!里|上|中)',
-  `联系${NOT_ME}`,
-  '联络',
-  '骚扰',
-  '烦我',
-  '找我(?!们)',
-  '拨(?!错)',
-  '致电',
-  '通知我',
-  'call',
-);
-/** Where a message would land: 往我邮箱, 给我手机. */
-const INBOX = `${any('往', '给', '向')}?我?的?${any('邮箱', '手机', '微信', '号码?')}?里?`;
-/** How often they call: every day, all the time. */
-const OFTEN = any(
-  '天天',
-  '每天',
-  '一天到晚',
-  '整天',
-  '成天',
-  '三天两头',
-  '老是',
-  '总是',
-  '一直',
-  '反复',
-);
-/** Calling on and on: 一个劲地打, 不停地打. */
-const KEEP_ON = any('一个劲儿?地?', '不停地?');
-/** What a record about the customer is called. */
-const RECORD = any('号码', '电话', '手机号?', '信息', '资料', '名字', '联系方式');
-const REMOVE = any('删', '去掉', '移除', '划掉', '拿掉', '撤掉', '抹掉', '注销', '移出', '剔除');
-const CONSEQUENCE = any(
-  '报警',
-  '投诉',
-  '举报',
-  '告你',
-  '起诉',
-  '12315',
-  '12321',
-  '工信部',
-  '消协',
-  '消费者协会',
-  '110',
-  '律师',
-  '法院',
-  '曝光',
-  '不客气',
-);
-const MESSAGE = any('短信', '简讯', '信息', '消息', '广告', '邮件', '彩信', '推送', '营销');
+import { ANNOYANCE_CUES } from './annoyance-cues.js';
+import { THREAT_CUES } from './threat-cues.js';
+import {
+  CALL,
+  CALL_TAIL,
+  INBOX,
+  KEEP_ON,
+  MESSAGE,
+  MID,
+  MID_WORD,
+  OFTEN,
+  RECORD,
+  REMOVE,
+} from './words.js';
 
 /** A customer (or any speaker but an agent) withdrawing consent, in the order they are tried. */
 export const CUSTOMER_CUES: readonly Cue[] = [
-  // Threats: call again and I report you.
-  zh(
-    'threat',
-    `再敢?${any('给我', '往我这')}?${any('打', '来电', '联系', '骚扰', '这样', 'call')}[^]{0,10}?${CONSEQUENCE}`,
-  ),
-  zh(
-    'threat',
-    `再敢?${any('打', '来电', '打来', '打过来', '骚扰')}我?${any('一次', '一个', '一遍')}?${any('试试', '看看')}`,
-  ),
-  zh('threat', `打${any('一次', '一个')}[^]{0,4}?${CONSEQUENCE}`),
-  zh(
-    'threat',
-    `${any('如果', '要是', '敢', '若')}你?们?${any('再', '还')}敢?${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰')}`,
-  ),
+  ...THREAT_CUES,
   // Channels: texts, WeChat, e-mail, SMS unsubscribe codes.
-  zh('channel', `退订|^(?:回复?)?(?:td|t)$|回复?td`),
+  // 退订 a service, or asked about ("能退订吗"), is not 退订 the messages.
+  zh(
+    'channel',
+    `退订${MESSAGE}|(?<!能|可以|怎么|如何|怎样|是否)退订(?!${any('会员', '套餐', '服务', '业务', '包月', '流量', '这个', '那个', '吗', '么', '收费', '要钱', '费', '流程', '手续')})|^(?:回复?)?(?:td|t)$|回复?td`,
+  ),
   zh(
     'channel',
     `${NEG}${MID}${INBOX}${any('发', '传', '推', '推送')}${any(`[^]{0,8}?${any(MESSAGE, '东西', '微信')}`, '了$', '$')}`,
   ),
   zh('channel', `${MESSAGE}${any('也', '都')}{0,2}${NEG}再?给?我?发`),
+  zh('channel', `${any('微信', 'qq', '好友')}${any('也', '都')}{0,2}${NEG}再?${any('加', '添加')}`),
   zh('channel', `${NEG}再?${any('加', '添加')}我?的?${any('微信', 'qq', '好友', 'vx', 'wx', '$')}`),
   zh('channel', `${any('取消', '关掉', '关闭', '停止', '退掉')}${any(MESSAGE, '订阅', '通知')}`),
   // Direct: don't call me again, delete my number, blacklist me.
   zh('direct', `${NEG}${MID}${CALL}`),
-  zh('direct', `${NEG}${MID}${any('浪费时间', '费劲', '白费劲', '白费力气')}${any('打', '联系')}`),
+  // A prohibition aimed at the sales calls themselves: 别再给我整这些推销电话.
+  zh(
+    'direct',
+    `${NEG}[^]{0,8}?${any(`${any('推销', '营销', '骚扰', '广告')}电话`, '电话推销', '电话营销')}`,
+  ),
+  zh(
+    'direct',
+    `${NEG}${MID}${any('浪费时间', '费劲', '白费劲', '白费力气')}${MID}${any('打', '联系')}`,
+  ),
   // "别推销了" alone stops the pitch; with 再, 以后, 给我 it stops the calls.
   zh('direct', `${NEG}${MID_WORD}{1,5}${any('推销', '营销')}`),
   zh(
     'direct',
-    `${any('停止', '禁止', '不准', '不许')}${MID}${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰', '推销', '营销', '拨打', '致电')}`,
+    `${any('停止', '禁止', '终止', '不准', '不许')}${any(MID, '[^]{0,6}?')}${any(`打${CALL_TAIL}`, '来电', '联系', '骚扰', '推销', '营销', '拨打', '呼叫', '致电')}`,
   ),
-  zh('direct', `${NEG}再?让我${any('接到', '听到', '收到', '看到')}`),
+  zh('direct', `${NEG}再?让我再?${any('接到', '听到', '收到', '看到')}`),
+  zh('direct', `${NEG}再?${any('用', '换')}[^]{0,6}?号码?${any(CALL, '打')}`),
   zh(
     'direct',
     `${any('不用', '不必', '没必要', '用不着')}${MID}${any(`打${any('电话', '来', '过来', '给我', '了', '$')}`, `联系${any('我', '了', '$')}`, '来电')}`,
   ),
-  zh('direct', `${any(RECORD, '把我')}${any('从', '在')}?[^]{0,8}?${REMOVE}`),
+  // The record is the customer's contact, not 把我的收货地址删了.
+  zh(
+    'direct',
+    `${RECORD}${any('从', '在')}?[^]{0,8}?${REMOVE}|把我${any('给', '也')}?${REMOVE}|把我${any('从', '在')}[^]{0,10}?${REMOVE}`,
+  ),
   zh('direct', `${REMOVE}${any('掉', '了')}?我?的?${RECORD}`),
   zh('direct', `从[^]{0,4}?${any('名单', '系统', '数据库', '通讯录', '列表')}[^]{0,4}?${REMOVE}`),
   zh(
     'direct',
     any(
-      '拉黑',
-      '黑名单',
-      `${any('屏蔽', '拦截')}${any('了', '掉')}`,
+      // Blacklisting someone else ("把上一个供应商拉黑了") is no withdrawal.
+      `(?<!把(?:(?!你|我|这|号|电话)[^]){1,8})拉黑(?!了?${any('好多', '很多', '不少', '那些', '别的', '其他', '一堆', '几个', '一个', '是', '怎么', '别人', '他', '她', '名单')})`,
+      // 黑名单 as a thing talked about ("黑名单制度") is no request to be on one.
+      `${any('加', '放', '列', '进', '上', '入', '设')}[^]{0,4}?黑名单|黑名单${any('里', '上', '中')}`,
+      `${any('屏蔽', '拦截')}${any('了', '掉', '你们')}`,
       `把[^]{0,6}?${any('屏蔽', '拦截')}`,
-      '免打扰',
+      // 免打扰 as a feature asked about ("能免打扰吗") is no request.
+      `(?<!能|可以|有)免打扰(?!吗|么|功能|模式)`,
       '勿扰',
       '拒接',
+      '拒呼',
       '不再接受?',
       `${any('不接受', '拒绝')}${any('任何', '一切')}?[^]{0,4}?${any('电话', '来电', '推销', '营销', '外呼')}`,
     ),
@@ -186,17 +88,20 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   // Indirect: I don't want your calls, how many times have I said it.
   zh(
     'indirect',
-    `${any('不想', '不愿意?', '不希望', '不要', '不会')}再?${any('接', '接到', '听到', '收到', '接听', '看到')}[^]{0,6}?${any('电话', '来电', '短信', '推销')}`,
+    `${any('不想', '不愿意?', '不希望', '不要', '不会')}再?${any('接', '接到', '听到', '收到', '接听', '看到')}[^]{0,6}?${any('电话', '来电', '推销', MESSAGE)}`,
   ),
   zh(
     'indirect',
-    `${any('不想', '不愿意?', '不希望')}再?${any('被', '听')}?你?们?${any('联系', '打扰', '骚扰', '推销', '打电话')}`,
+    `${any('不想', '不愿意?', '不希望')}再?${any('被', '听', '跟', '和', '与')}?你?们?${any('有任何', '有')}?${any('联系', '打扰', '骚扰', '推销', '打电话', '来往', '打交道')}`,
   ),
   zh(
     'indirect',
     `不需要你?们?再?${any('联系', '打电话', '打给我', '给我打', '来电', '打来', '打过来')}`,
   ),
-  zh('indirect', `${any('以后', '今后', '再也')}[^]{0,8}?不会?再?${any('接', '听')}`),
+  zh(
+    'indirect',
+    `${any('以后', '今后', '再也')}[^]{0,12}?${any('都', '也', '一律')}?不会?再?${any('接', '听')}`,
+  ),
   zh(
     'indirect',
     `${any('电话', '来电')}[^]{0,4}?${any('不想', '不愿意?', '不会再?', '不再', '再也不', '一律不', '一概不', '统统不')}${any('接', '听')}`,
@@ -209,10 +114,13 @@ export const CUSTOMER_CUES: readonly Cue[] = [
     'indirect',
     `${any('说过', '说了', '讲过', '讲了', '告诉过', '告诉你们?了')}[^]{0,8}?${any('还', '又')}[^]{0,3}?${any(`打${CALL_TAIL}`, '来电', '联系')}`,
   ),
-  zh('indirect', `你们?还${any('在', KEEP_ON)}?${any(`打${CALL_TAIL}`, '打', '来电', '骚扰')}`),
   zh(
     'indirect',
-    `${any(OFTEN, KEEP_ON, `${any('怎么', '为什么', '为啥', '咋')}${any('又', '还', '老', '总')}`, '又')}在?${any('给我', '往我这')}?${any(`打${CALL_TAIL}`, '来电', '骚扰', '推销')}`,
+    `你们?还${any('在', '敢', KEEP_ON)}?${any(`打${CALL_TAIL}`, '打(?!不|折|算|开|车|包)', '来电', '骚扰')}`,
+  ),
+  zh(
+    'indirect',
+    `${any(OFTEN, KEEP_ON, `${any('怎么', '为什么', '为啥', '咋')}${any('又', '还', '老', '总')}`, '又')}在?${any('给我', '往我这')}?${any(`打${CALL_TAIL}`, '来电', '骚扰', '推销')}|${any('怎么', '咋')}又是你们`,
   ),
   zh('indirect', `${OFTEN}打[^]{0,6}?${any('骚扰', '烦')}`),
   zh('indirect', `还要?打${any('多少', '几')}${any('次', '遍', '回')}`),
@@ -220,7 +128,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   zh('indirect', any('有完没完', '没完没了', '还有完没', '消停')),
   zh(
     'indirect',
-    `${any('打', '电话', '来电')}[^]{0,6}?${any('烦不烦', '烦死', '烦人', '受不了')}|${any('烦不烦', '烦死了?', '烦人', '受不了')}[^]{0,6}?${any('打', '电话', '来电')}`,
+    `${any('打', '电话', '来电')}[^]{0,6}?${any('烦不烦', '烦死', '烦人', '受不了', '受够')}|${any('烦不烦', '烦死了?', '烦人', '受不了', '受够了?')}[^]{0,6}?${any('打', '电话', '来电')}|接${any('烦', '怕', '够')}了`,
   ),
   // English.
   en(
@@ -229,7 +137,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\b(?:dont|do not|no need to)(?: you)?(?: ever)? (?:call|ring|phone|contact|text|email|message|dial|bother)(?= (?:me|us|this|here|again|anymore|any more|back|ever|my|please|at all|calling|contacting)\b|$)|\bnever (?:call|ring|phone|contact|text|email|message) (?:me|us|this|here|again)\b`,
+    String.raw`\b(?:dont|do not|no need to)(?: you)?(?: dare)?(?: ever)? (?:call|ring|phone|contact|text|email|message|dial|bother)(?= (?:me(?! (?:sir|madam|mr|mrs|ms|that|by|a|an)\b)|us|this|here|again|anymore|any more|back|ever|my(?! (?:wife|husband|mom|mum|dad|boss|son|daughter|kids?|partner|colleague))|please|at all|calling|contacting)\b|$)`,
   ),
   en(
     'english',
@@ -237,7 +145,7 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\b(?:remove|delete|scrub|erase|drop) (?:me|us|my (?:phone |mobile |cell )?number|my name|my details|my info|my information|my data|my contact details|this number)\b`,
+    String.raw`\b(?:be|get|been|being) (?:removed|taken off|deleted|erased)\b|\b(?:remove|delete|scrub|erase|drop) (?:me|us|my (?:phone |mobile |cell )?number|my name|my details|my info|my information|my data|my contact details|this number)\b`,
   ),
   en(
     'english',
@@ -245,14 +153,15 @@ export const CUSTOMER_CUES: readonly Cue[] = [
   ),
   en(
     'english',
-    String.raw`\bleave (?:me|us) alone\b|\b(?:lose|forget) (?:my|this) number\b|\bno more (?:calls|calling|texts|emails|messages)\b`,
+    String.raw`\bleave (?:me|us)(?: \w+){0,2} alone\b|\b(?:lose|forget) (?:my|this) number\b|\bno more (?:\w+ )?(?:calls|calling|texts|emails|messages)\b`,
   ),
   en(
     'english',
-    String.raw`\b(?:dont|do not|no longer) want (?:any )?(?:more )?(?:your )?(?:calls|to be (?:called|contacted)|you to (?:call|contact)|to hear from you)\b|\b(?:i|we) (?:dont|do not) want you (?:calling|contacting|ringing|to call|to contact)\b|\bcease and desist\b|\b(?:want|need) (?:my (?:phone |mobile |cell )?number|me|my name|my details|my info|my information|my data) (?:removed|deleted|taken off)\b`,
+    String.raw`\b(?:dont|do not|no longer) want (?:any )?(?:more )?(?:your )?(?:calls|to be (?:called|contacted)(?! (?:sir|madam|mr|mrs|ms|that|by my))|you to (?:call|contact)|to hear from you)\b|\b(?:i|we) (?:dont|do not) want you (?:calling|contacting|ringing|to call|to contact)\b|\bcease and desist\b|\b(?:want|need) (?:my (?:phone |mobile |cell )?number|me|my name|my details|my info|my information|my data) (?:removed|deleted|taken off)\b`,
   ),
   en(
     'english',
-    String.raw`\b(?:told|asked|said|tell|telling) (?:you )?(?:guys )?(?:not to|to stop) (?:call|contact|ring|phone|calling|contacting)\b|\bhow many times\b.*\b(?:call|calling|told you)\b|\b(?:call|contact|bother) (?:me|us) again (?:and|or)\b|\bif you (?:ever )?(?:call|contact|ring|text|bother) (?:me |us |here |this number )?again\b|\bif you keep (?:calling|contacting|ringing|texting)\b|\bwant off (?:your|the) (?:list|calling list)\b`,
+    String.raw`\b(?:told|asked|said|tell|telling)(?: \w+){0,4} (?:not to|to stop|never to) (?:call|contact|ring|phone|text|email|calling|contacting)\b|\bhow many times\b.*\b(?:call|calling|told you|tell you|say (?:no|it|this))\b|\bif you keep (?:calling|contacting|ringing|texting)\b|\bwant off (?:your|the) (?:list|calling list)\b`,
   ),
+  ...ANNOYANCE_CUES,
 ];

@@ -2,7 +2,7 @@ import { normalizeTurn, type OptOutText } from './normalize.js';
 import { AGENT_CUES, AGENT_QUESTION, AGENT_QUESTION_EN, QUESTION_MARK } from './agent-cues.js';
 import type { Cue, OptOutKind, Pattern } from './cue.js';
 import { CUSTOMER_CUES } from './customer-cues.js';
-import { DEFERRAL, LASTING, NEGATED, SWITCH } from './vetoes.js';
+import { DEFERRAL, ELSEWHERE, LASTING, NEGATED, SWITCH } from './vetoes.js';
 
 /**
  * The opt-out signal of one turn: does the speaker withdraw consent to be
@@ -16,7 +16,9 @@ import { DEFERRAL, LASTING, NEGATED, SWITCH } from './vetoes.js';
  *    "never", "stop calling");
  * 3. otherwise the first customer cue found (threat, channel, direct,
  *    indirect, English) is the opt-out, unless the turn offers another way
- *    to talk ("别打电话了 微信上说吧") and says nothing lasting.
+ *    to talk ("别打电话了 微信上说吧") and says nothing lasting, or the
+ *    cue is indirect and the calls complained of are another company's
+ *    ("别的公司天天打 烦死了").
  *
  * An agent turn is read only for a record of the opt-out ("已经把您的号码
  * 移出名单"), and not when it asks or offers; the customer cues are not
@@ -46,7 +48,8 @@ function firstMatch(
     const text = turn[c.form];
     if (!text) continue;
     const m = c.re.exec(text);
-    if (m) return { cue: m[0], kind: c.kind };
+    // A pattern that looks around the whole turn names its phrase `cue`.
+    if (m) return { cue: m.groups?.['cue'] ?? m[0], kind: c.kind };
   }
   return null;
 }
@@ -69,6 +72,9 @@ export function detectOptOut(text: string, speaker: Speaker = 'customer'): OptOu
   if (matches(NEGATED, turn)) return { optOut: false, denied: true };
   if (matches(DEFERRAL, turn) && !matches(LASTING, turn)) return { optOut: false, deferral: true };
   const hit = firstMatch(CUSTOMER_CUES, turn);
-  if (!hit || (matches(SWITCH, turn) && !matches(LASTING, turn))) return none();
+  if (!hit) return none();
+  // A threat is never an offer of another way to talk ("再打我就去你们公司闹").
+  if (hit.kind !== 'threat' && matches(SWITCH, turn) && !matches(LASTING, turn)) return none();
+  if (hit.kind === 'indirect' && matches(ELSEWHERE, turn)) return none();
   return { optOut: true, ...hit };
 }

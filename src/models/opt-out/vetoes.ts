@@ -8,10 +8,10 @@ import { any, enPattern, NEG, REPEATED, zhPattern, type Pattern } from './cue.js
 /** "I did not say stop calling": the cue is quoted to be denied. */
 export const NEGATED: readonly Pattern[] = [
   zhPattern(
-    `${any('没', '没有', '并没有?', '又没', '哪有', '可没')}${any('说', '讲', '叫', '让', '要求')}过?${any('你们?', '以后', '再', '都', '也')}{0,3}${any('不让', '别', '不要', '不准', '不许', '不能', '删', '拉黑', '退订')}`,
+    `${any('没', '没有', '并没有?', '又没', '哪有', '可没')}${any('说', '讲', '叫', '让', '要求', '要')}过?${any('你们?', '以后', '再', '都', '也')}{0,3}${any('不让', '别', '不要', '不准', '不许', '不能', '删', '拉黑', '退订')}`,
   ),
   zhPattern(
-    `不是说?${any('不让', '不要你们', '叫你们别', '让你们别', '不准', '不想接', '不想听')}|谁说${any('不让', '不要', '别')}`,
+    `不是说?${any('不让', '不要你们', '叫你们别', '让你们别', '不准', '不想接', '不想听')}|谁说${any('不让', '不要', '别')}|不是${any('要', '想让', '想要')}你?们?${any('别', '不要', '不再', '停')}`,
   ),
   enPattern(
     String.raw`\b(?:didnt|did not|never|not|wasnt|was not) (?:say|said|saying|ask|asked|asking|tell|told|telling) (?:you )?(?:to )?(?:stop|not to|dont|do not|remove|take)\b`,
@@ -145,14 +145,30 @@ export const SWITCH: readonly Pattern[] = [
   zhPattern(
     `(?<!(?:别|不要|甭|莫|勿|不用)[^]{0,2})${any('加我?微信', '直接打?电话', '发我?微信', '微信上?', '发短信', '发我?邮箱', '发邮件', '来公司', '到公司', '当面', '上门', '见面')}${any('谈', '聊', '说', '联系', '沟通', '吧', '就行', '就好', '可以')}`,
   ),
+  // The customer is coming to buy or sign: the calls are no longer needed, not refused.
+  zhPattern(
+    `我${any('已经', '直接', '马上', '自己')}?[^]{0,4}?${any('下单', '下了单', '去店', '到店', `${any('去', '来', '到')}你们的?${any('店', '公司', '那', '官网', '网站', '小程序', 'app')}`, '过去签', '签合同', '付款')}`,
+  ),
+  // Another number offered: 别打我手机 打我办公室电话.
+  zhPattern(
+    `(?<!(?:别|不要|甭|莫|勿|不用)[^]{0,2})打我?的?${any('办公室', '座机', '单位', '公司', '另一个', '其他', '别的', '新', '私人')}[^]{0,4}?${any('吧', '就行', '就好', '可以', '$')}`,
+  ),
   enPattern(
-    String.raw`(?:email|text|message) me (?:instead|the details|the info)|call my (?:cell|mobile|office|other number)`,
+    String.raw`\b(?:email|text|message) me (?:instead|the details|the info)\b|\bcall my (?:cell|mobile|office|other number)\b`,
+  ),
+];
+
+/** The calls complained of are another company's or someone gone: 别的公司天天打, 之前那个销售. */
+export const ELSEWHERE: readonly Pattern[] = [
+  zhPattern(
+    `${any('别的', '其他', '其它', '别家')}${any('公司', '家', '人', '平台', '推销')}|${any('之前', '以前', '原来', '上次')}那个${any('销售', '业务员', '客服', '人')}`,
   ),
 ];
 
 export const LASTING: readonly Pattern[] = [
   zhPattern(
-    `${any('以后', '今后', '往后', '此后', '从此', '从今往后', '将来')}你?们?${any('都', '也', '就', '再也', '千万', '一律', '永远')}{0,2}${any(NEG, '不用', '不想', '不接', '不必')}`,
+    // 以后 after a clock time ("三点以后别打") limits the refusal, it does not make it last.
+    `(?<![0-9一二三四五六七八九十两点时号天])${any('以后', '今后', '往后', '此后', '从此', '从今往后', '将来')}你?们?${any('都', '也', '就', '再也', '千万', '一律', '永远')}{0,2}${any(NEG, '不用', '不想', '不接', '不必')}`,
   ),
   zhPattern(
     any(
@@ -184,6 +200,8 @@ export const LASTING: readonly Pattern[] = [
       '三天两头',
       '有完没完',
       '没完没了',
+      // Hanging up on every call is not put off either.
+      `${any('就', '直接', '马上')}挂`,
     ),
   ),
   enPattern(

@@ -111,6 +111,55 @@ const CUSTOMER_ROWS: readonly (readonly [string, Expected])[] = [
   ['I never call back unknown numbers', 'none'],
   ["don't bother explaining", 'none'],
   ['不要在电话里说', 'none'],
+  // Threats: a condition on calling again, then any consequence.
+  ['再打我就打一一零', 'threat'],
+  ['再骚扰我就找记者曝光', 'threat'],
+  ['你们再这么打下去我就去法院', 'threat'],
+  ['再打我就发到网上去', 'threat'],
+  ['别逼我报警', 'threat'],
+  ['再打我就去你们公司闹', 'threat'],
+  ["one more call and I'm calling my lawyer", 'english'],
+  ['再不退款我就报警', 'none'],
+  ['你们再这样拖着不退钱我就去法院起诉', 'none'],
+  // Repeated calls with annoyance, hang-ups, blocking, pleading, consent, reports.
+  ['这都第五次了 你们还打 有完没完', 'indirect'],
+  ['一个礼拜打了七八次 我真的服了', 'indirect'],
+  ['你们打了多少遍了 我说了不要', 'indirect'],
+  ['今天都打了四个了', 'indirect'],
+  ['我手机都被你们打爆了', 'indirect'],
+  ['我每次接起来就挂', 'indirect'],
+  ['你们的号码我都标记成骚扰了', 'indirect'],
+  ['放过我吧 我真的不需要', 'indirect'],
+  ['我从来没同意过你们打给我', 'indirect'],
+  ['你们这是骚扰电话 我要投诉', 'indirect'],
+  ['我把你们号码举报了', 'threat'],
+  ['你们打了好几次我都没接到 不好意思 现在说吧', 'none'],
+  ['别的公司天天打 烦死了 你们还好', 'none'],
+  ['我天天打你们客服电话都打不通', 'none'],
+  // Dialects: Cantonese, Wu, Sichuan.
+  ['唔好再打嚟啦', 'direct'],
+  ['咪再搵我啦', 'direct'],
+  ['侬覅再打电话来了', 'direct'],
+  ['莫再打老', 'direct'],
+  ['不要给老子打了', 'direct'],
+  // Not the customer's contact, not a request, someone else, coming to buy.
+  ['怎么退订这个会员', 'none'],
+  ['你们这个能退订吗', 'none'],
+  ['把我的收货地址删了换成新的', 'none'],
+  ['我拉黑了好多推销的 你们是正规公司吧', 'none'],
+  ['不要打扰我老公休息 你跟我说', 'none'],
+  ['别打我手机 打我办公室电话', 'none'],
+  ['不用联系了 我已经下单了', 'none'],
+  ['下午三点以后别打 我要接孩子 上午打吧', 'deferral'],
+  ['我没有要退订', 'none'],
+  // English.
+  ['I never want to hear from you again', 'english'],
+  ["you've called me five times today", 'english'],
+  ["I'm sick of these calls", 'english'],
+  ['I want to be removed from your list', 'english'],
+  ["don't call me sir, call me John", 'none'],
+  ['they never call me back', 'none'],
+  ['I told you my address three times', 'none'],
 ];
 
 const outcome = (r: OptOut): Expected =>
@@ -170,10 +219,21 @@ describe('detectOptOut, agent turns', () => {
   });
 });
 
-describe('the dev set', () => {
-  it('is detected with recall ≥ 0.98 at precision ≥ 0.95', async () => {
-    const records = await loadOptOutRecords('test/fixtures/opt-out-dev.jsonl');
-    expect(records.length).toBeGreaterThanOrEqual(160);
+/**
+ * The dev sets: the first grew with the rules; the second was written by
+ * another hand before the rules were widened for it; the third gathers
+ * later probes, each written before the rules were run on it.
+ */
+const DEV_SETS: readonly (readonly [string, number])[] = [
+  ['test/fixtures/opt-out-dev.jsonl', 160],
+  ['test/fixtures/opt-out-dev2.jsonl', 300],
+  ['test/fixtures/opt-out-dev3.jsonl', 300],
+];
+
+describe('the dev sets', () => {
+  it.each(DEV_SETS)('%s is detected with recall ≥ 0.98 at precision ≥ 0.95', async (path, size) => {
+    const records = await loadOptOutRecords(path);
+    expect(records.length).toBeGreaterThanOrEqual(size);
     const r = evaluateOptOut(records);
     expect(r.records).toBe(records.length);
     expect(r.recall, JSON.stringify(r.misses)).toBeGreaterThanOrEqual(0.98);

@@ -31,7 +31,7 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     // Processes a test spawns serve the keyword NLU unless it says otherwise (helpers/config.ts).
-    env: { DIALWISE_DEFAULT_INTENT_MODEL: 'keyword' },
+    env: { DIALWISE_DEFAULT_MODELS: 'keyword' },
     hookTimeout: 120_000,
     fileParallelism: unitOnly,
     isolate: !unitOnly,

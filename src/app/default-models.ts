@@ -7,70 +7,77 @@ import { retrain } from '../training/index.js';
 import { retrainPlanOf } from './scheduled-retrain.js';
 import { registryOf } from './setup.js';
 
+/** What a fresh platform trains for itself: the telesales intent and opt-out classifiers. */
+const DEFAULT_KINDS = ['intent', 'optout'] as const;
+type DefaultKind = (typeof DEFAULT_KINDS)[number];
+
+const pinnedDir = (config: Config, name: DefaultKind): string | undefined =>
+  name === 'intent' ? config.intentModelDir : undefined;
+
 /**
- * The platform's default intent model: at first start, when no folder is
- * pinned and the registry has no intent champion, the intent model of
+ * The platform's default models: at first start, for each of the default
+ * kinds with no folder pinned and no champion in the registry, the model of
  * config/retrain.json (the telesales corpus in datasets/telesales) is
  * trained in process by the same job as the weekly retrain, registered and
- * made champion. Deterministic (fixed seeds) and about 15 s on 2 cores; a
- * restart finds the champion and trains nothing.
+ * made champion. Deterministic (fixed seeds), about 20 s on 2 cores for
+ * both; a restart finds the champions and trains nothing. A failure leaves
+ * the rules serving, logged.
  */
-export async function ensureDefaultIntentModel(
+export async function ensureDefaultModels(
   config: Config,
   logger: Logger,
   clock: Clock,
 ): Promise<void> {
-  if (config.intentModelDir || config.defaultIntentModel !== 'train') return;
+  if (config.defaultModels !== 'train') return;
   const registry = registryOf(config);
-  if ((await registry.aliases('intent')).champion !== undefined) return;
+  const missing: DefaultKind[] = [];
+  for (const name of DEFAULT_KINDS)
+    if (!pinnedDir(config, name) && (await registry.aliases(name)).champion === undefined)
+      missing.push(name);
+  if (missing.length === 0) return;
   const plan = retrainPlanOf(config);
-  logger.log('info', 'no intent model yet: training the default one', {
-    train: plan.intent.train,
-    eval: plan.intent.eval,
-  });
-  let summary;
+  logger.log('info', 'no telesales models yet: training the default ones', { models: missing });
   try {
-    summary = await retrain(plan, ['intent'], {
+    const summary = await retrain(plan, missing, {
       registry,
       mlflow: config.mlflowTrackingUri ? createMlflowClient(config.mlflowTrackingUri) : undefined,
       corrections: [],
-      workDir: join(config.dataDir, 'retrain', 'default-intent'),
+      workDir: join(config.dataDir, 'retrain', 'default-models'),
       progress: { step() {} },
       clock,
     });
+    for (const m of summary.models)
+      logger.log('info', `default ${m.name} model trained`, {
+        version: m.version,
+        champion: m.promoted,
+        seconds: m.seconds,
+        [`frozen_${m.challenger.metric}`]: m.challenger.value,
+      });
   } catch (err) {
-    // A platform without its corpus (or with a broken one) still starts, on the fallback.
-    logger.log('error', 'cannot train the default intent model; the keyword fallback serves', {
+    // A platform without its corpus (or with a broken one) still starts, on the rules.
+    logger.log('error', 'cannot train the default models; the keyword rules serve', {
       err: String(err),
     });
-    return;
   }
-  const m = summary.models[0]!;
-  logger.log('info', 'default intent model trained', {
-    version: m.version,
-    champion: m.promoted,
-    seconds: m.seconds,
-    [`frozen_${m.challenger.metric}`]: m.challenger.value,
-  });
 }
 
 /**
- * The intent model the platform serves by default, as `dialwise start` would
- * pick it: the pinned folder, else the registry's champion (trained first
- * when there is none and DIALWISE_DEFAULT_INTENT_MODEL=train), else the
- * keyword fallback (`dir` null).
+ * A default model as the platform serves it, as `dialwise start` picks it:
+ * the pinned folder, else the registry's champion (trained first when there
+ * is none and DIALWISE_DEFAULT_MODELS=train), else the rules (`dir` null).
  */
-export async function servedIntentModel(
+export async function servedTextModel(
   config: Config,
   logger: Logger,
   clock: Clock,
+  name: DefaultKind,
 ): Promise<{ source: string; dir: string | null }> {
-  if (config.intentModelDir)
-    return { source: `dir:${config.intentModelDir}`, dir: config.intentModelDir };
-  await ensureDefaultIntentModel(config, logger, clock);
+  const pinned = pinnedDir(config, name);
+  if (pinned) return { source: `dir:${pinned}`, dir: pinned };
+  await ensureDefaultModels(config, logger, clock);
   const registry = registryOf(config);
-  const champion = (await registry.aliases('intent')).champion;
+  const champion = (await registry.aliases(name)).champion;
   return champion === undefined
     ? { source: 'baseline', dir: null }
-    : { source: `v${champion}`, dir: registry.dir('intent', champion) };
+    : { source: `v${champion}`, dir: registry.dir(name, champion) };
 }

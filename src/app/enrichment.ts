@@ -13,7 +13,7 @@ import {
   loadTagRules,
 } from '../pipelines/index.js';
 import { MODEL_KINDS } from '../training/index.js';
-import { ensureDefaultIntentModel } from './default-models.js';
+import { ensureDefaultModels } from './default-models.js';
 import { complianceConfig, configFile, fieldCipher, readJson, registryOf } from './setup.js';
 
 /** The models a process serves, and the poll that switches to a newly promoted champion. */
@@ -32,7 +32,7 @@ async function createEnricher(
   logger: Logger,
   clock: Clock,
 ): Promise<{ enricher: Enricher; models: ModelWatch }> {
-  await ensureDefaultIntentModel(config, logger, clock);
+  await ensureDefaultModels(config, logger, clock);
   const champions = new Champions(
     registryOf(config),
     MODEL_KINDS,

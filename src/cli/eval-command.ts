@@ -1,10 +1,9 @@
-import { servedIntentModel } from '../app/index.js';
+import { servedTextModel } from '../app/index.js';
 import { systemClock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { DialwiseError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { createKeywordModels } from '../models/keyword/index.js';
-import { turnOptOut } from '../models/opt-out/index.js';
 import { loadTextModel } from '../models/text/model-folder.js';
 import { createTrainedModels } from '../models/trained-models.js';
 import type { TurnModels } from '../models/types.js';
@@ -27,29 +26,44 @@ const headline = (m: { n: number; accuracy: number; macroF1: number }) => ({
   macroF1: m.macroF1,
 });
 
-/** The turn models with the given intent model folder, or the keyword fallback. */
-async function turnModels(dir: string | null): Promise<{ turn: TurnModels; dispose(): void }> {
-  if (dir === null) return { turn: createKeywordModels(), dispose() {} };
-  const intent = await loadTextModel(dir);
-  return { turn: createTrainedModels({ intent }), dispose: () => intent.dispose() };
+/** The turn models over the given model folders, the rules where a folder is null. */
+async function turnModels(dirs: {
+  intent: string | null;
+  optout: string | null;
+}): Promise<{ turn: TurnModels; dispose(): void }> {
+  const intent = dirs.intent === null ? undefined : await loadTextModel(dirs.intent);
+  const optout = dirs.optout === null ? undefined : await loadTextModel(dirs.optout);
+  if (!intent && !optout) return { turn: createKeywordModels(), dispose() {} };
+  return {
+    turn: createTrainedModels({ intent, optout }),
+    dispose: () => [intent, optout].forEach((m) => m?.dispose()),
+  };
 }
 
 /**
- * The spoken opt-out as the platform hears it: the rules' signal joined with
- * the served intent model's `opt_out` (agent lines: the rules' record only),
- * next to the rules alone.
+ * The spoken opt-out as the platform hears it: the rules, then the opt-out
+ * classifier (or the intent model's `opt_out`) where they heard nothing;
+ * next to the rules alone. `--model` names an opt-out classifier folder.
  */
-async function optOutEval(dir: string | null, source: string, data: string) {
+async function optOutEval(config: Config, logger: Logger, data: string, model?: string) {
   const records = await loadOptOutRecords(data);
-  const { turn, dispose } = await turnModels(dir);
+  const served = (name: 'intent' | 'optout') => servedTextModel(config, logger, systemClock, name);
+  const optout =
+    model === undefined ? await served('optout') : { source: `dir:${model}`, dir: model };
+  const intent = await served('intent');
+  const { turn, dispose } = await turnModels({ intent: intent.dir, optout: optout.dir });
   try {
-    const served = evaluateOptOut(records, (text, speaker = 'customer') =>
-      speaker === 'agent'
-        ? turn.optOut(text, 'agent').optOut
-        : turnOptOut(turn.intent(text), turn.optOut(text, 'customer')).optOut,
+    const heard = evaluateOptOut(
+      records,
+      (text, speaker = 'customer') => turn.optOut(text, speaker).optOut,
     );
     const { misses: _misses, ...rules } = evaluateOptOut(records);
-    return { task: 'opt-out', model: source, ...served, rulesOnly: rules };
+    return {
+      task: 'opt-out',
+      model: { optout: optout.source, intent: intent.source },
+      ...heard,
+      rulesOnly: rules,
+    };
   } finally {
     dispose();
   }
@@ -69,19 +83,21 @@ export async function evaluate(
   const { model, data } = values;
   if (!data) throw new DialwiseError('BAD_REQUEST', USAGE);
   if (sub === 'compliance') return runComplianceEval({ model: model ?? 'rules', data });
+  if (sub === 'opt-out') return optOutEval(config, logger, data, model);
   const served =
-    model === undefined && (sub === 'intent' || sub === 'opt-out')
-      ? await servedIntentModel(config, logger, systemClock)
+    model === undefined && (sub === 'intent' || sub === 'optout')
+      ? await servedTextModel(config, logger, systemClock, sub)
       : undefined;
   const dir = served ? served.dir : (model ?? null);
-  if (sub === 'opt-out') return optOutEval(dir, served?.source ?? `dir:${model}`, data);
   if (!isTextTask(sub) || (sub === 'emotion' && !model))
     throw new DialwiseError('BAD_REQUEST', USAGE);
   const records = await loadRecords(data);
   const baseline =
     sub === 'intent' ? { keywordBaseline: headline(keywordIntentEval(records)) } : {};
-  if (dir === null)
+  if (dir === null && sub === 'intent')
     return { task: sub, model: 'baseline', ...keywordIntentEval(records), ...baseline };
+  if (dir === null)
+    throw new DialwiseError('BAD_REQUEST', `no ${sub} model is served; pass --model DIR`);
   const result = await runEval({ task: sub, model: dir, data });
   return { ...result, ...(served && { model: served.source }), ...baseline };
 }

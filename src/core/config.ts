@@ -164,10 +164,10 @@ const SETTINGS = {
     schema: z.string().min(1).optional(),
     fix: 'a model folder from `dialwise train intent` (default: the registry champion)',
   },
-  defaultIntentModel: {
-    env: 'DIALWISE_DEFAULT_INTENT_MODEL',
+  defaultModels: {
+    env: 'DIALWISE_DEFAULT_MODELS',
     schema: z.enum(['train', 'keyword']).default('train'),
-    fix: 'train (the telesales model is trained at first start when the registry has no intent champion) or keyword (serve the keyword baseline until one is trained)',
+    fix: 'train (the telesales intent and opt-out models are trained at first start when the registry has no champions) or keyword (serve the keyword rules until they are trained)',
   },
   emotionModelDir: {
     env: 'DIALWISE_EMOTION_MODEL',

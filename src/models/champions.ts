@@ -19,6 +19,8 @@ export interface ServedModels {
 export interface ServedSlots {
   intent?: TextClassifier | undefined;
   emotion?: TextClassifier | undefined;
+  /** The opt-out classifier, joined with the opt-out rules. */
+  optout?: TextClassifier | undefined;
   propensity?: PropensityModel | undefined;
 }
 
@@ -37,11 +39,11 @@ export interface ServingKind<M = unknown> {
 
 /** The served set from the trained models at hand; keyword baselines fill the rest. */
 export function servedModels(slots: ServedSlots, keyword: KeywordModelOptions): ServedModels {
-  const { intent, emotion, propensity } = slots;
+  const { intent, emotion, optout, propensity } = slots;
   return {
     turn:
-      intent || emotion
-        ? createTrainedModels({ intent, emotion }, keyword)
+      intent || emotion || optout
+        ? createTrainedModels({ intent, emotion, optout }, keyword)
         : createKeywordModels(keyword),
     propensity,
   };

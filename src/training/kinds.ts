@@ -3,7 +3,7 @@ import { DialwiseError } from '../core/errors.js';
 import { ModelRegistry } from '../models/registry.js';
 import type { ModelKind } from './model-kind.js';
 import { propensityKind } from './propensity/index.js';
-import { emotionKind, intentKind } from './text/index.js';
+import { emotionKind, intentKind, optOutKind } from './text/index.js';
 
 /**
  * Every model kind the weekly job trains, the registry keeps and the live
@@ -13,6 +13,7 @@ export const MODEL_KINDS = [
   intentKind,
   emotionKind,
   propensityKind,
+  optOutKind,
 ] as const satisfies readonly ModelKind[];
 
 export type KindName = (typeof MODEL_KINDS)[number]['name'];

@@ -29,7 +29,7 @@ export function startChildPlatform(
       DIALWISE_SIM_RATE: '0',
       DIALWISE_LOG_LEVEL: 'warn',
       // The keyword NLU, as in-process test platforms (helpers/config.ts).
-      DIALWISE_DEFAULT_INTENT_MODEL: 'keyword',
+      DIALWISE_DEFAULT_MODELS: 'keyword',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -27,6 +27,7 @@ writeFileSync(
     intent: { train, eval: evalFile, ...tiny },
     emotion: { train, eval: evalFile, ...tiny },
     propensity: { simulatedCalls: 200, seed: 1 },
+    optout: { train, eval: evalFile, ...tiny },
   }),
 );
 

@@ -153,7 +153,7 @@ function startPackedPlatform(
       DIALWISE_DATA_DIR: dataDir,
       DIALWISE_LOG_LEVEL: 'warn',
       // As a user gets it: the telesales model trained at first start.
-      DIALWISE_DEFAULT_INTENT_MODEL: 'train',
+      DIALWISE_DEFAULT_MODELS: 'train',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -50,6 +50,7 @@ const plan = (train: string, extra: Partial<RetrainPlan> = {}): RetrainPlan => (
   },
   emotion: { train, eval: train },
   propensity: { simulatedCalls: 100, seed: 1 },
+  optout: { train, eval: train },
   ...extra,
 });
 

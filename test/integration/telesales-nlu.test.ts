@@ -69,7 +69,7 @@ describe('Chinese telesales speech on a started platform (the default, trained m
           DIALWISE_LOG_LEVEL: 'error',
           DIALWISE_COMMIT_INTERVAL_MS: '50',
           DIALWISE_DECISION_CONFIG: decisionConfig(),
-          DIALWISE_DEFAULT_INTENT_MODEL: 'train',
+          DIALWISE_DEFAULT_MODELS: 'train',
         },
       }),
     );

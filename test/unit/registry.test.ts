@@ -90,6 +90,6 @@ describe('model registry (local folders)', () => {
 
   it('the platform registry knows every registered model kind', () => {
     expect(openRegistry(root).names).toEqual(MODEL_NAMES);
-    expect(MODEL_NAMES).toEqual(['intent', 'emotion', 'propensity']);
+    expect(MODEL_NAMES).toEqual(['intent', 'emotion', 'propensity', 'optout']);
   });
 });

@@ -53,22 +53,7 @@ export function customerResolvers(deps: ResolverDeps) {
           return { key, kind, value: whole ? value : maskPersonal(kind, value) };
         });
       },
-      consentChanges: async (c: CustomerView, _: unknown, ctx: GqlContext) => {
-        const rows = await consentChanges(store, c.customerId);
-        const whole = TRANSCRIPT_READERS.has(ctx.principal.role);
-        if (whole && rows.some((r) => r.text_enc !== null))
-          await audit(store, ctx.principal, 'consent.evidence.read', c.customerId);
-        return rows.map((r) => ({
-          scope: r.scope,
-          granted: r.granted,
-          at: r.ts,
-          source: r.source,
-          callId: r.call_id,
-          eventId: r.evidence_event_id,
-          cue: r.cue,
-          text: whole && r.text_enc !== null ? deps.unseal(r.text_enc) : null,
-        }));
-      },
+      consentChanges: consentChangesResolver(deps),
       recentCalls: async (c: CustomerView) =>
         (await callsById(store, [...Object.keys(c.profile.open_calls), ...c.profile.closed_calls]))
           .slice(0, 20)
@@ -104,6 +89,26 @@ export function customerResolvers(deps: ResolverDeps) {
     Mutation: {
       setConsent: guarded(COMPLIANCE, (a: ConsentArgs, ctx) => setConsent(deps, a, ctx.principal)),
     },
+  };
+}
+
+/** A customer's consent changes with their evidence; the utterance for compliance and admin, audited. */
+function consentChangesResolver(deps: ResolverDeps) {
+  return async (c: CustomerView, _: unknown, ctx: GqlContext) => {
+    const rows = await consentChanges(deps.store, c.customerId);
+    const whole = TRANSCRIPT_READERS.has(ctx.principal.role);
+    if (whole && rows.some((r) => r.text_enc !== null))
+      await audit(deps.store, ctx.principal, 'consent.evidence.read', c.customerId);
+    return rows.map((r) => ({
+      scope: r.scope,
+      granted: r.granted,
+      at: r.ts,
+      source: r.source,
+      callId: r.call_id,
+      eventId: r.evidence_event_id,
+      cue: r.cue,
+      text: whole && r.text_enc !== null ? deps.unseal(r.text_enc) : null,
+    }));
   };
 }
 

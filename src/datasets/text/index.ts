@@ -14,7 +14,7 @@ export { OOS_LABEL } from './clinc150.js';
 /** Labels that mean "none of the others": CLINC150's and the telesales taxonomy's fallback. */
 export const OOS_LABELS: readonly string[] = [OOS_LABEL, INTENT_TAXONOMY.fallback];
 export { datasetsDir } from './paths.js';
-export { TELESALES_DIR } from './telesales.js';
+export { OPT_OUT_LABELS, TELESALES_DIR } from './telesales.js';
 export { asrNoise, withAsrNoise } from './asr-noise.js';
 
 /** Named dataset splits, `name:split`, usable wherever a JSONL path is (e.g. `--data banking77:train`). */
@@ -23,6 +23,9 @@ export const TEXT_DATASETS: Record<string, Record<string, () => Promise<TextReco
     train: () => loadTelesales('train'),
     test: () => loadTelesales('test'),
     noisy: () => loadTelesales('noisy'),
+    optout: () => loadTelesales('optout'),
+    optoutval: () => loadTelesales('optoutval'),
+    optouttest: () => loadTelesales('optouttest'),
   },
   banking77: { train: () => loadBanking77('train'), test: () => loadBanking77('test') },
   clinc150: {

@@ -1,5 +1,4 @@
 import { fuseEmotion } from '../../models/emotion-fusion.js';
-import { turnOptOut } from '../../models/opt-out/index.js';
 import type { ServedModels } from '../../models/champions.js';
 import { voiceImpatience, type VoiceSample } from '../../models/prosody/baseline.js';
 import type { SlotContext } from '../../models/types.js';
@@ -19,7 +18,7 @@ export function understandTurn(
   at: SlotContext,
 ): TurnSignals {
   const intent = turn.intent(req.text);
-  const optOut = turnOptOut(intent, turn.optOut(req.text, 'customer'));
+  const optOut = turn.optOut(req.text, 'customer');
   const impatience = req.prosody ? voiceImpatience(voice, req.prosody) : null;
   const emotion = fuseEmotion(turn.emotion(req.text), impatience);
   return {

@@ -5,7 +5,15 @@
  * apostrophe-free form ("dont call me again").
  */
 
-export type OptOutKind = 'direct' | 'indirect' | 'channel' | 'threat' | 'english' | 'agent_record';
+export type OptOutKind =
+  | 'direct'
+  | 'indirect'
+  | 'channel'
+  | 'threat'
+  | 'english'
+  | 'agent_record'
+  /** Heard by a trained model where no rule fired (models/trained-models.ts). */
+  | 'model';
 
 /** A compiled pattern and the form of the turn it reads. */
 export interface Pattern {

@@ -5,4 +5,3 @@
 export { detectOptOut, type OptOut, type Speaker } from './detect.js';
 export type { OptOutKind } from './cue.js';
 export { normalizeTurn, type OptOutText } from './normalize.js';
-export { turnOptOut, type TurnOptOut } from './turn-opt-out.js';

@@ -1,7 +1,7 @@
 import type { DialwiseEvent, EventOf, EventType } from '../../core/events/index.js';
 import { NEGATIVE_INTENTS, POSITIVE_INTENTS } from '../../models/propensity.js';
 import { fuseEmotion } from '../../models/emotion-fusion.js';
-import { turnOptOut, type TurnOptOut } from '../../models/opt-out/index.js';
+import type { OptOut } from '../../models/opt-out/index.js';
 import { newCallSignals, observeCustomerTurn } from '../../models/propensity-features.js';
 import type { ServedModels } from '../../models/champions.js';
 import { callIntentScore } from '../../models/propensity-model.js';
@@ -343,7 +343,7 @@ export class Enricher {
       });
       call.intent_score = this.score(c.p, call, c.ts);
       applyCallScore(c.p, call.intent_score, c.ts);
-      this.optOut(c, e, turnOptOut(insight.intent, models.optOut(e.text, 'customer')));
+      this.optOut(c, e, models.optOut(e.text, 'customer'));
       Object.assign(row, {
         intent,
         intent_confidence: insight.intent.confidence,
@@ -368,7 +368,7 @@ export class Enricher {
    * once, with the turn as its evidence; the change's id follows from the
    * turn's, so a replayed turn records it once.
    */
-  private optOut(c: Ctx, e: EventOf<'dialog.turn'>, heard: TurnOptOut): void {
+  private optOut(c: Ctx, e: EventOf<'dialog.turn'>, heard: OptOut): void {
     if (!heard.optOut) return;
     const change: EventOf<'consent.changed'> = {
       type: 'consent.changed',

@@ -10,8 +10,8 @@ import {
   type TrainTextOptions,
 } from './train-text-classifier.js';
 
-/** `dialwise train|eval intent|emotion`: the model kinds and their training settings. */
-export const TEXT_TASKS = ['intent', 'emotion'] as const;
+/** `dialwise train|eval intent|emotion|optout`: the model kinds and their training settings. */
+export const TEXT_TASKS = ['intent', 'emotion', 'optout'] as const;
 export type TextTask = (typeof TEXT_TASKS)[number];
 
 /**
@@ -24,6 +24,7 @@ export type TextTask = (typeof TEXT_TASKS)[number];
 export const TASK_SETTINGS: Record<TextTask, Partial<TrainTextOptions>> = {
   intent: {},
   emotion: { maxFalseFlag: 0, classBalance: 0.5, members: 1 },
+  optout: { maxFalseFlag: 0 },
 };
 
 export const isTextTask = (s: string | undefined): s is TextTask =>

@@ -145,3 +145,5 @@ function textKind<N extends TextTask>(
 
 export const intentKind = textKind('intent', { metric: 'accuracy', corrections: true });
 export const emotionKind = textKind('emotion', { metric: 'macroF1', corrections: false });
+/** Opt-out or not, beside the rules (models/opt-out): macro-F1 over the two classes. */
+export const optOutKind = textKind('optout', { metric: 'macroF1', corrections: false });

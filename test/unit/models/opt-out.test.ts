@@ -225,9 +225,9 @@ describe('detectOptOut, agent turns', () => {
  * later probes, each written before the rules were run on it.
  */
 const DEV_SETS: readonly (readonly [string, number])[] = [
-  ['test/fixtures/opt-out-dev.jsonl', 160],
-  ['test/fixtures/opt-out-dev2.jsonl', 300],
-  ['test/fixtures/opt-out-dev3.jsonl', 300],
+  ['datasets/telesales/optout-train-1.jsonl', 160],
+  ['datasets/telesales/optout-train-2.jsonl', 300],
+  ['datasets/telesales/optout-train-3.jsonl', 300],
 ];
 
 describe('the dev sets', () => {

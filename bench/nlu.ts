@@ -134,19 +134,22 @@ async function optOut(intent: TextClassifier) {
   return out;
 }
 
-/** The weekly job on the default model into a fresh registry: train, gate, register. */
+/** The weekly job on the default models (intent, opt-out) into a fresh registry: train, gate, register. */
 async function retrainSeconds() {
   const dir = mkdtempSync(join(tmpdir(), 'nlu-retrain-'));
   const t0 = performance.now();
-  const summary = await retrain(plan, ['intent'], {
-    registry: new ModelRegistry(join(dir, 'registry'), ['intent']),
+  const summary = await retrain(plan, ['intent', 'optout'], {
+    registry: new ModelRegistry(join(dir, 'registry'), ['intent', 'optout']),
     corrections: [],
     workDir: join(dir, 'work'),
     progress: { step() {} },
   });
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
   rmSync(dir, { recursive: true, force: true });
-  return { seconds, frozen: summary.models[0]!.challenger };
+  return {
+    seconds,
+    models: summary.models.map((m) => ({ name: m.name, seconds: m.seconds, frozen: m.challenger.value })),
+  };
 }
 
 const telesales = {

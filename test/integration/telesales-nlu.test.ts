@@ -83,6 +83,7 @@ describe('Chinese telesales speech on a started platform (the default, trained m
   it('serves the model trained from the telesales corpus, not the keyword fallback', async () => {
     const health = await (await fetch(`${p.url}/health`)).json();
     expect(health.models.intent).toMatch(/^v\d+$/);
+    expect(health.models.optout).toMatch(/^v\d+$/);
   });
 
   it('an indirect opt-out inside a complaint ends the call, revokes consent with evidence, and the dialer never gets the customer again', async () => {

@@ -2,6 +2,7 @@ import { createKeywordModels, type KeywordModelOptions } from './keyword/index.j
 import { keywordEmotion } from './keyword/emotion.js';
 import type { TextClassifier } from './text/classifier.js';
 import { mapEmotion } from './text/emotion-map.js';
+import type { OptOut } from './opt-out/index.js';
 import type { EmotionResult, IntentResult, TurnModels } from './types.js';
 
 const round2 = (v: number): number => Math.round(v * 100) / 100;
@@ -43,31 +44,46 @@ export interface TrainedModels {
 
 /**
  * The opt-out classifier's probability at which it fires where the rules
- * heard nothing: 0.5, chosen on datasets/telesales/optout-val.jsonl (a set
- * written after the rules, used for nothing else): there the rules alone
- * reach recall 0.90, with the classifier 0.99 at precision 0.95.
+ * heard nothing: 0.5, chosen on datasets/telesales/optout-val.jsonl (written
+ * after the rules, used for nothing else): there the rules alone reach
+ * recall 0.90, with the classifier 0.99 at precision 0.94 (docs/speech.md).
  */
 export const OPT_OUT_AT = 0.5;
 
-/**
- * The opt-out signal: the rules first (a hit, a deferral or a denial
- * decides); where they heard nothing, the opt-out classifier, else the
- * intent model's `opt_out`. Agent lines: the rules' record only.
- */
-function optOutOf(rules: TurnModels['optOut'], models: TrainedModels): TurnModels['optOut'] {
+const BY_MODEL = (cue: string): OptOut => ({ optOut: true, cue, kind: 'model' });
+
+/** Which texts a model hears as an opt-out, in one forward pass: the classifier, else the intent model. */
+function modelOptOuts(models: TrainedModels, texts: readonly string[]): boolean[] {
   const { optout, intent } = models;
   const yes = optout?.labels.indexOf('opt_out') ?? -1;
-  return (text, speaker) => {
-    const heard = rules(text, speaker);
-    if (speaker === 'agent' || heard.optOut || heard.deferral || heard.denied) return heard;
-    if (optout && yes >= 0)
-      return optout.probabilities([text])[yes]! >= OPT_OUT_AT
-        ? { optOut: true, cue: 'model:opt_out', kind: 'model' }
-        : heard;
-    const p = intent?.predictOne(text);
-    return p && p.label === 'opt_out' && !p.outOfScope
-      ? { optOut: true, cue: 'intent:opt_out', kind: 'model' }
-      : heard;
+  if (optout && yes >= 0) {
+    const probs = optout.probabilities(texts);
+    const n = optout.labels.length;
+    return texts.map((_, i) => probs[i * n + yes]! >= OPT_OUT_AT);
+  }
+  if (!intent) return texts.map(() => false);
+  return intent.predict(texts).map((p) => p.label === 'opt_out' && !p.outOfScope);
+}
+
+/**
+ * Customer turns' opt-out signals: the rules first (a hit, a deferral or a
+ * denial decides); where they heard nothing, the opt-out classifier (else
+ * the intent model's `opt_out`). One forward pass for the whole batch.
+ */
+function optOutsOf(rules: TurnModels['optOut'], models: TrainedModels) {
+  const cue = models.optout ? 'model:opt_out' : 'intent:opt_out';
+  return (texts: readonly string[]): OptOut[] => {
+    const heard = texts.map((t) => rules(t, 'customer'));
+    const open = heard.flatMap((h, i) => (h.optOut || h.deferral || h.denied ? [] : [i]));
+    if (open.length === 0) return heard;
+    const fired = modelOptOuts(
+      models,
+      open.map((i) => texts[i]!),
+    );
+    open.forEach((i, k) => {
+      if (fired[k]) heard[i] = BY_MODEL(cue);
+    });
+    return heard;
   };
 }
 
@@ -82,6 +98,7 @@ export function createTrainedModels(
 ): TurnModels {
   const keyword = createKeywordModels(opts);
   const { intent, emotion } = models;
+  const optOuts = optOutsOf(keyword.optOut, models);
   const tag = (name: string, m?: TextClassifier) =>
     m ? `${name}@${m.meta.data.sha256.slice(0, 8)}` : `${name}@${keyword.version}`;
   return {
@@ -98,6 +115,9 @@ export function createTrainedModels(
       : (texts) => texts.map(keyword.emotion),
     compliance: keyword.compliance,
     slots: keyword.slots,
-    optOut: optOutOf(keyword.optOut, models),
+    // Agent lines: the rules' record of an opt-out only.
+    optOut: (text, speaker) =>
+      speaker === 'agent' ? keyword.optOut(text, speaker) : optOuts([text])[0]!,
+    optOutBatch: optOuts,
   };
 }

@@ -88,4 +88,6 @@ export interface TurnModels {
   slots(text: string, ctx?: SlotContext): SlotFacts;
   /** The opt-out signal of a customer turn, or an agent's record of one (rules: auditable, like compliance). */
   optOut(text: string, speaker: 'customer' | 'agent'): OptOut;
+  /** Customer turns' opt-outs in one forward pass (trained models); same results as optOut() on each. */
+  optOutBatch?(texts: readonly string[]): OptOut[];
 }

@@ -24,6 +24,7 @@ import {
   type CallState,
   type Profile,
 } from './profile.js';
+import { optOutConsent } from './opt-out-consent.js';
 import { evaluateTags, type TagRules } from './tags.js';
 
 export interface EnricherOptions extends ServedModels {
@@ -132,6 +133,13 @@ export const emptyChanges = (): Changes => ({
 
 const CLOSED_CALLS_KEPT = 16;
 
+/** What the models made of a customer turn, worked out for the whole batch at once. */
+interface Understood {
+  intent: IntentResult;
+  emotion: EmotionResult;
+  optOut: OptOut;
+}
+
 const zoneOf = (p: Profile): string | undefined =>
   typeof p.crm.timezone === 'string' ? p.crm.timezone : undefined;
 
@@ -152,7 +160,7 @@ export class Enricher {
   readonly profiles = new Map<string, Profile>();
   private readonly handlers: { [T in EventType]: Handler<T> };
   /** This batch's customer turns, understood in one pass where the models can batch. */
-  private understood = new Map<DialwiseEvent, { intent: IntentResult; emotion: EmotionResult }>();
+  private understood = new Map<DialwiseEvent, Understood>();
 
   private models: ServedModels;
 
@@ -266,9 +274,9 @@ export class Enricher {
    */
   private understand(events: DialwiseEvent[]) {
     const models = this.models.turn;
-    const { intentBatch, emotionBatch } = models;
-    const understood = new Map<DialwiseEvent, { intent: IntentResult; emotion: EmotionResult }>();
-    if (!intentBatch && !emotionBatch) return understood;
+    const { intentBatch, emotionBatch, optOutBatch } = models;
+    const understood = new Map<DialwiseEvent, Understood>();
+    if (!intentBatch && !emotionBatch && !optOutBatch) return understood;
     const turns = events.filter(
       (e): e is EventOf<'dialog.turn'> => e.type === 'dialog.turn' && e.speaker === 'customer',
     );
@@ -276,7 +284,12 @@ export class Enricher {
     const texts = turns.map((t) => t.text);
     const intents = intentBatch ? intentBatch(texts) : texts.map((t) => models.intent(t));
     const emotions = emotionBatch ? emotionBatch(texts) : texts.map((t) => models.emotion(t));
-    turns.forEach((t, i) => understood.set(t, { intent: intents[i]!, emotion: emotions[i]! }));
+    const optOuts = optOutBatch
+      ? optOutBatch(texts)
+      : texts.map((t) => models.optOut(t, 'customer'));
+    turns.forEach((t, i) =>
+      understood.set(t, { intent: intents[i]!, emotion: emotions[i]!, optOut: optOuts[i]! }),
+    );
     return understood;
   }
 
@@ -343,7 +356,7 @@ export class Enricher {
       });
       call.intent_score = this.score(c.p, call, c.ts);
       applyCallScore(c.p, call.intent_score, c.ts);
-      this.optOut(c, e, models.optOut(e.text, 'customer'));
+      this.optOut(c, e, known?.optOut ?? models.optOut(e.text, 'customer'));
       Object.assign(row, {
         intent,
         intent_confidence: insight.intent.confidence,
@@ -363,29 +376,10 @@ export class Enricher {
     c.out.turns.push(row);
   }
 
-  /**
-   * A spoken opt-out (or an agent's record of one) revokes call consent at
-   * once, with the turn as its evidence; the change's id follows from the
-   * turn's, so a replayed turn records it once.
-   */
+  /** A spoken opt-out (or an agent's record of one) revokes call consent at once. */
   private optOut(c: Ctx, e: EventOf<'dialog.turn'>, heard: OptOut): void {
     if (!heard.optOut) return;
-    const change: EventOf<'consent.changed'> = {
-      type: 'consent.changed',
-      schema_version: 1,
-      event_id: `${e.event_id}:opt-out`,
-      customer_id: e.customer_id,
-      ts: e.ts,
-      scope: 'call',
-      granted: false,
-      evidence: {
-        source: e.speaker === 'agent' ? 'agent' : 'call_turn',
-        call_id: e.call_id,
-        event_id: e.event_id,
-        ...(heard.cue && { cue: heard.cue.slice(0, 128) }),
-        text: e.text,
-      },
-    };
+    const change = optOutConsent(e, heard.cue);
     applyConsent(c.p, change, c.ts);
     c.out.consents.push(change);
   }

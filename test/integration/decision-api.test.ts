@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/api/index.js';
 import { startPlatform, type Platform } from '../../src/app/index.js';
 import { loadTestConfig } from '../helpers/config.js';
 import { eventually } from '../helpers/eventually.js';
 import { gql } from '../helpers/gql.js';
+import { allDayDecisionConfig } from '../helpers/decision-config.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 describe('decision layer over REST: a full simulated call', () => {
@@ -60,20 +60,6 @@ describe('decision layer over REST: a full simulated call', () => {
       return row!.segment;
     }, 5_000);
 
-  /** The shipped decision config, but calling allowed around the clock so the test runs any time. */
-  function decisionConfig(): string {
-    const dir = tmpDir();
-    for (const f of ['dialog-flow.json', 'scripts.json', 'transfer.json', 'agents.json'])
-      copyFileSync(join('config', f), join(dir, f));
-    const dialing = JSON.parse(readFileSync('config/dialing.json', 'utf8'));
-    const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-    for (const seg of Object.values<{ windows: unknown[] }>(dialing.segments))
-      seg.windows = [{ days, from: '00:00', to: '23:59' }];
-    dialing.holidays = {};
-    writeFileSync(join(dir, 'dialing.json'), JSON.stringify(dialing));
-    return dir;
-  }
-
   // The agent desktop: a local receiver of pushed handoffs.
   const pushed: { call_id?: string; callId?: string; summary: string; agent: string }[] = [];
   const desktop = createServer((req, res) => {
@@ -89,7 +75,7 @@ describe('decision layer over REST: a full simulated call', () => {
   let decisionDir = '';
 
   beforeAll(async () => {
-    decisionDir = decisionConfig();
+    decisionDir = allDayDecisionConfig();
     await new Promise<void>((r) => desktop.listen(0, '127.0.0.1', r));
     const { port } = desktop.address() as AddressInfo;
     p = await startPlatform(

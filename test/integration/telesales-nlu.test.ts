@@ -1,27 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/api/index.js';
 import { startPlatform, type Platform } from '../../src/app/index.js';
 import { loadTestConfig } from '../helpers/config.js';
 import { eventually } from '../helpers/eventually.js';
 import { gql } from '../helpers/gql.js';
+import { allDayDecisionConfig } from '../helpers/decision-config.js';
 import { tmpDir } from '../helpers/tmp.js';
-
-/** The shipped decision config with calling allowed around the clock, so the test runs any time. */
-function decisionConfig(): string {
-  const dir = tmpDir();
-  for (const f of ['dialog-flow.json', 'scripts.json', 'transfer.json', 'agents.json'])
-    copyFileSync(join('config', f), join(dir, f));
-  const dialing = JSON.parse(readFileSync('config/dialing.json', 'utf8'));
-  const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-  for (const seg of Object.values<{ windows: unknown[] }>(dialing.segments))
-    seg.windows = [{ days, from: '00:00', to: '23:59' }];
-  dialing.holidays = {};
-  writeFileSync(join(dir, 'dialing.json'), JSON.stringify(dialing));
-  return dir;
-}
 
 describe('Chinese telesales speech on a started platform (the default, trained model)', () => {
   let p: Platform;
@@ -68,7 +53,7 @@ describe('Chinese telesales speech on a started platform (the default, trained m
           DIALWISE_DATA_DIR: tmpDir(),
           DIALWISE_LOG_LEVEL: 'error',
           DIALWISE_COMMIT_INTERVAL_MS: '50',
-          DIALWISE_DECISION_CONFIG: decisionConfig(),
+          DIALWISE_DECISION_CONFIG: allDayDecisionConfig(),
           DIALWISE_DEFAULT_MODELS: 'train',
         },
       }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DialwiseError } from '../../core/errors.js';
+import type { ConsentRow } from '../../core/store/migrations.js';
 import type { Store } from '../../core/store/store.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 
@@ -104,17 +105,8 @@ export async function customerIdByPhoneHash(store: Store, hash: string): Promise
   return row?.customer_id ?? null;
 }
 
-export interface ConsentChangeRow {
-  event_id: string;
-  scope: string;
-  granted: boolean;
-  source: string | null;
-  call_id: string | null;
-  evidence_event_id: string | null;
-  cue: string | null;
-  text_enc: string | null;
-  ts: string;
-}
+/** A stored consent change as the records read it (whose customer is asked). */
+export type ConsentChangeRow = Omit<ConsentRow, 'customer_id'>;
 
 /** A customer's consent changes with their evidence (the text still sealed), newest first. */
 export async function consentChanges(

@@ -202,3 +202,17 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
 ];
+
+/** A row of `consent_changes` (migration 10): a consent change and its evidence, the text sealed. */
+export interface ConsentRow {
+  event_id: string;
+  customer_id: string;
+  scope: string;
+  granted: boolean;
+  source: string | null;
+  call_id: string | null;
+  evidence_event_id: string | null;
+  cue: string | null;
+  text_enc: string | null;
+  ts: string;
+}

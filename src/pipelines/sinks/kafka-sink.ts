@@ -2,7 +2,8 @@ import type { KafkaBus } from '../../core/bus/kafka.js';
 import type { EventOf } from '../../core/events/index.js';
 import type { Position, Sink } from './duckdb-sink.js';
 import type { ComplianceRow, EnrichedTurn, CallState } from '../enrich/index.js';
-import type { ConsentRow, DeadLetter, ProfileRow, SinkRows } from './rows.js';
+import type { ConsentRow } from '../../core/store/migrations.js';
+import type { DeadLetter, ProfileRow, SinkRows } from './rows.js';
 import { derivedTopic } from '../topics.js';
 
 /** One row of a commit as it travels from a worker to the loader. */

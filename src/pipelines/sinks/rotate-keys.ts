@@ -1,5 +1,5 @@
 import type { FieldCipher } from '../../core/crypto.js';
-import type { Store } from '../../core/store/store.js';
+import type { Columns, Store, Tx } from '../../core/store/store.js';
 
 /**
  * Re-seals every stored value that an older key sealed — names, phones, the
@@ -66,20 +66,8 @@ export async function rotateKeys(
         phone_hash = r.phone_hash, personal_enc = r.personal_enc
       FROM resealed r WHERE profiles.customer_id = r.customer_id`);
     await tx.run('DROP TABLE resealed');
-    await tx.run(
-      'CREATE OR REPLACE TEMP TABLE resealed_letters (id BIGINT, payload_sealed VARCHAR)',
-    );
-    await tx.append('resealed_letters', { id: 'BIGINT', payload_sealed: 'VARCHAR' }, letters);
-    await tx.run(`UPDATE dead_letters SET payload_sealed = r.payload_sealed
-      FROM resealed_letters r WHERE dead_letters.id = r.id`);
-    await tx.run('DROP TABLE resealed_letters');
-    await tx.run(
-      'CREATE OR REPLACE TEMP TABLE resealed_consents (event_id VARCHAR, text_enc VARCHAR)',
-    );
-    await tx.append('resealed_consents', { event_id: 'VARCHAR', text_enc: 'VARCHAR' }, consents);
-    await tx.run(`UPDATE consent_changes SET text_enc = r.text_enc
-      FROM resealed_consents r WHERE consent_changes.event_id = r.event_id`);
-    await tx.run('DROP TABLE resealed_consents');
+    await resealColumn(tx, 'dead_letters', { id: 'BIGINT' }, 'payload_sealed', letters);
+    await resealColumn(tx, 'consent_changes', { event_id: 'VARCHAR' }, 'text_enc', consents);
   });
   return {
     profiles: rows.length,
@@ -87,4 +75,22 @@ export async function rotateKeys(
     deadLetters: letters.length,
     consents: consents.length,
   };
+}
+
+/** Writes re-sealed values of one column back, matched on the table's key column. */
+async function resealColumn(
+  tx: Tx,
+  table: string,
+  key: Columns,
+  column: string,
+  rows: readonly object[],
+): Promise<void> {
+  const [id] = Object.keys(key);
+  const temp = `resealed_${table}`;
+  await tx.run(`CREATE OR REPLACE TEMP TABLE ${temp} (${id} ${key[id!]}, ${column} VARCHAR)`);
+  await tx.append(temp, { ...key, [column]: 'VARCHAR' }, rows);
+  await tx.run(
+    `UPDATE ${table} SET ${column} = r.${column} FROM ${temp} r WHERE ${table}.${id} = r.${id}`,
+  );
+  await tx.run(`DROP TABLE ${temp}`);
 }

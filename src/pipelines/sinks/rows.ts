@@ -1,3 +1,4 @@
+import type { ConsentRow } from '../../core/store/migrations.js';
 import type { EventOf } from '../../core/events/index.js';
 import type { FieldCipher } from '../../core/crypto.js';
 import { redactPayload } from '../../core/personal.js';
@@ -63,19 +64,6 @@ export function deadLetter(
 }
 
 /** A consent change as stored: the evidence's text sealed. */
-export interface ConsentRow {
-  event_id: string;
-  customer_id: string;
-  scope: string;
-  granted: boolean;
-  source: string | null;
-  call_id: string | null;
-  evidence_event_id: string | null;
-  cue: string | null;
-  text_enc: string | null;
-  ts: string;
-}
-
 export function consentRow(e: EventOf<'consent.changed'>, cipher: FieldCipher): ConsentRow {
   const ev = e.evidence;
   return {

@@ -1,0 +1,17 @@
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpDir } from './tmp.js';
+
+/** The shipped decision config with calling allowed around the clock, so a test runs any time. */
+export function allDayDecisionConfig(): string {
+  const dir = tmpDir();
+  for (const f of ['dialog-flow.json', 'scripts.json', 'transfer.json', 'agents.json'])
+    copyFileSync(join('config', f), join(dir, f));
+  const dialing = JSON.parse(readFileSync('config/dialing.json', 'utf8'));
+  const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+  for (const seg of Object.values<{ windows: unknown[] }>(dialing.segments))
+    seg.windows = [{ days, from: '00:00', to: '23:59' }];
+  dialing.holidays = {};
+  writeFileSync(join(dir, 'dialing.json'), JSON.stringify(dialing));
+  return dir;
+}

@@ -148,7 +148,11 @@ async function retrainSeconds() {
   rmSync(dir, { recursive: true, force: true });
   return {
     seconds,
-    models: summary.models.map((m) => ({ name: m.name, seconds: m.seconds, frozen: m.challenger.value })),
+    models: summary.models.map((m) => ({
+      name: m.name,
+      seconds: m.seconds,
+      frozen: m.challenger.value,
+    })),
   };
 }
 

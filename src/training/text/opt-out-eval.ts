@@ -5,7 +5,8 @@ import { detectOptOut, type Speaker } from '../../models/opt-out/index.js';
 
 /**
  * Scoring an opt-out detector on labelled turns (`dialwise eval opt-out
- * --data F.jsonl`). Each JSONL line is `{"text","label":bool}`; a line may
+ * --data F.jsonl`). Each JSONL line is `{"text","label"}` (label: see
+ * optOutLabel); a line may
  * also name the `speaker` (an agent's turn is read for a recorded opt-out)
  * and carry other fields, such as a `kind`, which are ignored here.
  */
@@ -68,9 +69,25 @@ export function evaluateOptOut(
   };
 }
 
+const TRUE_WORDS = new Set(['true', 'yes', '1', 'opt_out', 'opt-out']);
+
+/**
+ * An opt-out label: a boolean, 0/1, "true"/"false", "yes"/"no", or an
+ * intent label (`opt_out` is true, any other intent false), so an intent
+ * test file can be scored as opt-outs too.
+ */
+const optOutLabel = z.union([
+  z.boolean(),
+  z.union([z.literal(0), z.literal(1)]).transform((n) => n === 1),
+  z
+    .string()
+    .min(1)
+    .transform((s) => TRUE_WORDS.has(s.trim().toLowerCase())),
+]);
+
 const recordSchema = z.object({
   text: z.string(),
-  label: z.boolean(),
+  label: optOutLabel,
   speaker: z.enum(['customer', 'agent']).optional(),
 });
 

@@ -298,7 +298,21 @@ describe('loadOptOutRecords', () => {
   });
 
   it('names the file, line and field of a record with a wrong type', async () => {
-    const path = file('bad-label.jsonl', '{"text":"a","label":"yes"}\n');
+    const path = file('bad-label.jsonl', '{"text":"a","label":[true]}\n');
     await expect(loadOptOutRecords(path)).rejects.toThrow(new RegExp(`${path}:1: label:`));
+  });
+
+  it.each([
+    [true, true],
+    [false, false],
+    [1, true],
+    [0, false],
+    ['yes', true],
+    ['False', false],
+    ['opt_out', true],
+    ['complaint', false],
+  ])('reads the label %j as %s (an intent file scores as opt-outs)', async (label, want) => {
+    const path = file('labels.jsonl', `${JSON.stringify({ text: 'x', label })}\n`);
+    expect((await loadOptOutRecords(path))[0]!.label).toBe(want);
   });
 });

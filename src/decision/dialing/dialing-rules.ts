@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DialwiseError } from '../../core/errors.js';
-import { canonical, formatter, WEEKDAYS } from './local-time.js';
+import { canonical, formatter } from '../../core/zone.js';
+import { WEEKDAYS } from './local-time.js';
 
 const hhmm = z
   .string()

@@ -7,16 +7,8 @@
  */
 import type { CustomerView } from '../customer-view.js';
 import { dialingSegmentOf, industryOf, type DialingRules } from './dialing-rules.js';
-import {
-  DAY,
-  formatter,
-  instantOf,
-  MINUTE,
-  toLocal,
-  wallOf,
-  WEEKDAYS,
-  zoneOf,
-} from './local-time.js';
+import { formatter, wallOf } from '../../core/zone.js';
+import { DAY, instantOf, MINUTE, toLocal, WEEKDAYS, zoneOf } from './local-time.js';
 
 /** How far ahead nextWindowStart looks (covers the longest holiday runs). */
 const LOOKAHEAD_DAYS = 31;

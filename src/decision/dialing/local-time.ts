@@ -1,8 +1,8 @@
 /**
  * Local time in a customer's zone: the wall clock at an instant, and the
- * instant of a wall clock, across DST changes. Zones resolve through Intl,
- * with one cached formatter per valid IANA zone.
+ * instant of a wall clock, across DST changes (zones: core/zone.ts).
  */
+import { canonical, formatter, wallOf } from '../../core/zone.js';
 import type { CustomerView } from '../customer-view.js';
 
 /** What local time reads of the dialing rules: the zone used when a customer's is unusable. */
@@ -14,47 +14,6 @@ export const MINUTE = 60_000;
 export const DAY = 24 * 60 * MINUTE;
 /** Indexed like Date#getUTCDay(). */
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-
-// One formatter per valid zone; an invalid zone is not cached, so the cache
-// stays bounded by the IANA list whatever the CRM sends.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-export function formatter(zone: string): Intl.DateTimeFormat | null {
-  let f = formatters.get(zone);
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone: zone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
-    } catch {
-      return null;
-    }
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-export const canonical = (zone: string): string | undefined =>
-  formatter(zone)?.resolvedOptions().timeZone;
-
-/**
- * The wall clock at instant `ms` in the formatter's zone, written as the
- * UTC instant that shows the same clock: calendar arithmetic on it (day,
- * weekday, minutes) needs no zone, and wallOf(ms) - ms is the UTC offset.
- */
-export function wallOf(ms: number, f: Intl.DateTimeFormat): number {
-  const p: Record<string, number> = {};
-  for (const { type, value } of f.formatToParts(ms)) p[type] = Number(value);
-  const at = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day, p.hour, p.minute, p.second);
-  return at + (ms % 1000);
-}
 
 /**
  * The first instant whose wall clock reads `wall` or later. Where clocks go

@@ -19,10 +19,10 @@
  *   09:00 on 初八 (seventh day after the festival) to 18:00 thirteen days later
  *   (dates known for 2026–2030; later years give nothing).
  */
+import { formatter } from '../../core/zone.js';
 import type { CallbackWindow, SlotContext } from '../types.js';
 import { zhNumber } from './amount.js';
 import {
-  isTimeZone,
   addDays,
   instantOf,
   isoWeekday,
@@ -127,11 +127,12 @@ const DAY_WORDS: readonly [RegExp, number][] = [
 ];
 const DAYS_LATER = /([\d一二两三四五六七八九十]{1,2})天(?:以后|之后|后)|过(两)天/;
 
-function weekdayDate(folded: string, today: LocalDate): LocalDate | undefined {
+function weekdayDate(folded: string, date: () => LocalDate): LocalDate | undefined {
   const zh = ZH_WEEKDAY.exec(folded);
   const en = zh ? undefined : EN_WEEKDAY.exec(folded);
   const m = zh ?? en;
   if (!m) return undefined;
+  const today = date();
   const want = WEEKDAYS[m[2]!]!;
   const now = isoWeekday(today);
   const weeksAhead = { 下下: 2, 下: 1, 这: 0, 本: 0 }[zh?.[1] ?? ''];
@@ -140,26 +141,28 @@ function weekdayDate(folded: string, today: LocalDate): LocalDate | undefined {
   return addDays(today, (want - now + 7) % 7 || 7);
 }
 
-function dayOf(folded: string, today: LocalDate): LocalDate | undefined {
+function dayOf(folded: string, today: () => LocalDate): LocalDate | undefined {
   const weekday = weekdayDate(folded, today);
   if (weekday) return weekday;
   const word = DAY_WORDS.find(([re]) => re.test(folded));
-  if (word) return addDays(today, word[1]);
+  if (word) return addDays(today(), word[1]);
   const later = DAYS_LATER.exec(folded);
-  return later ? addDays(today, num(later[1] ?? later[2]!)) : undefined;
+  return later ? addDays(today(), num(later[1] ?? later[2]!)) : undefined;
 }
 
 type Span = readonly [LocalMoment, LocalMoment];
+/** The local time now, worked out only when a phrase needs it (most turns name no time). */
+type Now = () => LocalMoment;
 
 /** A named day, part of the day and clock time, put together (see the header). */
-function daySpan(folded: string, now: LocalMoment): Span | undefined {
-  const day = dayOf(folded, now.date);
+function daySpan(folded: string, now: Now): Span | undefined {
+  const day = dayOf(folded, () => now().date);
   const part = PARTS.find(([re]) => re.test(folded))?.[1];
   const clock = clockOf(folded, day !== undefined || part !== undefined);
   if (!day && !part && !clock) return undefined;
   const at = clock ? clockMinute(clock, part) : undefined;
   const [from, to] = at === undefined ? (part ?? WORK_DAY) : [at, at];
-  const date = day ?? (to <= now.minute ? addDays(now.date, 1) : now.date);
+  const date = day ?? (to <= now().minute ? addDays(now().date, 1) : now().date);
   return [
     { date, minute: from },
     { date, minute: to },
@@ -172,7 +175,7 @@ const MONTH_END = /(下个?)?月底|\bend of (?:the |this |next )?month\b/;
 const NEXT_WEEK = /下个?(?:周|星期|礼拜)(?![一二三四五六日天1-7])|\bnext week\b/;
 
 /** 过完年, 月底, 下周: spans of several days (see the header). */
-function longSpan(folded: string, now: LocalMoment, later: (s: Span) => boolean): Span | undefined {
+function longSpan(folded: string, now: Now, later: (s: Span) => boolean): Span | undefined {
   if (AFTER_NEW_YEAR.test(folded)) {
     return SPRING_FESTIVALS.map((f): Span => [
       { date: addDays(f, 7), minute: WORK_DAY[0] },
@@ -188,12 +191,12 @@ function longSpan(folded: string, now: LocalMoment, later: (s: Span) => boolean)
   };
   const month = MONTH_END.exec(folded);
   if (month) {
-    const next = monthEndSpan(addDays(monthEnd(now.date), 1));
-    const span = month[1] || /next month/.test(month[0]) ? next : monthEndSpan(now.date);
+    const next = monthEndSpan(addDays(monthEnd(now().date), 1));
+    const span = month[1] || /next month/.test(month[0]) ? next : monthEndSpan(now().date);
     return later(span) ? span : next;
   }
   if (!NEXT_WEEK.test(folded)) return undefined;
-  const monday = addDays(now.date, 8 - isoWeekday(now.date));
+  const monday = addDays(now().date, 8 - isoWeekday(now().date));
   return [
     { date: monday, minute: WORK_DAY[0] },
     { date: addDays(monday, 4), minute: WORK_DAY[1] },
@@ -226,11 +229,13 @@ function delayOf(folded: string): number | undefined {
 
 /** The callback window an utterance names, in folded text; undefined when it names none. */
 export function callbackOf(folded: string, ctx: SlotContext): CallbackWindow | undefined {
-  const zone = ctx.timeZone && isTimeZone(ctx.timeZone) ? ctx.timeZone : DEFAULT_TIME_ZONE;
+  // A zone Intl does not know (a CRM field may hold anything) falls back to the default.
+  const zone = ctx.timeZone && formatter(ctx.timeZone) ? ctx.timeZone : DEFAULT_TIME_ZONE;
   const iso = (ms: number) => new Date(ms).toISOString();
   const delay = delayOf(folded);
   if (delay !== undefined) return { from: iso(ctx.nowMs + delay), to: iso(ctx.nowMs + delay) };
-  const now = localMoment(ctx.nowMs, zone);
+  let moment: LocalMoment | undefined;
+  const now = () => (moment ??= localMoment(ctx.nowMs, zone));
   const later = (s: Span) => instantOf(s[1], zone) > ctx.nowMs;
   const span = longSpan(folded, now, later) ?? daySpan(folded, now);
   if (!span) return undefined;

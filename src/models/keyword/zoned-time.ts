@@ -1,7 +1,9 @@
 /**
  * Wall-clock dates in an IANA time zone and back to instants, with the
- * offsets Intl.DateTimeFormat knows (daylight saving included).
+ * offsets Intl.DateTimeFormat knows (daylight saving included), on the
+ * formatters core/zone.ts caches.
  */
+import { formatter, wallOf } from '../../core/zone.js';
 
 /** A calendar day; month 1..12. */
 export interface LocalDate {
@@ -18,19 +20,9 @@ export interface LocalMoment {
 
 const DAY_MS = 86_400_000;
 
-function wallClockMs(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-  }).formatToParts(ms);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
-}
+/** The wall clock at `ms`, to the minute, as the UTC instant showing it (zone valid: see callbackOf). */
+const wallClockMs = (ms: number, timeZone: string): number =>
+  Math.floor(wallOf(ms, formatter(timeZone)!) / 60_000) * 60_000;
 
 /** The local date and minute of an instant. */
 export function localMoment(ms: number, timeZone: string): LocalMoment {
@@ -64,21 +56,4 @@ export function isoWeekday(date: LocalDate): number {
 export function monthEnd(date: LocalDate): LocalDate {
   // Day 0 of the next month is the last day of this one.
   return { y: date.y, m: date.m, d: new Date(Date.UTC(date.y, date.m, 0)).getUTCDate() };
-}
-
-const zones = new Map<string, boolean>();
-
-/** True for a time zone Intl knows ("Asia/Shanghai"); a CRM field may hold anything. */
-export function isTimeZone(zone: string): boolean {
-  let ok = zones.get(zone);
-  if (ok === undefined) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: zone });
-      ok = true;
-    } catch {
-      ok = false;
-    }
-    if (zones.size < 1000) zones.set(zone, ok);
-  }
-  return ok;
 }

@@ -1,5 +1,5 @@
 /**
- * Folding shared by the keyword models. Speech recognisers and agents emit
+ * Folding shared by the keyword models and the opt-out rules. Speech recognisers and agents emit
  * full-width letters, traditional characters and mixed case; a keyword written
  * once in the cue tables should match all of them.
  */
@@ -21,7 +21,10 @@ const TRAD_TO_SIMP: Readonly<Record<string, string>> = {
   煩: '烦', 騷: '骚', 擾: '扰', 訴: '诉', 趕: '赶', 長: '长', 與: '与', 為: '为',
   產: '产', 內: '内', 紹: '绍', 細: '细', 認: '认', 識: '识', 錯: '错', 號: '号',
   碼: '码', 單: '单', 簽: '签', 經: '经', 聽: '听', 歡: '欢', 從: '从', 辦: '办',
-  開: '开', 聯: '联', 係: '系', 別: '别', 頭: '头', 親: '亲',
+  開: '开', 聯: '联', 係: '系', 別: '别', 頭: '头', 親: '亲', 繫: '系', 刪: '删',
+  訊: '讯', 簡: '简', 郵: '邮', 報: '报', 舉: '举', 現: '现', 訂: '订', 絕: '绝',
+  讓: '让', 將: '将', 撥: '拨', 裡: '里', 裏: '里', 記: '记', 錄: '录', 銷: '销',
+  營: '营', 遠: '远', 擔: '担', 絡: '络', 傳: '传',
 };
 
 /** One code point, folded: full-width ASCII to half-width, traditional to simplified, lower case. */

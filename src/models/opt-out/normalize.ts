@@ -5,6 +5,7 @@
  * written once in clean characters. English keeps its words apart, with
  * one space between them, so its patterns can use word boundaries.
  */
+import { fold } from '../keyword/normalize.js';
 
 export interface OptOutText {
   /** Letters and digits only, interjections dropped, slips folded. */
@@ -12,19 +13,6 @@ export interface OptOutText {
   /** Lower-case words separated by single spaces, apostrophes dropped ("don't" → "dont"). */
   readonly en: string;
 }
-
-/** Traditional forms of the characters the patterns use. */
-// prettier-ignore
-const TRAD_TO_SIMP: Readonly<Record<string, string>> = {
-  別: '别', 話: '话', 電: '电', 號: '号', 碼: '码', 聯: '联', 係: '系', 繫: '系',
-  擾: '扰', 騷: '骚', 單: '单', 刪: '删', 來: '来', 過: '过', 們: '们', 給: '给',
-  發: '发', 訊: '讯', 簡: '简', 郵: '邮', 報: '报', 訴: '诉', 舉: '举', 還: '还',
-  說: '说', 這: '这', 週: '周', 後: '后', 時: '时', 間: '间', 現: '现', 訂: '订',
-  絕: '绝', 煩: '烦', 沒: '没', 讓: '让', 將: '将', 撥: '拨', 從: '从', 裡: '里',
-  裏: '里', 記: '记', 錄: '录', 請: '请', 會: '会', 經: '经', 幾: '几', 聽: '听',
-  為: '为', 訪: '访', 銷: '销', 營: '营', 騙: '骗', 遠: '远', 與: '与', 擔: '担', 絡: '络', 傳: '传',
-};
-const TRAD_CHARS = new RegExp(`[${Object.keys(TRAD_TO_SIMP).join('')}]`, 'gu');
 
 /** Interjections and hesitation sounds: noise between the words of a phrase. */
 const FILLERS = /[嗯啊呃额哎唉诶欸哦噢喔呀哟嘛哈呐]/gu;
@@ -117,11 +105,8 @@ function english(lower: string): string {
     .trim();
 }
 
-/** Both forms of `text`: NFKC (full-width → half-width), lower case, traditional → simplified. */
+/** Both forms of `text`: NFKC, then the keyword models' fold (lower case, traditional → simplified). */
 export function normalizeTurn(text: string): OptOutText {
-  const lower = text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(TRAD_CHARS, (c) => TRAD_TO_SIMP[c]!);
+  const lower = fold(text.normalize('NFKC'));
   return { zh: chinese(lower), en: english(lower) };
 }

@@ -33,6 +33,7 @@ import { saveTextModel } from '../src/models/text/model-folder.js';
 import { createTrainedModels } from '../src/models/trained-models.js';
 import {
   DEFAULT_TRAIN_OPTIONS,
+  trainOptions,
   evaluateOptOut,
   evaluateTextModel,
   keywordIntentEval,
@@ -47,17 +48,8 @@ import {
 const { values } = parseArgs({ options: { public: { type: 'boolean' } } });
 const plan = loadRetrainPlan('config/retrain.json');
 
-/** The served intent settings: config/retrain.json's intent section over the defaults. */
-const LINEAR: TrainTextOptions = {
-  ...DEFAULT_TRAIN_OPTIONS,
-  task: 'intent',
-  architecture: { kind: 'linear' },
-  members: plan.intent.members ?? 1,
-  epochs: plan.intent.epochs ?? 10,
-  learningRate: plan.intent.learningRate ?? 0.02,
-  minDf: plan.intent.minDf ?? 1,
-  maxFalseFlag: plan.intent.maxFalseFlag ?? 0,
-};
+/** The served intent settings: config/retrain.json's intent section, as the retrain reads it. */
+const LINEAR: TrainTextOptions = trainOptions('intent', plan.intent);
 /** What the platform trained before: the MLP ensemble of bench/models.ts. */
 const MLP: TrainTextOptions = { ...DEFAULT_TRAIN_OPTIONS, ...TASK_SETTINGS.intent, task: 'intent' };
 
@@ -110,7 +102,7 @@ function keywordScores(tests: Record<string, readonly TextRecord[]>) {
 async function optOut(intent: TextClassifier) {
   const { model: optout, seconds } = await trainTextClassifier(
     await loadTextDataset(plan.optout.train),
-    { ...LINEAR, task: 'optout' },
+    trainOptions('optout', plan.optout),
   );
   const ways = {
     served: createTrainedModels({ intent, optout }),

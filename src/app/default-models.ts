@@ -5,14 +5,14 @@ import type { Logger } from '../core/log.js';
 import { createMlflowClient } from '../models/mlflow-client.js';
 import { retrain } from '../training/index.js';
 import { retrainPlanOf } from './scheduled-retrain.js';
-import { registryOf } from './setup.js';
+import { pinnedModelDirs, registryOf } from './setup.js';
 
 /** What a fresh platform trains for itself: the telesales intent and opt-out classifiers. */
 const DEFAULT_KINDS = ['intent', 'optout'] as const;
 type DefaultKind = (typeof DEFAULT_KINDS)[number];
 
 const pinnedDir = (config: Config, name: DefaultKind): string | undefined =>
-  name === 'intent' ? config.intentModelDir : undefined;
+  pinnedModelDirs(config)[name];
 
 /**
  * The platform's default models: at first start, for each of the default

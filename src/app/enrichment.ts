@@ -14,7 +14,14 @@ import {
 } from '../pipelines/index.js';
 import { MODEL_KINDS } from '../training/index.js';
 import { ensureDefaultModels } from './default-models.js';
-import { complianceConfig, configFile, fieldCipher, readJson, registryOf } from './setup.js';
+import {
+  complianceConfig,
+  pinnedModelDirs,
+  configFile,
+  fieldCipher,
+  readJson,
+  registryOf,
+} from './setup.js';
 
 /** The models a process serves, and the poll that switches to a newly promoted champion. */
 export interface ModelWatch {
@@ -33,12 +40,9 @@ async function createEnricher(
   clock: Clock,
 ): Promise<{ enricher: Enricher; models: ModelWatch }> {
   await ensureDefaultModels(config, logger, clock);
-  const champions = new Champions(
-    registryOf(config),
-    MODEL_KINDS,
-    { intent: config.intentModelDir, emotion: config.emotionModelDir },
-    { compliance: complianceConfig(config) },
-  );
+  const champions = new Champions(registryOf(config), MODEL_KINDS, pinnedModelDirs(config), {
+    compliance: complianceConfig(config),
+  });
   let served: ServedModels | undefined;
   await champions.refresh((m) => (served = m));
   const enricher = new Enricher({

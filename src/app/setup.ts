@@ -83,6 +83,12 @@ export function complianceConfig(config: Config): ComplianceConfig {
   return c;
 }
 
+/** Model folders pinned in config over the registry's champions, by model kind. */
+export const pinnedModelDirs = (config: Config): Partial<Record<string, string | undefined>> => ({
+  intent: config.intentModelDir,
+  emotion: config.emotionModelDir,
+});
+
 export const registryOf = (config: Config): ModelRegistry =>
   openRegistry(config.registryDir ?? join(config.dataDir, 'registry'));
 

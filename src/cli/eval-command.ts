@@ -98,6 +98,6 @@ export async function evaluate(
     return { task: sub, model: 'baseline', ...keywordIntentEval(records), ...baseline };
   if (dir === null)
     throw new DialwiseError('BAD_REQUEST', `no ${sub} model is served; pass --model DIR`);
-  const result = await runEval({ task: sub, model: dir, data });
+  const result = await runEval({ task: sub, model: dir, data, records });
   return { ...result, ...(served && { model: served.source }), ...baseline };
 }

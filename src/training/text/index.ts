@@ -22,7 +22,13 @@ export {
   type TextTask,
 } from './text-commands.js';
 export { evaluateTextModel, type TextEvaluation } from './text-evaluation.js';
-export { emotionKind, intentKind, optOutKind, type TextSettings } from './text-kind.js';
+export {
+  emotionKind,
+  intentKind,
+  optOutKind,
+  trainOptions,
+  type TextSettings,
+} from './text-kind.js';
 export {
   DEFAULT_TRAIN_OPTIONS,
   trainTextClassifier,

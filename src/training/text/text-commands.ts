@@ -73,6 +73,8 @@ export interface EvalCommand {
   task: TextTask;
   model: string;
   data: string;
+  /** `data` already read, when the caller needed it too. */
+  records?: readonly TextRecord[];
 }
 
 export async function runEval(
@@ -82,7 +84,7 @@ export async function runEval(
   try {
     if (model.meta.task !== cmd.task)
       throw new Error(`${cmd.model} is a ${model.meta.task} model, not ${cmd.task}`);
-    const records = await loadRecords(cmd.data);
+    const records = cmd.records ?? (await loadRecords(cmd.data));
     return { task: cmd.task, model: cmd.model, ...evaluateTextModel(model, records) };
   } finally {
     model.dispose();

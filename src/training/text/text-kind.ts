@@ -33,13 +33,17 @@ const textSettings = z.strictObject({
 });
 export type TextSettings = z.infer<typeof textSettings>;
 
-/** The task's training options with the plan's settings over them. */
-function trainOptions(task: TextTask, s: TextSettings, ctx: TrainContext): TrainTextOptions {
+/** The task's training options with a retrain plan's settings over them. */
+export function trainOptions(
+  task: TextTask,
+  s: TextSettings,
+  ctx: Partial<Pick<TrainContext, 'clock'>> = {},
+): TrainTextOptions {
   return {
     ...DEFAULT_TRAIN_OPTIONS,
     ...TASK_SETTINGS[task],
     task,
-    clock: ctx.clock,
+    ...(ctx.clock && { clock: ctx.clock }),
     ...(s.epochs !== undefined && { epochs: s.epochs }),
     ...(s.members !== undefined && { members: s.members }),
     ...(s.architecture === 'linear' && { architecture: { kind: 'linear' as const } }),

@@ -5,6 +5,7 @@ import { startPlatform, type Platform } from '../../src/app/index.js';
 import { loadTestConfig } from '../helpers/config.js';
 import { eventually } from '../helpers/eventually.js';
 import { gql } from '../helpers/gql.js';
+import { rest } from '../helpers/rest.js';
 import { allDayDecisionConfig } from '../helpers/decision-config.js';
 import { tmpDir } from '../helpers/tmp.js';
 
@@ -12,12 +13,7 @@ describe('Chinese telesales speech on a started platform (the default, trained m
   let p: Platform;
   let dialer: string;
   let compliance: string;
-  const call = (path: string, body?: unknown, key = dialer) =>
-    fetch(`${p.url}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const call = (path: string, body?: unknown, key = dialer) => rest(p.url, key, path, body);
   const say = async (callId: string, customerId: string, text: string) => {
     const res = await call('/dialog/turn', {
       call_id: callId,

@@ -2,17 +2,17 @@ import { describe, expect, it } from 'vitest';
 import {
   createKeywordModels,
   DEFAULT_COMPLIANCE_CONFIG,
-  INTENT_LABELS,
   type ComplianceConfig,
 } from '../../src/models/keyword/index.js';
+import { CORE_INTENTS } from '../../src/models/intent-taxonomy.js';
 import type { EmotionLabel, SlotFacts } from '../../src/models/types.js';
 
 const models = createKeywordModels();
 
 describe('keyword intent', () => {
   it('knows the core labels of the intent taxonomy, out_of_scope last', () => {
-    expect(INTENT_LABELS).toHaveLength(28);
-    expect(INTENT_LABELS.at(-1)).toBe('out_of_scope');
+    expect(CORE_INTENTS).toHaveLength(28);
+    expect(CORE_INTENTS.at(-1)).toBe('out_of_scope');
   });
 
   it.each([

@@ -10,7 +10,6 @@ import { keywordIntent } from './intent.js';
 import { DEFAULT_COMPETITORS, type Competitor } from './competitors.js';
 import { createSlotExtractor } from './slots.js';
 
-export { INTENT_LABELS, type IntentLabel } from './intent.js';
 export {
   DEFAULT_COMPLIANCE_CONFIG,
   complianceConfigSchema,

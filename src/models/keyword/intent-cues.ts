@@ -1,12 +1,9 @@
-import { CORE_INTENTS, type CoreIntent } from '../intent-taxonomy.js';
+import type { CoreIntent } from '../intent-taxonomy.js';
 
 /**
  * The phrases that signal each of the taxonomy's core intents in Chinese
  * and English: the fallback when no trained model loads.
  */
-export const INTENT_LABELS = CORE_INTENTS;
-export type IntentLabel = CoreIntent;
-
 /**
  * Every intent but out_of_scope needs cues: a new label does not compile
  * until it has some. Kept as one row per intent (prettier-ignore) so the
@@ -14,7 +11,7 @@ export type IntentLabel = CoreIntent;
  * the next begins.
  */
 // prettier-ignore
-export const INTENT_CUES: Record<Exclude<IntentLabel, 'out_of_scope'>, readonly string[]> = {
+export const INTENT_CUES: Record<Exclude<CoreIntent, 'out_of_scope'>, readonly string[]> = {
   greeting: ['你好', '您好', '喂', '哈喽', '早上好', '下午好', '晚上好', 'hello', 'hi', 'hey', 'good morning', 'good afternoon'],
   ask_who: ['你是谁', '你哪位', '哪位', '哪里', '哪个公司', '什么公司', '哪家', '什么事', '啥事', "who's this", 'who is this', 'who are you', 'which company', "what's this about"],
   ask_repeat: ['没听清', '听不清', '再说一遍', '再说一次', '说什么', '啥', '什么意思', '信号不好', 'pardon', 'say again', 'sorry what', "didn't catch", 'repeat that'],

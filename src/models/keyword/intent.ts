@@ -1,9 +1,9 @@
 import type { IntentResult } from '../types.js';
 import { compileCues, matchCues, tally } from './cues.js';
-import { INTENT_BLOCKERS, INTENT_CUES, type IntentLabel } from './intent-cues.js';
+import type { CoreIntent } from '../intent-taxonomy.js';
+import { INTENT_BLOCKERS, INTENT_CUES } from './intent-cues.js';
 import { fold } from './normalize.js';
 
-export { INTENT_LABELS, type IntentLabel } from './intent-cues.js';
 
 const CUES = compileCues(INTENT_CUES, INTENT_BLOCKERS);
 
@@ -24,7 +24,7 @@ export function keywordIntent(text: string): IntentResult {
   const ranked = tally(matchCues(fold(text), CUES));
   const [best, second] = ranked;
   if (!best) return OUT_OF_SCOPE;
-  const intent: IntentLabel = best.label;
+  const intent: CoreIntent = best.label;
   return {
     intent,
     confidence: intentConfidence(best.score, second?.score ?? 0),

@@ -4,7 +4,6 @@ import type { CoreIntent } from '../intent-taxonomy.js';
 import { INTENT_BLOCKERS, INTENT_CUES } from './intent-cues.js';
 import { fold } from './normalize.js';
 
-
 const CUES = compileCues(INTENT_CUES, INTENT_BLOCKERS);
 
 const OUT_OF_SCOPE: IntentResult = { intent: 'out_of_scope', confidence: 0, outOfScope: true };

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ZodType } from 'zod';
 import { createServerAdapter } from '@whatwg-node/server';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import type { DecisionEngine } from '../decision/index.js';
@@ -7,32 +8,34 @@ import type { Admission } from './admission.js';
 import { DIALER, requireRole } from './auth.js';
 import type { ApiLimits } from './limits.js';
 import { errorBody, errorHeaders, parseJson, SECURITY_HEADERS, validate } from './rest/http.js';
-import { turnRequest } from './rest/schemas.js';
+import { outreachAnswer } from './rest/contact-routes.js';
+import { checkRequest, turnRequest } from './rest/schemas.js';
 
-/** A turn's JSON: 4,000 characters of text (up to 4 bytes each) and the rest. */
-const MAX_TURN_BYTES = 64 * 1024;
+/** A hot route's JSON: a turn's 4,000 characters of text (up to 4 bytes each) and the rest. */
+const MAX_HOT_BYTES = 64 * 1024;
 
 const JSON_HEADERS: Readonly<Record<string, string>> = {
   ...SECURITY_HEADERS,
   'content-type': 'application/json',
 };
 
-type TurnAnswer = { status: number; body: string; headers: Record<string, string> };
+type HotAnswer = { status: number; body: string; headers: Record<string, string> };
 
-/** Answers one dialog turn: the raw body and Authorization header in, status and JSON out. */
-export type TurnHandler = (authorization: string | null, raw: string) => Promise<TurnAnswer>;
+/** Answers one request of a hot route: the raw body and Authorization header in, status and JSON out. */
+export type HotHandler = (authorization: string | null, raw: string) => Promise<HotAnswer>;
 
 /**
- * POST /dialog/turn straight from node:http: the bot's turn-by-turn call,
- * the hottest route, skips the fetch adapter but not the checks (key, rate,
- * role, body schema). Server-Timing carries the time spent here for the
+ * A route straight from node:http: the calls a dialer or sender makes by
+ * the thousand skip the fetch adapter but not the checks (key, rate, role,
+ * body schema). Server-Timing carries the time spent here for the
  * dialer's and the benchmark's latency figures.
  */
-export function turnHandler(
-  engine: DecisionEngine,
+function hotHandler<B>(
   admission: Admission,
   limits: ApiLimits,
-): TurnHandler {
+  schema: ZodType<B>,
+  run: (body: B) => unknown,
+): HotHandler {
   return async (authorization, raw) => {
     const started = performance.now();
     const headers: Record<string, string> = { ...JSON_HEADERS };
@@ -41,9 +44,7 @@ export function turnHandler(
     try {
       const principal = await admission.principalOf(authorization, true);
       requireRole(principal, DIALER);
-      out = JSON.stringify(
-        engine.turn(validate(parseJson(raw, limits.jsonDepthLimit), turnRequest)),
-      );
+      out = JSON.stringify(run(validate(parseJson(raw, limits.jsonDepthLimit), schema)));
     } catch (err) {
       if (!(err instanceof DialwiseError)) throw err;
       status = httpStatusOf(err.code);
@@ -55,21 +56,39 @@ export function turnHandler(
   };
 }
 
-/** Reads a turn's body (at most MAX_TURN_BYTES) and answers it. */
-function serveTurn(turn: TurnHandler, req: IncomingMessage, res: ServerResponse): void {
+/**
+ * The hot routes by path: POST /dialog/turn (the bot's turn-by-turn call)
+ * and POST /outreach/check (asked before every message or call).
+ */
+export function hotRoutes(
+  engine: DecisionEngine,
+  admission: Admission,
+  limits: ApiLimits,
+): Map<string, HotHandler> {
+  return new Map([
+    ['/dialog/turn', hotHandler(admission, limits, turnRequest, (b) => engine.turn(b))],
+    [
+      '/outreach/check',
+      hotHandler(admission, limits, checkRequest, (b) => outreachAnswer(engine, b)),
+    ],
+  ]);
+}
+
+/** Reads a hot route's body (at most MAX_HOT_BYTES) and answers it. */
+function serveHot(hot: HotHandler, req: IncomingMessage, res: ServerResponse): void {
   const chunks: Buffer[] = [];
   let size = 0;
   req.on('data', (c: Buffer) => {
     size += c.length;
-    if (size <= MAX_TURN_BYTES) chunks.push(c);
+    if (size <= MAX_HOT_BYTES) chunks.push(c);
   });
   req.on('end', () => {
-    if (size > MAX_TURN_BYTES) {
-      const message = `a turn is at most ${MAX_TURN_BYTES} bytes`;
+    if (size > MAX_HOT_BYTES) {
+      const message = `a request here is at most ${MAX_HOT_BYTES} bytes`;
       res.writeHead(413, JSON_HEADERS);
       return void res.end(errorBody('PAYLOAD_TOO_LARGE', message));
     }
-    turn(req.headers.authorization ?? null, Buffer.concat(chunks).toString())
+    hot(req.headers.authorization ?? null, Buffer.concat(chunks).toString())
       .then((r) => res.writeHead(r.status, r.headers).end(r.body))
       .catch((err: unknown) => {
         process.emitWarning(`unhandled API error: ${(err as Error).stack ?? String(err)}`);
@@ -79,17 +98,18 @@ function serveTurn(turn: TurnHandler, req: IncomingMessage, res: ServerResponse)
   });
 }
 
-/** Serves `handle` over HTTP on host:port (port 0: any free one); dialog turns go to `turn`. */
+/** Serves `handle` over HTTP on host:port (port 0: any free one); POSTs to a hot route go to it. */
 export async function listen(
   handle: (request: Request) => Promise<Response>,
-  turn: TurnHandler | undefined,
+  hot: ReadonlyMap<string, HotHandler>,
   host: string,
   port: number,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const adapter = createServerAdapter(handle);
   const server = createServer((req, res) => {
-    if (!turn || req.method !== 'POST' || req.url !== '/dialog/turn') return void adapter(req, res);
-    serveTurn(turn, req, res);
+    const fast = req.method === 'POST' ? hot.get(req.url ?? '') : undefined;
+    if (!fast) return void adapter(req, res);
+    serveHot(fast, req, res);
   });
   // A voice bot's turns come seconds apart on one connection: keep it open
   // between them (Node closes idle keep-alive connections after 5 s by default).

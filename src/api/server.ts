@@ -7,7 +7,8 @@ import type { ComplianceHit } from '../models/types.js';
 import type { CrmMappingResult } from '../pipelines/index.js';
 import { createAdmission, type Admission } from './admission.js';
 import { createGraphql, type GraphqlDeps } from './graphql/index.js';
-import { listen, turnHandler } from './listener.js';
+import type { DncRegister } from '../analytics/records/index.js';
+import { hotRoutes, listen } from './listener.js';
 import { restDispatcher } from './rest-dispatch.js';
 import { errorBody, errorHeaders, errorResponse, readBody, SECURITY_HEADERS } from './rest/http.js';
 import { serveStatic } from './static.js';
@@ -23,6 +24,8 @@ export interface ApiDeps extends GraphqlDeps {
   mapCrm(raw: Record<string, unknown>): CrmMappingResult;
   /** The compliance guard for a line the bot is about to say: promises and absolute wording. */
   checkBotLine(text: string): ComplianceHit[];
+  /** The do-not-call register (POST /dnc/import adds to it). */
+  dnc: DncRegister;
 }
 
 export interface Api {
@@ -105,6 +108,6 @@ export function createApi(deps: ApiDeps): Api {
     }
   }
 
-  const turn = deps.decisions && turnHandler(deps.decisions, admission, deps.limits);
-  return { fetch: handle, listen: (host, port) => listen(handle, turn, host, port) };
+  const hot = deps.decisions ? hotRoutes(deps.decisions, admission, deps.limits) : new Map();
+  return { fetch: handle, listen: (host, port) => listen(handle, hot, host, port) };
 }

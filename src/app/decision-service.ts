@@ -6,6 +6,7 @@ import type { DialwiseEvent } from '../core/events/index.js';
 import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
 import { sendWithRetry } from '../analytics/alerts/index.js';
+import type { DncRegister } from '../analytics/records/index.js';
 import {
   checkConciseBeforeTransfer,
   createExperiment,
@@ -61,17 +62,22 @@ const NEW_CUSTOMER: Omit<CustomerView, 'customerId'> = {
   crm: {},
   consent: {},
   doNotCall: false,
-  contactAttempts: [],
+  dncListed: null,
+  touches: [],
   outcomes: {},
   facts: {},
   history: { recentPricingVisit: false, webVisits: 0, priorConversions: 0, complaints: 0 },
 };
 
-/** What the decision layer reads of a live profile (personal data left out). */
+/**
+ * What the decision layer reads of a live profile (personal data left out;
+ * the phone only to look it up on the do-not-call register).
+ */
 export function customerView(
   p: Profile | undefined,
   customerId: string,
   nowMs: number,
+  dnc?: Pick<DncRegister, 'match'>,
 ): CustomerView {
   if (!p) return { customerId, ...NEW_CUSTOMER };
   return {
@@ -81,7 +87,8 @@ export function customerView(
     crm: p.crm,
     consent: p.consent,
     doNotCall: p.crm.do_not_call === true,
-    contactAttempts: p.contact_attempts,
+    dncListed: dnc?.match(p.phone) ?? null,
+    touches: p.touches,
     outcomes: p.outcomes,
     facts: Object.fromEntries(Object.entries(p.facts).map(([k, f]) => [k, f.value])),
     history: customerHistory(p, nowMs),
@@ -104,6 +111,7 @@ export function startDecisions(
   deps: {
     store: Store;
     enricher: Enricher;
+    dnc: DncRegister;
     models: () => ServedModels;
     checkBotLine: (text: string) => ComplianceHit[];
     emit: (events: DialwiseEvent[]) => void;
@@ -130,13 +138,14 @@ export function startDecisions(
   const engine = new DecisionEngine(loadSetup(dir, deps.checkBotLine), {
     clock,
     models: deps.models,
-    customer: (id, now) => customerView(enricher.profile(id, now), id, now),
+    customer: (id, now) => customerView(enricher.profile(id, now), id, now, deps.dnc),
     crm: (id) => enricher.profiles.get(id)?.crm ?? {},
     *candidates(now) {
       const best = [...enricher.profiles.values()]
         .sort((a, b) => b.intent_score - a.intent_score)
         .slice(0, MAX_CANDIDATES);
-      for (const p of best) yield customerView(enricher.refreshTags(p, now), p.customer_id, now);
+      for (const p of best)
+        yield customerView(enricher.refreshTags(p, now), p.customer_id, now, deps.dnc);
     },
     checkBotLine: deps.checkBotLine,
     emit: deps.emit,

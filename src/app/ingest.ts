@@ -30,8 +30,8 @@ export function platformSubmit(deps: {
   pipeline: Pipeline;
   health: Health;
   clock: Clock;
-  /** Told of every consent change before the pipeline applies it. */
-  onConsent(customerId: string, granted: boolean): void;
+  /** Told of the accepted events before the pipeline applies them (consent changes and touches bind at once). */
+  onAccepted(events: DialwiseEvent[]): void;
 }): Submit {
   const { config, bus, pipeline, health, clock } = deps;
   return async (valid, invalid) => {
@@ -41,9 +41,8 @@ export function platformSubmit(deps: {
         retryAfterS: 5,
       });
     const receivedAt = clock.now();
-    // A revocation binds the next dialing decision, before the pipeline has applied it.
-    for (const e of valid)
-      if (e.type === 'consent.changed') deps.onConsent(e.customer_id, e.granted);
+    // A revocation or a touch binds the next check, before the pipeline has applied it.
+    deps.onAccepted(valid);
     if (bus.kind === 'kafka') await publishEvents(bus, config.topicPrefix, valid);
     const direct = [
       ...invalid.map((value) => ({ source: 'http', value, receivedAt })),

@@ -10,6 +10,7 @@ import {
 } from '../pipelines/index.js';
 import { startApiService } from './api-service.js';
 import { loaderSubmit } from './ingest.js';
+import { DncRegister } from '../analytics/records/index.js';
 import { fieldCipher, kafkaBusOf, openStore } from './setup.js';
 import { tellOperator } from './upkeep.js';
 
@@ -50,6 +51,7 @@ export async function startLoaderPlatform(
     busKind: bus.kind,
     metrics: metrics.registry,
     health,
+    dnc: await DncRegister.open(store, cipher),
     // The loader serves no models: its workers do.
     served: () => ({}),
     async profile(id) {

@@ -1,4 +1,5 @@
 import type { AlertRunner } from '../analytics/alerts/index.js';
+import { DncRegister } from '../analytics/records/index.js';
 import type { Bus, Subscription } from '../core/bus/bus.js';
 import { KafkaBus } from '../core/bus/kafka.js';
 import { MemoryBus } from '../core/bus/memory.js';
@@ -26,7 +27,7 @@ import { startDecisions } from './decision-service.js';
 import { busPositions, openPipeline, type ModelWatch } from './enrichment.js';
 import { platformSubmit, withDeadline } from './ingest.js';
 import { retrainSchedule } from './scheduled-retrain.js';
-import { complianceConfig, createBus, openStore } from './setup.js';
+import { complianceConfig, createBus, fieldCipher, openStore } from './setup.js';
 import { simulatorFeed, type SimulateOptions } from './simulator-feed.js';
 import { consumerLag, tellOperator, type Part } from './upkeep.js';
 
@@ -135,10 +136,12 @@ async function startDecisionLayer(
   clock: Clock,
 ) {
   const { bus, pipeline, store, enricher, late } = streams;
+  const dnc = await DncRegister.open(store, fieldCipher(config, logger));
   const outbox = decisionOutbox({ bus, pipeline, prefix: config.topicPrefix, logger, clock });
   const decisions = startDecisions(config, {
     store,
     enricher,
+    dnc,
     models: () => enricher.served,
     checkBotLine: createComplianceGuard(complianceConfig(config)).checkBotLine,
     emit: outbox.emit,
@@ -148,7 +151,7 @@ async function startDecisionLayer(
   late.decisions = decisions;
   const learned = await decisions.restore();
   if (learned.rewards || learned.answers) logger.log('info', 'decision layer restored', learned);
-  return { outbox, decisions };
+  return { outbox, decisions, dnc };
 }
 
 /** `dialwise start`: store, bus, pipeline, decision layer, API, alerts and simulator in one process. */
@@ -157,7 +160,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
   const clock = opts.clock ?? systemClock;
   const streams = await startStreams(config, logger, clock);
   const { store, sink, metrics, health, bus, late, pipeline, enricher, models } = streams;
-  const { outbox, decisions } = await startDecisionLayer(config, streams, logger, clock);
+  const { outbox, decisions, dnc } = await startDecisionLayer(config, streams, logger, clock);
   const api = await startApiService(config, {
     store,
     sink,
@@ -168,12 +171,13 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
       pipeline,
       health,
       clock,
-      onConsent: (id, granted) => decisions.engine.noteConsent(id, granted),
+      onAccepted: (events) => decisions.engine.noteAccepted(events),
     }),
     busKind: bus.kind,
     metrics: metrics.registry,
     profile: (id) => enricher.profile(id, clock.now()),
     decisions: decisions.engine,
+    dnc,
     served: () => models.sources(),
     logger,
     clock,

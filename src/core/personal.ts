@@ -103,3 +103,15 @@ export function maskPersonal(kind: PersonalKind, value: string): string {
       return value.length <= 4 ? '****' : `****${value.slice(-2)}`;
   }
 }
+
+/**
+ * A phone number as registers compare it: digits only, China's country
+ * code dropped from an 11-digit mobile number ("+86 138-0013-8000" and
+ * "13800138000" are one number). null when fewer than 5 digits remain.
+ */
+export function phoneKey(phone: string): string | null {
+  let digits = phone.replace(/\D/g, '');
+  if (digits.startsWith('0086')) digits = digits.slice(4);
+  else if (digits.length === 13 && digits.startsWith('861')) digits = digits.slice(2);
+  return digits.length >= 5 && digits.length <= 20 ? digits : null;
+}

@@ -3,7 +3,15 @@
  * and models/ only: the customer's profile reaches it as a CustomerView
  * that the composition root builds from the pipeline's live profile.
  */
+import type { ConsentLedger, TouchMark } from '../core/contact-record.js';
 import type { CustomerHistory } from '../models/propensity-features.js';
+
+/** A do-not-call register's entry for the customer's phone. */
+export interface DncEntry {
+  source: string;
+  /** The date the register lists (YYYY-MM-DD). */
+  listed_on: string;
+}
 
 /** What the decision layer reads about a customer (built from the live profile). */
 export interface CustomerView {
@@ -13,11 +21,14 @@ export interface CustomerView {
   intentScore: number;
   /** CRM fields, canonical names (industry, company_size, customer_tier, timezone, …). */
   crm: Readonly<Record<string, string | number | boolean | null>>;
-  /** Consent per channel/purpose (e.g. marketing_calls); false = revoked. */
-  consent: Readonly<Record<string, boolean>>;
+  /** The consent ledger per channel and purpose (core/contact-record.ts). */
+  consent: Readonly<ConsentLedger>;
+  /** Marked do-not-call in the CRM. */
   doNotCall: boolean;
-  /** Call start times (ISO) of the last 7 days, ascending. */
-  contactAttempts: readonly string[];
+  /** On an imported do-not-call register (by phone), or null. */
+  dncListed: DncEntry | null;
+  /** Touches of the last 7 days on every channel, calls included, ascending by time. */
+  touches: readonly TouchMark[];
   outcomes: Readonly<Record<string, number>>;
   /** Older facts the customer stated (budget, timeline, …), latest value. */
   facts: Readonly<Record<string, string>>;

@@ -42,6 +42,13 @@ export const LEAD_SCORE = {
   maxTimeBonus: 0.12,
   /** A visit that comes from a message the customer opened. */
   fromMessage: { email: 0.06, wechat: 0.1, sms: 0.05 } as Readonly<Record<string, number>>,
+  /**
+   * A reply to a message: one that shows interest (asks the price, wants a
+   * call) alone makes a hot lead (1 − e^−1.2 ≈ 0.70); any other reply that
+   * is not a refusal still says the customer reads the messages.
+   */
+  interestedReply: 1.2,
+  otherReply: 0.1,
 } as const;
 
 const DAY_MS = 86_400_000;
@@ -66,8 +73,15 @@ export function visitWeight(v: Visit): number {
 }
 
 /** Engagement after a visit at `ts`, arrived in whatever order. */
-export function addVisit(s: LeadSignals, v: Visit, ts: string): LeadSignals {
-  const w = visitWeight(v);
+export const addVisit = (s: LeadSignals, v: Visit, ts: string): LeadSignals =>
+  addEngagement(s, visitWeight(v), ts);
+
+/** How much a reply to a message says about buying: `interested` when its intent shows interest. */
+export const replyWeight = (interested: boolean): number =>
+  interested ? LEAD_SCORE.interestedReply : LEAD_SCORE.otherReply;
+
+/** Engagement after a signal of weight `w` at `ts` (a visit, a reply), arrived in whatever order. */
+export function addEngagement(s: LeadSignals, w: number, ts: string): LeadSignals {
   const half = LEAD_SCORE.engagementHalfLifeDays;
   if (s.engagementAt === null || ts >= s.engagementAt) {
     const before = faded(s.engagement, s.engagementAt, Date.parse(ts), half);

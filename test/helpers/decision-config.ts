@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpDir } from './tmp.js';
 
-/** The shipped decision config with calling allowed around the clock, so a test runs any time. */
+/** The shipped decision config with calls and messages allowed around the clock, so a test runs any time. */
 export function allDayDecisionConfig(): string {
   const dir = tmpDir();
   for (const f of ['dialog-flow.json', 'scripts.json', 'transfer.json', 'agents.json'])
@@ -11,6 +11,8 @@ export function allDayDecisionConfig(): string {
   const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
   for (const seg of Object.values<{ windows: unknown[] }>(dialing.segments))
     seg.windows = [{ days, from: '00:00', to: '23:59' }];
+  for (const c of Object.values<{ messageHours: unknown }>(dialing.campaigns))
+    c.messageHours = { from: '00:00', to: '24:00' };
   dialing.holidays = {};
   writeFileSync(join(dir, 'dialing.json'), JSON.stringify(dialing));
   return dir;

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { DncRegister } from '../../src/analytics/records/index.js';
+import { createFieldCipher } from '../../src/core/crypto.js';
 import {
   cachedAuthenticator,
   createApiKey,
@@ -63,6 +66,7 @@ describe.each(['in-process', 'real server'])('API authentication and roles (%s)'
       profile: () => undefined,
       mapCrm: (raw) => mapCrmFields(mapping, raw),
       checkBotLine: createComplianceGuard(DEFAULT_COMPLIANCE_CONFIG).checkBotLine,
+      dnc: await DncRegister.open(store, createFieldCipher(randomBytes(32).toString('base64'))),
       alerts: new AlertRunner(store, { dashboardUrl: () => base }),
       commits: createPubSub(),
       models: { registry: openRegistry(tmpDir()), served: () => ({}) },

@@ -1,6 +1,7 @@
-import { customerView } from '../helpers/decision.js';
+import { customerView, ledger, touchesAt } from '../helpers/decision.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { foldConsent } from '../../src/core/contact-record.js';
 import { DialwiseError } from '../../src/core/errors.js';
 import {
   eligibility,
@@ -72,7 +73,7 @@ describe('dialing config', () => {
       from: 540,
       to: 720,
     });
-    expect(rules.frequencyCap).toEqual({ maxAttempts: 3, days: 7 });
+    expect(rules.campaigns.default!.cap).toEqual({ touches: 3, days: 7, perChannel: { call: 3 } });
   });
 
   const withBusiness = (patch: object) => ({
@@ -86,8 +87,11 @@ describe('dialing config', () => {
     ['an unknown key', { ...raw, extra: 1 }, /\(root\): Unrecognized key: "extra"/],
     [
       'a cap window over 7 days',
-      { ...raw, frequencyCap: { maxAttempts: 3, days: 8 } },
-      /frequencyCap\.days: at most 7/,
+      {
+        ...raw,
+        campaigns: { default: { ...raw.campaigns.default!, cap: { touches: 3, days: 8 } } },
+      },
+      /campaigns\.default\.cap\.days: at most 7/,
     ],
     ['a bad clock time', window({ from: '25:00' }), /windows\.0\.from: must be a local time HH:MM/],
     [
@@ -131,9 +135,24 @@ describe('dialing config', () => {
     ],
     ['an unknown default segment', { ...raw, defaultSegment: 'b2b' }, /defaultSegment: unknown/],
     [
-      'a consent policy other than allow/deny',
-      { ...raw, consent: { scopes: ['call'], missing: 'maybe' } },
-      /consent\.missing: Invalid option/,
+      'a consent policy other than opt-in/opt-out',
+      { ...raw, campaigns: { default: { ...raw.campaigns.default!, policy: 'maybe' } } },
+      /campaigns\.default\.policy: Invalid option/,
+    ],
+    [
+      'no default campaign',
+      { ...raw, campaigns: { other: raw.campaigns.default! } },
+      /campaigns: needs a "default" campaign/,
+    ],
+    [
+      'message hours closing before they open',
+      {
+        ...raw,
+        campaigns: {
+          default: { ...raw.campaigns.default!, messageHours: { from: '21:00', to: '08:00' } },
+        },
+      },
+      /campaigns\.default\.messageHours\.to: to must be after from/,
     ],
     [
       'a starting ratio out of bounds',
@@ -159,22 +178,22 @@ describe('frequency cap: at most 3 attempts per rolling 7 days', () => {
     ['3, the oldest 8 days ago', true, [H, D, 8 * D]],
     ['2 and an unreadable time (counts, fail closed)', false, [H, D, 'yesterday']],
   ])('%s → eligible %s', (_name, ok, ages) => {
-    const contactAttempts = ages.map((a) =>
-      typeof a === 'string' ? a : new Date(NOW - a).toISOString(),
+    const touches = touchesAt(
+      ages.map((a) => (typeof a === 'string' ? a : new Date(NOW - a).toISOString())),
     );
-    const e = eligibility(customer({ contactAttempts }), NOW, rules);
+    const e = eligibility(customer({ touches }), NOW, rules);
     expect(e.ok).toBe(ok);
     if (!e.ok) expect(e.reason).toBe('frequency_cap');
   });
 
   it('says when the cap frees up, and nextWindowStart waits for it', () => {
-    const c = customer({ contactAttempts: attemptsAgo(NOW, H, D, 7 * D - M) });
+    const c = customer({ touches: touchesAt(attemptsAgo(NOW, H, D, 7 * D - M)) });
     const e = eligibility(c, NOW, rules);
     expect(e).toEqual({
       ok: false,
       reason: 'frequency_cap',
       detail: expect.stringContaining(
-        '3 attempts in the last 7 days (limit 3); the cap frees up at 2026-03-11T02:01:00.000Z',
+        '3 touches in the last 7 days (limit 3); the cap frees up at 2026-03-11T02:01:00.000Z',
       ),
     });
     // At 10:01 Shanghai the oldest attempt is exactly 7 days old: free, and inside the window.
@@ -183,13 +202,13 @@ describe('frequency cap: at most 3 attempts per rolling 7 days', () => {
   });
 
   it('an unreadable attempt time counts and never ages out', () => {
-    const twoAndBad = customer({ contactAttempts: [...attemptsAgo(NOW, H, D), 'not a time'] });
+    const twoAndBad = customer({ touches: touchesAt([...attemptsAgo(NOW, H, D), 'not a time']) });
     // Free once the attempt of a day ago is 7 days old: Tue 10:00 Shanghai.
     expect(iso(nextWindowStart(twoAndBad, NOW, rules))).toBe('2026-03-17T02:00:00.000Z');
-    const allBad = customer({ contactAttempts: ['x', 'y', 'z'] });
+    const allBad = customer({ touches: touchesAt(['x', 'y', 'z']) });
     expect(eligibility(allBad, NOW, rules)).toMatchObject({
       reason: 'frequency_cap',
-      detail: expect.stringContaining('never (bad attempt time)'),
+      detail: expect.stringContaining('the cap frees up at never'),
     });
     expect(nextWindowStart(allBad, NOW, rules)).toBeNull();
   });
@@ -361,27 +380,35 @@ describe('calling windows in the customer time zone', () => {
 });
 
 describe('do-not-call and consent', () => {
-  const recent3 = attemptsAgo(NOW, H, D, 2 * D);
+  const recent3 = touchesAt(attemptsAgo(NOW, H, D, 2 * D));
 
   it.each<[string, Partial<CustomerView>, IneligibleReason]>([
     ['do-not-call', { doNotCall: true }, 'do_not_call'],
-    ['marketing_calls revoked', { consent: { marketing_calls: false } }, 'no_consent'],
-    ['call scope revoked', { consent: { call: false } }, 'no_consent'],
-    ['all scope revoked', { consent: { all: false } }, 'no_consent'],
     [
-      'calls granted but all revoked',
-      { consent: { marketing_calls: true, all: false } },
-      'no_consent',
+      'on the do-not-call register',
+      { dncListed: { source: 'gov', listed_on: '2026-01-02' } },
+      'do_not_call',
     ],
-    ['do-not-call before consent', { doNotCall: true, consent: { call: false } }, 'do_not_call'],
+    ['call scope refused', { consent: ledger({ call: false }) }, 'consent_refused'],
+    ['all scope refused', { consent: ledger({ all: false }) }, 'consent_refused'],
+    [
+      'calls granted but all refused at the same time (the refusal wins)',
+      { consent: ledger({ call: true, all: false }) },
+      'consent_refused',
+    ],
+    [
+      'do-not-call before consent',
+      { doNotCall: true, consent: ledger({ call: false }) },
+      'do_not_call',
+    ],
     [
       'consent before the cap',
-      { consent: { call: false }, contactAttempts: recent3 },
-      'no_consent',
+      { consent: ledger({ call: false }), touches: recent3 },
+      'consent_refused',
     ],
     [
       'the cap before the window',
-      { contactAttempts: recent3, crm: { industry: 'software', timezone: 'America/New_York' } },
+      { touches: recent3, crm: { industry: 'software', timezone: 'America/New_York' } },
       'frequency_cap',
     ],
   ])('%s: never eligible, whatever the score', (_name, patch, reason) => {
@@ -392,47 +419,54 @@ describe('do-not-call and consent', () => {
       next: [],
       skipped: { [reason]: 1 },
     });
-    if (reason === 'do_not_call' || reason === 'no_consent') {
+    if (reason === 'do_not_call' || reason === 'consent_refused') {
       expect(nextWindowStart(c, NOW, rules)).toBeNull();
     }
   });
 
   it('consent for other channels does not matter', () => {
-    const c = customer({ consent: { sms: false, email: false } });
+    const c = customer({ consent: ledger({ sms: false, email: false, wechat: false }) });
     expect(eligibility(c, NOW, rules)).toEqual({ ok: true });
   });
 
-  it.each<['allow' | 'deny', Record<string, boolean>, boolean]>([
-    ['allow', {}, true],
-    ['deny', {}, false],
-    ['deny', { email: true }, false],
-    ['deny', { call: true }, true],
-    ['deny', { marketing_calls: true }, true],
-  ])('missing consent with policy %s and %j → eligible %s', (missing, consent, ok) => {
-    const r = parseDialingRules({ ...raw, consent: { ...raw.consent, missing } });
-    const e = eligibility(customer({ consent }), NOW, r);
+  it.each<['opt-in' | 'opt-out', Partial<Record<'call' | 'email' | 'all', boolean>>, boolean]>([
+    ['opt-out', {}, true],
+    ['opt-in', {}, false],
+    ['opt-in', { email: true }, false],
+    ['opt-in', { call: true }, true],
+    ['opt-in', { all: true }, true],
+  ])('unknown consent under policy %s with %j → eligible %s', (policy, scopes, ok) => {
+    const campaigns = { default: { ...raw.campaigns.default!, policy } };
+    const r = parseDialingRules({ ...raw, campaigns });
+    const e = eligibility(customer({ consent: ledger(scopes) }), NOW, r);
     expect(e.ok).toBe(ok);
     if (!e.ok) expect(e.reason).toBe('no_consent');
   });
 
-  it('a revocation takes effect on the very next decision', () => {
+  it('a withdrawal takes effect on the very next decision', () => {
     const before = customer({
       customerId: 'c1',
       intentScore: 0.9,
-      consent: { marketing_calls: true },
+      consent: ledger({ call: true }),
     });
     const model = newAnswerModel(rules);
     expect(eligibility(before, NOW, rules)).toEqual({ ok: true });
     expect(rankNext([before], NOW, rules, model, 1).next.map((r) => r.customerId)).toEqual(['c1']);
-    const after = { ...before, consent: { ...before.consent, marketing_calls: false } };
+    const withdrawn = {
+      scope: 'call' as const,
+      granted: false,
+      ts: '2026-03-01T00:00:00Z',
+      event_id: 'w1',
+    };
+    const after = { ...before, consent: foldConsent(before.consent, withdrawn) };
     expect(eligibility(after, NOW, rules)).toEqual({
       ok: false,
-      reason: 'no_consent',
-      detail: 'consent revoked: marketing_calls',
+      reason: 'consent_withdrawn',
+      detail: 'marketing call: withdrawn at 2026-03-01T00:00:00Z (event w1)',
     });
     expect(rankNext([after], NOW, rules, model, 1)).toMatchObject({
       next: [],
-      skipped: { no_consent: 1 },
+      skipped: { consent_withdrawn: 1 },
     });
   });
 });
@@ -444,11 +478,11 @@ describe('rankNext', () => {
   const candidates = [
     c('retail-05', 0.5, { crm: { industry: 'retail', timezone: 'Asia/Shanghai' } }),
     c('soft-03', 0.3),
-    c('soft-09-tried', 0.9, { contactAttempts: attemptsAgo(NOW, D) }),
+    c('soft-09-tried', 0.9, { touches: touchesAt(attemptsAgo(NOW, D)) }),
     c('soft-09', 0.9),
     c('dnc', 1, { doNotCall: true }),
-    c('revoked', 1, { consent: { call: false } }),
-    c('capped', 1, { contactAttempts: attemptsAgo(NOW, H, D, 2 * D) }),
+    c('revoked', 1, { consent: ledger({ call: false }) }),
+    c('capped', 1, { touches: touchesAt(attemptsAgo(NOW, H, D, 2 * D)) }),
     c('new-york', 1, { crm: { industry: 'software', timezone: 'America/New_York' } }),
   ];
 
@@ -466,7 +500,15 @@ describe('rankNext', () => {
       { customerId: 'soft-03', score: expect.closeTo(0.135, 9), pAnswer: 0.45, intentScore: 0.3 },
       { customerId: 'retail-05', score: expect.closeTo(0.125, 9), pAnswer: 0.25, intentScore: 0.5 },
     ]);
-    expect(skipped).toEqual({ do_not_call: 1, no_consent: 1, frequency_cap: 1, outside_window: 1 });
+    expect(skipped).toEqual({
+      do_not_call: 1,
+      consent_refused: 1,
+      consent_withdrawn: 0,
+      no_consent: 0,
+      frequency_cap: 1,
+      channel_cap: 0,
+      outside_window: 1,
+    });
   });
 
   it('returns at most limit', () => {

@@ -1,4 +1,4 @@
-import { customerView, signals } from '../helpers/decision.js';
+import { customerView, ledger, signals } from '../helpers/decision.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -28,7 +28,7 @@ const config = loadTransferConfig(configJson);
 const customer = (over: Partial<CustomerView> = {}): CustomerView =>
   customerView({
     crm: { name: '王建国', phone: '13800138000', customer_tier: 'C', industry: 'retail' },
-    consent: { marketing_calls: true },
+    consent: ledger({ call: true }),
     ...over,
   });
 

@@ -71,7 +71,7 @@ describe('Enricher', () => {
     expect(strip(backward.profiles.get(C)!)).toEqual(strip(forward.profiles.get(C)!));
     expect(forward.profiles.get(C)).toMatchObject({
       crm: { customer_tier: 'A', industry: 'retail' },
-      consent: { call: true },
+      consent: { 'call/all': { granted: true, ts: '2026-11-20T12:00:00Z' } },
       outcomes: { callback: 1 },
       objections: { price: 1 },
       open_calls: {},
@@ -116,10 +116,10 @@ describe('Enricher', () => {
       NOW - 1,
     );
     const p = e.profiles.get(C)!;
-    expect(p.contact_attempts).toEqual([
-      '2026-11-14T12:00:00Z',
-      '2026-11-18T09:00:00Z',
-      '2026-11-21T11:00:00Z',
+    expect(p.touches.map((t) => [t.at, t.channel])).toEqual([
+      ['2026-11-14T12:00:00Z', 'call'],
+      ['2026-11-18T09:00:00Z', 'call'],
+      ['2026-11-21T11:00:00Z', 'call'],
     ]);
     expect(contactsInWeek(p, NOW - 1)).toBe(3);
     expect(contactsInWeek(p, NOW)).toBe(2); // 2026-11-14T12:00 is now exactly 7 days old: outside

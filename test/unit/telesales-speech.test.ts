@@ -8,7 +8,7 @@ import { concise } from '../../src/decision/flow/index.js';
 import { firstTrigger, initialCounters } from '../../src/decision/transfer/index.js';
 import { EMPTY_MEMORY } from '../../src/decision/flow/dialog-memory.js';
 import { engine, json, turn } from '../helpers/decision-engine.js';
-import { customerView, signals } from '../helpers/decision.js';
+import { customerView, ledger, signals } from '../helpers/decision.js';
 
 const FLOW = loadFlow(json('dialog-flow.json'));
 const TRANSFER = loadTransferConfig(json('transfer.json'));
@@ -50,7 +50,7 @@ describe('impatience: the short line first, a person later (config thresholds)',
 
 describe('spoken opt-out in a call', () => {
   it('ends the call through the flow, even inside a complaint, and the next dial skips the customer', () => {
-    const c = customerView({ customerId: 'c-1', consent: { call: true } });
+    const c = customerView({ customerId: 'c-1', consent: ledger({ call: true }) });
     const { e, emitted } = engine({ candidates: [c] });
     expect(e.next(10).next.map((r) => r.customerId)).toContain('c-1');
     e.turn(turn('call-o', '喂'));

@@ -115,7 +115,7 @@ export async function consentChanges(
   limit = 50,
 ): Promise<ConsentChangeRow[]> {
   return store.query<ConsentChangeRow>(
-    `SELECT event_id, scope, granted, source, call_id, evidence_event_id, cue, text_enc,
+    `SELECT event_id, scope, purpose, granted, source, call_id, evidence_event_id, cue, text_enc,
         strftime(ts AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ts
      FROM consent_changes WHERE customer_id = ? ORDER BY ts DESC, event_id LIMIT ?`,
     [customerId, limit],

@@ -21,3 +21,9 @@ export {
   type CustomerListItem,
 } from './customer-records.js';
 export { decodeCursor, encodeCursor, type Cursor } from './page-cursor.js';
+export {
+  DncRegister,
+  type DncImport,
+  type DncImportResult,
+  type DncListing,
+} from './dnc-register.js';

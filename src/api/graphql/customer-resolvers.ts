@@ -8,7 +8,8 @@ import {
   TRANSCRIPT_READERS,
 } from '../../analytics/records/index.js';
 import { DialwiseError } from '../../core/errors.js';
-import { parseEvent } from '../../core/events/index.js';
+import { foldConsent } from '../../core/contact-record.js';
+import { CHANNELS, parseEvent, type EventOf } from '../../core/events/index.js';
 import { maskPersonal, personalKind } from '../../core/personal.js';
 import type { Profile } from '../../pipelines/index.js';
 import { ANALYSTS, COMPLIANCE, PROFILE_READERS } from '../auth.js';
@@ -17,7 +18,7 @@ import { callSummaryView, consentView, customerView, type CustomerView } from '.
 
 const PHONE = /^\+?[0-9 ()-]{5,32}$/;
 
-const SCOPES = ['call', 'sms', 'email', 'all'] as const;
+const SCOPES = [...CHANNELS, 'all'] as const;
 
 /** A customer's profile, its personal fields and calls; consent changes. */
 export function customerResolvers(deps: ResolverDeps) {
@@ -101,6 +102,7 @@ function consentChangesResolver(deps: ResolverDeps) {
       await audit(deps.store, ctx.principal, 'consent.evidence.read', c.customerId);
     return rows.map((r) => ({
       scope: r.scope,
+      purpose: r.purpose,
       granted: r.granted,
       at: r.ts,
       source: r.source,
@@ -116,6 +118,7 @@ interface ConsentArgs {
   customerId: string;
   scope: string;
   granted: boolean;
+  purpose?: string | null;
 }
 
 /** Records a consent change as an event (through the pipeline, like any other), audited. */
@@ -129,7 +132,9 @@ async function setConsent(deps: ResolverDeps, a: ConsentArgs, principal: GqlCont
     schema_version: 1,
     customer_id: a.customerId,
     scope: a.scope,
+    ...(a.purpose != null && { purpose: a.purpose }),
     granted: a.granted,
+    evidence: { source: 'api', cue: `set by ${principal.name}`.slice(0, 128) },
   });
   if (!parsed.ok) throw new DialwiseError('BAD_REQUEST', parsed.reason);
   await deps.submit([parsed.event], []);
@@ -137,8 +142,8 @@ async function setConsent(deps: ResolverDeps, a: ConsentArgs, principal: GqlCont
     deps.store,
     principal,
     a.granted ? 'consent.granted' : 'consent.revoked',
-    `${a.customerId}:${a.scope}`,
+    `${a.customerId}:${a.scope}${a.purpose ? `/${a.purpose}` : ''}`,
   );
   const now = (await deps.profile(a.customerId))?.consent ?? {};
-  return consentView({ ...now, [a.scope]: a.granted });
+  return consentView(foldConsent(now, parsed.event as EventOf<'consent.changed'>));
 }

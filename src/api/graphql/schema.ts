@@ -55,13 +55,26 @@ export const typeDefs = /* GraphQL */ `
   }
   type Field { key: String! value: String }
   type Count { key: String! count: Int! }
-  type Consent { scope: String! granted: Boolean! }
+  "Consent on a channel for a purpose, as the ledger reads now (changes on all channels or purposes included)."
+  type Consent {
+    "call, sms, wechat or email"
+    scope: String!
+    "marketing or service"
+    purpose: String!
+    "granted, refused or withdrawn (a refusal after a grant)"
+    state: String!
+    granted: Boolean!
+    "When the deciding change was made."
+    at: String
+  }
   "A recorded consent change and what proves it."
   type ConsentChange {
     scope: String!
+    "marketing or service; null: every purpose"
+    purpose: String
     granted: Boolean!
     at: String!
-    "call_turn, agent, api, web_form, sms_reply or crm_import"
+    "call_turn, agent, api, web_form, sms_reply, wechat_reply, email_reply, unsubscribe_link, customer_page or crm_import"
     source: String
     callId: String
     "The event (a dialog turn) that carried the change."
@@ -309,8 +322,8 @@ export const typeDefs = /* GraphQL */ `
     revokeApiKey(name: String!): ApiKey!
     saveAlertRule(rule: AlertRuleInput!): AlertRule!
     acknowledgeAlert(ruleId: ID!, key: String!): Alert!
-    "Grants or revokes consent (scope call, sms, email or all); compliance and admin; binds the next dialing decision."
-    setConsent(customerId: ID!, scope: String!, granted: Boolean!): [Consent!]!
+    "Grants or revokes consent (scope call, sms, wechat, email or all; purpose marketing or service, absent: both); compliance and admin; binds the next check."
+    setConsent(customerId: ID!, scope: String!, granted: Boolean!, purpose: String): [Consent!]!
   }
   type Query {
     me: Principal!

@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import type { CallSummary, FlaggedCall } from '../../analytics/records/index.js';
 import type { FilterDimension, KpiFilter } from '../../analytics/kpis/index.js';
+import { consentState, type ConsentLedger } from '../../core/contact-record.js';
 import { DialwiseError } from '../../core/errors.js';
+import { CHANNELS, PURPOSES } from '../../core/events/index.js';
 import type { VariantReport } from '../../decision/index.js';
 import { contactsInWeek, type Profile } from '../../pipelines/index.js';
 
@@ -48,8 +50,19 @@ export function customerView(p: Profile, nowMs: number) {
 }
 export type CustomerView = ReturnType<typeof customerView>;
 
-export const consentView = (c: Record<string, boolean>) =>
-  Object.entries(c).map(([scope, granted]) => ({ scope, granted }));
+/** Each channel and purpose with a recorded state (marketing first): the ledger as it reads now. */
+export const consentView = (ledger: ConsentLedger) =>
+  PURPOSES.flatMap((purpose) =>
+    CHANNELS.map((scope) => ({ scope, purpose, ...consentState(ledger, scope, purpose) })),
+  )
+    .filter((c) => c.state !== 'unknown')
+    .map(({ scope, purpose, state, mark }) => ({
+      scope,
+      purpose,
+      state,
+      granted: state === 'granted',
+      at: mark?.ts ?? null,
+    }));
 
 export const callSummaryView = (c: CallSummary) => ({
   callId: c.call_id,

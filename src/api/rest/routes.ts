@@ -20,12 +20,13 @@ import {
   LIVE_READERS,
   listApiKeys,
   withdrawApiKey,
-  type Principal,
   type Role,
 } from '../auth.js';
 import { deadLetterPage, sealedOriginals } from '../../pipelines/index.js';
 import type { ApiDeps } from '../server.js';
 import { parseJson } from './http.js';
+import { contactRoutes } from './contact-routes.js';
+import { reply, route, type Route } from './route.js';
 import {
   agentStatusRequest,
   attemptRequest,
@@ -44,39 +45,7 @@ import {
   type TurnResponse,
 } from './schemas.js';
 
-export interface RouteContext<B, Q> {
-  request: Request;
-  url: URL;
-  /** Absent on public routes only. */
-  principal: Principal | undefined;
-  params: Record<string, string>;
-  body: B;
-  query: Q;
-}
-
-/** One REST route: who may call it, what it takes, what it does. */
-export interface Route<B = unknown, Q = unknown> {
-  method: 'GET' | 'POST' | 'DELETE';
-  /** `/admin/keys/:name`: a `:segment` is a parameter. */
-  path: string;
-  roles: readonly Role[] | 'public';
-  /** JSON body schema; `'raw'` hands the handler the text (POST /events). */
-  body?: z.ZodType<B> | 'raw';
-  query?: z.ZodType<Q>;
-  /** Largest body in bytes; routes default to the configured body limit. */
-  maxBytes?: 'events' | 'default';
-  /**
-   * Reads of transcripts or personal data: every call, allowed or denied,
-   * is a row in audit_log (`<action>` or `<action>.denied`).
-   */
-  audit?: { action: string; target: (ctx: { url: URL; params: Record<string, string> }) => string };
-  handle(ctx: RouteContext<B, Q>): Promise<Response> | Response;
-}
-
-const route = <B = undefined, Q = undefined>(r: Route<B, Q>): Route => r as unknown as Route;
-
-/** A JSON answer whose shape the client's types (schemas.ts) promise: checked here at compile time. */
-const reply = <T>(body: T, status = 200): Response => Response.json(body, { status });
+export type { Route };
 
 const whereQuery = Object.fromEntries(
   FILTER_DIMENSIONS.map((d) => [DIMENSIONS[d], z.string().min(1).max(LIMITS.label).optional()]),
@@ -307,12 +276,12 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
         return reply<DialogContext>(context);
       },
     }),
-    route<{ limit: number }>({
+    route<z.infer<typeof nextRequest>>({
       method: 'POST',
       path: '/dialer/next',
       roles: DIALER,
       body: nextRequest,
-      handle: ({ body }) => reply<NextResponse>(engine().next(body.limit)),
+      handle: ({ body }) => reply<NextResponse>(engine().next(body.limit, body.campaign_id)),
     }),
     route<{ outcome: 'connected' | 'abandoned' | 'unanswered'; ts?: string | undefined }>({
       method: 'POST',
@@ -395,5 +364,6 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       handle: async ({ params, principal }) =>
         Response.json(await withdrawApiKey(deps.store, principal!, params.name!)),
     }),
+    ...contactRoutes(deps, engine),
   ];
 }

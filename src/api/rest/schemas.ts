@@ -6,9 +6,19 @@
  * without server code.
  */
 import { z } from 'zod';
-import { idSchema, labelSchema, LIMITS, prosodySchema } from '../../core/events/index.js';
+import {
+  CHANNELS,
+  idSchema,
+  labelSchema,
+  LIMITS,
+  prosodySchema,
+  PURPOSES,
+} from '../../core/events/index.js';
 
 const isoTime = z.iso.datetime({ offset: true });
+
+/** Phones per POST /dnc/import; larger registers go in several requests (the CLI does). */
+export const MAX_DNC_PER_REQUEST = 10_000;
 
 // ------------------------------------------------------------------ bodies
 
@@ -41,9 +51,30 @@ export const botLineRequest = z.strictObject({ text: z.string().max(LIMITS.text)
 /** GET /dialog/context?call_id= */
 export const contextQuery = z.strictObject({ call_id: idSchema });
 
-/** POST /dialer/next: how many customers to rank. */
+/** POST /dialer/next: how many customers to rank, for which campaign (its contact policy). */
 export const nextRequest = z.strictObject({
   limit: z.number().int().min(1).max(1000).default(20),
+  campaign_id: labelSchema.optional(),
+});
+
+/** POST /outreach/check: may this customer be reached on this channel now? */
+export const checkRequest = z.strictObject({
+  customer_id: idSchema,
+  channel: z.enum(CHANNELS),
+  /** Absent: the campaign's purpose. */
+  purpose: z.enum(PURPOSES).optional(),
+  /** Absent or unknown: the default campaign's policy. */
+  campaign_id: labelSchema.optional(),
+});
+
+/** GET /consent/export?customer_id= */
+export const consentExportQuery = z.strictObject({ customer_id: idSchema });
+
+/** POST /dnc/import: a do-not-call register's phones, with where and when it lists them. */
+export const dncImportRequest = z.strictObject({
+  source: labelSchema,
+  listed_on: z.iso.date(),
+  phones: z.array(z.string().min(1).max(64)).min(1).max(MAX_DNC_PER_REQUEST),
 });
 
 /** POST /dialer/attempt: what became of a dial, for pacing. */
@@ -137,7 +168,61 @@ export interface DialogContext {
   fallback: string | null;
 }
 
-export type SkipReason = 'do_not_call' | 'no_consent' | 'frequency_cap' | 'outside_window';
+/** Why a customer may not be reached now: the first hard rule that failed. */
+export type SkipReason =
+  | 'do_not_call'
+  | 'consent_refused'
+  | 'consent_withdrawn'
+  | 'no_consent'
+  | 'frequency_cap'
+  | 'channel_cap'
+  | 'outside_window';
+
+/** POST /outreach/check: 200 either way; reason and detail say why not. */
+export interface CheckResponse {
+  allowed: boolean;
+  reason: SkipReason | null;
+  detail: string | null;
+}
+
+/** GET /consent/export: the ledger now and every change with its proof, for an auditor. */
+export interface ConsentExport {
+  customer_id: string;
+  exported_at: string;
+  state: {
+    channel: string;
+    purpose: string;
+    state: 'granted' | 'refused' | 'withdrawn' | 'unknown';
+    /** When the deciding change was made, and its event. */
+    since: string | null;
+    event_id: string | null;
+  }[];
+  /** Newest first. */
+  changes: {
+    event_id: string;
+    at: string;
+    scope: string;
+    /** null: every purpose. */
+    purpose: string | null;
+    granted: boolean;
+    source: string | null;
+    call_id: string | null;
+    evidence_event_id: string | null;
+    cue: string | null;
+    /** The words that carried it (opened from the sealed store). */
+    text: string | null;
+  }[];
+}
+
+/** POST /dnc/import */
+export interface DncImportResponse {
+  /** New on the register. */
+  imported: number;
+  /** Listed already (the earlier listing is kept). */
+  already: number;
+  /** Not a phone number, by index. */
+  invalid: number[];
+}
 
 /** POST /dialer/next: whom to call now, best first. */
 export interface NextResponse {

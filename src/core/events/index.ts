@@ -10,12 +10,14 @@ import {
 } from './v1/call.js';
 import { consentChanged, customerUpdated, webVisit } from './v1/customer.js';
 import { correctionSubmitted, dialogTurn } from './v1/dialog.js';
+import { touchDelivered, touchReplied, touchSent } from './v1/touch.js';
 import { LIMITS } from './v1/common.js';
 
 export { OUTCOMES } from './v1/call.js';
 export { LIMITS, id as idSchema, label as labelSchema } from './v1/common.js';
 export { PERSONAL_FIELDS, type PersonalField } from './v1/customer.js';
 export { prosody as prosodySchema } from './v1/dialog.js';
+export { CHANNELS, PURPOSES, type Channel, type Purpose } from './v1/touch.js';
 
 /** The one definition of every event; TypeScript types are derived from it. */
 export const eventSchema = z.discriminatedUnion('type', [
@@ -30,6 +32,9 @@ export const eventSchema = z.discriminatedUnion('type', [
   customerUpdated,
   webVisit,
   consentChanged,
+  touchSent,
+  touchDelivered,
+  touchReplied,
 ]);
 
 export type DialwiseEvent = z.infer<typeof eventSchema>;
@@ -52,6 +57,9 @@ export const FAMILY_OF: Record<EventType, 'calls' | 'dialog' | 'crm' | 'web'> = 
   'correction.submitted': 'dialog',
   'customer.updated': 'crm',
   'consent.changed': 'crm',
+  'touch.sent': 'crm',
+  'touch.delivered': 'crm',
+  'touch.replied': 'crm',
   'web.visit': 'web',
 };
 export const FAMILIES = ['calls', 'dialog', 'crm', 'web'] as const;

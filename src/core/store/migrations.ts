@@ -201,18 +201,61 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX consent_changes_customer ON consent_changes (customer_id);
     `,
   },
+  {
+    version: 11,
+    name: 'one contact record: touches on every channel, consent per purpose, the do-not-call register',
+    sql: `
+      -- Made anew, not altered: DuckDB refuses to alter a table that has an index.
+      CREATE TABLE consent_changes_copy AS SELECT * FROM consent_changes;
+      DROP INDEX consent_changes_customer;
+      DROP TABLE consent_changes;
+      CREATE TABLE consent_changes (
+        event_id VARCHAR PRIMARY KEY, customer_id VARCHAR NOT NULL, scope VARCHAR NOT NULL,
+        purpose VARCHAR, granted BOOLEAN NOT NULL, source VARCHAR, call_id VARCHAR,
+        evidence_event_id VARCHAR, cue VARCHAR, text_enc VARCHAR, ts TIMESTAMPTZ NOT NULL);
+      INSERT INTO consent_changes
+        SELECT event_id, customer_id, scope, NULL, granted, source, call_id, evidence_event_id,
+          cue, text_enc, ts FROM consent_changes_copy;
+      DROP TABLE consent_changes_copy;
+      CREATE INDEX consent_changes_customer ON consent_changes (customer_id);
+      CREATE TABLE touches (
+        event_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, touch_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL, channel VARCHAR NOT NULL, campaign_id VARCHAR,
+        purpose VARCHAR, delivered BOOLEAN, text_enc VARCHAR, ts TIMESTAMPTZ NOT NULL);
+      -- The phone sealed beside its look-up hash, so a key rotation can hash it anew;
+      -- dates as ISO 8601 text (appended as they come).
+      CREATE TABLE dnc_register (
+        phone_hash VARCHAR NOT NULL, phone_enc VARCHAR NOT NULL, source VARCHAR NOT NULL,
+        listed_on VARCHAR NOT NULL, imported_at VARCHAR NOT NULL);
+    `,
+  },
 ];
 
-/** A row of `consent_changes` (migration 10): a consent change and its evidence, the text sealed. */
+/** A row of `consent_changes` (migrations 10, 11): a consent change and its evidence, the text sealed. */
 export interface ConsentRow {
   event_id: string;
   customer_id: string;
   scope: string;
+  purpose: string | null;
   granted: boolean;
   source: string | null;
   call_id: string | null;
   evidence_event_id: string | null;
   cue: string | null;
+  text_enc: string | null;
+  ts: string;
+}
+
+/** A row of `touches` (migration 11): sent, delivered or replied, a reply's text sealed. */
+export interface TouchRow {
+  event_id: string;
+  kind: 'sent' | 'delivered' | 'replied';
+  touch_id: string;
+  customer_id: string;
+  channel: string;
+  campaign_id: string | null;
+  purpose: string | null;
+  delivered: boolean | null;
   text_enc: string | null;
   ts: string;
 }

@@ -1,7 +1,13 @@
 import type { CustomerView } from '../customer-view.js';
 import { pAnswer, type AnswerModel } from './answer-model.js';
 import type { DialingRules } from './dialing-rules.js';
-import { countedAttempts, eligibility, type IneligibleReason } from './eligibility.js';
+import { campaignPolicy } from './dialing-rules.js';
+import {
+  countedTouches,
+  eligibility,
+  INELIGIBLE_REASONS,
+  type IneligibleReason,
+} from './eligibility.js';
 import { localTimeOf } from './local-time.js';
 
 export interface RankedCustomer {
@@ -22,8 +28,8 @@ export interface Ranking {
 /**
  * The eligible candidates best first at `nowMs`. score = intentScore × pAnswer then:
  * a likely buyer who will not pick up at this hour waits for a better one.
- * Equal scores go to the customer with fewer counted attempts, then by id so
- * the order is stable.
+ * Equal scores go to the customer with fewer counted touches, then by id so
+ * the order is stable. The campaign's policy decides consent and the cap.
  */
 export function rankNext(
   candidates: readonly CustomerView[],
@@ -31,16 +37,16 @@ export function rankNext(
   rules: DialingRules,
   answerModel: AnswerModel,
   limit: number,
+  campaignId?: string | null,
 ): Ranking {
-  const skipped: Record<IneligibleReason, number> = {
-    do_not_call: 0,
-    no_consent: 0,
-    frequency_cap: 0,
-    outside_window: 0,
-  };
+  const skipped = Object.fromEntries(INELIGIBLE_REASONS.map((r) => [r, 0])) as Record<
+    IneligibleReason,
+    number
+  >;
+  const { days } = campaignPolicy(rules, campaignId).cap;
   const rows: { ranked: RankedCustomer; attempts: number }[] = [];
   for (const c of candidates) {
-    const e = eligibility(c, nowMs, rules);
+    const e = eligibility(c, nowMs, rules, campaignId);
     if (!e.ok) {
       skipped[e.reason] += 1;
       continue;
@@ -52,7 +58,7 @@ export function rankNext(
     const p = pAnswer(answerModel, industry, localTimeOf(c, nowMs, rules));
     rows.push({
       ranked: { customerId: c.customerId, score: intentScore * p, pAnswer: p, intentScore },
-      attempts: countedAttempts(c, nowMs, rules).length,
+      attempts: countedTouches(c, nowMs, days).length,
     });
   }
   rows.sort(

@@ -1,12 +1,13 @@
 /**
- * The dialing rules (config/dialing.json): time zone, frequency cap, consent
- * policy, industry segments with their calling windows and answer-rate
+ * The dialing rules (config/dialing.json): time zone, contact policies by
+ * campaign (consent regime, weekly cap across channels), industry segments with their calling windows and answer-rate
  * priors, holidays and pacing. Validated with zod, every problem reported
  * with its path.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DialwiseError } from '../../core/errors.js';
+import { CHANNELS, PURPOSES } from '../../core/events/index.js';
 import { canonical, formatter } from '../../core/zone.js';
 import { WEEKDAYS } from './local-time.js';
 
@@ -28,6 +29,36 @@ const windowSchema = z
 const hourly = z
   .array(z.number().gt(0).lt(1))
   .length(24, 'needs 24 answer rates, one per local hour 0..23');
+
+const campaignSchema = z.strictObject({
+  /**
+   * opt-in: a channel without a recorded grant is refused (the Chinese rule
+   * for commercial messages reads so); opt-out: allowed until refused.
+   */
+  policy: z.enum(['opt-in', 'opt-out']),
+  /** What the campaign's contacts are for, when a check names no purpose. */
+  purpose: z.enum(PURPOSES),
+  /** channel: a refusal stops the channel it came on; all: a refusal on any channel stops them all. */
+  withdrawal: z.enum(['channel', 'all']),
+  /**
+   * The weekly cap on marketing touches to one customer, across channels and
+   * campaigns (the customer's one contact record): at most `touches` in a
+   * rolling window of `days`, and per channel at most `perChannel[channel]`.
+   */
+  cap: z.strictObject({
+    touches: z.number().int().min(1),
+    days: z
+      .number()
+      .int()
+      .min(1)
+      .max(7, 'at most 7: a CustomerView only carries the last 7 days of touches'),
+    perChannel: z.partialRecord(z.enum(CHANNELS), z.number().int().min(0)).default({}),
+  }),
+  /** Local hours SMS and WeChat messages may go out (calls keep the segments' windows). */
+  messageHours: z
+    .strictObject({ from: hhmm, to: hhmm })
+    .refine((w) => w.from < w.to, { message: 'to must be after from', path: ['to'] }),
+});
 
 const pacingSchema = z
   .strictObject({
@@ -57,24 +88,13 @@ export const dialingRulesSchema = z
   .strictObject({
     /** Used when a customer's crm.timezone is missing or not an IANA zone. */
     timezone: z.string(),
-    frequencyCap: z.strictObject({
-      maxAttempts: z.number().int().min(1),
-      /** Rolling window: an attempt counts while now - attempt < days × 24 h. */
-      days: z
-        .number()
-        .int()
-        .min(1)
-        .max(7, 'at most 7: a CustomerView only carries the last 7 days of attempts'),
-    }),
-    consent: z.strictObject({
-      /**
-       * Consent keys that govern sales calls (consent.changed scopes call and
-       * all, or a purpose such as marketing_calls). Any of them false blocks.
-       */
-      scopes: z.array(z.string().min(1)).min(1),
-      /** When none of the scopes is recorded: allow (opt-out regime) or deny (opt-in). */
-      missing: z.enum(['allow', 'deny']),
-    }),
+    /**
+     * Contact policies by campaign id; `default` serves a request that names
+     * no campaign or one not listed.
+     */
+    campaigns: z
+      .record(z.string().min(1), campaignSchema)
+      .refine((c) => Object.hasOwn(c, 'default'), 'needs a "default" campaign'),
     /** crm.industry (lower case) → segment; others get defaultSegment. */
     industries: z.record(z.string(), z.string()),
     defaultSegment: z.string(),
@@ -127,6 +147,13 @@ export type DialingConfig = z.input<typeof dialingRulesSchema>;
 /** The parsed rules (times as minutes after local midnight). */
 export type DialingRules = z.output<typeof dialingRulesSchema>;
 export type PacingConfig = DialingRules['pacing'];
+export type CampaignPolicy = DialingRules['campaigns'][string];
+
+/** The policy of a campaign: its own, else the default. */
+export const campaignPolicy = (rules: DialingRules, campaignId?: string | null): CampaignPolicy =>
+  campaignId && Object.hasOwn(rules.campaigns, campaignId)
+    ? rules.campaigns[campaignId]!
+    : rules.campaigns.default!;
 
 /** Validates rules, reporting every problem with its path. */
 export function parseDialingRules(raw: unknown, source = 'dialing rules'): DialingRules {

@@ -1,9 +1,10 @@
 /**
  * Whom the dialer may call now, in what order and how fast.
  *
- * - Hard rules (never traded against a score): do-not-call, consent, at most
- *   N attempts per rolling window, calling windows in the customer's own
- *   time zone (eligibility.ts, local-time.ts).
+ * - Hard rules (never traded against a score), for a call or a message:
+ *   do-not-call, the consent ledger under the campaign's policy, the cap on
+ *   touches across channels, calling windows and message hours in the
+ *   customer's own time zone (eligibility.ts, local-time.ts).
  * - The chance a call is answered at a local hour, a Beta posterior per
  *   industry × weekday/weekend × hour, starting from configured priors
  *   (answer-model.ts).
@@ -17,18 +18,24 @@
 export { newAnswerModel, observe, pAnswer, type AnswerModel } from './answer-model.js';
 export { rankNext, type RankedCustomer, type Ranking } from './dial-ranking.js';
 export {
+  campaignPolicy,
   dialingRulesSchema,
   dialingSegmentOf,
   industryOf,
   loadDialingRules,
   parseDialingRules,
+  type CampaignPolicy,
   type DialingConfig,
   type DialingRules,
   type PacingConfig,
 } from './dialing-rules.js';
 export {
+  contactCheck,
+  countedTouches,
   eligibility,
+  INELIGIBLE_REASONS,
   nextWindowStart,
+  type ContactRequest,
   type Eligibility,
   type IneligibleReason,
 } from './eligibility.js';

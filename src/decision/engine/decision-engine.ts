@@ -7,6 +7,7 @@ import { observeCustomerTurn } from '../../models/propensity-features.js';
 import { callIntentScore } from '../../models/propensity-model.js';
 import type { CustomerView } from '../customer-view.js';
 import {
+  contactCheck,
   localTimeOf,
   newAnswerModel,
   newPacer,
@@ -17,6 +18,8 @@ import {
   zoneOf,
   type AnswerModel,
   type AttemptOutcome,
+  type ContactRequest,
+  type Eligibility,
   type PacerState,
   type Ranking,
 } from '../dialing/index.js';
@@ -50,6 +53,7 @@ import type {
   TurnRequest,
 } from './engine-contract.js';
 import { flowTrigger, followUp, handOff, type PendingPickups } from './engine-transfer.js';
+import { PendingContacts } from './pending-contacts.js';
 import { understandTurn } from './understand-turn.js';
 import { decisionRecord, turnEvents } from './turn-events.js';
 
@@ -75,8 +79,8 @@ export class DecisionEngine {
   private answers: AnswerModel;
   private pacer: PacerState;
   private skills: SkillModel;
-  /** Consent revoked during calls, in force before the pipeline has applied the event. */
-  private readonly revoked = new Set<string>();
+  /** Consent changes and touches in force before the pipeline has applied them. */
+  private readonly pending = new PendingContacts();
   /** The no-pickup fallback timers of transfers waiting for an agent, by call. */
   private readonly pickups: PendingPickups = new Map();
   private readonly clock: Clock;
@@ -144,8 +148,9 @@ export class DecisionEngine {
     if (spoken.line.variant !== 'safe')
       s.spoken.push({ node: spoken.node, segment: spoken.segment, variant: spoken.line.variant });
     s.last = decision;
-    if (decision.state === 'do_not_call') this.revoked.add(s.customerId);
-    this.deps.emit(turnEvents(s, req, decision, nowMs, signals.optOut));
+    const events = turnEvents(s, req, decision, nowMs, signals.optOut);
+    if (decision.state === 'do_not_call') this.pending.noteOptOut(s.customerId, events, nowMs);
+    this.deps.emit(events);
     const micros = Math.round((performance.now() - started) * 1000);
     this.deps.log(decisionRecord(s, decision, spoken, nowMs, micros));
     return decision;
@@ -191,21 +196,25 @@ export class DecisionEngine {
     agent.available = available;
   }
 
-  /** Whom to call now, best first, with the pacing ratio the dialer should run at. */
-  next(limit: number): Ranking & { pacingRatio: number } {
+  /** Whom to call now for the campaign, best first, with the pacing ratio the dialer should run at. */
+  next(limit: number, campaignId?: string): Ranking & { pacingRatio: number } {
     const nowMs = this.clock.now();
-    const candidates = [...this.deps.candidates(nowMs)].map((c) => this.withRevocations(c));
+    const candidates = [...this.deps.candidates(nowMs)].map((c) => this.pending.apply(c));
     return {
-      ...rankNext(candidates, nowMs, this.setup.dialing, this.answers, limit),
+      ...rankNext(candidates, nowMs, this.setup.dialing, this.answers, limit, campaignId),
       pacingRatio: pacingRatio(this.pacer, this.setup.dialing.pacing),
     };
   }
 
-  /** A consent change known to the API before the pipeline has applied it. */
-  noteConsent(customerId: string, granted: boolean): void {
-    if (granted) this.revoked.delete(customerId);
-    else this.revoked.add(customerId);
+  /** Whether a sender may reach the customer now on a channel (POST /outreach/check). */
+  check(customerId: string, req: ContactRequest): Eligibility {
+    const nowMs = this.clock.now();
+    return contactCheck(this.customer(customerId, nowMs), req, nowMs, this.setup.dialing);
   }
+
+  /** Events accepted by the API: their consent changes and touches bind the next check at once. */
+  readonly noteAccepted = (events: readonly DialwiseEvent[]): void =>
+    this.pending.note(events, this.clock.now());
 
   /** Learns from what happened: answers by hour, pacing, experiment rewards, skills. */
   observe(events: readonly DialwiseEvent[]): void {
@@ -310,11 +319,7 @@ export class DecisionEngine {
   }
 
   private customer(customerId: string, nowMs: number): CustomerView {
-    return this.withRevocations(this.deps.customer(customerId, nowMs));
-  }
-
-  private withRevocations(c: CustomerView): CustomerView {
-    return this.revoked.has(c.customerId) ? { ...c, doNotCall: true } : c;
+    return this.pending.apply(this.deps.customer(customerId, nowMs));
   }
 
   /**

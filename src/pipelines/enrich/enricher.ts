@@ -6,11 +6,9 @@ import { newCallSignals, observeCustomerTurn } from '../../models/propensity-fea
 import type { ServedModels } from '../../models/champions.js';
 import { callIntentScore } from '../../models/propensity-model.js';
 import { voiceImpatience } from '../../models/prosody/baseline.js';
-import type { ComplianceHit, EmotionResult, IntentResult } from '../../models/types.js';
+import type { EmotionResult, IntentResult } from '../../models/types.js';
 import {
-  addContactAttempt,
   applyCallScore,
-  applyConsent,
   applyCustomerTurn,
   applyCustomerUpdate,
   applyWebVisit,
@@ -24,7 +22,15 @@ import {
   type CallState,
   type Profile,
 } from './profile.js';
-import { optOutConsent } from './opt-out-consent.js';
+import {
+  callKey,
+  emptyChanges,
+  hitRow,
+  turnRow,
+  type Changes,
+  type TouchEvent,
+} from './changes.js';
+import { addTouch, applyConsent, applyTouch, optOutConsent } from './contact.js';
 import { evaluateTags, type TagRules } from './tags.js';
 
 export interface EnricherOptions extends ServedModels {
@@ -36,100 +42,6 @@ export interface EnricherOptions extends ServedModels {
   /** Event times further in the future than this are clamped to arrival time. */
   maxSkewMs: number;
 }
-
-export interface EnrichedTurn {
-  event_id: string;
-  call_id: string;
-  customer_id: string;
-  turn: number;
-  speaker: string;
-  text: string;
-  asr_confidence: number;
-  ts: string;
-  intent: string | null;
-  intent_confidence: number | null;
-  out_of_scope: boolean | null;
-  emotion: string | null;
-  valence: number | null;
-  call_intent_score: number | null;
-  late: boolean;
-  impatience: number | null;
-}
-
-export interface ComplianceRow {
-  event_id: string;
-  call_id: string;
-  customer_id: string;
-  speaker: string;
-  rule: string;
-  term: string;
-  start_pos: number;
-  end_pos: number;
-  ts: string;
-}
-
-/** A turn's row before the models have said anything about it. */
-export const turnRow = (e: EventOf<'dialog.turn'>, late: boolean): EnrichedTurn => ({
-  event_id: e.event_id,
-  call_id: e.call_id,
-  customer_id: e.customer_id,
-  turn: e.turn,
-  speaker: e.speaker,
-  text: e.text,
-  asr_confidence: e.asr_confidence,
-  ts: e.ts,
-  intent: null,
-  intent_confidence: null,
-  out_of_scope: null,
-  emotion: null,
-  valence: null,
-  call_intent_score: null,
-  late,
-  impatience: null,
-});
-
-export const hitRow = (e: EventOf<'dialog.turn'>, h: ComplianceHit): ComplianceRow => ({
-  event_id: e.event_id,
-  call_id: e.call_id,
-  customer_id: e.customer_id,
-  speaker: e.speaker,
-  rule: h.rule,
-  term: h.term,
-  start_pos: h.start,
-  end_pos: h.end,
-  ts: e.ts,
-});
-
-/** Everything one batch changed, ready for the sinks. */
-/** A call's key among a commit's changes: its id and its customer's. */
-export const callKey = (callId: string, customerId: string) => `${callId}\u0000${customerId}`;
-
-export interface Changes {
-  /** By call_id and customer_id (see callKey). */
-  calls: Map<string, CallState>;
-  turns: EnrichedTurn[];
-  hits: ComplianceRow[];
-  visits: EventOf<'web.visit'>[];
-  corrections: EventOf<'correction.submitted'>[];
-  consents: EventOf<'consent.changed'>[];
-  profiles: Set<Profile>;
-  accepted: number;
-  duplicates: number;
-  late: number;
-}
-
-export const emptyChanges = (): Changes => ({
-  calls: new Map(),
-  turns: [],
-  hits: [],
-  visits: [],
-  corrections: [],
-  consents: [],
-  profiles: new Set(),
-  accepted: 0,
-  duplicates: 0,
-  late: 0,
-});
 
 const CLOSED_CALLS_KEPT = 16;
 
@@ -180,7 +92,13 @@ export class Enricher {
         });
         c.p.calls += 1;
         c.p.last_call_at = max(c.p.last_call_at, c.ts);
-        addContactAttempt(c.p, c.ts);
+        addTouch(c.p, {
+          id: e.call_id,
+          at: c.ts,
+          channel: 'call',
+          campaign: e.campaign_id,
+          purpose: 'marketing',
+        });
       },
       'call.answered': (c, e) => {
         const call = this.call(c, e);
@@ -217,9 +135,12 @@ export class Enricher {
         c.out.visits.push(e);
       },
       'consent.changed': (c, e) => {
-        applyConsent(c.p, e, c.ts);
+        applyConsent(c.p, { ...e, ts: c.ts });
         c.out.consents.push(e);
       },
+      'touch.sent': (c, e) => this.touch(c, e),
+      'touch.delivered': (c, e) => this.touch(c, e),
+      'touch.replied': (c, e) => this.touch(c, e),
     };
   }
 
@@ -380,8 +301,15 @@ export class Enricher {
   private optOut(c: Ctx, e: EventOf<'dialog.turn'>, heard: OptOut): void {
     if (!heard.optOut) return;
     const change = optOutConsent(e, heard.cue);
-    applyConsent(c.p, change, c.ts);
+    applyConsent(c.p, { ...change, ts: c.ts });
     c.out.consents.push(change);
+  }
+
+  /** A touch into the contact record; a reply that refuses withdraws consent (contact.ts). */
+  private touch(c: Ctx, e: TouchEvent): void {
+    c.out.touches.push(e);
+    const change = applyTouch(c.p, e, c.ts, this.models.turn);
+    if (change) c.out.consents.push(change);
   }
 
   private score(p: Profile, call: CallState, ts: string): number {

@@ -1,16 +1,17 @@
 // Enrichment: events applied to in-memory customer profiles and calls (models,
 // tags, contact history), and the CRM field mapping applied at ingest.
+export { Enricher, type EnricherOptions } from './enricher.js';
 export {
   callKey,
   emptyChanges,
-  Enricher,
   hitRow,
   turnRow,
   type Changes,
   type ComplianceRow,
   type EnrichedTurn,
-  type EnricherOptions,
-} from './enricher.js';
+  type TouchEvent,
+} from './changes.js';
+export { upgradeProfile } from './contact.js';
 export {
   contactsInWeek,
   customerHistory,

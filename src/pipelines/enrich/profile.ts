@@ -1,4 +1,5 @@
-import { PERSONAL_FIELDS, type EventOf, type Outcome } from '../../core/events/index.js';
+import { consentState, type ConsentLedger, type TouchMark } from '../../core/contact-record.js';
+import { CHANNELS, PERSONAL_FIELDS, type EventOf, type Outcome } from '../../core/events/index.js';
 import { personalKind } from '../../core/personal.js';
 import { addVisit, isPricingPage, leadScore, type LeadSignals } from '../../models/lead-score.js';
 import type { VoiceSample } from '../../models/prosody/baseline.js';
@@ -64,14 +65,17 @@ export interface Profile {
   personal: Record<string, string>;
   /** Event time of each personal field's value (name, phone and `personal`'s keys). */
   pii_ts: Record<string, string>;
-  consent: Record<string, boolean>;
-  consent_ts: Record<string, string>;
+  /** The consent ledger per channel and purpose (core/contact-record.ts); its proof is in consent_changes. */
+  consent: ConsentLedger;
   calls: number;
   answered: number;
   outcomes: Partial<Record<Outcome, number>>;
   last_call_at: string | null;
-  /** Call start times within the last 7 days of event time, ascending. */
-  contact_attempts: string[];
+  /** Touches (calls started, messages sent) within 7 days of the newest, ascending: the contact record. */
+  touches: TouchMark[];
+  /** Replies to messages: how many, and the latest time. */
+  replies: number;
+  last_reply_at: string | null;
   web_visits: number;
   pages: Record<string, number>;
   products: Record<string, number>;
@@ -111,12 +115,13 @@ export function newProfile(customerId: string): Profile {
     personal: {},
     pii_ts: {},
     consent: {},
-    consent_ts: {},
     calls: 0,
     answered: 0,
     outcomes: {},
     last_call_at: null,
-    contact_attempts: [],
+    touches: [],
+    replies: 0,
+    last_reply_at: null,
     web_visits: 0,
     pages: {},
     products: {},
@@ -191,19 +196,13 @@ export const bump = (m: Record<string, number>, k: string, by = 1): void => {
   m[k] = (m[k] ?? 0) + by;
 };
 
-const WEEK_MS = 7 * 86_400_000;
+export const WEEK_MS = 7 * 86_400_000;
 
-/** Keeps contact attempts of the 7 days before the newest one, sorted. */
-export function addContactAttempt(p: Profile, ts: string): void {
-  const list = [...p.contact_attempts, ts].sort();
-  const newest = Date.parse(list[list.length - 1]!);
-  p.contact_attempts = list.filter((t) => newest - Date.parse(t) < WEEK_MS);
-}
-
-/** Attempts within the 7 days before `nowMs` (the dialing rule's window). */
+/** Calls started within the 7 days before `nowMs`. */
 export const contactsInWeek = (p: Profile, nowMs: number): number =>
-  p.contact_attempts.filter((t) => nowMs - Date.parse(t) < WEEK_MS && Date.parse(t) <= nowMs)
-    .length;
+  p.touches.filter(
+    (t) => t.channel === 'call' && nowMs - Date.parse(t.at) < WEEK_MS && Date.parse(t.at) <= nowMs,
+  ).length;
 
 /** The customer's history outside the call, as the conversion model reads it at `tsMs`. */
 export function customerHistory(p: Profile, tsMs: number): CustomerHistory {
@@ -269,13 +268,6 @@ export function sealLegacyUnmapped(p: Profile): boolean {
     moved = true;
   }
   return moved;
-}
-
-export function applyConsent(p: Profile, e: EventOf<'consent.changed'>, ts: string): void {
-  const prev = p.consent_ts[e.scope];
-  if (prev !== undefined && prev > ts) return;
-  p.consent[e.scope] = e.granted;
-  p.consent_ts[e.scope] = ts;
 }
 
 /** The intent score's inputs as the profile keeps them. */
@@ -375,7 +367,11 @@ export function profileView(p: Profile, nowMs: number): Record<string, Scalar | 
     'emotion.last': p.last_emotion,
   };
   for (const [k, v] of Object.entries(p.crm)) view[`crm.${k}`] = v;
-  for (const [k, v] of Object.entries(p.consent)) view[`consent.${k}`] = v;
+  // consent.<channel>: false once refused or withdrawn for marketing, true once granted.
+  for (const ch of CHANNELS) {
+    const { state } = consentState(p.consent, ch, 'marketing');
+    if (state !== 'unknown') view[`consent.${ch}`] = state === 'granted';
+  }
   for (const [k, v] of Object.entries(p.outcomes)) view[`outcomes.${k}`] = v;
   for (const [k, v] of Object.entries(p.intents)) view[`intents.${k}`] = v;
   for (const [k, v] of Object.entries(p.objections)) view[`objections.${k}`] = v;

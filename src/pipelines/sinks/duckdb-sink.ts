@@ -13,6 +13,7 @@ import {
   staged,
   TURNS,
   CONSENTS,
+  TOUCHES,
   VISITS,
   type Typed,
 } from './sink-tables.js';
@@ -126,6 +127,7 @@ const MERGES: Merge[] = [
   }),
   merge('visits', 'web_visits', VISITS, 'visits', { key: ['event_id'] }),
   merge('consents', 'consent_changes', CONSENTS, 'consents', { key: ['event_id'] }),
+  merge('touches', 'touches', TOUCHES, 'touches', { key: ['event_id'] }),
   merge('corrections', 'corrections', CORRECTIONS, 'corrections', {
     verb: 'INSERT OR IGNORE',
   }),

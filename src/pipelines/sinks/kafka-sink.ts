@@ -2,7 +2,7 @@ import type { KafkaBus } from '../../core/bus/kafka.js';
 import type { EventOf } from '../../core/events/index.js';
 import type { Position, Sink } from './duckdb-sink.js';
 import type { ComplianceRow, EnrichedTurn, CallState } from '../enrich/index.js';
-import type { ConsentRow } from '../../core/store/migrations.js';
+import type { ConsentRow, TouchRow } from '../../core/store/migrations.js';
 import type { DeadLetter, ProfileRow, SinkRows } from './rows.js';
 import { derivedTopic } from '../topics.js';
 
@@ -14,6 +14,7 @@ export type FactRecord =
   | { kind: 'visit'; row: EventOf<'web.visit'> }
   | { kind: 'correction'; row: EventOf<'correction.submitted'> }
   | { kind: 'consent'; row: ConsentRow }
+  | { kind: 'touch'; row: TouchRow }
   | { kind: 'dead'; row: DeadLetter }
   | { kind: 'counters'; row: SinkRows['counters'] };
 
@@ -48,6 +49,7 @@ export class KafkaSink implements Sink {
       ...rows.visits.map((row) => ({ kind: 'visit' as const, row })),
       ...rows.corrections.map((row) => ({ kind: 'correction' as const, row })),
       ...rows.consents.map((row) => ({ kind: 'consent' as const, row })),
+      ...rows.touches.map((row) => ({ kind: 'touch' as const, row })),
       ...rows.deadLetters.map((row) => ({ kind: 'dead' as const, row })),
       { kind: 'counters', row: rows.counters },
     ];

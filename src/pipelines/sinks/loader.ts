@@ -53,6 +53,7 @@ export async function startLoader(opts: {
         else if (f.kind === 'visit') rows.visits.push(f.row);
         else if (f.kind === 'correction') rows.corrections.push(f.row);
         else if (f.kind === 'consent') rows.consents.push(f.row);
+        else if (f.kind === 'touch') rows.touches.push(f.row);
         else rows.deadLetters.push(f.row);
       }
       if (touched.size === 0) return;

@@ -4,15 +4,40 @@ import type { Columns, Store, Tx } from '../../core/store/store.js';
 /**
  * Re-seals every stored value that an older key sealed — names, phones, the
  * other personal fields of each profile, the originals of dead letters, the
- * utterances that prove a consent change — and
+ * utterances that prove a consent change, replies to messages, the
+ * do-not-call register's phones (hashed anew) — and
  * recomputes phone look-up hashes with the current key, in one transaction.
  * Run it after putting a new DIALWISE_DATA_KEY in place (the old one moved to
  * DIALWISE_DATA_KEYS_PREVIOUS); afterwards the old key can be retired.
  */
+const DNC_COLUMNS = {
+  phone_hash: 'VARCHAR',
+  phone_enc: 'VARCHAR',
+  source: 'VARCHAR',
+  listed_on: 'VARCHAR',
+  imported_at: 'VARCHAR',
+} as const;
+
+/** The do-not-call register sealed and hashed with the current key, like the profiles' phones. */
+async function rehashedRegister(store: Store, cipher: FieldCipher) {
+  const rows = await store.query<{
+    phone_enc: string;
+    source: string;
+    listed_on: string;
+    imported_at: string;
+  }>('SELECT phone_enc, source, listed_on, imported_at FROM dnc_register');
+  return rows.map((r) => {
+    const phone = cipher.decrypt(r.phone_enc);
+    return { ...r, phone_hash: cipher.lookupHash(phone), phone_enc: cipher.encrypt(phone) };
+  });
+}
+
 export async function rotateKeys(
   store: Store,
   cipher: FieldCipher,
-): Promise<{ profiles: number; resealed: number; deadLetters: number; consents: number }> {
+): Promise<
+  Record<'profiles' | 'resealed' | 'deadLetters' | 'consents' | 'replies' | 'dncRegister', number>
+> {
   const rows = await store.query<{
     customer_id: string;
     name_enc: string | null;
@@ -40,13 +65,17 @@ export async function rotateKeys(
   )
     .filter((d) => stale(d.payload_sealed))
     .map((d) => ({ id: d.id, payload_sealed: reseal(d.payload_sealed) }));
-  const consents = (
-    await store.query<{ event_id: string; text_enc: string }>(
-      'SELECT event_id, text_enc FROM consent_changes WHERE text_enc IS NOT NULL',
+  const sealedTexts = async (table: string) =>
+    (
+      await store.query<{ event_id: string; text_enc: string }>(
+        `SELECT event_id, text_enc FROM ${table} WHERE text_enc IS NOT NULL`,
+      )
     )
-  )
-    .filter((c) => stale(c.text_enc))
-    .map((c) => ({ event_id: c.event_id, text_enc: reseal(c.text_enc) }));
+      .filter((c) => stale(c.text_enc))
+      .map((c) => ({ event_id: c.event_id, text_enc: reseal(c.text_enc) }));
+  const consents = await sealedTexts('consent_changes');
+  const register = await rehashedRegister(store, cipher);
+  const replies = await sealedTexts('touches');
   await store.transaction(async (tx) => {
     await tx.run(
       'CREATE OR REPLACE TEMP TABLE resealed (customer_id VARCHAR, name_enc VARCHAR, phone_enc VARCHAR, phone_hash VARCHAR, personal_enc VARCHAR)',
@@ -68,12 +97,17 @@ export async function rotateKeys(
     await tx.run('DROP TABLE resealed');
     await resealColumn(tx, 'dead_letters', { id: 'BIGINT' }, 'payload_sealed', letters);
     await resealColumn(tx, 'consent_changes', { event_id: 'VARCHAR' }, 'text_enc', consents);
+    await resealColumn(tx, 'touches', { event_id: 'VARCHAR' }, 'text_enc', replies);
+    await tx.run('DELETE FROM dnc_register');
+    await tx.append('dnc_register', DNC_COLUMNS, register);
   });
   return {
     profiles: rows.length,
     resealed: updates.length,
     deadLetters: letters.length,
     consents: consents.length,
+    replies: replies.length,
+    dncRegister: register.length,
   };
 }
 

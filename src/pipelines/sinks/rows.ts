@@ -1,4 +1,4 @@
-import type { ConsentRow } from '../../core/store/migrations.js';
+import type { ConsentRow, TouchRow } from '../../core/store/migrations.js';
 import type { EventOf } from '../../core/events/index.js';
 import type { FieldCipher } from '../../core/crypto.js';
 import { redactPayload } from '../../core/personal.js';
@@ -7,8 +7,10 @@ import {
   type EnrichedTurn,
   type Changes,
   newProfile,
+  upgradeProfile,
   type CallState,
   type Profile,
+  type TouchEvent,
 } from '../enrich/index.js';
 
 /** A profile as stored and published: personal data sealed, the rest as JSON. */
@@ -70,12 +72,29 @@ export function consentRow(e: EventOf<'consent.changed'>, cipher: FieldCipher): 
     event_id: e.event_id,
     customer_id: e.customer_id,
     scope: e.scope,
+    purpose: e.purpose ?? null,
     granted: e.granted,
     source: ev?.source ?? null,
     call_id: ev?.call_id ?? null,
     evidence_event_id: ev?.event_id ?? null,
     cue: ev?.cue ?? null,
     text_enc: ev?.text ? cipher.encrypt(ev.text) : null,
+    ts: e.ts,
+  };
+}
+
+/** A touch as stored: a reply's text sealed. */
+export function touchRow(e: TouchEvent, cipher: FieldCipher): TouchRow {
+  return {
+    event_id: e.event_id,
+    kind: e.type === 'touch.sent' ? 'sent' : e.type === 'touch.delivered' ? 'delivered' : 'replied',
+    touch_id: e.touch_id,
+    customer_id: e.customer_id,
+    channel: e.channel,
+    campaign_id: e.type === 'touch.sent' ? (e.campaign_id ?? null) : null,
+    purpose: e.type === 'touch.sent' ? (e.purpose ?? 'marketing') : null,
+    delivered: e.type === 'touch.delivered' ? (e.delivered ?? true) : null,
+    text_enc: e.type === 'touch.replied' ? cipher.encrypt(e.text) : null,
     ts: e.ts,
   };
 }
@@ -88,6 +107,7 @@ export interface SinkRows {
   visits: EventOf<'web.visit'>[];
   corrections: EventOf<'correction.submitted'>[];
   consents: ConsentRow[];
+  touches: TouchRow[];
   profiles: ProfileRow[];
   deadLetters: DeadLetter[];
   counters: { accepted: number; duplicates: number; late: number; dead_letters: number };
@@ -100,6 +120,7 @@ export const emptyRows = (): SinkRows => ({
   visits: [],
   corrections: [],
   consents: [],
+  touches: [],
   profiles: [],
   deadLetters: [],
   counters: { accepted: 0, duplicates: 0, late: 0, dead_letters: 0 },
@@ -165,7 +186,7 @@ export function restoreProfile(row: ProfileRow, cipher: FieldCipher): Profile {
   // Older snapshots hold the ids as a JSON array.
   const ids = state.recent_ids;
   // Defaults first: a snapshot from an older version may lack newer fields.
-  return {
+  return upgradeProfile({
     ...newProfile(row.customer_id),
     ...state,
     recent_ids: typeof ids === 'string' ? unpackIds(ids) : (ids ?? []),
@@ -174,7 +195,7 @@ export function restoreProfile(row: ProfileRow, cipher: FieldCipher): Profile {
     personal: row.personal_enc
       ? (JSON.parse(cipher.decrypt(row.personal_enc)) as Record<string, string>)
       : {},
-  };
+  });
 }
 
 /** Freezes a batch's changes into rows (copies: the live state moves on). */
@@ -192,6 +213,7 @@ export function toRows(
     visits: changes.visits,
     corrections: changes.corrections,
     consents: changes.consents.map((e) => consentRow(e, seals.cipher)),
+    touches: changes.touches.map((e) => touchRow(e, seals.cipher)),
     profiles: [...changes.profiles].map((p) => profileRow(p, seals, nowIso)),
     deadLetters: dead,
     counters: {

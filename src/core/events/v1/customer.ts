@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envelope, label, LIMITS, notReserved } from './common.js';
+import { CHANNELS, PURPOSES } from './touch.js';
 
 const PHONE = /^\+?[0-9 ()-]{5,32}$/;
 
@@ -78,13 +79,25 @@ export const CONSENT_SOURCES = [
   'api',
   'web_form',
   'sms_reply',
+  'wechat_reply',
+  'email_reply',
+  'unsubscribe_link',
+  'customer_page',
   'crm_import',
 ] as const;
+export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 
+/**
+ * A grant or refusal of contact on a channel (`all`: every channel) for a
+ * purpose (absent: every purpose). The consent ledger keeps each with its
+ * proof; whether a refusal withdraws an earlier grant follows from the
+ * ledger, not from the event.
+ */
 export const consentChanged = z.strictObject({
   ...envelope,
   type: z.literal('consent.changed'),
-  scope: z.enum(['call', 'sms', 'email', 'all']),
+  scope: z.enum([...CHANNELS, 'all']),
+  purpose: z.enum(PURPOSES).optional(),
   granted: z.boolean(),
   /** The proof: the turn or message that carried it. Its text is personal data, sealed at rest. */
   evidence: z

@@ -1,0 +1,103 @@
+/**
+ * The contact record's routes: whether a sender may reach a customer now,
+ * the do-not-call register's import, and the consent ledger with its proof
+ * for an auditor.
+ */
+import type { z } from 'zod';
+import { audit, consentChanges } from '../../analytics/records/index.js';
+import type { Clock } from '../../core/clock.js';
+import { consentState } from '../../core/contact-record.js';
+import { CHANNELS, PURPOSES } from '../../core/events/index.js';
+import type { DecisionEngine } from '../../decision/index.js';
+import { COMPLIANCE, DIALER } from '../auth.js';
+import type { ApiDeps } from '../server.js';
+import { reply, route, type Route } from './route.js';
+import {
+  checkRequest,
+  consentExportQuery,
+  dncImportRequest,
+  type CheckResponse,
+  type ConsentExport,
+  type DncImportResponse,
+} from './schemas.js';
+
+/** The answer to POST /outreach/check (the route table's and the hot path's alike). */
+export function outreachAnswer(
+  engine: DecisionEngine,
+  body: z.infer<typeof checkRequest>,
+): CheckResponse {
+  const { channel, purpose, campaign_id: campaignId } = body;
+  const e = engine.check(body.customer_id, { channel, purpose, campaignId });
+  return e.ok
+    ? { allowed: true, reason: null, detail: null }
+    : { allowed: false, reason: e.reason, detail: e.detail };
+}
+
+/** The ledger as it reads now and every change with its proof, the evidence text opened. */
+async function consentExport(
+  deps: ApiDeps & { clock: Clock },
+  customerId: string,
+): Promise<ConsentExport> {
+  const ledger = (await deps.profile(customerId))?.consent ?? {};
+  const changes = await consentChanges(deps.store, customerId, 10_000);
+  return {
+    customer_id: customerId,
+    exported_at: new Date(deps.clock.now()).toISOString(),
+    state: PURPOSES.flatMap((purpose) =>
+      CHANNELS.map((channel) => {
+        const { state, mark } = consentState(ledger, channel, purpose);
+        return { channel, purpose, state, since: mark?.ts ?? null, event_id: mark?.id ?? null };
+      }),
+    ),
+    changes: changes.map((c) => ({
+      event_id: c.event_id,
+      at: c.ts,
+      scope: c.scope,
+      purpose: c.purpose,
+      granted: c.granted,
+      source: c.source,
+      call_id: c.call_id,
+      evidence_event_id: c.evidence_event_id,
+      cue: c.cue,
+      text: c.text_enc === null ? null : deps.unseal(c.text_enc),
+    })),
+  };
+}
+
+export function contactRoutes(
+  deps: ApiDeps & { clock: Clock },
+  engine: () => DecisionEngine,
+): Route[] {
+  return [
+    route<z.infer<typeof checkRequest>>({
+      method: 'POST',
+      path: '/outreach/check',
+      roles: DIALER,
+      body: checkRequest,
+      handle: ({ body }) => reply<CheckResponse>(outreachAnswer(engine(), body)),
+    }),
+    route<z.infer<typeof dncImportRequest>>({
+      method: 'POST',
+      path: '/dnc/import',
+      roles: COMPLIANCE,
+      body: dncImportRequest,
+      async handle({ body, principal }) {
+        const result = await deps.dnc.import(body, new Date(deps.clock.now()).toISOString());
+        await audit(deps.store, principal!, 'dnc.import', `${body.source}:${body.listed_on}`);
+        return reply<DncImportResponse>(result);
+      },
+    }),
+    route<undefined, z.infer<typeof consentExportQuery>>({
+      method: 'GET',
+      path: '/consent/export',
+      roles: COMPLIANCE,
+      query: consentExportQuery,
+      audit: {
+        action: 'consent.export',
+        target: ({ url }) => url.searchParams.get('customer_id') ?? '',
+      },
+      handle: async ({ query }) =>
+        reply<ConsentExport>(await consentExport(deps, query.customer_id)),
+    }),
+  ];
+}

@@ -1,0 +1,98 @@
+/**
+ * Consent changes and touches the API has accepted but the pipeline may not
+ * have applied yet (on Kafka it runs behind), folded over the live profile's
+ * contact record so that the very next check sees them. Folding is
+ * idempotent (core/contact-record.ts), so a change the profile already
+ * holds changes nothing; entries are dropped once older than the cap's
+ * longest window.
+ */
+import { foldConsent, type ConsentChange, type TouchMark } from '../../core/contact-record.js';
+import type { DialwiseEvent } from '../../core/events/index.js';
+import type { CustomerView } from '../customer-view.js';
+
+const KEEP_MS = 7 * 86_400_000;
+/** Sweep at most this often. */
+const SWEEP_EVERY = 1_000;
+
+interface Pending {
+  changes: ConsentChange[];
+  touches: TouchMark[];
+  at: number;
+}
+
+export class PendingContacts {
+  private readonly byCustomer = new Map<string, Pending>();
+  private notes = 0;
+
+  /** Takes what binds the next check from accepted events (consent changes, touches, calls started). */
+  note(events: readonly DialwiseEvent[], nowMs: number): void {
+    for (const e of events) {
+      if (e.type === 'consent.changed') this.entry(e.customer_id, nowMs).changes.push(e);
+      else if (e.type === 'touch.sent')
+        this.touch(e.customer_id, nowMs, {
+          id: e.touch_id,
+          at: e.ts,
+          channel: e.channel,
+          campaign: e.campaign_id ?? null,
+          purpose: e.purpose ?? 'marketing',
+        });
+      else if (e.type === 'call.started')
+        this.touch(e.customer_id, nowMs, {
+          id: e.call_id,
+          at: e.ts,
+          channel: 'call',
+          campaign: e.campaign_id,
+          purpose: 'marketing',
+        });
+    }
+    if (++this.notes % SWEEP_EVERY === 0) this.sweep(nowMs);
+  }
+
+  /**
+   * A do-not-call decision binds at once: the engine's own consent change
+   * among the turn's events, or the one the pipeline will record from the
+   * customer's turn (the same id, so the two fold as one).
+   */
+  noteOptOut(customerId: string, events: readonly DialwiseEvent[], nowMs: number): void {
+    const own = events.filter((e) => e.type === 'consent.changed');
+    if (own.length) return this.note(own, nowMs);
+    const turn = events[0]!;
+    const change: ConsentChange = {
+      scope: 'call',
+      granted: false,
+      ts: turn.ts,
+      event_id: `${turn.event_id}:opt-out`,
+    };
+    this.entry(customerId, nowMs).changes.push(change);
+  }
+
+  /** The customer with what is pending folded in. */
+  apply(c: CustomerView): CustomerView {
+    const p = this.byCustomer.get(c.customerId);
+    if (!p) return c;
+    const consent = p.changes.reduce(foldConsent, c.consent);
+    const known = new Set(c.touches.map((t) => `${t.channel}:${t.id}`));
+    const extra = p.touches.filter((t) => !known.has(`${t.channel}:${t.id}`));
+    const touches = extra.length
+      ? [...c.touches, ...extra].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+      : c.touches;
+    return { ...c, consent, touches };
+  }
+
+  /** A touch once per id and channel, as the profile keeps them. */
+  private touch(customerId: string, nowMs: number, t: TouchMark): void {
+    const { touches } = this.entry(customerId, nowMs);
+    if (!touches.some((x) => x.id === t.id && x.channel === t.channel)) touches.push(t);
+  }
+
+  private entry(customerId: string, nowMs: number): Pending {
+    let p = this.byCustomer.get(customerId);
+    if (!p) this.byCustomer.set(customerId, (p = { changes: [], touches: [], at: nowMs }));
+    p.at = nowMs;
+    return p;
+  }
+
+  private sweep(nowMs: number): void {
+    for (const [id, p] of this.byCustomer) if (nowMs - p.at > KEEP_MS) this.byCustomer.delete(id);
+  }
+}

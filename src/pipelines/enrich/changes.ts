@@ -1,0 +1,102 @@
+/** What one batch of enrichment changed, as rows ready for the sinks. */
+import type { EventOf } from '../../core/events/index.js';
+import type { ComplianceHit } from '../../models/types.js';
+import type { CallState, Profile } from './profile.js';
+
+export interface EnrichedTurn {
+  event_id: string;
+  call_id: string;
+  customer_id: string;
+  turn: number;
+  speaker: string;
+  text: string;
+  asr_confidence: number;
+  ts: string;
+  intent: string | null;
+  intent_confidence: number | null;
+  out_of_scope: boolean | null;
+  emotion: string | null;
+  valence: number | null;
+  call_intent_score: number | null;
+  late: boolean;
+  impatience: number | null;
+}
+
+export interface ComplianceRow {
+  event_id: string;
+  call_id: string;
+  customer_id: string;
+  speaker: string;
+  rule: string;
+  term: string;
+  start_pos: number;
+  end_pos: number;
+  ts: string;
+}
+
+/** A turn's row before the models have said anything about it. */
+export const turnRow = (e: EventOf<'dialog.turn'>, late: boolean): EnrichedTurn => ({
+  event_id: e.event_id,
+  call_id: e.call_id,
+  customer_id: e.customer_id,
+  turn: e.turn,
+  speaker: e.speaker,
+  text: e.text,
+  asr_confidence: e.asr_confidence,
+  ts: e.ts,
+  intent: null,
+  intent_confidence: null,
+  out_of_scope: null,
+  emotion: null,
+  valence: null,
+  call_intent_score: null,
+  late,
+  impatience: null,
+});
+
+export const hitRow = (e: EventOf<'dialog.turn'>, h: ComplianceHit): ComplianceRow => ({
+  event_id: e.event_id,
+  call_id: e.call_id,
+  customer_id: e.customer_id,
+  speaker: e.speaker,
+  rule: h.rule,
+  term: h.term,
+  start_pos: h.start,
+  end_pos: h.end,
+  ts: e.ts,
+});
+
+/** A call's key among a commit's changes: its id and its customer's. */
+export const callKey = (callId: string, customerId: string) => `${callId}\u0000${customerId}`;
+
+export type TouchEvent = EventOf<'touch.sent' | 'touch.delivered' | 'touch.replied'>;
+
+/** Everything one batch changed, ready for the sinks. */
+export interface Changes {
+  /** By call_id and customer_id (see callKey). */
+  calls: Map<string, CallState>;
+  turns: EnrichedTurn[];
+  hits: ComplianceRow[];
+  visits: EventOf<'web.visit'>[];
+  corrections: EventOf<'correction.submitted'>[];
+  consents: EventOf<'consent.changed'>[];
+  touches: TouchEvent[];
+  profiles: Set<Profile>;
+  accepted: number;
+  duplicates: number;
+  late: number;
+}
+
+export const emptyChanges = (): Changes => ({
+  calls: new Map(),
+  turns: [],
+  hits: [],
+  visits: [],
+  corrections: [],
+  consents: [],
+  touches: [],
+  profiles: new Set(),
+  accepted: 0,
+  duplicates: 0,
+  late: 0,
+});

@@ -73,8 +73,8 @@ export function foldConsent(ledger: ConsentLedger, c: ConsentChange): ConsentLed
  * The state of contact on `channel` for `purpose`: the latest change of
  * every scope that covers it decides (the channel's own, `all` channels,
  * the purpose's own, `all` purposes). A refusal after a grant is a
- * withdrawal. `anyChannel`: a change on any channel covers this one too
- * (a campaign whose opt-outs stop every channel).
+ * withdrawal. `anyChannel`: a refusal on any channel covers this one too
+ * (a campaign whose opt-outs stop every channel); grants never spread.
  */
 export function consentState(
   ledger: Readonly<ConsentLedger>,
@@ -88,10 +88,11 @@ export function consentState(
     const slash = key.indexOf('/');
     const ch = key.slice(0, slash);
     const pu = key.slice(slash + 1);
-    if (!(anyChannel || ch === channel || ch === 'all') || !(pu === purpose || pu === 'all'))
-      continue;
+    if (pu !== purpose && pu !== 'all') continue;
+    const covers = ch === channel || ch === 'all';
+    if (!covers && !(anyChannel && !mark.granted)) continue;
     if (!last || later(mark, last)) last = mark;
-    firstGrant = earliest(firstGrant, mark.first_grant);
+    if (covers) firstGrant = earliest(firstGrant, mark.first_grant);
   }
   if (!last) return { state: 'unknown', mark: null };
   if (last.granted) return { state: 'granted', mark: last };

@@ -3,6 +3,7 @@ import { createFieldCipher } from '../../src/core/crypto.js';
 import { parseEvent, type DialwiseEvent } from '../../src/core/events/index.js';
 import { addVisit, leadScore, visitWeight, type LeadSignals } from '../../src/models/lead-score.js';
 import { intentScoreAt } from '../../src/pipelines/index.js';
+import { consentState } from '../../src/core/contact-record.js';
 import { consentRow } from '../../src/pipelines/sinks/rows.js';
 import { eventFixtures } from '../helpers/fixtures.js';
 import { keywordEnricher } from '../helpers/enricher.js';
@@ -95,7 +96,9 @@ describe('a spoken opt-out revokes call consent with its evidence', () => {
     const { started, callId } = call('c-oo');
     const turn = say('c-oo', callId, speaker, text);
     const out = e.apply([started, turn], NOW);
-    expect(e.profiles.get('c-oo')!.consent.call).toBe(false);
+    expect(consentState(e.profiles.get('c-oo')!.consent, 'call', 'marketing').state).toBe(
+      'refused',
+    );
     expect(out.consents).toHaveLength(1);
     expect(out.consents[0]).toMatchObject({
       scope: 'call',
@@ -120,7 +123,7 @@ describe('a spoken opt-out revokes call consent with its evidence', () => {
     const e = keywordEnricher({ dedupeWindow: 16, latenessMs: 3_600_000 });
     const { started, callId } = call('c-ok');
     const out = e.apply([started, say('c-ok', callId, speaker, text)], NOW);
-    expect(e.profiles.get('c-ok')!.consent.call).toBeUndefined();
+    expect(e.profiles.get('c-ok')!.consent).toEqual({});
     expect(out.consents).toHaveLength(0);
   });
 });

@@ -9,10 +9,11 @@ import { createAdmission, type Admission } from './admission.js';
 import { createGraphql, type GraphqlDeps } from './graphql/index.js';
 import { listen, turnHandler } from './listener.js';
 import { restDispatcher } from './rest-dispatch.js';
+import type { RetentionDeps } from './rest/retention-routes.js';
 import { errorBody, errorHeaders, errorResponse, readBody, SECURITY_HEADERS } from './rest/http.js';
 import { serveStatic } from './static.js';
 
-export interface ApiDeps extends GraphqlDeps {
+export interface ApiDeps extends GraphqlDeps, RetentionDeps {
   /** Takes validated events and raw invalid ones (for dead letters); resolves once durable. */
   submit(valid: DialwiseEvent[], invalid: string[]): Promise<void>;
   busKind: string;

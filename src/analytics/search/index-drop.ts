@@ -7,7 +7,13 @@
  */
 import type { Tx } from '../../core/store/store.js';
 import { BlockWriter, decodeBlock, decodePostings } from './format/index.js';
-import { addSegment, dropSegments, rewrittenSegmentId, segments, writeBlocks } from './index-store.js';
+import {
+  addSegment,
+  dropSegments,
+  rewrittenSegmentId,
+  segments,
+  writeBlocks,
+} from './index-store.js';
 import type { SegmentInfo } from './segment-merge.js';
 import { KEY_RANGES } from './transcript-indexer.js';
 

@@ -97,5 +97,11 @@ function summary(report: RetentionReport): Record<string, unknown> {
     report.kinds.flatMap((k) => Object.entries(k.removed)).filter(([, n]) => n > 0),
   );
   const handled = report.kinds.filter((k) => k.handledBy).map((k) => `${k.kind}: ${k.handledBy}`);
-  return { removed, index: report.index, archived: report.archived.length, elsewhere: handled };
+  return {
+    removed,
+    index: report.index,
+    archived: report.archived.length,
+    checkpoint: report.checkpoint,
+    elsewhere: handled,
+  };
 }

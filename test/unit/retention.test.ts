@@ -150,6 +150,7 @@ describe('runRetention, turns and the search index', () => {
     const turns = report.kinds.find((k) => k.kind === 'turns')!;
     expect(turns.removed.turns).toBe(4);
     expect(report.index).toEqual({ dropped: 1, rewritten: 1, removed: 4 });
+    expect(report.checkpoint).toBe('done');
     expect(await find('shared')).toEqual([4, 6, 7, 8, 9, 10]);
     for (const [i, seq] of [0, 1, 2, 4].map((i) => [i, i + 1] as const)) {
       expect(await find(word(i)), `turn ${seq}`).toEqual([]);

@@ -46,6 +46,8 @@ export interface RetentionReport {
   index: IndexDrop;
   /** Parquet files written. */
   archived: string[];
+  /** Whether the closing checkpoint ran; a failed one leaves it to DuckDB's next. */
+  checkpoint: 'done' | 'not needed' | `failed: ${string}`;
 }
 
 interface Run {
@@ -93,8 +95,14 @@ export async function runRetention(
     });
   }
   const any = kinds.some((k) => Object.values(k.removed).some((n) => n > 0));
-  if (!dryRun && any) await store.checkpoint();
-  return { at, dryRun, kinds, index: run.index, archived: run.archived };
+  const checkpoint: RetentionReport['checkpoint'] =
+    dryRun || !any
+      ? 'not needed'
+      : await store.checkpoint().then(
+          () => 'done' as const,
+          (err: unknown) => `failed: ${String(err)}` as const,
+        );
+  return { at, dryRun, kinds, index: run.index, archived: run.archived, checkpoint };
 }
 
 /** The SQL condition of a row past its period; the cutoff is ours, an ISO string, safe inline. */

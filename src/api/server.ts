@@ -10,10 +10,11 @@ import { createGraphql, type GraphqlDeps } from './graphql/index.js';
 import type { DncRegister } from '../analytics/records/index.js';
 import { hotRoutes, listen } from './listener.js';
 import { restDispatcher } from './rest-dispatch.js';
+import type { RetentionDeps } from './rest/retention-routes.js';
 import { errorBody, errorHeaders, errorResponse, readBody, SECURITY_HEADERS } from './rest/http.js';
 import { serveStatic } from './static.js';
 
-export interface ApiDeps extends GraphqlDeps {
+export interface ApiDeps extends GraphqlDeps, RetentionDeps {
   /** Takes validated events and raw invalid ones (for dead letters); resolves once durable. */
   submit(valid: DialwiseEvent[], invalid: string[]): Promise<void>;
   busKind: string;

@@ -19,6 +19,7 @@ import {
   readJson,
   registryOf,
 } from './setup.js';
+import { retentionJob } from './retention.js';
 import { alertRounds, storeUpkeep } from './upkeep.js';
 
 export interface ApiService {
@@ -68,8 +69,10 @@ export async function startApiService(config: Config, deps: ApiServiceDeps): Pro
   setMaxListeners(0, target);
   const commits: Commits = createPubSub({ eventTarget: target });
   const cipher = fieldCipher(config, logger);
+  const retention = retentionJob(config, store, logger, clock);
   const api = createApi({
     ...deps,
+    retention: (opts) => retention.run(opts),
     alerts,
     commits,
     models: { registry: registryOf(config), served: deps.served },
@@ -87,6 +90,7 @@ export async function startApiService(config: Config, deps: ApiServiceDeps): Pro
   const parts = [
     alertRounds(alerts, config, logger, clock),
     await storeUpkeep(store, deps.sink, commits, logger, clock),
+    retention,
   ];
   return {
     url,

@@ -12,5 +12,6 @@ export { type SimulateOptions } from './simulator-feed.js';
 export { runFilePath, type RunFile } from './run-file.js';
 export { createBus, fieldCipher, openStore, packageRoot, registryOf, storePath } from './setup.js';
 export { retrainPlanOf } from './scheduled-retrain.js';
+export { retentionOnFile } from './retention.js';
 export { ensureDefaultModels, servedTextModel } from './default-models.js';
 export { hotWordList, writeHotWords } from './hotword-list.js';

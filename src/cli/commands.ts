@@ -32,6 +32,7 @@ import {
 } from '../training/index.js';
 import { evaluate } from './eval-command.js';
 import { keysCommand } from './keys-command.js';
+import { retentionCommand } from './retention-command.js';
 import { formatSummary, loadCorrections, runRetrainCommand } from './retrain-command.js';
 
 /** What a command gets: settings, the parsed arguments, and a way to stay running. */
@@ -195,6 +196,13 @@ export const COMMANDS: Record<string, Command> = {
                              through the running platform when one is up on this data folder`,
     async run({ config, logger, sub, values }) {
       json(await keysCommand(config, logger, sub, values as Record<string, string>), true);
+    },
+  },
+  retention: {
+    usage: `retention run [--dry-run]  delete what is past its period (config/retention.json), counted per
+                             table; --dry-run counts only; through the running platform when one is up`,
+    async run({ config, logger, sub, values }) {
+      json(await retentionCommand(config, logger, sub, values['dry-run'] === true), true);
     },
   },
   replay: {

@@ -52,6 +52,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       ...Object.fromEntries(FLAGS.map((f) => [f, { type: 'string' as const }])),
       help: { type: 'boolean', short: 'h' },
+      'dry-run': { type: 'boolean' },
     },
   });
   const [name, sub] = positionals;

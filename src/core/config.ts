@@ -189,6 +189,11 @@ const SETTINGS = {
     schema: z.string().min(1).optional(),
     fix: 'a JSON file with the weekly retraining schedule, data and promotion gate (default config/retrain.json)',
   },
+  retentionConfigFile: {
+    env: 'DIALWISE_RETENTION_CONFIG',
+    schema: z.string().min(1).optional(),
+    fix: 'a JSON file with the retention period per kind of data, the daily schedule and the archive switch (default config/retention.json)',
+  },
   decisionConfigDir: {
     env: 'DIALWISE_DECISION_CONFIG',
     schema: z.string().min(1).optional(),

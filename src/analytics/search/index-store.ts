@@ -76,12 +76,26 @@ function base64List(bytes: Uint8Array, ends: ArrayLike<number>): string {
 
 /**
  * An id for a new segment, above those of the blocks too: a merge writes its
- * blocks before its segment row.
+ * blocks before its segment row. Always positive: rewritten segments take
+ * negative ids (index-drop.ts).
  */
 export async function newSegmentId(tx: Tx): Promise<number> {
   const [row] = await tx.all<{ id: number }>(
-    `SELECT (coalesce(greatest((SELECT max(segment) FROM search_segments),
-       (SELECT max(segment) FROM search_postings)), 0) + 1)::INTEGER AS id`,
+    `SELECT (greatest(coalesce((SELECT max(segment) FROM search_segments), 0),
+       coalesce((SELECT max(segment) FROM search_postings), 0)) + 1)::INTEGER AS id`,
+  );
+  return row!.id;
+}
+
+/**
+ * An id for a segment rewritten without some turns: below every other id, so
+ * it never meets the id a merge in progress has taken for its blocks (a merge
+ * finds its run gone and drops what it wrote).
+ */
+export async function rewrittenSegmentId(tx: Tx): Promise<number> {
+  const [row] = await tx.all<{ id: number }>(
+    `SELECT (least(coalesce((SELECT min(segment) FROM search_segments), 0),
+       coalesce((SELECT min(segment) FROM search_postings), 0)) - 1)::INTEGER AS id`,
   );
   return row!.id;
 }

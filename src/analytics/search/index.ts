@@ -2,6 +2,8 @@
 // in segments, merged tier by tier) and the keyword search with highlights
 // that reads it. The only entry for other folders.
 export type { IndexStore } from './index-store.js';
+export { watermark } from './index-store.js';
+export { dropFromIndex, type IndexDrop } from './index-drop.js';
 export { SearchIndexer, type IndexerOptions, type IndexRun } from './transcript-indexer.js';
 export {
   highlightsOf,

@@ -55,7 +55,7 @@ async function build(chunk: Chunk): Promise<BlockBatch> {
 const none = (): Promise<undefined> => Promise.resolve(undefined);
 
 /** Bucket keys in sixteen ranges, after the pseudo-terms' ("\u0001…"). */
-const KEY_RANGES: [string, string][] = [
+export const KEY_RANGES: [string, string][] = [
   ['', bucketKey(0)],
   ...Array.from({ length: 16 }, (_, i): [string, string] => [
     bucketKey((i * BUCKETS) / 16),

@@ -109,6 +109,19 @@ export class Store {
     return next;
   }
 
+  /**
+   * Writes the log into the file now, between transactions on the writer:
+   * what was deleted leaves the log, and its blocks are freed in the file.
+   */
+  checkpoint(): Promise<void> {
+    const next = this.queue.then(async () => {
+      if (this.closed) throw CLOSED();
+      await txOf(this.writer).run('CHECKPOINT');
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   async query<T = Row>(sql: string, params?: Params): Promise<T[]> {
     if (this.closing) throw CLOSED();
     const read = txOf(this.reader).all<T>(sql, params);

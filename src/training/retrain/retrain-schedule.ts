@@ -64,20 +64,22 @@ export function startSchedule(opts: {
   clock: Clock;
   logger: Logger;
   job: (at: Date) => Promise<void>;
+  /** What the job is called in the log (default "retrain"). */
+  name?: string;
 }): ScheduledJob {
-  const { schedule, clock, logger } = opts;
+  const { schedule, clock, logger, name = 'retrain' } = opts;
   let cancel: (() => void) | undefined;
   let stopped = false;
   const arm = (): void => {
     if (stopped) return;
     const at = schedule.next(clock.now());
-    logger.log('info', 'next retrain', { at: new Date(at).toISOString(), schedule: schedule.expr });
+    logger.log('info', `next ${name}`, { at: new Date(at).toISOString(), schedule: schedule.expr });
     cancel = clock.after(at - clock.now(), () => {
       cancel = undefined;
       opts
         .job(new Date(at))
         .catch((err: unknown) =>
-          logger.log('error', 'scheduled retrain failed', { err: String(err) }),
+          logger.log('error', `scheduled ${name} failed`, { err: String(err) }),
         )
         .finally(arm);
     });

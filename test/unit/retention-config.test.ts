@@ -29,7 +29,7 @@ describe('parseRetentionConfig', () => {
     [{ days: { audit_log: 90 } }, 'days.audit_log: at least 180 days'],
     [{ days: { turns: 0 } }, 'days.turns:'],
     [{ days: { turns: 1.5 } }, 'days.turns: must be a whole number of days'],
-    [{ days: { touches: 30 } }, 'days: Unrecognized key'],
+    [{ days: { sms_logs: 30 } }, 'days: Unrecognized key'],
     [{ archive: 'yes' }, 'archive:'],
     [{ batchRows: 10 }, 'batchRows:'],
   ])('refuses %j with its path', (raw, message) => {

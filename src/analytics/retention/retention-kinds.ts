@@ -53,6 +53,17 @@ export const RETENTION_KINDS = {
     tables: [{ table: 'calls', time: 'coalesce(started_at, ended_at)', archive: '*' }],
   },
   web_visits: { days: 365, tables: [{ table: 'web_visits', time: 'ts', archive: '*' }] },
+  touches: {
+    days: 365,
+    tables: [
+      {
+        table: 'touches',
+        time: 'ts',
+        archive:
+          'event_id, kind, touch_id, customer_id, channel, campaign_id, purpose, delivered, ts',
+      },
+    ],
+  },
   dead_letters: {
     days: 30,
     tables: [

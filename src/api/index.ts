@@ -16,3 +16,4 @@ export {
 } from './auth.js';
 export type { ApiLimits } from './limits.js';
 export { createGraphql, typeDefs, type Commits, type GraphqlDeps } from './graphql/index.js';
+export { MAX_DNC_PER_REQUEST } from './rest/schemas.js';

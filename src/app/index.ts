@@ -13,5 +13,6 @@ export { runFilePath, type RunFile } from './run-file.js';
 export { createBus, fieldCipher, openStore, packageRoot, registryOf, storePath } from './setup.js';
 export { retrainPlanOf } from './scheduled-retrain.js';
 export { retentionOnFile } from './retention.js';
+export { consentExportOnFile, dncImportOnFile } from './contact-record.js';
 export { ensureDefaultModels, servedTextModel } from './default-models.js';
 export { hotWordList, writeHotWords } from './hotword-list.js';

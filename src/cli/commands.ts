@@ -32,6 +32,7 @@ import {
 } from '../training/index.js';
 import { evaluate } from './eval-command.js';
 import { keysCommand } from './keys-command.js';
+import { consentCommand, dncCommand } from './contact-command.js';
 import { retentionCommand } from './retention-command.js';
 import { formatSummary, loadCorrections, runRetrainCommand } from './retrain-command.js';
 
@@ -196,6 +197,26 @@ export const COMMANDS: Record<string, Command> = {
                              through the running platform when one is up on this data folder`,
     async run({ config, logger, sub, values }) {
       json(await keysCommand(config, logger, sub, values as Record<string, string>), true);
+    },
+  },
+  consent: {
+    usage: `consent export --customer ID  a customer's consent ledger and the proof of every change (the
+                             words opened), for an auditor; through the running platform when one is up`,
+    async run({ config, logger, sub, values }) {
+      json(await consentCommand(config, logger, sub, str(values.customer)), true);
+    },
+  },
+  dnc: {
+    usage: `dnc import FILE --source NAME --date YYYY-MM-DD
+                             add a do-not-call register's phones (one per line, or a CSV's first column)`,
+    async run({ config, logger, sub, positionals, values }) {
+      const args = {
+        sub,
+        file: positionals[2],
+        source: str(values.source),
+        date: str(values.date),
+      };
+      json(await dncCommand(config, logger, args), true);
     },
   },
   retention: {

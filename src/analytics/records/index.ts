@@ -27,3 +27,4 @@ export {
   type DncImportResult,
   type DncListing,
 } from './dnc-register.js';
+export { consentExportOf } from './consent-export.js';

@@ -4,10 +4,8 @@
  * for an auditor.
  */
 import type { z } from 'zod';
-import { audit, consentChanges } from '../../analytics/records/index.js';
+import { audit, consentExportOf } from '../../analytics/records/index.js';
 import type { Clock } from '../../core/clock.js';
-import { consentState } from '../../core/contact-record.js';
-import { CHANNELS, PURPOSES } from '../../core/events/index.js';
 import type { DecisionEngine } from '../../decision/index.js';
 import { COMPLIANCE, DIALER } from '../auth.js';
 import type { ApiDeps } from '../server.js';
@@ -31,37 +29,6 @@ export function outreachAnswer(
   return e.ok
     ? { allowed: true, reason: null, detail: null }
     : { allowed: false, reason: e.reason, detail: e.detail };
-}
-
-/** The ledger as it reads now and every change with its proof, the evidence text opened. */
-async function consentExport(
-  deps: ApiDeps & { clock: Clock },
-  customerId: string,
-): Promise<ConsentExport> {
-  const ledger = (await deps.profile(customerId))?.consent ?? {};
-  const changes = await consentChanges(deps.store, customerId, 10_000);
-  return {
-    customer_id: customerId,
-    exported_at: new Date(deps.clock.now()).toISOString(),
-    state: PURPOSES.flatMap((purpose) =>
-      CHANNELS.map((channel) => {
-        const { state, mark } = consentState(ledger, channel, purpose);
-        return { channel, purpose, state, since: mark?.ts ?? null, event_id: mark?.id ?? null };
-      }),
-    ),
-    changes: changes.map((c) => ({
-      event_id: c.event_id,
-      at: c.ts,
-      scope: c.scope,
-      purpose: c.purpose,
-      granted: c.granted,
-      source: c.source,
-      call_id: c.call_id,
-      evidence_event_id: c.evidence_event_id,
-      cue: c.cue,
-      text: c.text_enc === null ? null : deps.unseal(c.text_enc),
-    })),
-  };
 }
 
 export function contactRoutes(
@@ -96,8 +63,18 @@ export function contactRoutes(
         action: 'consent.export',
         target: ({ url }) => url.searchParams.get('customer_id') ?? '',
       },
-      handle: async ({ query }) =>
-        reply<ConsentExport>(await consentExport(deps, query.customer_id)),
+      async handle({ query }) {
+        const ledger = (await deps.profile(query.customer_id))?.consent ?? {};
+        const nowIso = new Date(deps.clock.now()).toISOString();
+        const out = await consentExportOf(
+          deps.store,
+          query.customer_id,
+          ledger,
+          deps.unseal,
+          nowIso,
+        );
+        return reply<ConsentExport>(out);
+      },
     }),
   ];
 }

@@ -8,7 +8,7 @@ import {
   callTransferred,
   callUnanswered,
 } from './v1/call.js';
-import { consentChanged, customerUpdated, webVisit } from './v1/customer.js';
+import { consentChanged, customerErased, customerUpdated, webVisit } from './v1/customer.js';
 import { correctionSubmitted, dialogTurn } from './v1/dialog.js';
 import { LIMITS } from './v1/common.js';
 
@@ -30,6 +30,7 @@ export const eventSchema = z.discriminatedUnion('type', [
   customerUpdated,
   webVisit,
   consentChanged,
+  customerErased,
 ]);
 
 export type DialwiseEvent = z.infer<typeof eventSchema>;
@@ -52,6 +53,7 @@ export const FAMILY_OF: Record<EventType, 'calls' | 'dialog' | 'crm' | 'web'> = 
   'correction.submitted': 'dialog',
   'customer.updated': 'crm',
   'consent.changed': 'crm',
+  'customer.erased': 'crm',
   'web.visit': 'web',
 };
 export const FAMILIES = ['calls', 'dialog', 'crm', 'web'] as const;

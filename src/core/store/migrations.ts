@@ -201,6 +201,16 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX consent_changes_customer ON consent_changes (customer_id);
     `,
   },
+  {
+    version: 12,
+    name: 'erasures: what each erasure removed, under the pseudonym its consent proof is kept by',
+    sql: `
+      CREATE TABLE erasures (
+        event_id VARCHAR PRIMARY KEY, pseudonym VARCHAR NOT NULL, requested_by VARCHAR NOT NULL,
+        requested_at TIMESTAMPTZ NOT NULL, erased_at TIMESTAMPTZ NOT NULL, erased JSON NOT NULL,
+        kept JSON NOT NULL);
+    `,
+  },
 ];
 
 /** A row of `consent_changes` (migration 10): a consent change and its evidence, the text sealed. */

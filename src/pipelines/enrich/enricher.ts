@@ -24,6 +24,7 @@ import {
   type CallState,
   type Profile,
 } from './profile.js';
+import { eraseCustomer, type PendingErasure } from './erasure.js';
 import { optOutConsent } from './opt-out-consent.js';
 import { evaluateTags, type TagRules } from './tags.js';
 
@@ -112,6 +113,8 @@ export interface Changes {
   visits: EventOf<'web.visit'>[];
   corrections: EventOf<'correction.submitted'>[];
   consents: EventOf<'consent.changed'>[];
+  /** Erasures in arrival order; the sink applies them before this commit's rows. */
+  erasures: PendingErasure[];
   profiles: Set<Profile>;
   accepted: number;
   duplicates: number;
@@ -125,6 +128,7 @@ export const emptyChanges = (): Changes => ({
   visits: [],
   corrections: [],
   consents: [],
+  erasures: [],
   profiles: new Set(),
   accepted: 0,
   duplicates: 0,
@@ -220,6 +224,7 @@ export class Enricher {
         applyConsent(c.p, e, c.ts);
         c.out.consents.push(e);
       },
+      'customer.erased': (c, e) => eraseCustomer(this.profiles, c.out, e),
     };
   }
 
@@ -261,8 +266,9 @@ export class Enricher {
         Date.parse(p.last_event_at) - Date.parse(ts) > this.opts.latenessMs;
       if (late) out.late += 1;
       (this.handlers[e.type] as Handler<typeof e.type>)({ p, ts, late, out }, e as never);
-      p.last_event_at = max(p.last_event_at, ts);
       out.accepted += 1;
+      if (e.type === 'customer.erased') continue; // nothing of theirs is kept
+      p.last_event_at = max(p.last_event_at, ts);
       out.profiles.add(p);
     }
     return out;

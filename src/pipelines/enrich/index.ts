@@ -11,6 +11,7 @@ export {
   type EnrichedTurn,
   type EnricherOptions,
 } from './enricher.js';
+export { eraseCustomer, type PendingErasure } from './erasure.js';
 export {
   contactsInWeek,
   customerHistory,

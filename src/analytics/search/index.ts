@@ -3,6 +3,7 @@
 // that reads it. The only entry for other folders.
 export type { IndexStore } from './index-store.js';
 export { SearchIndexer, type IndexerOptions, type IndexRun } from './transcript-indexer.js';
+export type { PurgeRun } from './segment-purge.js';
 export {
   highlightsOf,
   queryTerms,

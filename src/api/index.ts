@@ -16,3 +16,4 @@ export {
 } from './auth.js';
 export type { ApiLimits } from './limits.js';
 export { createGraphql, typeDefs, type Commits, type GraphqlDeps } from './graphql/index.js';
+export type { ErasureReport } from './rest/schemas.js';

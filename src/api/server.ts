@@ -10,6 +10,7 @@ import { createGraphql, type GraphqlDeps } from './graphql/index.js';
 import { listen, turnHandler } from './listener.js';
 import { restDispatcher } from './rest-dispatch.js';
 import { errorBody, errorHeaders, errorResponse, readBody, SECURITY_HEADERS } from './rest/http.js';
+import type { ErasureReport } from './rest/schemas.js';
 import { serveStatic } from './static.js';
 
 export interface ApiDeps extends GraphqlDeps {
@@ -23,6 +24,8 @@ export interface ApiDeps extends GraphqlDeps {
   mapCrm(raw: Record<string, unknown>): CrmMappingResult;
   /** The compliance guard for a line the bot is about to say: promises and absolute wording. */
   checkBotLine(text: string): ComplianceHit[];
+  /** Erases a customer everywhere and reports what went where (absent: the route answers 404). */
+  erase?(customerId: string, requestedBy: string): Promise<ErasureReport>;
 }
 
 export interface Api {

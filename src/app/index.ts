@@ -14,3 +14,4 @@ export { createBus, fieldCipher, openStore, packageRoot, registryOf, storePath }
 export { retrainPlanOf } from './scheduled-retrain.js';
 export { ensureDefaultModels, servedTextModel } from './default-models.js';
 export { hotWordList, writeHotWords } from './hotword-list.js';
+export { customerEraser, eraseOnFile, type Eraser } from './erasure.js';

@@ -26,7 +26,7 @@ import { startDecisions } from './decision-service.js';
 import { busPositions, openPipeline, type ModelWatch } from './enrichment.js';
 import { platformSubmit, withDeadline } from './ingest.js';
 import { retrainSchedule } from './scheduled-retrain.js';
-import { complianceConfig, createBus, openStore } from './setup.js';
+import { complianceConfig, createBus, fieldCipher, openStore } from './setup.js';
 import { simulatorFeed, type SimulateOptions } from './simulator-feed.js';
 import { consumerLag, tellOperator, type Part } from './upkeep.js';
 
@@ -78,7 +78,7 @@ function platformHooks(
 ): PipelineHooks {
   const keyed = (r: { customer_id: string }) => ({ key: r.customer_id, value: JSON.stringify(r) });
   return {
-    onEvents: (events) => late.decisions?.engine.observe(events),
+    onEvents: (events) => late.decisions?.observe(events),
     onApplied(latencies, c) {
       late.processed += c.accepted + c.duplicates + c.dead;
       metrics.hooks.onApplied?.(latencies, c);
@@ -86,10 +86,11 @@ function platformHooks(
     async beforeCommit(rows) {
       if (bus.kind !== 'kafka') return;
       await bus.publish(derivedTopic(config.topicPrefix, 'turn.enriched'), rows.turns.map(keyed));
-      await bus.publish(
-        derivedTopic(config.topicPrefix, 'profile.updated'),
-        rows.profiles.map(keyed),
-      );
+      // An erased customer's snapshots end in a tombstone (compaction then drops them).
+      await (bus as KafkaBus).publish(derivedTopic(config.topicPrefix, 'profile.updated'), [
+        ...rows.erasures.map((e) => ({ key: e.customer_id, value: null })),
+        ...rows.profiles.map(keyed),
+      ]);
     },
     async onCommit(positions, ms) {
       metrics.hooks.onCommit?.(positions, ms);
@@ -106,7 +107,7 @@ async function startStreams(config: Config, logger: Logger, clock: Clock) {
   const health = new Health(() => clock.now());
   const bus = createBus(config, health, clock);
   const late: Parameters<typeof platformHooks>[3] = { processed: 0 };
-  const sink = new DuckDbSink(store, { clock });
+  const sink = new DuckDbSink(store, { clock, cipher: fieldCipher(config, logger) });
   const { pipeline, enricher, models } = await openPipeline(config, sink, logger, {
     clock,
     hooks: platformHooks(config, bus, metrics, late),

@@ -30,6 +30,7 @@ import {
   runTrain,
   TEXT_TASKS,
 } from '../training/index.js';
+import { customersCommand } from './customers-command.js';
 import { evaluate } from './eval-command.js';
 import { keysCommand } from './keys-command.js';
 import { formatSummary, loadCorrections, runRetrainCommand } from './retrain-command.js';
@@ -195,6 +196,14 @@ export const COMMANDS: Record<string, Command> = {
                              through the running platform when one is up on this data folder`,
     async run({ config, logger, sub, values }) {
       json(await keysCommand(config, logger, sub, values as Record<string, string>), true);
+    },
+  },
+  customers: {
+    usage: `customers erase ID         erase a customer's personal data everywhere (the consent proof kept,
+                             pseudonymised); prints what was erased where; through the running
+                             platform when one is up on this data folder`,
+    async run({ config, logger, sub, positionals }) {
+      json(await customersCommand(config, logger, sub, positionals[2]), true);
     },
   },
   replay: {

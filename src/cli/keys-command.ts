@@ -10,7 +10,7 @@ const USAGE = `usage: dialwise keys create --name NAME --role ROLE [--expires-in
        dialwise keys revoke --name NAME`;
 
 /** The running platform on this data folder, if one answers. */
-async function running(config: Config): Promise<RunFile | undefined> {
+export async function running(config: Config): Promise<RunFile | undefined> {
   let run: RunFile;
   try {
     run = JSON.parse(readFileSync(runFilePath(config), 'utf8')) as RunFile;

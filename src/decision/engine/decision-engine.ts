@@ -207,7 +207,7 @@ export class DecisionEngine {
     else this.revoked.add(customerId);
   }
 
-  /** Learns from what happened: answers by hour, pacing, experiment rewards, skills. */
+  /** Learns from what happened (answers by hour, pacing, rewards, skills); forgets the erased. */
   observe(events: readonly DialwiseEvent[]): void {
     for (const e of events) {
       if (e.type === 'call.answered' || e.type === 'call.unanswered') {
@@ -218,6 +218,10 @@ export class DecisionEngine {
         this.pace(Date.parse(e.ts), 'abandoned');
       } else if (e.type === 'call.ended') {
         this.ended(e.call_id, e.outcome);
+      } else if (e.type === 'customer.erased') {
+        // Their calls in progress go too: a session's turns and memory hold their words.
+        for (const s of this.sessions.values())
+          if (s.customerId === e.customer_id) this.sessions.delete(s.callId);
       }
     }
   }

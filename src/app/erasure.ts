@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { audit } from '../analytics/records/index.js';
-import { SearchIndexer } from '../analytics/search/index.js';
+import { forgetSearchesFor, SearchIndexer } from '../analytics/search/index.js';
 import type { ErasureReport } from '../api/index.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
@@ -67,6 +67,8 @@ export function customerEraser(deps: EraserDeps) {
     if (!parsed.ok) throw new DialwiseError('BAD_REQUEST', parsed.reason);
     const event = parsed.event as EventOf<'customer.erased'>;
     const calls = await callsOf(deps.store, customerId);
+    // While their turns are there to tell which searches were for their words.
+    const searches = await forgetSearchesFor(deps.store, customerId);
     await deps.apply(event);
     const record = await applied(deps.store, event.event_id, deps.waitMs ?? 60_000);
     const index = await deps.indexer.purge();
@@ -75,7 +77,7 @@ export function customerEraser(deps: EraserDeps) {
     return {
       customer_id: customerId,
       event_id: event.event_id,
-      erased: { ...record.erased, search_index: index.turns },
+      erased: { ...record.erased, search_index: index.turns, audited_searches: searches },
       files: files.files,
       hot_words_rewritten: files.hotWords,
       kept: record.kept,

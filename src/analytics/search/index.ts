@@ -12,3 +12,4 @@ export {
   type TranscriptPage,
   type TranscriptQuery,
 } from './transcript-search.js';
+export { ERASED_TERM, forgetSearchesFor } from './search-audits.js';

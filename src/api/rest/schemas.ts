@@ -171,7 +171,11 @@ export interface BotLineResponse {
 export interface ErasureReport {
   customer_id: string;
   event_id: string;
-  /** Rows deleted per table; `search_index` counts turns taken out of the transcript index. */
+  /**
+   * Rows deleted per table; `search_index` counts turns taken out of the
+   * transcript index, `audited_searches` the audited searches for their words
+   * whose terms were replaced (the audit rows themselves stay).
+   */
   erased: Record<string, number>;
   /** Records removed per file (exported corrections). */
   files: Record<string, number>;

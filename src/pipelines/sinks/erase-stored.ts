@@ -147,17 +147,27 @@ export async function erasureRecord(
   store: Pick<Store, 'query'>,
   eventId: string,
 ): Promise<ErasureRecord | undefined> {
-  const [row] = await store.query<Omit<ErasureRecord, 'erased' | 'kept'> & Record<string, string>>(
-    `SELECT event_id, pseudonym, requested_by, requested_at::VARCHAR AS requested_at,
-       erased_at::VARCHAR AS erased_at, erased::VARCHAR AS erased, kept::VARCHAR AS kept
+  const [row] = await store.query<{
+    event_id: string;
+    pseudonym: string;
+    requested_by: string;
+    requested_ms: number;
+    erased_ms: number;
+    erased: string;
+    kept: string;
+  }>(
+    `SELECT event_id, pseudonym, requested_by, epoch_ms(requested_at)::DOUBLE AS requested_ms,
+       epoch_ms(erased_at)::DOUBLE AS erased_ms, erased::VARCHAR AS erased, kept::VARCHAR AS kept
      FROM erasures WHERE event_id = ?`,
     [eventId],
   );
-  return (
-    row && {
-      ...row,
-      erased: JSON.parse(row.erased!) as ErasureCounts['erased'],
-      kept: JSON.parse(row.kept!) as ErasureCounts['kept'],
-    }
-  );
+  if (!row) return undefined;
+  const { requested_ms, erased_ms, ...rest } = row;
+  return {
+    ...rest,
+    requested_at: new Date(requested_ms).toISOString(),
+    erased_at: new Date(erased_ms).toISOString(),
+    erased: JSON.parse(row.erased) as ErasureCounts['erased'],
+    kept: JSON.parse(row.kept) as ErasureCounts['kept'],
+  };
 }

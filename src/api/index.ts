@@ -17,3 +17,4 @@ export {
 export type { ApiLimits } from './limits.js';
 export { createGraphql, typeDefs, type Commits, type GraphqlDeps } from './graphql/index.js';
 export { MAX_DNC_PER_REQUEST } from './rest/schemas.js';
+export type { ErasureReport } from './rest/schemas.js';

@@ -3,6 +3,7 @@ import { DialwiseError } from '../core/errors.js';
 import type { Admission } from './admission.js';
 import { DIALER } from './auth.js';
 import { parseJson, readBody, validate } from './rest/http.js';
+import { privacyRoutes } from './rest/privacy-routes.js';
 import { restRoutes, type Route } from './rest/routes.js';
 import { retentionRoutes } from './rest/retention-routes.js';
 
@@ -35,7 +36,9 @@ export function restDispatcher(
   deps: Parameters<typeof restRoutes>[0],
   admission: Admission,
 ): (request: Request, url: URL) => Promise<Response | null> {
-  const routes = [...restRoutes(deps), ...retentionRoutes(deps)].map(compile);
+  const routes = [...restRoutes(deps), ...retentionRoutes(deps), ...privacyRoutes(deps)].map(
+    compile,
+  );
   const { limits } = deps;
 
   async function run(c: Compiled, match: RegExpExecArray, request: Request, url: URL) {

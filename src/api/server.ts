@@ -12,6 +12,7 @@ import { hotRoutes, listen } from './listener.js';
 import { restDispatcher } from './rest-dispatch.js';
 import type { RetentionDeps } from './rest/retention-routes.js';
 import { errorBody, errorHeaders, errorResponse, readBody, SECURITY_HEADERS } from './rest/http.js';
+import type { ErasureReport } from './rest/schemas.js';
 import { serveStatic } from './static.js';
 
 export interface ApiDeps extends GraphqlDeps, RetentionDeps {
@@ -27,6 +28,8 @@ export interface ApiDeps extends GraphqlDeps, RetentionDeps {
   checkBotLine(text: string): ComplianceHit[];
   /** The do-not-call register (POST /dnc/import adds to it). */
   dnc: DncRegister;
+  /** Erases a customer everywhere and reports what went where (absent: the route answers 404). */
+  erase?(customerId: string, requestedBy: string): Promise<ErasureReport>;
 }
 
 export interface Api {

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { createPubSub } from 'graphql-yoga';
 import { AlertRunner } from '../analytics/alerts/index.js';
+import { SearchIndexer } from '../analytics/search/index.js';
 import { createApiKey, newApiKey, type Commits, createApi, type ApiDeps } from '../api/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
@@ -10,6 +11,7 @@ import type { Store } from '../core/store/store.js';
 import { createComplianceGuard } from '../models/compliance/index.js';
 import type { ModelName } from '../models/registry.js';
 import { loadCrmMapping, mapCrmFields, type DuckDbSink } from '../pipelines/index.js';
+import { customerEraser } from './erasure.js';
 import { removeRunFile, writeRunFile } from './run-file.js';
 import {
   complianceConfig,
@@ -70,6 +72,7 @@ export async function startApiService(config: Config, deps: ApiServiceDeps): Pro
   const commits: Commits = createPubSub({ eventTarget: target });
   const cipher = fieldCipher(config, logger);
   const retention = retentionJob(config, store, logger, clock);
+  const indexer = new SearchIndexer(store);
   const api = createApi({
     ...deps,
     retention: (opts) => retention.run(opts),
@@ -83,13 +86,20 @@ export async function startApiService(config: Config, deps: ApiServiceDeps): Pro
     checkBotLine: createComplianceGuard(complianceConfig(config)).checkBotLine,
     limits: config,
     unseal: (sealed) => cipher.decrypt(sealed),
+    erase: customerEraser({
+      config,
+      store,
+      apply: (event) => deps.submit([event], []),
+      indexer,
+      clock,
+    }),
   });
   const server = await api.listen(config.host, config.port);
   url = server.url;
   writeRunFile(config, { url, pid: process.pid, ...(config.adminKey ? {} : { adminKey }) });
   const parts = [
     alertRounds(alerts, config, logger, clock),
-    await storeUpkeep(store, deps.sink, commits, logger, clock),
+    await storeUpkeep({ store, sink: deps.sink, indexer, commits, logger, clock }),
     retention,
   ];
   return {

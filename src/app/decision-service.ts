@@ -120,6 +120,8 @@ export function startDecisions(
   },
 ): {
   engine: DecisionEngine;
+  /** The engine learns from the events; an erasure also drops the customer's unwritten decisions. */
+  observe(events: readonly DialwiseEvent[]): void;
   /** Rebuilds what the engine learned from the decisions and calls in the store. */
   restore(): Promise<{ rewards: number; answers: number }>;
   close(): Promise<void>;
@@ -161,6 +163,10 @@ export function startDecisions(
   });
   return {
     engine,
+    observe(events) {
+      engine.observe(events);
+      for (const e of events) if (e.type === 'customer.erased') log.forget(e.customer_id);
+    },
     restore: () => restoreLearned(deps.store, engine),
     async close() {
       engine.close();

@@ -16,3 +16,4 @@ export { retentionOnFile } from './retention.js';
 export { consentExportOnFile, dncImportOnFile } from './contact-record.js';
 export { ensureDefaultModels, servedTextModel } from './default-models.js';
 export { hotWordList, writeHotWords } from './hotword-list.js';
+export { customerEraser, eraseOnFile, type Eraser } from './erasure.js';

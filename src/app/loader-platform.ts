@@ -35,7 +35,7 @@ export async function startLoaderPlatform(
   const bus = kafkaBusOf(config, health, 'loader', clock);
   const store = await openStore(config, logger);
   const cipher = fieldCipher(config, logger);
-  const sink = new DuckDbSink(store, { dedupeByEventId: true, clock });
+  const sink = new DuckDbSink(store, { dedupeByEventId: true, clock, cipher });
   const subscription = await startLoader({
     bus,
     sink,

@@ -79,7 +79,7 @@ function platformHooks(
 ): PipelineHooks {
   const keyed = (r: { customer_id: string }) => ({ key: r.customer_id, value: JSON.stringify(r) });
   return {
-    onEvents: (events) => late.decisions?.engine.observe(events),
+    onEvents: (events) => late.decisions?.observe(events),
     onApplied(latencies, c) {
       late.processed += c.accepted + c.duplicates + c.dead;
       metrics.hooks.onApplied?.(latencies, c);
@@ -87,10 +87,11 @@ function platformHooks(
     async beforeCommit(rows) {
       if (bus.kind !== 'kafka') return;
       await bus.publish(derivedTopic(config.topicPrefix, 'turn.enriched'), rows.turns.map(keyed));
-      await bus.publish(
-        derivedTopic(config.topicPrefix, 'profile.updated'),
-        rows.profiles.map(keyed),
-      );
+      // An erased customer's snapshots end in a tombstone (compaction then drops them).
+      await (bus as KafkaBus).publish(derivedTopic(config.topicPrefix, 'profile.updated'), [
+        ...rows.erasures.map((e) => ({ key: e.customer_id, value: null })),
+        ...rows.profiles.map(keyed),
+      ]);
     },
     async onCommit(positions, ms) {
       metrics.hooks.onCommit?.(positions, ms);
@@ -107,7 +108,7 @@ async function startStreams(config: Config, logger: Logger, clock: Clock) {
   const health = new Health(() => clock.now());
   const bus = createBus(config, health, clock);
   const late: Parameters<typeof platformHooks>[3] = { processed: 0 };
-  const sink = new DuckDbSink(store, { clock });
+  const sink = new DuckDbSink(store, { clock, cipher: fieldCipher(config, logger) });
   const { pipeline, enricher, models } = await openPipeline(config, sink, logger, {
     clock,
     hooks: platformHooks(config, bus, metrics, late),

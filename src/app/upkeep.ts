@@ -6,7 +6,7 @@ import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
 import { type AlertRunner, watchHealth } from '../analytics/alerts/index.js';
 import { refreshRollup } from '../analytics/kpis/index.js';
-import { SearchIndexer } from '../analytics/search/index.js';
+import type { SearchIndexer } from '../analytics/search/index.js';
 import type { Commits } from '../api/index.js';
 import {
   type PipelineMetrics,
@@ -62,14 +62,22 @@ export const alertRounds = (alerts: AlertRunner, config: Config, logger: Logger,
  * rolled up or indexed from the calls and turns), then live subscriptions
  * hear of anything new.
  */
-export async function storeUpkeep(
-  store: Store,
-  sink: DuckDbSink,
-  commits: Commits,
-  logger: Logger,
-  clock: Clock,
-): Promise<Part> {
-  const indexer = new SearchIndexer(store);
+export async function storeUpkeep({
+  store,
+  sink,
+  indexer,
+  commits,
+  logger,
+  clock,
+}: {
+  store: Store;
+  sink: DuckDbSink;
+  /** The process's one indexer: an erasure's purge runs in turn with its runs. */
+  indexer: SearchIndexer;
+  commits: Commits;
+  logger: Logger;
+  clock: Clock;
+}): Promise<Part> {
   let seen = await sink.takenIn();
   return everyInTurn(
     clock,

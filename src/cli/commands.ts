@@ -30,6 +30,7 @@ import {
   runTrain,
   TEXT_TASKS,
 } from '../training/index.js';
+import { customersCommand } from './customers-command.js';
 import { evaluate } from './eval-command.js';
 import { keysCommand } from './keys-command.js';
 import { consentCommand, dncCommand } from './contact-command.js';
@@ -224,6 +225,14 @@ export const COMMANDS: Record<string, Command> = {
                              table; --dry-run counts only; through the running platform when one is up`,
     async run({ config, logger, sub, values }) {
       json(await retentionCommand(config, logger, sub, values['dry-run'] === true), true);
+    },
+  },
+  customers: {
+    usage: `customers erase ID         erase a customer's personal data everywhere (the consent proof kept,
+                             pseudonymised); prints what was erased where; through the running
+                             platform when one is up on this data folder`,
+    async run({ config, logger, sub, positionals }) {
+      json(await customersCommand(config, logger, sub, positionals[2]), true);
     },
   },
   replay: {

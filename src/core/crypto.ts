@@ -14,6 +14,13 @@ export interface FieldCipher {
   encrypt(plain: string): string;
   decrypt(sealed: string): string;
   lookupHash(value: string): string;
+  /**
+   * A keyed pseudonym for an identifier (an erased customer's id): the same
+   * id gives the same pseudonym under the same key, and nobody without the
+   * key can tell whose it is. Prefixed `erased:`, so it is never mistaken
+   * for a live customer's id.
+   */
+  pseudonym(id: string): string;
   /** The id of the key that sealed a value. */
   keyIdOf(sealed: string): string;
 }
@@ -39,6 +46,7 @@ export function createFieldCipher(
   const ring = new Map([current, ...previousBase64.map(decodeKey)].map((k) => [idOf(k), k]));
   const keyId = idOf(current);
   const macKey = createHmac('sha256', current).update('dialwise lookup-hash v1').digest();
+  const pseudoKey = createHmac('sha256', current).update('dialwise pseudonym v1').digest();
   const parts = (sealed: string) => {
     const [v, kid, iv, tag, ct] = sealed.split('.');
     if (v !== 'v1' || !kid || !iv || !tag || ct === undefined) {
@@ -72,6 +80,7 @@ export function createFieldCipher(
     lookupHash(value) {
       return createHmac('sha256', macKey).update(normalisePhone(value)).digest('base64url');
     },
+    pseudonym: (id) => `erased:${createHmac('sha256', pseudoKey).update(id).digest('base64url')}`,
     keyIdOf: (sealed) => parts(sealed).kid,
   };
 }

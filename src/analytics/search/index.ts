@@ -5,6 +5,7 @@ export type { IndexStore } from './index-store.js';
 export { watermark } from './index-store.js';
 export { dropFromIndex, type IndexDrop } from './index-drop.js';
 export { SearchIndexer, type IndexerOptions, type IndexRun } from './transcript-indexer.js';
+export type { PurgeRun } from './segment-purge.js';
 export {
   highlightsOf,
   queryTerms,
@@ -13,3 +14,4 @@ export {
   type TranscriptPage,
   type TranscriptQuery,
 } from './transcript-search.js';
+export { ERASED_TERM, forgetSearchesFor } from './search-audits.js';

@@ -13,6 +13,7 @@ import { readChunk, type Chunk } from './turn-chunk.js';
 import { type BlockBatch, BlockWriter, bucketKey, BUCKETS } from './format/index.js';
 import { mergeBlocks, pickMerge, type MergePolicy, type SegmentInfo } from './segment-merge.js';
 import { SegmentBuilder } from './segment-builder.js';
+import { purgeDeletedTurns, type PurgeRun } from './segment-purge.js';
 import {
   addSegment,
   dropOrphans,
@@ -73,6 +74,8 @@ export class SearchIndexer {
   private readonly segmentSeqs: number;
   private readonly policy: MergePolicy;
   private running: Promise<IndexRun> | undefined;
+  /** Runs and purges one at a time: both write blocks no segment row names yet. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: IndexStore,
@@ -91,8 +94,21 @@ export class SearchIndexer {
    * A call while one runs gets that run's result instead of starting another.
    */
   run({ maxTurns = this.segmentSeqs }: { maxTurns?: number } = {}): Promise<IndexRun> {
-    this.running ??= this.work(maxTurns).finally(() => (this.running = undefined));
+    this.running ??= this.inTurn(() => this.work(maxTurns)).finally(
+      () => (this.running = undefined),
+    );
     return this.running;
+  }
+
+  /** Takes deleted turns (erasure, retention) out of the index, in turn with the runs. */
+  purge(): Promise<PurgeRun> {
+    return this.inTurn(() => purgeDeletedTurns(this.store));
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(work);
+    this.turn = next.catch(() => undefined);
+    return next;
   }
 
   private async work(maxTurns: number): Promise<IndexRun> {

@@ -252,6 +252,27 @@ export interface BotLineResponse {
   hits: { rule: string; term: string; start: number; end: number }[];
 }
 
+/** POST /customers/:id/erase: what was erased where, what was kept (the consent proof) and why. */
+export interface ErasureReport {
+  customer_id: string;
+  event_id: string;
+  /**
+   * Rows deleted per table; `search_index` counts turns taken out of the
+   * transcript index, `audited_searches` the audited searches for their words
+   * whose terms were replaced (the audit rows themselves stay).
+   */
+  erased: Record<string, number>;
+  /** Records removed per file (exported corrections). */
+  files: Record<string, number>;
+  hot_words_rewritten: boolean;
+  /** Kept as the law requires: consent changes, filed under `pseudonym`, their evidence text dropped. */
+  kept: { consent_changes: number };
+  pseudonym: string;
+  requested_by: string;
+  /** When the store applied it. */
+  at: string;
+}
+
 /** Every refusal's body; `code` is the server's error code (or INTERNAL). */
 export interface ErrorBody {
   error: { code: string; message: string };

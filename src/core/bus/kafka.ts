@@ -95,7 +95,11 @@ export class KafkaBus implements Bus {
     missing.forEach((t) => this.known.add(t));
   }
 
-  async publish(topic: string, messages: OutMessage[]): Promise<void> {
+  /** A null value is a tombstone: a compacted topic drops the key's earlier records. */
+  async publish(
+    topic: string,
+    messages: (OutMessage | { key: string; value: null })[],
+  ): Promise<void> {
     if (messages.length === 0) return;
     try {
       await this.ensureTopics([topic]);

@@ -8,7 +8,7 @@ import {
   callTransferred,
   callUnanswered,
 } from './v1/call.js';
-import { consentChanged, customerUpdated, webVisit } from './v1/customer.js';
+import { consentChanged, customerErased, customerUpdated, webVisit } from './v1/customer.js';
 import { correctionSubmitted, dialogTurn } from './v1/dialog.js';
 import { touchDelivered, touchReplied, touchSent } from './v1/touch.js';
 import { LIMITS } from './v1/common.js';
@@ -35,6 +35,7 @@ export const eventSchema = z.discriminatedUnion('type', [
   touchSent,
   touchDelivered,
   touchReplied,
+  customerErased,
 ]);
 
 export type DialwiseEvent = z.infer<typeof eventSchema>;
@@ -60,6 +61,7 @@ export const FAMILY_OF: Record<EventType, 'calls' | 'dialog' | 'crm' | 'web'> = 
   'touch.sent': 'crm',
   'touch.delivered': 'crm',
   'touch.replied': 'crm',
+  'customer.erased': 'crm',
   'web.visit': 'web',
 };
 export const FAMILIES = ['calls', 'dialog', 'crm', 'web'] as const;

@@ -229,6 +229,16 @@ export const MIGRATIONS: Migration[] = [
         listed_on VARCHAR NOT NULL, imported_at VARCHAR NOT NULL);
     `,
   },
+  {
+    version: 12,
+    name: 'erasures: what each erasure removed, under the pseudonym its consent proof is kept by',
+    sql: `
+      CREATE TABLE erasures (
+        event_id VARCHAR PRIMARY KEY, pseudonym VARCHAR NOT NULL, requested_by VARCHAR NOT NULL,
+        requested_at TIMESTAMPTZ NOT NULL, erased_at TIMESTAMPTZ NOT NULL, erased JSON NOT NULL,
+        kept JSON NOT NULL);
+    `,
+  },
 ];
 
 /** A row of `consent_changes` (migrations 10, 11): a consent change and its evidence, the text sealed. */

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   BIGINT,
@@ -40,6 +40,8 @@ export class Store {
   /** Reads running now (close waits for them); set once close has begun. */
   private readonly reads = new Set<Promise<unknown>>();
   private closing = false;
+  /** Set while compact() swaps the file: reads wait for the new connections. */
+  private swapping: Promise<void> | undefined;
   /** Set once the connections are closed: a write queued after close is refused. */
   private closed = false;
   /** Per-connection setup (temporary staging tables), run again on every new writer. */
@@ -124,6 +126,7 @@ export class Store {
 
   async query<T = Row>(sql: string, params?: Params): Promise<T[]> {
     if (this.closing) throw CLOSED();
+    if (this.swapping) await this.swapping;
     const read = txOf(this.reader).all<T>(sql, params);
     this.reads.add(read);
     try {
@@ -159,14 +162,66 @@ export class Store {
     if (/FATAL Error|database has been invalidated/.test(String(err))) this.broken = true;
   }
 
-  /** Opens the file anew (replaying its log) and sets the writer up again; stays broken if it cannot. */
-  private async reopen(): Promise<void> {
+  /**
+   * Rewrites the file so that nothing deleted stays in its bytes (an
+   * erasure): DuckDB only marks deleted rows and frees blocks without
+   * overwriting them, and a CHECKPOINT does not rewrite a row group for a
+   * few deleted rows. The live data is copied into a fresh file (COPY FROM
+   * DATABASE: tables with their constraints and indexes, sequences at their
+   * current values), which replaces this one; no write-ahead log is left.
+   * Writes wait their turn meanwhile, and reads wait for the swap. Takes
+   * time in proportion to the whole file.
+   */
+  compact(): Promise<void> {
+    const next = this.queue.then(async () => {
+      if (this.closed) throw CLOSED();
+      if (this.broken) await this.reopen();
+      if (this.path === ':memory:') return;
+      const fresh = `${this.path}.compact`;
+      for (const f of [fresh, `${fresh}.wal`]) rmSync(f, { force: true });
+      const w = txOf(this.writer);
+      const [{ db } = { db: '' }] = await w.all<{ db: string }>('SELECT current_database() AS db');
+      await w.run('CHECKPOINT');
+      await w.run(`ATTACH '${fresh.replaceAll("'", "''")}' AS dialwise_compact`);
+      try {
+        await w.run(`COPY FROM DATABASE "${db.replaceAll('"', '""')}" TO dialwise_compact`);
+      } finally {
+        await w.run('DETACH dialwise_compact');
+      }
+      let reopened = () => {};
+      this.swapping = new Promise((r) => (reopened = r));
+      try {
+        await Promise.allSettled([...this.reads]);
+        await this.reopen(() => {
+          renameSync(fresh, this.path);
+          rmSync(`${this.path}.wal`, { force: true });
+        });
+      } finally {
+        this.swapping = undefined;
+        reopened();
+      }
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Opens the file anew (replaying its log) and sets the writer up again;
+   * stays broken if it cannot. `closed` runs between closing and opening.
+   */
+  private async reopen(closed?: () => void): Promise<void> {
     for (const close of [this.writer, this.reader, this.instance])
       try {
         close.closeSync();
       } catch {
         // Already unusable.
       }
+    let failed: unknown;
+    try {
+      closed?.();
+    } catch (err) {
+      failed = err; // the old file is still whole: it is opened again
+    }
     ({
       instance: this.instance,
       writer: this.writer,
@@ -174,6 +229,7 @@ export class Store {
     } = await connect(this.path, this.options));
     for (const setup of this.setups) await setup(txOf(this.writer));
     this.broken = false;
+    if (failed) throw failed;
   }
 }
 

@@ -38,7 +38,6 @@ import {
   record,
   report,
   scriptSegmentOf,
-  type ChosenLine,
   type ScriptLibrary,
   type VariantReport,
 } from '../scripts/index.js';
@@ -50,20 +49,13 @@ import type {
   Decision,
   DecisionDeps,
   DecisionSetup,
+  Spoken,
   TurnRequest,
 } from './engine-contract.js';
 import { flowTrigger, followUp, handOff, type PendingPickups } from './engine-transfer.js';
 import { PendingContacts } from './pending-contacts.js';
 import { understandTurn } from './understand-turn.js';
 import { decisionRecord, turnEvents } from './turn-events.js';
-
-/** What the bot says this turn: from which script node, for which segment, and the line. */
-interface Spoken {
-  node: string;
-  segment: string;
-  concise: boolean;
-  line: ChosenLine;
-}
 
 /**
  * The live decision layer: per call turn it understands the utterance with
@@ -216,7 +208,7 @@ export class DecisionEngine {
   readonly noteAccepted = (events: readonly DialwiseEvent[]): void =>
     this.pending.note(events, this.clock.now());
 
-  /** Learns from what happened: answers by hour, pacing, experiment rewards, skills. */
+  /** Learns from what happened (answers by hour, pacing, rewards, skills); forgets the erased. */
   observe(events: readonly DialwiseEvent[]): void {
     for (const e of events) {
       if (e.type === 'call.answered' || e.type === 'call.unanswered') {
@@ -227,6 +219,11 @@ export class DecisionEngine {
         this.pace(Date.parse(e.ts), 'abandoned');
       } else if (e.type === 'call.ended') {
         this.ended(e.call_id, e.outcome);
+      } else if (e.type === 'customer.erased') {
+        // Their calls in progress go too: a session's turns and memory hold their words.
+        for (const s of this.sessions.values())
+          if (s.customerId === e.customer_id) this.sessions.delete(s.callId);
+        this.pending.forget(e.customer_id);
       }
     }
   }

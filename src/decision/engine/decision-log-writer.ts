@@ -45,6 +45,11 @@ export class DecisionLogWriter {
     this.rows.push(record);
   }
 
+  /** Drops an erased customer's decisions not written yet (the store deletes those written). */
+  forget(customerId: string): void {
+    this.rows = this.rows.filter((r) => r.customer_id !== customerId);
+  }
+
   flush(): Promise<void> {
     this.writing = this.writing.then(async () => {
       if (this.rows.length === 0) return;

@@ -11,7 +11,7 @@ import type { ComplianceHit } from '../../models/types.js';
 import type { CustomerView } from '../customer-view.js';
 import type { DialingRules } from '../dialing/index.js';
 import type { Flow } from '../flow/index.js';
-import type { ExperimentState, ScriptVersions } from '../scripts/index.js';
+import type { ChosenLine, ExperimentState, ScriptVersions } from '../scripts/index.js';
 import type { Agent, Handoff, SkillModel, TransferConfig } from '../transfer/index.js';
 
 /** Everything the engine decides with, loaded and validated from config at start. */
@@ -102,4 +102,12 @@ export interface DecisionRecord {
   reason: string;
   blocked: string | null;
   micros: number;
+}
+
+/** What the bot says this turn: from which script node, for which segment, and the line. */
+export interface Spoken {
+  node: string;
+  segment: string;
+  concise: boolean;
+  line: ChosenLine;
 }

@@ -66,6 +66,11 @@ export class PendingContacts {
     this.entry(customerId, nowMs).changes.push(change);
   }
 
+  /** An erased customer: nothing of theirs is kept. */
+  forget(customerId: string): void {
+    this.byCustomer.delete(customerId);
+  }
+
   /** The customer with what is pending folded in. */
   apply(c: CustomerView): CustomerView {
     const p = this.byCustomer.get(c.customerId);

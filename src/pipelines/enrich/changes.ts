@@ -1,6 +1,7 @@
 /** What one batch of enrichment changed, as rows ready for the sinks. */
 import type { EventOf } from '../../core/events/index.js';
 import type { ComplianceHit } from '../../models/types.js';
+import type { PendingErasure } from './erasure.js';
 import type { CallState, Profile } from './profile.js';
 
 export interface EnrichedTurn {
@@ -81,6 +82,8 @@ export interface Changes {
   corrections: EventOf<'correction.submitted'>[];
   consents: EventOf<'consent.changed'>[];
   touches: TouchEvent[];
+  /** Erasures in arrival order; the sink applies them before this commit's rows. */
+  erasures: PendingErasure[];
   profiles: Set<Profile>;
   accepted: number;
   duplicates: number;
@@ -95,6 +98,7 @@ export const emptyChanges = (): Changes => ({
   corrections: [],
   consents: [],
   touches: [],
+  erasures: [],
   profiles: new Set(),
   accepted: 0,
   duplicates: 0,

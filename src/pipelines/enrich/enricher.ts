@@ -31,6 +31,7 @@ import {
   type TouchEvent,
 } from './changes.js';
 import { addTouch, applyConsent, applyTouch, optOutConsent } from './contact.js';
+import { eraseCustomer } from './erasure.js';
 import { evaluateTags, type TagRules } from './tags.js';
 
 export interface EnricherOptions extends ServedModels {
@@ -141,6 +142,7 @@ export class Enricher {
       'touch.sent': (c, e) => this.touch(c, e),
       'touch.delivered': (c, e) => this.touch(c, e),
       'touch.replied': (c, e) => this.touch(c, e),
+      'customer.erased': (c, e) => eraseCustomer(this.profiles, c.out, e),
     };
   }
 
@@ -182,8 +184,9 @@ export class Enricher {
         Date.parse(p.last_event_at) - Date.parse(ts) > this.opts.latenessMs;
       if (late) out.late += 1;
       (this.handlers[e.type] as Handler<typeof e.type>)({ p, ts, late, out }, e as never);
-      p.last_event_at = max(p.last_event_at, ts);
       out.accepted += 1;
+      if (e.type === 'customer.erased') continue; // nothing of theirs is kept
+      p.last_event_at = max(p.last_event_at, ts);
       out.profiles.add(p);
     }
     return out;

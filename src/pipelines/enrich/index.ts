@@ -12,6 +12,7 @@ export {
   type TouchEvent,
 } from './changes.js';
 export { upgradeProfile } from './contact.js';
+export { eraseCustomer, type PendingErasure } from './erasure.js';
 export {
   contactsInWeek,
   customerHistory,

@@ -1,5 +1,7 @@
 import { systemClock, type Clock } from '../../core/clock.js';
+import type { FieldCipher } from '../../core/crypto.js';
 import type { Columns, Store, Tx } from '../../core/store/store.js';
+import { eraseStored } from './erase-stored.js';
 import { deadLetter, type ProfileRow, type SinkRows } from './rows.js';
 import {
   CALLS,
@@ -33,7 +35,7 @@ export interface Refusal {
 }
 
 /** The kinds of rows a commit writes (the arrays of SinkRows). */
-export type RowTable = Exclude<keyof SinkRows, 'counters'>;
+export type RowTable = Exclude<keyof SinkRows, 'counters' | 'erasures'>;
 
 /** Where a pipeline's commits go and where its state comes back from. */
 export interface Sink {
@@ -146,6 +148,8 @@ export class DuckDbSink implements Sink {
       dedupeByEventId?: boolean;
       /** Stamps the dead letters a write makes; the system clock if absent. */
       clock?: Clock;
+      /** Opens sealed dead letters an erasure cannot tell the owner of from the redacted form. */
+      cipher?: FieldCipher;
     } = {},
   ) {}
 
@@ -176,6 +180,8 @@ export class DuckDbSink implements Sink {
 
   async write(rows: SinkRows, positions: Position[]): Promise<void> {
     await this.store.transaction(async (tx) => {
+      // Erasures first: every other row of the commit came after them.
+      for (const e of rows.erasures) await eraseStored(tx, e, this.now(), this.opts.cipher);
       let out = rows;
       for (const m of MERGES) {
         if (m.rows !== 'calls') {
@@ -273,6 +279,16 @@ export class DuckDbSink implements Sink {
       [customerId],
     );
     return row;
+  }
+
+  /** Deletes erased customers' profile rows (a loader's changelog tombstones). */
+  async dropProfiles(customerIds: readonly string[]): Promise<void> {
+    await this.store.transaction((tx) =>
+      tx.run(
+        `DELETE FROM profiles WHERE customer_id IN (${customerIds.map(() => '?').join(', ')})`,
+        [...customerIds],
+      ),
+    );
   }
 
   /** Events taken in so far, stored or dead-lettered: grows with every commit that took any. */

@@ -7,11 +7,13 @@ export { startLoader } from './loader.js';
 export {
   deadLetter,
   emptyRows,
+  erasureRow,
   profileRow,
   restoreProfile,
   SealCache,
   toRows,
   type DeadLetter,
+  type ErasureRow,
   type ProfileRow,
   type SinkRows,
 } from './rows.js';
@@ -22,3 +24,10 @@ export {
   type ListedDeadLetter,
 } from './dead-letters.js';
 export { rotateKeys } from './rotate-keys.js';
+export {
+  erasureRecord,
+  eraseStored,
+  namesCustomer,
+  type ErasureCounts,
+  type ErasureRecord,
+} from './erase-stored.js';

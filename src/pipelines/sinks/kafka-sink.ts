@@ -3,11 +3,12 @@ import type { EventOf } from '../../core/events/index.js';
 import type { Position, Sink } from './duckdb-sink.js';
 import type { ComplianceRow, EnrichedTurn, CallState } from '../enrich/index.js';
 import type { ConsentRow, TouchRow } from '../../core/store/migrations.js';
-import type { DeadLetter, ProfileRow, SinkRows } from './rows.js';
+import type { DeadLetter, ErasureRow, ProfileRow, SinkRows } from './rows.js';
 import { derivedTopic } from '../topics.js';
 
 /** One row of a commit as it travels from a worker to the loader. */
 export type FactRecord =
+  | { kind: 'erased'; row: ErasureRow }
   | { kind: 'call'; row: CallState }
   | { kind: 'turn'; row: EnrichedTurn }
   | { kind: 'hit'; row: ComplianceRow }
@@ -43,6 +44,8 @@ export class KafkaSink implements Sink {
 
   async write(rows: SinkRows): Promise<void> {
     const facts: FactRecord[] = [
+      // First, as the DuckDB sink applies them: the commit's other rows came after.
+      ...rows.erasures.map((row) => ({ kind: 'erased' as const, row })),
       ...rows.calls.map((row) => ({ kind: 'call' as const, row })),
       ...rows.turns.map((row) => ({ kind: 'turn' as const, row })),
       ...rows.hits.map((row) => ({ kind: 'hit' as const, row })),
@@ -58,10 +61,11 @@ export class KafkaSink implements Sink {
       derivedTopic(this.prefix, 'facts'),
       facts.map((f) => ({ key: keyOf(f), value: JSON.stringify(f) })),
     );
-    await this.bus.publish(
-      derivedTopic(this.prefix, 'profile.updated'),
-      rows.profiles.map((p) => ({ key: p.customer_id, value: JSON.stringify(p) })),
-    );
+    await this.bus.publish(derivedTopic(this.prefix, 'profile.updated'), [
+      // A tombstone: compaction drops the erased profile, a restore does not bring it back.
+      ...rows.erasures.map((e) => ({ key: e.customer_id, value: null })),
+      ...rows.profiles.map((p) => ({ key: p.customer_id, value: JSON.stringify(p) })),
+    ]);
   }
 
   async loadProfiles(): Promise<ProfileRow[]> {
@@ -70,8 +74,9 @@ export class KafkaSink implements Sink {
     await this.bus.readToEnd(
       derivedTopic(this.prefix, 'profile.updated'),
       (partition, key, value) => {
-        if (value !== null && this.owned.has(partition))
-          latest.set(key, JSON.parse(value) as ProfileRow);
+        if (!this.owned.has(partition)) return;
+        if (value === null) latest.delete(key);
+        else latest.set(key, JSON.parse(value) as ProfileRow);
       },
     );
     return [...latest.values()];

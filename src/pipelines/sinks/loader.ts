@@ -32,50 +32,71 @@ export async function startLoader(opts: {
     groupId: opts.groupId,
     topics: [derivedTopic(opts.prefix, 'facts'), profilesTopic],
     onBatch: async (records) => {
-      const rows = emptyRows();
-      const touched = new Map<string, Position>();
+      let rows = emptyRows();
+      let touched = new Map<string, Position>();
+      /** Erased profiles (tombstones on the changelog) not stored again later in the batch. */
+      const tombstoned = new Set<string>();
+      const write = async () => {
+        // Keep each profile's last snapshot of the batch: the table holds one row per customer.
+        rows.profiles = [...new Map(rows.profiles.map((p) => [p.customer_id, p])).values()];
+        rows.calls = mergeCalls(rows.calls);
+        await opts.sink.write(rows, [...touched.values()]);
+        if (tombstoned.size) await opts.sink.dropProfiles([...tombstoned]);
+        for (const [k, p] of touched) positions.set(k, p);
+        await bound.sub
+          ?.commit(
+            [...touched.values()].map((p) => ({
+              topic: p.source,
+              partition: p.partition,
+              next: p.next,
+            })),
+          )
+          .catch((err) =>
+            opts.logger.log('warn', 'loader offset commit failed', { err: String(err) }),
+          );
+        rows = emptyRows();
+        touched = new Map();
+        tombstoned.clear();
+      };
       for (const r of records) {
         const k = key(r.topic, r.partition);
         const offset = BigInt(r.offset);
         if (offset < (positions.get(k)?.next ?? 0n)) continue;
-        touched.set(k, { source: r.topic, partition: r.partition, next: offset + 1n });
+        const at = { source: r.topic, partition: r.partition, next: offset + 1n };
         if (r.topic === profilesTopic) {
-          rows.profiles.push(JSON.parse(r.value) as ProfileRow);
+          touched.set(k, at);
+          if (r.value === '') tombstoned.add(r.key);
+          else tombstoned.delete(r.key);
+          rows.profiles = rows.profiles.filter((p) => p.customer_id !== r.key);
+          if (r.value !== '') rows.profiles.push(JSON.parse(r.value) as ProfileRow);
           continue;
         }
         const f = JSON.parse(r.value) as FactRecord;
-        if (f.kind === 'counters') {
-          for (const [name, v] of Object.entries(f.row))
-            rows.counters[name as keyof SinkRows['counters']] += v;
-        } else if (f.kind === 'call') rows.calls.push(f.row);
-        else if (f.kind === 'turn') rows.turns.push(f.row);
-        else if (f.kind === 'hit') rows.hits.push(f.row);
-        else if (f.kind === 'visit') rows.visits.push(f.row);
-        else if (f.kind === 'correction') rows.corrections.push(f.row);
-        else if (f.kind === 'consent') rows.consents.push(f.row);
-        else if (f.kind === 'touch') rows.touches.push(f.row);
-        else rows.deadLetters.push(f.row);
+        // An erasure applies after the rows before it and before those after it.
+        if (f.kind === 'erased' && touched.size) await write();
+        touched.set(k, at);
+        take(rows, f);
       }
-      if (touched.size === 0) return;
-      // Keep each profile's last snapshot of the batch: the table holds one row per customer.
-      rows.profiles = [...new Map(rows.profiles.map((p) => [p.customer_id, p])).values()];
-      rows.calls = mergeCalls(rows.calls);
-      await opts.sink.write(rows, [...touched.values()]);
-      for (const [k, p] of touched) positions.set(k, p);
-      await bound.sub
-        ?.commit(
-          [...touched.values()].map((p) => ({
-            topic: p.source,
-            partition: p.partition,
-            next: p.next,
-          })),
-        )
-        .catch((err) =>
-          opts.logger.log('warn', 'loader offset commit failed', { err: String(err) }),
-        );
+      if (touched.size) await write();
     },
   });
   return bound.sub;
+}
+
+/** A fact into the rows of the loader's next write. */
+function take(rows: SinkRows, f: FactRecord): void {
+  if (f.kind === 'counters') {
+    for (const [name, v] of Object.entries(f.row))
+      rows.counters[name as keyof SinkRows['counters']] += v;
+  } else if (f.kind === 'call') rows.calls.push(f.row);
+  else if (f.kind === 'turn') rows.turns.push(f.row);
+  else if (f.kind === 'hit') rows.hits.push(f.row);
+  else if (f.kind === 'visit') rows.visits.push(f.row);
+  else if (f.kind === 'correction') rows.corrections.push(f.row);
+  else if (f.kind === 'consent') rows.consents.push(f.row);
+  else if (f.kind === 'touch') rows.touches.push(f.row);
+  else if (f.kind === 'erased') rows.erasures.push(f.row);
+  else rows.deadLetters.push(f.row);
 }
 
 /**

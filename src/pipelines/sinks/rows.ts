@@ -9,6 +9,7 @@ import {
   newProfile,
   upgradeProfile,
   type CallState,
+  type PendingErasure,
   type Profile,
   type TouchEvent,
 } from '../enrich/index.js';
@@ -99,6 +100,37 @@ export function touchRow(e: TouchEvent, cipher: FieldCipher): TouchRow {
   };
 }
 
+/**
+ * An erasure as the sink applies it: the customer's rows go, their consent
+ * proof stays under `pseudonym` (the evidence text dropped), including the
+ * changes of this commit that came before the erasure (`consents`, already
+ * pseudonymised).
+ */
+export interface ErasureRow {
+  event_id: string;
+  customer_id: string;
+  pseudonym: string;
+  requested_by: string;
+  ts: string;
+  consents: ConsentRow[];
+}
+
+export function erasureRow(e: PendingErasure, cipher: FieldCipher): ErasureRow {
+  const pseudonym = cipher.pseudonym(e.event.customer_id);
+  return {
+    event_id: e.event.event_id,
+    customer_id: e.event.customer_id,
+    pseudonym,
+    requested_by: e.event.requested_by,
+    ts: e.event.ts,
+    consents: e.consents.map((c) => ({
+      ...consentRow(c, cipher),
+      customer_id: pseudonym,
+      text_enc: null,
+    })),
+  };
+}
+
 /** What one commit writes: plain rows, whoever produced them (pipeline or loader). */
 export interface SinkRows {
   calls: CallState[];
@@ -110,6 +142,8 @@ export interface SinkRows {
   touches: TouchRow[];
   profiles: ProfileRow[];
   deadLetters: DeadLetter[];
+  /** Applied first, before the other rows (which all came after them). */
+  erasures: ErasureRow[];
   counters: { accepted: number; duplicates: number; late: number; dead_letters: number };
 }
 
@@ -123,6 +157,7 @@ export const emptyRows = (): SinkRows => ({
   touches: [],
   profiles: [],
   deadLetters: [],
+  erasures: [],
   counters: { accepted: 0, duplicates: 0, late: 0, dead_letters: 0 },
 });
 
@@ -137,6 +172,11 @@ export class SealCache {
   >();
 
   constructor(readonly cipher: FieldCipher) {}
+
+  /** Drops what is cached of an erased customer (their name and phone in the clear). */
+  forget(customerId: string): void {
+    this.sealed.delete(customerId);
+  }
 
   seal(p: Profile): Sealed {
     const personal = Object.keys(p.personal).length ? JSON.stringify(p.personal) : null;
@@ -205,6 +245,7 @@ export function toRows(
   seals: SealCache,
   nowIso: string,
 ): SinkRows {
+  for (const e of changes.erasures) seals.forget(e.event.customer_id);
   return {
     // The voice baseline stays with the live call: it is state, not a column.
     calls: [...changes.calls.values()].map(({ voice, ...c }) => c),
@@ -216,6 +257,7 @@ export function toRows(
     touches: changes.touches.map((e) => touchRow(e, seals.cipher)),
     profiles: [...changes.profiles].map((p) => profileRow(p, seals, nowIso)),
     deadLetters: dead,
+    erasures: changes.erasures.map((e) => erasureRow(e, seals.cipher)),
     counters: {
       accepted: changes.accepted,
       duplicates: changes.duplicates,

@@ -111,3 +111,15 @@ export const consentChanged = z.strictObject({
     })
     .optional(),
 });
+
+/**
+ * A request to erase the customer (PIPL art. 47, GDPR art. 17): every
+ * process that holds their data drops it, the store deletes it, and only the
+ * consent proof is kept, pseudonymised. The envelope's customer_id names them.
+ */
+export const customerErased = z.strictObject({
+  ...envelope,
+  type: z.literal('customer.erased'),
+  /** Who asked (an API key's name, "cli"): the audit trail's principal. */
+  requested_by: label,
+});

@@ -53,5 +53,12 @@ export function customerStory(id: string, opts: { name: string; phone: string; w
       submitted_by: 'agent-017',
     },
     { ...base('call.ended', 10), call_id: call, duration_s: 60, outcome: 'rejected' },
+    { ...base('touch.sent', 11), touch_id: `sms-${id}`, channel: 'sms' },
+    {
+      ...base('touch.replied', 12),
+      touch_id: `sms-${id}`,
+      channel: 'sms',
+      text: `${opts.word} 收到`,
+    },
   ];
 }

@@ -15,6 +15,7 @@ const TABLES = [
   'turns',
   'calls',
   'web_visits',
+  'touches',
   'compliance_hits',
   'decisions',
   'kpi_customers',

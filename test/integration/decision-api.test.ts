@@ -189,10 +189,13 @@ describe('decision layer over REST: a full simulated call', () => {
     await eventually(async () => {
       const { body } = await gql(
         p.url,
-        '{ customer(id: "cust-dec-2") { consent { scope granted } } }',
+        '{ customer(id: "cust-dec-2") { consent { scope purpose state } } }',
         analyst,
       );
-      expect(body.data!.customer.consent).toEqual([{ scope: 'call', granted: false }]);
+      expect(body.data!.customer.consent).toEqual([
+        { scope: 'call', purpose: 'marketing', state: 'refused' },
+        { scope: 'call', purpose: 'service', state: 'refused' },
+      ]);
     }, 5_000);
   });
 

@@ -101,7 +101,8 @@ describe('embedded platform end to end', () => {
 
   it('keeps a replayed batch from counting twice', async () => {
     const before = await gql(p.url, '{ totals { calls eventsIngested } }', p.adminKey);
-    const replay = Object.values(Object.fromEntries(eventFixtures()));
+    // An erasure is applied again each time it arrives (its customer's dedupe window goes with it).
+    const replay = [...eventFixtures().values()].filter((e) => e.type !== 'customer.erased');
     const post = () =>
       fetch(`${p.url}/events`, {
         method: 'POST',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { audit } from '../analytics/records/index.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { DialwiseError } from '../core/errors.js';
+import { labelSchema } from '../core/events/index.js';
 import type { Store } from '../core/store/store.js';
 
 export const ROLES = ['dialer', 'analyst', 'data_scientist', 'compliance', 'admin'] as const;
@@ -19,6 +20,11 @@ export const LIVE_READERS: readonly Role[] = ['dialer', 'compliance', 'admin'];
 export interface Principal {
   name: string;
   role: Role;
+  /**
+   * The campaigns this key may see (an outsourced centre's client); absent:
+   * every campaign. An admin key is never scoped.
+   */
+  campaigns?: readonly string[] | undefined;
 }
 
 /** A key as an admin sees it: never the key itself, which is shown once, at creation. */
@@ -29,6 +35,8 @@ export interface ApiKeyInfo {
   createdBy: string | null;
   expiresAt: string | null;
   revokedAt: string | null;
+  /** null: every campaign. */
+  campaigns: string[] | null;
 }
 
 // Only a hash of each key is stored; the key itself is shown once, at creation.
@@ -45,7 +53,12 @@ export async function createApiKey(
   store: Store,
   name: string,
   role: Role,
-  opts: { key?: string; expiresAt?: Date; createdBy?: string } = {},
+  opts: {
+    key?: string;
+    expiresAt?: Date;
+    createdBy?: string;
+    campaigns?: readonly string[] | undefined;
+  } = {},
 ): Promise<string> {
   if (!ROLES.includes(role)) {
     throw new DialwiseError('BAD_REQUEST', `unknown role "${role}"; roles: ${ROLES.join(', ')}`);
@@ -54,9 +67,16 @@ export async function createApiKey(
   await store.transaction(async (tx) => {
     await tx.run('DELETE FROM api_keys WHERE name = ?', [name]);
     await tx.run(
-      `INSERT INTO api_keys (key_hash, name, role, created_at, expires_at, revoked_at, created_by)
-       VALUES (?, ?, ?, now(), ?::TIMESTAMPTZ, NULL, ?)`,
-      [hashKey(key), name, role, opts.expiresAt?.toISOString() ?? null, opts.createdBy ?? null],
+      `INSERT INTO api_keys (key_hash, name, role, created_at, expires_at, revoked_at, created_by,
+         campaigns)
+       VALUES (?, ?, ?, now(), ?::TIMESTAMPTZ, NULL, ?, ?)`,
+      [
+        hashKey(key),
+        name,
+        role,
+        opts.expiresAt?.toISOString() ?? null,
+        opts.createdBy ?? null,
+      ].concat([opts.campaigns ? JSON.stringify(opts.campaigns) : null]),
     );
   });
   changed(store);
@@ -64,14 +84,18 @@ export async function createApiKey(
 }
 
 export async function listApiKeys(store: Store): Promise<ApiKeyInfo[]> {
-  return store.query<ApiKeyInfo>(
+  const rows = await store.query<Omit<ApiKeyInfo, 'campaigns'> & { campaigns: string | null }>(
     `SELECT name, role, strftime(created_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS "createdAt",
        created_by AS "createdBy",
        strftime(expires_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS "expiresAt",
-       strftime(revoked_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS "revokedAt"
+       strftime(revoked_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS "revokedAt", campaigns
      FROM api_keys ORDER BY name`,
   );
+  return rows.map((r) => ({ ...r, campaigns: campaignsOf(r.campaigns) ?? null }));
 }
+
+const campaignsOf = (json: string | null): string[] | undefined =>
+  json === null ? undefined : (JSON.parse(json) as string[]);
 
 /** Revokes `name`'s key at once (every process of this store forgets it). */
 export async function revokeApiKey(store: Store, name: string): Promise<ApiKeyInfo> {
@@ -89,15 +113,22 @@ export async function revokeApiKey(store: Store, name: string): Promise<ApiKeyIn
 const DAY = 86_400_000;
 
 /** What an admin asks for when issuing a key (REST, GraphQL and the CLI alike). */
-const keySpec = z.strictObject({
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9._@-]{1,64}$/, 'letters, digits, dot, dash, underscore or @, at most 64'),
-  role: z.enum(ROLES),
-  /** When the key stops working (ISO 8601), or days from now; within 10 years. */
-  expiresAt: z.iso.datetime({ offset: true }).optional(),
-  expiresInDays: z.number().positive().max(3_650).optional(),
-});
+const keySpec = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._@-]{1,64}$/, 'letters, digits, dot, dash, underscore or @, at most 64'),
+    role: z.enum(ROLES),
+    /** When the key stops working (ISO 8601), or days from now; within 10 years. */
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    expiresInDays: z.number().positive().max(3_650).optional(),
+    /** The campaigns the key may see; absent: every campaign. */
+    campaigns: z.array(labelSchema).min(1).max(100).optional(),
+  })
+  .refine((k) => !(k.campaigns && k.role === 'admin'), {
+    message: 'an admin key sees every campaign: campaigns are for other roles',
+    path: ['campaigns'],
+  });
 
 /**
  * Issues a key on an admin's request: validated, the name's old key
@@ -116,7 +147,7 @@ export async function issueApiKey(
       'BAD_REQUEST',
       r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
     );
-  const { name, role, expiresAt, expiresInDays } = r.data;
+  const { name, role, expiresAt, expiresInDays, campaigns } = r.data;
   const now = clock.now();
   const until = expiresAt
     ? new Date(expiresAt)
@@ -128,8 +159,10 @@ export async function issueApiKey(
   const key = await createApiKey(store, name, role, {
     ...(until && { expiresAt: until }),
     createdBy: by.name,
+    campaigns,
   });
-  await audit(store, by, 'api_key.created', `${name}:${role}`);
+  const scope = campaigns ? `:${campaigns.join(',')}` : '';
+  await audit(store, by, 'api_key.created', `${name}:${role}${scope}`);
   return { ...(await listApiKeys(store)).find((k) => k.name === name)!, key };
 }
 
@@ -151,12 +184,16 @@ export async function authenticate(
 ): Promise<(Principal & { expiresAt: number | null }) | null> {
   const m = /^Bearer\s+(\S{1,256})$/i.exec(header ?? '');
   if (!m) return null;
-  const [row] = await store.query<Principal & { expiresAt: number | null }>(
-    `SELECT name, role, epoch_ms(expires_at) AS "expiresAt" FROM api_keys
+  const [row] = await store.query<
+    Omit<Principal, 'campaigns'> & { expiresAt: number | null; campaigns: string | null }
+  >(
+    `SELECT name, role, epoch_ms(expires_at) AS "expiresAt", campaigns FROM api_keys
      WHERE key_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
     [hashKey(m[1]!)],
   );
-  return row ? { ...row, expiresAt: row.expiresAt === null ? null : Number(row.expiresAt) } : null;
+  if (!row) return null;
+  const expiresAt = row.expiresAt === null ? null : Number(row.expiresAt);
+  return { name: row.name, role: row.role, campaigns: campaignsOf(row.campaigns), expiresAt };
 }
 
 /**
@@ -180,7 +217,7 @@ export function cachedAuthenticator(
     const found = await authenticate(store, header);
     known.delete(header);
     if (!found) return null;
-    const principal = { name: found.name, role: found.role };
+    const principal = { name: found.name, role: found.role, campaigns: found.campaigns };
     if (known.size >= 10_000) known.clear();
     const until = Math.min(clock.now() + ttlMs, found.expiresAt ?? Infinity);
     known.set(header, { principal, until, generation });

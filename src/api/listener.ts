@@ -5,7 +5,8 @@ import { createServerAdapter } from '@whatwg-node/server';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import type { DecisionEngine } from '../decision/index.js';
 import type { Admission } from './admission.js';
-import { DIALER, requireRole } from './auth.js';
+import { DIALER, requireRole, type Principal } from './auth.js';
+import { scopedTurn } from './scope.js';
 import type { ApiLimits } from './limits.js';
 import { errorBody, errorHeaders, parseJson, SECURITY_HEADERS, validate } from './rest/http.js';
 import { outreachAnswer } from './rest/contact-routes.js';
@@ -34,7 +35,7 @@ function hotHandler<B>(
   admission: Admission,
   limits: ApiLimits,
   schema: ZodType<B>,
-  run: (body: B) => unknown,
+  run: (body: B, by: Principal) => unknown,
 ): HotHandler {
   return async (authorization, raw) => {
     const started = performance.now();
@@ -44,7 +45,8 @@ function hotHandler<B>(
     try {
       const principal = await admission.principalOf(authorization, true);
       requireRole(principal, DIALER);
-      out = JSON.stringify(run(validate(parseJson(raw, limits.jsonDepthLimit), schema)));
+      const body = validate(parseJson(raw, limits.jsonDepthLimit), schema);
+      out = JSON.stringify(run(body, principal));
     } catch (err) {
       if (!(err instanceof DialwiseError)) throw err;
       status = httpStatusOf(err.code);
@@ -66,10 +68,13 @@ export function hotRoutes(
   limits: ApiLimits,
 ): Map<string, HotHandler> {
   return new Map([
-    ['/dialog/turn', hotHandler(admission, limits, turnRequest, (b) => engine.turn(b))],
+    [
+      '/dialog/turn',
+      hotHandler(admission, limits, turnRequest, (b, by) => engine.turn(scopedTurn(by, b))),
+    ],
     [
       '/outreach/check',
-      hotHandler(admission, limits, checkRequest, (b) => outreachAnswer(engine, b)),
+      hotHandler(admission, limits, checkRequest, (b, by) => outreachAnswer(engine, b, by)),
     ],
   ]);
 }

@@ -5,7 +5,7 @@ import { DialwiseError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { openStore, runFilePath, type RunFile } from '../app/index.js';
 
-const USAGE = `usage: dialwise keys create --name NAME --role ROLE [--expires-in-days N]
+const USAGE = `usage: dialwise keys create --name NAME --role ROLE [--expires-in-days N] [--campaigns A,B]
        dialwise keys list
        dialwise keys revoke --name NAME`;
 
@@ -28,6 +28,7 @@ interface KeyArgs {
   name?: string | undefined;
   role?: string | undefined;
   'expires-in-days'?: string | undefined;
+  campaigns?: string | undefined;
 }
 
 /**
@@ -41,6 +42,7 @@ export async function keysCommand(
   args: KeyArgs,
 ): Promise<unknown> {
   const days = args['expires-in-days'] === undefined ? undefined : Number(args['expires-in-days']);
+  const campaigns = args.campaigns?.split(',').map((c) => c.trim());
   if (days !== undefined && !(days > 0)) throw new DialwiseError('BAD_REQUEST', USAGE);
   if (sub === 'create' && (!args.name || !ROLES.includes(args.role as Role)))
     throw new DialwiseError('BAD_REQUEST', `${USAGE}\nroles: ${ROLES.join(', ')}`);
@@ -65,6 +67,7 @@ export async function keysCommand(
           name: args.name,
           role: args.role,
           ...(days !== undefined && { expires_in_days: days }),
+          ...(campaigns && { campaigns }),
         }),
       }),
     });
@@ -82,6 +85,7 @@ export async function keysCommand(
       name: args.name!,
       role: args.role as Role,
       expiresInDays: days,
+      campaigns,
     });
   } finally {
     await store.close();

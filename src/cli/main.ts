@@ -41,7 +41,16 @@ function stopOnSignal(running: { stop(): Promise<void> }, deadlineMs: number): v
 
 const FLAGS = [
   ...['calls', 'seed', 'name', 'role', 'file', 'data', 'out', 'model', 'val', 'epochs'],
-  ...['models', 'corrections', 'test', 'expires-in-days', 'customer', 'source', 'date'],
+  ...[
+    'models',
+    'corrections',
+    'test',
+    'expires-in-days',
+    'customer',
+    'source',
+    'date',
+    'campaigns',
+  ],
 ];
 
 /** Parses the arguments and runs the command they name; nothing else happens here. */

@@ -112,13 +112,24 @@ export class AlertRunner {
     return r.data;
   }
 
-  /** Newest change first, keyset-paginated: `cursor` of the last one shown goes in `after`. */
+  /**
+   * Newest change first, keyset-paginated: `cursor` of the last one shown
+   * goes in `after`. `campaigns`: only alerts of rules split by campaign, for
+   * those campaigns (a campaign-scoped reader sees no alert over others').
+   */
   async alerts(
     status?: string | null,
     page: { limit?: number | null; after?: string | null } = {},
+    campaigns?: readonly string[],
   ): Promise<ListedAlert[]> {
     const where = ['TRUE'];
     const params: (string | number)[] = [];
+    if (campaigns) {
+      const split = (await this.rules()).filter((r) => r.dimension === 'CAMPAIGN').map((r) => r.id);
+      const list = (xs: readonly string[]) => xs.map(() => '?').join(', ') || 'NULL';
+      where.push(`rule_id IN (${list(split)}) AND key IN (${list(campaigns)})`);
+      params.push(...split, ...campaigns);
+    }
     if (status) {
       where.push('status = ?');
       params.push(status);

@@ -33,6 +33,8 @@ export interface KpiFilter {
   hours?: readonly number[] | undefined;
   /** Count distinct customers; false leaves contactsPerCustomer 0 (default true). */
   customers?: boolean;
+  /** Only calls of these campaigns (a campaign-scoped reader); absent: all. */
+  campaigns?: readonly string[] | undefined;
 }
 
 export interface Totals {
@@ -56,9 +58,13 @@ interface Counts extends Sums {
 const ms = (t: string | null | undefined): number | null => (t ? Date.parse(t) : null);
 
 /** The dimension values and whole hours to keep, on both sides of the source (same columns). */
-function whereSql({ where, hours }: KpiFilter): SqlPart {
+function whereSql({ where, hours, campaigns }: KpiFilter): SqlPart {
   const cond: string[] = [];
   const params: DuckDBValue[] = [];
+  if (campaigns) {
+    cond.push(`campaign_id IN (${campaigns.map(() => '?').join(', ') || 'NULL'})`);
+    params.push(...campaigns);
+  }
   for (const d of FILTER_DIMENSIONS) {
     const v = where?.[d];
     if (v === undefined || v === null) continue;
@@ -184,9 +190,13 @@ export async function kpiSeries(
   return (await aggregate(store, dimension, bucket, filter)) as (KpiRow & { at: Date })[];
 }
 
-export async function totals(store: Store): Promise<Totals> {
+/**
+ * The totals now; for a campaign-scoped reader over its campaigns' calls,
+ * and without the platform-wide ingest counters (0).
+ */
+export async function totals(store: Store, campaigns?: readonly string[]): Promise<Totals> {
   const [[all], [counters]] = await Promise.all([
-    kpisBy(store, null),
+    kpisBy(store, null, { campaigns }),
     store.query<{ eventsIngested: number; deadLetters: number }>(
       `SELECT (SELECT COALESCE(max(value), 0)::INTEGER FROM ingest_counters WHERE name = 'accepted') AS eventsIngested,
          (SELECT count(*)::INTEGER FROM dead_letters) AS deadLetters`,
@@ -197,6 +207,6 @@ export async function totals(store: Store): Promise<Totals> {
     answered: all?.answered ?? 0,
     conversions: all?.conversions ?? 0,
     conversionRate: all?.conversionRate ?? 0,
-    ...counters!,
+    ...(campaigns ? { eventsIngested: 0, deadLetters: 0 } : counters!),
   };
 }

@@ -21,6 +21,8 @@ export interface KpiExportRequest {
   to?: string | undefined;
   /** Only calls with these dimension values. */
   where?: Partial<Record<FilterDimension, string>>;
+  /** Only calls of these campaigns (a campaign-scoped reader). */
+  campaigns?: readonly string[] | undefined;
 }
 
 const requestSchema = z.object({
@@ -29,6 +31,7 @@ const requestSchema = z.object({
   from: z.string().optional(),
   to: z.string().optional(),
   where: z.partialRecord(z.enum(FILTER_DIMENSIONS), z.string()).optional(),
+  campaigns: z.array(z.string()).readonly().optional(),
 });
 
 const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
@@ -68,12 +71,12 @@ export async function exportKpis(
       `${issue.path.join('.') || 'request'}: ${issue.message}`,
     );
   }
-  const { dimension, format, from, to, where } = parsed.data;
+  const { dimension, format, from, to, where, campaigns } = parsed.data;
   const file = resolve(outFile);
   if (file.includes("'"))
     throw new DialwiseError('BAD_REQUEST', 'outFile: must not contain a quote');
 
-  const rows = await kpisBy(store, dimension, { from, to, where, costs });
+  const rows = await kpisBy(store, dimension, { from, to, where, costs, campaigns });
   const names = COLUMNS.map((c) => c.name);
   const columns = COLUMNS.map((c) => `${quoteIdent(c.name)} ${c.type}`);
   const table = 'kpi_export';

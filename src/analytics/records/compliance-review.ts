@@ -1,7 +1,9 @@
+import type { DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import { DialwiseError } from '../../core/errors.js';
 import type { Store } from '../../core/store/store.js';
 import { audit, requireTranscriptReader, type Principal } from './audit-log.js';
+import { ALL, type SqlScope } from './customer-records.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 
 export interface FlaggedCall {
@@ -58,12 +60,13 @@ export async function flaggedCalls(
   store: Store,
   principal: Principal,
   query: unknown,
+  scope: SqlScope = ALL,
 ): Promise<FlaggedPage> {
   await requireTranscriptReader(store, principal, 'calls.flagged.denied', JSON.stringify(query));
   const q = parsed(flaggedQuery, query ?? {});
   const cursor = q.after === undefined ? undefined : decodeCursor(q.after, 'number');
-  const where = ['TRUE'];
-  const params: (string | number)[] = [];
+  const where = [scope.sql];
+  const params: DuckDBValue[] = [...scope.params];
   if (q.from) {
     where.push('ts >= ?::TIMESTAMPTZ');
     params.push(q.from);
@@ -171,6 +174,7 @@ export async function callTranscript(
   store: Store,
   principal: Principal,
   callId: string,
+  scope: SqlScope = ALL,
 ): Promise<CallTranscript | null> {
   await requireTranscriptReader(store, principal, 'transcripts.read.denied', callId);
   await audit(store, principal, 'transcripts.read', callId);
@@ -178,8 +182,8 @@ export async function callTranscript(
     `SELECT customer_id,
        (COALESCE(started_at, ended_at) - INTERVAL ${CALL_SLACK})::VARCHAR AS lo,
        (COALESCE(ended_at, started_at) + INTERVAL ${CALL_SLACK})::VARCHAR AS hi
-     FROM calls WHERE call_id = ?`,
-    [callId],
+     FROM calls WHERE call_id = ? AND ${scope.sql}`,
+    [callId, ...scope.params],
   );
   if (!call) return null;
   const window = call.lo && call.hi ? 'AND ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ' : '';

@@ -1,8 +1,16 @@
+import type { DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import { DialwiseError } from '../../core/errors.js';
 import type { ConsentRow } from '../../core/store/migrations.js';
 import type { Store } from '../../core/store/store.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
+
+/** A condition the caller adds (a campaign-scoped reader's), with its parameters. */
+export interface SqlScope {
+  sql: string;
+  params: DuckDBValue[];
+}
+export const ALL: SqlScope = { sql: 'TRUE', params: [] };
 
 export interface CustomerListItem {
   customer_id: string;
@@ -25,6 +33,7 @@ const listQuery = z.object({
 export async function customerList(
   store: Store,
   query: unknown,
+  scope: SqlScope = ALL,
 ): Promise<{ customers: CustomerListItem[]; nextCursor: string | null }> {
   const r = listQuery.safeParse(query ?? {});
   if (!r.success) {
@@ -33,8 +42,8 @@ export async function customerList(
   }
   const q = r.data;
   const cursor = q.after === undefined ? undefined : decodeCursor(q.after, 'number');
-  const where = ['TRUE'];
-  const params: (string | number)[] = [];
+  const where = [scope.sql];
+  const params: DuckDBValue[] = [...scope.params];
   if (q.tag) {
     where.push(`list_contains(tags::VARCHAR[], ?)`);
     params.push(q.tag);
@@ -80,15 +89,19 @@ export interface CallSummary {
  * The given calls (a profile knows its open and latest ended ones), newest
  * first: looked up by key, not by scanning for the customer.
  */
-export async function callsById(store: Store, ids: readonly string[]): Promise<CallSummary[]> {
+export async function callsById(
+  store: Store,
+  ids: readonly string[],
+  scope: SqlScope = ALL,
+): Promise<CallSummary[]> {
   if (ids.length === 0) return [];
   const rows = await store.query<CallSummary>(
     `SELECT call_id, started_at::VARCHAR AS started_at, campaign_id, product_line, script_version,
        handled_by, answered, outcome, duration_s, intent_score,
        COALESCE(compliance_hits, 0)::INTEGER AS compliance_hits
-     FROM calls WHERE call_id IN (${ids.map(() => '?').join(', ')})
+     FROM calls WHERE call_id IN (${ids.map(() => '?').join(', ')}) AND ${scope.sql}
      ORDER BY started_at DESC NULLS LAST`,
-    [...ids],
+    [...ids, ...scope.params],
   );
   return rows.map((r) => ({
     ...r,

@@ -19,6 +19,7 @@ export {
   type CallSummary,
   type ConsentChangeRow,
   type CustomerListItem,
+  type SqlScope,
 } from './customer-records.js';
 export { decodeCursor, encodeCursor, type Cursor } from './page-cursor.js';
 export {

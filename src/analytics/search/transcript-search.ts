@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DialwiseError } from '../../core/errors.js';
 import type { Store } from '../../core/store/store.js';
-import { audit, requireTranscriptReader, type Principal } from '../records/index.js';
+import { audit, requireTranscriptReader, type Principal, type SqlScope } from '../records/index.js';
 import { turnsBySeq } from './turn-lookup.js';
 import { search } from './index-query.js';
 import { fold, matchOf, tokensOf } from './format/index.js';
@@ -129,6 +129,7 @@ export async function searchTranscripts(
   store: Store,
   principal: Principal,
   q: TranscriptQuery,
+  scope?: SqlScope,
 ): Promise<TranscriptPage> {
   await requireTranscriptReader(store, principal, 'transcripts.search.denied', auditTarget(q));
   const parsed = querySchema.safeParse(q);
@@ -145,16 +146,19 @@ export async function searchTranscripts(
   const tokens = tokensOf(input.text);
   const first = before === undefined;
   if (tokens.length === 0) return { hits: [], nextCursor: null, ...(first && { total: 0 }) };
-  const found = await search(
-    store,
-    {
-      tokens: tokens.map((token) => ({ token, match: matchOf(token) })),
-      ...(input.speaker && { speaker: input.speaker }),
-      ...(input.from && { fromMs: Date.parse(input.from) }),
-      ...(input.to && { toMs: Date.parse(input.to) }),
-    },
-    { want: input.limit + 1, count: first, ...(before !== undefined && { before }) },
-  );
+  const plan = {
+    tokens: tokens.map((token) => ({ token, match: matchOf(token) })),
+    ...(input.speaker && { speaker: input.speaker }),
+    ...(input.from && { fromMs: Date.parse(input.from) }),
+    ...(input.to && { toMs: Date.parse(input.to) }),
+  };
+  const found = scope
+    ? { seqs: await scopedSeqs(store, plan, input.limit + 1, before, scope), total: undefined }
+    : await search(store, plan, {
+        want: input.limit + 1,
+        count: first,
+        ...(before !== undefined && { before }),
+      });
   const shown = found.seqs.slice(0, input.limit);
   const rows = await pageRows(store, shown);
   const result: TranscriptPage = {
@@ -169,8 +173,45 @@ export async function searchTranscripts(
     })),
     nextCursor: found.seqs.length > input.limit ? encodeCursor(shown[shown.length - 1]!) : null,
   };
-  if (first) result.total = found.total ?? 0;
+  // A campaign-scoped reader gets no total: it would count other campaigns' turns.
+  if (first && !scope) result.total = found.total ?? 0;
   return result;
+}
+
+/** Rounds of the index a campaign-scoped search reads at most for one page. */
+const SCOPED_ROUNDS = 8;
+
+/**
+ * The newest `want` matches within the scope (turns of the reader's
+ * campaigns' calls): the index pages back in larger steps and the scope is
+ * checked on the turns, for at most SCOPED_ROUNDS rounds.
+ */
+async function scopedSeqs(
+  store: Store,
+  plan: Parameters<typeof search>[1],
+  want: number,
+  before: number | undefined,
+  scope: SqlScope,
+): Promise<number[]> {
+  const kept: number[] = [];
+  let from = before;
+  for (let round = 0; round < SCOPED_ROUNDS && kept.length < want; round++) {
+    const page = await search(store, plan, {
+      want: want * 4,
+      count: false,
+      ...(from !== undefined && { before: from }),
+    });
+    if (page.seqs.length === 0) break;
+    const ok = await store.query<{ seq: bigint }>(
+      `SELECT seq FROM turns WHERE seq IN (${page.seqs.map(() => '?').join(', ')}) AND ${scope.sql}`,
+      [...page.seqs.map((q) => BigInt(q)), ...scope.params],
+    );
+    const inScope = new Set(ok.map((r) => Number(r.seq)));
+    kept.push(...page.seqs.filter((q) => inScope.has(q)));
+    if (page.seqs.length < want * 4) break;
+    from = page.seqs[page.seqs.length - 1];
+  }
+  return kept.slice(0, want);
 }
 
 interface TurnRow {

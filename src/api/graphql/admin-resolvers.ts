@@ -8,6 +8,7 @@ interface KeyArgs {
   role: Role;
   expiresAt?: string;
   expiresInDays?: number;
+  campaigns?: string[];
 }
 
 /** Who is asking, API keys (admin only) and the model registry's versions. */
@@ -15,7 +16,10 @@ export function adminResolvers(deps: ResolverDeps) {
   const { store, clock } = deps;
   return {
     Query: {
-      me: (_: unknown, __: unknown, ctx: GqlContext) => ctx.principal,
+      me: (_: unknown, __: unknown, ctx: GqlContext) => ({
+        ...ctx.principal,
+        campaigns: ctx.principal.campaigns ?? null,
+      }),
       apiKeys: guarded(['admin'], () => listApiKeys(store)),
       models: guarded(ANALYSTS, () => modelVersions(deps)),
     },

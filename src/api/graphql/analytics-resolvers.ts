@@ -8,6 +8,8 @@ import {
 } from '../../analytics/kpis/index.js';
 import { compareArms } from '../../decision/index.js';
 import { ANALYSTS } from '../auth.js';
+import { campaignsOf, requireUnscoped } from '../scope.js';
+import { DialwiseError } from '../../core/errors.js';
 import { fieldsAsked, guarded, type GqlContext, type ResolverDeps } from './context.js';
 import { SubscriptionSlots } from './subscription-slots.js';
 import { kpiFilter, leaderOf, variantView, type KpiArgs } from './views.js';
@@ -20,13 +22,16 @@ export function analyticsResolvers(deps: ResolverDeps) {
   const { store, costs } = deps;
   const slots = new SubscriptionSlots(deps.limits.subscriptionsPerKey);
   // Distinct customers are the costly part: counted only for a query that asks for a KPI built on them.
-  const kpis = (a: KpiQuery, info: GraphQLResolveInfo) =>
+  const kpis = (a: KpiQuery, ctx: GqlContext, info: GraphQLResolveInfo) =>
     kpisBy(store, a.by ?? null, {
       ...kpiFilter(a),
       costs,
       customers: needsCustomers(fieldsAsked(info)),
+      campaigns: campaignsOf(ctx.principal),
     });
-  const alerts = (a: AlertArgs) => deps.alerts.alerts(a.status, a);
+  const totalsFor = (ctx: GqlContext) => totals(store, campaignsOf(ctx.principal));
+  const alerts = (a: AlertArgs, ctx: GqlContext) =>
+    deps.alerts.alerts(a.status, a, campaignsOf(ctx.principal));
   const live = async (_: unknown, ctx: GqlContext) =>
     slots.live(deps.commits, ctx.principal, ctx.request?.signal);
 
@@ -34,51 +39,63 @@ export function analyticsResolvers(deps: ResolverDeps) {
     // Rows pass as the analytics made them: copying thousands of trend rows costs more than the query.
     KpiRow: { at: (r: { at?: Date }) => r.at?.toISOString() ?? null },
     Query: {
-      kpis: guarded(ANALYSTS, async (a: KpiQuery, _, info) => kpis(a, info)),
-      kpiTrend: guarded(ANALYSTS, async (a: KpiQuery & { bucket: 'HOUR' | 'DAY' }, _, info) =>
+      kpis: guarded(ANALYSTS, async (a: KpiQuery, ctx, info) => kpis(a, ctx, info)),
+      kpiTrend: guarded(ANALYSTS, async (a: KpiQuery & { bucket: 'HOUR' | 'DAY' }, ctx, info) =>
         kpiSeries(store, a.bucket === 'HOUR' ? 'hour' : 'day', a.by ?? null, {
           ...kpiFilter(a),
           costs,
           customers: needsCustomers(fieldsAsked(info)),
+          campaigns: campaignsOf(ctx.principal),
         }),
       ),
-      totals: guarded(ANALYSTS, () => totals(store)),
-      experiments: guarded(ANALYSTS, (a: KpiArgs) => experiments(deps, a)),
-      alerts: guarded(ANALYSTS, alerts),
+      totals: guarded(ANALYSTS, async (_: unknown, ctx) => totalsFor(ctx)),
+      experiments: guarded(ANALYSTS, (a: KpiArgs, ctx) =>
+        experiments(deps, a, campaignsOf(ctx.principal)),
+      ),
+      alerts: guarded(ANALYSTS, async (a: AlertArgs, ctx) => alerts(a, ctx)),
       alertRules: guarded(ANALYSTS, () => deps.alerts.rules()),
     },
     Subscription: {
-      totals: { subscribe: guarded(ANALYSTS, live), resolve: () => totals(store) },
+      totals: {
+        subscribe: guarded(ANALYSTS, live),
+        resolve: (_: unknown, __: unknown, ctx: GqlContext) => totalsFor(ctx),
+      },
       kpis: {
         subscribe: guarded(ANALYSTS, async (a: KpiArgs, ctx) => {
           kpiFilter(a); // a bad time is refused before anything streams
           return live(a, ctx);
         }),
-        resolve: async (_: unknown, a: KpiQuery, __: GqlContext, info: GraphQLResolveInfo) =>
-          kpis(a, info),
+        resolve: async (_: unknown, a: KpiQuery, ctx: GqlContext, info: GraphQLResolveInfo) =>
+          kpis(a, ctx, info),
       },
       alerts: {
         subscribe: guarded(ANALYSTS, live),
-        resolve: (_: unknown, a: AlertArgs) => alerts(a),
+        resolve: (_: unknown, a: AlertArgs, ctx: GqlContext) => alerts(a, ctx),
       },
     },
     Mutation: {
-      saveAlertRule: guarded(ANALYSTS, (a: { rule: Record<string, unknown> }) =>
-        deps.alerts.saveRule(
+      saveAlertRule: guarded(ANALYSTS, async (a: { rule: Record<string, unknown> }, ctx) => {
+        requireUnscoped(ctx.principal, 'an alert rule');
+        return deps.alerts.saveRule(
           Object.fromEntries(Object.entries(a.rule).filter(([, v]) => v !== null)),
-        ),
-      ),
-      acknowledgeAlert: guarded(ANALYSTS, (a: { ruleId: string; key: string }) =>
-        deps.alerts.acknowledge(a.ruleId, a.key),
-      ),
+        );
+      }),
+      acknowledgeAlert: guarded(ANALYSTS, async (a: { ruleId: string; key: string }, ctx) => {
+        const mine = campaignsOf(ctx.principal);
+        // A scoped reader's alerts: of a rule split by campaign, for one of theirs.
+        const rule = mine && (await deps.alerts.rules()).find((r) => r.id === a.ruleId);
+        if (mine && !(rule?.dimension === 'CAMPAIGN' && mine.includes(a.key)))
+          throw new DialwiseError('NOT_FOUND', `no alert ${a.ruleId}/${a.key}`);
+        return deps.alerts.acknowledge(a.ruleId, a.key);
+      }),
     },
   };
 }
 
 /** Script versions compared on stored calls, then the experiments the decision layer runs. */
-async function experiments(deps: ResolverDeps, a: KpiArgs) {
+async function experiments(deps: ResolverDeps, a: KpiArgs, campaigns?: readonly string[]) {
   const byScript = (
-    await kpisBy(deps.store, 'SCRIPT_VERSION', { ...kpiFilter(a), customers: false })
+    await kpisBy(deps.store, 'SCRIPT_VERSION', { ...kpiFilter(a), customers: false, campaigns })
   ).sort((x, y) => x.key.localeCompare(y.key));
   const compared = compareArms(
     byScript.map((r) => ({ variant: r.key, trials: r.calls, conversions: r.conversions })),
@@ -96,7 +113,8 @@ async function experiments(deps: ResolverDeps, a: KpiArgs) {
         },
       ]
     : [];
-  const engine = deps.decisions;
+  // The live experiments learn across campaigns: not for a campaign-scoped key.
+  const engine = campaigns ? undefined : deps.decisions;
   const running = engine
     ? engine.experimentCells().map((c) => {
         const report = engine.experimentReport(c.node, c.segment);

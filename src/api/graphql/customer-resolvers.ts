@@ -13,6 +13,7 @@ import { CHANNELS, parseEvent, type EventOf } from '../../core/events/index.js';
 import { maskPersonal, personalKind } from '../../core/personal.js';
 import type { Profile } from '../../pipelines/index.js';
 import { ANALYSTS, COMPLIANCE, PROFILE_READERS } from '../auth.js';
+import { campaignSql, customerSql, requireCustomer, seesCustomer } from '../scope.js';
 import { guarded, type GqlContext, type ResolverDeps } from './context.js';
 import { callSummaryView, consentView, customerView, type CustomerView } from './views.js';
 
@@ -23,9 +24,13 @@ const SCOPES = [...CHANNELS, 'all'] as const;
 /** A customer's profile, its personal fields and calls; consent changes. */
 export function customerResolvers(deps: ResolverDeps) {
   const { store, clock } = deps;
-  const customer = async (id: string): Promise<CustomerView | null> => {
+  /** The customer, or null when there is none or the principal's campaigns do not include them. */
+  const customer = async (
+    id: string,
+    who: GqlContext['principal'],
+  ): Promise<CustomerView | null> => {
     const p = await deps.profile(id);
-    return p ? customerView(p, clock.now()) : null;
+    return p && (await seesCustomer(store, who, id)) ? customerView(p, clock.now()) : null;
   };
   /** Personal data for compliance and admin only, each read audited (denials too); null for everyone else. */
   const personal =
@@ -55,13 +60,14 @@ export function customerResolvers(deps: ResolverDeps) {
         });
       },
       consentChanges: consentChangesResolver(deps),
-      recentCalls: async (c: CustomerView) =>
-        (await callsById(store, [...Object.keys(c.profile.open_calls), ...c.profile.closed_calls]))
-          .slice(0, 20)
-          .map(callSummaryView),
+      recentCalls: async (c: CustomerView, _: unknown, ctx: GqlContext) => {
+        const ids = [...Object.keys(c.profile.open_calls), ...c.profile.closed_calls];
+        const theirs = await callsById(store, ids, campaignSql(ctx.principal, 'campaign_id'));
+        return theirs.slice(0, 20).map(callSummaryView);
+      },
     },
     Query: {
-      customer: guarded(PROFILE_READERS, (a: { id: string }) => customer(a.id)),
+      customer: guarded(PROFILE_READERS, (a: { id: string }, ctx) => customer(a.id, ctx.principal)),
       customerByPhone: guarded(
         COMPLIANCE,
         async (a: { phone: string }, ctx) => {
@@ -69,12 +75,12 @@ export function customerResolvers(deps: ResolverDeps) {
             throw new DialwiseError('BAD_REQUEST', 'phone must be digits, spaces, +, - or ()');
           const id = await customerIdByPhoneHash(store, deps.phoneHash(a.phone));
           await audit(store, ctx.principal, 'customer.lookup.phone', id ?? '(none)');
-          return id ? customer(id) : null;
+          return id ? customer(id, ctx.principal) : null;
         },
         { store, action: 'customer.lookup.phone', target: () => '(phone)' },
       ),
-      customers: guarded(ANALYSTS, async (a: unknown) => {
-        const page = await customerList(store, a);
+      customers: guarded(ANALYSTS, async (a: unknown, ctx) => {
+        const page = await customerList(store, a, customerSql(ctx.principal, 'customer_id'));
         return {
           ...page,
           customers: page.customers.map((c) => ({
@@ -123,6 +129,7 @@ interface ConsentArgs {
 
 /** Records a consent change as an event (through the pipeline, like any other), audited. */
 async function setConsent(deps: ResolverDeps, a: ConsentArgs, principal: GqlContext['principal']) {
+  await requireCustomer(deps.store, principal, a.customerId);
   if (!(SCOPES as readonly string[]).includes(a.scope))
     throw new DialwiseError('BAD_REQUEST', `scope must be one of ${SCOPES.join(', ')}`);
   const parsed = parseEvent({

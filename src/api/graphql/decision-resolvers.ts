@@ -1,5 +1,6 @@
 import { audit } from '../../analytics/records/index.js';
 import { ANALYSTS, LIVE_READERS, PROFILE_READERS } from '../auth.js';
+import { campaignFor, requireUnscoped } from '../scope.js';
 import { engineOf, guarded, type ResolverDeps } from './context.js';
 import { fields, variantView } from './views.js';
 
@@ -11,8 +12,10 @@ export function decisionResolvers(deps: ResolverDeps) {
       dialogContext: guarded(
         LIVE_READERS,
         async (a: { callId: string }, ctx) => {
-          const c = engineOf(deps).context(a.callId);
+          const found = engineOf(deps).context(a.callId);
           await audit(store, ctx.principal, 'transcript.live.read', a.callId);
+          const mine = ctx.principal.campaigns;
+          const c = found && (!mine || mine.includes(found.campaign_id ?? '')) ? found : undefined;
           return (
             c && {
               callId: c.call_id,
@@ -34,12 +37,16 @@ export function decisionResolvers(deps: ResolverDeps) {
       ),
       dialerNext: guarded(
         PROFILE_READERS,
-        async (a: { limit: number }) =>
-          engineOf(deps).next(Math.min(Math.max(a.limit, 1), 1000)).next,
+        async (a: { limit: number; campaignId?: string }, ctx) =>
+          engineOf(deps).next(
+            Math.min(Math.max(a.limit, 1), 1000),
+            campaignFor(ctx.principal, a.campaignId),
+          ).next,
       ),
-      experiment: guarded(ANALYSTS, async (a: { node: string; segment: string }) =>
-        engineOf(deps).experimentReport(a.node, a.segment).map(variantView),
-      ),
+      experiment: guarded(ANALYSTS, async (a: { node: string; segment: string }, ctx) => {
+        requireUnscoped(ctx.principal, 'a live experiment');
+        return engineOf(deps).experimentReport(a.node, a.segment).map(variantView);
+      }),
     },
   };
 }

@@ -4,7 +4,12 @@ import { DIMENSIONS } from '../../analytics/kpis/index.js';
 export const typeDefs = /* GraphQL */ `
   enum Dimension { ${Object.keys(DIMENSIONS).join(' ')} }
   enum Bucket { HOUR DAY }
-  type Principal { name: String! role: String! }
+  type Principal {
+    name: String!
+    role: String!
+    "The campaigns this key sees; null: every campaign."
+    campaigns: [String!]
+  }
   "Keep only calls with these dimension values (each optional)."
   input KpiWhere {
     region: String
@@ -143,6 +148,8 @@ export const typeDefs = /* GraphQL */ `
     createdBy: String
     expiresAt: String
     revokedAt: String
+    "null: every campaign."
+    campaigns: [String!]
   }
   type NewApiKey {
     name: String!
@@ -151,6 +158,7 @@ export const typeDefs = /* GraphQL */ `
     createdBy: String
     expiresAt: String
     revokedAt: String
+    campaigns: [String!]
     "The key: shown this once, stored only as a hash."
     key: String!
   }
@@ -316,8 +324,14 @@ export const typeDefs = /* GraphQL */ `
     alerts(status: String, limit: Int): [Alert!]!
   }
   type Mutation {
-    "Issues a key (replacing that name's key), admin only; expiresAt (ISO 8601) or expiresInDays."
-    createApiKey(name: String!, role: String!, expiresAt: String, expiresInDays: Float): NewApiKey!
+    "Issues a key (replacing that name's key), admin only; expiresAt (ISO 8601) or expiresInDays; campaigns: the campaigns the key may see (not for admin), absent: every campaign."
+    createApiKey(
+      name: String!
+      role: String!
+      expiresAt: String
+      expiresInDays: Float
+      campaigns: [String!]
+    ): NewApiKey!
     "Revokes a key at once, admin only."
     revokeApiKey(name: String!): ApiKey!
     saveAlertRule(rule: AlertRuleInput!): AlertRule!
@@ -357,7 +371,8 @@ export const typeDefs = /* GraphQL */ `
     "Model versions in the registry with their metrics and aliases."
     models: [ModelVersion!]!
     dialogContext(callId: ID!): DialogContext
-    dialerNext(limit: Int = 20): [DialTarget!]!
+    "Whom to call now for a campaign (its contact policy); a campaign-scoped key names one of its own, or has only one."
+    dialerNext(limit: Int = 20, campaignId: String): [DialTarget!]!
     experiment(node: String!, segment: String = "none"): [VariantStats!]!
     "Every API key (never the keys themselves), admin only."
     apiKeys: [ApiKey!]!

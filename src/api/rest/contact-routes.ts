@@ -7,7 +7,8 @@ import type { z } from 'zod';
 import { audit, consentExportOf } from '../../analytics/records/index.js';
 import type { Clock } from '../../core/clock.js';
 import type { DecisionEngine } from '../../decision/index.js';
-import { COMPLIANCE, DIALER } from '../auth.js';
+import { COMPLIANCE, DIALER, type Principal } from '../auth.js';
+import { campaignFor, requireCustomer } from '../scope.js';
 import type { ApiDeps } from '../server.js';
 import { reply, route, type Route } from './route.js';
 import {
@@ -23,8 +24,10 @@ import {
 export function outreachAnswer(
   engine: DecisionEngine,
   body: z.infer<typeof checkRequest>,
+  by: Principal,
 ): CheckResponse {
-  const { channel, purpose, campaign_id: campaignId } = body;
+  const { channel, purpose } = body;
+  const campaignId = campaignFor(by, body.campaign_id);
   const e = engine.check(body.customer_id, { channel, purpose, campaignId });
   return e.ok
     ? { allowed: true, reason: null, detail: null }
@@ -41,7 +44,8 @@ export function contactRoutes(
       path: '/outreach/check',
       roles: DIALER,
       body: checkRequest,
-      handle: ({ body }) => reply<CheckResponse>(outreachAnswer(engine(), body)),
+      handle: ({ body, principal }) =>
+        reply<CheckResponse>(outreachAnswer(engine(), body, principal!)),
     }),
     route<z.infer<typeof dncImportRequest>>({
       method: 'POST',
@@ -63,7 +67,8 @@ export function contactRoutes(
         action: 'consent.export',
         target: ({ url }) => url.searchParams.get('customer_id') ?? '',
       },
-      async handle({ query }) {
+      async handle({ query, principal }) {
+        await requireCustomer(deps.store, principal!, query.customer_id);
         const ledger = (await deps.profile(query.customer_id))?.consent ?? {};
         const nowIso = new Date(deps.clock.now()).toISOString();
         const out = await consentExportOf(

@@ -20,10 +20,12 @@ import {
   LIVE_READERS,
   listApiKeys,
   withdrawApiKey,
+  type Principal,
   type Role,
 } from '../auth.js';
 import { deadLetterPage, sealedOriginals } from '../../pipelines/index.js';
 import type { ApiDeps } from '../server.js';
+import { campaignFor, campaignsOf, scopedTurn } from '../scope.js';
 import { parseJson } from './http.js';
 import { contactRoutes } from './contact-routes.js';
 import { reply, route, type Route } from './route.js';
@@ -65,6 +67,8 @@ const keyRequest = z.strictObject({
   /** When the key stops working (ISO 8601), or days from now. */
   expires_at: z.string().optional(),
   expires_in_days: z.number().optional(),
+  /** The campaigns the key may see (not for admin); absent: every campaign. */
+  campaigns: z.array(z.string()).optional(),
 });
 
 /** A dead letter's id as stored (BIGINT), sorted as a number. */
@@ -74,7 +78,7 @@ const deadLetterQuery = z.strictObject({
 });
 
 /** Invalid events are dead-lettered and reported by index; the rest are taken in. */
-async function postEvents(deps: ApiDeps, text: string): Promise<Response> {
+async function postEvents(deps: ApiDeps, text: string, by: Principal): Promise<Response> {
   let items: unknown;
   try {
     items = parseJson(text, deps.limits.jsonDepthLimit);
@@ -95,6 +99,8 @@ async function postEvents(deps: ApiDeps, text: string): Promise<Response> {
     if (r.ok) valid.push(r.event);
     else rejected.push({ index, reason: r.reason });
   });
+  // A campaign-scoped sender writes only its campaigns' calls and messages.
+  for (const e of valid) if ('campaign_id' in e && e.campaign_id) campaignFor(by, e.campaign_id);
   await deps.submit(
     valid,
     rejected.map((r) => JSON.stringify(list[r.index])),
@@ -138,7 +144,7 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       roles: DIALER,
       body: 'raw',
       maxBytes: 'events',
-      handle: ({ body }) => postEvents(deps, body),
+      handle: ({ body, principal }) => postEvents(deps, body, principal!),
     }),
     route<z.infer<typeof customerUpdateRequest>>({
       method: 'POST',
@@ -225,8 +231,9 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       path: '/export/kpis',
       roles: ANALYSTS,
       query: exportQuery,
-      async handle({ query }) {
+      async handle({ query, principal }) {
         const { by, format, from, to } = query;
+        const campaigns = campaignsOf(principal);
         const where = Object.fromEntries(
           FILTER_DIMENSIONS.filter((d) => query[DIMENSIONS[d] as keyof typeof query]).map((d) => [
             d,
@@ -238,7 +245,7 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
           const file = join(dir, `kpis.${format}`);
           await exportKpis(
             deps.store,
-            { dimension: by, format, from, to, where },
+            { dimension: by, format, from, to, where, campaigns },
             file,
             deps.costs,
           );
@@ -259,7 +266,8 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       path: '/dialog/turn',
       roles: DIALER,
       body: turnRequest,
-      handle: ({ body }) => reply<TurnResponse>(engine().turn(body)),
+      handle: ({ body, principal }) =>
+        reply<TurnResponse>(engine().turn(scopedTurn(principal!, body))),
     }),
     route<undefined, { call_id: string }>({
       method: 'GET',
@@ -270,8 +278,10 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
         action: 'transcript.live.read',
         target: ({ url }) => url.searchParams.get('call_id') ?? '',
       },
-      handle({ query }) {
-        const context = engine().context(query.call_id);
+      handle({ query, principal }) {
+        const found = engine().context(query.call_id);
+        const mine = principal!.campaigns;
+        const context = found && (!mine || mine.includes(found.campaign_id ?? '')) ? found : null;
         if (!context) throw new DialwiseError('NOT_FOUND', `no call ${query.call_id} in progress`);
         return reply<DialogContext>(context);
       },
@@ -281,7 +291,8 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       path: '/dialer/next',
       roles: DIALER,
       body: nextRequest,
-      handle: ({ body }) => reply<NextResponse>(engine().next(body.limit, body.campaign_id)),
+      handle: ({ body, principal }) =>
+        reply<NextResponse>(engine().next(body.limit, campaignFor(principal!, body.campaign_id))),
     }),
     route<{ outcome: 'connected' | 'abandoned' | 'unanswered'; ts?: string | undefined }>({
       method: 'POST',
@@ -298,7 +309,11 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       path: '/dialog/pickup',
       roles: DIALER,
       body: pickupRequest,
-      handle({ body }) {
+      handle({ body, principal }) {
+        const mine = principal!.campaigns;
+        const call = mine && engine().context(body.call_id);
+        if (call && !mine.includes(call.campaign_id ?? ''))
+          throw new DialwiseError('NOT_FOUND', `call ${body.call_id} has no transfer waiting`);
         engine().pickedUp(body.call_id, body.agent_id);
         return new Response(null, { status: 204 });
       },
@@ -351,6 +366,7 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
             role: body.role as Role,
             expiresAt: body.expires_at,
             expiresInDays: body.expires_in_days,
+            campaigns: body.campaigns,
           },
           deps.clock,
         );

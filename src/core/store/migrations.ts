@@ -239,6 +239,11 @@ export const MIGRATIONS: Migration[] = [
         kept JSON NOT NULL);
     `,
   },
+  {
+    version: 13,
+    name: 'API keys scoped to campaigns (a JSON list; NULL: every campaign)',
+    sql: `ALTER TABLE api_keys ADD COLUMN campaigns VARCHAR;`,
+  },
 ];
 
 /** A row of `consent_changes` (migrations 10, 11): a consent change and its evidence, the text sealed. */

@@ -2,6 +2,7 @@ import { audit } from '../analytics/records/index.js';
 import { DialwiseError } from '../core/errors.js';
 import type { Admission } from './admission.js';
 import { DIALER } from './auth.js';
+import { consentPageRoutes } from './rest/consent-page-routes.js';
 import { parseJson, readBody, validate } from './rest/http.js';
 import { privacyRoutes } from './rest/privacy-routes.js';
 import { restRoutes, type Route } from './rest/routes.js';
@@ -27,6 +28,18 @@ const compile = (route: Route): Compiled => {
   return { route, pattern: new RegExp(`^${source}$`), names, dialer };
 };
 
+/** A path segment decoded; a malformed escape (`%E0`) is the client's 400, not a 500. */
+function decodeParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new DialwiseError(
+      'BAD_REQUEST',
+      `malformed escape in path segment "${raw.slice(0, 64)}"`,
+    );
+  }
+}
+
 /**
  * The REST routes matched by method and path: key, rate and role checked,
  * query and body validated, audited where the route says so. Null when no
@@ -36,16 +49,17 @@ export function restDispatcher(
   deps: Parameters<typeof restRoutes>[0],
   admission: Admission,
 ): (request: Request, url: URL) => Promise<Response | null> {
-  const routes = [...restRoutes(deps), ...retentionRoutes(deps), ...privacyRoutes(deps)].map(
-    compile,
-  );
+  const routes = [
+    ...restRoutes(deps),
+    ...retentionRoutes(deps),
+    ...privacyRoutes(deps),
+    ...consentPageRoutes(deps),
+  ].map(compile);
   const { limits } = deps;
 
   async function run(c: Compiled, match: RegExpExecArray, request: Request, url: URL) {
     const r = c.route;
-    const params = Object.fromEntries(
-      c.names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]),
-    );
+    const params = Object.fromEntries(c.names.map((n, i) => [n, decodeParam(match[i + 1]!)]));
     const principal =
       r.roles === 'public'
         ? undefined

@@ -10,12 +10,13 @@ import { createGraphql, type GraphqlDeps } from './graphql/index.js';
 import type { DncRegister } from '../analytics/records/index.js';
 import { hotRoutes, listen } from './listener.js';
 import { restDispatcher } from './rest-dispatch.js';
+import type { ConsentPageDeps } from './rest/consent-page-routes.js';
 import type { RetentionDeps } from './rest/retention-routes.js';
 import { errorBody, errorHeaders, errorResponse, readBody, SECURITY_HEADERS } from './rest/http.js';
 import type { ErasureReport } from './rest/schemas.js';
 import { serveStatic } from './static.js';
 
-export interface ApiDeps extends GraphqlDeps, RetentionDeps {
+export interface ApiDeps extends GraphqlDeps, RetentionDeps, ConsentPageDeps {
   /** Takes validated events and raw invalid ones (for dead letters); resolves once durable. */
   submit(valid: DialwiseEvent[], invalid: string[]): Promise<void>;
   busKind: string;
@@ -37,9 +38,15 @@ export interface Api {
   listen(host: string, port: number): Promise<{ url: string; close(): Promise<void> }>;
 }
 
+/**
+ * The security headers on every answer. A route may bring a policy of its
+ * own (the customer's consent page: forms to its own origin, nothing else);
+ * every other header is always the API's.
+ */
 function withHeaders(res: Response, head: boolean): Response {
   const headers = new Headers(res.headers);
-  for (const [k, v] of Object.entries(SECURITY_HEADERS)) headers.set(k, v);
+  for (const [k, v] of Object.entries(SECURITY_HEADERS))
+    if (k !== 'content-security-policy' || !headers.has(k)) headers.set(k, v);
   return new Response(head ? null : res.body, { status: res.status, headers });
 }
 

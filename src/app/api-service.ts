@@ -6,6 +6,7 @@ import { SearchIndexer } from '../analytics/search/index.js';
 import { createApiKey, newApiKey, type Commits, createApi, type ApiDeps } from '../api/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
+import { CONSENT_LINK_LABEL } from '../core/consent-link.js';
 import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
 import { createComplianceGuard } from '../models/compliance/index.js';
@@ -86,6 +87,11 @@ export async function startApiService(config: Config, deps: ApiServiceDeps): Pro
     checkBotLine: createComplianceGuard(complianceConfig(config)).checkBotLine,
     limits: config,
     unseal: (sealed) => cipher.decrypt(sealed),
+    consentLinks: {
+      keys: cipher.derivedKeys(CONSENT_LINK_LABEL),
+      ttlDays: config.consentLinkTtlDays,
+      baseUrl: () => config.publicUrl ?? url,
+    },
     erase: customerEraser({
       config,
       store,

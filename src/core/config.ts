@@ -63,6 +63,19 @@ const SETTINGS = {
     schema: z.string().min(24).optional(),
     fix: 'a random string of at least 24 characters',
   },
+  publicUrl: {
+    env: 'DIALWISE_PUBLIC_URL',
+    schema: z
+      .url({ protocol: /^https?$/ })
+      .refine((u) => !/[?#]/.test(u), 'must have no query or fragment')
+      .optional(),
+    fix: "the address customers reach the API at, for the links sent to them (https://consent.example.com); default: the listener's own URL",
+  },
+  consentLinkTtlDays: {
+    env: 'DIALWISE_CONSENT_LINK_TTL_DAYS',
+    schema: z.coerce.number().int().min(1).max(90).default(7),
+    fix: "days a customer's consent link stays valid when POST /consent/links names none (1-90)",
+  },
   kafkaBrokers: {
     env: 'KAFKA_BROKERS',
     schema: z

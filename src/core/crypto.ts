@@ -23,6 +23,12 @@ export interface FieldCipher {
   pseudonym(id: string): string;
   /** The id of the key that sealed a value. */
   keyIdOf(sealed: string): string;
+  /**
+   * Keys for another use (signing customers' links), one per data key:
+   * HMAC-SHA256 of `label` under the current key first, then each previous
+   * one, so what was signed before a rotation still verifies.
+   */
+  derivedKeys(label: string): Buffer[];
 }
 
 const decodeKey = (b64: string): Buffer => {
@@ -43,7 +49,8 @@ export function createFieldCipher(
   previousBase64: string[] = [],
 ): FieldCipher {
   const current = decodeKey(currentBase64);
-  const ring = new Map([current, ...previousBase64.map(decodeKey)].map((k) => [idOf(k), k]));
+  const all = [current, ...previousBase64.map(decodeKey)];
+  const ring = new Map(all.map((k) => [idOf(k), k]));
   const keyId = idOf(current);
   const macKey = createHmac('sha256', current).update('dialwise lookup-hash v1').digest();
   const pseudoKey = createHmac('sha256', current).update('dialwise pseudonym v1').digest();
@@ -82,6 +89,7 @@ export function createFieldCipher(
     },
     pseudonym: (id) => `erased:${createHmac('sha256', pseudoKey).update(id).digest('base64url')}`,
     keyIdOf: (sealed) => parts(sealed).kid,
+    derivedKeys: (label) => all.map((k) => createHmac('sha256', k).update(label).digest()),
   };
 }
 

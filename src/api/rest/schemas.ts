@@ -70,6 +70,15 @@ export const checkRequest = z.strictObject({
 /** GET /consent/export?customer_id= */
 export const consentExportQuery = z.strictObject({ customer_id: idSchema });
 
+/** Longest a customer's consent link may live, in days. */
+export const MAX_CONSENT_LINK_DAYS = 90;
+
+/** POST /consent/links: a link for the customer's own consent page (absent ttl_days: the setting). */
+export const consentLinkRequest = z.strictObject({
+  customer_id: idSchema,
+  ttl_days: z.number().int().min(1).max(MAX_CONSENT_LINK_DAYS).optional(),
+});
+
 /** POST /dnc/import: a do-not-call register's phones, with where and when it lists them. */
 export const dncImportRequest = z.strictObject({
   source: labelSchema,
@@ -183,6 +192,12 @@ export interface CheckResponse {
   allowed: boolean;
   reason: SkipReason | null;
   detail: string | null;
+}
+
+/** POST /consent/links: the link to send (SMS, WeChat) and when it stops working. */
+export interface ConsentLinkResponse {
+  url: string;
+  expires_at: string;
 }
 
 /** GET /consent/export: the ledger now and every change with its proof, for an auditor. */

@@ -118,6 +118,10 @@ describe('access scoped by campaign: a key of campaign A sees nothing of campaig
     expect(exportB.status).toBe(404);
     const exportA = await rest(p.url, keys['compliance-a']!, '/consent/export?customer_id=cust-a1');
     expect(exportA.status).toBe(200);
+    const link = (id: string) =>
+      rest(p.url, keys['compliance-a']!, '/consent/links', { customer_id: id });
+    expect((await link('cust-b1')).status).toBe(404);
+    expect((await link('cust-a1')).status).toBe(200);
   });
 
   it('transcripts: search, flagged calls and a whole call, only its campaigns', async () => {

@@ -24,6 +24,7 @@ import {
   type Purpose,
 } from '../../core/events/index.js';
 import { LIVE_READERS } from '../auth.js';
+import { requireCustomer } from '../scope.js';
 import type { GraphqlDeps } from '../graphql/index.js';
 import {
   consentPageHtml,
@@ -144,6 +145,7 @@ export function consentPageRoutes(deps: Deps): Route[] {
       roles: LIVE_READERS,
       body: consentLinkRequest,
       async handle({ body, principal }) {
+        await requireCustomer(deps.store, principal!, body.customer_id);
         const links = deps.consentLinks;
         if (!links) throw new DialwiseError('NOT_FOUND', 'this process serves no consent links');
         const days = body.ttl_days ?? links.ttlDays;

@@ -72,7 +72,7 @@ export async function startApiService(config: Config, deps: ApiServiceDeps): Pro
   setMaxListeners(0, target);
   const commits: Commits = createPubSub({ eventTarget: target });
   const cipher = fieldCipher(config, logger);
-  const retention = retentionJob(config, store, logger, clock);
+  const retention = retentionJob(config, store, logger, clock, { submit: deps.submit, cipher });
   const indexer = new SearchIndexer(store);
   const api = createApi({
     ...deps,

@@ -10,7 +10,11 @@ import type { Config } from '../core/config.js';
 import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
 import { parseSchedule, startSchedule } from '../training/index.js';
+import type { FieldCipher } from '../core/crypto.js';
+import { expirePersonal } from './personal-expiry.js';
 import { configFile, openStore } from './setup.js';
+
+const DAY = 86_400_000;
 import type { Part } from './upkeep.js';
 
 export const retentionConfigOf = (config: Config): RetentionConfig =>
@@ -44,7 +48,7 @@ export async function retentionOnFile(
 
 export interface RetentionJob extends Part {
   /** One run now (the admin API's and the CLI's); runs never overlap. */
-  run(opts?: { dryRun?: boolean }): Promise<RetentionReport>;
+  run(opts?: { dryRun?: boolean }): Promise<RetentionReport & { personalCleared: number }>;
 }
 
 /**
@@ -58,19 +62,36 @@ export function retentionJob(
   store: Store,
   logger: Logger,
   clock: Clock,
+  pipeline?: { submit: Parameters<typeof expirePersonal>[0]['submit']; cipher: FieldCipher },
 ): RetentionJob {
   const settings = retentionConfigOf(config);
   const archiveDir = archiveDirOf(config, settings);
   let running = Promise.resolve() as Promise<unknown>;
-  const run = (opts: { dryRun?: boolean } = {}): Promise<RetentionReport> => {
+  const run = (
+    opts: { dryRun?: boolean } = {},
+  ): Promise<RetentionReport & { personalCleared: number }> => {
     const next = running.then(async () => {
+      const nowMs = clock.now();
       const report = await runRetention(store, settings, {
-        nowMs: clock.now(),
+        nowMs,
         ...(opts.dryRun && { dryRun: true }),
         ...(archiveDir && { archiveDir }),
       });
-      logger.log('info', report.dryRun ? 'retention dry run' : 'retention', summary(report));
-      return report;
+      const cleared =
+        pipeline && !opts.dryRun
+          ? await expirePersonal({
+              store,
+              ...pipeline,
+              cutoffIso: new Date(nowMs - settings.days.personal * DAY).toISOString(),
+              nowIso: new Date(nowMs).toISOString(),
+            })
+          : 0;
+      const out = { ...report, personalCleared: cleared };
+      logger.log('info', report.dryRun ? 'retention dry run' : 'retention', {
+        ...summary(report),
+        personalCleared: cleared,
+      });
+      return out;
     });
     running = next.catch(() => undefined);
     return next;

@@ -99,7 +99,12 @@ export const RETENTION_KINDS = {
       },
     ],
   },
-  personal: { days: 730, tables: [], handledBy: 'erasure events (profiles live in the enricher)' },
+  personal: {
+    days: 730,
+    tables: [],
+    handledBy:
+      'cleared through the pipeline (profiles live in the enricher): app/personal-expiry.ts',
+  },
 } satisfies Record<string, RetentionKind>;
 
 export type RetentionKindName = keyof typeof RETENTION_KINDS;

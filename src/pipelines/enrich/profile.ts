@@ -243,7 +243,8 @@ const PERSONAL: ReadonlySet<string> = new Set(PERSONAL_FIELDS);
 
 export function applyCustomerUpdate(p: Profile, e: EventOf<'customer.updated'>, ts: string): void {
   for (const [k, v] of Object.entries(e.fields)) {
-    if (PERSONAL.has(k)) setPersonal(p, k, v, ts);
+    // null clears a personal field kept under its source name too (retention, a CRM deletion).
+    if (PERSONAL.has(k) || (v === null && Object.hasOwn(p.personal, k))) setPersonal(p, k, v, ts);
     else if (v !== undefined) setCrm(p, k, v, ts);
   }
   for (const [k, v] of Object.entries(e.unmapped ?? {})) {

@@ -114,6 +114,7 @@ export const typeDefs = /* GraphQL */ `
     intentScore: Float!
     calls: Int!
     answered: Int!
+    "Marketing touches of every channel (calls, SMS, WeChat, email) in the last 7 days: what the weekly cap counts."
     contacts7d: Int!
     lastCallAt: String
     webVisits: Int!

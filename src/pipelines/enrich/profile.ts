@@ -198,11 +198,15 @@ export const bump = (m: Record<string, number>, k: string, by = 1): void => {
 
 export const WEEK_MS = 7 * 86_400_000;
 
-/** Calls started within the 7 days before `nowMs`. */
+/**
+ * Marketing touches (calls started, messages sent, every channel) within the
+ * 7 days before `nowMs`: what the weekly cap counts.
+ */
 export const contactsInWeek = (p: Profile, nowMs: number): number =>
-  p.touches.filter(
-    (t) => t.channel === 'call' && nowMs - Date.parse(t.at) < WEEK_MS && Date.parse(t.at) <= nowMs,
-  ).length;
+  p.touches.filter((t) => {
+    const at = Date.parse(t.at);
+    return t.purpose === 'marketing' && nowMs - at < WEEK_MS && at <= nowMs;
+  }).length;
 
 /** The customer's history outside the call, as the conversion model reads it at `tsMs`. */
 export function customerHistory(p: Profile, tsMs: number): CustomerHistory {

@@ -122,7 +122,7 @@ function headPanel(c: Customer): HTMLElement {
       { class: 'stat-grid' },
       stat('Calls', formatInt(c.calls)),
       stat('Answered', formatInt(c.answered)),
-      stat('Contacts, last 7 days', formatInt(c.contacts7d)),
+      stat('Touches, last 7 days', formatInt(c.contacts7d)),
       stat('Last call', formatAgo(c.lastCallAt), formatDateTime(c.lastCallAt)),
       stat('Web visits', formatInt(c.webVisits)),
       stat('Last visit', formatAgo(c.lastVisitAt), formatDateTime(c.lastVisitAt)),

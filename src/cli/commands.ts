@@ -191,8 +191,9 @@ export const COMMANDS: Record<string, Command> = {
     run: simulate,
   },
   keys: {
-    usage: `keys create --name NAME --role ROLE [--expires-in-days N]
-                             issue an API key (roles: ${ROLES.join(', ')}); printed once
+    usage: `keys create --name NAME --role ROLE [--expires-in-days N] [--campaigns A,B]
+                             issue an API key (roles: ${ROLES.join(', ')}); printed once;
+                             --campaigns: it sees only those campaigns
   keys list | keys revoke --name NAME
                              list keys (never the keys themselves), revoke one at once;
                              through the running platform when one is up on this data folder`,

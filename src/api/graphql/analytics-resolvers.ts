@@ -5,14 +5,16 @@ import {
   kpiSeries,
   needsCustomers,
   totals,
+  touchesByChannel,
 } from '../../analytics/kpis/index.js';
 import { compareArms } from '../../decision/index.js';
 import { ANALYSTS } from '../auth.js';
 import { fieldsAsked, guarded, type GqlContext, type ResolverDeps } from './context.js';
 import { SubscriptionSlots } from './subscription-slots.js';
-import { kpiFilter, leaderOf, variantView, type KpiArgs } from './views.js';
+import { kpiFilter, leaderOf, touchFilter, variantView, type KpiArgs } from './views.js';
 
 type KpiQuery = KpiArgs & { by?: Dimension | null };
+type TouchArgs = { from: string; to?: string | null; campaign?: string | null };
 type AlertArgs = { status?: string | null; limit?: number | null; after?: string | null };
 
 /** KPIs, totals, experiments and alerts: queries, their live subscriptions, alert upkeep. */
@@ -43,6 +45,9 @@ export function analyticsResolvers(deps: ResolverDeps) {
         }),
       ),
       totals: guarded(ANALYSTS, () => totals(store)),
+      touchesByChannel: guarded(ANALYSTS, async (a: TouchArgs) =>
+        touchesByChannel(store, touchFilter(a, deps.clock.now())),
+      ),
       experiments: guarded(ANALYSTS, (a: KpiArgs) => experiments(deps, a)),
       alerts: guarded(ANALYSTS, alerts),
       alertRules: guarded(ANALYSTS, () => deps.alerts.rules()),

@@ -3,6 +3,7 @@
 // view, checks what it shows against what the server answers, and saves a
 // screenshot per view into artifacts/.
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -140,6 +141,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard', () => {
   let browser: Browser;
   let page: Page;
   let analystKey: string;
+  let complianceKey: string;
   let consoleErrors: string[] = [];
   /** Method and body of every /graphql request the page sent. */
   let graphqlRequests: { method: string; body: string; accept: string }[] = [];
@@ -228,6 +230,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard', () => {
     );
     await platform.waitForIdle();
     analystKey = await createApiKey(platform.store, 'ana', 'analyst');
+    complianceKey = await createApiKey(platform.store, 'comp', 'compliance');
 
     // One call whose agent promises returns: a flagged call, a search hit, a customer to look up.
     for (;;) {
@@ -642,23 +645,158 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard', () => {
       .waitFor();
     await shot('dashboard-compliance-search');
 
-    // Consent by phone number: revoke SMS, and the server agrees.
+    // Consent by phone number: withdraw SMS marketing (never granted: refused), and the server agrees.
     await page.getByTestId('tab-consent').click();
     await page.getByTestId('consent-mode').selectOption('phone');
     await page.getByTestId('consent-query').fill(risky.phone);
     await page.getByTestId('consent-lookup').click();
     await expect(page.getByTestId('consent-phone').textContent()).resolves.toBe(risky.phone);
-    await page.getByTestId('revoke-sms').click();
-    await page.getByTestId('consent-notice').getByText('SMS: consent revoked.').waitFor();
-    await expect(page.getByTestId('consent-sms').getAttribute('data-granted')).resolves.toBe(
-      'false',
-    );
-    const consent = await graphql<{ customer: { consent: { scope: string; granted: boolean }[] } }>(
-      'query($id: ID!) { customer(id: $id) { consent { scope granted } } }',
+    await page.getByTestId('withdraw-sms-marketing').click();
+    await page
+      .getByTestId('consent-notice')
+      .getByText('SMS, marketing: consent withdrawn.')
+      .waitFor();
+    await expect(
+      page.getByTestId('consent-sms-marketing').getAttribute('data-state'),
+    ).resolves.toBe('refused');
+    const consent = await graphql<{ customer: { consent: { scope: string; state: string }[] } }>(
+      'query($id: ID!) { customer(id: $id) { consent { scope purpose state } } }',
       { id: risky.customerId },
     );
-    expect(consent.customer.consent).toContainEqual({ scope: 'sms', granted: false });
+    expect(consent.customer.consent).toContainEqual({
+      scope: 'sms',
+      purpose: 'marketing',
+      state: 'refused',
+    });
     await shot('dashboard-consent');
+  });
+
+  it('shows the consent ledger with its proof, withdraws a granted channel, and counts touches by channel', async () => {
+    const id = 'cust-ledger-1';
+    const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
+    const event = (type: string, min: number, fields: object) => ({
+      event_id: randomUUID(),
+      type,
+      ts: ago(min),
+      schema_version: 1,
+      customer_id: id,
+      ...fields,
+    });
+    const reply = event('touch.replied', 1, {
+      touch_id: 'ledger-sms-1',
+      channel: 'sms',
+      text: '退订',
+    });
+    await postEvents([
+      event('consent.changed', 5, {
+        scope: 'sms',
+        granted: true,
+        evidence: { source: 'web_form', text: '我同意接收短信优惠信息' },
+      }),
+      event('consent.changed', 4, { scope: 'wechat', purpose: 'marketing', granted: true }),
+      event('touch.sent', 3, { touch_id: 'ledger-sms-1', channel: 'sms', campaign_id: 'ledger' }),
+      event('touch.delivered', 3, { touch_id: 'ledger-sms-1', channel: 'sms' }),
+      reply,
+      event('touch.sent', 2, { touch_id: 'ledger-wx-1', channel: 'wechat', campaign_id: 'ledger' }),
+    ]);
+
+    // The compliance role: the ledger per channel and purpose, and the words of the proof.
+    page = await openView('#/compliance/consent', complianceKey);
+    await page.getByTestId('consent-query').fill(id);
+    await page.getByTestId('consent-lookup').click();
+    const state = (cell: string) => page.getByTestId(`consent-${cell}`).getAttribute('data-state');
+    await page.getByTestId('consent-ledger').waitFor();
+    await expect(state('sms-marketing')).resolves.toBe('withdrawn');
+    await expect(state('sms-service')).resolves.toBe('withdrawn');
+    await expect(state('wechat-marketing')).resolves.toBe('granted');
+    await expect(state('wechat-service')).resolves.toBe('unknown');
+    await expect(state('call-marketing')).resolves.toBe('unknown');
+    const changes = page.locator('[data-testid="consent-changes"] tbody tr');
+    await expect(changes.count()).resolves.toBe(3);
+    // Newest first: the reply "退订", its source, the reply event and the words.
+    const newest = changes.first();
+    await expect(newest.textContent()).resolves.toMatch(/SMS.*Every purpose.*refused.*SMS reply/);
+    await expect(newest.textContent()).resolves.toContain(reply.event_id);
+    await expect(newest.locator('q').textContent()).resolves.toBe('退订');
+    await expect(changes.last().textContent()).resolves.toMatch(/Web form.*我同意接收短信优惠信息/);
+    await shot('dashboard-consent-ledger');
+
+    // Withdraw on a granted channel: withdrawn, on the page and on the server, with its proof.
+    await page.getByTestId('withdraw-wechat-marketing').click();
+    await page
+      .getByTestId('consent-notice')
+      .getByText('WeChat, marketing: consent withdrawn.')
+      .waitFor();
+    await expect.poll(() => state('wechat-marketing')).toBe('withdrawn');
+    await expect.poll(() => changes.count()).toBe(4);
+    await expect(changes.first().textContent()).resolves.toMatch(
+      /WeChat.*Marketing.*refused.*Dashboard or API/,
+    );
+    const server = await graphql<{ customer: { consent: object[] } }>(
+      'query($id: ID!) { customer(id: $id) { consent { scope purpose state } } }',
+      { id },
+    );
+    expect(server.customer.consent).toContainEqual({
+      scope: 'wechat',
+      purpose: 'marketing',
+      state: 'withdrawn',
+    });
+
+    // Touches by channel on the overview (an analyst): the server's counts, SMS's reply and opt-out.
+    await page.context().close();
+    page = await openView('#/overview', analystKey);
+    const touches = await graphql<{ touchesByChannel: Record<string, number | string>[] }>(
+      `
+        query ($from: String!) {
+          touchesByChannel(from: $from) {
+            channel
+            sent
+            delivered
+            deliveryRate
+            replied
+            replyRate
+            optOuts
+          }
+        }
+      `,
+      { from: rangeStart('24h') },
+      analystKey,
+    );
+    const sms = touches.touchesByChannel.find((r) => r.channel === 'sms')!;
+    expect(sms).toMatchObject({ sent: 1, delivered: 1, replied: 1, replyRate: 1, optOuts: 1 });
+    const rows = page.locator('[data-testid="touches-table"] tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 8_000 }).toBe(4);
+    const cells = (channel: string) =>
+      page
+        .locator(`[data-testid="touches-table"] tbody tr[data-key="${channel}"] td`)
+        .allTextContents();
+    expect(await cells('sms')).toEqual(['SMS', '1', '1', '100.0%', '1', '100.0%', '1']);
+    const wechat = touches.touchesByChannel.find((r) => r.channel === 'wechat')!;
+    expect((await cells('wechat')).slice(1, 2)).toEqual([String(wechat.sent)]);
+    await page.waitForSelector(
+      `[data-testid="touch-chart"][data-sent="${touches.touchesByChannel.reduce((s, r) => s + Number(r.sent), 0)}"]`,
+    );
+    await page.getByTestId('panel-touches').scrollIntoViewIfNeeded();
+    await shot('dashboard-touches');
+    // Per campaign, and a range kept within 400 days.
+    const ledger = await graphql<{ touchesByChannel: { channel: string; sent: number }[] }>(
+      `
+        query ($from: String!) {
+          touchesByChannel(from: $from, campaign: "ledger") {
+            channel
+            sent
+          }
+        }
+      `,
+      { from: rangeStart('24h') },
+    );
+    expect(ledger.touchesByChannel.filter((r) => r.sent > 0)).toEqual([
+      { channel: 'sms', sent: 1 },
+      { channel: 'wechat', sent: 1 },
+    ]);
+    await expect(
+      graphql('{ touchesByChannel(from: "2020-01-01T00:00:00Z") { sent } }'),
+    ).rejects.toThrow(/400 days/);
   });
 
   it('opens a customer profile: an analyst sees a masked phone and no compliance data', async () => {
@@ -686,6 +824,12 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard', () => {
     await page.locator('[data-testid="recent-calls"] tbody tr').first().waitFor();
     await expect(
       page.locator('[data-testid="recent-calls"] th', { hasText: 'Hits' }).count(),
+    ).resolves.toBe(0);
+    // The ledger, read only: no Grant / Withdraw, no words of the proof.
+    await page.getByTestId('consent-ledger').waitFor();
+    await expect(page.locator('[data-testid^="withdraw-"]').count()).resolves.toBe(0);
+    await expect(
+      page.locator('[data-testid="consent-changes"] th', { hasText: 'Words' }).count(),
     ).resolves.toBe(0);
     await shot('dashboard-profile');
 

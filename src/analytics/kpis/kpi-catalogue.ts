@@ -305,6 +305,56 @@ export const formatKpi = (name: string, value: number): string =>
   FORMATS[kpiByName(name)?.format ?? 'ratio'](value);
 
 /**
+ * KPIs of touches per channel (touches.ts: the touch events, not the calls,
+ * so neither roll-up measures nor KpiRow fields; GraphQL touchesByChannel).
+ * Of the touches sent in a range: how many were delivered, replied to, and
+ * how many replies withdrew consent. Calls placed are the Dials above.
+ */
+export type TouchSums = Record<'sent' | 'delivered' | 'replied' | 'optOuts', number>;
+export interface TouchKpiDefinition {
+  label: string;
+  short: string;
+  help: string;
+  format: 'count' | 'percent';
+  value(s: TouchSums): number;
+}
+const touchKpi = (
+  label: string,
+  short: string,
+  help: string,
+  format: TouchKpiDefinition['format'],
+  value: TouchKpiDefinition['value'],
+): TouchKpiDefinition => ({ label, short, help, format, value });
+export const TOUCH_KPIS = {
+  sent: touchKpi('Sent', 'Sent', 'Touches sent (once per touch id)', 'count', (s) => s.sent),
+  delivered: touchKpi('Delivered', 'Delivered', 'Of those, delivered', 'count', (s) => s.delivered),
+  deliveryRate: touchKpi('Delivery rate', 'Delivery', 'Delivered / sent', 'percent', (s) =>
+    rate(s.delivered, s.sent),
+  ),
+  replied: touchKpi('Replied', 'Replied', 'Of those, replied to', 'count', (s) => s.replied),
+  replyRate: touchKpi('Reply rate', 'Reply', 'Replied / sent', 'percent', (s) =>
+    rate(s.replied, s.sent),
+  ),
+  optOuts: touchKpi(
+    'Opt-outs by reply',
+    'Opt-outs',
+    'Replies that withdrew consent',
+    'count',
+    (s) => s.optOuts,
+  ),
+};
+export type TouchKpiName = keyof typeof TOUCH_KPIS;
+export const TOUCH_KPI_NAMES = Object.keys(TOUCH_KPIS) as TouchKpiName[];
+export type TouchRow = { channel: string } & Record<TouchKpiName, number>;
+
+/** Every touch KPI of one channel from its counts. */
+export function touchRow(channel: string, s: TouchSums): TouchRow {
+  const row = { channel } as TouchRow;
+  for (const name of TOUCH_KPI_NAMES) row[name] = TOUCH_KPIS[name].value(s);
+  return row;
+}
+
+/**
  * What a KPI can be broken down by: a column of the calls (and of the
  * roll-up), or the call's hour of day / day (UTC). A filter dimension is one
  * a query can be narrowed to one value of (`where`, its KpiWhere field) and

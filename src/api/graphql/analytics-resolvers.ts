@@ -5,6 +5,7 @@ import {
   kpiSeries,
   needsCustomers,
   totals,
+  touchesByChannel,
 } from '../../analytics/kpis/index.js';
 import { compareArms } from '../../decision/index.js';
 import { ANALYSTS } from '../auth.js';
@@ -12,9 +13,10 @@ import { campaignsOf, requireUnscoped } from '../scope.js';
 import { DialwiseError } from '../../core/errors.js';
 import { fieldsAsked, guarded, type GqlContext, type ResolverDeps } from './context.js';
 import { SubscriptionSlots } from './subscription-slots.js';
-import { kpiFilter, leaderOf, variantView, type KpiArgs } from './views.js';
+import { kpiFilter, leaderOf, touchFilter, variantView, type KpiArgs } from './views.js';
 
 type KpiQuery = KpiArgs & { by?: Dimension | null };
+type TouchArgs = { from: string; to?: string | null; campaign?: string | null };
 type AlertArgs = { status?: string | null; limit?: number | null; after?: string | null };
 
 /** KPIs, totals, experiments and alerts: queries, their live subscriptions, alert upkeep. */
@@ -49,6 +51,12 @@ export function analyticsResolvers(deps: ResolverDeps) {
         }),
       ),
       totals: guarded(ANALYSTS, async (_: unknown, ctx) => totalsFor(ctx)),
+      touchesByChannel: guarded(ANALYSTS, async (a: TouchArgs, ctx) =>
+        touchesByChannel(store, {
+          ...touchFilter(a, deps.clock.now()),
+          campaigns: campaignsOf(ctx.principal),
+        }),
+      ),
       experiments: guarded(ANALYSTS, (a: KpiArgs, ctx) =>
         experiments(deps, a, campaignsOf(ctx.principal)),
       ),

@@ -50,6 +50,21 @@ export const typeDefs = /* GraphQL */ `
     "bot and agent minutes at their per-minute cost, per conversion"
     costPerConversion: Float!
   }
+  "Of the touches sent on one channel in a range: delivered, replied to, opt-outs by reply."
+  type TouchChannelRow {
+    "call, sms, wechat or email"
+    channel: String!
+    "touches sent (once per touch id; calls placed are the dials of kpis)"
+    sent: Int!
+    delivered: Int!
+    "delivered / sent, 0..1"
+    deliveryRate: Float!
+    replied: Int!
+    "replied / sent, 0..1"
+    replyRate: Float!
+    "replies that withdrew consent (TD, 退订)"
+    optOuts: Int!
+  }
   type Totals {
     calls: Int!
     answered: Int!
@@ -66,7 +81,7 @@ export const typeDefs = /* GraphQL */ `
     scope: String!
     "marketing or service"
     purpose: String!
-    "granted, refused or withdrawn (a refusal after a grant)"
+    "granted, refused or withdrawn (a refusal after a grant); unknown ones are not listed"
     state: String!
     granted: Boolean!
     "When the deciding change was made."
@@ -367,6 +382,8 @@ export const typeDefs = /* GraphQL */ `
     "Every KPI per hour or day (UTC), oldest first, optionally per dimension value."
     kpiTrend(bucket: Bucket!, by: Dimension, from: String, to: String, where: KpiWhere): [KpiRow!]!
     totals: Totals!
+    "Touches sent in [from, to) (ISO 8601; to: now; at most 400 days) per channel, every channel, optionally of one campaign."
+    touchesByChannel(from: String!, to: String, campaign: String): [TouchChannelRow!]!
     "Live script experiments and the script versions compared over the calls in [from, to)."
     experiments(from: String, to: String): [Experiment!]!
     "Model versions in the registry with their metrics and aliases."

@@ -1,7 +1,7 @@
 // How stored and live objects look in GraphQL: plain mappings, no I/O.
 import { z } from 'zod';
 import type { CallSummary, FlaggedCall } from '../../analytics/records/index.js';
-import type { FilterDimension, KpiFilter } from '../../analytics/kpis/index.js';
+import type { FilterDimension, KpiFilter, TouchFilter } from '../../analytics/kpis/index.js';
 import { consentState, type ConsentLedger } from '../../core/contact-record.js';
 import { DialwiseError } from '../../core/errors.js';
 import { CHANNELS, PURPOSES } from '../../core/events/index.js';
@@ -139,4 +139,24 @@ export function kpiFilter(a: KpiArgs): KpiFilter {
       .map(([k, v]) => [WHERE_FIELDS[k as keyof typeof WHERE_FIELDS], v]),
   );
   return { from: a.from, to: a.to, where };
+}
+
+/** The longest range touchesByChannel reads (touches are kept a year by default). */
+export const MAX_TOUCH_DAYS = 400;
+
+/** touchesByChannel's arguments as the analytics filter: `to` now when absent; a 400 names what is wrong. */
+export function touchFilter(
+  a: { from: string; to?: string | null; campaign?: string | null },
+  nowMs: number,
+): TouchFilter {
+  kpiFilter(a);
+  const to = a.to ?? new Date(nowMs).toISOString();
+  const span = Date.parse(to) - Date.parse(a.from);
+  if (span < 0) throw new DialwiseError('BAD_REQUEST', 'to must not be before from');
+  if (span > MAX_TOUCH_DAYS * 86_400_000)
+    throw new DialwiseError(
+      'BAD_REQUEST',
+      `from and to may be at most ${MAX_TOUCH_DAYS} days apart`,
+    );
+  return { from: a.from, to, campaign: a.campaign };
 }

@@ -105,11 +105,15 @@ export const TRANSCRIPTS_QUERY: TypedDocumentNode<TranscriptsQuery, TranscriptsQ
     }
   `;
 
+/** scope: a channel or all; purpose: marketing, service, or absent (both). Answers the ledger as it reads then. */
 export const SET_CONSENT: TypedDocumentNode<SetConsentMutation, SetConsentMutationVariables> = gql`
-  mutation SetConsent($customerId: ID!, $scope: String!, $granted: Boolean!) {
-    setConsent(customerId: $customerId, scope: $scope, granted: $granted) {
+  mutation SetConsent($customerId: ID!, $scope: String!, $granted: Boolean!, $purpose: String) {
+    setConsent(customerId: $customerId, scope: $scope, granted: $granted, purpose: $purpose) {
       scope
+      purpose
+      state
       granted
+      at
     }
   }
 `;

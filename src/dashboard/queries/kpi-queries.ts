@@ -13,6 +13,8 @@ import type {
   OverviewQueryVariables,
   TotalsLiveSubscription,
   TotalsLiveSubscriptionVariables,
+  TouchesByChannelQuery,
+  TouchesByChannelQueryVariables,
   TrendKpisFragment,
 } from './graphql-types.js';
 import { KPI_FRAGMENT, TREND_FRAGMENT } from './kpi-fragments.js';
@@ -24,6 +26,7 @@ export type TrendPoint = TrendKpisFragment;
 export type BreakdownPoint = OverviewQuery['breakdown'][number];
 export type OverviewData = OverviewQuery;
 export type KpisData = KpisQuery;
+export type TouchChannelRow = TouchesByChannelQuery['touchesByChannel'][number];
 
 const KPI = gql(KPI_FRAGMENT);
 const TREND = gql(TREND_FRAGMENT);
@@ -87,6 +90,24 @@ export const TOTALS_LIVE: TypedDocumentNode<
     totals {
       calls
       eventsIngested
+    }
+  }
+`;
+
+/** Touches sent per channel in [from, to), and of those delivered, replied to and opted out. */
+export const TOUCHES_QUERY: TypedDocumentNode<
+  TouchesByChannelQuery,
+  TouchesByChannelQueryVariables
+> = gql`
+  query TouchesByChannel($from: String!, $to: String, $campaign: String) {
+    touchesByChannel(from: $from, to: $to, campaign: $campaign) {
+      channel
+      sent
+      delivered
+      deliveryRate
+      replied
+      replyRate
+      optOuts
     }
   }
 `;

@@ -17,7 +17,7 @@ import { loading, stateBox } from '../../ui/states.js';
 import { dataTable, type Column } from '../../ui/table.js';
 import type { CallSummary, Count, Customer, Field } from '../../queries/customer-queries.js';
 import { canReview, type ViewContext } from '../../shell/view-context.js';
-import { consentBadge } from '../compliance/consent-tab.js';
+import { consentLedgerView } from '../compliance/consent-editor.js';
 
 const kv = (fields: readonly Field[], testid: string): HTMLElement =>
   fields.length
@@ -133,25 +133,18 @@ function headPanel(c: Customer): HTMLElement {
   return head.el;
 }
 
-/** Consent, CRM fields, and what the customer said (intents, objections, facts). */
-function detailPanels(c: Customer, reviewer: boolean): HTMLElement {
+/** The consent ledger with its proof; Grant / Withdraw for reviewers (the API checks the role). */
+function consentPanel(c: Customer, ctx: ViewContext): HTMLElement {
   const consent = panel('Consent', {
     testid: 'profile-consent',
-    actions: reviewer
-      ? [h('a', { href: href('compliance', 'consent'), class: 'btn btn-link btn-sm' }, 'Change')]
-      : [],
+    subtitle: 'Per channel and purpose, with the proof of every change.',
   });
-  const scopes = [...new Set(['call', 'sms', 'email', ...c.consent.map((x) => x.scope)])];
-  consent.body.append(
-    h(
-      'dl',
-      { class: 'kv' },
-      ...scopes.flatMap((s) => [
-        h('dt', {}, s),
-        h('dd', {}, consentBadge(c.consent.find((x) => x.scope === s))),
-      ]),
-    ),
-  );
+  consent.body.append(consentLedgerView(ctx, c).el);
+  return consent.el;
+}
+
+/** CRM fields, and what the customer said (intents, objections, facts). */
+function detailPanels(c: Customer): HTMLElement {
   const crm = panel('CRM fields', { testid: 'profile-crm' });
   crm.body.append(kv(c.crm, 'crm-fields'));
   if (c.crmUnmapped.length)
@@ -168,7 +161,7 @@ function detailPanels(c: Customer, reviewer: boolean): HTMLElement {
   );
   if (c.facts.length)
     talk.body.append(h('h3', { class: 'section-title' }, 'Stated facts'), kv(c.facts, 'facts'));
-  return h('div', { class: 'grid-3' }, consent.el, crm.el, talk.el);
+  return h('div', { class: 'grid-2' }, crm.el, talk.el);
 }
 
 /** The recent calls' columns; a reviewer's link to the transcript and see the compliance hits. */
@@ -269,7 +262,7 @@ function callsPanel(c: Customer, reviewer: boolean): HTMLElement {
 
 function render(c: Customer, ctx: ViewContext): HTMLElement[] {
   const reviewer = canReview(ctx.principal.role);
-  return [headPanel(c), detailPanels(c, reviewer), callsPanel(c, reviewer)];
+  return [headPanel(c), consentPanel(c, ctx), detailPanels(c), callsPanel(c, reviewer)];
 }
 
 export function mountProfile(root: HTMLElement, ctx: ViewContext, id: string): () => void {

@@ -1,5 +1,5 @@
-// Overview: KPI cards, volume and rate trends, and a breakdown chart, for the
-// chosen range and filters. Cards follow the kpis subscription (SSE); each
+// Overview: KPI cards, volume and rate trends, a breakdown chart and the
+// touches by channel, for the chosen range and filters. Cards follow the kpis subscription (SSE); each
 // push also refreshes the trends and the breakdown (throttled).
 import { createBreakdownChart } from '../../charts/breakdown-chart.js';
 import { createTrendChart, fillTrend } from '../../charts/trend-chart.js';
@@ -17,9 +17,10 @@ import { chartBox } from '../../ui/chart-box.js';
 import { createBanner } from '../../ui/banner.js';
 import { panel } from '../../ui/panel.js';
 import type { Bucket, Dimension } from '../../queries/kpi-queries.js';
-import type { MountView } from '../../shell/view-context.js';
+import type { MountView, ViewContext } from '../../shell/view-context.js';
 import { createFilterBar } from '../../shell/filter-bar.js';
 import { createKpiCards } from './kpi-cards.js';
+import { createTouchesPanel } from './touches-panel.js';
 
 /** "Dials, answered and conversions": the volume trend's KPIs. */
 const VOLUME_TITLE = VOLUME_TREND_KPIS.map((k, i) =>
@@ -28,8 +29,8 @@ const VOLUME_TITLE = VOLUME_TREND_KPIS.map((k, i) =>
   .join(', ')
   .replace(/, ([^,]*)$/, ' and $1');
 
-/** The two trend panels and the breakdown panel (grouped by a filter dimension), with their charts' boxes. */
-function overviewPanels(by: Dimension) {
+/** The two trend panels, the breakdown panel (grouped by a filter dimension) with their charts' boxes, and the touches. */
+function overviewPanels(by: Dimension, ctx: ViewContext) {
   const volumeBox = chartBox('trend-volume', 'sm');
   const ratesBox = chartBox('trend-rates', 'sm');
   const volumePanel = panel('Volume', { testid: 'panel-volume' });
@@ -48,7 +49,8 @@ function overviewPanels(by: Dimension) {
     actions: [h('label', { class: 'picker', for: 'dimension' }, 'Group by'), dimension],
   });
   byPanel.body.append(byBox.wrap);
-  return { volumeBox, ratesBox, byBox, volumePanel, ratesPanel, byPanel, dimension };
+  const touches = createTouchesPanel(ctx);
+  return { volumeBox, ratesBox, byBox, volumePanel, ratesPanel, byPanel, dimension, touches };
 }
 
 type Panels = ReturnType<typeof overviewPanels>;
@@ -67,6 +69,14 @@ interface Charts {
   rates: ReturnType<typeof createTrendChart>;
   breakdown: ReturnType<typeof createBreakdownChart>;
 }
+
+/** The overview's charts, drawn into their panels' boxes. */
+const createCharts = (p: Panels, cards: Charts['cards']): Charts => ({
+  cards,
+  volume: createTrendChart(p.volumeBox.canvas, 'volume'),
+  rates: createTrendChart(p.ratesBox.canvas, 'rates'),
+  breakdown: createBreakdownChart(p.byBox.canvas),
+});
 
 /** One answer of the overview query, drawn: cards, both trends and the breakdown. */
 function showOverview(
@@ -101,7 +111,7 @@ export const mountOverview: MountView = (root, ctx) => {
   const bar = createFilterBar(ctx, { bucket: true });
   const banner = createBanner();
   const cards = createKpiCards();
-  const p = overviewPanels(by);
+  const p = overviewPanels(by, ctx);
   const { volumeBox, ratesBox, byBox, dimension } = p;
 
   const titles = (): void => setTitles(p, filters.state, by);
@@ -113,22 +123,21 @@ export const mountOverview: MountView = (root, ctx) => {
     cards.el,
     h('div', { class: 'grid-2' }, p.volumePanel.el, p.ratesPanel.el),
     p.byPanel.el,
+    p.touches.el,
   );
-  const charts: Charts = {
-    cards,
-    volume: createTrendChart(volumeBox.canvas, 'volume'),
-    rates: createTrendChart(ratesBox.canvas, 'rates'),
-    breakdown: createBreakdownChart(byBox.canvas),
-  };
+  const charts = createCharts(p, cards);
 
   const variables = () => ({ by: null, from, where: whereArg(filters.state.where) });
 
   const load = async (stale: () => boolean): Promise<void> => {
     const { bucket, where } = filters.state;
-    const { data } = await ctx.client.query({
-      query: OVERVIEW_QUERY,
-      variables: { bucket, by, from, where: whereArg(where) },
-    });
+    const [{ data }] = await Promise.all([
+      ctx.client.query({
+        query: OVERVIEW_QUERY,
+        variables: { bucket, by, from, where: whereArg(where) },
+      }),
+      p.touches.load(from, filters.state, stale),
+    ]);
     if (data && !stale()) showOverview(data, bucket, from, p, charts);
   };
   const feed = liveFeed({
@@ -170,6 +179,7 @@ export const mountOverview: MountView = (root, ctx) => {
       charts.volume.dispose();
       charts.rates.dispose();
       charts.breakdown.dispose();
+      p.touches.dispose();
     },
   };
 };

@@ -61,7 +61,18 @@ describe('access scoped by campaign: a key of campaign A sees nothing of campaig
       ['dialer-a', 'dialer'],
     ])
       keys[name] = (await newKey(name, role, ['camp-a'])).body.key;
+    const sms = (campaign: string, customer: string) => ({
+      ...fx.get('touch.sent'),
+      event_id: randomUUID(),
+      ts: new Date().toISOString(),
+      customer_id: customer,
+      touch_id: `sms-${customer}`,
+      campaign_id: campaign,
+    });
     const events = [
+      sms('camp-a', 'cust-a1'),
+      sms('camp-b', 'cust-b1'),
+      sms('camp-b', 'cust-b9'),
       ...callOf('camp-a', 'cust-a1', '紫罗兰套餐'),
       ...callOf('camp-b', 'cust-b1', '向日葵套餐'),
     ];
@@ -97,6 +108,16 @@ describe('access scoped by campaign: a key of campaign A sees nothing of campaig
     );
     expect(mine.kpis).toEqual([{ key: 'camp-a', calls: 1 }]);
     expect(mine.totals).toEqual({ calls: 1, eventsIngested: 0 });
+    const touches = (key: string) =>
+      q(
+        `{ touchesByChannel(from: "${new Date(Date.now() - 86_400_000).toISOString()}") { channel sent } }`,
+        key,
+      );
+    const smsOf = async (key: string) =>
+      (await touches(key)).touchesByChannel.find((r: { channel: string }) => r.channel === 'sms')
+        .sent;
+    expect(await smsOf(p.adminKey)).toBe(3);
+    expect(await smsOf(keys['analyst-a']!)).toBe(1);
     const csv = await (await rest(p.url, keys['analyst-a']!, '/export/kpis?by=CAMPAIGN')).text();
     expect(csv).toContain('camp-a');
     expect(csv).not.toContain('camp-b');

@@ -16,17 +16,15 @@
  * latency is the Server-Timing the API reports (auth, body, decision).
  * Writes bench/results/decide.json.
  */
-import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import { connect, createServer, type Socket } from 'node:net';
-import os, { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CallSimulator } from '../src/datasets/simulator.js';
+import { startPlatformProcess } from './lib/platform-process.js';
+import { Conn as RawConn, type Reply as RawReply } from './lib/raw-http.js';
 
 const { values } = parseArgs({
   options: {
@@ -47,148 +45,22 @@ const BURST_CONCURRENCY = Number(values['burst-concurrency'] ?? 64);
 const WARMUP_MS = 5_000;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
-const port = await freePort();
-const adminKey = randomBytes(24).toString('base64url');
 // The platform as it runs in production: the compiled build (npm run build), not tsx.
-const main = join(ROOT, 'dist', 'cli', 'main.js');
-if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
-const server = fork(main, ['start'], {
-  execArgv: values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [],
-  env: {
-    ...process.env,
-    DIALWISE_PORT: String(port),
-    DIALWISE_DATA_DIR: mkdtempSync(join(tmpdir(), 'dialwise-decide-')),
-    DIALWISE_SIM_RATE: '0',
-    DIALWISE_ADMIN_KEY: adminKey,
-    DIALWISE_LOG_LEVEL: 'error',
-    KAFKA_BROKERS: '',
-    DIALWISE_COMMIT_INTERVAL_MS: process.env.DIALWISE_COMMIT_INTERVAL_MS ?? '500',
-  },
-  stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+const platform = await startPlatformProcess({
+  name: 'decide',
+  env: { DIALWISE_COMMIT_INTERVAL_MS: process.env.DIALWISE_COMMIT_INTERVAL_MS ?? '500' },
+  profile: values.profile,
 });
-/**
- * A keep-alive HTTP/1.1 connection over a raw socket, one request at a time:
- * the load generator shares 2 cores with the platform, so it writes
- * requests as bytes and reads only the status, Server-Timing and body.
- */
-class Conn {
-  private socket: Socket;
-  private buf: Buffer = Buffer.alloc(0);
-  private waiting: ((r: Reply) => void) | undefined;
-  private failed: ((err: Error) => void) | undefined;
+const { port, adminKey } = platform;
 
+/** A keep-alive connection with the admin key (bench/lib/raw-http.ts). */
+class Conn extends RawConn {
   constructor() {
-    this.socket = this.open();
-  }
-
-  /** A connection the server closed while idle is opened again for the next request. */
-  private open(): Socket {
-    const socket = connect(port, '127.0.0.1');
-    socket.setNoDelay(true);
-    socket.on('data', (d: Buffer) => {
-      this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
-      this.parse();
-    });
-    socket.on('error', (err) => this.failed?.(err));
-    socket.on('close', () => this.failed?.(new Error('connection closed')));
-    return socket;
-  }
-
-  post(path: string, body: unknown): Promise<Reply> {
-    if (this.socket.destroyed) {
-      this.buf = Buffer.alloc(0);
-      this.socket = this.open();
-    }
-    const data = Buffer.from(JSON.stringify(body));
-    const head =
-      `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${adminKey}\r\n` +
-      `content-type: application/json\r\ncontent-length: ${data.length}\r\n\r\n`;
-    return new Promise((resolve, reject) => {
-      this.waiting = resolve;
-      this.failed = (err) => {
-        this.failed = undefined;
-        reject(err);
-      };
-      this.socket.write(Buffer.concat([Buffer.from(head), data]));
-    });
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
-  private parse(): void {
-    const end = this.buf.indexOf('\r\n\r\n');
-    if (end < 0) return;
-    const head = this.buf.subarray(0, end).toString('latin1');
-    let body: Buffer;
-    let rest: Buffer;
-    if (/transfer-encoding: *chunked/i.test(head)) {
-      // Chunked: size line, data, CRLF … until the zero-size chunk.
-      const parts: Buffer[] = [];
-      let at = end + 4;
-      for (;;) {
-        const line = this.buf.indexOf('\r\n', at);
-        if (line < 0) return;
-        const size = parseInt(this.buf.subarray(at, line).toString('latin1'), 16);
-        if (this.buf.length < line + 2 + size + 2) return;
-        if (size === 0) {
-          rest = this.buf.subarray(line + 4);
-          break;
-        }
-        parts.push(this.buf.subarray(line + 2, line + 2 + size));
-        at = line + 2 + size + 2;
-      }
-      body = Buffer.concat(parts);
-    } else {
-      const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-      if (this.buf.length < end + 4 + length) return;
-      body = this.buf.subarray(end + 4, end + 4 + length);
-      rest = this.buf.subarray(end + 4 + length);
-    }
-    this.buf = rest;
-    const text = body.toString('utf8');
-    const timing = /server-timing: *decide;dur=([\d.]+)/i.exec(head);
-    const done = this.waiting!;
-    this.waiting = undefined;
-    this.failed = undefined;
-    done({
-      status: Number(head.slice(9, 12)),
-      json: text ? (JSON.parse(text) as Reply['json']) : null,
-      serverMs: timing ? Number(timing[1]) : NaN,
-    });
+    super(port, adminKey);
   }
 }
 
-interface Reply {
-  status: number;
-  json: { action?: string } | null;
-  serverMs: number;
-}
-
-async function waitHealthy(): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      http
-        .get({ host: '127.0.0.1', port, path: '/health' }, (res) => {
-          res.resume();
-          resolve(res.statusCode === 200);
-        })
-        .on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error('platform did not start');
-}
+type Reply = Omit<RawReply, 'json'> & { json: { action?: string } | null };
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -252,7 +124,7 @@ async function turn(conn: Conn, t: Tally, c: ReturnType<typeof nextCall.next>['v
   const turnInput = c!.turns[i]!;
   const t0 = performance.now();
   try {
-    const r = await conn.post('/dialog/turn', {
+    const r = (await conn.post('/dialog/turn', {
       call_id: c!.call_id,
       customer_id: c!.customer_id,
       campaign_id: c!.campaign_id,
@@ -260,7 +132,7 @@ async function turn(conn: Conn, t: Tally, c: ReturnType<typeof nextCall.next>['v
       text: turnInput.text,
       asr_confidence: 0.9,
       ...(turnInput.prosody && { prosody: turnInput.prosody }),
-    });
+    })) as Reply;
     const measured = t0 >= t.measureFrom;
     if (measured) t.client.push(performance.now() - t0);
     if (r.status !== 200) {
@@ -324,55 +196,11 @@ async function burstWorker(t: Tally, until: number) {
   conn.close();
 }
 
-/** The platform's own view: event-loop delay and DuckDB commit times (Prometheus). */
-async function serverMetrics() {
-  const text = await new Promise<string>((resolve, reject) => {
-    http
-      .get(
-        {
-          host: '127.0.0.1',
-          port,
-          path: '/metrics',
-          headers: { authorization: `Bearer ${adminKey}` },
-        },
-        (res) => {
-          let body = '';
-          res.on('data', (c: Buffer) => (body += c.toString()));
-          res.on('end', () => resolve(body));
-        },
-      )
-      .on('error', reject);
-  });
-  const metric = (name: string) =>
-    Number(new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
-  const ms = (v: number) => Math.round(v * 1e5) / 100;
-  return {
-    eventLoopDelayMs: {
-      p99: ms(metric('dialwise_process_nodejs_eventloop_lag_p99_seconds')),
-      max: ms(metric('dialwise_process_nodejs_eventloop_lag_max_seconds')),
-    },
-    commits: metric('dialwise_commit_seconds_count'),
-    meanCommitMs: ms(
-      metric('dialwise_commit_seconds_sum') / metric('dialwise_commit_seconds_count'),
-    ),
-  };
-}
-
-/** CPU seconds the platform process has used (all its threads: JavaScript, DuckDB, GC). */
-function serverCpuSeconds(): number {
-  const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime and stime are fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second here).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function serverRss(): { rssMiB: number; peakRssMiB: number } {
-  const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rssMiB: Math.round(kb('VmRSS') / 1024), peakRssMiB: Math.round(kb('VmHWM') / 1024) };
-}
+const serverMetrics = () => platform.metrics();
+const serverCpuSeconds = () => platform.cpuSeconds();
+const serverRss = () => platform.rss();
 
 try {
-  await waitHealthy();
   // The customers' CRM records first, so decisions see industries and tiers.
   const crm = [];
   for (let i = 0; i < 3000; i++) crm.push(...nextCall.next().value!.crm);
@@ -448,7 +276,5 @@ try {
   );
   console.log(JSON.stringify(result, null, 2));
 } finally {
-  const exited = new Promise((r) => server.once('exit', r));
-  server.kill('SIGTERM');
-  await exited;
+  await platform.stop();
 }

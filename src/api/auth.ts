@@ -201,27 +201,50 @@ export async function authenticate(
  * must not each wait for a DuckDB query. Any key change (create, revoke)
  * forgets them all at once (only the process holding the DuckDB file changes
  * keys), an entry lapses at its key's expiry, and is looked up again after
- * `ttlMs` regardless. Unknown keys are looked up every time.
+ * `ttlMs` regardless. Unknown keys are looked up every time. Requests with
+ * the same key share one look-up in flight, and a key in use is looked up
+ * again in the background from 80% of `ttlMs`, so that a busy sender's
+ * requests never queue on DuckDB all at once when its entry lapses.
  */
 export function cachedAuthenticator(
   store: Store,
   ttlMs = 60_000,
   clock: Clock = systemClock,
 ): (header: string | null) => Promise<Principal | null> {
-  const known = new Map<string, { principal: Principal; until: number; generation: number }>();
+  type Entry = { principal: Principal; until: number; refreshAt: number; generation: number };
+  const known = new Map<string, Entry>();
+  const inFlight = new Map<string, Promise<Principal | null>>();
+  const lookUp = (header: string, generation: number): Promise<Principal | null> => {
+    const flight = `${generation}\u0000${header}`;
+    let pending = inFlight.get(flight);
+    if (pending) return pending;
+    pending = authenticate(store, header)
+      .then((found) => {
+        known.delete(header);
+        if (!found) return null;
+        const principal = { name: found.name, role: found.role, campaigns: found.campaigns };
+        if (known.size >= 10_000) known.clear();
+        const now = clock.now();
+        const until = Math.min(now + ttlMs, found.expiresAt ?? Infinity);
+        known.set(header, { principal, until, refreshAt: now + 0.8 * ttlMs, generation });
+        return principal;
+      })
+      .finally(() => inFlight.delete(flight));
+    inFlight.set(flight, pending);
+    return pending;
+  };
   return async (header) => {
     if (header === null) return null;
     const generation = keyGenerations.get(store) ?? 0;
     const hit = known.get(header);
-    if (hit && hit.until > clock.now() && hit.generation === generation) return hit.principal;
-    const found = await authenticate(store, header);
-    known.delete(header);
-    if (!found) return null;
-    const principal = { name: found.name, role: found.role, campaigns: found.campaigns };
-    if (known.size >= 10_000) known.clear();
-    const until = Math.min(clock.now() + ttlMs, found.expiresAt ?? Infinity);
-    known.set(header, { principal, until, generation });
-    return principal;
+    const now = clock.now();
+    if (!hit || hit.until <= now || hit.generation !== generation)
+      return lookUp(header, generation);
+    if (now >= hit.refreshAt) {
+      hit.refreshAt = Infinity; // one refresh at a time; a failed one leaves the entry to lapse
+      lookUp(header, generation).catch(() => undefined);
+    }
+    return hit.principal;
   };
 }
 

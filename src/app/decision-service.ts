@@ -19,6 +19,7 @@ import {
   parseDialingRules,
   ScriptVersions,
   type Agent,
+  type ContactView,
   type CustomerView,
 } from '../decision/index.js';
 import type { ServedModels } from '../models/champions.js';
@@ -70,6 +71,27 @@ const NEW_CUSTOMER: Omit<CustomerView, 'customerId'> = {
 };
 
 /**
+ * What a contact check reads of a live profile: the contact record, the CRM
+ * fields and the do-not-call marks (the phone only to look it up on the
+ * register). No tags, no scores: a check is asked thousands of times a second.
+ */
+export function contactView(
+  p: Profile | undefined,
+  customerId: string,
+  dnc?: Pick<DncRegister, 'match'>,
+): ContactView {
+  if (!p) return { customerId, ...NEW_CUSTOMER };
+  return {
+    customerId,
+    crm: p.crm,
+    consent: p.consent,
+    doNotCall: p.crm.do_not_call === true,
+    dncListed: dnc?.match(p.phone) ?? null,
+    touches: p.touches,
+  };
+}
+
+/**
  * What the decision layer reads of a live profile (personal data left out;
  * the phone only to look it up on the do-not-call register).
  */
@@ -81,14 +103,9 @@ export function customerView(
 ): CustomerView {
   if (!p) return { customerId, ...NEW_CUSTOMER };
   return {
-    customerId,
+    ...contactView(p, customerId, dnc),
     tags: p.tags,
     intentScore: intentScoreAt(p, nowMs),
-    crm: p.crm,
-    consent: p.consent,
-    doNotCall: p.crm.do_not_call === true,
-    dncListed: dnc?.match(p.phone) ?? null,
-    touches: p.touches,
     outcomes: p.outcomes,
     facts: Object.fromEntries(Object.entries(p.facts).map(([k, f]) => [k, f.value])),
     history: customerHistory(p, nowMs),
@@ -141,6 +158,7 @@ export function startDecisions(
     clock,
     models: deps.models,
     customer: (id, now) => customerView(enricher.profile(id, now), id, now, deps.dnc),
+    contact: (id) => contactView(enricher.profiles.get(id), id, deps.dnc),
     crm: (id) => enricher.profiles.get(id)?.crm ?? {},
     *candidates(now) {
       const best = [...enricher.profiles.values()]

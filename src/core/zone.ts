@@ -30,8 +30,22 @@ export function formatter(zone: string): Intl.DateTimeFormat | null {
   return f;
 }
 
-export const canonical = (zone: string): string | undefined =>
-  formatter(zone)?.resolvedOptions().timeZone;
+// Each valid zone's canonical name, asked of Intl once (resolvedOptions()
+// builds a new object on every call).
+const canonicals = new Map<string, string>();
+
+export function canonical(zone: string): string | undefined {
+  let name = canonicals.get(zone);
+  if (name === undefined) {
+    name = formatter(zone)?.resolvedOptions().timeZone;
+    if (name !== undefined) canonicals.set(zone, name);
+  }
+  return name;
+}
+
+// The last whole second each formatter was asked for, and its wall clock:
+// a contact check asks for the same second thousands of times.
+const lastSecond = new WeakMap<Intl.DateTimeFormat, { second: number; wall: number }>();
 
 /**
  * The wall clock at instant `ms` in the formatter's zone, written as the
@@ -39,8 +53,13 @@ export const canonical = (zone: string): string | undefined =>
  * weekday, minutes) needs no zone, and wallOf(ms) - ms is the UTC offset.
  */
 export function wallOf(ms: number, f: Intl.DateTimeFormat): number {
+  // formatToParts shows whole seconds: within one, only the milliseconds differ.
+  const second = Math.floor(ms / 1000);
+  const last = lastSecond.get(f);
+  if (ms >= 0 && last?.second === second) return last.wall + (ms % 1000);
   const p: Record<string, number> = {};
   for (const { type, value } of f.formatToParts(ms)) p[type] = Number(value);
   const at = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day, p.hour, p.minute, p.second);
+  if (ms >= 0) lastSecond.set(f, { second, wall: at });
   return at + (ms % 1000);
 }

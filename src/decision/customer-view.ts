@@ -35,3 +35,13 @@ export interface CustomerView {
   /** What the conversion model reads about the customer outside the call. */
   history: CustomerHistory;
 }
+
+/**
+ * What a contact check reads (contactCheck, POST /outreach/check): the
+ * contact record, the CRM's time zone and industry, the do-not-call marks;
+ * no tags, scores or history, which cost time to work out.
+ */
+export type ContactView = Pick<
+  CustomerView,
+  'customerId' | 'crm' | 'consent' | 'doNotCall' | 'dncListed' | 'touches'
+>;

@@ -11,7 +11,7 @@
  *
  * Other folders import from here; what is not exported here is internal.
  */
-export type { CustomerView } from './customer-view.js';
+export type { ContactView, CustomerView } from './customer-view.js';
 export type { TurnSignals } from './turn-signals.js';
 export {
   DecisionEngine,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DncRegister } from '../../src/analytics/records/index.js';
@@ -200,6 +200,28 @@ describe('remembered API keys', () => {
     expect(await authenticate(`Bearer ${b}`)).toEqual({ name: 'bot-2', role: 'dialer' });
     expect(await authenticate('Bearer nope')).toBeNull();
     expect(await authenticate(null)).toBeNull();
+    await store.close();
+  });
+
+  it('shares one look-up among concurrent requests and refreshes a busy key ahead of its lapse', async () => {
+    const store = await Store.open(join(tmpDir(), 'auth-flight.duckdb'));
+    await migrate(store);
+    const clock = manualClock(0);
+    const authenticate = cachedAuthenticator(store, 10_000, clock);
+    const key = await createApiKey(store, 'bot-4', 'dialer');
+    const query = vi.spyOn(store, 'query');
+    const burst = () =>
+      Promise.all(Array.from({ length: 50 }, () => authenticate(`Bearer ${key}`)));
+    expect(new Set((await burst()).map((p) => p?.name))).toEqual(new Set(['bot-4']));
+    expect(query).toHaveBeenCalledTimes(1);
+    // From 80% of the TTL: answered from memory while one look-up runs behind.
+    clock.set(8_000);
+    expect(new Set((await burst()).map((p) => p?.name))).toEqual(new Set(['bot-4']));
+    await vi.waitFor(() => expect(query).toHaveBeenCalledTimes(2));
+    // Past the first entry's lapse, the refreshed one answers: no look-up waited for.
+    clock.set(12_000);
+    expect(await authenticate(`Bearer ${key}`)).toEqual({ name: 'bot-4', role: 'dialer' });
+    expect(query).toHaveBeenCalledTimes(2);
     await store.close();
   });
 

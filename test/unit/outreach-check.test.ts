@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { foldConsent } from '../../src/core/contact-record.js';
 import type { DialwiseEvent } from '../../src/core/events/index.js';
 import {
   contactCheck,
@@ -134,5 +135,38 @@ describe('accepted events bind the next check before the pipeline applies them',
     });
     // Another customer is untouched.
     expect(pending.apply(customer({ customerId: 'c-2' })).touches).toEqual([]);
+  });
+
+  it("drops a customer's entry once the profile holds it, and binds what comes after", () => {
+    const pending = new PendingContacts();
+    const refusal = {
+      ...base,
+      event_id: 'w-2',
+      type: 'consent.changed' as const,
+      scope: 'sms' as const,
+      granted: false,
+    };
+    pending.note([sms(3), refusal], NOW);
+    const before = customer({ customerId: 'c-1' });
+    const folded = pending.apply(before);
+    expect(folded).not.toBe(before);
+    expect(folded.touches.map((t) => t.id)).toEqual(['sms-3']);
+    // The pipeline applied both: the profile itself is the answer, and stays so.
+    const caughtUp = customer({
+      customerId: 'c-1',
+      consent: foldConsent({}, refusal),
+      touches: folded.touches,
+    });
+    expect(pending.apply(caughtUp)).toBe(caughtUp);
+    expect(pending.apply(before)).toBe(before);
+    // A change that only the profile's later mark covers is caught up too.
+    const older = { ...refusal, event_id: 'w-0', ts: new Date(NOW - 2 * H).toISOString() };
+    pending.note([older], NOW);
+    expect(pending.apply(caughtUp)).toBe(caughtUp);
+    // What comes after binds the next check again.
+    const grant = { ...refusal, event_id: 'g-1', ts: new Date(NOW).toISOString(), granted: true };
+    pending.note([grant], NOW);
+    expect(check(pending.apply(caughtUp), 'sms')).toEqual({ ok: true });
+    expect(pending.apply(caughtUp)).not.toBe(caughtUp);
   });
 });

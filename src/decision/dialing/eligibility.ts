@@ -10,7 +10,7 @@
 import { consentState } from '../../core/contact-record.js';
 import type { Channel, Purpose } from '../../core/events/index.js';
 import { formatter, wallOf } from '../../core/zone.js';
-import type { CustomerView } from '../customer-view.js';
+import type { ContactView, CustomerView } from '../customer-view.js';
 import {
   campaignPolicy,
   dialingSegmentOf,
@@ -51,7 +51,7 @@ const no = (reason: IneligibleReason, detail: string): Eligibility => ({
 });
 
 function consentProblem(
-  customer: CustomerView,
+  customer: ContactView,
   channel: Channel,
   purpose: Purpose,
   policy: CampaignPolicy,
@@ -97,7 +97,7 @@ export function countedTouches(
  * never, a bad touch time).
  */
 function capProblem(
-  customer: CustomerView,
+  customer: ContactView,
   channel: Channel,
   policy: CampaignPolicy,
   nowMs: number,
@@ -124,7 +124,7 @@ function capProblem(
 
 /** Why the wall clock is outside the customer's hours for the channel; null when inside. */
 function windowProblem(
-  customer: CustomerView,
+  customer: ContactView,
   channel: Channel,
   policy: CampaignPolicy,
   wall: number,
@@ -151,11 +151,11 @@ function windowProblem(
  * Whether the customer may be reached on the request's channel at `nowMs`.
  * Checks in this order and reports the first failure: do-not-call (for
  * marketing), consent, the cap (for marketing), the hours. Everything is
- * read from the CustomerView passed in, so a consent change or a touch
+ * read from the ContactView passed in, so a consent change or a touch
  * reaches the very next check.
  */
 export function contactCheck(
-  customer: CustomerView,
+  customer: ContactView,
   req: ContactRequest,
   nowMs: number,
   rules: DialingRules,
@@ -189,7 +189,7 @@ export function contactCheck(
 
 /** Whether the customer may be called at `nowMs` for the campaign (default: the default campaign). */
 export const eligibility = (
-  customer: CustomerView,
+  customer: ContactView,
   nowMs: number,
   rules: DialingRules,
   campaignId?: string | null,
@@ -203,7 +203,7 @@ export const eligibility = (
  * called at all (do-not-call, consent) or nothing opens within 31 days.
  */
 export function nextWindowStart(
-  customer: CustomerView,
+  customer: ContactView,
   nowMs: number,
   rules: DialingRules,
   campaignId?: string | null,

@@ -201,7 +201,8 @@ export class DecisionEngine {
   /** Whether a sender may reach the customer now on a channel (POST /outreach/check). */
   check(customerId: string, req: ContactRequest): Eligibility {
     const nowMs = this.clock.now();
-    return contactCheck(this.customer(customerId, nowMs), req, nowMs, this.setup.dialing);
+    const c = this.deps.contact?.(customerId, nowMs) ?? this.deps.customer(customerId, nowMs);
+    return contactCheck(this.pending.apply(c), req, nowMs, this.setup.dialing);
   }
 
   /** Events accepted by the API: their consent changes and touches bind the next check at once. */

@@ -8,7 +8,7 @@ import type { DialwiseEvent } from '../../core/events/index.js';
 import type { ServedModels } from '../../models/champions.js';
 import type { TurnProsody } from '../../models/prosody/event-fields.js';
 import type { ComplianceHit } from '../../models/types.js';
-import type { CustomerView } from '../customer-view.js';
+import type { ContactView, CustomerView } from '../customer-view.js';
 import type { DialingRules } from '../dialing/index.js';
 import type { Flow } from '../flow/index.js';
 import type { ChosenLine, ExperimentState, ScriptVersions } from '../scripts/index.js';
@@ -30,6 +30,12 @@ export interface DecisionDeps {
   models(): ServedModels;
   /** The customer as the live profile has them now. */
   customer(customerId: string, nowMs: number): CustomerView;
+  /**
+   * Just the contact record, CRM and do-not-call marks: what check() reads,
+   * without the tags, scores and history that customer() works out.
+   * Absent: customer().
+   */
+  contact?(customerId: string, nowMs: number): ContactView;
   /** Just the CRM fields (industry, time zone): what learning from call events needs, without tags. */
   crm(customerId: string): CustomerView['crm'];
   /** Every customer the dialer may call, for `next()`. */

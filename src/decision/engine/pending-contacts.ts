@@ -3,12 +3,19 @@
  * have applied yet (on Kafka it runs behind), folded over the live profile's
  * contact record so that the very next check sees them. Folding is
  * idempotent (core/contact-record.ts), so a change the profile already
- * holds changes nothing; entries are dropped once older than the cap's
- * longest window.
+ * holds changes nothing; a customer's entry is dropped once the profile
+ * holds all of it (checks then cost no folding), or once older than the
+ * cap's longest window.
  */
-import { foldConsent, type ConsentChange, type TouchMark } from '../../core/contact-record.js';
+import {
+  foldConsent,
+  ledgerKey,
+  type ConsentLedger,
+  type ConsentChange,
+  type TouchMark,
+} from '../../core/contact-record.js';
 import type { DialwiseEvent } from '../../core/events/index.js';
-import type { CustomerView } from '../customer-view.js';
+import type { ContactView } from '../customer-view.js';
 
 const KEEP_MS = 7 * 86_400_000;
 /** Sweep at most this often. */
@@ -72,12 +79,18 @@ export class PendingContacts {
   }
 
   /** The customer with what is pending folded in. */
-  apply(c: CustomerView): CustomerView {
+  apply<C extends ContactView>(c: C): C {
     const p = this.byCustomer.get(c.customerId);
     if (!p) return c;
     const consent = p.changes.reduce(foldConsent, c.consent);
-    const known = new Set(c.touches.map((t) => `${t.channel}:${t.id}`));
-    const extra = p.touches.filter((t) => !known.has(`${t.channel}:${t.id}`));
+    const extra = p.touches.filter(
+      (t) => !c.touches.some((x) => x.id === t.id && x.channel === t.channel),
+    );
+    if (extra.length === 0 && holdsAll(c.consent, consent, p.changes)) {
+      // The profile has caught up: nothing left to fold, now or later.
+      this.byCustomer.delete(c.customerId);
+      return c;
+    }
     const touches = extra.length
       ? [...c.touches, ...extra].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
       : c.touches;
@@ -100,4 +113,24 @@ export class PendingContacts {
   private sweep(nowMs: number): void {
     for (const [id, p] of this.byCustomer) if (nowMs - p.at > KEEP_MS) this.byCustomer.delete(id);
   }
+}
+
+/** Whether folding `changes` into `before` gave `after` no mark that `before` lacked. */
+function holdsAll(
+  before: Readonly<ConsentLedger>,
+  after: Readonly<ConsentLedger>,
+  changes: readonly ConsentChange[],
+): boolean {
+  return changes.every((ch) => {
+    const key = ledgerKey(ch.scope, ch.purpose);
+    const [a, b] = [after[key], before[key]];
+    return (
+      a !== undefined &&
+      b !== undefined &&
+      a.granted === b.granted &&
+      a.ts === b.ts &&
+      a.id === b.id &&
+      a.first_grant === b.first_grant
+    );
+  });
 }

@@ -118,9 +118,11 @@ export class Conn {
     this.buf = rest;
     const text = body.toString('utf8');
     const timing = /server-timing: *decide;dur=([\d.]+)/i.exec(head);
-    const done = this.waiting!;
+    const done = this.waiting;
     this.waiting = undefined;
     this.failed = undefined;
+    // A reply nobody waits for (the server answering an idle connection as it closes it): dropped.
+    if (!done) return;
     done({
       status: Number(head.slice(9, 12)),
       json: text ? JSON.parse(text) : null,

@@ -80,7 +80,9 @@ describe('retentionJob', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .find((l) => l.msg === 'retention');
     expect(done?.removed).toEqual({ dead_letters: 1 });
-    expect(done?.elsewhere).toEqual([expect.stringMatching(/^personal: erasure/)]);
+    expect(done?.elsewhere).toEqual([
+      expect.stringMatching(/^personal: cleared through the pipeline/),
+    ]);
     const again = retentionJob(config, store, logger, clock);
     const dry = await again.run({ dryRun: true });
     await again.stop();

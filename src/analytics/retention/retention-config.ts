@@ -4,9 +4,8 @@
  * are archived to Parquet first, and the rows deleted per transaction.
  * Validated with zod, every problem reported with its path.
  */
-import { readFileSync } from 'node:fs';
+import { parseConfig, readConfigJson } from '../../core/config-file.js';
 import { z } from 'zod';
-import { DialwiseError } from '../../core/errors.js';
 import { KIND_NAMES, RETENTION_KINDS, type RetentionKindName } from './retention-kinds.js';
 
 export interface RetentionConfig {
@@ -38,23 +37,12 @@ const schema = z.strictObject({
 });
 
 export function parseRetentionConfig(raw: unknown, source = 'retention config'): RetentionConfig {
-  const r = schema.safeParse(raw);
-  if (r.success) return r.data as RetentionConfig;
-  const problems = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  throw new DialwiseError('CONFIG_INVALID', `invalid ${source}:\n  - ${problems.join('\n  - ')}`);
+  return parseConfig(schema, raw, source) as RetentionConfig;
 }
 
 /** Reads and validates a JSON file such as config/retention.json. */
 export function loadRetentionConfig(path: string): RetentionConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new DialwiseError('CONFIG_INVALID', `cannot read ${path}: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  return parseRetentionConfig(raw, path);
+  return parseRetentionConfig(readConfigJson(path), path);
 }
 
 const DAY_MS = 86_400_000;

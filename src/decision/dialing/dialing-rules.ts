@@ -4,9 +4,8 @@
  * priors, holidays and pacing. Validated with zod, every problem reported
  * with its path.
  */
-import { readFileSync } from 'node:fs';
+import { parseConfig, readConfigJson } from '../../core/config-file.js';
 import { z } from 'zod';
-import { DialwiseError } from '../../core/errors.js';
 import { CHANNELS, PURPOSES } from '../../core/events/index.js';
 import { canonical, formatter } from '../../core/zone.js';
 import { WEEKDAYS } from './local-time.js';
@@ -157,23 +156,12 @@ export const campaignPolicy = (rules: DialingRules, campaignId?: string | null):
 
 /** Validates rules, reporting every problem with its path. */
 export function parseDialingRules(raw: unknown, source = 'dialing rules'): DialingRules {
-  const r = dialingRulesSchema.safeParse(raw);
-  if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  throw new DialwiseError('CONFIG_INVALID', `invalid ${source}:\n  - ${problems.join('\n  - ')}`);
+  return parseConfig(dialingRulesSchema, raw, source);
 }
 
 /** Reads and validates a JSON rules file such as config/dialing.json. */
 export function loadDialingRules(path: string): DialingRules {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new DialwiseError('CONFIG_INVALID', `cannot read ${path}: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  return parseDialingRules(raw, path);
+  return parseDialingRules(readConfigJson(path), path);
 }
 
 /** A CRM industry as the rules and the answer model key it: trimmed, lower case, or 'unknown'. */

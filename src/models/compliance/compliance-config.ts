@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { parseConfig, readConfigJson } from '../../core/config-file.js';
 import { z } from 'zod';
-import { DialwiseError } from '../../core/errors.js';
 
 /**
  * What counts as a forbidden promise, as data (config/compliance.json):
@@ -110,23 +109,10 @@ export function parseComplianceConfig(
   raw: unknown,
   source = 'compliance config',
 ): ParsedComplianceConfig {
-  const r = complianceConfigSchema.safeParse(raw);
-  if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  throw new DialwiseError('CONFIG_INVALID', `invalid ${source}:\n  - ${problems.join('\n  - ')}`);
+  return parseConfig(complianceConfigSchema, raw, source);
 }
 
 /** Reads and validates a JSON config file. */
 export function loadComplianceConfig(path: string): ParsedComplianceConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new DialwiseError(
-      'CONFIG_INVALID',
-      `cannot read compliance config ${path}: ${(err as Error).message}`,
-      { cause: err },
-    );
-  }
-  return parseComplianceConfig(raw, `compliance config ${path}`);
+  return parseComplianceConfig(readConfigJson(path, 'compliance config'), path);
 }

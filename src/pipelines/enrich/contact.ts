@@ -61,60 +61,58 @@ export function upgradeProfile(
   return rest;
 }
 
+type Refused = EventOf<'consent.changed'>;
+
 /**
- * The consent change a spoken opt-out makes, with the turn as its evidence;
- * its id follows from the turn's, so a replayed turn records it once.
+ * The refusal an utterance or a message makes, every purpose, the words as
+ * proof; its id follows from the event's, so a replayed one records it once.
  */
-export function optOutConsent(
-  e: EventOf<'dialog.turn'>,
+function refusal(
+  e: EventOf<'dialog.turn' | 'touch.replied'>,
+  scope: Refused['scope'],
+  evidence: Omit<NonNullable<Refused['evidence']>, 'event_id' | 'cue' | 'text'>,
   cue: string | undefined,
-): EventOf<'consent.changed'> {
+): Refused {
   return {
     type: 'consent.changed',
     schema_version: 1,
     event_id: `${e.event_id}:opt-out`,
     customer_id: e.customer_id,
     ts: e.ts,
-    scope: 'call',
+    scope,
     granted: false,
     evidence: {
-      source: e.speaker === 'agent' ? 'agent' : 'call_turn',
-      call_id: e.call_id,
+      ...evidence,
       event_id: e.event_id,
       ...(cue && { cue: cue.slice(0, 128) }),
       text: e.text,
     },
   };
 }
+
+/** The consent change a spoken opt-out makes (to the bot or an agent): calls, the turn as proof. */
+export const optOutConsent = (e: EventOf<'dialog.turn'>, cue: string | undefined): Refused =>
+  refusal(
+    e,
+    'call',
+    { source: e.speaker === 'agent' ? 'agent' : 'call_turn', call_id: e.call_id },
+    cue,
+  );
 
 const REPLY_SOURCE = { sms: 'sms_reply', wechat: 'wechat_reply', email: 'email_reply' } as const;
 
 /**
  * The consent change a reply that refuses makes ("TD", "退订", "别再发了"):
- * the channel it came on, every purpose, the message as its proof; its id
- * follows from the reply's, so a replayed reply records it once. A reply on
- * the call channel is a spoken one: call_turn.
+ * the channel it came on, the message as its proof. A reply on the call
+ * channel is a spoken one: call_turn.
  */
-export function replyConsent(
-  e: EventOf<'touch.replied'>,
-  cue: string | undefined,
-): EventOf<'consent.changed'> {
-  return {
-    type: 'consent.changed',
-    schema_version: 1,
-    event_id: `${e.event_id}:opt-out`,
-    customer_id: e.customer_id,
-    ts: e.ts,
-    scope: e.channel,
-    granted: false,
-    evidence: {
-      source: e.channel === 'call' ? 'call_turn' : REPLY_SOURCE[e.channel],
-      event_id: e.event_id,
-      ...(cue && { cue: cue.slice(0, 128) }),
-      text: e.text,
-    },
-  };
-}
+export const replyConsent = (e: EventOf<'touch.replied'>, cue: string | undefined): Refused =>
+  refusal(
+    e,
+    e.channel,
+    { source: e.channel === 'call' ? 'call_turn' : REPLY_SOURCE[e.channel] },
+    cue,
+  );
 
 /**
  * A touch into the contact record at event time `ts`. A reply that refuses

@@ -124,11 +124,11 @@ describe('runRetention, per kind', () => {
     expect(await rows('dead_letters')).toBe(1);
   });
 
-  it('reports personal fields as handled by erasure, removing nothing', async () => {
+  it('reports personal fields as cleared through the pipeline, removing no row itself', async () => {
     const report = await runRetention(store, config, { nowMs: clock.now() });
     const personal = report.kinds.find((k) => k.kind === 'personal')!;
     expect(personal.removed).toEqual({});
-    expect(personal.handledBy).toMatch(/erasure/);
+    expect(personal.handledBy).toMatch(/cleared through the pipeline/);
   });
 });
 

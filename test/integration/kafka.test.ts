@@ -173,10 +173,14 @@ describe.skipIf(!brokers)('Kafka end to end (real broker)', () => {
         { key: 'crm-cust-1', value: JSON.stringify(consent(false, new Date().toISOString())) },
       ],
     });
-    const query = `{ customer(id: "crm-cust-1") { consent { scope granted } tags } }`;
+    const query = `{ customer(id: "crm-cust-1") { consent { scope purpose granted } tags } }`;
     await eventually(async () => {
       const c = (await gql(p.url, query, p.adminKey)).body.data!.customer;
-      expect(c.consent).toEqual([{ scope: 'call', granted: false }]);
+      // A refusal without a purpose covers every purpose.
+      expect(c.consent).toEqual([
+        { scope: 'call', purpose: 'marketing', granted: false },
+        { scope: 'call', purpose: 'service', granted: false },
+      ]);
       expect(c.tags).toContain('do_not_call');
     });
   });

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/api/index.js';
-import { startPlatform, type Platform } from '../../src/app/index.js';
-import { loadTestConfig } from '../helpers/config.js';
-import { allDayDecisionConfig } from '../helpers/decision-config.js';
+import type { Platform } from '../../src/app/index.js';
 import { eventFixtures } from '../helpers/fixtures.js';
 import { rest } from '../helpers/rest.js';
-import { tmpDir } from '../helpers/tmp.js';
+import { startTestPlatform } from '../helpers/platform.js';
 
 const fx = eventFixtures();
 
@@ -32,17 +30,7 @@ describe('one contact record over REST: touches, consent with proof, the registe
   };
 
   beforeAll(async () => {
-    p = await startPlatform(
-      loadTestConfig({
-        env: {
-          DIALWISE_PORT: '0',
-          DIALWISE_DATA_DIR: tmpDir(),
-          DIALWISE_LOG_LEVEL: 'error',
-          DIALWISE_COMMIT_INTERVAL_MS: '50',
-          DIALWISE_DECISION_CONFIG: allDayDecisionConfig(),
-        },
-      }),
-    );
+    p = await startTestPlatform();
     dialer = await createApiKey(p.store, 'sms-gateway', 'dialer');
     compliance = await createApiKey(p.store, 'auditor', 'compliance');
   });

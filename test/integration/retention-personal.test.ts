@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type Platform } from '../../src/app/index.js';
-import { loadTestConfig } from '../helpers/config.js';
+import type { Platform } from '../../src/app/index.js';
 import { gql } from '../helpers/gql.js';
 import { rest } from '../helpers/rest.js';
-import { tmpDir } from '../helpers/tmp.js';
+import { startTestPlatform } from '../helpers/platform.js';
 
 describe('retention of personal fields: cleared through the pipeline after the period', () => {
   let p: Platform;
@@ -27,16 +26,7 @@ describe('retention of personal fields: cleared through the pipeline after the p
     ).body.data!.customer;
 
   beforeAll(async () => {
-    p = await startPlatform(
-      loadTestConfig({
-        env: {
-          DIALWISE_PORT: '0',
-          DIALWISE_DATA_DIR: tmpDir(),
-          DIALWISE_LOG_LEVEL: 'error',
-          DIALWISE_COMMIT_INTERVAL_MS: '50',
-        },
-      }),
-    );
+    p = await startTestPlatform();
     const old = new Date(Date.now() - 800 * 86_400_000).toISOString(); // past the 730 days
     const events = [update('cust-old', old), update('cust-new', new Date().toISOString())];
     expect((await rest(p.url, p.adminKey, '/events', events)).status).toBe(202);

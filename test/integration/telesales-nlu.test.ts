@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/api/index.js';
-import { startPlatform, type Platform } from '../../src/app/index.js';
-import { loadTestConfig } from '../helpers/config.js';
+import type { Platform } from '../../src/app/index.js';
 import { eventually } from '../helpers/eventually.js';
 import { gql } from '../helpers/gql.js';
 import { rest } from '../helpers/rest.js';
-import { allDayDecisionConfig } from '../helpers/decision-config.js';
-import { tmpDir } from '../helpers/tmp.js';
+import { startTestPlatform } from '../helpers/platform.js';
 
 describe('Chinese telesales speech on a started platform (the default, trained model)', () => {
   let p: Platform;
@@ -42,18 +40,7 @@ describe('Chinese telesales speech on a started platform (the default, trained m
     });
 
   beforeAll(async () => {
-    p = await startPlatform(
-      loadTestConfig({
-        env: {
-          DIALWISE_PORT: '0',
-          DIALWISE_DATA_DIR: tmpDir(),
-          DIALWISE_LOG_LEVEL: 'error',
-          DIALWISE_COMMIT_INTERVAL_MS: '50',
-          DIALWISE_DECISION_CONFIG: allDayDecisionConfig(),
-          DIALWISE_DEFAULT_MODELS: 'train',
-        },
-      }),
-    );
+    p = await startTestPlatform({ DIALWISE_DEFAULT_MODELS: 'train' });
     dialer = await createApiKey(p.store, 'dialer-nlu', 'dialer');
     compliance = await createApiKey(p.store, 'compliance-nlu', 'compliance');
   }, 180_000);
@@ -81,11 +68,15 @@ describe('Chinese telesales speech on a started platform (the default, trained m
     expect(await next()).not.toContain(customer);
 
     // The revocation reached the profile with its evidence; the utterance only for compliance.
-    const query = `{ customer(id: "${customer}") { consent { scope granted }
+    const query = `{ customer(id: "${customer}") { consent { scope purpose state }
       consentChanges { scope granted source callId eventId cue text } } }`;
     await eventually(async () => {
       const { body } = await gql(p.url, query, compliance);
-      expect(body.data!.customer.consent).toEqual([{ scope: 'call', granted: false }]);
+      // Granted on the web form, then withdrawn on the call, for every purpose.
+      expect(body.data!.customer.consent).toEqual([
+        { scope: 'call', purpose: 'marketing', state: 'withdrawn' },
+        { scope: 'call', purpose: 'service', state: 'withdrawn' },
+      ]);
       expect(body.data!.customer.consentChanges[0]).toMatchObject({
         scope: 'call',
         granted: false,

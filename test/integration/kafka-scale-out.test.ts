@@ -95,6 +95,51 @@ describe.skipIf(!brokers)('scaled out: two workers and a loader (real broker)', 
       expect(await members()).toHaveLength(1);
       await admin.disconnect();
 
+      // A message and its reply "退订" go through a worker into the loader's store: the
+      // contact record's touches and the withdrawal, with the reply as proof.
+      const touch = (type: string, patch: object) => ({
+        event_id: randomUUID(),
+        type,
+        ts: new Date().toISOString(),
+        schema_version: 1,
+        customer_id: 'scale-touch-1',
+        touch_id: 'sms-scale-1',
+        channel: 'sms',
+        ...patch,
+      });
+      const replies = await connectProducer(brokers!);
+      await replies.send({
+        topic: `${prefix}.crm`,
+        messages: [touch('touch.sent', {}), touch('touch.replied', { text: '退订' })].map((e) => ({
+          key: e.customer_id,
+          value: JSON.stringify(e),
+        })),
+      });
+      await replies.disconnect();
+      const exported = await eventually(
+        async () => {
+          const res = await fetch(`${loader.url}/consent/export?customer_id=scale-touch-1`, {
+            headers: { authorization: `Bearer ${loader.key}` },
+          });
+          const body = (await res.json()) as {
+            state: { channel: string; purpose: string; state: string }[];
+            changes: { source: string; text: string }[];
+          };
+          expect(body.changes).toHaveLength(1);
+          return body;
+        },
+        60_000,
+        250,
+      );
+      expect(exported.changes[0]).toMatchObject({ source: 'sms_reply', text: '退订' });
+      expect(exported.state).toContainEqual({
+        channel: 'sms',
+        purpose: 'marketing',
+        state: 'refused',
+        since: expect.any(String),
+        event_id: expect.any(String),
+      });
+
       loader.proc.kill('SIGTERM');
       await loader.exited;
       const store = await Store.open(join(env.DIALWISE_DATA_DIR, 'dialwise.duckdb'));
@@ -102,11 +147,18 @@ describe.skipIf(!brokers)('scaled out: two workers and a loader (real broker)', 
         `SELECT (SELECT count(*)::INTEGER FROM turns) AS turns,
                 (SELECT count(DISTINCT event_id)::INTEGER FROM turns) AS distinct_turns,
                 (SELECT count(*)::INTEGER FROM calls) AS calls,
-                (SELECT sum((state->>'calls')::INTEGER)::INTEGER FROM profiles) AS profile_calls`,
+                (SELECT sum((state->>'calls')::INTEGER)::INTEGER FROM profiles) AS profile_calls,
+                (SELECT count(*)::INTEGER FROM touches) AS touches`,
       );
       await store.close();
       const turns = events.filter((e) => e.type === 'dialog.turn').length;
-      expect(row).toEqual({ turns, distinct_turns: turns, calls: 1200, profile_calls: 1200 });
+      expect(row).toEqual({
+        turns,
+        distinct_turns: turns,
+        calls: 1200,
+        profile_calls: 1200,
+        touches: 2,
+      });
     },
   );
 });

@@ -7,18 +7,7 @@
  * of which a share are the customers' own phones, and the checks to ask.
  */
 import { randomUUID } from 'node:crypto';
-
-/** mulberry32: a small seeded generator, so two runs load the same population. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from '../../src/core/rng.js';
 
 const DAY = 86_400_000;
 const CHANNELS = ['call', 'sms', 'wechat', 'email'] as const;

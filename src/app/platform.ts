@@ -108,7 +108,8 @@ async function startStreams(config: Config, logger: Logger, clock: Clock) {
   const health = new Health(() => clock.now());
   const bus = createBus(config, health, clock);
   const late: Parameters<typeof platformHooks>[3] = { processed: 0 };
-  const sink = new DuckDbSink(store, { clock, cipher: fieldCipher(config, logger) });
+  const cipher = fieldCipher(config, logger);
+  const sink = new DuckDbSink(store, { clock, cipher });
   const { pipeline, enricher, models } = await openPipeline(config, sink, logger, {
     clock,
     hooks: platformHooks(config, bus, metrics, late),
@@ -126,7 +127,7 @@ async function startStreams(config: Config, logger: Logger, clock: Clock) {
     prefix: config.topicPrefix,
     groupId: config.kafkaGroup,
   });
-  return { store, metrics, health, bus, late, sink, pipeline, enricher, models };
+  return { store, cipher, metrics, health, bus, late, sink, pipeline, enricher, models };
 }
 
 /** The decision layer over the live pipeline, its events back through the outbox, what it learned restored. */
@@ -137,7 +138,7 @@ async function startDecisionLayer(
   clock: Clock,
 ) {
   const { bus, pipeline, store, enricher, late } = streams;
-  const dnc = await DncRegister.open(store, fieldCipher(config, logger));
+  const dnc = await DncRegister.open(store, streams.cipher);
   const outbox = decisionOutbox({ bus, pipeline, prefix: config.topicPrefix, logger, clock });
   const decisions = startDecisions(config, {
     store,

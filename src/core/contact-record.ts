@@ -10,7 +10,7 @@
  * folding a change twice changes nothing. The proof of each change (its
  * source, event and evidence text) is kept beside it in `consent_changes`.
  */
-import type { Channel, Purpose } from './events/index.js';
+import { CHANNELS, PURPOSES, type Channel, type Purpose } from './events/index.js';
 
 /** A touch of the last 7 days: a call started, a message sent. `id` is its touch or call id. */
 export interface TouchMark {
@@ -99,3 +99,9 @@ export function consentState(
   const before = firstGrant !== null && Date.parse(firstGrant) < Date.parse(last.ts);
   return { state: before ? 'withdrawn' : 'refused', mark: last };
 }
+
+/** Every channel × purpose as the ledger reads now, marketing first, channels in order. */
+export const consentStates = (ledger: Readonly<ConsentLedger>) =>
+  PURPOSES.flatMap((purpose) =>
+    CHANNELS.map((channel) => ({ channel, purpose, ...consentState(ledger, channel, purpose) })),
+  );

@@ -3,8 +3,7 @@
  * channel and purpose, and every change with its proof (source, event,
  * cue and the words, opened from the sealed store), newest first.
  */
-import { consentState, type ConsentLedger } from '../../core/contact-record.js';
-import { CHANNELS, PURPOSES } from '../../core/events/index.js';
+import { consentStates, type ConsentLedger } from '../../core/contact-record.js';
 import type { Store } from '../../core/store/store.js';
 import { consentChanges } from './customer-records.js';
 
@@ -22,12 +21,13 @@ export async function consentExportOf(
   return {
     customer_id: customerId,
     exported_at: nowIso,
-    state: PURPOSES.flatMap((purpose) =>
-      CHANNELS.map((channel) => {
-        const { state, mark } = consentState(ledger, channel, purpose);
-        return { channel, purpose, state, since: mark?.ts ?? null, event_id: mark?.id ?? null };
-      }),
-    ),
+    state: consentStates(ledger).map(({ channel, purpose, state, mark }) => ({
+      channel,
+      purpose,
+      state,
+      since: mark?.ts ?? null,
+      event_id: mark?.id ?? null,
+    })),
     changes: changes.map((c) => ({
       event_id: c.event_id,
       at: c.ts,

@@ -224,7 +224,7 @@ interface TurnRow {
   us: bigint;
 }
 
-/** The turns of a page, in the page's order. */
+/** The turns of a page, in the page's order; one deleted since it was indexed (erased, expired) is left out. */
 async function pageRows(store: Store, seqs: number[]): Promise<TurnRow[]> {
   const rows = await turnsBySeq<TurnRow>(
     store,
@@ -232,5 +232,5 @@ async function pageRows(store: Store, seqs: number[]): Promise<TurnRow[]> {
     seqs,
   );
   const bySeq = new Map(rows.map((r) => [Number(r.seq), r]));
-  return seqs.map((s) => bySeq.get(s)!);
+  return seqs.flatMap((s) => bySeq.get(s) ?? []);
 }

@@ -2,9 +2,8 @@
 import { z } from 'zod';
 import type { CallSummary, FlaggedCall } from '../../analytics/records/index.js';
 import type { FilterDimension, KpiFilter, TouchFilter } from '../../analytics/kpis/index.js';
-import { consentState, type ConsentLedger } from '../../core/contact-record.js';
+import { consentStates, type ConsentLedger } from '../../core/contact-record.js';
 import { DialwiseError } from '../../core/errors.js';
-import { CHANNELS, PURPOSES } from '../../core/events/index.js';
 import type { VariantReport } from '../../decision/index.js';
 import { contactsInWeek, type Profile } from '../../pipelines/index.js';
 
@@ -52,11 +51,9 @@ export type CustomerView = ReturnType<typeof customerView>;
 
 /** Each channel and purpose with a recorded state (marketing first): the ledger as it reads now. */
 export const consentView = (ledger: ConsentLedger) =>
-  PURPOSES.flatMap((purpose) =>
-    CHANNELS.map((scope) => ({ scope, purpose, ...consentState(ledger, scope, purpose) })),
-  )
+  consentStates(ledger)
     .filter((c) => c.state !== 'unknown')
-    .map(({ scope, purpose, state, mark }) => ({
+    .map(({ channel: scope, purpose, state, mark }) => ({
       scope,
       purpose,
       state,

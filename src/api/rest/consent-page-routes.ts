@@ -13,7 +13,7 @@ import type { z } from 'zod';
 import { audit } from '../../analytics/records/index.js';
 import type { Clock } from '../../core/clock.js';
 import { consentLinkId, signConsentLink, verifyConsentLink } from '../../core/consent-link.js';
-import { consentState, type ConsentLedger } from '../../core/contact-record.js';
+import { consentStates, type ConsentLedger } from '../../core/contact-record.js';
 import { DialwiseError } from '../../core/errors.js';
 import {
   CHANNELS,
@@ -73,13 +73,7 @@ const NOT_SERVED = () => errorPage(404, '此服务未开放。', 'This page is n
 
 /** Each channel and purpose as the ledger reads it now (the channel's own state, as the customer set it). */
 const statesOf = (ledger: Readonly<ConsentLedger>) =>
-  CHANNELS.flatMap((channel) =>
-    PURPOSES.map((purpose) => ({
-      channel,
-      purpose,
-      state: consentState(ledger, channel, purpose).state,
-    })),
-  );
+  consentStates(ledger).map(({ channel, purpose, state }) => ({ channel, purpose, state }));
 
 /** The withdrawal form, or null: `channel` a channel or `all`, `purpose` one or absent (every purpose). */
 function parseForm(

@@ -18,6 +18,7 @@ import {
   loadTransferConfig,
   parseDialingRules,
   ScriptVersions,
+  ViolationWriter,
   type Agent,
   type ContactView,
   type CustomerView,
@@ -137,7 +138,7 @@ export function startDecisions(
   },
 ): {
   engine: DecisionEngine;
-  /** The engine learns from the events; an erasure also drops the customer's unwritten decisions. */
+  /** The engine learns from the events; an erasure also drops the customer's unwritten decisions and violations. */
   observe(events: readonly DialwiseEvent[]): void;
   /** Rebuilds what the engine learned from the decisions and calls in the store. */
   restore(): Promise<{ rewards: number; answers: number }>;
@@ -153,6 +154,9 @@ export function startDecisions(
   const dir = config.decisionConfigDir ?? join(packageRoot(), 'config');
   const log = new DecisionLogWriter(deps.store, clock, (err) =>
     logger.log('error', 'decision log write failed; retrying', { err: String(err) }),
+  );
+  const violations = new ViolationWriter(deps.store, clock, (err) =>
+    logger.log('error', 'dialing violation write failed; retrying', { err: String(err) }),
   );
   const engine = new DecisionEngine(loadSetup(dir, deps.checkBotLine), {
     clock,
@@ -170,8 +174,9 @@ export function startDecisions(
     checkBotLine: deps.checkBotLine,
     emit: deps.emit,
     log: (r) => log.add(r),
+    violation: (v) => violations.add(v),
     alert(message) {
-      logger.log('warn', 'transfer alert', { message });
+      logger.log('warn', 'decision alert', { message });
       if (config.slackWebhookUrl)
         post(config.slackWebhookUrl, { text: `:telephone_receiver: ${message}` }, 'Slack alert');
     },
@@ -183,12 +188,16 @@ export function startDecisions(
     engine,
     observe(events) {
       engine.observe(events);
-      for (const e of events) if (e.type === 'customer.erased') log.forget(e.customer_id);
+      for (const e of events)
+        if (e.type === 'customer.erased') {
+          log.forget(e.customer_id);
+          violations.forget(e.customer_id);
+        }
     },
     restore: () => restoreLearned(deps.store, engine),
     async close() {
       engine.close();
-      await log.close();
+      await Promise.all([log.close(), violations.close()]);
     },
   };
 }

@@ -3,7 +3,8 @@
  * to a human, and whom the dialer calls next and how fast. Its components,
  * each entered through its own index:
  *
- * - engine/: the DecisionEngine that the API drives, and its decision log.
+ * - engine/: the DecisionEngine that the API drives, its decision log and
+ *   the dialing rules it enforces at each turn.
  * - flow/: the dialog state machine and the call's short memory.
  * - scripts/: the script library, its versions and variant experiments.
  * - transfer/: transfer triggers, the agent handoff and skill routing.
@@ -16,11 +17,13 @@ export type { TurnSignals } from './turn-signals.js';
 export {
   DecisionEngine,
   DecisionLogWriter,
+  ViolationWriter,
   type ActionKind,
   type Decision,
   type DecisionDeps,
   type DecisionRecord,
   type DecisionSetup,
+  type DialingViolation,
   type TurnRequest,
 } from './engine/index.js';
 export {

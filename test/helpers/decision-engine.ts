@@ -14,6 +14,8 @@ import {
   type Agent,
   type CustomerView,
   type DecisionRecord,
+  type DialingConfig,
+  type DialingViolation,
 } from '../../src/decision/index.js';
 import {
   createComplianceGuard,
@@ -30,11 +32,19 @@ const turnModels = createKeywordModels();
 export const T0 = Date.parse('2026-03-11T02:00:00Z');
 
 export function engine(
-  opts: { agents?: Agent[]; customer?: Partial<CustomerView>; candidates?: CustomerView[] } = {},
+  opts: {
+    agents?: Agent[];
+    /** Read at every turn: a test may change it between turns. */
+    customer?: Partial<CustomerView>;
+    candidates?: CustomerView[];
+    /** Over the shipped config/dialing.json. */
+    dialing?: Partial<DialingConfig>;
+  } = {},
 ) {
   const clock = manualClock(T0);
   const emitted: DialwiseEvent[] = [];
   const logged: DecisionRecord[] = [];
+  const violations: DialingViolation[] = [];
   const alerts: string[] = [];
   const pushed: unknown[] = [];
   const agentsFile = json('agents.json');
@@ -44,7 +54,7 @@ export function engine(
       flow: loadFlow(json('dialog-flow.json')),
       scripts,
       transfer: loadTransferConfig(json('transfer.json')),
-      dialing: parseDialingRules(json('dialing.json')),
+      dialing: parseDialingRules({ ...json('dialing.json'), ...opts.dialing }),
       experiment: createExperiment(),
       skills: loadSkillModel(agentsFile.skills),
       agents: opts.agents ?? agentsFile.agents,
@@ -58,13 +68,14 @@ export function engine(
       checkBotLine: check,
       emit: (events) => emitted.push(...events),
       log: (r) => logged.push(r),
+      violation: (v) => violations.push(v),
       alert: (m) => alerts.push(m),
       pushHandoff: (h) => pushed.push(h),
       clock,
       rng: () => 0.5,
     },
   );
-  return { e, emitted, logged, alerts, pushed, scripts, clock };
+  return { e, emitted, logged, violations, alerts, pushed, scripts, clock };
 }
 
 export const turn = (callId: string, text: string) => ({

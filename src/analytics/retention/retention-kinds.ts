@@ -71,6 +71,11 @@ export const RETENTION_KINDS = {
     ],
   },
   decisions: { days: 365, tables: [{ table: 'decisions', time: 'ts', archive: '*' }] },
+  // Evidence of what the platform refused or let through: kept as long as the consent proof.
+  dialing_violations: {
+    days: 1095,
+    tables: [{ table: 'dialing_violations', time: 'ts', archive: '*' }],
+  },
   kpi_rollups: {
     days: 1825,
     tables: [

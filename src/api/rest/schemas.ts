@@ -159,6 +159,13 @@ export interface TurnResponse {
   blocked?: string[];
   transfer?: Handoff;
   follow_up?: { queue: string; agent: string | null; due_at: string };
+  /**
+   * The dialing rule the call breaks: with action `end` and reason
+   * `refused: <rule>` when config/dialing.json enforces the rules, alone
+   * (the call goes on) when it only flags them.
+   */
+  rule?: SkipReason;
+  detail?: string;
 }
 
 /** GET /dialog/context: a call in progress. */

@@ -244,6 +244,16 @@ export const MIGRATIONS: Migration[] = [
     name: 'API keys scoped to campaigns (a JSON list; NULL: every campaign)',
     sql: `ALTER TABLE api_keys ADD COLUMN campaigns VARCHAR;`,
   },
+  {
+    version: 14,
+    name: 'dialing violations: calls POST /dialog/turn refused or flagged, one per call and rule',
+    sql: `
+      CREATE TABLE dialing_violations (
+        id VARCHAR PRIMARY KEY, ts TIMESTAMPTZ NOT NULL, call_id VARCHAR NOT NULL,
+        customer_id VARCHAR NOT NULL, campaign_id VARCHAR, rule VARCHAR NOT NULL,
+        detail VARCHAR NOT NULL, mode VARCHAR NOT NULL);
+    `,
+  },
 ];
 
 /** A row of `consent_changes` (migrations 10, 11): a consent change and its evidence, the text sealed. */

@@ -110,6 +110,14 @@ export const dialingRulesSchema = z
     /** How many calls' worth of evidence an answer-rate prior counts for. */
     answerPriorWeight: z.number().positive(),
     pacing: pacingSchema,
+    /**
+     * What POST /dialog/turn does with a call that breaks a rule: enforce
+     * refuses it (the bot says goodbye), flag lets it go on; both record
+     * and alert the violation (decision/engine/call-gate.ts).
+     */
+    enforcement: z
+      .enum(['enforce', 'flag'], { error: 'must be "enforce" (refuse the call) or "flag"' })
+      .default('enforce'),
   })
   .superRefine((r, ctx) => {
     const issue = (path: (string | number)[], message: string) =>

@@ -1,6 +1,7 @@
 /** One call the bot is on: the dialog state, its short memory and what it learned so far. */
 import { newCallSignals, type CallSignals } from '../../models/propensity-features.js';
 import type { VoiceSample } from '../../models/prosody/baseline.js';
+import type { IneligibleReason } from '../dialing/index.js';
 import { EMPTY_MEMORY, startState, type FlowState, type Memory } from '../flow/index.js';
 import { initialCounters, type CallCounters, type Turn } from '../transfer/index.js';
 import type { Decision, DecisionSetup, TurnRequest } from './engine-contract.js';
@@ -28,6 +29,8 @@ export interface Session {
   last?: Decision;
   handoff?: Decision['transfer'];
   fallback?: string;
+  /** The dialing rules this call was found to break, each recorded once. */
+  broken: IneligibleReason[];
   touchedAt: number;
 }
 
@@ -48,6 +51,7 @@ export function newSession(setup: DecisionSetup, req: TurnRequest, nowMs: number
     turns: [],
     intentScore: 0,
     spoken: [],
+    broken: [],
     touchedAt: nowMs,
   };
 }

@@ -52,6 +52,7 @@ import type {
   Spoken,
   TurnRequest,
 } from './engine-contract.js';
+import { DialingGate } from './dialing-gate.js';
 import { flowTrigger, followUp, handOff, type PendingPickups } from './engine-transfer.js';
 import { PendingContacts } from './pending-contacts.js';
 import { understandTurn } from './understand-turn.js';
@@ -75,6 +76,7 @@ export class DecisionEngine {
   private readonly pending = new PendingContacts();
   /** The no-pickup fallback timers of transfers waiting for an agent, by call. */
   private readonly pickups: PendingPickups = new Map();
+  private readonly gate = new DialingGate();
   private readonly clock: Clock;
   private readonly rng: () => number;
 
@@ -90,15 +92,16 @@ export class DecisionEngine {
   }
 
   /**
-   * Decides the bot's answer to one customer turn. A call that ended or went
-   * to a human keeps answering with its last decision.
+   * Decides the bot's answer to one customer turn. A refused (dialing-gate.ts), ended
+   * or transferred call keeps answering with its last decision.
    */
   turn(req: TurnRequest): Decision {
     const started = performance.now();
     const nowMs = this.clock.now();
     const s = this.session(req, nowMs);
-    if (s.last && s.last.action !== 'say') return s.last;
     const customer = this.customer(s.customerId, nowMs);
+    const flag = this.gate.check({ s, req, customer, nowMs }, this.setup.dialing, this.deps);
+    if (s.last && s.last.action !== 'say') return s.last;
     const models = this.deps.models();
     const signals = understandTurn(models.turn, s.voice, req, {
       nowMs,
@@ -124,7 +127,7 @@ export class DecisionEngine {
     s.flow = stepped.state;
     s.turns.push({ speaker: 'customer', text: req.text });
     const spoken = this.speak(s, signals, scored, stepped.moved);
-    const decision = this.decide(s, signals, spoken, stepped.reason);
+    const decision = { ...this.decide(s, signals, spoken, stepped.reason), ...flag };
     const x = { setup: this.setup, skills: this.skills, nowMs };
     if (decision.action === 'end' && s.flow.name !== 'do_not_call') {
       const task = followUp(x, scored, s.productLine);

@@ -9,7 +9,7 @@ import type { ServedModels } from '../../models/champions.js';
 import type { TurnProsody } from '../../models/prosody/event-fields.js';
 import type { ComplianceHit } from '../../models/types.js';
 import type { ContactView, CustomerView } from '../customer-view.js';
-import type { DialingRules } from '../dialing/index.js';
+import type { DialingRules, IneligibleReason } from '../dialing/index.js';
 import type { Flow } from '../flow/index.js';
 import type { ChosenLine, ExperimentState, ScriptVersions } from '../scripts/index.js';
 import type { Agent, Handoff, SkillModel, TransferConfig } from '../transfer/index.js';
@@ -45,6 +45,8 @@ export interface DecisionDeps {
   emit(events: DialwiseEvent[]): void;
   /** One record per decision (for off-policy evaluation and audit). */
   log(record: DecisionRecord): void;
+  /** A call that broke a dialing rule, once per call and rule (call-gate.ts). */
+  violation(v: DialingViolation): void;
   alert(message: string): void;
   /** Pushes a transfer's context to the agent desktop before pickup. */
   pushHandoff(handoff: NonNullable<Decision['transfer']>): void;
@@ -88,6 +90,22 @@ export interface Decision {
   transfer?: Handoff & { agent: string | null; pickup_deadline: string | null };
   /** Hybrid mode: a high-value customer the bot screened gets a human follow-up task. */
   follow_up?: { queue: string; agent: string | null; due_at: string };
+  /** The dialing rule the call breaks (refused, or flagged in `flag` mode), and why. */
+  rule?: IneligibleReason;
+  detail?: string;
+}
+
+/** A call that broke a dialing rule: refused (enforce) or let through and flagged (flag). */
+export interface DialingViolation {
+  /** `<call_id>/<rule>`: one per call and rule, however often the turn is retried. */
+  id: string;
+  ts: string;
+  call_id: string;
+  customer_id: string;
+  campaign_id: string | null;
+  rule: IneligibleReason;
+  detail: string;
+  mode: 'refused' | 'flagged';
 }
 
 export interface DecisionRecord {

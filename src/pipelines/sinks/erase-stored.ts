@@ -19,6 +19,7 @@ const THEIRS: readonly [table: string, where: string][] = [
   ['web_visits', 'customer_id = $id'],
   ['touches', 'customer_id = $id'],
   ['decisions', 'customer_id = $id'],
+  ['dialing_violations', 'customer_id = $id'],
   ['kpi_customers', 'customer_id = $id'],
   ['profiles', 'customer_id = $id'],
 ];

@@ -18,6 +18,7 @@ const TABLES = [
   'touches',
   'compliance_hits',
   'decisions',
+  'dialing_violations',
   'kpi_customers',
 ] as const;
 
@@ -58,12 +59,17 @@ async function setup() {
     );
     return row!.n;
   };
-  // Rows other writers make: the decision log and the KPI roll-up.
+  // Rows other writers make: the decision log, dialing violations and the KPI roll-up.
   const sideRows = (id: string) =>
     store.transaction(async (tx) => {
       await tx.run(
         `INSERT INTO decisions VALUES ('d-${id}', now(), 'call-${id}', ?, 'spring', 'open', 'greet',
           'all', 'a', 0.5, 'v2', 'speak', 'r', NULL, 10)`,
+        [id],
+      );
+      await tx.run(
+        `INSERT INTO dialing_violations VALUES ('call-${id}/do_not_call', now(), 'call-${id}', ?,
+          'spring', 'do_not_call', 'marked do-not-call in the CRM', 'refused')`,
         [id],
       );
       await tx.run(

@@ -46,7 +46,7 @@ const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
 /** Operations only the compliance and admin roles may send. */
 const COMPLIANCE_FIELDS =
-  /\b(flaggedCalls|transcripts|callTranscript|customerByPhone|setConsent)\b/;
+  /\b(flaggedCalls|transcripts|callTranscript|customerByPhone|setConsent|dialingViolations)\b/;
 
 // Like requireService: skipped with a reason here, a failure where services are required.
 if (!HAS_CHROMIUM && REQUIRED) throw new Error(`${MISSING} (DIALWISE_REQUIRE_SERVICES=1)`);

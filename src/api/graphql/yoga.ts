@@ -8,6 +8,7 @@ import { decisionResolvers } from './decision-resolvers.js';
 import { limitsPlugin } from './query-limits.js';
 import { typeDefs } from './schema.js';
 import { transcriptResolvers } from './transcript-resolvers.js';
+import { violationResolvers } from './violation-resolvers.js';
 
 type Resolvers = Record<string, Record<string, unknown>>;
 
@@ -29,6 +30,7 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
       transcriptResolvers,
       decisionResolvers,
       adminResolvers,
+      violationResolvers,
     ].map((area) => area(settled) as Resolvers),
   );
   return createYoga<GqlContext>({

@@ -1,10 +1,13 @@
-// Compliance review: flagged calls, transcripts, transcript search, consent.
+// Compliance review: flagged calls, transcripts, transcript search, consent,
+// the calls the dialing rules refused or flagged.
 // Compliance and admin roles only: other roles never send these.
 import { gql } from '@apollo/client';
 import type { TypedDocumentNode } from '@apollo/client';
 import type {
   CallTranscriptQuery,
   CallTranscriptQueryVariables,
+  DialingViolationsQuery,
+  DialingViolationsQueryVariables,
   FlaggedCallsQuery,
   FlaggedCallsQueryVariables,
   SetConsentMutation,
@@ -19,6 +22,8 @@ export type TranscriptsData = TranscriptsQuery;
 export type TranscriptHit = TranscriptsQuery['transcripts']['hits'][number];
 export type CallTranscript = NonNullable<CallTranscriptQuery['callTranscript']>;
 export type Highlight = TranscriptHit['highlights'][number];
+export type DialingViolation = DialingViolationsQuery['dialingViolations'][number];
+export type RuleCount = DialingViolationsQuery['dialingViolationCounts'][number];
 
 export const FLAGGED_CALLS_QUERY: TypedDocumentNode<FlaggedCallsQuery, FlaggedCallsQueryVariables> =
   gql`
@@ -114,6 +119,31 @@ export const SET_CONSENT: TypedDocumentNode<SetConsentMutation, SetConsentMutati
       state
       granted
       at
+    }
+  }
+`;
+
+/** The latest violations since `from` and their counts by rule (the read is audited). */
+export const DIALING_VIOLATIONS_QUERY: TypedDocumentNode<
+  DialingViolationsQuery,
+  DialingViolationsQueryVariables
+> = gql`
+  query DialingViolations($from: String, $limit: Int) {
+    dialingViolations(from: $from, limit: $limit) {
+      id
+      ts
+      callId
+      customerId
+      campaign
+      rule
+      detail
+      mode
+    }
+    dialingViolationCounts(from: $from) {
+      rule
+      count
+      refused
+      flagged
     }
   }
 `;

@@ -1,6 +1,7 @@
 // Compliance review (compliance and admin roles): flagged calls and their
-// transcripts, transcript search, consent. Other roles get a clear no-access
-// state and nothing here is ever asked of the server for them.
+// transcripts, transcript search, consent, dialing violations. Other roles
+// get a clear no-access state and nothing here is ever asked of the server
+// for them.
 import { h } from '../../ui/dom.js';
 import { href, type Route } from '../../shell/hash-router.js';
 import { stateBox } from '../../ui/states.js';
@@ -12,18 +13,20 @@ import { createConsentTab } from './consent-tab.js';
 import { createFlaggedCalls } from './flagged-calls-tab.js';
 import { createTranscriptPanel } from './transcript-panel.js';
 import { createTranscriptSearch } from './transcript-search-tab.js';
+import { createViolationsTab } from './violations-tab.js';
 
-type Tab = 'flagged' | 'search' | 'consent';
+type Tab = 'flagged' | 'search' | 'consent' | 'violations';
 const TABS: { value: Tab; label: string; testid: string }[] = [
   { value: 'flagged', label: 'Flagged calls', testid: 'tab-flagged' },
   { value: 'search', label: 'Transcript search', testid: 'tab-search' },
   { value: 'consent', label: 'Consent', testid: 'tab-consent' },
+  { value: 'violations', label: 'Dialing violations', testid: 'tab-violations' },
 ];
 
 /** #/compliance/search → search; #/compliance/call/<id> → flagged with that call open. */
 const tabOf = (route: Route): Tab => {
   const t = route.rest[0];
-  return t === 'search' || t === 'consent' ? t : 'flagged';
+  return t === 'search' || t === 'consent' || t === 'violations' ? t : 'flagged';
 };
 
 /** What a role that may not review sees instead. */
@@ -84,6 +87,12 @@ export const mountCompliance: MountView = (root, ctx, route) => {
     if (next === 'consent') {
       body.replaceChildren(createConsentTab(ctx).el);
       destroyTab = () => undefined;
+      return;
+    }
+    if (next === 'violations') {
+      const violations = createViolationsTab(ctx);
+      body.replaceChildren(violations.el);
+      destroyTab = violations.destroy;
       return;
     }
     const transcript = createTranscriptPanel(ctx.client);

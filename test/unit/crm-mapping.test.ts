@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { eligibility, industryOf, loadDialingRules } from '../../src/decision/dialing/index.js';
 import { crmMappingSchema, loadCrmMapping, mapCrmFields } from '../../src/pipelines/index.js';
+import { customerView } from '../helpers/decision.js';
 
 const configJson: unknown = JSON.parse(
   readFileSync(new URL('../../config/crm-mapping.json', import.meta.url), 'utf8'),
@@ -56,7 +58,8 @@ describe('mapCrmFields: source names', () => {
 describe('mapCrmFields: values', () => {
   it.each<[string, unknown, string | number | boolean | null]>([
     // string
-    ['行业', '  零售 ', '零售'],
+    ['行业', '  零售 ', 'retail'],
+    ['地区', '  华东 ', '华东'],
     ['Customer Level', 'VIP', 'VIP'],
     ['公司规模', 120, '120'],
     // number
@@ -204,6 +207,24 @@ describe('loadCrmMapping: config validation', () => {
       /phone must have type phone/,
     ],
     [
+      'values for a field no rule maps to',
+      { fields: {}, values: { industry: { 零售: 'retail' } } },
+      /values\.industry: no field of type string maps to "industry"/,
+    ],
+    [
+      'values for a field that is not text',
+      {
+        fields: { Employees: { to: 'employee_count', type: 'number' } },
+        values: { employee_count: { 很多: '1000' } },
+      },
+      /values\.employee_count: no field of type string/,
+    ],
+    [
+      'an empty canonical value',
+      { fields: { 行业: { to: 'industry', type: 'string' } }, values: { industry: { 零售: ' ' } } },
+      /values\.industry\.零售/,
+    ],
+    [
       'two spellings of one name, two targets',
       {
         fields: {
@@ -238,5 +259,51 @@ describe('loadCrmMapping: config validation', () => {
   it('treats a target named like an Object property as a free field', () => {
     const m = loadCrmMapping({ fields: { C: { to: 'constructor', type: 'number' } } });
     expect(mapCrmFields(m, { C: '7' }).fields).toEqual({ constructor: 7 });
+  });
+});
+
+describe('mapCrmFields: industry values as the dialing rules key them', () => {
+  const rules = loadDialingRules('config/dialing.json');
+  const industry = (value: string) => one('行业', value).fields.industry;
+
+  it.each([
+    ['零售', 'retail'],
+    ['制造业', 'manufacturing'],
+    ['制造', 'manufacturing'],
+    ['物流', 'logistics'],
+    ['软件', 'software'],
+    ['互联网', 'software'],
+    ['医疗', 'healthcare'],
+    ['金融', 'finance'],
+    ['消费品', 'consumer'],
+    // Spelled as source names are matched: space, full-width forms, ASCII case.
+    [' 零售　', 'retail'],
+  ])('%j → %s', (value, expected) => {
+    expect(industry(value)).toBe(expected);
+  });
+
+  it('keeps a value the table does not list as sent', () => {
+    expect(industry('航天')).toBe('航天');
+    expect(industry('Retail')).toBe('Retail');
+  });
+
+  it('normalises only to industries config/dialing.json keys its calling windows by', () => {
+    const spellings = (configJson as { values: { industry: Record<string, string> } }).values
+      .industry;
+    for (const [spelling, value] of Object.entries(spellings))
+      expect(Object.keys(rules.industries), spelling).toContain(industryOf(value));
+  });
+
+  it('lets a Chinese industry pick its calling windows: retail may be called on Saturday', () => {
+    // Sat 2026-03-14 11:00 in Shanghai: inside the consumer windows, outside the business ones.
+    const saturday = Date.parse('2026-03-14T03:00:00Z');
+    const withIndustry = (value: unknown) =>
+      eligibility(
+        customerView({ crm: { industry: value as string, timezone: 'Asia/Shanghai' } }),
+        saturday,
+        rules,
+      );
+    expect(withIndustry('零售')).toMatchObject({ ok: false, reason: 'outside_window' });
+    expect(withIndustry(industry('零售'))).toEqual({ ok: true });
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   eligibleVariants,
   guardLine,
+  lineSlots,
   loadScripts,
   NEUTRAL_LINE,
   render,
@@ -131,6 +132,19 @@ describe('script library', () => {
     expect(pitch({ industry: 'logistics' })).toBe(
       '智联CRM是一套帮企业提升销售和运营效率的工具，上线快、上手也简单。我给您讲讲客户最常用的两个功能，好吗？',
     );
+  });
+
+  it('names a normalised industry in Chinese in a line, any other as stored', () => {
+    const industry = (value: string) =>
+      lineSlots({
+        facts: {},
+        customer: customer({ industry: value }),
+        productLine: 'x',
+        agent: null,
+      }).industry;
+    expect(industry('retail')).toBe('零售');
+    expect(industry('Manufacturing')).toBe('制造业');
+    expect(industry('航天')).toBe('航天');
   });
 
   it('ranks more specific matches first and leaves out variants that do not fit', () => {

@@ -50,6 +50,21 @@ const CHANNEL_NAMES: Readonly<Record<string, string>> = {
   phone: '手机',
 };
 
+/**
+ * How the bot names the industries the CRM mapping normalises to (零售 is
+ * stored as retail, so that the calling windows match): a line says 零售,
+ * not retail. Others are said as stored.
+ */
+const INDUSTRY_NAMES: Readonly<Record<string, string>> = {
+  retail: '零售',
+  consumer: '消费品',
+  manufacturing: '制造业',
+  logistics: '物流',
+  software: '软件',
+  healthcare: '医疗',
+  finance: '金融',
+};
+
 /** The values a template's placeholders are filled from. */
 export function lineSlots(x: {
   /** Every slot known of the call (memory over profile facts). */
@@ -69,7 +84,10 @@ export function lineSlots(x: {
     budget: x.facts.budget,
     timeline: x.facts.timeline,
     competitor: x.facts.competitor,
-    industry: typeof industry === 'string' ? industry : undefined,
+    industry:
+      typeof industry === 'string'
+        ? (INDUSTRY_NAMES[industry.trim().toLowerCase()] ?? industry)
+        : undefined,
     agent: x.agent ?? undefined,
   };
 }

@@ -2,8 +2,10 @@ import { z } from 'zod';
 
 /**
  * CRM exports name their columns in Chinese or English, each CRM its own
- * way; `customer.updated` carries canonical snake_case fields. The mapping
- * is configuration (config/crm-mapping.json), validated once at start.
+ * way; `customer.updated` carries canonical snake_case fields, and for the
+ * fields whose values rules key by (industry), canonical values. The
+ * mapping is configuration (config/crm-mapping.json), validated once at
+ * start.
  */
 export const CRM_FIELD_TYPES = ['string', 'number', 'boolean', 'date', 'phone'] as const;
 export type CrmFieldType = (typeof CRM_FIELD_TYPES)[number];
@@ -45,8 +47,31 @@ const fieldRule = z.strictObject({
 });
 
 export const crmMappingSchema = z
-  .strictObject({ fields: z.record(z.string().trim().min(1), fieldRule) })
-  .superRefine(({ fields }, ctx) => {
+  .strictObject({
+    fields: z.record(z.string().trim().min(1), fieldRule),
+    /**
+     * Per canonical text field, the value each CRM spelling stands for:
+     * `industry: { "零售": "retail" }`, so that the rules keyed by the
+     * canonical value (calling windows by industry) match. Spellings match
+     * as source names do (sourceKey); a value not listed is kept as sent.
+     */
+    values: z
+      .record(z.string(), z.record(z.string().trim().min(1), z.string().trim().min(1)))
+      .default({}),
+  })
+  .superRefine(({ fields, values }, ctx) => {
+    const textFields = new Set(
+      Object.values(fields)
+        .filter((r) => r.type === 'string')
+        .map((r) => r.to),
+    );
+    for (const field of Object.keys(values))
+      if (!textFields.has(field))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['values', field],
+          message: `no field of type string maps to "${field}"; values are for mapped text fields`,
+        });
     const seen = new Map<string, string>();
     for (const [source, rule] of Object.entries(fields)) {
       const fixed = Object.hasOwn(FIXED_TYPES, rule.to) ? FIXED_TYPES[rule.to] : undefined;
@@ -79,6 +104,8 @@ export interface CrmFieldRule {
 export interface CrmMapping {
   /** By `sourceKey`: a Map, so a column named "constructor" cannot reach Object.prototype. */
   readonly rules: ReadonlyMap<string, CrmFieldRule>;
+  /** Canonical field → (`sourceKey` of a CRM spelling → canonical value). */
+  readonly values: ReadonlyMap<string, ReadonlyMap<string, string>>;
 }
 
 export interface CrmMappingResult {
@@ -98,7 +125,13 @@ export function loadCrmMapping(json: unknown): CrmMapping {
   for (const [source, rule] of Object.entries(r.data.fields)) {
     rules.set(sourceKey(source), { source, ...rule });
   }
-  return { rules };
+  const values = new Map(
+    Object.entries(r.data.values).map(([field, table]) => [
+      field,
+      new Map(Object.entries(table).map(([spelling, value]) => [sourceKey(spelling), value])),
+    ]),
+  );
+  return { rules, values };
 }
 
 type Coerced = { ok: true; value: CrmValue } | { ok: false; reason: string };
@@ -179,6 +212,12 @@ const COERCE: Record<CrmFieldType, (v: unknown) => Coerced> = {
   },
 };
 
+/** A text value as the mapping's `values` table names it (零售 → retail), else as it came. */
+function canonicalValue(mapping: CrmMapping, field: string, value: CrmValue): CrmValue {
+  const table = mapping.values.get(field);
+  return table && typeof value === 'string' ? (table.get(sourceKey(value)) ?? value) : value;
+}
+
 const isEmpty = (v: unknown): boolean =>
   v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 
@@ -203,7 +242,7 @@ export function mapCrmFields(mapping: CrmMapping, raw: Record<string, unknown>):
       continue;
     }
     const r = COERCE[rule.type](value);
-    if (r.ok) fields.push([rule.to, r.value]);
+    if (r.ok) fields.push([rule.to, canonicalValue(mapping, rule.to, r.value)]);
     else {
       errors.push({ field, reason: r.reason });
       unmapped.push([field, value]);

@@ -499,7 +499,7 @@ describe('rankNext', () => {
       },
       { customerId: 'soft-03', score: expect.closeTo(0.135, 9), pAnswer: 0.45, intentScore: 0.3 },
       { customerId: 'retail-05', score: expect.closeTo(0.125, 9), pAnswer: 0.25, intentScore: 0.5 },
-    ]);
+    ].map((r) => ({ ...r, reason: 'score' })));
     expect(skipped).toEqual({
       do_not_call: 1,
       consent_refused: 1,

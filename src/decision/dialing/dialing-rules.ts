@@ -4,6 +4,7 @@
  * priors, holidays and pacing. Validated with zod, every problem reported
  * with its path.
  */
+import { DEFAULT_CALLBACK_TIMING } from '../../core/callback.js';
 import { parseConfig, readConfigJson } from '../../core/config-file.js';
 import { z } from 'zod';
 import { CHANNELS, PURPOSES } from '../../core/events/index.js';
@@ -110,6 +111,16 @@ export const dialingRulesSchema = z
     /** How many calls' worth of evidence an answer-rate prior counts for. */
     answerPriorWeight: z.number().positive(),
     pacing: pacingSchema,
+    /**
+     * A callback is offered first from its time to `graceMinutes` after
+     * (missed after that); a call from `earlyMinutes` before keeps it.
+     */
+    callbacks: z
+      .strictObject({
+        graceMinutes: z.number().int().min(1).max(1440),
+        earlyMinutes: z.number().int().min(0).max(120),
+      })
+      .default(DEFAULT_CALLBACK_TIMING),
   })
   .superRefine((r, ctx) => {
     const issue = (path: (string | number)[], message: string) =>

@@ -23,7 +23,9 @@ export function callbackResolvers(deps: ResolverDeps) {
     Query: {
       callbacks: guarded(ANALYSTS, async (a: { from: string; to?: string | null }, ctx) => {
         requireUnscoped(ctx.principal, 'callbacks');
-        return callbackCounts(deps.store, touchFilter(a, deps.clock.now()));
+        // The same range rules as touchesByChannel (to: now; at most 400 days).
+        const { from, to } = touchFilter(a, deps.clock.now());
+        return callbackCounts(deps.store, { from, to });
       }),
     },
   };

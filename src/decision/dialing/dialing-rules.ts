@@ -1,8 +1,8 @@
 /**
  * The dialing rules (config/dialing.json): time zone, contact policies by
  * campaign (consent regime, weekly cap across channels), industry segments with their calling windows and answer-rate
- * priors, holidays and pacing. Validated with zod, every problem reported
- * with its path.
+ * priors, holidays, pacing and how long a callback stays due. Validated
+ * with zod, every problem reported with its path.
  */
 import { DEFAULT_CALLBACK_TIMING } from '../../core/callback.js';
 import { parseConfig, readConfigJson } from '../../core/config-file.js';

@@ -117,11 +117,13 @@ const DIRTY_HOURS = `INSERT INTO kpi_dirty
  */
 const OWNER_ONLY = ` WHERE calls.customer_id IS NULL OR calls.customer_id = excluded.customer_id RETURNING call_id`;
 
-// A callback's row comes again when it is kept or missed: what is known stays known.
+// A callback's row comes again when it is kept or missed: what is known stays
+// known. Another customer's event with the same id never touches it.
 const CALLBACK_UPDATE = ` ON CONFLICT (event_id) DO UPDATE SET
   kept_at = COALESCE(callbacks.kept_at, excluded.kept_at),
   kept_by = COALESCE(callbacks.kept_by, excluded.kept_by),
-  missed = callbacks.missed OR excluded.missed`;
+  missed = callbacks.missed OR excluded.missed
+  WHERE callbacks.customer_id = excluded.customer_id`;
 
 const MERGES: Merge[] = [
   merge('calls', 'calls', CALLS, 'calls', { conflict: KEEP_KNOWN + OWNER_ONLY, then: DIRTY_HOURS }),

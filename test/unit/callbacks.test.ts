@@ -9,7 +9,7 @@ import {
   type DialingConfig,
 } from '../../src/decision/dialing/index.js';
 import type { CustomerView } from '../../src/decision/index.js';
-import { emptyChanges } from '../../src/pipelines/index.js';
+import { emptyChanges, mergeCallbacks } from '../../src/pipelines/index.js';
 import { customerView, ledger, touchesAt } from '../helpers/decision.js';
 import { engine, turn } from '../helpers/decision-engine.js';
 import { keywordEnricher } from '../helpers/enricher.js';
@@ -248,5 +248,22 @@ describe('callbacks in the pipeline', () => {
     emitted.length = 0;
     e.turn(turn('call-cb', '好的'));
     expect(emitted.map((x) => x.type)).not.toContain('callback.scheduled');
+  });
+
+  it('the loader merges the rows of a callback from several commits: kept or missed stays so', () => {
+    const row = {
+      event_id: 'cb-9',
+      customer_id: C,
+      call_id: null,
+      due_at: THREE_PM,
+      source: 'agent',
+      scheduled_at: SAID,
+      kept_at: null,
+      kept_by: null,
+      missed: false,
+    };
+    const kept = { ...row, kept_at: '2026-11-20T07:01:00Z', kept_by: 'call-9' };
+    expect(mergeCallbacks([row, kept, row])).toEqual([kept]);
+    expect(mergeCallbacks([row, { ...row, event_id: 'cb-10', missed: true }])).toHaveLength(2);
   });
 });

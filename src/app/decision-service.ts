@@ -110,6 +110,7 @@ export function customerView(
     outcomes: p.outcomes,
     facts: Object.fromEntries(Object.entries(p.facts).map(([k, f]) => [k, f.value])),
     history: customerHistory(p, nowMs),
+    callback: p.callback,
   };
 }
 

@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import type { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
+import { parseDialingRules } from '../decision/index.js';
 import { Champions, type ServedModels } from '../models/champions.js';
 import type { ModelName } from '../models/registry.js';
 import {
@@ -19,6 +21,7 @@ import {
   pinnedModelDirs,
   configFile,
   fieldCipher,
+  packageRoot,
   readJson,
   registryOf,
 } from './setup.js';
@@ -51,6 +54,7 @@ async function createEnricher(
     dedupeWindow: config.dedupeWindow,
     latenessMs: config.latenessMs,
     maxSkewMs: config.maxSkewMs,
+    callbacks: callbackTiming(config),
   });
   logger.log('info', 'models', champions.sources);
   if (champions.sources.intent === 'baseline')
@@ -79,6 +83,15 @@ async function createEnricher(
       },
     },
   };
+}
+
+/**
+ * When a call keeps a callback and when it is missed: the decision config's
+ * dialing rules, which also rank due callbacks first, so both sides agree.
+ */
+function callbackTiming(config: Config) {
+  const file = join(config.decisionConfigDir ?? join(packageRoot(), 'config'), 'dialing.json');
+  return parseDialingRules(readJson(file), file).callbacks;
 }
 
 /** Store-backed pipeline with the configured models and tag rules, state restored. */

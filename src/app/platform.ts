@@ -80,6 +80,7 @@ function platformHooks(
   const keyed = (r: { customer_id: string }) => ({ key: r.customer_id, value: JSON.stringify(r) });
   return {
     onEvents: (events) => late.decisions?.observe(events),
+    onCallbacks: (counts) => metrics.hooks.onCallbacks?.(counts),
     onApplied(latencies, c) {
       late.processed += c.accepted + c.duplicates + c.dead;
       metrics.hooks.onApplied?.(latencies, c);

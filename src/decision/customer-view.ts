@@ -3,6 +3,7 @@
  * and models/ only: the customer's profile reaches it as a CustomerView
  * that the composition root builds from the pipeline's live profile.
  */
+import type { PendingCallback } from '../core/callback.js';
 import type { ConsentLedger, TouchMark } from '../core/contact-record.js';
 import type { CustomerHistory } from '../models/propensity-features.js';
 
@@ -34,6 +35,8 @@ export interface CustomerView {
   facts: Readonly<Record<string, string>>;
   /** What the conversion model reads about the customer outside the call. */
   history: CustomerHistory;
+  /** The callback the customer waits for; absent or null when none. */
+  callback?: PendingCallback | null;
 }
 
 /**

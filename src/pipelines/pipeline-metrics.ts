@@ -31,6 +31,12 @@ export function createPipelineMetrics(): PipelineMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const callbacks = new Counter({
+    name: 'dialwise_callbacks_total',
+    help: 'Callbacks promised to customers, by what became of them: scheduled, kept, missed',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   const consumerLag = new Gauge({
     name: 'dialwise_consumer_lag',
     help: 'Records behind the end of each source partition',
@@ -56,6 +62,9 @@ export function createPipelineMetrics(): PipelineMetrics {
       },
       onCommit(_positions, ms) {
         commit.observe(ms / 1000);
+      },
+      onCallbacks(counts) {
+        for (const [outcome, n] of Object.entries(counts)) if (n) callbacks.inc({ outcome }, n);
       },
     },
   };

@@ -38,6 +38,8 @@ export interface PipelineHooks {
    * are at least once (a crash before the write replays and publishes again).
    */
   beforeCommit?(rows: SinkRows): Promise<void>;
+  /** After a durable commit: the callbacks it scheduled, kept and missed. */
+  onCallbacks?(counts: Changes['callbackCounts']): void;
   /** The valid events of each batch, once applied (the decision layer learns from them). */
   onEvents?(events: readonly DialwiseEvent[]): void;
   onApplied?(
@@ -97,7 +99,11 @@ export class Pipeline {
     const p = new Pipeline(opts);
     await opts.sink.init();
     await p.restore();
-    p.stopTimer = p.clock.every(opts.commitIntervalMs, () => void p.flush().catch(() => undefined));
+    p.stopTimer = p.clock.every(opts.commitIntervalMs, () => {
+      // Missed callbacks are found on the clock's time, then committed with the rest.
+      opts.enricher.expireCallbacks(p.clock.now(), p.pending);
+      void p.flush().catch(() => undefined);
+    });
     return p;
   }
 
@@ -214,7 +220,7 @@ export class Pipeline {
   }
 
   private async commit(): Promise<void> {
-    if (this.pendingCount === 0) return;
+    if (this.pendingCount === 0 && this.pending.callbacks.size === 0) return;
     const started = this.clock.now();
     // Freeze this commit's rows now: the live state keeps moving while DuckDB writes.
     for (const p of this.pending.profiles) this.opts.enricher.refreshTags(p, started);
@@ -222,6 +228,7 @@ export class Pipeline {
     const commit = { rows: toRows(this.pending, this.dead, this.seals, nowIso), nowIso };
     const positions = [...this.positions.values()].map((p) => ({ ...p }));
     this.inFlight = this.pendingCount;
+    const callbacks = this.pending.callbackCounts;
     this.pending = emptyChanges();
     this.dead = [];
     // Nothing is dropped: every failure is tried again (100 ms doubling to
@@ -238,6 +245,7 @@ export class Pipeline {
       throw err === this.abandon.signal.reason && last ? last : err;
     });
     this.inFlight = 0;
+    this.opts.hooks?.onCallbacks?.(callbacks);
     try {
       await this.opts.hooks?.onCommit?.(positions, this.clock.now() - started);
     } catch (err) {

@@ -60,5 +60,11 @@ export function customerStory(id: string, opts: { name: string; phone: string; w
       channel: 'sms',
       text: `${opts.word} 收到`,
     },
+    {
+      ...base('callback.scheduled', 13),
+      call_id: call,
+      at: '2026-11-21T07:00:00Z',
+      source: 'agent',
+    },
   ];
 }

@@ -1,4 +1,4 @@
-import { startPlatform, type Platform } from '../../src/app/index.js';
+import { startPlatform, type Platform, type PlatformOptions } from '../../src/app/index.js';
 import { loadTestConfig } from './config.js';
 import { allDayDecisionConfig } from './decision-config.js';
 import { tmpDir } from './tmp.js';
@@ -6,9 +6,12 @@ import { tmpDir } from './tmp.js';
 /**
  * An embedded platform on a free port and a fresh data folder, committing
  * every 50 ms, calls and messages allowed around the clock; `env` adds or
- * overrides settings.
+ * overrides settings; `opts` gives it a clock of the test's own, say.
  */
-export const startTestPlatform = (env: Record<string, string> = {}): Promise<Platform> =>
+export const startTestPlatform = (
+  env: Record<string, string> = {},
+  opts: PlatformOptions = {},
+): Promise<Platform> =>
   startPlatform(
     loadTestConfig({
       env: {
@@ -20,4 +23,5 @@ export const startTestPlatform = (env: Record<string, string> = {}): Promise<Pla
         ...env,
       },
     }),
+    opts,
   );

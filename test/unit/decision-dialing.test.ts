@@ -489,17 +489,24 @@ describe('rankNext', () => {
   it('ranks eligible customers by intentScore × pAnswer, fewer attempts first on ties', () => {
     const { next, skipped } = rankNext(candidates, NOW, rules, model, 10);
     // Wed 10:00 local: business prior 0.45, consumer 0.25.
-    expect(next).toEqual([
-      { customerId: 'soft-09', score: expect.closeTo(0.405, 9), pAnswer: 0.45, intentScore: 0.9 },
-      {
-        customerId: 'soft-09-tried',
-        score: expect.closeTo(0.405, 9),
-        pAnswer: 0.45,
-        intentScore: 0.9,
-      },
-      { customerId: 'soft-03', score: expect.closeTo(0.135, 9), pAnswer: 0.45, intentScore: 0.3 },
-      { customerId: 'retail-05', score: expect.closeTo(0.125, 9), pAnswer: 0.25, intentScore: 0.5 },
-    ]);
+    expect(next).toEqual(
+      [
+        { customerId: 'soft-09', score: expect.closeTo(0.405, 9), pAnswer: 0.45, intentScore: 0.9 },
+        {
+          customerId: 'soft-09-tried',
+          score: expect.closeTo(0.405, 9),
+          pAnswer: 0.45,
+          intentScore: 0.9,
+        },
+        { customerId: 'soft-03', score: expect.closeTo(0.135, 9), pAnswer: 0.45, intentScore: 0.3 },
+        {
+          customerId: 'retail-05',
+          score: expect.closeTo(0.125, 9),
+          pAnswer: 0.25,
+          intentScore: 0.5,
+        },
+      ].map((r) => ({ ...r, reason: 'score' })),
+    );
     expect(skipped).toEqual({
       do_not_call: 1,
       consent_refused: 1,

@@ -16,6 +16,7 @@ const TABLES = [
   'calls',
   'web_visits',
   'touches',
+  'callbacks',
   'compliance_hits',
   'decisions',
   'dialing_violations',

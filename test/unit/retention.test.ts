@@ -34,6 +34,7 @@ const INSERT: Record<string, string> = {
   kpi_customers: `INSERT INTO kpi_customers (hour, customer_id) VALUES ((?::TIMESTAMPTZ) AT TIME ZONE 'UTC', 'u'||?)`,
   audit_log: `INSERT INTO audit_log VALUES (?::TIMESTAMPTZ, 'p'||?, 'admin', 'a', 't')`,
   consent_changes: `INSERT INTO consent_changes (event_id, customer_id, scope, granted, ts) VALUES ('e'||?, 'u', 'call', false, ?::TIMESTAMPTZ)`,
+  callbacks: `INSERT INTO callbacks (event_id, customer_id, due_at, source, scheduled_at) VALUES ('e'||?, 'u', now(), 'agent', ?::TIMESTAMPTZ)`,
   touches: `INSERT INTO touches (event_id, kind, touch_id, customer_id, channel, ts) VALUES ('e'||?, 'sent', 't', 'u', 'sms', ?::TIMESTAMPTZ)`,
 };
 // Tables whose insert takes the time first.

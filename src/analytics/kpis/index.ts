@@ -6,3 +6,4 @@ export { kpiSeries, kpisBy, totals, type KpiFilter, type Totals } from './kpi-ag
 export { csvSafe, exportKpis, type KpiExportRequest } from './kpi-export.js';
 export { refreshRollup, rollUpAgain } from './kpi-rollup.js';
 export { touchesByChannel, type TouchFilter } from './touch-kpis.js';
+export { callbackCounts, type CallbackCounts } from './callback-counts.js';

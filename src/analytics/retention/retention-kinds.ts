@@ -64,6 +64,8 @@ export const RETENTION_KINDS = {
       },
     ],
   },
+  // No personal column: the agent's note is not stored.
+  callbacks: { days: 365, tables: [{ table: 'callbacks', time: 'scheduled_at', archive: '*' }] },
   dead_letters: {
     days: 30,
     tables: [

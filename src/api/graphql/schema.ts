@@ -1,5 +1,6 @@
 import { DIMENSIONS } from '../../analytics/kpis/index.js';
 import { violationTypeDefs } from './violation-schema.js';
+import { CALLBACK_TYPES } from './callback-resolvers.js';
 
 /** The GraphQL schema: what the dashboard, and anyone with an API key and a role, may ask. */
 export const typeDefs = /* GraphQL */ `
@@ -396,4 +397,5 @@ export const typeDefs = /* GraphQL */ `
     "Every API key (never the keys themselves), admin only."
     apiKeys: [ApiKey!]!
   }
-${violationTypeDefs}`;
+${violationTypeDefs}
+${CALLBACK_TYPES}`;

@@ -2,6 +2,7 @@ import { createSchema, createYoga, type YogaServerInstance } from 'graphql-yoga'
 import { systemClock } from '../../core/clock.js';
 import { adminResolvers } from './admin-resolvers.js';
 import { analyticsResolvers } from './analytics-resolvers.js';
+import { callbackResolvers } from './callback-resolvers.js';
 import type { GqlContext, GraphqlDeps, ResolverDeps } from './context.js';
 import { customerResolvers } from './customer-resolvers.js';
 import { decisionResolvers } from './decision-resolvers.js';
@@ -31,6 +32,7 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
       decisionResolvers,
       adminResolvers,
       violationResolvers,
+      callbackResolvers,
     ].map((area) => area(settled) as Resolvers),
   );
   return createYoga<GqlContext>({

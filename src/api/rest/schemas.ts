@@ -248,9 +248,20 @@ export interface DncImportResponse {
 
 /** POST /dialer/next: whom to call now, best first. */
 export interface NextResponse {
-  next: { customerId: string; score: number; pAnswer: number; intentScore: number }[];
-  /** Candidates left out, by the first rule they failed. */
+  next: {
+    customerId: string;
+    score: number;
+    pAnswer: number;
+    intentScore: number;
+    /** callback: the customer's callback is due (these come first); score: ranked by score. */
+    reason: 'callback' | 'score';
+    /** The time promised (ISO 8601), when reason is callback. */
+    callback_at?: string;
+  }[];
+  /** Candidates left out, by the first rule they failed (exact counts). */
   skipped: Record<SkipReason, number>;
+  /** Who was left out and why: at most 100, by customer id. */
+  skips: { customer_id: string; reason: SkipReason; detail?: string }[];
   pacingRatio: number;
 }
 

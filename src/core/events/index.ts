@@ -3,6 +3,7 @@ import { illFormedPath, parseBoundedJson } from '../json.js';
 import {
   callAbandoned,
   callAnswered,
+  callbackScheduled,
   callEnded,
   callStarted,
   callTransferred,
@@ -13,7 +14,7 @@ import { correctionSubmitted, dialogTurn } from './v1/dialog.js';
 import { touchDelivered, touchReplied, touchSent } from './v1/touch.js';
 import { LIMITS } from './v1/common.js';
 
-export { OUTCOMES } from './v1/call.js';
+export { CALLBACK_SOURCES, OUTCOMES } from './v1/call.js';
 export { LIMITS, id as idSchema, label as labelSchema } from './v1/common.js';
 export { PERSONAL_FIELDS, type PersonalField } from './v1/customer.js';
 export { prosody as prosodySchema } from './v1/dialog.js';
@@ -27,6 +28,7 @@ export const eventSchema = z.discriminatedUnion('type', [
   callAbandoned,
   callTransferred,
   callEnded,
+  callbackScheduled,
   dialogTurn,
   correctionSubmitted,
   customerUpdated,
@@ -54,6 +56,8 @@ export const FAMILY_OF: Record<EventType, 'calls' | 'dialog' | 'crm' | 'web'> = 
   'call.abandoned': 'calls',
   'call.transferred': 'calls',
   'call.ended': 'calls',
+  // With the calls: a call.started to the same customer keeps it, and one topic keeps their order.
+  'callback.scheduled': 'calls',
   'dialog.turn': 'dialog',
   'correction.submitted': 'dialog',
   'customer.updated': 'crm',

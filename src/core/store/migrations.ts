@@ -254,6 +254,16 @@ export const MIGRATIONS: Migration[] = [
         detail VARCHAR NOT NULL, mode VARCHAR NOT NULL);
     `,
   },
+  {
+    version: 15,
+    name: 'callbacks: each one scheduled, and the call that kept it or that it was missed',
+    sql: `
+      CREATE TABLE callbacks (
+        event_id VARCHAR PRIMARY KEY, customer_id VARCHAR NOT NULL, call_id VARCHAR,
+        due_at TIMESTAMPTZ NOT NULL, source VARCHAR NOT NULL, scheduled_at TIMESTAMPTZ NOT NULL,
+        kept_at TIMESTAMPTZ, kept_by VARCHAR, missed BOOLEAN NOT NULL DEFAULT false);
+    `,
+  },
 ];
 
 /** A row of `consent_changes` (migrations 10, 11): a consent change and its evidence, the text sealed. */
@@ -283,4 +293,21 @@ export interface TouchRow {
   delivered: boolean | null;
   text_enc: string | null;
   ts: string;
+}
+
+/**
+ * A row of `callbacks` (migration 15), keyed by the callback.scheduled
+ * event: `kept_at` is the start of the call that kept it (the call is
+ * `kept_by`), `missed` once its grace passed without one.
+ */
+export interface CallbackRow {
+  event_id: string;
+  customer_id: string;
+  call_id: string | null;
+  due_at: string;
+  source: string;
+  scheduled_at: string;
+  kept_at: string | null;
+  kept_by: string | null;
+  missed: boolean;
 }

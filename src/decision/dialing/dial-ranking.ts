@@ -1,3 +1,4 @@
+import { callbackPhase } from '../../core/callback.js';
 import type { CustomerView } from '../customer-view.js';
 import { pAnswer, type AnswerModel } from './answer-model.js';
 import type { DialingRules } from './dialing-rules.js';
@@ -16,20 +17,41 @@ export interface RankedCustomer {
   score: number;
   pAnswer: number;
   intentScore: number;
+  /** callback: the customer's callback is due now (ranked first); score: by score. */
+  reason: 'callback' | 'score';
+  /** The time promised, when reason is callback. */
+  callback_at?: string;
 }
+
+/** A candidate left out, and why (the first rule failed and its detail). */
+export interface SkippedCustomer {
+  customer_id: string;
+  reason: IneligibleReason;
+  detail?: string;
+}
+
+/** How many skipped customers a ranking lists by name (the counts stay exact). */
+export const MAX_SKIPS_LISTED = 100;
 
 export interface Ranking {
   /** Best first, at most `limit`. */
   next: RankedCustomer[];
   /** Candidates left out, by the first rule they failed (for metrics). */
   skipped: Record<IneligibleReason, number>;
+  /** The first MAX_SKIPS_LISTED skipped customers by customer id. */
+  skips: SkippedCustomer[];
 }
 
 /**
- * The eligible candidates best first at `nowMs`. score = intentScore × pAnswer then:
- * a likely buyer who will not pick up at this hour waits for a better one.
- * Equal scores go to the customer with fewer counted touches, then by id so
- * the order is stable. The campaign's policy decides consent and the cap.
+ * The eligible candidates best first at `nowMs`. A customer whose callback
+ * is due (from its time to the grace after, config/dialing.json
+ * `callbacks`) comes first, the earliest promise first: a promise kept
+ * outranks any score. The rest by score = intentScore × pAnswer: a likely
+ * buyer who will not pick up at this hour waits for a better one. Equal
+ * scores go to the customer with fewer counted touches, then by id so the
+ * order is stable. Eligibility comes before all of it (the campaign's
+ * policy decides consent and the cap, the calling windows hold): a callback
+ * due outside the windows waits for them while its grace lasts.
  */
 export function rankNext(
   candidates: readonly CustomerView[],
@@ -44,11 +66,13 @@ export function rankNext(
     number
   >;
   const { days } = campaignPolicy(rules, campaignId).cap;
-  const rows: { ranked: RankedCustomer; attempts: number }[] = [];
+  const rows: { ranked: RankedCustomer; attempts: number; due: number }[] = [];
+  const skips: SkippedCustomer[] = [];
   for (const c of candidates) {
     const e = eligibility(c, nowMs, rules, campaignId);
     if (!e.ok) {
       skipped[e.reason] += 1;
+      skips.push({ customer_id: c.customerId, reason: e.reason, detail: e.detail });
       continue;
     }
     const intentScore = Number.isFinite(c.intentScore)
@@ -56,16 +80,30 @@ export function rankNext(
       : 0;
     const industry = typeof c.crm.industry === 'string' ? c.crm.industry : null;
     const p = pAnswer(answerModel, industry, localTimeOf(c, nowMs, rules));
+    const at = c.callback?.at;
+    const due = at !== undefined && callbackPhase(at, nowMs, rules.callbacks) === 'due';
+    const ranked = { customerId: c.customerId, score: intentScore * p, pAnswer: p, intentScore };
     rows.push({
-      ranked: { customerId: c.customerId, score: intentScore * p, pAnswer: p, intentScore },
+      ranked: due
+        ? { ...ranked, reason: 'callback', callback_at: at }
+        : { ...ranked, reason: 'score' },
       attempts: countedTouches(c, nowMs, days).length,
+      due: due ? Date.parse(at) : Infinity,
     });
   }
   rows.sort(
     (a, b) =>
+      a.due - b.due ||
       b.ranked.score - a.ranked.score ||
       a.attempts - b.attempts ||
       (a.ranked.customerId < b.ranked.customerId ? -1 : 1),
   );
-  return { next: rows.slice(0, Math.max(0, limit)).map((r) => r.ranked), skipped };
+  skips.sort((a, b) =>
+    a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0,
+  );
+  return {
+    next: rows.slice(0, Math.max(0, limit)).map((r) => r.ranked),
+    skipped,
+    skips: skips.slice(0, MAX_SKIPS_LISTED),
+  };
 }

@@ -1,9 +1,10 @@
 /**
  * The dialing rules (config/dialing.json): time zone, contact policies by
  * campaign (consent regime, weekly cap across channels), industry segments with their calling windows and answer-rate
- * priors, holidays and pacing. Validated with zod, every problem reported
- * with its path.
+ * priors, holidays, pacing and how long a callback stays due. Validated
+ * with zod, every problem reported with its path.
  */
+import { DEFAULT_CALLBACK_TIMING } from '../../core/callback.js';
 import { parseConfig, readConfigJson } from '../../core/config-file.js';
 import { z } from 'zod';
 import { CHANNELS, PURPOSES } from '../../core/events/index.js';
@@ -118,6 +119,16 @@ export const dialingRulesSchema = z
     enforcement: z
       .enum(['enforce', 'flag'], { error: 'must be "enforce" (refuse the call) or "flag"' })
       .default('enforce'),
+    /**
+     * A callback is offered first from its time to `graceMinutes` after
+     * (missed after that); a call from `earlyMinutes` before keeps it.
+     */
+    callbacks: z
+      .strictObject({
+        graceMinutes: z.number().int().min(1).max(1440),
+        earlyMinutes: z.number().int().min(0).max(120),
+      })
+      .default(DEFAULT_CALLBACK_TIMING),
   })
   .superRefine((r, ctx) => {
     const issue = (path: (string | number)[], message: string) =>

@@ -16,7 +16,13 @@
  * passes them in. Rules come from config/dialing.json (dialing-rules.ts).
  */
 export { newAnswerModel, observe, pAnswer, type AnswerModel } from './answer-model.js';
-export { rankNext, type RankedCustomer, type Ranking } from './dial-ranking.js';
+export {
+  MAX_SKIPS_LISTED,
+  rankNext,
+  type RankedCustomer,
+  type Ranking,
+  type SkippedCustomer,
+} from './dial-ranking.js';
 export {
   campaignPolicy,
   dialingRulesSchema,

@@ -57,6 +57,7 @@ import { flowTrigger, followUp, handOff, type PendingPickups } from './engine-tr
 import { PendingContacts } from './pending-contacts.js';
 import { understandTurn } from './understand-turn.js';
 import { decisionRecord, turnEvents } from './turn-events.js';
+import { withCallback } from './callback-events.js';
 
 /**
  * The live decision layer: per call turn it understands the utterance with
@@ -143,7 +144,8 @@ export class DecisionEngine {
     if (spoken.line.variant !== 'safe')
       s.spoken.push({ node: spoken.node, segment: spoken.segment, variant: spoken.line.variant });
     s.last = decision;
-    const events = turnEvents(s, req, decision, nowMs, signals.optOut);
+    const said = turnEvents(s, req, decision, nowMs, signals.optOut);
+    const events = withCallback(said, signals.slots.callbackAt);
     if (decision.state === 'do_not_call') this.pending.noteOptOut(s.customerId, events, nowMs);
     this.deps.emit(events);
     const micros = Math.round((performance.now() - started) * 1000);

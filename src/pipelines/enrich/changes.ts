@@ -1,5 +1,6 @@
 /** What one batch of enrichment changed, as rows ready for the sinks. */
 import type { EventOf } from '../../core/events/index.js';
+import type { CallbackRow } from '../../core/store/migrations.js';
 import type { ComplianceHit } from '../../models/types.js';
 import type { PendingErasure } from './erasure.js';
 import type { CallState, Profile } from './profile.js';
@@ -82,6 +83,10 @@ export interface Changes {
   corrections: EventOf<'correction.submitted'>[];
   consents: EventOf<'consent.changed'>[];
   touches: TouchEvent[];
+  /** Callbacks scheduled, kept or missed, by the event that scheduled them. */
+  callbacks: Map<string, CallbackRow>;
+  /** How many were scheduled, kept and missed (for metrics, once committed). */
+  callbackCounts: { scheduled: number; kept: number; missed: number };
   /** Erasures in arrival order; the sink applies them before this commit's rows. */
   erasures: PendingErasure[];
   profiles: Set<Profile>;
@@ -98,6 +103,8 @@ export const emptyChanges = (): Changes => ({
   corrections: [],
   consents: [],
   touches: [],
+  callbacks: new Map(),
+  callbackCounts: { scheduled: 0, kept: 0, missed: 0 },
   erasures: [],
   profiles: new Set(),
   accepted: 0,

@@ -1,3 +1,8 @@
+import {
+  callbackOfTurn,
+  DEFAULT_CALLBACK_TIMING,
+  type CallbackTiming,
+} from '../../core/callback.js';
 import type { DialwiseEvent, EventOf, EventType } from '../../core/events/index.js';
 import { NEGATIVE_INTENTS, POSITIVE_INTENTS } from '../../models/propensity.js';
 import { fuseEmotion } from '../../models/emotion-fusion.js';
@@ -30,6 +35,7 @@ import {
   type Changes,
   type TouchEvent,
 } from './changes.js';
+import { keepCallback, missCallback, scheduleCallback } from './callbacks.js';
 import { addTouch, applyConsent, applyTouch, optOutConsent } from './contact.js';
 import { eraseCustomer } from './erasure.js';
 import { evaluateTags, type TagRules } from './tags.js';
@@ -42,6 +48,8 @@ export interface EnricherOptions extends ServedModels {
   latenessMs: number;
   /** Event times further in the future than this are clamped to arrival time. */
   maxSkewMs: number;
+  /** When a call keeps a callback and when it is missed (config/dialing.json); the defaults if absent. */
+  callbacks?: CallbackTiming;
 }
 
 const CLOSED_CALLS_KEPT = 16;
@@ -74,11 +82,15 @@ export class Enricher {
   private readonly handlers: { [T in EventType]: Handler<T> };
   /** This batch's customer turns, understood in one pass where the models can batch. */
   private understood = new Map<DialwiseEvent, Understood>();
+  /** Customers with a pending callback: what expireCallbacks looks at. */
+  private readonly awaiting = new Set<string>();
+  private readonly timing: CallbackTiming;
 
   private models: ServedModels;
 
   constructor(private readonly opts: EnricherOptions) {
     this.models = { turn: opts.turn, propensity: opts.propensity };
+    this.timing = opts.callbacks ?? DEFAULT_CALLBACK_TIMING;
     this.handlers = {
       'call.started': (c, e) => {
         const call = this.call(c, e);
@@ -100,6 +112,7 @@ export class Enricher {
           campaign: e.campaign_id,
           purpose: 'marketing',
         });
+        keepCallback(c.p, e, c.ts, this.timing, c.out);
       },
       'call.answered': (c, e) => {
         const call = this.call(c, e);
@@ -142,6 +155,7 @@ export class Enricher {
       'touch.sent': (c, e) => this.touch(c, e),
       'touch.delivered': (c, e) => this.touch(c, e),
       'touch.replied': (c, e) => this.touch(c, e),
+      'callback.scheduled': (c, e) => this.schedule(c, e),
       'customer.erased': (c, e) => eraseCustomer(this.profiles, c.out, e),
     };
   }
@@ -160,7 +174,10 @@ export class Enricher {
 
   /** Puts back profiles saved by a sink (after a restart or a rebalance). */
   restore(profiles: Profile[]): void {
-    for (const p of profiles) this.profiles.set(p.customer_id, p);
+    for (const p of profiles) {
+      this.profiles.set(p.customer_id, p);
+      if (p.callback) this.awaiting.add(p.customer_id);
+    }
   }
 
   /** Applies decoded events in arrival order; returns what changed. */
@@ -169,13 +186,10 @@ export class Enricher {
     for (const e of events) {
       let p = this.profiles.get(e.customer_id);
       if (!p) this.profiles.set(e.customer_id, (p = newProfile(e.customer_id)));
-      const id = idHash(e.event_id);
-      if (p.recent_ids.includes(id)) {
+      if (!this.firstTime(p, e.event_id)) {
         out.duplicates += 1;
         continue;
       }
-      p.recent_ids.push(id);
-      if (p.recent_ids.length > this.opts.dedupeWindow) p.recent_ids.shift();
       // A sender's clock running ahead must not pin "latest" fields forever.
       const ts =
         Date.parse(e.ts) > nowMs + this.opts.maxSkewMs ? new Date(nowMs).toISOString() : e.ts;
@@ -190,6 +204,31 @@ export class Enricher {
       out.profiles.add(p);
     }
     return out;
+  }
+
+  /** Whether the customer's dedupe window has not seen the event id yet; remembers it. */
+  private firstTime(p: Profile, eventId: string): boolean {
+    const id = idHash(eventId);
+    if (p.recent_ids.includes(id)) return false;
+    p.recent_ids.push(id);
+    if (p.recent_ids.length > this.opts.dedupeWindow) p.recent_ids.shift();
+    return true;
+  }
+
+  /**
+   * Callbacks past their grace at `nowMs` (the pipeline's clock) become
+   * missed: the rows and the cleared profiles go into `out`.
+   */
+  expireCallbacks(nowMs: number, out: Changes): void {
+    for (const id of this.awaiting) {
+      const p = this.profiles.get(id);
+      if (!p?.callback || missCallback(p, nowMs, this.timing, out)) this.awaiting.delete(id);
+    }
+  }
+
+  private schedule(c: Ctx, e: EventOf<'callback.scheduled'>): void {
+    scheduleCallback(c.p, e, c.ts, c.out);
+    this.awaiting.add(c.p.customer_id);
   }
 
   /**
@@ -262,6 +301,10 @@ export class Enricher {
       };
       call.peak_impatience = Math.max(call.peak_impatience ?? 0, emotion.impatience);
       applyCustomerTurn(c.p, insight, c.ts);
+      // The callback the customer asked for, as the event the engine emits for a live turn:
+      // applied once whichever comes first (same id).
+      const asked = insight.slots.callbackAt && callbackOfTurn(e, insight.slots.callbackAt);
+      if (asked && this.firstTime(c.p, asked.event_id)) this.schedule(c, asked);
       const intent = insight.intent.intent;
       call.customer_turns = (call.customer_turns ?? 0) + 1;
       call.positive_intents = (call.positive_intents ?? 0) + (POSITIVE_INTENTS.has(intent) ? 1 : 0);

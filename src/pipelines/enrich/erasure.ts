@@ -21,6 +21,7 @@ interface Pending {
   visits: Owned[];
   corrections: Owned[];
   touches: Owned[];
+  callbacks: Map<string, Owned>;
   consents: EventOf<'consent.changed'>[];
   erasures: PendingErasure[];
   profiles: Set<Profile>;
@@ -54,6 +55,7 @@ export function eraseCustomer(
   if (p) out.profiles.delete(p);
   const theirs = (r: { customer_id: string }) => r.customer_id === id;
   for (const [key, call] of out.calls) if (theirs(call)) out.calls.delete(key);
+  for (const [key, cb] of out.callbacks) if (theirs(cb)) out.callbacks.delete(key);
   for (const rows of [out.turns, out.hits, out.visits, out.corrections, out.touches])
     remove(rows, theirs);
   out.erasures.push({ event: e, consents: remove(out.consents, theirs) });

@@ -1,3 +1,4 @@
+import type { PendingCallback } from '../../core/callback.js';
 import { consentState, type ConsentLedger, type TouchMark } from '../../core/contact-record.js';
 import { CHANNELS, PERSONAL_FIELDS, type EventOf, type Outcome } from '../../core/events/index.js';
 import { personalKind } from '../../core/personal.js';
@@ -96,6 +97,8 @@ export interface Profile {
   engagement: number;
   engagement_at: string | null;
   tags: string[];
+  /** The callback the customer waits for (enrich/callbacks.ts); null when none. */
+  callback: PendingCallback | null;
   open_calls: Record<string, CallState>;
   /** Ids of calls that ended recently: a late event must not reopen them. */
   closed_calls: string[];
@@ -139,6 +142,7 @@ export function newProfile(customerId: string): Profile {
     engagement: 0,
     engagement_at: null,
     tags: [],
+    callback: null,
     open_calls: {},
     closed_calls: [],
     recent_ids: [],

@@ -4,6 +4,7 @@ import type { Columns, Store, Tx } from '../../core/store/store.js';
 import { eraseStored } from './erase-stored.js';
 import { deadLetter, type ProfileRow, type SinkRows } from './rows.js';
 import {
+  CALLBACKS,
   CALLS,
   cast,
   cols,
@@ -116,6 +117,14 @@ const DIRTY_HOURS = `INSERT INTO kpi_dirty
  */
 const OWNER_ONLY = ` WHERE calls.customer_id IS NULL OR calls.customer_id = excluded.customer_id RETURNING call_id`;
 
+// A callback's row comes again when it is kept or missed: what is known stays
+// known. Another customer's event with the same id never touches it.
+const CALLBACK_UPDATE = ` ON CONFLICT (event_id) DO UPDATE SET
+  kept_at = COALESCE(callbacks.kept_at, excluded.kept_at),
+  kept_by = COALESCE(callbacks.kept_by, excluded.kept_by),
+  missed = callbacks.missed OR excluded.missed
+  WHERE callbacks.customer_id = excluded.customer_id`;
+
 const MERGES: Merge[] = [
   merge('calls', 'calls', CALLS, 'calls', { conflict: KEEP_KNOWN + OWNER_ONLY, then: DIRTY_HOURS }),
   merge('profiles', 'profiles', PROFILES, 'profiles', { verb: 'INSERT OR REPLACE' }),
@@ -130,6 +139,7 @@ const MERGES: Merge[] = [
   merge('visits', 'web_visits', VISITS, 'visits', { key: ['event_id'] }),
   merge('consents', 'consent_changes', CONSENTS, 'consents', { key: ['event_id'] }),
   merge('touches', 'touches', TOUCHES, 'touches', { key: ['event_id'] }),
+  merge('callbacks', 'callbacks', CALLBACKS, 'callbacks', { conflict: CALLBACK_UPDATE }),
   merge('corrections', 'corrections', CORRECTIONS, 'corrections', {
     verb: 'INSERT OR IGNORE',
   }),

@@ -18,6 +18,7 @@ const THEIRS: readonly [table: string, where: string][] = [
   ['calls', 'customer_id = $id'],
   ['web_visits', 'customer_id = $id'],
   ['touches', 'customer_id = $id'],
+  ['callbacks', 'customer_id = $id'],
   ['decisions', 'customer_id = $id'],
   ['dialing_violations', 'customer_id = $id'],
   ['kpi_customers', 'customer_id = $id'],

@@ -8,6 +8,7 @@ export {
   deadLetter,
   emptyRows,
   erasureRow,
+  mergeCallbacks,
   profileRow,
   restoreProfile,
   SealCache,

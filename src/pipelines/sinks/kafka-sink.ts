@@ -2,7 +2,7 @@ import type { KafkaBus } from '../../core/bus/kafka.js';
 import type { EventOf } from '../../core/events/index.js';
 import type { Position, Sink } from './duckdb-sink.js';
 import type { ComplianceRow, EnrichedTurn, CallState } from '../enrich/index.js';
-import type { ConsentRow, TouchRow } from '../../core/store/migrations.js';
+import type { CallbackRow, ConsentRow, TouchRow } from '../../core/store/migrations.js';
 import type { DeadLetter, ErasureRow, ProfileRow, SinkRows } from './rows.js';
 import { derivedTopic } from '../topics.js';
 
@@ -16,6 +16,7 @@ export type FactRecord =
   | { kind: 'correction'; row: EventOf<'correction.submitted'> }
   | { kind: 'consent'; row: ConsentRow }
   | { kind: 'touch'; row: TouchRow }
+  | { kind: 'callback'; row: CallbackRow }
   | { kind: 'dead'; row: DeadLetter }
   | { kind: 'counters'; row: SinkRows['counters'] };
 
@@ -53,6 +54,7 @@ export class KafkaSink implements Sink {
       ...rows.corrections.map((row) => ({ kind: 'correction' as const, row })),
       ...rows.consents.map((row) => ({ kind: 'consent' as const, row })),
       ...rows.touches.map((row) => ({ kind: 'touch' as const, row })),
+      ...rows.callbacks.map((row) => ({ kind: 'callback' as const, row })),
       ...rows.deadLetters.map((row) => ({ kind: 'dead' as const, row })),
       { kind: 'counters', row: rows.counters },
     ];

@@ -2,7 +2,7 @@ import type { Bus, Subscription } from '../../core/bus/bus.js';
 import type { Logger } from '../../core/log.js';
 import type { DuckDbSink, Position } from './duckdb-sink.js';
 import type { FactRecord } from './kafka-sink.js';
-import { emptyRows, type ProfileRow, type SinkRows } from './rows.js';
+import { emptyRows, mergeCallbacks, type ProfileRow, type SinkRows } from './rows.js';
 import { derivedTopic } from '../topics.js';
 
 const key = (source: string, partition: number) => `${source}#${partition}`;
@@ -40,6 +40,7 @@ export async function startLoader(opts: {
         // Keep each profile's last snapshot of the batch: the table holds one row per customer.
         rows.profiles = [...new Map(rows.profiles.map((p) => [p.customer_id, p])).values()];
         rows.calls = mergeCalls(rows.calls);
+        rows.callbacks = mergeCallbacks(rows.callbacks);
         await opts.sink.write(rows, [...touched.values()]);
         if (tombstoned.size) await opts.sink.dropProfiles([...tombstoned]);
         for (const [k, p] of touched) positions.set(k, p);
@@ -95,6 +96,7 @@ function take(rows: SinkRows, f: FactRecord): void {
   else if (f.kind === 'correction') rows.corrections.push(f.row);
   else if (f.kind === 'consent') rows.consents.push(f.row);
   else if (f.kind === 'touch') rows.touches.push(f.row);
+  else if (f.kind === 'callback') rows.callbacks.push(f.row);
   else if (f.kind === 'erased') rows.erasures.push(f.row);
   else rows.deadLetters.push(f.row);
 }

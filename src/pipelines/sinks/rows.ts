@@ -1,4 +1,4 @@
-import type { ConsentRow, TouchRow } from '../../core/store/migrations.js';
+import type { CallbackRow, ConsentRow, TouchRow } from '../../core/store/migrations.js';
 import type { EventOf } from '../../core/events/index.js';
 import type { FieldCipher } from '../../core/crypto.js';
 import { redactPayload } from '../../core/personal.js';
@@ -140,6 +140,8 @@ export interface SinkRows {
   corrections: EventOf<'correction.submitted'>[];
   consents: ConsentRow[];
   touches: TouchRow[];
+  /** One row per callback (mergeCallbacks), its latest state. */
+  callbacks: CallbackRow[];
   profiles: ProfileRow[];
   deadLetters: DeadLetter[];
   /** Applied first, before the other rows (which all came after them). */
@@ -155,6 +157,7 @@ export const emptyRows = (): SinkRows => ({
   corrections: [],
   consents: [],
   touches: [],
+  callbacks: [],
   profiles: [],
   deadLetters: [],
   erasures: [],
@@ -255,6 +258,7 @@ export function toRows(
     corrections: changes.corrections,
     consents: changes.consents.map((e) => consentRow(e, seals.cipher)),
     touches: changes.touches.map((e) => touchRow(e, seals.cipher)),
+    callbacks: [...changes.callbacks.values()],
     profiles: [...changes.profiles].map((p) => profileRow(p, seals, nowIso)),
     deadLetters: dead,
     erasures: changes.erasures.map((e) => erasureRow(e, seals.cipher)),
@@ -265,4 +269,28 @@ export function toRows(
       dead_letters: dead.length,
     },
   };
+}
+
+/**
+ * One row per callback for the upsert (a statement takes no key twice), from
+ * several commits' rows in order (the loader's batch): kept or missed once
+ * is kept or missed for good.
+ */
+export function mergeCallbacks(rows: readonly CallbackRow[]): CallbackRow[] {
+  const byId = new Map<string, CallbackRow>();
+  for (const r of rows) {
+    const prev = byId.get(r.event_id);
+    byId.set(
+      r.event_id,
+      prev
+        ? {
+            ...r,
+            kept_at: prev.kept_at ?? r.kept_at,
+            kept_by: prev.kept_by ?? r.kept_by,
+            missed: prev.missed || r.missed,
+          }
+        : r,
+    );
+  }
+  return [...byId.values()];
 }

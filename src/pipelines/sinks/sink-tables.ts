@@ -88,6 +88,17 @@ export const TOUCHES: Typed = {
   text_enc: 'VARCHAR',
   ts: 'TIMESTAMPTZ',
 };
+export const CALLBACKS: Typed = {
+  event_id: 'VARCHAR',
+  customer_id: 'VARCHAR',
+  call_id: 'VARCHAR',
+  due_at: 'TIMESTAMPTZ',
+  source: 'VARCHAR',
+  scheduled_at: 'TIMESTAMPTZ',
+  kept_at: 'TIMESTAMPTZ',
+  kept_by: 'VARCHAR',
+  missed: 'BOOLEAN',
+};
 export const VISITS: Typed = {
   event_id: 'VARCHAR',
   customer_id: 'VARCHAR',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { callRef, envelope, label } from './common.js';
+import { callRef, envelope, id, label } from './common.js';
 
 export const callStarted = z.strictObject({
   ...envelope,
@@ -60,4 +60,23 @@ export const callEnded = z.strictObject({
   type: z.literal('call.ended'),
   duration_s: z.number().nonnegative().max(86_400),
   outcome: z.enum(OUTCOMES),
+});
+
+/** Who promised the callback: the customer asked for it, an agent or the dialer set it. */
+export const CALLBACK_SOURCES = ['agent', 'customer', 'dialer'] as const;
+
+/**
+ * A promise to call the customer back at `at` ("下午三点再打"). The latest
+ * scheduled replaces any pending one; the first call to the customer around
+ * `at` keeps it (config/dialing.json `callbacks`).
+ */
+export const callbackScheduled = z.strictObject({
+  ...envelope,
+  type: z.literal('callback.scheduled'),
+  /** The call it was promised in, if any. */
+  call_id: id.optional(),
+  at: z.iso.datetime({ offset: true }),
+  source: z.enum(CALLBACK_SOURCES),
+  /** What the agent noted; not stored in the callbacks table (it may hold personal words). */
+  note: z.string().max(500).optional(),
 });

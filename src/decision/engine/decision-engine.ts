@@ -56,6 +56,8 @@ import { flowTrigger, followUp, handOff, type PendingPickups } from './engine-tr
 import { PendingContacts } from './pending-contacts.js';
 import { understandTurn } from './understand-turn.js';
 import { decisionRecord, turnEvents } from './turn-events.js';
+import { dialRecords } from './dial-log.js';
+import { decisionContextOf } from './decision-context.js';
 
 /**
  * The live decision layer: per call turn it understands the utterance with
@@ -144,7 +146,8 @@ export class DecisionEngine {
     if (decision.state === 'do_not_call') this.pending.noteOptOut(s.customerId, events, nowMs);
     this.deps.emit(events);
     const micros = Math.round((performance.now() - started) * 1000);
-    this.deps.log(decisionRecord(s, decision, spoken, nowMs, micros));
+    const context = decisionContextOf(customer, nowMs, this.setup.dialing, s);
+    this.deps.log(decisionRecord(s, decision, spoken, nowMs, micros, context));
     return decision;
   }
 
@@ -192,10 +195,10 @@ export class DecisionEngine {
   next(limit: number, campaignId?: string): Ranking & { pacingRatio: number } {
     const nowMs = this.clock.now();
     const candidates = [...this.deps.candidates(nowMs)].map((c) => this.pending.apply(c));
-    return {
-      ...rankNext(candidates, nowMs, this.setup.dialing, this.answers, limit, campaignId),
-      pacingRatio: pacingRatio(this.pacer, this.setup.dialing.pacing),
-    };
+    const { dialing } = this.setup;
+    const ranking = rankNext(candidates, nowMs, dialing, this.answers, limit, campaignId);
+    for (const r of dialRecords(ranking, candidates, nowMs, dialing, campaignId)) this.deps.log(r);
+    return { ...ranking, pacingRatio: pacingRatio(this.pacer, dialing.pacing) };
   }
 
   /** Whether a sender may reach the customer now on a channel (POST /outreach/check). */

@@ -1,6 +1,7 @@
 // Records: customers and their calls, the compliance review of flagged calls
-// and whole transcripts, the audit log every such read writes, and the
-// keyset cursor the lists page with. The only entry for other folders.
+// and whole transcripts, the audit log every such read writes, the keyset
+// cursor the lists page with, and the decision log with its outcomes for
+// off-policy evaluation. The only entry for other folders.
 export { audit, requireTranscriptReader, TRANSCRIPT_READERS, type Principal } from './audit-log.js';
 export {
   callTranscript,
@@ -29,3 +30,4 @@ export {
   type DncListing,
 } from './dnc-register.js';
 export { consentExportOf } from './consent-export.js';
+export { loggedDecisions, type LoggedDecisionQuery } from './logged-decisions.js';

@@ -1,4 +1,5 @@
 import { DIMENSIONS } from '../../analytics/kpis/index.js';
+import { policyTypeDefs } from './policy-schema.js';
 
 /** The GraphQL schema: what the dashboard, and anyone with an API key and a role, may ask. */
 export const typeDefs = /* GraphQL */ `
@@ -395,4 +396,5 @@ export const typeDefs = /* GraphQL */ `
     "Every API key (never the keys themselves), admin only."
     apiKeys: [ApiKey!]!
   }
+  ${policyTypeDefs}
 `;

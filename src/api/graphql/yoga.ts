@@ -6,6 +6,7 @@ import type { GqlContext, GraphqlDeps, ResolverDeps } from './context.js';
 import { customerResolvers } from './customer-resolvers.js';
 import { decisionResolvers } from './decision-resolvers.js';
 import { limitsPlugin } from './query-limits.js';
+import { policyResolvers } from './policy-resolvers.js';
 import { typeDefs } from './schema.js';
 import { transcriptResolvers } from './transcript-resolvers.js';
 
@@ -29,6 +30,7 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
       transcriptResolvers,
       decisionResolvers,
       adminResolvers,
+      policyResolvers,
     ].map((area) => area(settled) as Resolvers),
   );
   return createYoga<GqlContext>({

@@ -10,7 +10,7 @@ import type { Store } from '../core/store/store.js';
 import { parsePolicyFile, policyReport, type PolicyReport } from '../training/off-policy/index.js';
 
 /** A policy file is a few rules: anything larger is refused unread. */
-export const MAX_POLICY_CHARS = 64 * 1024;
+export const MAX_POLICY_CHARS = 16 * 1024;
 
 export async function evaluatePolicyText(
   store: Store,

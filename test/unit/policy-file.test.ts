@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { DecisionContext, LoggedDecision } from '../../src/core/logged-decision.js';
+import { formatPolicyReport } from '../../src/cli/evaluate-policy-command.js';
 import { DialwiseError } from '../../src/core/errors.js';
 import { parsePolicyFile, policyOf, policyReport } from '../../src/training/off-policy/index.js';
 
@@ -123,6 +124,18 @@ describe('policy report', () => {
     expect(r.ess).toBeNull();
     expect(r.support).toMatch(/support violation: .*"brand_new".*never take it/);
     expect(r.logged.value).toBeCloseTo(0.3, 5);
+  });
+
+  it('prints the logged value, each estimate with its interval, and a missing support', () => {
+    const text = formatPolicyReport(policyReport(file({ benefit: 1 }), logs));
+    expect(text).toMatch(/^policy "cand" on script node product_pitch: 400 logged decisions/);
+    expect(text).toMatch(/logged policy +0\.3000 {2}\[0\.2\d+, 0\.3\d+\]/);
+    for (const e of ['IPS', 'SNIPS', 'DR'])
+      expect(text).toMatch(new RegExp(`\n  ${e} +0\\.\\d{4}  \\[`));
+    expect(text).toMatch(/effective sample size 200\.0 of 400/);
+    const lacking = formatPolicyReport(policyReport(file({ brand_new: 1 }), logs));
+    expect(lacking).toMatch(/cannot estimate: support violation/);
+    expect(lacking).not.toMatch(/IPS/);
   });
 
   it('refuses an empty log with a message naming the node', () => {

@@ -16,5 +16,6 @@ export {
 } from './auth.js';
 export type { ApiLimits } from './limits.js';
 export { createGraphql, typeDefs, type Commits, type GraphqlDeps } from './graphql/index.js';
+export { evaluatePolicyText, MAX_POLICY_CHARS } from './policy-evaluation.js';
 export { MAX_DNC_PER_REQUEST } from './rest/schemas.js';
 export type { ErasureReport } from './rest/schemas.js';

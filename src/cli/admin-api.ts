@@ -26,7 +26,12 @@ export async function adminApi(
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
-  const out = (await res.json()) as { error?: { message: string } };
-  if (!res.ok) throw new DialwiseError('BAD_REQUEST', out.error?.message ?? res.statusText);
+  const out = (await res.json()) as {
+    error?: { message: string };
+    errors?: { message: string }[];
+  };
+  // REST answers { error }, GraphQL { errors }, with 200 when only some fields failed.
+  const failed = out.error?.message ?? out.errors?.[0]?.message;
+  if (!res.ok || failed) throw new DialwiseError('BAD_REQUEST', failed ?? res.statusText);
   return out;
 }

@@ -32,6 +32,7 @@ import {
 } from '../training/index.js';
 import { customersCommand } from './customers-command.js';
 import { evaluate } from './eval-command.js';
+import { evaluatePolicyCommand, formatPolicyReport } from './evaluate-policy-command.js';
 import { keysCommand } from './keys-command.js';
 import { consentCommand, dncCommand } from './contact-command.js';
 import { retentionCommand } from './retention-command.js';
@@ -226,6 +227,20 @@ export const COMMANDS: Record<string, Command> = {
                              table; --dry-run counts only; through the running platform when one is up`,
     async run({ config, logger, sub, values }) {
       json(await retentionCommand(config, logger, sub, values['dry-run'] === true), true);
+    },
+  },
+  'evaluate-policy': {
+    usage: `evaluate-policy --policy FILE --from ISO --to ISO [--json]
+                             a script policy (docs/off-policy.md) estimated on the decisions logged
+                             in [from, to): the logged value, IPS, SNIPS, DR with 95% intervals and
+                             the effective sample size; fails where the log lacks support; through
+                             the running platform when one is up`,
+    async run({ config, logger, values }) {
+      const args = { policy: str(values.policy), from: str(values.from), to: str(values.to) };
+      const report = await evaluatePolicyCommand(config, logger, args);
+      if (values.json === true) json(report, true);
+      else console.log(formatPolicyReport(report));
+      if (report.support) throw new DialwiseError('BAD_REQUEST', 'the policy cannot be estimated');
     },
   },
   customers: {

@@ -153,7 +153,12 @@ describe('decision engine', () => {
     clock.advance(12 * 3_600_000);
     expect(e.next(5)).toMatchObject({ next: [], skipped: { outside_window: 1 } });
     e.turn(turn('call-k', '你好'));
-    expect(logged[1]!.ts).toBe(new Date(T0 + 12 * 3_600_000).toISOString());
+    // The offer at 10:00 was logged as a dial decision at that time; nothing for the empty answer.
+    expect(logged.map((l) => [l.kind, l.ts])).toEqual([
+      ['turn', at],
+      ['dial', at],
+      ['turn', new Date(T0 + 12 * 3_600_000).toISOString()],
+    ]);
   });
 
   it('rejects a call id reused for another customer', () => {

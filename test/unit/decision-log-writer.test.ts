@@ -6,6 +6,7 @@ import { DecisionLogWriter, type DecisionRecord } from '../../src/decision/index
 const record = (id: string): DecisionRecord => ({
   decision_id: id,
   ts: '2026-03-11T02:00:00.000Z',
+  kind: 'turn',
   call_id: 'call-1',
   customer_id: 'c-1',
   campaign_id: null,
@@ -15,10 +16,12 @@ const record = (id: string): DecisionRecord => ({
   variant: 'a',
   propensity: 0.5,
   script_version: 'v1',
+  policy_version: 'v1',
   action: 'say',
   reason: 'start',
   blocked: null,
   micros: 10,
+  context: { tags: [], region: 'east', product_line: 'loan', tier: 'A', contacts_7d: 0, hour: 10 },
 });
 
 /** A store that records the batches appended and fails while `down` is set. */

@@ -1,7 +1,8 @@
 // Records: customers and their calls, the compliance review of flagged calls
 // and whole transcripts, the calls the dialing rules refused or flagged, the
-// audit log every such read writes, and the keyset cursor the lists page
-// with. The only entry for other folders.
+// audit log every such read writes, the keyset cursor the lists page with,
+// and the decision log with its outcomes for off-policy evaluation. The only
+// entry for other folders.
 export { audit, requireTranscriptReader, TRANSCRIPT_READERS, type Principal } from './audit-log.js';
 export {
   callTranscript,
@@ -36,3 +37,4 @@ export {
   type ViolationFilter,
   type ViolationRow,
 } from './dialing-violations.js';
+export { loggedDecisions, type LoggedDecisionQuery } from './logged-decisions.js';

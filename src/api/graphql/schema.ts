@@ -1,6 +1,5 @@
 import { DIMENSIONS } from '../../analytics/kpis/index.js';
-import { violationTypeDefs } from './violation-schema.js';
-import { CALLBACK_TYPES } from './callback-resolvers.js';
+import { AREA_TYPE_DEFS } from './area-schemas.js';
 
 /** The GraphQL schema: what the dashboard, and anyone with an API key and a role, may ask. */
 export const typeDefs = /* GraphQL */ `
@@ -397,5 +396,4 @@ export const typeDefs = /* GraphQL */ `
     "Every API key (never the keys themselves), admin only."
     apiKeys: [ApiKey!]!
   }
-${violationTypeDefs}
-${CALLBACK_TYPES}`;
+${AREA_TYPE_DEFS}`;

@@ -7,6 +7,7 @@ import type { GqlContext, GraphqlDeps, ResolverDeps } from './context.js';
 import { customerResolvers } from './customer-resolvers.js';
 import { decisionResolvers } from './decision-resolvers.js';
 import { limitsPlugin } from './query-limits.js';
+import { policyResolvers } from './policy-resolvers.js';
 import { typeDefs } from './schema.js';
 import { transcriptResolvers } from './transcript-resolvers.js';
 import { violationResolvers } from './violation-resolvers.js';
@@ -33,6 +34,7 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
       adminResolvers,
       violationResolvers,
       callbackResolvers,
+      policyResolvers,
     ].map((area) => area(settled) as Resolvers),
   );
   return createYoga<GqlContext>({

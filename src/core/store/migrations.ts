@@ -264,6 +264,20 @@ export const MIGRATIONS: Migration[] = [
         kept_at TIMESTAMPTZ, kept_by VARCHAR, missed BOOLEAN NOT NULL DEFAULT false);
     `,
   },
+  {
+    version: 16,
+    name: 'decision log for learning: kind (turn or dial), the context decided on, the logging policy',
+    sql: `
+      ALTER TABLE decisions ADD COLUMN kind VARCHAR DEFAULT 'turn';
+      ALTER TABLE decisions ADD COLUMN context JSON;
+      ALTER TABLE decisions ADD COLUMN policy_version VARCHAR;
+      -- A turn's logging policy is its script version; old rows have no context (not evaluable).
+      UPDATE decisions SET policy_version = script_version;
+      -- A dial decision has no call yet, nor a script.
+      ALTER TABLE decisions ALTER COLUMN call_id DROP NOT NULL;
+      ALTER TABLE decisions ALTER COLUMN script_version DROP NOT NULL;
+    `,
+  },
 ];
 
 /** A row of `consent_changes` (migrations 10, 11): a consent change and its evidence, the text sealed. */

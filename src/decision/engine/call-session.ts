@@ -1,9 +1,23 @@
 /** One call the bot is on: the dialog state, its short memory and what it learned so far. */
-import { newCallSignals, type CallSignals } from '../../models/propensity-features.js';
+import type { ServedModels } from '../../models/champions.js';
+import {
+  newCallSignals,
+  observeCustomerTurn,
+  type CallSignals,
+} from '../../models/propensity-features.js';
+import { callIntentScore } from '../../models/propensity-model.js';
 import type { VoiceSample } from '../../models/prosody/baseline.js';
 import type { IneligibleReason } from '../dialing/index.js';
-import { EMPTY_MEMORY, startState, type FlowState, type Memory } from '../flow/index.js';
-import { initialCounters, type CallCounters, type Turn } from '../transfer/index.js';
+import type { CustomerView } from '../customer-view.js';
+import { EMPTY_MEMORY, remember, startState, type FlowState, type Memory } from '../flow/index.js';
+import {
+  initialCounters,
+  updateCounters,
+  type CallCounters,
+  type TransferConfig,
+  type Turn,
+} from '../transfer/index.js';
+import type { TurnSignals } from '../turn-signals.js';
 import type { Decision, DecisionSetup, TurnRequest } from './engine-contract.js';
 
 /** Turns (both speakers) a session keeps for the handoff and the agent's context. */
@@ -60,4 +74,28 @@ export function newSession(setup: DecisionSetup, req: TurnRequest, nowMs: number
 export function addTurn(s: Session, turn: Turn): void {
   s.turns.push(turn);
   if (s.turns.length > TURNS_KEPT) s.turns.splice(0, s.turns.length - TURNS_KEPT);
+}
+
+/**
+ * Folds the turn into the call's memory, counters and signals, and scores
+ * the call's intent: the customer as the triggers and scripts see them.
+ */
+export function hear(
+  s: Session,
+  signals: TurnSignals,
+  customer: CustomerView,
+  models: ServedModels,
+  counting: TransferConfig['counting'],
+): CustomerView {
+  s.memory = remember(s.memory, s.flow.callTurns + 1, signals);
+  s.counters = updateCounters(s.counters, signals, s.flow.name, counting);
+  observeCustomerTurn(s.signals, {
+    text: signals.text,
+    intent: signals.intent,
+    valence: signals.valence,
+    objection: signals.slots.objection,
+    impatience: signals.impatience,
+  });
+  s.intentScore = callIntentScore(models.propensity, s.signals, customer.history);
+  return { ...customer, intentScore: s.intentScore };
 }

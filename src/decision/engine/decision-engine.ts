@@ -2,9 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import { DialwiseError } from '../../core/errors.js';
 import type { DialwiseEvent, Outcome } from '../../core/events/index.js';
-import type { ServedModels } from '../../models/champions.js';
-import { observeCustomerTurn } from '../../models/propensity-features.js';
-import { callIntentScore } from '../../models/propensity-model.js';
 import type { CustomerView } from '../customer-view.js';
 import {
   contactCheck,
@@ -23,14 +20,7 @@ import {
   type PacerState,
   type Ranking,
 } from '../dialing/index.js';
-import {
-  concise as wantsConcise,
-  flowFor,
-  known,
-  remember,
-  step,
-  type StepResult,
-} from '../flow/index.js';
+import { concise as wantsConcise, flowFor, known, step, type StepResult } from '../flow/index.js';
 import {
   cells,
   chooseLine,
@@ -41,9 +31,9 @@ import {
   type ScriptLibrary,
   type VariantReport,
 } from '../scripts/index.js';
-import { firstTrigger, recordOutcome, updateCounters, type SkillModel } from '../transfer/index.js';
+import { firstTrigger, recordOutcome, type SkillModel } from '../transfer/index.js';
 import type { TurnSignals } from '../turn-signals.js';
-import { addTurn, IDLE_MS, newSession, type Session } from './call-session.js';
+import { addTurn, hear, IDLE_MS, newSession, type Session } from './call-session.js';
 import type {
   ActionKind,
   Decision,
@@ -58,6 +48,8 @@ import { PendingContacts } from './pending-contacts.js';
 import { understandTurn } from './understand-turn.js';
 import { decisionRecord, turnEvents } from './turn-events.js';
 import { withCallback } from './callback-events.js';
+import { dialRecords } from './dial-log.js';
+import { decisionContextOf } from './decision-context.js';
 
 /**
  * The live decision layer: per call turn it understands the utterance with
@@ -108,7 +100,7 @@ export class DecisionEngine {
       nowMs,
       timeZone: zoneOf(customer, this.setup.dialing),
     });
-    const scored = this.hear(s, signals, customer, models);
+    const scored = hear(s, signals, customer, models, this.setup.transfer.counting);
     // A customer who withdrew consent is not handed to a salesperson: the flow ends the call.
     const trigger = signals.optOut
       ? undefined
@@ -149,7 +141,8 @@ export class DecisionEngine {
     if (decision.state === 'do_not_call') this.pending.noteOptOut(s.customerId, events, nowMs);
     this.deps.emit(events);
     const micros = Math.round((performance.now() - started) * 1000);
-    this.deps.log(decisionRecord(s, decision, spoken, nowMs, micros));
+    const context = decisionContextOf(customer, nowMs, this.setup.dialing, s);
+    this.deps.log(decisionRecord(s, decision, spoken, nowMs, micros, context));
     return decision;
   }
 
@@ -197,10 +190,10 @@ export class DecisionEngine {
   next(limit: number, campaignId?: string): Ranking & { pacingRatio: number } {
     const nowMs = this.clock.now();
     const candidates = [...this.deps.candidates(nowMs)].map((c) => this.pending.apply(c));
-    return {
-      ...rankNext(candidates, nowMs, this.setup.dialing, this.answers, limit, campaignId),
-      pacingRatio: pacingRatio(this.pacer, this.setup.dialing.pacing),
-    };
+    const { dialing } = this.setup;
+    const ranking = rankNext(candidates, nowMs, dialing, this.answers, limit, campaignId);
+    for (const r of dialRecords(ranking, candidates, nowMs, dialing, campaignId)) this.deps.log(r);
+    return { ...ranking, pacingRatio: pacingRatio(this.pacer, dialing.pacing) };
   }
 
   /** Whether a sender may reach the customer now on a channel (POST /outreach/check). */
@@ -323,29 +316,6 @@ export class DecisionEngine {
 
   private customer(customerId: string, nowMs: number): CustomerView {
     return this.pending.apply(this.deps.customer(customerId, nowMs));
-  }
-
-  /**
-   * Folds the turn into the call's memory, counters and signals, and scores
-   * the call's intent: the customer as the triggers and scripts see them.
-   */
-  private hear(
-    s: Session,
-    signals: TurnSignals,
-    customer: CustomerView,
-    models: ServedModels,
-  ): CustomerView {
-    s.memory = remember(s.memory, s.flow.callTurns + 1, signals);
-    s.counters = updateCounters(s.counters, signals, s.flow.name, this.setup.transfer.counting);
-    observeCustomerTurn(s.signals, {
-      text: signals.text,
-      intent: signals.intent,
-      valence: signals.valence,
-      objection: signals.slots.objection,
-      impatience: signals.impatience,
-    });
-    s.intentScore = callIntentScore(models.propensity, s.signals, customer.history);
-    return { ...customer, intentScore: s.intentScore };
   }
 
   /**

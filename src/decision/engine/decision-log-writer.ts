@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Columns, Store } from '../../core/store/store.js';
 import type { DecisionRecord } from './engine-contract.js';
 
-/** The staging table's columns: the timestamp travels as text and DuckDB casts it. */
+/** The staging table's columns: the timestamp and the context travel as text and DuckDB casts them. */
 const COLUMNS: Columns = {
   decision_id: 'VARCHAR',
   ts: 'VARCHAR',
@@ -19,8 +19,13 @@ const COLUMNS: Columns = {
   reason: 'VARCHAR',
   blocked: 'VARCHAR',
   micros: 'INTEGER',
+  kind: 'VARCHAR',
+  // JSON text, cast on insert (the appender has no JSON type).
+  context: 'VARCHAR',
+  policy_version: 'VARCHAR',
 };
 const NAMES = Object.keys(COLUMNS);
+const CAST: Record<string, string> = { ts: 'ts::TIMESTAMPTZ', context: 'context::JSON' };
 
 /**
  * Writes decision records to DuckDB's decisions table in batches, off the
@@ -62,7 +67,7 @@ export class DecisionLogWriter {
           );
           await tx.append('stage_decisions', COLUMNS, batch);
           await tx.run(
-            `INSERT INTO decisions SELECT ${NAMES.map((n) => (n === 'ts' ? 'ts::TIMESTAMPTZ' : n)).join(', ')} FROM stage_decisions`,
+            `INSERT INTO decisions (${NAMES.join(', ')}) SELECT ${NAMES.map((n) => CAST[n] ?? n).join(', ')} FROM stage_decisions`,
           );
           await tx.run('DELETE FROM stage_decisions');
         });

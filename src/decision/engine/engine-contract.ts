@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../../core/clock.js';
 import type { DialwiseEvent } from '../../core/events/index.js';
+import type { DecisionContext } from '../../core/logged-decision.js';
 import type { ServedModels } from '../../models/champions.js';
 import type { TurnProsody } from '../../models/prosody/event-fields.js';
 import type { ComplianceHit } from '../../models/types.js';
@@ -108,10 +109,15 @@ export interface DialingViolation {
   mode: 'refused' | 'flagged';
 }
 
+/**
+ * A row of the decision log (`decisions`): a turn's line, or a customer
+ * the dialer was offered (kind 'dial', no call yet).
+ */
 export interface DecisionRecord {
   decision_id: string;
   ts: string;
-  call_id: string;
+  kind: 'turn' | 'dial';
+  call_id: string | null;
   customer_id: string;
   campaign_id: string | null;
   state: string;
@@ -119,13 +125,17 @@ export interface DecisionRecord {
   /** The customer's script-experiment segment (scriptSegmentOf). */
   segment: string;
   variant: string;
-  /** The probability the experiment gave this variant. */
+  /** The probability the experiment gave this variant (1 for a dial: the ranking is deterministic). */
   propensity: number;
-  script_version: string;
-  action: ActionKind;
+  script_version: string | null;
+  /** The logging policy: the script version for a turn, the ranker's version for a dial. */
+  policy_version: string;
+  action: ActionKind | 'dial';
   reason: string;
   blocked: string | null;
   micros: number;
+  /** What the decision was taken on, for off-policy evaluation. */
+  context: DecisionContext;
 }
 
 /** What the bot says this turn: from which script node, for which segment, and the line. */

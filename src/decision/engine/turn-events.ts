@@ -1,6 +1,7 @@
 /** What a decided turn leaves behind: the events it emits and the record it logs. */
 import { randomUUID } from 'node:crypto';
 import type { DialwiseEvent } from '../../core/events/index.js';
+import type { DecisionContext } from '../../core/logged-decision.js';
 import type { ChosenLine } from '../scripts/index.js';
 import type { Session } from './call-session.js';
 import type { Decision, DecisionRecord, TurnRequest } from './engine-contract.js';
@@ -82,10 +83,12 @@ export function decisionRecord(
   spoken: { node: string; segment: string; line: ChosenLine },
   nowMs: number,
   micros: number,
+  context: DecisionContext,
 ): DecisionRecord {
   return {
     decision_id: d.decision_id,
     ts: new Date(nowMs).toISOString(),
+    kind: 'turn',
     call_id: s.callId,
     customer_id: s.customerId,
     campaign_id: s.campaignId ?? null,
@@ -95,9 +98,11 @@ export function decisionRecord(
     variant: spoken.line.variant,
     propensity: spoken.line.propensity,
     script_version: s.scriptVersion,
+    policy_version: s.scriptVersion,
     action: d.action,
     reason: d.reason,
     blocked: d.blocked?.join(',') ?? null,
     micros,
+    context,
   };
 }

@@ -3,10 +3,11 @@
  * deployed would have done, estimated from decisions logged under another
  * policy with their propensities (IPS, SNIPS, DM, DR with intervals).
  *
- * Reached only from bench/ (bench/off-policy.ts) and its tests today: the
- * live decision log does not record propensities in this form yet. The
- * closed-loop issue (17) wires it to the live decision log, which is why it
- * stays in src/ rather than bench/lib/.
+ * Reached from the live decision log: `dialwise evaluate-policy` and the
+ * GraphQL policyEvaluation read the logged decisions of a script node
+ * (analytics/records loggedDecisions) and evaluate a policy file
+ * (policy-file.ts, docs/off-policy.md) over them (policy-report.ts); and
+ * from bench/off-policy.ts, which measures the estimators on simulated logs.
  */
 export { ESTIMATORS, type EstimatorName, type Interval } from './estimator-intervals.js';
 export type { WeightStats } from './estimator-terms.js';
@@ -29,4 +30,6 @@ export {
   type PolicyEvaluation,
 } from './policy-evaluation.js';
 export { SupportViolationError } from './policy-support.js';
+export { parsePolicyFile, policyFileSchema, policyOf, type PolicyFile } from './policy-file.js';
+export { policyReport, REPORTED, type PolicyReport } from './policy-report.js';
 export { fitBucketRewardModel, type RewardModel } from './reward-model.js';

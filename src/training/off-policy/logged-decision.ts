@@ -1,23 +1,17 @@
-import { z } from 'zod';
+import type { DecisionContext } from '../../core/logged-decision.js';
 
 /**
- * What a decision (script version, routing target) was taken on, and the
- * record a stochastic policy's decision is logged as: the input of the
- * off-policy evaluator. The live decision log writes its own rows today
- * (decision/decision-log.ts); issue 17 has it log these.
+ * The context a decision was taken on and the logged record the evaluator
+ * reads are defined once in core (core/logged-decision.ts), where the
+ * decision layer that writes them and the analytics that read them back
+ * also find them; the policies over them are the evaluator's own.
  */
-export const decisionContext = z.strictObject({
-  /** Dynamic tags at decision time (config/tags.json), e.g. high_intent, price_sensitive, vip. */
-  tags: z.array(z.string().min(1)),
-  region: z.string().min(1),
-  product_line: z.string().min(1),
-  tier: z.string().min(1),
-  /** Contact attempts in the last 7 days, before this one. */
-  contacts_7d: z.number().int().min(0),
-  /** Local hour of day at the customer. */
-  hour: z.number().int().min(0).max(23),
-});
-export type DecisionContext = z.infer<typeof decisionContext>;
+export {
+  decisionContext,
+  loggedDecision,
+  type DecisionContext,
+  type LoggedDecision,
+} from '../../core/logged-decision.js';
 
 export type Action = string;
 
@@ -33,17 +27,3 @@ export interface Policy {
   readonly name: string;
   probs(context: DecisionContext): ActionProbs;
 }
-
-export const loggedDecision = z.strictObject({
-  decision_id: z.string().min(1).max(128),
-  ts: z.iso.datetime({ offset: true }),
-  context: decisionContext,
-  action: z.string().min(1),
-  /** Probability the logging policy gave the action it took; 0 would mean it could not be taken. */
-  propensity: z.number().gt(0).max(1),
-  /** Converted 0/1, or revenue. */
-  reward: z.number().finite(),
-  /** Name and version of the logging policy. */
-  policy_version: z.string().min(1),
-});
-export type LoggedDecision = z.infer<typeof loggedDecision>;

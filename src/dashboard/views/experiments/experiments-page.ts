@@ -1,6 +1,7 @@
 // Experiments: the decision layer's live bandits (per script node and
 // segment) and the script versions compared over the stored calls; per
-// variant trials, conversion, P(best), uplift with its 95% interval.
+// variant trials, conversion, P(best), uplift with its 95% interval; and a
+// candidate policy evaluated off-policy on the decision log (policy-panel.ts).
 import { createPBestChart, type PBestChart } from '../../charts/pbest-chart.js';
 import { button, h } from '../../ui/dom.js';
 import { formatInt, formatPercent, formatPoints } from '../../ui/format.js';
@@ -16,6 +17,7 @@ import { dataTable } from '../../ui/table.js';
 import type { Experiment, VariantStats } from '../../queries/app-queries.js';
 import type { MountView } from '../../shell/view-context.js';
 import { createFilterBar } from '../../shell/filter-bar.js';
+import { policyPanel } from './policy-panel.js';
 
 /** Uplift's 95% interval on a scale shared by the experiment's variants, zero marked. */
 function intervalBar(v: VariantStats, scale: number): HTMLElement {
@@ -191,6 +193,8 @@ export const mountExperiments: MountView = (root, ctx) => {
     bandits,
     h('h3', { class: 'section-title' }, 'Script versions over calls'),
     versions,
+    h('h3', { class: 'section-title' }, 'Before rollout'),
+    policyPanel(ctx).el,
   );
 
   let charts: PBestChart[] = [];

@@ -50,6 +50,8 @@ const FLAGS = [
     'source',
     'date',
     'campaigns',
+    'scenario',
+    'policy',
   ],
 ];
 
@@ -62,6 +64,7 @@ async function main(argv: string[]): Promise<void> {
       ...Object.fromEntries(FLAGS.map((f) => [f, { type: 'string' as const }])),
       help: { type: 'boolean', short: 'h' },
       'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
     },
   });
   const [name, sub] = positionals;

@@ -12,9 +12,19 @@ import { crossCheck } from './scenario-checks.js';
 const probability = z.number().min(0).max(1);
 const multiplier = z.number().nonnegative();
 /** `node/variant` as the platform's script library names them (config/scripts.json). */
-const variantKey = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]*\/[a-z][a-z0-9_]*$/, 'must be "node/variant", e.g. "opening/warm"');
+const VARIANT_KEY = /^[a-z][a-z0-9_]*\/[a-z][a-z0-9_]*$/;
+// Keys checked here rather than by a key schema, whose error would not say what is wrong.
+const variantMultipliers = z
+  .record(z.string(), z.number().nonnegative())
+  .superRefine((rec, ctx) => {
+    for (const key of Object.keys(rec).filter((k) => !VARIANT_KEY.test(k))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: 'must be "node/variant", e.g. "opening/warm"',
+      });
+    }
+  });
 const weights = z
   .record(z.string().min(1), multiplier)
   .refine((w) => Object.values(w).some((v) => v > 0), 'needs at least one positive weight');
@@ -59,7 +69,7 @@ const segmentSchema = z.strictObject({
   askHuman: probability,
   callback: probability,
   /** Conversion multipliers by "node/variant"; a line not named counts 1. */
-  variants: z.record(variantKey, multiplier).default({}),
+  variants: variantMultipliers.default({}),
   /** Conversion multipliers for the tone of the lines heard. */
   tone: z.strictObject({ concise: multiplier, full: multiplier }).default({ concise: 1, full: 1 }),
 });

@@ -140,6 +140,13 @@ describe('scenario validation', () => {
     expect(s.agents[0]!.capacity).toBe(1);
   });
 
+  it('accepts the example of docs/scenarios.md', () => {
+    const doc = readFileSync('docs/scenarios.md', 'utf8');
+    const example = /## Example\n\n```json\n([\s\S]*?)\n```/.exec(doc)![1]!;
+    const s = parseScenario(JSON.parse(example), 'docs/scenarios.md');
+    expect(createWorld(s, 1).customers).toHaveLength(1000);
+  });
+
   it('names a missing file', () => {
     expect(() => loadScenario('config/scenarios/nowhere.json')).toThrow(
       'cannot read scenario config/scenarios/nowhere.json',

@@ -161,7 +161,7 @@ export class SimConversation implements Conversation {
     return this.talk;
   }
 
-  /** Latent propensity, halved and more when the budget does not reach the list price. */
+  /** Latent propensity, scaled down in proportion where the budget falls short of the list price. */
   private propensity(): number {
     const { customer, scenario } = this.ctx;
     return customer.propensity * affordability(customer, scenario);

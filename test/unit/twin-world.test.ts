@@ -142,6 +142,29 @@ describe('the world of a scenario', () => {
     throw new Error('no customer asked to be called back');
   });
 
+  it('converts more of the customers handed to an agent skilled in their product line', () => {
+    const w = createWorld(scenario('steady'), 1);
+    const agent = { ...w.agents[0]!, skills: { wealth: 2, insurance: 2, credit_card: 2, loan: 2 } };
+    const rate = (skill: number) => {
+      const rng = seeded(6);
+      const skilled = { ...agent, skills: { ...agent.skills, loan: skill } };
+      const loans = w.customers.filter((c) => c.productLine === 'loan').slice(0, 3000);
+      let converted = 0;
+      for (const c of loans) {
+        const conv = w.converse(c, Date.parse(w.scenario.start), rng);
+        play(conv, [
+          line('opening', 'standard'),
+          { ...line('transfer_to_human', 'expert'), action: 'transfer' },
+        ]);
+        const part = conv.withAgent(skilled);
+        expect(part.seconds).toBeGreaterThan(0);
+        if (part.outcome === 'converted') converted++;
+      }
+      return converted / loans.length;
+    };
+    expect(rate(2)).toBeGreaterThan(1.6 * rate(0.8));
+  });
+
   it('lets agents pick up after a log-normal wait, or not at all', () => {
     const w = createWorld(scenario('small-centre'), 1);
     const agent = w.agents[0]!;

@@ -1,4 +1,4 @@
-import type { Anomaly } from './world.js';
+import type { Anomaly } from './scenario.js';
 import type { TwinReport } from './run-twin.js';
 
 /** An alert as the platform lists it (GraphQL `alerts`). */
@@ -32,7 +32,8 @@ export function alertFigures(
     const at = a.firedAt ? Date.parse(a.firedAt) : NaN;
     if (!Number.isFinite(at)) continue;
     const explained = anomalies.find(
-      (x) => at >= x.startMs && (x.region === undefined || a.key === x.region || a.key === 'all'),
+      (x) =>
+        at >= x.startMs && (x.kind !== 'connect_drop' || a.key === x.region || a.key === 'all'),
     );
     if (!explained) {
       falseAlerts += 1;

@@ -1,5 +1,5 @@
 import type { SimCustomer } from './world.js';
-import { localClock } from './local-time.js';
+import { localTime } from './local-time.js';
 
 /**
  * The rules every dial is audited against, whichever policy placed it: the
@@ -17,7 +17,7 @@ export interface ContactRules {
 export const LAW_HOURS = { from: 9, to: 21 } as const;
 
 export const lawful = (c: SimCustomer, atMs: number): boolean => {
-  const { hour } = localClock(c.timeZone, atMs);
+  const { hour } = localTime(c.timeZone, atMs);
   return hour >= LAW_HOURS.from && hour < LAW_HOURS.to;
 };
 

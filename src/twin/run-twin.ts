@@ -10,7 +10,7 @@ import {
   type Dialer,
   type PolicyName,
 } from './dialers.js';
-import { localClock } from './local-time.js';
+import { localTime } from './local-time.js';
 import { FIXED_SCRIPT } from './scripted-bot.js';
 import { Tally, type Costs, type PolicyFigures } from './tally.js';
 import type { TwinTarget } from './target.js';
@@ -125,7 +125,7 @@ function sleepUntil(ms: number, signal?: AbortSignal): Promise<void> {
 /** Whether any customer's zone is within the law's hours: outside them no policy dials. */
 function anyoneCallable(zones: readonly string[], atMs: number): boolean {
   return zones.some((z) => {
-    const { hour } = localClock(z, atMs);
+    const { hour } = localTime(z, atMs);
     return hour >= LAW_HOURS.from && hour < LAW_HOURS.to;
   });
 }

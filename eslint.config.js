@@ -5,12 +5,14 @@ import tseslint from 'typescript-eslint';
 // Imports flow one way (docs/architecture.md): core <- pipelines, models,
 // analytics, decision, training <- api <- app <- cli. Nothing imports app/ or
 // cli/; only the library's client takes the API's contract
-// (api/rest/schemas.ts). A component folder is entered through its index:
+// (api/rest/schemas.ts). The contact-centre twin (twin/) imports only core
+// (and the library's client, which is not layered); app and cli may drive it.
+// A component folder is entered through its index:
 // from outside it, `../pipelines/index.js`, never `../pipelines/sinks/rows.js`.
 // `allowed` names the one file of a forbidden folder a layer may still import.
-const COMPONENTS = ['analytics', 'decision', 'pipelines', 'training', 'api', 'app'];
+const COMPONENTS = ['analytics', 'decision', 'pipelines', 'training', 'api', 'app', 'twin'];
 const FOLDERS = ['core', 'datasets', 'models', 'pipelines', 'analytics', 'decision', 'training'];
-const LAYERED = [...FOLDERS, 'api', 'app', 'cli', 'dashboard'];
+const LAYERED = [...FOLDERS, 'api', 'app', 'cli', 'dashboard', 'twin'];
 // A layer names the folders it may import; every other layered folder is forbidden.
 const layer = (from, mayImport, allowed = {}) => {
   const forbidden = LAYERED.filter((dir) => dir !== from && !mayImport.includes(dir));
@@ -106,8 +108,9 @@ export default tseslint.config(
   layer('decision', ['core', 'models', 'datasets']),
   layer('training', ['core', 'models', 'datasets']),
   layer('api', FOLDERS),
-  layer('app', [...FOLDERS, 'api']),
-  layer('cli', [...FOLDERS, 'api', 'app']),
+  layer('twin', ['core']),
+  layer('app', [...FOLDERS, 'api', 'twin']),
+  layer('cli', [...FOLDERS, 'api', 'app', 'twin']),
   // The library's client ships without server code: only the API's contract
   // (api/rest/schemas.ts) and the event definitions.
   {

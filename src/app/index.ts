@@ -9,6 +9,7 @@ export { startWorker } from './worker.js';
 export { startLoaderPlatform, type LoaderPlatform } from './loader-platform.js';
 export { openPipeline, type ModelWatch } from './enrichment.js';
 export { type SimulateOptions } from './simulator-feed.js';
+export { simulateScenario, startWithTwin, type SimulateRequest } from './twin-session.js';
 export { runFilePath, type RunFile } from './run-file.js';
 export { createBus, fieldCipher, openStore, packageRoot, registryOf, storePath } from './setup.js';
 export { retrainPlanOf } from './scheduled-retrain.js';

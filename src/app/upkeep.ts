@@ -24,7 +24,11 @@ export interface Part {
   stop(): Promise<void>;
 }
 
-/** Every `ms`, one round of `work`, rounds in sequence; errors go to `onError`. */
+/**
+ * Every `ms`, one round of `work`, rounds in sequence; errors go to
+ * `onError`. A tick while a round already waits its turn adds none: a slow
+ * round, or a virtual clock moved a minute at once, does not pile rounds up.
+ */
 export function everyInTurn(
   clock: Clock,
   ms: number,
@@ -32,8 +36,16 @@ export function everyInTurn(
   onError: (err: unknown) => void,
 ): Part {
   let running = Promise.resolve();
+  let waiting = false;
   const cancel = clock.every(ms, () => {
-    running = running.then(work).catch(onError);
+    if (waiting) return;
+    waiting = true;
+    running = running
+      .then(() => {
+        waiting = false;
+        return work();
+      })
+      .catch(onError);
   });
   return {
     async stop() {

@@ -8,7 +8,7 @@ import {
   openStore,
   registryOf,
   startLoaderPlatform,
-  startPlatform,
+  startWithTwin,
   startWorker,
   storePath,
 } from '../app/index.js';
@@ -36,6 +36,7 @@ import { evaluatePolicyCommand, formatPolicyReport } from './evaluate-policy-com
 import { keysCommand } from './keys-command.js';
 import { consentCommand, dncCommand } from './contact-command.js';
 import { retentionCommand } from './retention-command.js';
+import { simulateCommand } from './simulate-command.js';
 import { formatSummary, loadCorrections, runRetrainCommand } from './retrain-command.js';
 
 /** What a command gets: settings, the parsed arguments, and a way to stay running. */
@@ -86,21 +87,23 @@ function printDashboard(p: { url: string; adminKey: string; adminKeyGenerated: b
 }
 
 async function start({ config, logger, runUntilSignal }: CommandContext): Promise<void> {
-  const p = await startPlatform(config, {
-    logger,
-    clock: systemClock,
-    simulate:
-      config.simulateRate > 0
-        ? { ratePerSec: config.simulateRate, seed: systemClock.now() % 100_000 }
-        : undefined,
-  });
+  const run = await startWithTwin(config, logger, systemClock);
+  const p = run.platform;
   console.log(`Dialwise is running (${p.bus.kind} bus, data in ${resolve(config.dataDir)})`);
   printDashboard(p);
-  console.log(`  simulated traffic: ${config.simulateRate} calls/s (DIALWISE_SIM_RATE)`);
-  runUntilSignal(p);
+  if (config.virtualClock)
+    console.log(`  virtual clock from ${config.virtualClock}: POST /admin/clock moves it`);
+  else if (config.simulateRate > 0) {
+    console.log(
+      `  contact-centre twin: ${config.scenarioFile}, ${config.simulateRate} dials per simulated minute (DIALWISE_SIM_RATE); it replays the last days, then dials live`,
+    );
+    if (run.slackReceiver) console.log(`  Slack posts (local receiver): ${run.slackReceiver}`);
+  }
+  runUntilSignal(run);
 }
 
-async function simulate({ config, values }: CommandContext): Promise<void> {
+/** Simulated calls straight onto the bus, as a dialer's feed would publish them (the scaled-out mode's load). */
+async function feed({ config, values }: CommandContext): Promise<void> {
   const calls = intFlag(values, 'calls', (n) => n >= 1, 'must be a positive integer') ?? 100;
   const sim = new CallSimulator(intFlag(values, 'seed', () => true, 'must be an integer') ?? 1);
   const bus = createBus(config);
@@ -187,9 +190,14 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   simulate: {
-    usage: `simulate --calls N [--seed S]
-                             publish N simulated calls to the bus (Kafka when KAFKA_BROKERS is set)`,
-    run: simulate,
+    usage: `simulate --scenario FILE [--calls N] [--seed S] [--policy dialwise|naive|oracle|all] [--json]
+                             run a contact-centre scenario (config/scenarios/) for its week against a
+                             platform started here on a virtual clock; naive and oracle side by side`,
+    run: simulateCommand,
+  },
+  feed: {
+    usage: `feed --calls N [--seed S]   publish N simulated calls to the bus (Kafka when KAFKA_BROKERS is set)`,
+    run: feed,
   },
   keys: {
     usage: `keys create --name NAME --role ROLE [--expires-in-days N] [--campaigns A,B]

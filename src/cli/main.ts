@@ -53,6 +53,7 @@ const FLAGS = [
     'policy',
     'from',
     'to',
+    'scenario',
   ],
 ];
 

@@ -33,8 +33,11 @@ export class DecisionClient {
   }
 
   /** POST /dialer/next: whom to call now, best first, and the pacing ratio. */
-  async next(limit?: number, opts?: CallOptions): Promise<NextResponse> {
-    const body = limit === undefined ? {} : { limit };
+  async next(limit?: number, opts?: CallOptions & { campaignId?: string }): Promise<NextResponse> {
+    const body = {
+      ...(limit !== undefined && { limit }),
+      ...(opts?.campaignId !== undefined && { campaign_id: opts.campaignId }),
+    };
     return (await this.send('POST', '/dialer/next', body, opts)) as NextResponse;
   }
 

@@ -65,6 +65,10 @@ export interface ManualClock extends Clock {
   set(ms: number): void;
 }
 
+/** Whether the clock is a manual one: the virtual time of a simulation, moved by its driver. */
+export const isManual = (clock: Clock): clock is ManualClock =>
+  typeof (clock as Partial<ManualClock>).set === 'function';
+
 /** A clock that moves only when told to: for tests and virtual-time runs. */
 export function manualClock(startMs = 0): ManualClock {
   let now = startMs;

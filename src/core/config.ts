@@ -135,7 +135,17 @@ const SETTINGS = {
   simulateRate: {
     env: 'DIALWISE_SIM_RATE',
     schema: z.coerce.number().min(0).max(10_000).default(2),
-    fix: 'simulated calls per second, 0 to turn the simulator off',
+    fix: "the contact-centre twin's dials per simulated minute in `dialwise start`, 0 to turn it off",
+  },
+  scenarioFile: {
+    env: 'DIALWISE_SCENARIO',
+    schema: z.string().min(1).default('config/scenarios/default.json'),
+    fix: "the twin's scenario in `dialwise start` (a file like config/scenarios/default.json)",
+  },
+  virtualClock: {
+    env: 'DIALWISE_VIRTUAL_CLOCK',
+    schema: z.iso.datetime({ offset: true }).optional(),
+    fix: 'an instant like 2026-11-30T00:00:00+08:00: the platform runs on a virtual clock from there, moved by POST /admin/clock (benchmarks drive it)',
   },
   batchSize: {
     env: 'DIALWISE_BATCH_SIZE',

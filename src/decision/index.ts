@@ -27,6 +27,8 @@ export {
   type TurnRequest,
 } from './engine/index.js';
 export {
+  campaignPolicy,
+  eligibility,
   loadDialingRules,
   parseDialingRules,
   type DialingConfig,

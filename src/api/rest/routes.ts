@@ -27,6 +27,7 @@ import { deadLetterPage, sealedOriginals } from '../../pipelines/index.js';
 import type { ApiDeps } from '../server.js';
 import { campaignFor, campaignsOf, scopedTurn } from '../scope.js';
 import { parseJson } from './http.js';
+import { clockRoutes } from './clock-routes.js';
 import { contactRoutes } from './contact-routes.js';
 import { reply, route, type Route } from './route.js';
 import {
@@ -381,5 +382,6 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
         Response.json(await withdrawApiKey(deps.store, principal!, params.name!)),
     }),
     ...contactRoutes(deps, engine),
+    ...clockRoutes(deps.clock),
   ];
 }

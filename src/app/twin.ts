@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import { DecisionClient, EventClient } from '../client/index.js';
+import { isManual, type Clock } from '../core/clock.js';
+import type { Config } from '../core/config.js';
+import {
+  campaignPolicy,
+  eligibility,
+  loadDialingRules,
+  type DialingRules,
+} from '../decision/index.js';
+import type { ContactRules, Costs, Scenario, SimCustomer, TwinTarget } from '../twin/index.js';
+import { packageRoot } from './setup.js';
+
+/** The dialing rules the platform's decision layer runs with (config/dialing.json). */
+export const platformDialingRules = (config: Config): DialingRules =>
+  loadDialingRules(join(config.decisionConfigDir ?? join(packageRoot(), 'config'), 'dialing.json'));
+
+/**
+ * The platform's own dialing rules as the twin audits every policy against
+ * them: the calling windows of the customer's industry in their zone, and
+ * the campaign's weekly cap on calls.
+ */
+export function twinRules(rules: DialingRules, campaignId: string): ContactRules {
+  const policy = campaignPolicy(rules, campaignId);
+  const bare = (c: SimCustomer) => ({
+    customerId: c.id,
+    crm: { industry: c.industry, timezone: c.timeZone },
+    consent: {},
+    doNotCall: false,
+    dncListed: null,
+    touches: [],
+  });
+  return {
+    inWindow: (c, atMs) => eligibility(bare(c), atMs, rules, campaignId).ok,
+    cap: {
+      touches: Math.min(policy.cap.touches, policy.cap.perChannel.call ?? Infinity),
+      days: policy.cap.days,
+    },
+  };
+}
+
+/** Dials from the scenario, minutes as the platform's config costs them. */
+export const twinCosts = (config: Config, scenario: Scenario): Costs => ({
+  dial: scenario.costs.dial,
+  botMinute: config.costPerMinuteBot,
+  agentMinute: config.costPerMinuteAgent,
+});
+
+/**
+ * The platform at `url` as the twin drives it: its API with the given key,
+ * and its clock — moved in process when the caller holds a virtual one, by
+ * `POST /admin/clock` when `remote`, not at all on the wall clock.
+ */
+export function platformTarget(opts: {
+  url: string;
+  apiKey: string;
+  campaignId: string;
+  clock?: Clock;
+  remote?: boolean;
+}): TwinTarget {
+  const client = { url: opts.url, apiKey: opts.apiKey, timeoutMs: 60_000 };
+  const local = opts.clock && isManual(opts.clock) ? opts.clock : undefined;
+  return {
+    decisions: new DecisionClient(client),
+    events: new EventClient(client),
+    campaignId: opts.campaignId,
+    virtual: Boolean(local ?? opts.remote),
+    async advance(ms) {
+      if (local) local.set(ms);
+      else if (opts.remote) {
+        const res = await fetch(`${opts.url}/admin/clock`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${opts.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ to: new Date(ms).toISOString() }),
+        });
+        if (!res.ok) throw new Error(`POST /admin/clock: ${res.status} ${await res.text()}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The latent truth of a scenario: how much each scripted line moves a
+ * segment's customers, with the anomalies in force, and the conversion
+ * probability a call's lines give. The conversation draws from it and the
+ * oracle policy maximises it, so both see the same numbers.
+ */
+import { clamp01 } from './draws.js';
+import type { Anomaly, Scenario, Segment } from './scenario.js';
+import type { HeardLine } from './types.js';
+
+const DAY = 86_400_000;
+
+/** Days since the scenario's start (fractional). */
+export const dayOf = (scenario: Scenario, atMs: number): number =>
+  (atMs - Date.parse(scenario.start)) / DAY;
+
+export const anomaliesAt = (scenario: Scenario, atMs: number): Anomaly[] => {
+  const day = dayOf(scenario, atMs);
+  return scenario.anomalies.filter((a) => day >= a.fromDay);
+};
+
+/** A line's conversion multiplier for the segment, decayed by any variant_decay in force. */
+export function lineMultiplier(
+  seg: Segment,
+  node: string,
+  variant: string,
+  anomalies: readonly Anomaly[],
+): number {
+  let m = seg.variants[`${node}/${variant}`] ?? 1;
+  for (const a of anomalies) {
+    if (a.kind === 'variant_decay' && a.node === node && a.variant === variant) m *= a.factor;
+  }
+  return m;
+}
+
+/**
+ * propensity × the multipliers of the distinct lines heard (a line said
+ * twice moves no one twice) × the mean tone multiplier of every line heard.
+ */
+export function conversionOf(
+  propensity: number,
+  seg: Segment,
+  lines: readonly HeardLine[],
+  anomalies: readonly Anomaly[],
+): number {
+  const seen = new Set<string>();
+  let product = 1;
+  let tone = 0;
+  for (const l of lines) {
+    tone += l.concise ? seg.tone.concise : seg.tone.full;
+    const key = `${l.script_id}/${l.variant}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    product *= lineMultiplier(seg, l.script_id, l.variant, anomalies);
+  }
+  return clamp01(propensity * product * (lines.length ? tone / lines.length : 1));
+}
+
+/**
+ * The best variant of a node for the segment: among the variants the
+ * scenario names for it and, where the driver passes the script library's
+ * ids, the unnamed ones at 1. Undefined when neither names any.
+ */
+export function bestOf(
+  seg: Segment,
+  node: string,
+  anomalies: readonly Anomaly[],
+  libraryVariants: readonly string[] = [],
+): { variant: string; multiplier: number } | undefined {
+  const named = Object.keys(seg.variants)
+    .filter((k) => k.startsWith(`${node}/`))
+    .map((k) => k.slice(node.length + 1));
+  let best: { variant: string; multiplier: number } | undefined;
+  for (const variant of new Set([...named, ...libraryVariants])) {
+    const multiplier = lineMultiplier(seg, node, variant, anomalies);
+    if (!best || multiplier > best.multiplier) best = { variant, multiplier };
+  }
+  return best;
+}

@@ -1,0 +1,305 @@
+import type { DialwiseEvent } from '../core/events/index.js';
+import { seeded } from '../core/rng.js';
+import { AgentPool } from './agent-pool.js';
+import { talkPlatform, talkScripted, type CallContext, type Talk } from './calls.js';
+import { ContactAudit, LAW_HOURS, type ContactRules } from './contact-audit.js';
+import {
+  naiveDialer,
+  oracleDialer,
+  platformDialer,
+  type Dialer,
+  type PolicyName,
+} from './dialers.js';
+import { localTime } from './local-time.js';
+import { FIXED_SCRIPT } from './scripted-bot.js';
+import { Tally, type Costs, type PolicyFigures } from './tally.js';
+import type { TwinTarget } from './target.js';
+import type { SimCustomer, World } from './world.js';
+
+export interface TwinOptions {
+  world: World;
+  policy: PolicyName;
+  /** Dials to place over the scenario's days (fewer when the days run out first). */
+  calls: number;
+  seed: number;
+  rules: ContactRules;
+  costs: Costs;
+  /** The platform, for the dialwise policy. */
+  target?: TwinTarget;
+  /** Simulated milliseconds per step (default a minute). */
+  tickMs?: number;
+  /** Concurrent lines of the dialer (default: enough for `calls` in the week's working hours). */
+  lines?: number;
+  /**
+   * A live run: called once when the simulated time reaches the wall clock;
+   * from then on each step waits for real time to reach it.
+   */
+  onCaughtUp?(): void;
+  signal?: AbortSignal;
+  onTick?(atMs: number, dials: number): void;
+}
+
+export type TwinReport = PolicyFigures & {
+  policy: PolicyName;
+  scenario: string;
+  seed: number;
+  violations: ContactAudit['violations'] & { total: number };
+  wallSeconds: number;
+};
+
+const DAY_MS = 86_400_000;
+/** Rings before a dial counts as unanswered. */
+const RING_S = 25;
+/** A callback is kept by a dial from 5 minutes before to an hour after the time named. */
+const CALLBACK_EARLY_MS = 5 * 60_000;
+const CALLBACK_GRACE_MS = 60 * 60_000;
+
+const defaultLines = (calls: number, days: number): number =>
+  Math.max(4, Math.ceil((calls / (days * 6 * 60)) * 1.5));
+
+/** The CRM records and web visits the platform knows before the first dial. */
+function loadEvents(world: World, atMs: number, seed: number): DialwiseEvent[] {
+  const rng = seeded(seed ^ 0x5eed);
+  const ts = new Date(atMs).toISOString();
+  const base = { ts, schema_version: 1 as const };
+  return world.customers.flatMap((c): DialwiseEvent[] => {
+    const crm: DialwiseEvent = {
+      ...base,
+      event_id: `${c.id}-crm`,
+      type: 'customer.updated',
+      customer_id: c.id,
+      fields: {
+        name: c.name,
+        phone: c.phone,
+        region: c.region,
+        industry: c.industry,
+        customer_tier: c.tier,
+        timezone: c.timeZone,
+      },
+    };
+    if (rng() >= Math.min(0.6, c.propensity * 1.5)) return [crm];
+    const visit: DialwiseEvent = {
+      ...base,
+      event_id: `${c.id}-visit`,
+      type: 'web.visit',
+      customer_id: c.id,
+      page: '/pricing',
+      product: c.productLine,
+    };
+    return [crm, visit];
+  });
+}
+
+/**
+ * Sends events and keeps the platform's clock moving until they are taken in:
+ * on a virtual clock the embedded intake answers once the pipeline commits,
+ * which happens on the platform's timers.
+ */
+async function deliver(target: TwinTarget, events: DialwiseEvent[], fromMs: number): Promise<void> {
+  if (events.length === 0) return;
+  let done = false;
+  const sent = target.events.send(events).finally(() => (done = true));
+  for (let at = fromMs; target.virtual && !done;) {
+    at += 500;
+    await target.advance(at);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  const r = await sent;
+  if (r.rejected.length)
+    throw new Error(`the platform rejected ${r.rejected.length} events: ${r.rejected[0]?.reason}`);
+}
+
+/** Resolves when the wall clock reaches `ms`, or at once when `signal` aborts. */
+function sleepUntil(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, Math.max(0, ms - Date.now()));
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Whether any customer's zone is within the law's hours: outside them no policy dials. */
+function anyoneCallable(zones: readonly string[], atMs: number): boolean {
+  return zones.some((z) => {
+    const { hour } = localTime(z, atMs);
+    return hour >= LAW_HOURS.from && hour < LAW_HOURS.to;
+  });
+}
+
+function dialerFor(o: TwinOptions, audit: ContactAudit): Dialer {
+  if (o.policy === 'naive') return naiveDialer(o.world, audit);
+  if (o.policy === 'oracle') return oracleDialer(o.world, audit, o.rules);
+  if (!o.target) throw new Error('the dialwise policy needs a platform to drive');
+  return platformDialer(o.world, o.target);
+}
+
+/** One answered call by the policy's caller. */
+function talk(o: TwinOptions, ctx: CallContext): Promise<Talk> {
+  if (o.policy === 'dialwise') return talkPlatform(ctx, o.target!);
+  if (o.policy === 'naive')
+    return Promise.resolve(talkScripted(ctx, (n) => FIXED_SCRIPT[n] ?? 'default', 'agent'));
+  const best = (node: string) =>
+    o.world.bestVariant(ctx.customer.segment, node, ctx.atMs)?.variant ??
+    FIXED_SCRIPT[node] ??
+    'default';
+  return Promise.resolve(talkScripted(ctx, best, 'bot'));
+}
+
+/** A dial's events as the dialer reports them (the platform's own turns it emits itself). */
+function dialEvents(
+  o: TwinOptions,
+  callId: string,
+  c: SimCustomer,
+  atMs: number,
+  t: Talk | undefined,
+  reason: string,
+): DialwiseEvent[] {
+  const at = (s: number) => new Date(atMs + s * 1000).toISOString();
+  const base = { schema_version: 1 as const, customer_id: c.id, call_id: callId };
+  const events: DialwiseEvent[] = [
+    {
+      ...base,
+      event_id: `${callId}-s`,
+      type: 'call.started',
+      ts: at(0),
+      campaign_id: o.target!.campaignId,
+      script_id: 'opening',
+      script_version: 'live',
+      handled_by: 'bot',
+      region: c.region,
+      product_line: c.productLine,
+    },
+  ];
+  if (!t) {
+    events.push({
+      ...base,
+      event_id: `${callId}-u`,
+      type: 'call.unanswered',
+      ts: at(RING_S),
+      reason: reason as 'no_answer',
+    });
+    events.push({
+      ...base,
+      event_id: `${callId}-e`,
+      type: 'call.ended',
+      ts: at(RING_S),
+      duration_s: RING_S,
+      outcome: 'no_decision',
+    });
+    return events;
+  }
+  const seconds = Math.round(t.scriptSeconds + t.agentSeconds + (t.handoff ?? 0));
+  events.push({ ...base, event_id: `${callId}-a`, type: 'call.answered', ts: at(8) });
+  events.push(...t.events);
+  events.push({
+    ...base,
+    event_id: `${callId}-e`,
+    type: 'call.ended',
+    ts: at(8 + seconds),
+    duration_s: seconds,
+    outcome: t.outcome,
+  });
+  return events;
+}
+
+/**
+ * Runs the scenario's week under one policy: every simulated minute the
+ * dialer fills its free lines (paced so `calls` spread over the days), each
+ * dial is answered or not as the world says, an answered call is talked
+ * through by the policy's caller, and everything is audited and tallied.
+ */
+export async function runTwin(o: TwinOptions): Promise<TwinReport> {
+  const started = performance.now();
+  const { world } = o;
+  const startMs = Date.parse(world.scenario.start);
+  const endMs = startMs + world.scenario.days * DAY_MS;
+  const tickMs = o.tickMs ?? 60_000;
+  const audit = new ContactAudit(o.rules);
+  const tally = new Tally(world, startMs);
+  const agents = new AgentPool(world);
+  const dialer = dialerFor(o, audit);
+  const lines: number[] = Array(o.lines ?? defaultLines(o.calls, world.scenario.days)).fill(0);
+  const zones = [...new Set(world.customers.map((c) => c.timeZone))];
+  const promised = new Map<string, number>();
+  if (o.target) {
+    await o.target.advance(startMs - 3_600_000);
+    await deliver(o.target, loadEvents(world, startMs - 3_600_000, o.seed), startMs - 3_600_000);
+  }
+  let dials = 0;
+  let caughtUp = false;
+  for (let t = startMs; t < endMs && dials < o.calls && !o.signal?.aborted; t += tickMs) {
+    if (o.onCaughtUp && t > Date.now()) {
+      if (!caughtUp) o.onCaughtUp();
+      caughtUp = true;
+      await sleepUntil(t, o.signal);
+    }
+    if (o.target) await o.target.advance(t);
+    const due = Math.ceil((o.calls * (t - startMs + tickMs)) / (endMs - startMs)) - dials;
+    const free = lines.filter((busy) => busy <= t).length;
+    const limit = Math.min(free, due, o.calls - dials);
+    const picks = limit > 0 && anyoneCallable(zones, t) ? await dialer.pick(t, limit) : [];
+    const events: DialwiseEvent[] = [];
+    await Promise.all(
+      picks.map(async ({ customer: c }, i) => {
+        const n = dials + i;
+        const callId = `twin-${o.seed}-${o.policy}-${n}`;
+        const rng = seeded((o.seed * 1_000_003 + n) >>> 0);
+        audit.dial(c, t);
+        const promise = promised.get(c.id);
+        if (
+          promise !== undefined &&
+          t >= promise - CALLBACK_EARLY_MS &&
+          t <= promise + CALLBACK_GRACE_MS
+        ) {
+          tally.callbacks.kept += 1;
+          promised.delete(c.id);
+        }
+        const d = world.dial(c, t, rng);
+        const ctx: CallContext = { world, rng, agents, atMs: t, callId, customer: c };
+        const spoken = d.answered ? await talk(o, ctx) : undefined;
+        const line = lines.findIndex((busy) => busy <= t);
+        if (line >= 0) lines[line] = t + 1000 * (spoken ? 8 + spoken.scriptSeconds : RING_S);
+        if (spoken?.optOut) audit.optOut(c.id, t);
+        if (spoken?.callbackAt !== undefined) {
+          tally.callbacks.stated += 1;
+          promised.set(c.id, spoken.callbackAt);
+        }
+        tally.add({
+          customer: c,
+          atMs: t,
+          answered: d.answered,
+          scriptSeconds: spoken ? spoken.scriptSeconds : o.policy === 'naive' ? 0 : RING_S,
+          agentSeconds: spoken ? spoken.agentSeconds : o.policy === 'naive' ? RING_S : 0,
+          outcome: spoken?.outcome ?? 'no_decision',
+          lines: spoken?.lines ?? [],
+          ...(spoken?.handoff !== undefined && { handoff: spoken.handoff }),
+          optOut: spoken?.optOut ?? false,
+          complaint: spoken?.complaint ?? false,
+          ...(spoken?.refused && { refused: spoken.refused }),
+        });
+        if (o.target)
+          events.push(...dialEvents(o, callId, c, t, spoken, d.answered ? '' : d.reason));
+      }),
+    );
+    dials += picks.length;
+    for (const [id, at] of promised)
+      if (at + CALLBACK_GRACE_MS < t) {
+        tally.callbacks.missed += 1;
+        promised.delete(id);
+      }
+    if (o.target) await deliver(o.target, events, t);
+    o.onTick?.(t, dials);
+  }
+  return {
+    policy: o.policy,
+    scenario: world.scenario.name,
+    seed: o.seed,
+    ...tally.report(o.costs),
+    violations: { ...audit.violations, total: audit.total() },
+    wallSeconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+}

@@ -206,6 +206,74 @@ function dialEvents(
   return events;
 }
 
+interface RunState {
+  audit: ContactAudit;
+  tally: Tally;
+  agents: AgentPool;
+  /** When each of the dialer's lines is free again. */
+  lines: number[];
+  /** Callbacks the customers asked for, not yet kept or missed, by customer. */
+  promised: Map<string, number>;
+}
+
+/** The n-th dial, to `c` at `t`: placed, talked through when answered, audited and tallied; its events. */
+async function placeCall(
+  o: TwinOptions,
+  run: RunState,
+  c: SimCustomer,
+  n: number,
+  t: number,
+): Promise<DialwiseEvent[]> {
+  const callId = `twin-${o.seed}-${o.policy}-${n}`;
+  const rng = seeded((o.seed * 1_000_003 + n) >>> 0);
+  run.audit.dial(c, t);
+  const promise = run.promised.get(c.id);
+  if (
+    promise !== undefined &&
+    t >= promise - CALLBACK_EARLY_MS &&
+    t <= promise + CALLBACK_GRACE_MS
+  ) {
+    run.tally.callbacks.kept += 1;
+    run.promised.delete(c.id);
+  }
+  const d = o.world.dial(c, t, rng);
+  const ctx: CallContext = {
+    world: o.world,
+    rng,
+    agents: run.agents,
+    atMs: t,
+    callId,
+    customer: c,
+  };
+  const spoken = d.answered ? await talk(o, ctx) : undefined;
+  const line = run.lines.findIndex((busy) => busy <= t);
+  if (line >= 0) run.lines[line] = t + 1000 * (spoken ? 8 + spoken.scriptSeconds : RING_S);
+  if (spoken?.optOut) run.audit.optOut(c.id, t);
+  if (spoken?.callbackAt !== undefined) {
+    run.tally.callbacks.stated += 1;
+    run.promised.set(c.id, spoken.callbackAt);
+  }
+  // An unanswered dial rings on the bot's line, or on an agent's in the naive centre.
+  const ring = {
+    script: o.policy === 'naive' ? 0 : RING_S,
+    agent: o.policy === 'naive' ? RING_S : 0,
+  };
+  run.tally.add({
+    customer: c,
+    atMs: t,
+    answered: d.answered,
+    scriptSeconds: spoken ? spoken.scriptSeconds : ring.script,
+    agentSeconds: spoken ? spoken.agentSeconds : ring.agent,
+    outcome: spoken?.outcome ?? 'no_decision',
+    lines: spoken?.lines ?? [],
+    ...(spoken?.handoff !== undefined && { handoff: spoken.handoff }),
+    optOut: spoken?.optOut ?? false,
+    complaint: spoken?.complaint ?? false,
+    ...(spoken?.refused && { refused: spoken.refused }),
+  });
+  return o.target ? dialEvents(o, callId, c, t, spoken, d.answered ? '' : d.reason) : [];
+}
+
 /**
  * Runs the scenario's week under one policy: every simulated minute the
  * dialer fills its free lines (paced so `calls` spread over the days), each
@@ -242,49 +310,11 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
     const free = lines.filter((busy) => busy <= t).length;
     const limit = Math.min(free, due, o.calls - dials);
     const picks = limit > 0 && anyoneCallable(zones, t) ? await dialer.pick(t, limit) : [];
-    const events: DialwiseEvent[] = [];
-    await Promise.all(
-      picks.map(async ({ customer: c }, i) => {
-        const n = dials + i;
-        const callId = `twin-${o.seed}-${o.policy}-${n}`;
-        const rng = seeded((o.seed * 1_000_003 + n) >>> 0);
-        audit.dial(c, t);
-        const promise = promised.get(c.id);
-        if (
-          promise !== undefined &&
-          t >= promise - CALLBACK_EARLY_MS &&
-          t <= promise + CALLBACK_GRACE_MS
-        ) {
-          tally.callbacks.kept += 1;
-          promised.delete(c.id);
-        }
-        const d = world.dial(c, t, rng);
-        const ctx: CallContext = { world, rng, agents, atMs: t, callId, customer: c };
-        const spoken = d.answered ? await talk(o, ctx) : undefined;
-        const line = lines.findIndex((busy) => busy <= t);
-        if (line >= 0) lines[line] = t + 1000 * (spoken ? 8 + spoken.scriptSeconds : RING_S);
-        if (spoken?.optOut) audit.optOut(c.id, t);
-        if (spoken?.callbackAt !== undefined) {
-          tally.callbacks.stated += 1;
-          promised.set(c.id, spoken.callbackAt);
-        }
-        tally.add({
-          customer: c,
-          atMs: t,
-          answered: d.answered,
-          scriptSeconds: spoken ? spoken.scriptSeconds : o.policy === 'naive' ? 0 : RING_S,
-          agentSeconds: spoken ? spoken.agentSeconds : o.policy === 'naive' ? RING_S : 0,
-          outcome: spoken?.outcome ?? 'no_decision',
-          lines: spoken?.lines ?? [],
-          ...(spoken?.handoff !== undefined && { handoff: spoken.handoff }),
-          optOut: spoken?.optOut ?? false,
-          complaint: spoken?.complaint ?? false,
-          ...(spoken?.refused && { refused: spoken.refused }),
-        });
-        if (o.target)
-          events.push(...dialEvents(o, callId, c, t, spoken, d.answered ? '' : d.reason));
-      }),
+    const state = { audit, tally, agents, lines, promised };
+    const placed = await Promise.all(
+      picks.map((p, i) => placeCall(o, state, p.customer, dials + i, t)),
     );
+    const events: DialwiseEvent[] = placed.flat();
     dials += picks.length;
     for (const [id, at] of promised)
       if (at + CALLBACK_GRACE_MS < t) {

@@ -62,7 +62,7 @@ export function platformTarget(opts: {
   const local = opts.clock && isManual(opts.clock) ? opts.clock : undefined;
   return {
     decisions: new DecisionClient(client),
-    events: new EventClient(client),
+    events: new EventClient({ ...client, maxBatchEvents: 2_000 }),
     campaignId: opts.campaignId,
     virtual: Boolean(local ?? opts.remote),
     async advance(ms) {

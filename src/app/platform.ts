@@ -36,6 +36,8 @@ export interface PlatformOptions {
   logger?: Logger;
   /** Where every part takes its time from; the wall clock unless a simulation says otherwise. */
   clock?: Clock;
+  /** false: no weekly retrain (a simulated week would otherwise cross its schedule). */
+  retrain?: boolean;
 }
 
 export interface Platform {
@@ -188,7 +190,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
   const parts: Part[] = [tellOperator(config, logger, health, () => api.url, clock, metrics)];
   if (bus instanceof KafkaBus)
     parts.push(consumerLag(bus, pipeline, metrics, config.topicPrefix, clock));
-  const retrain = retrainSchedule(config, store, logger, clock);
+  const retrain = opts.retrain !== false && retrainSchedule(config, store, logger, clock);
   if (retrain) parts.push(retrain);
   const feed =
     opts.simulate &&

@@ -91,7 +91,8 @@ export async function simulateScenario(config: Config, logger: Logger, req: Simu
           slackWebhookUrl: slack.url,
           simulateRate: 0,
         },
-        { logger, clock },
+        // The weekly retrain is left out: it would cross the simulated week and take minutes.
+        { logger, clock, retrain: false },
       );
       const w = world();
       const target = platformTarget({

@@ -54,8 +54,10 @@ const RING_S = 25;
 const CALLBACK_EARLY_MS = 5 * 60_000;
 const CALLBACK_GRACE_MS = 60 * 60_000;
 
+// Enough lines to place the week's dials in about two good hours a day: a
+// policy that waits for the best hour needs to dial many at once then.
 const defaultLines = (calls: number, days: number): number =>
-  Math.max(4, Math.ceil((calls / (days * 6 * 60)) * 1.5));
+  Math.max(4, Math.ceil(calls / (days * 120)));
 
 /** The CRM records and web visits the platform knows before the first dial. */
 function loadEvents(world: World, atMs: number, seed: number): DialwiseEvent[] {
@@ -102,7 +104,7 @@ async function deliver(target: TwinTarget, events: DialwiseEvent[], fromMs: numb
   // A commit falls due every so often on the platform's clock: step time on
   // a little at a time and give each commit real time to finish, so the
   // intake's own deadline (on the same clock) is not what runs out.
-  for (let at = fromMs; target.virtual && !done; ) {
+  for (let at = fromMs; target.virtual && !done;) {
     at += 100;
     await target.advance(at);
     await Promise.race([sent.catch(() => undefined), new Promise((r) => setTimeout(r, 25))]);

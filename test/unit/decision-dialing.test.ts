@@ -471,6 +471,25 @@ describe('do-not-call and consent', () => {
   });
 });
 
+describe('rankNext deferral', () => {
+  it('leaves a customer whose hour is poor for their best hour ahead today, and counts them', () => {
+    const model = newAnswerModel(rules);
+    const retail = customer({
+      customerId: 'retail-1',
+      intentScore: 0.5,
+      crm: { industry: 'retail', timezone: 'Asia/Shanghai' },
+    });
+    const soft = customer({ customerId: 'soft-1', intentScore: 0.5 });
+    // Wed 10:00 local: the consumer prior (0.25) is well below its evening hours; business is at its best.
+    const r = rankNext([retail, soft], NOW, { ...rules, deferBelow: 0.7 }, model, 10);
+    expect(r.next.map((x) => x.customerId)).toEqual(['soft-1']);
+    expect(r.deferred).toBe(1);
+    const all = rankNext([retail, soft], NOW, { ...rules, deferBelow: undefined }, model, 10);
+    expect(all.next).toHaveLength(2);
+    expect(all.deferred).toBe(0);
+  });
+});
+
 describe('rankNext', () => {
   const model = newAnswerModel(rules);
   const c = (customerId: string, intentScore: number, patch: Partial<CustomerView> = {}) =>
@@ -486,8 +505,11 @@ describe('rankNext', () => {
     c('new-york', 1, { crm: { industry: 'software', timezone: 'America/New_York' } }),
   ];
 
+  // Without deferral: every eligible customer is ranked now.
+  const now = { ...rules, deferBelow: undefined };
+
   it('ranks eligible customers by intentScore × pAnswer, fewer attempts first on ties', () => {
-    const { next, skipped } = rankNext(candidates, NOW, rules, model, 10);
+    const { next, skipped } = rankNext(candidates, NOW, now, model, 10);
     // Wed 10:00 local: business prior 0.45, consumer 0.25.
     expect(next).toEqual(
       [

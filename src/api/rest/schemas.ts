@@ -262,6 +262,8 @@ export interface NextResponse {
   skipped: Record<SkipReason, number>;
   /** Who was left out and why: at most 100, by customer id. */
   skips: { customer_id: string; reason: SkipReason; detail?: string }[];
+  /** Eligible customers left for a better hour today (dialing.json `deferBelow`). */
+  deferred: number;
   pacingRatio: number;
 }
 

@@ -40,6 +40,33 @@ export interface Ranking {
   skipped: Record<IneligibleReason, number>;
   /** The first MAX_SKIPS_LISTED skipped customers by customer id. */
   skips: SkippedCustomer[];
+  /** Eligible customers left for a better hour today (`deferBelow`). */
+  deferred: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The customer's best answer chance over the next 24 hours, at the hours
+ * their calling windows are open: what a dial now is measured against.
+ * Customers of one industry and zone share it, so it is worked out once per
+ * ranking for each.
+ */
+function bestAhead(
+  c: CustomerView,
+  nowMs: number,
+  rules: DialingRules,
+  answerModel: AnswerModel,
+  campaignId: string | null | undefined,
+): number {
+  const industry = typeof c.crm.industry === 'string' ? c.crm.industry : null;
+  let best = 0;
+  for (let k = 1; k <= 24; k++) {
+    const at = nowMs + k * HOUR_MS;
+    if (!eligibility(c, at, rules, campaignId).ok) continue;
+    best = Math.max(best, pAnswer(answerModel, industry, localTimeOf(c, at, rules)));
+  }
+  return best;
 }
 
 /**
@@ -47,7 +74,9 @@ export interface Ranking {
  * is due (from its time to the grace after, config/dialing.json
  * `callbacks`) comes first, the earliest promise first: a promise kept
  * outranks any score. The rest by score = intentScore × pAnswer: a likely
- * buyer who will not pick up at this hour waits for a better one. Equal
+ * buyer who will not pick up at this hour waits for a better one; with
+ * `deferBelow`, one whose chance now is well below their best hour ahead
+ * today is left for it (counted in `deferred`). Equal
  * scores go to the customer with fewer counted touches, then by id so the
  * order is stable. Eligibility comes before all of it (the campaign's
  * policy decides consent and the cap, the calling windows hold): a callback
@@ -68,6 +97,8 @@ export function rankNext(
   const { days } = campaignPolicy(rules, campaignId).cap;
   const rows: { ranked: RankedCustomer; attempts: number; due: number }[] = [];
   const skips: SkippedCustomer[] = [];
+  const ahead = new Map<string, number>();
+  let deferred = 0;
   for (const c of candidates) {
     const e = eligibility(c, nowMs, rules, campaignId);
     if (!e.ok) {
@@ -82,6 +113,16 @@ export function rankNext(
     const p = pAnswer(answerModel, industry, localTimeOf(c, nowMs, rules));
     const at = c.callback?.at;
     const due = at !== undefined && callbackPhase(at, nowMs, rules.callbacks) === 'due';
+    if (rules.deferBelow !== undefined && !due) {
+      const key = `${String(c.crm.industry)}\u0000${String(c.crm.timezone)}`;
+      let best = ahead.get(key);
+      if (best === undefined)
+        ahead.set(key, (best = bestAhead(c, nowMs, rules, answerModel, campaignId)));
+      if (p < rules.deferBelow * best) {
+        deferred += 1;
+        continue;
+      }
+    }
     const ranked = { customerId: c.customerId, score: intentScore * p, pAnswer: p, intentScore };
     rows.push({
       ranked: due
@@ -105,5 +146,6 @@ export function rankNext(
     next: rows.slice(0, Math.max(0, limit)).map((r) => r.ranked),
     skipped,
     skips: skips.slice(0, MAX_SKIPS_LISTED),
+    deferred,
   };
 }

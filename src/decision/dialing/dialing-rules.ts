@@ -110,6 +110,12 @@ export const dialingRulesSchema = z
     holidays: z.record(z.string(), z.array(z.iso.date())).optional(),
     /** How many calls' worth of evidence an answer-rate prior counts for. */
     answerPriorWeight: z.number().positive(),
+    /**
+     * A customer whose answer chance now is below this share of their best
+     * chance within their calling windows over the next 24 hours waits for
+     * that hour (deferred, not skipped). Absent: nobody waits.
+     */
+    deferBelow: z.number().gt(0).max(1).optional(),
     pacing: pacingSchema,
     /**
      * What POST /dialog/turn does with a call that breaks a rule: enforce

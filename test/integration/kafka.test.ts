@@ -96,12 +96,12 @@ describe.skipIf(!brokers)('Kafka end to end (real broker)', () => {
     expect(await count(ACCEPTED)).toBe(before + 1);
   });
 
-  it('`dialwise simulate` writes calls to Kafka that the running pipeline ingests', async () => {
+  it('`dialwise feed` writes calls to Kafka that the running pipeline ingests', async () => {
     const before = (await gql(p.url, '{ totals { calls conversions } }', p.adminKey)).body.data!
       .totals;
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'simulate', '--calls', '25', '--seed', '5'],
+      ['--import', 'tsx', 'src/cli/main.ts', 'feed', '--calls', '25', '--seed', '5'],
       { env: { ...process.env, ...env } },
     );
     const out = JSON.parse(stdout);

@@ -170,7 +170,7 @@ async function migrateCommand({ config }: CommandContext): Promise<void> {
 /** Every command, its usage line(s) and what runs it: the CLI's one table. */
 export const COMMANDS: Record<string, Command> = {
   start: {
-    usage: `start                      run the embedded platform (API, dashboard, pipeline, simulator)`,
+    usage: `start                      run the embedded platform (API, dashboard, pipeline, contact-centre twin)`,
     run: start,
   },
   worker: {

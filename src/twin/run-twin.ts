@@ -313,8 +313,12 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
     if (o.target) await o.target.advance(t);
     const due = Math.ceil((o.calls * (t - startMs + tickMs)) / (endMs - startMs)) - dials;
     const free = lines.filter((busy) => busy <= t).length;
-    const limit = Math.min(free, due, o.calls - dials);
-    const picks = limit > 0 && anyoneCallable(zones, t) ? await dialer.pick(t, limit) : [];
+    // The pace spreads the dials over the days; a callback the platform
+    // offers is dialled whatever the pace (a promise is kept on time).
+    let budget = Math.max(0, due);
+    const room = Math.min(free, o.calls - dials, o.policy === 'dialwise' ? free : budget);
+    const offered = room > 0 && anyoneCallable(zones, t) ? await dialer.pick(t, room) : [];
+    const picks = offered.filter((p) => p.reason === 'callback' || budget-- > 0);
     const state = { audit, tally, agents, lines, promised };
     const placed = await Promise.all(
       picks.map((p, i) => placeCall(o, state, p.customer, dials + i, t)),

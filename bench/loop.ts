@@ -53,7 +53,7 @@ function unscheduledRetrain(): string {
     string,
     unknown
   >;
-  delete plan.schedule;
+  plan.schedule = null;
   const file = join(mkdtempSync(join(os.tmpdir(), 'dialwise-loop-')), 'retrain.json');
   writeFileSync(file, JSON.stringify(plan));
   return file;

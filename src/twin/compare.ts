@@ -18,6 +18,15 @@ export interface AlertFigures {
 }
 
 /**
+ * Whether an alert is about the anomaly: a connect drop shows in the
+ * connect rate of its region (or overall), a variant's decay in conversion.
+ */
+const explains = (x: Anomaly, a: SeenAlert): boolean =>
+  x.kind === 'connect_drop'
+    ? a.metric === 'connectRate' && (a.key === x.region || a.key === 'all')
+    : a.metric === 'conversionRate';
+
+/**
  * How the platform's deviation alerts met the scenario's anomalies: an
  * alert on the anomaly's region (or overall) after its start is a catch;
  * any other is a false alert.
@@ -31,10 +40,7 @@ export function alertFigures(
   for (const a of alerts) {
     const at = a.firedAt ? Date.parse(a.firedAt) : NaN;
     if (!Number.isFinite(at)) continue;
-    const explained = anomalies.find(
-      (x) =>
-        at >= x.startMs && (x.kind !== 'connect_drop' || a.key === x.region || a.key === 'all'),
-    );
+    const explained = anomalies.find((x) => at >= x.startMs && explains(x, a));
     if (!explained) {
       falseAlerts += 1;
       continue;

@@ -48,6 +48,8 @@ export type TwinReport = PolicyFigures & {
 };
 
 const DAY_MS = 86_400_000;
+/** The platform's default commit interval (DIALWISE_COMMIT_INTERVAL_MS). */
+const COMMIT_STEP_MS = 500;
 /** Rings before a dial counts as unanswered. */
 const RING_S = 25;
 /** A callback is kept by a dial from 5 minutes before to an hour after the time named. */
@@ -101,13 +103,14 @@ async function deliver(target: TwinTarget, events: DialwiseEvent[], fromMs: numb
   if (events.length === 0) return;
   let done = false;
   const sent = target.events.send(events).finally(() => (done = true));
-  // A commit falls due every so often on the platform's clock: step time on
-  // a little at a time and give each commit real time to finish, so the
-  // intake's own deadline (on the same clock) is not what runs out.
+  // The embedded intake answers once the pipeline commits, on the
+  // platform's clock: step that clock a commit interval at a time and give
+  // each commit real time to finish, so neither the pipeline waits for time
+  // nor the intake's own deadline (on the same clock) runs out.
   for (let at = fromMs; target.virtual && !done;) {
-    at += 100;
+    at += COMMIT_STEP_MS;
     await target.advance(at);
-    await Promise.race([sent.catch(() => undefined), new Promise((r) => setTimeout(r, 25))]);
+    await Promise.race([sent.catch(() => undefined), new Promise((r) => setTimeout(r, 200))]);
   }
   const r = await sent;
   if (r.rejected.length)

@@ -223,10 +223,10 @@ describe('alertFigures', () => {
   const anomalies = [
     { kind: 'connect_drop' as const, region: 'east', fromDay: 3, factor: 0.3, startMs: start },
   ];
-  const alert = (key: string, minutesAfter: number | null) => ({
-    ruleId: 'connectRate-REGION',
+  const alert = (key: string, minutesAfter: number | null, metric = 'connectRate') => ({
+    ruleId: `${metric}-REGION`,
     key,
-    metric: 'connectRate',
+    metric,
     firedAt: minutesAfter === null ? null : new Date(start + minutesAfter * 60_000).toISOString(),
   });
 
@@ -248,6 +248,12 @@ describe('alertFigures', () => {
     {
       what: 'an alert on another region',
       alerts: [alert('south', 20)],
+      delay: null,
+      falseAlerts: 1,
+    },
+    {
+      what: 'a conversion alert on the region (not what a connect drop shows)',
+      alerts: [alert('east', 20, 'conversionRate')],
       delay: null,
       falseAlerts: 1,
     },

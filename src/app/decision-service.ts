@@ -114,6 +114,21 @@ export function customerView(
   };
 }
 
+/**
+ * What ranking reads of a profile: the contact record, the intent score now,
+ * the callback; tags as the pipeline last refreshed them, no facts. A
+ * ranking reads thousands of customers a minute.
+ */
+const rankingView = (p: Profile, nowMs: number, dnc: DncRegister): CustomerView => ({
+  ...contactView(p, p.customer_id, dnc),
+  tags: p.tags,
+  intentScore: intentScoreAt(p, nowMs),
+  outcomes: p.outcomes,
+  facts: {},
+  history: customerHistory(p, nowMs),
+  callback: p.callback,
+});
+
 /** How far back answered/unanswered calls teach the answer model after a restart. */
 const ANSWER_HISTORY_DAYS = 90;
 
@@ -169,8 +184,7 @@ export function startDecisions(
       const best = [...enricher.profiles.values()]
         .sort((a, b) => b.intent_score - a.intent_score)
         .slice(0, MAX_CANDIDATES);
-      for (const p of best)
-        yield customerView(enricher.refreshTags(p, now), p.customer_id, now, deps.dnc);
+      for (const p of best) yield rankingView(p, now, deps.dnc);
     },
     checkBotLine: deps.checkBotLine,
     emit: deps.emit,

@@ -48,6 +48,8 @@ export type TwinReport = PolicyFigures & {
 };
 
 const DAY_MS = 86_400_000;
+/** How long a dialer offered nobody waits before it asks again. */
+const QUIET_MS = 5 * 60_000;
 /** The platform's default commit interval (DIALWISE_COMMIT_INTERVAL_MS). */
 const COMMIT_STEP_MS = 500;
 /** Rings before a dial counts as unanswered. */
@@ -307,6 +309,7 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
   }
   let dials = 0;
   let caughtUp = false;
+  let quietUntil = startMs;
   for (let t = startMs; t < endMs && dials < o.calls && !o.signal?.aborted; t += tickMs) {
     if (o.onCaughtUp && t > Date.now()) {
       if (!caughtUp) o.onCaughtUp();
@@ -320,7 +323,10 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
     // offers is dialled whatever the pace (a promise is kept on time).
     let budget = Math.max(0, due);
     const room = Math.min(free, o.calls - dials, o.policy === 'dialwise' ? free : budget);
-    const offered = room > 0 && anyoneCallable(zones, t) ? await dialer.pick(t, room) : [];
+    const ask = room > 0 && t >= quietUntil && anyoneCallable(zones, t);
+    const offered = ask ? await dialer.pick(t, room) : [];
+    // Nobody to call now: the dialer asks again in a few minutes, not every minute.
+    if (ask && offered.length === 0) quietUntil = t + QUIET_MS;
     const picks = offered.filter((p) => p.reason === 'callback' || budget-- > 0);
     const state = { audit, tally, agents, lines, promised };
     const placed = await Promise.all(

@@ -36,6 +36,8 @@ const { values } = parseArgs({
     scenario: { type: 'string', default: 'config/scenarios/default.json' },
     calls: { type: 'string', default: '50000' },
     seed: { type: 'string', default: '1' },
+    /** Writes the platform process's CPU profile into DIR. */
+    profile: { type: 'string' },
   },
 });
 const scenario = loadScenario(values.scenario!);
@@ -63,6 +65,7 @@ async function dialwise(): Promise<TwinReport & Record<string, unknown>> {
   const slack = await startSlackReceiver();
   const p = await startPlatformProcess({
     name: 'loop',
+    profile: values.profile,
     env: {
       DIALWISE_VIRTUAL_CLOCK: new Date(Date.parse(scenario.start) - 2 * 3_600_000).toISOString(),
       SLACK_WEBHOOK_URL: slack.url,

@@ -14,6 +14,8 @@ export function allDayDecisionConfig(): string {
   for (const c of Object.values<{ messageHours: unknown }>(dialing.campaigns))
     c.messageHours = { from: '00:00', to: '24:00' };
   dialing.holidays = {};
+  // Any hour is as good as another here: nobody waits for a better one.
+  delete dialing.deferBelow;
   writeFileSync(join(dir, 'dialing.json'), JSON.stringify(dialing));
   return dir;
 }

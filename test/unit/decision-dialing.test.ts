@@ -490,6 +490,29 @@ describe('rankNext deferral', () => {
   });
 });
 
+describe('rankNext and a callback still ahead', () => {
+  it('does not call a customer before the time they asked to be called back', () => {
+    const model = newAnswerModel(rules);
+    const at = (ms: number) => new Date(ms).toISOString();
+    const waiting = customer({
+      customerId: 'waiting',
+      intentScore: 0.9,
+      callback: {
+        event_id: 'cb-1',
+        at: at(NOW + 5 * H),
+        source: 'customer',
+        call_id: 'k1',
+        set_at: at(NOW - H),
+      },
+    });
+    const r = rankNext([waiting], NOW, { ...rules, deferBelow: undefined }, model, 10);
+    expect(r.next).toEqual([]);
+    expect(r.deferred).toBe(1);
+    const due = rankNext([waiting], NOW + 5 * H, { ...rules, deferBelow: undefined }, model, 10);
+    expect(due.next[0]).toMatchObject({ customerId: 'waiting', reason: 'callback' });
+  });
+});
+
 describe('rankNext', () => {
   const model = newAnswerModel(rules);
   const c = (customerId: string, intentScore: number, patch: Partial<CustomerView> = {}) =>

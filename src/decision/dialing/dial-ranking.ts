@@ -40,7 +40,7 @@ export interface Ranking {
   skipped: Record<IneligibleReason, number>;
   /** The first MAX_SKIPS_LISTED skipped customers by customer id. */
   skips: SkippedCustomer[];
-  /** Eligible customers left for a better hour today (`deferBelow`). */
+  /** Eligible customers left for later: a callback they asked for still ahead, or a better hour today (`deferBelow`). */
   deferred: number;
 }
 
@@ -76,7 +76,8 @@ function bestAhead(
  * outranks any score. The rest by score = intentScore × pAnswer: a likely
  * buyer who will not pick up at this hour waits for a better one; with
  * `deferBelow`, one whose chance now is well below their best hour ahead
- * today is left for it (counted in `deferred`). Equal
+ * today is left for it; one who asked to be called back later is not
+ * called before then (both counted in `deferred`). Equal
  * scores go to the customer with fewer counted touches, then by id so the
  * order is stable. Eligibility comes before all of it (the campaign's
  * policy decides consent and the cap, the calling windows hold): a callback
@@ -112,7 +113,13 @@ export function rankNext(
     const industry = typeof c.crm.industry === 'string' ? c.crm.industry : null;
     const p = pAnswer(answerModel, industry, localTimeOf(c, nowMs, rules));
     const at = c.callback?.at;
-    const due = at !== undefined && callbackPhase(at, nowMs, rules.callbacks) === 'due';
+    const phase = at === undefined ? undefined : callbackPhase(at, nowMs, rules.callbacks);
+    const due = phase === 'due';
+    // They asked to be called at a time still ahead: not before it.
+    if (phase === 'ahead') {
+      deferred += 1;
+      continue;
+    }
     if (rules.deferBelow !== undefined && !due) {
       const key = `${String(c.crm.industry)}\u0000${String(c.crm.timezone)}`;
       let best = ahead.get(key);
@@ -125,11 +132,12 @@ export function rankNext(
     }
     const ranked = { customerId: c.customerId, score: intentScore * p, pAnswer: p, intentScore };
     rows.push({
-      ranked: due
-        ? { ...ranked, reason: 'callback', callback_at: at }
-        : { ...ranked, reason: 'score' },
+      ranked:
+        due && at
+          ? { ...ranked, reason: 'callback', callback_at: at }
+          : { ...ranked, reason: 'score' },
       attempts: countedTouches(c, nowMs, days).length,
-      due: due ? Date.parse(at) : Infinity,
+      due: due && at ? Date.parse(at) : Infinity,
     });
   }
   rows.sort(

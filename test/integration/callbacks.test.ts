@@ -86,9 +86,11 @@ describe('callbacks over REST: promised in a turn, offered when due, kept or mis
       ]);
     });
 
-    // 10:00: nothing is owed yet.
+    // 10:00: nothing is owed yet, and they asked not to be called before 15:00.
     const morning = await next();
-    expect(entry(morning, 'cust-cb-1')).toMatchObject({ reason: 'score' });
+    expect(entry(morning, 'cust-cb-1')).toBeUndefined();
+    expect(entry(morning, 'cust-cb-2')).toBeUndefined();
+    expect(morning.deferred).toBe(2);
     expect(morning.skips).toContainEqual({
       customer_id: 'cust-cb-dnc',
       reason: 'do_not_call',

@@ -61,6 +61,17 @@ const INTENT_OF: Partial<Record<CustomerAct, string>> = {
   reject: 'not_interested',
 };
 
+/** A call's talk before anyone has spoken. */
+const newTalk = (): Talk => ({
+  scriptSeconds: 0,
+  agentSeconds: 0,
+  outcome: 'no_decision',
+  lines: [],
+  optOut: false,
+  complaint: false,
+  events: [],
+});
+
 function noted(talk: Talk, turn: CustomerTurn, atMs: number): void {
   if (turn.act === 'opt_out') talk.optOut = true;
   if (turn.act === 'complaint') talk.complaint = true;
@@ -109,15 +120,7 @@ export function talkScripted(
   staff: 'bot' | 'agent',
 ): Talk {
   const conv = ctx.world.converse(ctx.customer, ctx.atMs, ctx.rng);
-  const talk: Talk = {
-    scriptSeconds: 0,
-    agentSeconds: 0,
-    outcome: 'no_decision',
-    lines: [],
-    optOut: false,
-    complaint: false,
-    events: [],
-  };
+  const talk = newTalk();
   let turn: CustomerTurn | undefined = conv.opening();
   let line: BotLine | undefined;
   for (let n = 0; turn && n < MAX_TURNS; n++) {
@@ -148,15 +151,7 @@ export function talkScripted(
 export async function talkPlatform(ctx: CallContext, target: TwinTarget): Promise<Talk> {
   const { customer: c } = ctx;
   const conv = ctx.world.converse(c, ctx.atMs, ctx.rng);
-  const talk: Talk = {
-    scriptSeconds: 0,
-    agentSeconds: 0,
-    outcome: 'no_decision',
-    lines: [],
-    optOut: false,
-    complaint: false,
-    events: [],
-  };
+  const talk = newTalk();
   const heard: { turn: number; act: CustomerAct; intent: string }[] = [];
   let turn: CustomerTurn | undefined = conv.opening();
   for (let n = 1; turn && n <= MAX_TURNS; n++) {

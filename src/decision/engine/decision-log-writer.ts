@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import type { Columns, Store } from '../../core/store/store.js';
+import { BatchWriter } from './batch-writer.js';
 import type { DecisionRecord } from './engine-contract.js';
 
 /** The staging table's columns: the timestamp and the context travel as text and DuckDB casts them. */
@@ -24,63 +25,14 @@ const COLUMNS: Columns = {
   context: 'VARCHAR',
   policy_version: 'VARCHAR',
 };
-const NAMES = Object.keys(COLUMNS);
 const CAST: Record<string, string> = { ts: 'ts::TIMESTAMPTZ', context: 'context::JSON' };
 
 /**
  * Writes decision records to DuckDB's decisions table in batches, off the
- * decision's path: a decision is answered first and logged within `everyMs`
- * (a timer of the clock). A failed write keeps its rows for the next attempt.
+ * decision's path: a decision is answered first and logged within `everyMs`.
  */
-export class DecisionLogWriter {
-  private rows: DecisionRecord[] = [];
-  private readonly stopTimer: () => void;
-  private writing: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly store: Store,
-    clock: Clock,
-    private readonly onError: (err: unknown) => void,
-    everyMs = 500,
-  ) {
-    this.stopTimer = clock.every(everyMs, () => void this.flush());
-  }
-
-  add(record: DecisionRecord): void {
-    this.rows.push(record);
-  }
-
-  /** Drops an erased customer's decisions not written yet (the store deletes those written). */
-  forget(customerId: string): void {
-    this.rows = this.rows.filter((r) => r.customer_id !== customerId);
-  }
-
-  flush(): Promise<void> {
-    this.writing = this.writing.then(async () => {
-      if (this.rows.length === 0) return;
-      const batch = this.rows;
-      this.rows = [];
-      try {
-        await this.store.transaction(async (tx) => {
-          await tx.run(
-            `CREATE TEMP TABLE IF NOT EXISTS stage_decisions (${NAMES.map((n) => `${n} ${COLUMNS[n]}`).join(', ')})`,
-          );
-          await tx.append('stage_decisions', COLUMNS, batch);
-          await tx.run(
-            `INSERT INTO decisions (${NAMES.join(', ')}) SELECT ${NAMES.map((n) => CAST[n] ?? n).join(', ')} FROM stage_decisions`,
-          );
-          await tx.run('DELETE FROM stage_decisions');
-        });
-      } catch (err) {
-        this.rows = batch.concat(this.rows);
-        this.onError(err);
-      }
-    });
-    return this.writing;
-  }
-
-  async close(): Promise<void> {
-    this.stopTimer();
-    await this.flush();
+export class DecisionLogWriter extends BatchWriter<DecisionRecord> {
+  constructor(store: Store, clock: Clock, onError: (err: unknown) => void, everyMs = 500) {
+    super({ table: 'decisions', columns: COLUMNS, casts: CAST }, store, clock, onError, everyMs);
   }
 }

@@ -1,0 +1,81 @@
+import type { Clock } from '../../core/clock.js';
+import type { Columns, Store } from '../../core/store/store.js';
+
+/** Where a writer's rows go: the table, its columns as staged, and what DuckDB casts on insert. */
+export interface BatchTable {
+  table: string;
+  /** The staging table's columns (the appender's types: timestamps and JSON travel as text). */
+  columns: Columns;
+  /** Per column, the SQL that casts it on insert; absent: as staged. */
+  casts?: Readonly<Record<string, string>>;
+  /** Appended to the INSERT (e.g. `ON CONFLICT DO NOTHING`). */
+  onConflict?: string;
+}
+
+/**
+ * Writes a decision's by-products (the decision log, dialing violations) to
+ * DuckDB in batches, off the decision's path: the decision is answered
+ * first and its rows stored within `everyMs` (a timer of the clock). A
+ * failed write keeps its rows for the next attempt.
+ */
+export class BatchWriter<R extends { customer_id: string }> {
+  private rows: R[] = [];
+  private readonly stopTimer: () => void;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly sql: { stage: string; create: string; insert: string };
+  private readonly columns: Columns;
+
+  constructor(
+    target: BatchTable,
+    private readonly store: Store,
+    clock: Clock,
+    private readonly onError: (err: unknown) => void,
+    everyMs = 500,
+  ) {
+    const names = Object.keys(target.columns);
+    const stage = `stage_${target.table}`;
+    this.sql = {
+      stage,
+      create: `CREATE TEMP TABLE IF NOT EXISTS ${stage} (${names.map((n) => `${n} ${target.columns[n]}`).join(', ')})`,
+      insert: `INSERT INTO ${target.table} (${names.join(', ')}) SELECT ${names
+        .map((n) => target.casts?.[n] ?? n)
+        .join(', ')} FROM ${stage} ${target.onConflict ?? ''}`,
+    };
+    this.columns = target.columns;
+    this.stopTimer = clock.every(everyMs, () => void this.flush());
+  }
+
+  add(row: R): void {
+    this.rows.push(row);
+  }
+
+  /** Drops an erased customer's rows not written yet (the store deletes those written). */
+  forget(customerId: string): void {
+    this.rows = this.rows.filter((r) => r.customer_id !== customerId);
+  }
+
+  flush(): Promise<void> {
+    this.writing = this.writing.then(async () => {
+      if (this.rows.length === 0) return;
+      const batch = this.rows;
+      this.rows = [];
+      try {
+        await this.store.transaction(async (tx) => {
+          await tx.run(this.sql.create);
+          await tx.append(this.sql.stage, this.columns, batch);
+          await tx.run(this.sql.insert);
+          await tx.run(`DELETE FROM ${this.sql.stage}`);
+        });
+      } catch (err) {
+        this.rows = batch.concat(this.rows);
+        this.onError(err);
+      }
+    });
+    return this.writing;
+  }
+
+  async close(): Promise<void> {
+    this.stopTimer();
+    await this.flush();
+  }
+}

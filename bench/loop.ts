@@ -19,6 +19,7 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { platformDialingRules, platformTarget, twinCosts, twinRules } from '../src/app/twin.js';
 import { anomalyStarts, platformAlerts } from '../src/app/twin-session.js';
+import { crmMappingOf } from '../src/app/setup.js';
 import { startSlackReceiver } from '../src/app/slack-receiver.js';
 import { loadConfig } from '../src/core/config.js';
 import {
@@ -44,7 +45,7 @@ const scenario = loadScenario(values.scenario!);
 const calls = Number(values.calls);
 const seed = Number(values.seed);
 const config = loadConfig({});
-const rules = twinRules(platformDialingRules(config), scenario.campaign_id);
+const rules = twinRules(platformDialingRules(config), scenario.campaign_id, crmMappingOf(config));
 const costs = twinCosts(config, scenario);
 const world = () => createWorld(scenario, seed);
 const ROOT = join(import.meta.dirname, '..');

@@ -11,17 +11,10 @@ import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
 import { createComplianceGuard } from '../models/compliance/index.js';
 import type { ModelName } from '../models/registry.js';
-import { loadCrmMapping, mapCrmFields, type DuckDbSink } from '../pipelines/index.js';
+import { mapCrmFields, type DuckDbSink } from '../pipelines/index.js';
 import { customerEraser } from './erasure.js';
 import { removeRunFile, writeRunFile } from './run-file.js';
-import {
-  complianceConfig,
-  configFile,
-  fieldCipher,
-  packageRoot,
-  readJson,
-  registryOf,
-} from './setup.js';
+import { complianceConfig, crmMappingOf, fieldCipher, packageRoot, registryOf } from './setup.js';
 import { retentionJob } from './retention.js';
 import { alertRounds, storeUpkeep } from './upkeep.js';
 
@@ -54,9 +47,7 @@ export type ApiServiceDeps = Pick<
  */
 export async function startApiService(config: Config, deps: ApiServiceDeps): Promise<ApiService> {
   const { store, logger, clock } = deps;
-  const crmMapping = loadCrmMapping(
-    readJson(configFile(config.crmMappingFile, 'crm-mapping.json')),
-  );
+  const crmMapping = crmMappingOf(config);
   // A fresh admin key per start unless one is configured: none is ever baked in.
   const adminKey = await createApiKey(store, 'local-admin', 'admin', {
     key: config.adminKey ?? newApiKey(),

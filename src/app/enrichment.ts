@@ -20,6 +20,7 @@ import {
   complianceConfig,
   pinnedModelDirs,
   configFile,
+  crmMappingOf,
   fieldCipher,
   packageRoot,
   readJson,
@@ -55,6 +56,7 @@ async function createEnricher(
     latenessMs: config.latenessMs,
     maxSkewMs: config.maxSkewMs,
     callbacks: callbackTiming(config),
+    crmMapping: crmMappingOf(config),
   });
   logger.log('info', 'models', champions.sources);
   if (champions.sources.intent === 'baseline')

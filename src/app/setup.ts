@@ -26,7 +26,7 @@ import {
 } from '../models/compliance/index.js';
 import type { ModelRegistry } from '../models/registry.js';
 import { openRegistry } from '../training/index.js';
-import { sealLegacyDeadLetters } from '../pipelines/index.js';
+import { loadCrmMapping, sealLegacyDeadLetters, type CrmMapping } from '../pipelines/index.js';
 
 /**
  * What every process kind opens from its settings: the data folder and its
@@ -88,6 +88,10 @@ export const pinnedModelDirs = (config: Config): Partial<Record<string, string |
   intent: config.intentModelDir,
   emotion: config.emotionModelDir,
 });
+
+/** How CRM records and `customer.updated` values map to canonical ones (config/crm-mapping.json). */
+export const crmMappingOf = (config: Config): CrmMapping =>
+  loadCrmMapping(readJson(configFile(config.crmMappingFile, 'crm-mapping.json')));
 
 export const registryOf = (config: Config): ModelRegistry =>
   openRegistry(config.registryDir ?? join(config.dataDir, 'registry'));

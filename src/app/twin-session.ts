@@ -17,6 +17,7 @@ import {
   type World,
 } from '../twin/index.js';
 import { startPlatform, type Platform } from './platform.js';
+import { crmMappingOf } from './setup.js';
 import { startSlackReceiver } from './slack-receiver.js';
 import { platformDialingRules, platformTarget, twinCosts, twinRules } from './twin.js';
 
@@ -60,7 +61,7 @@ export const anomalyStarts = (world: World) => {
 export async function simulateScenario(config: Config, logger: Logger, req: SimulateRequest) {
   const scenario = loadScenario(req.scenarioFile);
   const world = () => createWorld(scenario, req.seed);
-  const rules = twinRules(platformDialingRules(config), scenario.campaign_id);
+  const rules = twinRules(platformDialingRules(config), scenario.campaign_id, crmMappingOf(config));
   const costs = twinCosts(config, scenario);
   const reports: Partial<
     Record<PolicyName, TwinReport & Partial<ReturnType<typeof alertFigures>>>
@@ -156,7 +157,7 @@ export function startTwinDemo(
   const world = createWorld(scenario, Date.now() % 100_000);
   const abort = new AbortController();
   let following: NodeJS.Timeout | undefined;
-  const rules = twinRules(platformDialingRules(config), scenario.campaign_id);
+  const rules = twinRules(platformDialingRules(config), scenario.campaign_id, crmMappingOf(config));
   const run = runTwin({
     world,
     policy: 'dialwise',

@@ -9,6 +9,7 @@ import {
   type DialingRules,
 } from '../decision/index.js';
 import type { ContactRules, Costs, Scenario, SimCustomer, TwinTarget } from '../twin/index.js';
+import { canonicalValue, type CrmMapping } from '../pipelines/index.js';
 import { packageRoot } from './setup.js';
 
 /** The dialing rules the platform's decision layer runs with (config/dialing.json). */
@@ -20,11 +21,18 @@ export const platformDialingRules = (config: Config): DialingRules =>
  * them: the calling windows of the customer's industry in their zone, and
  * the campaign's weekly cap on calls.
  */
-export function twinRules(rules: DialingRules, campaignId: string): ContactRules {
+export function twinRules(
+  rules: DialingRules,
+  campaignId: string,
+  mapping?: CrmMapping,
+): ContactRules {
   const policy = campaignPolicy(rules, campaignId);
+  // The industry as the platform stores it: the CRM's spelling (零售) canonicalised.
+  const industryOf = (c: SimCustomer) =>
+    mapping ? canonicalValue(mapping, 'industry', c.industry) : c.industry;
   const bare = (c: SimCustomer) => ({
     customerId: c.id,
-    crm: { industry: c.industry, timezone: c.timeZone },
+    crm: { industry: industryOf(c), timezone: c.timeZone },
     consent: {},
     doNotCall: false,
     dncListed: null,

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { eligibility, industryOf, loadDialingRules } from '../../src/decision/dialing/index.js';
-import { crmMappingSchema, loadCrmMapping, mapCrmFields } from '../../src/pipelines/index.js';
+import {
+  applyCustomerUpdate,
+  crmMappingSchema,
+  loadCrmMapping,
+  mapCrmFields,
+  newProfile,
+} from '../../src/pipelines/index.js';
 import { customerView } from '../helpers/decision.js';
 
 const configJson: unknown = JSON.parse(
@@ -305,5 +311,36 @@ describe('mapCrmFields: industry values as the dialing rules key them', () => {
       );
     expect(withIndustry('零售')).toMatchObject({ ok: false, reason: 'outside_window' });
     expect(withIndustry(industry('零售'))).toEqual({ ok: true });
+  });
+});
+
+describe('customer.updated events: values canonicalised as CRM records are', () => {
+  const update = (fields: Record<string, string | null>) => {
+    const p = newProfile('c-1');
+    const event = {
+      event_id: 'e-1',
+      type: 'customer.updated' as const,
+      ts: '2026-03-02T01:00:00.000Z',
+      schema_version: 1 as const,
+      customer_id: 'c-1',
+      fields,
+    };
+    applyCustomerUpdate(p, event, event.ts, mapping);
+    return p.crm;
+  };
+
+  it('stores the canonical industry of a Chinese spelling, so its calling windows match', () => {
+    expect(update({ industry: '零售' }).industry).toBe('retail');
+    expect(update({ industry: '制造业', region: 'south' })).toMatchObject({
+      industry: 'manufacturing',
+      region: 'south',
+    });
+  });
+
+  it('keeps values the table does not name, and fields it has no table for, as sent', () => {
+    expect(update({ industry: '航天', customer_tier: '零售' })).toMatchObject({
+      industry: '航天',
+      customer_tier: '零售',
+    });
   });
 });

@@ -212,8 +212,13 @@ const COERCE: Record<CrmFieldType, (v: unknown) => Coerced> = {
   },
 };
 
-/** A text value as the mapping's `values` table names it (零售 → retail), else as it came. */
-function canonicalValue(mapping: CrmMapping, field: string, value: CrmValue): CrmValue {
+/**
+ * A text value as the mapping's `values` table names it (零售 → retail), else
+ * as it came. Applied to mapped CRM records and to `customer.updated` events
+ * alike, so a connector that sends the CRM's own spelling still matches the
+ * rules keyed by canonical values.
+ */
+export function canonicalValue(mapping: CrmMapping, field: string, value: CrmValue): CrmValue {
   const table = mapping.values.get(field);
   return table && typeof value === 'string' ? (table.get(sourceKey(value)) ?? value) : value;
 }

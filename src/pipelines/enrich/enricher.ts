@@ -35,6 +35,7 @@ import {
   type Changes,
   type TouchEvent,
 } from './changes.js';
+import type { CrmMapping } from './crm-mapping.js';
 import { keepCallback, missCallback, scheduleCallback } from './callbacks.js';
 import { addTouch, applyConsent, applyTouch, optOutConsent } from './contact.js';
 import { eraseCustomer } from './erasure.js';
@@ -50,6 +51,8 @@ export interface EnricherOptions extends ServedModels {
   maxSkewMs: number;
   /** When a call keeps a callback and when it is missed (config/dialing.json); the defaults if absent. */
   callbacks?: CallbackTiming;
+  /** The CRM mapping whose `values` table canonicalises `customer.updated` fields (零售 → retail). */
+  crmMapping?: CrmMapping;
 }
 
 const CLOSED_CALLS_KEPT = 16;
@@ -143,7 +146,7 @@ export class Enricher {
       'correction.submitted': (c, e) => {
         c.out.corrections.push(e);
       },
-      'customer.updated': (c, e) => applyCustomerUpdate(c.p, e, c.ts),
+      'customer.updated': (c, e) => applyCustomerUpdate(c.p, e, c.ts, this.opts.crmMapping),
       'web.visit': (c, e) => {
         applyWebVisit(c.p, e, c.ts);
         c.out.visits.push(e);

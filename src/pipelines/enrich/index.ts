@@ -14,6 +14,7 @@ export {
 export { upgradeProfile } from './contact.js';
 export { eraseCustomer, type PendingErasure } from './erasure.js';
 export {
+  applyCustomerUpdate,
   contactsInWeek,
   customerHistory,
   idHash,
@@ -26,6 +27,7 @@ export {
 } from './profile.js';
 export { loadTagRules, type TagRules } from './tags.js';
 export {
+  canonicalValue,
   crmMappingSchema,
   loadCrmMapping,
   mapCrmFields,

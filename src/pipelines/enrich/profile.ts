@@ -6,6 +6,7 @@ import { addVisit, isPricingPage, leadScore, type LeadSignals } from '../../mode
 import type { VoiceSample } from '../../models/prosody/baseline.js';
 import type { CallSignals, CustomerHistory } from '../../models/propensity-features.js';
 import type { EmotionResult, IntentResult, SlotFacts } from '../../models/types.js';
+import { canonicalValue, type CrmMapping } from './crm-mapping.js';
 
 export type Scalar = string | number | boolean | null;
 
@@ -249,11 +250,17 @@ function setPersonal(p: Profile, key: string, value: unknown, ts: string): void 
 
 const PERSONAL: ReadonlySet<string> = new Set(PERSONAL_FIELDS);
 
-export function applyCustomerUpdate(p: Profile, e: EventOf<'customer.updated'>, ts: string): void {
+/** Applies a CRM update; `mapping` canonicalises the values its `values` table names (制造业 → manufacturing). */
+export function applyCustomerUpdate(
+  p: Profile,
+  e: EventOf<'customer.updated'>,
+  ts: string,
+  mapping?: CrmMapping,
+): void {
   for (const [k, v] of Object.entries(e.fields)) {
     // null clears a personal field kept under its source name too (retention, a CRM deletion).
     if (PERSONAL.has(k) || (v === null && Object.hasOwn(p.personal, k))) setPersonal(p, k, v, ts);
-    else if (v !== undefined) setCrm(p, k, v, ts);
+    else if (v !== undefined) setCrm(p, k, mapping ? canonicalValue(mapping, k, v) : v, ts);
   }
   for (const [k, v] of Object.entries(e.unmapped ?? {})) {
     if (personalKind(k, v)) {

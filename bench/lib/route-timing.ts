@@ -3,7 +3,7 @@
  * sees it (from the call to the answer's head), and counts the answers that
  * are not 2xx by status (0: no answer — network error or time-out). Only
  * requests sent inside the measured window count. Used by
- * bench/loop-realtime.ts through the library's own clients.
+ * bench/loop-realtime.ts under the library's own clients.
  */
 import { percentiles, type Percentiles } from './open-loop.js';
 
@@ -26,6 +26,9 @@ export class RouteTiming {
   private from = Infinity;
   private to = Infinity;
 
+  /** `inner`: the fetch that sends (raw-fetch.ts, or the global one). */
+  constructor(private readonly inner: typeof fetch = globalThis.fetch) {}
+
   /** Counts the requests sent from now on… */
   start(): void {
     this.from = performance.now();
@@ -40,7 +43,7 @@ export class RouteTiming {
     const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
     const t0 = performance.now();
     try {
-      const res = await globalThis.fetch(input, init);
+      const res = await this.inner(input, init);
       this.note(path, t0, res.status);
       return res;
     } catch (err) {

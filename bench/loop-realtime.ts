@@ -138,18 +138,23 @@ const p = await startPlatformProcess({
   },
 });
 try {
-  const timing = new RouteTiming(rawFetch(p.port));
-  const target = platformTarget({
-    url: `http://127.0.0.1:${p.port}`,
-    apiKey: p.adminKey,
-    campaignId: scenario.campaign_id,
-    fetch: timing.fetch,
-  });
+  const at = (fetch?: typeof globalThis.fetch) =>
+    platformTarget({
+      url: `http://127.0.0.1:${p.port}`,
+      apiKey: p.adminKey,
+      campaignId: scenario.campaign_id,
+      ...(fetch && { fetch }),
+    });
   const world = createWorld(scenario, seed);
-  await target.events.send(loadEvents(world, Date.now() - 3_600_000, seed));
+  await at().events.send(loadEvents(world, Date.now() - 3_600_000, seed));
   console.error(
     `loaded ${world.customers.length} customers; ${concurrency} calls for ${minutes} min`,
   );
+  // A connection for each call, the dialer's requests and the events, opened
+  // now: a connection's first request must come within the server's headers
+  // time-out of its opening.
+  const timing = new RouteTiming(rawFetch(p.port, concurrency + 2));
+  const target = at(timing.fetch);
 
   const eventErrors: string[] = [];
   const reporter = eventReporter(target, (err) => {

@@ -6,11 +6,17 @@
  * request costs a tenth of that. Only what the clients send and read:
  * method, path, headers and a string body out; status and body back
  * (no Retry-After). A request whose signal aborts closes its connection.
+ *
+ * The `connections` are opened at once, just before the load, and taken
+ * in turn (first in, first out): opened later, during a stall, they would
+ * overflow the server's accept queue and hang until reset; left idle at the
+ * bottom of a stack, the server would close them after its keep-alive
+ * timeout. More are opened only when all are busy.
  */
 import { Conn } from './raw-http.js';
 
-export function rawFetch(port: number): typeof fetch {
-  const idle: Conn[] = [];
+export function rawFetch(port: number, connections: number): typeof fetch {
+  const idle = Array.from({ length: connections }, () => new Conn(port, null));
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const body = typeof init?.body === 'string' ? Buffer.from(init.body) : null;
@@ -22,7 +28,7 @@ export function rawFetch(port: number): typeof fetch {
       headers +
       (body ? `content-length: ${body.length}\r\n` : '') +
       '\r\n';
-    const conn = idle.pop() ?? new Conn(port, null);
+    const conn = idle.shift() ?? new Conn(port, null);
     init?.signal?.addEventListener('abort', () => conn.close(), { once: true });
     try {
       const r = await conn.send(

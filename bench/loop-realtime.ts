@@ -9,7 +9,7 @@
  * call started when one ends, to whom POST /dialer/next offers.
  *
  *   npm run build && npx tsx bench/loop-realtime.ts [--scenario config/scenarios/default.json]
- *     [--concurrency 2000] [--minutes 10] [--gap 2-4] [--seed 1]
+ *     [--concurrency 2000] [--minutes 10] [--gap 2-4] [--seed 1] [--profile DIR]
  *
  * The platform runs with the decision config of config/ except the dialing
  * rules' hours and cap (every hour open, no weekly cap, no holidays, no
@@ -48,6 +48,8 @@ const { values } = parseArgs({
     /** Seconds between a customer's lines: MIN-MAX, drawn uniformly. */
     gap: { type: 'string', default: '2-4' },
     seed: { type: 'string', default: '1' },
+    /** Writes the platform process's CPU profile into DIR. */
+    profile: { type: 'string' },
   },
 });
 const concurrency = Number(values.concurrency);
@@ -130,6 +132,7 @@ function eventReporter(target: TwinTarget, noteError: (err: unknown) => void) {
 
 const p = await startPlatformProcess({
   name: 'realtime',
+  profile: values.profile,
   env: {
     DIALWISE_DECISION_CONFIG: decisionConfig(),
     DIALWISE_RETRAIN_CONFIG: unscheduledRetrain(),

@@ -1,6 +1,7 @@
 /**
  * A fetch that times every request a client sends, by route, as the client
- * sees it (from the call to the answer's head), and counts the answers that
+ * sees it (from the call until the answer is in: its head with the global
+ * fetch, all of it with raw-fetch.ts), and counts the answers that
  * are not 2xx by status (0: no answer — network error or time-out). Only
  * requests sent inside the measured window count. Used by
  * bench/loop-realtime.ts under the library's own clients.

@@ -170,15 +170,15 @@ try {
     timing.start();
     clientLoop.enable();
     cpu0 = { platform: p.cpuSeconds(), client: process.cpuUsage() };
-  }, WARMUP_S * 1000);
+  }, WARMUP_S * 1000).unref();
   const progress = setInterval(() => {
     const turn = timing.figures()['/dialog/turn'];
     console.error(`  ${turn?.requests ?? 0} turns measured, p99 ${turn?.latencyMs.p99} ms`);
-  }, 30_000);
+  }, 30_000).unref();
   const end = setTimeout(() => {
     timing.stop();
     stop.abort();
-  }, minutes * 60_000);
+  }, minutes * 60_000).unref();
   const calls = await runLiveCalls({
     world,
     target,

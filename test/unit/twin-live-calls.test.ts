@@ -2,12 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { platformTarget } from '../../src/app/twin.js';
 import { systemClock } from '../../src/core/clock.js';
 import type { DialwiseEvent } from '../../src/core/events/index.js';
-import {
-  createWorld,
-  loadScenario,
-  runLiveCalls,
-  type LiveFigures,
-} from '../../src/twin/index.js';
+import { createWorld, loadScenario, runLiveCalls, type LiveFigures } from '../../src/twin/index.js';
 
 const world = createWorld(loadScenario('config/scenarios/small-centre.json'), 3);
 const GAP_S = { min: 0.04, max: 0.08 };

@@ -13,7 +13,7 @@
  *
  * Writes bench/results/loop-<scenario>.json.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,7 +30,7 @@ import {
   runTwin,
   type TwinReport,
 } from '../src/twin/index.js';
-import { startPlatformProcess } from './lib/platform-process.js';
+import { startPlatformProcess, unscheduledRetrain } from './lib/platform-process.js';
 
 const { values } = parseArgs({
   options: {
@@ -49,18 +49,6 @@ const rules = twinRules(platformDialingRules(config), scenario.campaign_id, crmM
 const costs = twinCosts(config, scenario);
 const world = () => createWorld(scenario, seed);
 const ROOT = join(import.meta.dirname, '..');
-
-/** The retrain plan without its schedule: the weekly retrain would cross the simulated week. */
-function unscheduledRetrain(): string {
-  const plan = JSON.parse(readFileSync(join(ROOT, 'config', 'retrain.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  plan.schedule = null;
-  const file = join(mkdtempSync(join(os.tmpdir(), 'dialwise-loop-')), 'retrain.json');
-  writeFileSync(file, JSON.stringify(plan));
-  return file;
-}
 
 async function dialwise(): Promise<TwinReport & Record<string, unknown>> {
   const slack = await startSlackReceiver();

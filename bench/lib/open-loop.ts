@@ -19,6 +19,7 @@ export interface Percentiles {
   n: number;
   p50: number | null;
   p90: number | null;
+  p95: number | null;
   p99: number | null;
   'p99.9': number | null;
   max: number | null;
@@ -30,7 +31,15 @@ export function percentiles(xs: ArrayLike<number>): Percentiles {
   const s = Float64Array.from(xs).sort();
   const at = (q: number) =>
     s.length === 0 ? null : round3(s[Math.min(s.length - 1, Math.floor(q * s.length))]!);
-  return { n: s.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), 'p99.9': at(0.999), max: at(1) };
+  return {
+    n: s.length,
+    p50: at(0.5),
+    p90: at(0.9),
+    p95: at(0.95),
+    p99: at(0.99),
+    'p99.9': at(0.999),
+    max: at(1),
+  };
 }
 
 export interface OpenLoopOptions {

@@ -6,7 +6,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -44,6 +44,21 @@ function cpuOf(statFile: string): number {
   const fields = readFileSync(statFile, 'utf8').split(') ')[1]!.split(' ');
   // utime and stime are fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second here).
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * The retrain plan without its schedule: the weekly retrain would cross a
+ * simulated week, or fall in the middle of a real-time run.
+ */
+export function unscheduledRetrain(): string {
+  const plan = JSON.parse(readFileSync(join(ROOT, 'config', 'retrain.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  plan.schedule = null;
+  const file = join(mkdtempSync(join(tmpdir(), 'dialwise-loop-')), 'retrain.json');
+  writeFileSync(file, JSON.stringify(plan));
+  return file;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,14 +2,16 @@
  * A keep-alive HTTP/1.1 connection over a raw socket, one request at a
  * time: the load generators share 2 cores with the platform, so they write
  * requests as prepared bytes and read only the status, Server-Timing and
- * body. Used by bench/decide.ts and bench/outreach.ts.
+ * body. Used by bench/decide.ts and bench/outreach.ts, and under the
+ * library's clients by bench/loop-realtime.ts (raw-fetch.ts).
  */
 import { connect, type Socket } from 'node:net';
 
 export interface Reply {
   status: number;
-  /** The body as JSON (null when empty). */
+  /** The body as JSON (null when empty), and as text. */
   json: unknown;
+  text: string;
   /** Server-Timing `decide;dur=` (the hot routes' own time), NaN when absent. */
   serverMs: number;
 }
@@ -126,6 +128,7 @@ export class Conn {
     done({
       status: Number(head.slice(9, 12)),
       json: text ? JSON.parse(text) : null,
+      text,
       serverMs: timing ? Number(timing[1]) : NaN,
     });
   }

@@ -65,8 +65,15 @@ export function platformTarget(opts: {
   campaignId: string;
   clock?: Clock;
   remote?: boolean;
+  /** The fetch the clients use (a bench's, to time each request). */
+  fetch?: typeof fetch;
 }): TwinTarget {
-  const client = { url: opts.url, apiKey: opts.apiKey, timeoutMs: 60_000 };
+  const client = {
+    url: opts.url,
+    apiKey: opts.apiKey,
+    timeoutMs: 60_000,
+    ...(opts.fetch && { fetch: opts.fetch }),
+  };
   const local = opts.clock && isManual(opts.clock) ? opts.clock : undefined;
   return {
     decisions: new DecisionClient(client),

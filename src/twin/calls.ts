@@ -37,6 +37,20 @@ export interface CallContext {
   atMs: number;
   callId: string;
   customer: SimCustomer;
+  /** A call on the wall clock (`live-calls.ts`); absent on a virtual clock, where the whole call happens at `atMs`. */
+  realTime?: RealTime;
+}
+
+/**
+ * What a call on the wall clock does in real time: the customer's pause
+ * before each line (the bot's line spoken, the answer thought of), the
+ * agent's time to pick up, and deadlines read against the time now.
+ */
+export interface RealTime {
+  now(): number;
+  /** Resolves when the customer says their next line; rejects when the call is hung up. */
+  beforeTurn(): Promise<void>;
+  sleep(seconds: number): Promise<void>;
 }
 
 /** A customer talks at most this many turns before the twin hangs up for them. */
@@ -62,7 +76,7 @@ const INTENT_OF: Partial<Record<CustomerAct, string>> = {
 };
 
 /** A call's talk before anyone has spoken. */
-const newTalk = (): Talk => ({
+export const newTalk = (): Talk => ({
   scriptSeconds: 0,
   agentSeconds: 0,
   outcome: 'no_decision',
@@ -156,6 +170,7 @@ export async function talkPlatform(ctx: CallContext, target: TwinTarget): Promis
   let turn: CustomerTurn | undefined = conv.opening();
   for (let n = 1; turn && n <= MAX_TURNS; n++) {
     noted(talk, turn, ctx.atMs);
+    await ctx.realTime?.beforeTurn();
     const d = await target.decisions.turn({
       call_id: ctx.callId,
       customer_id: c.id,
@@ -183,12 +198,14 @@ export async function talkPlatform(ctx: CallContext, target: TwinTarget): Promis
     if (d.action === 'transfer') {
       talk.scriptSeconds = conv.seconds();
       const deadline = d.transfer?.pickup_deadline;
-      const deadlineS = deadline ? (Date.parse(deadline) - ctx.atMs) / 1000 : undefined;
+      const now = ctx.realTime?.now() ?? ctx.atMs;
+      const deadlineS = deadline ? (Date.parse(deadline) - now) / 1000 : undefined;
       const { agentId } = handOver(ctx, conv, talk, {
         agent: d.transfer?.agent,
         ...(deadlineS !== undefined && { deadlineS }),
       });
       if (agentId) {
+        await ctx.realTime?.sleep(talk.handoff ?? 0);
         await target.decisions.pickup({ call_id: ctx.callId, agent_id: agentId });
         talk.events.push(...corrections(ctx, heard, agentId));
         return talk;

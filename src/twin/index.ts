@@ -33,4 +33,6 @@ export {
 } from './contact-audit.js';
 export type { PolicyName } from './dialers.js';
 export { runTwin, type TwinOptions, type TwinReport } from './run-twin.js';
+export { loadEvents } from './call-events.js';
+export { runLiveCalls, type LiveFigures, type LiveOptions } from './live-calls.js';
 export type { TwinTarget } from './target.js';

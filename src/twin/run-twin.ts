@@ -1,6 +1,7 @@
 import type { DialwiseEvent } from '../core/events/index.js';
 import { seeded } from '../core/rng.js';
 import { AgentPool } from './agent-pool.js';
+import { callEvents, loadEvents, RING_S } from './call-events.js';
 import { talkPlatform, talkScripted, type CallContext, type Talk } from './calls.js';
 import { ContactAudit, LAW_HOURS, type ContactRules } from './contact-audit.js';
 import {
@@ -52,8 +53,6 @@ const DAY_MS = 86_400_000;
 const QUIET_MS = 5 * 60_000;
 /** The platform's default commit interval (DIALWISE_COMMIT_INTERVAL_MS). */
 const COMMIT_STEP_MS = 500;
-/** Rings before a dial counts as unanswered. */
-const RING_S = 25;
 /** A callback is kept by a dial from 5 minutes before to an hour after the time named. */
 const CALLBACK_EARLY_MS = 5 * 60_000;
 const CALLBACK_GRACE_MS = 60 * 60_000;
@@ -62,39 +61,6 @@ const CALLBACK_GRACE_MS = 60 * 60_000;
 // policy that waits for the best hour needs to dial many at once then.
 const defaultLines = (calls: number, days: number): number =>
   Math.max(4, Math.ceil(calls / (days * 120)));
-
-/** The CRM records and web visits the platform knows before the first dial. */
-function loadEvents(world: World, atMs: number, seed: number): DialwiseEvent[] {
-  const rng = seeded(seed ^ 0x5eed);
-  const ts = new Date(atMs).toISOString();
-  const base = { ts, schema_version: 1 as const };
-  return world.customers.flatMap((c): DialwiseEvent[] => {
-    const crm: DialwiseEvent = {
-      ...base,
-      event_id: `${c.id}-crm`,
-      type: 'customer.updated',
-      customer_id: c.id,
-      fields: {
-        name: c.name,
-        phone: c.phone,
-        region: c.region,
-        industry: c.industry,
-        customer_tier: c.tier,
-        timezone: c.timeZone,
-      },
-    };
-    if (rng() >= Math.min(0.6, c.propensity * 1.5)) return [crm];
-    const visit: DialwiseEvent = {
-      ...base,
-      event_id: `${c.id}-visit`,
-      type: 'web.visit',
-      customer_id: c.id,
-      page: '/pricing',
-      product: c.productLine,
-    };
-    return [crm, visit];
-  });
-}
 
 /**
  * Sends events and keeps the platform's clock moving until they are taken in:
@@ -157,63 +123,6 @@ function talk(o: TwinOptions, ctx: CallContext): Promise<Talk> {
     FIXED_SCRIPT[node] ??
     'default';
   return Promise.resolve(talkScripted(ctx, best, 'bot'));
-}
-
-/** A dial's events as the dialer reports them (the platform's own turns it emits itself). */
-function dialEvents(
-  o: TwinOptions,
-  callId: string,
-  c: SimCustomer,
-  atMs: number,
-  t: Talk | undefined,
-  reason: string,
-): DialwiseEvent[] {
-  const at = (s: number) => new Date(atMs + s * 1000).toISOString();
-  const base = { schema_version: 1 as const, customer_id: c.id, call_id: callId };
-  const events: DialwiseEvent[] = [
-    {
-      ...base,
-      event_id: `${callId}-s`,
-      type: 'call.started',
-      ts: at(0),
-      campaign_id: o.target!.campaignId,
-      script_id: 'opening',
-      script_version: 'live',
-      handled_by: 'bot',
-      region: c.region,
-      product_line: c.productLine,
-    },
-  ];
-  if (!t) {
-    events.push({
-      ...base,
-      event_id: `${callId}-u`,
-      type: 'call.unanswered',
-      ts: at(RING_S),
-      reason: reason as 'no_answer',
-    });
-    events.push({
-      ...base,
-      event_id: `${callId}-e`,
-      type: 'call.ended',
-      ts: at(RING_S),
-      duration_s: RING_S,
-      outcome: 'no_decision',
-    });
-    return events;
-  }
-  const seconds = Math.round(t.scriptSeconds + t.agentSeconds + (t.handoff ?? 0));
-  events.push({ ...base, event_id: `${callId}-a`, type: 'call.answered', ts: at(8) });
-  events.push(...t.events);
-  events.push({
-    ...base,
-    event_id: `${callId}-e`,
-    type: 'call.ended',
-    ts: at(8 + seconds),
-    duration_s: seconds,
-    outcome: t.outcome,
-  });
-  return events;
 }
 
 interface RunState {
@@ -281,7 +190,9 @@ async function placeCall(
     complaint: spoken?.complaint ?? false,
     ...(spoken?.refused && { refused: spoken.refused }),
   });
-  return o.target ? dialEvents(o, callId, c, t, spoken, d.answered ? '' : d.reason) : [];
+  return o.target
+    ? callEvents(o.target.campaignId, callId, c, t, spoken, d.answered ? '' : d.reason)
+    : [];
 }
 
 /**

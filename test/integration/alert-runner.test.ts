@@ -7,7 +7,8 @@ import { migrate, Store } from '../../src/core/store/store.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 
-// Wednesday 10:30 UTC: the window is the last 60 minutes, the baseline the 10:00 hour of past Wednesdays.
+// Wednesday 10:30 UTC: the window is the last 60 minutes, the baseline the same
+// 60 minutes of past Wednesdays (their calls are all at 10:05).
 const NOW = new Date('2026-11-25T10:30:00Z');
 const WEEK = 7 * 24 * 3_600_000;
 // Rounds run on a clock stepped by hand; Slack's retries wait on the real one.

@@ -7,21 +7,26 @@ import { migrate, Store } from '../../src/core/store/store.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 
-// Wednesday 10:30 UTC: the window is the last 60 minutes, the baseline the 10:00 hour of past Wednesdays.
+// Wednesday 10:30 UTC: the window is the last 60 minutes, the baseline the same
+// 60 minutes of past Wednesdays (their calls are all at 10:05).
 const NOW = new Date('2026-11-25T10:30:00Z');
 const WEEK = 7 * 24 * 3_600_000;
 // Rounds run on a clock stepped by hand; Slack's retries wait on the real one.
 const clock = manualClock(NOW.getTime());
 const at = (minutes: number): number => NOW.getTime() + minutes * 60_000;
 
-/** 100 answered calls in a region at `at` (plus i seconds), `converted` of them converted. */
+/**
+ * 2,000 answered calls in a region at `at` (call i 0.1·i seconds after it), `converted` of
+ * them converted: enough that a 25% drop in conversion is significant (z = 5
+ * against the four weeks' 8,000), as the rules' gate requires.
+ */
 async function calls(store: Store, region: string, at: Date, converted: number, tag: string) {
   await store.transaction((tx) =>
     tx.run(
       `INSERT INTO calls (call_id, customer_id, region, started_at, answered, outcome, duration_s)
-       SELECT ? || '-' || i, 'c-' || i, ?, ?::TIMESTAMPTZ + to_seconds(i), true,
+       SELECT ? || '-' || i, 'c-' || i, ?, ?::TIMESTAMPTZ + to_milliseconds(i * 100), true,
          CASE WHEN i < ? THEN 'converted' ELSE 'rejected' END, 60
-       FROM range(0, 100) t(i)`,
+       FROM range(0, 2000) t(i)`,
       [`${region}-${tag}`, region, at.toISOString(), converted],
     ),
   );
@@ -39,12 +44,13 @@ describe('deviation alerts over DuckDB, to a local Slack receiver', () => {
     await migrate(store);
     for (let w = 1; w <= 4; w++) {
       const past = new Date(NOW.getTime() - w * WEEK - 25 * 60_000); // 10:05 on past Wednesdays
-      for (const region of ['east', 'west', 'north']) await calls(store, region, past, 20, `w${w}`);
+      for (const region of ['east', 'west', 'north'])
+        await calls(store, region, past, 400, `w${w}`);
     }
     const today = new Date(NOW.getTime() - 25 * 60_000);
-    await calls(store, 'east', today, 15, 'now'); // 25% below baseline
-    await calls(store, 'west', today, 17, 'now'); // 15% below: within the 20% band
-    await calls(store, 'north', today, 20, 'now'); // steady: overall 13% below, no alert
+    await calls(store, 'east', today, 300, 'now'); // 25% below baseline
+    await calls(store, 'west', today, 340, 'now'); // 15% below: within the 20% band
+    await calls(store, 'north', today, 400, 'now'); // steady: overall 13% below, no alert
     runner = new AlertRunner(store, {
       slackWebhookUrl: (hook = await startReceiver()).url,
       dashboardUrl: () => 'http://127.0.0.1:8080',
@@ -73,8 +79,8 @@ describe('deviation alerts over DuckDB, to a local Slack receiver', () => {
   });
 
   it('keeps a notice while Slack fails (500s, then down) and delivers it later', async () => {
-    // 100 more calls at 25%: the last hour's rate is back to (15 + 25) / 200 = 20%.
-    await calls(store, 'east', new Date(NOW.getTime() - 20 * 60_000), 25, 'recovered');
+    // 2,000 more calls at 25%: the last hour's rate is back to (300 + 500) / 4,000 = 20%.
+    await calls(store, 'east', new Date(NOW.getTime() - 20 * 60_000), 500, 'recovered');
     hook.setReply(500);
     clock.set(at(2));
     const r = await runner.run();
@@ -98,6 +104,8 @@ describe('deviation alerts over DuckDB, to a local Slack receiver', () => {
       metric: 'conversionRate',
       dimension: 'REGION',
       threshold: 0.1,
+      // West's 15% drop is 3 standard errors: past this rule's gate, not the default 4.
+      minZ: 2,
     });
     expect((await runner.rules()).map((r) => r.id)).toContain('conv-west');
     clock.set(at(3));

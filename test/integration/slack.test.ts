@@ -39,7 +39,7 @@ function firedMessage() {
     rule,
     'NORTH',
     { value: 0.06, volume: 80 },
-    0.1,
+    { value: 0.1 },
     undefined,
     now,
   );

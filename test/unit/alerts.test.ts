@@ -30,6 +30,7 @@ describe('alertRuleSchema', () => {
       weeks: 4,
       cooldownMinutes: 60,
       minVolume: 20,
+      minZ: 4,
       enabled: true,
     });
     expect(
@@ -54,7 +55,8 @@ describe('baseline', () => {
         { at: at(1 * WEEK), value: 10 },
         { at: at(2 * WEEK), value: 30 },
         { at: at(3 * WEEK), value: 20 },
-        { at: at(3 * WEEK + HOUR), value: 1000 },
+        // Two hours before: outside the 60-minute window (the hour before is in it, see below).
+        { at: at(3 * WEEK + 2 * HOUR), value: 1000 },
         { at: at(HOUR), value: 500 },
       ],
       weeks: 4,
@@ -100,11 +102,11 @@ describe('baseline', () => {
     }
   });
 
-  it('uses the UTC hour-of-week: the hour before but one week back does not match', () => {
+  it('uses the UTC hour-of-week: two hours before, a week back, does not match', () => {
     const got = baseline(
       [
-        { at: at(WEEK + HOUR), value: 1 },
-        { at: at(2 * WEEK + HOUR), value: 1 },
+        { at: at(WEEK + 2 * HOUR), value: 1 },
+        { at: at(2 * WEEK + 2 * HOUR), value: 1 },
       ],
       NOW,
       4,
@@ -127,7 +129,7 @@ function run(
       r,
       'NORTH',
       { value: s.value, volume: s.volume ?? 100 },
-      base,
+      { value: base },
       state,
       minutesLater(NOW, s.minutes),
     );
@@ -245,7 +247,14 @@ describe('evaluate', () => {
 
   it('no baseline (or a zero one) cannot fire', () => {
     for (const base of [undefined, 0]) {
-      const out = evaluate(rule(), 'all', { value: 5, volume: 100 }, base, undefined, NOW);
+      const out = evaluate(
+        rule(),
+        'all',
+        { value: 5, volume: 100 },
+        base === undefined ? base : { value: base },
+        undefined,
+        NOW,
+      );
       expect(out.transition).toBeUndefined();
       expect(out.state.status).toBe('resolved');
     }

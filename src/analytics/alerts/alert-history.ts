@@ -4,10 +4,10 @@
  */
 import type { Store } from '../../core/store/store.js';
 import { kpiSeries, kpisBy, needsCustomers, type KpiRow } from '../kpis/index.js';
+import { baselineHours } from './baseline.js';
 import type { AlertRule } from './deviation-rules.js';
 
 const HOUR = 3_600_000;
-const WEEK = 7 * 24 * HOUR;
 /** Recent hours the EWMA fallback reads. */
 const EWMA_HOURS = 48;
 
@@ -22,8 +22,9 @@ export interface RuleInputs {
 
 /**
  * One read per dimension, however many rules watch it: the longest history
- * any of `watching` needs, the same hour of each past week and the recent
- * hours for the EWMA (an hour two days back weighs 0.7^48, under 1e-7, in it).
+ * any of `watching` needs, the hours the baseline's tiers look at (the same
+ * hours of each past week and of the last 7 days, and the recent hours for
+ * the EWMA: an hour two days back weighs 0.7^48, under 1e-7, in it).
  */
 export async function readRuleInputs(
   store: Store,
@@ -35,10 +36,7 @@ export async function readRuleInputs(
   // Distinct customers cost the most to count: only when a rule watches a KPI that needs them.
   const customers = needsCustomers(watching.map((r) => r.metric));
   const nowHour = Math.floor(now.getTime() / HOUR) * HOUR;
-  const hours = [
-    ...Array.from({ length: weeks }, (_, w) => nowHour - (w + 1) * WEEK),
-    ...Array.from({ length: EWMA_HOURS }, (_, h) => nowHour - (h + 1) * HOUR),
-  ];
+  const hours = baselineHours(now, weeks, EWMA_HOURS);
   const from = new Date(Math.min(...hours)).toISOString();
   const history = new Map<string, KpiHour[]>();
   const filter = { from, to: new Date(nowHour).toISOString(), hours, customers };

@@ -5,23 +5,33 @@ import type { Store, Tx } from '../../core/store/store.js';
 import { decodeCursor, encodeCursor } from '../records/index.js';
 import { readRuleInputs, type RuleInputs } from './alert-history.js';
 import { slackMessage } from './alert-message.js';
+import { baseline } from './baseline.js';
 import {
   acknowledge,
   alertRuleSchema,
-  baseline,
   evaluate,
   type AlertRule,
   type AlertState,
   type Transition,
 } from './deviation-rules.js';
+import { RATE_TRIALS } from './rate-trials.js';
 import { sendWithRetry, type SendOptions } from './slack-webhook.js';
 
-/** Watched from the first start: conversion and connect rates, overall and by region. */
+/**
+ * Watched from the first start: conversion and connect rates, overall and by
+ * region, for drops only. Both rates are better up; a rise is the dialer and
+ * the script bandit learning (in the twin, both climb over the week), and a
+ * page for good news teaches the on-call to ignore pages. A rise that means
+ * trouble (double-counted conversions) is a data fault, for the pipeline's
+ * health notices; a rule that should watch rises says `direction: 'both'`.
+ */
 const DEFAULT_RULES: AlertRule[] = [
   { metric: 'conversionRate', dimension: null },
   { metric: 'conversionRate', dimension: 'REGION' },
   { metric: 'connectRate', dimension: 'REGION' },
-].map((r) => alertRuleSchema.parse({ id: `${r.metric}-${r.dimension ?? 'all'}`, ...r }));
+].map((r) =>
+  alertRuleSchema.parse({ id: `${r.metric}-${r.dimension ?? 'all'}`, direction: 'drop', ...r }),
+);
 
 interface StoredState extends Omit<AlertState, 'firedAt' | 'lastNotifiedAt'> {
   firedAt: string | null;
@@ -54,7 +64,8 @@ type Change = { view: Parameters<typeof slackMessage>[0]; transition: Transition
 /**
  * Deviation alerts over the live calls: every minute each rule compares the
  * last 60 minutes with its baseline (same hour of the week over past weeks,
- * else an EWMA), per dimension value. Alerts and the notifications still to
+ * else of the day over the last week, else an EWMA; `baseline.ts`) per
+ * dimension value, and fires on a rate only past its significance gate. Alerts and the notifications still to
  * deliver are kept in DuckDB, so a failed Slack post is retried with
  * back-off on the next round and no alert is lost across a restart.
  */
@@ -198,9 +209,18 @@ export class AlertRunner {
       const states = open.get(rule.id) ?? new Map<string, AlertState>();
       for (const key of new Set([...current.keys(), ...states.keys()])) {
         const row = current.get(key);
-        const points = (history.get(key) ?? []).map((h) => ({ at: h.at, value: h[rule.metric] }));
-        const base = baseline(points, now, rule.weeks)?.value;
-        const hour = { value: row?.[rule.metric] ?? 0, volume: row?.calls ?? 0 };
+        const trials = RATE_TRIALS[rule.metric];
+        const points = (history.get(key) ?? []).map((h) => ({
+          at: h.at,
+          value: h[rule.metric],
+          trials: trials?.(h),
+        }));
+        const base = baseline(points, now, rule.weeks);
+        const hour = {
+          value: row?.[rule.metric] ?? 0,
+          volume: row?.calls ?? 0,
+          trials: trials && (row ? trials(row) : 0),
+        };
         const result = evaluate(rule, key, hour, base, states.get(key), now);
         counts.evaluated++;
         if (!result.transition) continue;

@@ -1,7 +1,8 @@
 /**
- * Deviation alerts: compare a KPI's current hour with what that hour usually
- * looks like, and decide when to fire, stay quiet or resolve. Everything here
- * is pure; reading KPIs, persisting state and posting to Slack live elsewhere.
+ * Deviation alerts: compare a KPI's last 60 minutes with what they usually
+ * look like (`baseline.ts`), and decide when to fire, stay quiet or resolve.
+ * Everything here is pure; reading KPIs, persisting state and posting to
+ * Slack live elsewhere.
  */
 import { z } from 'zod';
 import {
@@ -10,6 +11,7 @@ import {
   type AlertKpi,
   type FilterDimension,
 } from '../kpis/index.js';
+import type { Baseline } from './baseline.js';
 
 /** What a rule may watch: the catalogue's alertable KPIs. */
 export const ALERT_METRICS = ALERT_KPIS;
@@ -32,54 +34,19 @@ export const alertRuleSchema = z.strictObject({
   cooldownMinutes: z.number().int().nonnegative().default(60),
   /** Calls needed in the hour before it is judged at all. */
   minVolume: z.number().int().nonnegative().default(20),
+  /**
+   * A rate KPI fires only when its deviation is also this many standard
+   * errors from the baseline (binomial, the window's trials and the
+   * baseline's). The default 4 (one-sided p ≈ 3e-5) is a Bonferroni bound:
+   * the default rules watch 11 keys (overall, 5 regions twice) in about one
+   * independent 60-minute window per hour, 11 × 168 ≈ 1,850 looks a week, so
+   * a steady week raises a false alert with probability about 6%. At 2 (the
+   * textbook 5% two-sided) the same week would raise dozens.
+   */
+  minZ: z.number().nonnegative().default(4),
   enabled: z.boolean().default(true),
 });
 export type AlertRule = z.infer<typeof alertRuleSchema>;
-
-export interface Baseline {
-  value: number;
-  method: 'seasonal' | 'ewma';
-}
-
-const HOUR_MS = 3_600_000;
-const WEEK_HOURS = 168;
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
-
-/**
- * What the hour containing `now` is expected to be. Prefers the median of the
- * same hour-of-week (UTC) over the last `weeks` weeks, which follows the weekly
- * rhythm of a call floor; with fewer than two such points it falls back to an
- * EWMA over the earlier hours given (the alert runner gives the last 48). Points
- * in or after the current hour are ignored.
- */
-export function baseline(
-  history: readonly { at: Date; value: number }[],
-  now: Date,
-  weeks: number,
-  ewmaAlpha = 0.3,
-): Baseline | undefined {
-  const nowHour = Math.floor(now.getTime() / HOUR_MS);
-  const past = history
-    .map((p) => ({ hoursAgo: nowHour - Math.floor(p.at.getTime() / HOUR_MS), value: p.value }))
-    .filter((p) => p.hoursAgo > 0 && Number.isFinite(p.value));
-  if (past.length === 0) return undefined;
-
-  const seasonal = past
-    .filter((p) => p.hoursAgo % WEEK_HOURS === 0 && p.hoursAgo <= weeks * WEEK_HOURS)
-    .map((p) => p.value);
-  if (seasonal.length >= 2) return { value: median(seasonal), method: 'seasonal' };
-
-  // Oldest first, so the newest hours weigh the most.
-  const ordered = past.sort((a, b) => b.hoursAgo - a.hoursAgo);
-  let smoothed = ordered[0]!.value;
-  for (const p of ordered.slice(1)) smoothed = ewmaAlpha * p.value + (1 - ewmaAlpha) * smoothed;
-  return { value: smoothed, method: 'ewma' };
-}
 
 export interface AlertState {
   ruleId: string;
@@ -104,18 +71,35 @@ export interface Evaluation {
 }
 
 /**
+ * How many standard errors a window's rate lies from its baseline rate, under
+ * the hypothesis that nothing changed: both are binomial draws of the baseline
+ * rate, over the window's trials and the baseline's (infinite when the
+ * baseline's count is unknown). Signed like the deviation.
+ */
+export function rateZ(rate: number, trials: number, baseRate: number, baseTrials = Infinity) {
+  const variance = baseRate * (1 - baseRate) * (1 / trials + 1 / baseTrials);
+  if (rate === baseRate) return 0;
+  return variance > 0
+    ? (rate - baseRate) / Math.sqrt(variance)
+    : Math.sign(rate - baseRate) * Infinity;
+}
+
+/**
  * One step of an alert's life for one rule and key. It fires when the value
- * strays at least `threshold` from the baseline in the rule's direction; while
- * open or acknowledged it stays quiet; it resolves (once) when back within the
- * threshold; after resolving it may fire again only once the cooldown since
- * the last notice has passed. An hour that can't be judged (rule disabled, too
- * few calls, no positive baseline) leaves the state as it was.
+ * strays at least `threshold` from the baseline in the rule's direction and,
+ * for a rate (`current.trials` given), the straying is significant (`minZ`:
+ * 20% off on 20 dials is noise); while open or acknowledged it stays quiet; it
+ * resolves (once) when back within the threshold, significant or not, so that
+ * a borderline volume doesn't flap; after resolving it may fire again only
+ * once the cooldown since the last notice has passed. An hour that can't be
+ * judged (rule disabled, too few calls, no positive baseline) leaves the state
+ * as it was.
  */
 export function evaluate(
   rule: AlertRule,
   key: string,
-  current: { value: number; volume: number },
-  base: number | undefined,
+  current: { value: number; volume: number; trials?: number | undefined },
+  base: Pick<Baseline, 'value' | 'trials'> | undefined,
   state: AlertState | undefined,
   now: Date,
 ): Evaluation {
@@ -126,22 +110,25 @@ export function evaluate(
     firedAt: null,
     lastNotifiedAt: null,
     value: current.value,
-    baseline: base ?? 0,
+    baseline: base?.value ?? 0,
     deviation: 0,
   };
-  if (!rule.enabled || current.volume < rule.minVolume || base === undefined || !(base > 0)) {
+  if (!rule.enabled || current.volume < rule.minVolume || base === undefined || !(base.value > 0)) {
     return { state: prev };
   }
 
-  const deviation = (current.value - base) / base;
+  const deviation = (current.value - base.value) / base.value;
   const inDirection =
     rule.direction === 'both' || (rule.direction === 'drop' ? deviation < 0 : deviation > 0);
   // A hair of tolerance so that "exactly 20%" isn't lost to floating point.
   const breached = inDirection && Math.abs(deviation) >= rule.threshold - 1e-9;
-  const next: AlertState = { ...prev, value: current.value, baseline: base, deviation };
+  const significant =
+    current.trials === undefined ||
+    Math.abs(rateZ(current.value, current.trials, base.value, base.trials)) >= rule.minZ;
+  const next: AlertState = { ...prev, value: current.value, baseline: base.value, deviation };
   const active = prev.status === 'open' || prev.status === 'acknowledged';
 
-  if (breached && !active) {
+  if (breached && significant && !active) {
     const quietSince = prev.lastNotifiedAt?.getTime() ?? -Infinity;
     if (now.getTime() - quietSince < rule.cooldownMinutes * 60_000) return { state: next };
     return {

@@ -3,20 +3,21 @@
 // health notices, and Slack delivery. The only entry for other folders.
 export { AlertRunner, type AlertView, type ListedAlert, type RoundResult } from './alert-runner.js';
 export { slackMessage, type SlackPayload } from './alert-message.js';
+export { baseline, type Baseline, type HourPoint } from './baseline.js';
 export {
   acknowledge,
   ALERT_DIMENSIONS,
   ALERT_METRICS,
   alertRuleSchema,
-  baseline,
   evaluate,
+  rateZ,
   type AlertDimension,
   type AlertMetric,
   type AlertRule,
   type AlertState,
-  type Baseline,
   type Evaluation,
   type Transition,
 } from './deviation-rules.js';
+export { RATE_TRIALS } from './rate-trials.js';
 export { watchHealth, type HealthAlertOptions } from './health-alerts.js';
 export { sendWithRetry, type SendOptions, type SendResult } from './slack-webhook.js';

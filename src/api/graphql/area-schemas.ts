@@ -1,6 +1,12 @@
+import { alertRuleTypeDefs } from './alert-rule-schema.js';
 import { CALLBACK_TYPES } from './callback-resolvers.js';
 import { policyTypeDefs } from './policy-schema.js';
 import { violationTypeDefs } from './violation-schema.js';
 
 /** The schema's areas kept beside their resolvers (each adds types and extends Query). */
-export const AREA_TYPE_DEFS = [violationTypeDefs, CALLBACK_TYPES, policyTypeDefs].join('\n');
+export const AREA_TYPE_DEFS = [
+  violationTypeDefs,
+  CALLBACK_TYPES,
+  policyTypeDefs,
+  alertRuleTypeDefs,
+].join('\n');

@@ -281,28 +281,6 @@ export const typeDefs = /* GraphQL */ `
     turns: [TranscriptTurn!]!
     hits: [ComplianceHit!]!
   }
-  type AlertRule {
-    id: ID!
-    metric: String!
-    dimension: String
-    threshold: Float!
-    direction: String!
-    weeks: Int!
-    cooldownMinutes: Int!
-    minVolume: Int!
-    enabled: Boolean!
-  }
-  input AlertRuleInput {
-    id: ID!
-    metric: String!
-    dimension: String
-    threshold: Float
-    direction: String
-    weeks: Int
-    cooldownMinutes: Int
-    minVolume: Int
-    enabled: Boolean
-  }
   "A metric off its baseline for one dimension value (key 'all': overall)."
   type Alert {
     ruleId: ID!

@@ -48,6 +48,7 @@ const RULE = gql`
     weeks
     cooldownMinutes
     minVolume
+    minZ
     enabled
   }
 `;

@@ -33,6 +33,7 @@ export const BLANK: AlertRule = {
   weeks: 4,
   cooldownMinutes: 60,
   minVolume: 20,
+  minZ: 4,
   enabled: true,
 };
 
@@ -97,6 +98,7 @@ function ruleInputs(rule: AlertRule, isNew: boolean) {
     weeks: numberInput('weeks', rule.weeks),
     cooldown: numberInput('cooldown', rule.cooldownMinutes),
     minVolume: numberInput('min-volume', rule.minVolume),
+    minZ: numberInput('min-z', rule.minZ, '0.1'),
     enabled,
   };
 }
@@ -114,6 +116,7 @@ function readRule(i: RuleInputs): AlertRuleInput {
     weeks: num(i.weeks),
     cooldownMinutes: num(i.cooldown),
     minVolume: num(i.minVolume),
+    minZ: num(i.minZ),
     enabled: i.enabled.checked,
   };
 }
@@ -130,6 +133,7 @@ const formGrid = (i: RuleInputs): HTMLElement =>
     field('Baseline weeks', i.weeks, 'Same hour of past weeks'),
     field('Cooldown (minutes)', i.cooldown, 'Quiet time after a notice'),
     field('Minimum volume (calls)', i.minVolume, 'Calls needed in the hour'),
+    field('Significance (z)', i.minZ, 'Standard errors a rate must be off'),
     h(
       'div',
       { class: 'field field-check' },

@@ -55,6 +55,7 @@ function ruleColumns(edit: (rule: AlertRule) => void): Column<AlertRule>[] {
       render: (r) => `${r.cooldownMinutes} min`,
     },
     { id: 'minVolume', label: 'Min volume', align: 'right', render: (r) => String(r.minVolume) },
+    { id: 'minZ', label: 'Min z', align: 'right', render: (r) => String(r.minZ) },
     {
       id: 'enabled',
       label: 'State',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../src/app/index.js';
@@ -6,6 +7,7 @@ import { anomalyStarts, platformAlerts } from '../../src/app/twin-session.js';
 import { platformTarget, twinRules } from '../../src/app/twin.js';
 import { manualClock } from '../../src/core/clock.js';
 import { loadDialingRules } from '../../src/decision/index.js';
+import { loadCrmMapping } from '../../src/pipelines/index.js';
 import {
   alertFigures,
   createWorld,
@@ -66,7 +68,11 @@ describe('the twin drives the platform for a simulated day', () => {
       policy: 'dialwise',
       calls: CALLS,
       seed: SEED,
-      rules: twinRules(loadDialingRules(join(decisionDir, 'dialing.json')), scenario.campaign_id),
+      rules: twinRules(
+        loadDialingRules(join(decisionDir, 'dialing.json')),
+        scenario.campaign_id,
+        loadCrmMapping(JSON.parse(readFileSync('config/crm-mapping.json', 'utf8'))),
+      ),
       costs: scenario.costs,
       target: platformTarget({
         url: p.url,

@@ -4,8 +4,10 @@
  * fixed script read by agents, the law's hours, no learning), Dialwise
  * (the built platform in its own process on a virtual clock, driven over
  * its real API by the twin: /dialer/next, /dialog/turn, /dialog/pickup,
- * /events, POST /admin/clock) and the oracle (knows the latent answer and
- * purchase probabilities and the best variants). Alerts are read back
+ * /events, POST /admin/clock) and the oracle (knows the scenario's
+ * parameters: answer curves, mean propensities, the best lines; and plans
+ * the week's hours). The clairvoyant (it also knows each customer's hidden
+ * propensity draw) is run beside them as a reference. Alerts are read back
  * through GraphQL and the Slack posts at a local receiver.
  *
  *   npm run build && npx tsx bench/loop.ts --scenario config/scenarios/default.json
@@ -105,9 +107,18 @@ const naive = await runTwin({ world: world(), policy: 'naive', calls, seed, rule
 console.error(`naive: reach ${naive.reachRate}, ${naive.wallSeconds} s`);
 const oracle = await runTwin({ world: world(), policy: 'oracle', calls, seed, rules, costs });
 console.error(`oracle: reach ${oracle.reachRate}, ${oracle.wallSeconds} s`);
+const clairvoyant = await runTwin({
+  world: world(),
+  policy: 'clairvoyant',
+  calls,
+  seed,
+  rules,
+  costs,
+});
+console.error(`oracle ${oracle.conversions}, clairvoyant ${clairvoyant.conversions} conversions`);
 const dw = await dialwise();
 console.error(`dialwise: reach ${dw.reachRate}, ${dw.wallSeconds} s`);
-const ratios = compareToPeers({ naive, dialwise: dw, oracle });
+const ratios = compareToPeers({ naive, dialwise: dw, oracle, clairvoyant });
 const result = {
   scenario: scenario.name,
   seed,
@@ -123,7 +134,7 @@ const result = {
     handoffP99AtMost30s: (dw.handoffP99Seconds ?? 0) <= 30,
     simulatedWeekUnder10Minutes: dw.wallSeconds <= 600,
   },
-  policies: { naive, dialwise: dw, oracle },
+  policies: { naive, dialwise: dw, oracle, clairvoyant },
 };
 mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
 const out = join(

@@ -124,14 +124,15 @@ function handOver(
 }
 
 /**
- * A call by the twin's scripted caller: the oracle's bot (best variants,
- * transfers to agents) or the naive centre's agents reading the fixed
+ * A call by the twin's scripted caller: the oracle's bot (best variants in
+ * the segment's better tone, transfers to agents) or the naive centre's agents reading the fixed
  * script (every minute an agent minute).
  */
 export function talkScripted(
   ctx: CallContext,
   variantOf: (node: string) => string,
   staff: 'bot' | 'agent',
+  concise = false,
 ): Talk {
   const conv = ctx.world.converse(ctx.customer, ctx.atMs, ctx.rng);
   const talk = newTalk();
@@ -139,7 +140,7 @@ export function talkScripted(
   let line: BotLine | undefined;
   for (let n = 0; turn && n < MAX_TURNS; n++) {
     noted(talk, turn, ctx.atMs);
-    line = scriptedLine(line, turn.act, variantOf);
+    line = scriptedLine(line, turn.act, variantOf, concise);
     talk.lines.push(spoken(line));
     if (line.action === 'transfer' && staff === 'bot') {
       talk.scriptSeconds = conv.seconds();

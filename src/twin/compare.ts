@@ -58,9 +58,21 @@ export function alertFigures(
 const ratio = (a: number | null, b: number | null): number | null =>
   a === null || b === null || b === 0 ? null : Math.round((a / b) * 1000) / 1000;
 
-/** The figures the issue states targets for: Dialwise as a share of the oracle, and against naive. */
-export function compareToPeers(r: { naive: TwinReport; dialwise: TwinReport; oracle: TwinReport }) {
+/**
+ * The figures the issue states targets for: Dialwise as a share of the
+ * oracle, and against naive; and, where it ran, as a share of the
+ * clairvoyant (who knows every customer's hidden draw: a reference, no target).
+ */
+export function compareToPeers(r: {
+  naive: TwinReport;
+  dialwise: TwinReport;
+  oracle: TwinReport;
+  clairvoyant?: TwinReport;
+}) {
   return {
+    ...(r.clairvoyant && {
+      conversionsVsClairvoyant: ratio(r.dialwise.conversions, r.clairvoyant.conversions),
+    }),
     reachVsOracle: ratio(r.dialwise.reachRate, r.oracle.reachRate),
     reachVsNaive: ratio(r.dialwise.reachRate, r.naive.reachRate),
     conversionsVsOracle: ratio(r.dialwise.conversions, r.oracle.conversions),

@@ -1,8 +1,14 @@
+import type { Outcome } from '../core/events/index.js';
 import { lawful, type ContactAudit, type ContactRules } from './contact-audit.js';
 import type { TwinTarget } from './target.js';
 import type { SimCustomer, World } from './world.js';
 
-export type PolicyName = 'naive' | 'dialwise' | 'oracle';
+/**
+ * `oracle` knows the scenario's parameters (oracle-dialer.ts);
+ * `clairvoyant` also every customer's hidden propensity: a reference no
+ * policy could reach, kept so the oracle's change hides nothing.
+ */
+export type PolicyName = 'naive' | 'dialwise' | 'oracle' | 'clairvoyant';
 
 export interface Picked {
   customer: SimCustomer;
@@ -13,6 +19,8 @@ export interface Picked {
 /** Whom a policy dials next. */
 export interface Dialer {
   pick(atMs: number, limit: number): Promise<Picked[]>;
+  /** How a dial it offered ended, as any centre learns it (the twin's own dialers). */
+  heard?(customerId: string, outcome: Outcome): void;
 }
 
 /**
@@ -36,12 +44,14 @@ export function naiveDialer(world: World, audit: ContactAudit): Dialer {
 }
 
 /**
- * The oracle: knows every customer's answer probability now and latent
- * propensity, and dials the best chances of a sale first, within the same
- * windows, cap and opt-outs the platform keeps. Customers of a segment and
- * region answer alike, so the probability is worked out once per group.
+ * The clairvoyant: knows every customer's answer probability now and their
+ * own latent propensity (the draw no centre could know), and dials the best
+ * chances of a sale first, within the same windows, cap and opt-outs the
+ * platform keeps; myopic, it never waits for a better hour. Customers of a
+ * segment and region answer alike, so the probability is worked out once
+ * per group.
  */
-export function oracleDialer(world: World, audit: ContactAudit, rules: ContactRules): Dialer {
+export function clairvoyantDialer(world: World, audit: ContactAudit, rules: ContactRules): Dialer {
   const groups = new Map<string, SimCustomer[]>();
   for (const c of world.customers) {
     const key = `${c.segment}\u0000${c.region}\u0000${c.industry}\u0000${c.timeZone}`;

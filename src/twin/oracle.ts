@@ -5,6 +5,7 @@
  * oracle policy maximises it, so both see the same numbers.
  */
 import { clamp01 } from './draws.js';
+import { localTime } from './local-time.js';
 import type { Anomaly, Scenario, Segment } from './scenario.js';
 import type { HeardLine } from './types.js';
 
@@ -18,6 +19,26 @@ export const anomaliesAt = (scenario: Scenario, atMs: number): Anomaly[] => {
   const day = dayOf(scenario, atMs);
   return scenario.anomalies.filter((a) => day >= a.fromDay);
 };
+
+/**
+ * The chance a customer of the segment, region and zone picks up at atMs,
+ * before any callback they asked for: the segment's curves by local hour and
+ * weekday, with the connect drops in force. What the world draws answers
+ * from and what the oracle plans with.
+ */
+export function answerChance(
+  scenario: Scenario,
+  seg: Segment,
+  customer: { region: string; timeZone: string },
+  atMs: number,
+): number {
+  const local = localTime(customer.timeZone, atMs);
+  let p = seg.answer.hours[local.hour]! * seg.answer.weekdays[local.weekday]!;
+  for (const a of anomaliesAt(scenario, atMs)) {
+    if (a.kind === 'connect_drop' && a.region === customer.region) p *= a.factor;
+  }
+  return clamp01(p);
+}
 
 /** A line's conversion multiplier for the segment, decayed by any variant_decay in force. */
 export function lineMultiplier(

@@ -5,12 +5,13 @@ import { callEvents, loadEvents, RING_S } from './call-events.js';
 import { talkPlatform, talkScripted, type CallContext, type Talk } from './calls.js';
 import { ContactAudit, LAW_HOURS, type ContactRules } from './contact-audit.js';
 import {
+  clairvoyantDialer,
   naiveDialer,
-  oracleDialer,
   platformDialer,
   type Dialer,
   type PolicyName,
 } from './dialers.js';
+import { oracleDialer } from './oracle-dialer.js';
 import { localTime } from './local-time.js';
 import { FIXED_SCRIPT } from './scripted-bot.js';
 import { Tally, type Costs, type PolicyFigures } from './tally.js';
@@ -108,7 +109,10 @@ function anyoneCallable(zones: readonly string[], atMs: number): boolean {
 
 function dialerFor(o: TwinOptions, audit: ContactAudit): Dialer {
   if (o.policy === 'naive') return naiveDialer(o.world, audit);
-  if (o.policy === 'oracle') return oracleDialer(o.world, audit, o.rules);
+  if (o.policy === 'clairvoyant') return clairvoyantDialer(o.world, audit, o.rules);
+  const lines = o.lines ?? defaultLines(o.calls, o.world.scenario.days);
+  if (o.policy === 'oracle')
+    return oracleDialer(o.world, audit, o.rules, { calls: o.calls, lines });
   if (!o.target) throw new Error('the dialwise policy needs a platform to drive');
   return platformDialer(o.world, o.target);
 }
@@ -122,7 +126,8 @@ function talk(o: TwinOptions, ctx: CallContext): Promise<Talk> {
     o.world.bestVariant(ctx.customer.segment, node, ctx.atMs)?.variant ??
     FIXED_SCRIPT[node] ??
     'default';
-  return Promise.resolve(talkScripted(ctx, best, 'bot'));
+  const { tone } = o.world.segment(ctx.customer.segment);
+  return Promise.resolve(talkScripted(ctx, best, 'bot', tone.concise > tone.full));
 }
 
 interface RunState {
@@ -133,6 +138,7 @@ interface RunState {
   lines: number[];
   /** Callbacks the customers asked for, not yet kept or missed, by customer. */
   promised: Map<string, number>;
+  dialer: Dialer;
 }
 
 /** The n-th dial, to `c` at `t`: placed, talked through when answered, audited and tallied; its events. */
@@ -168,6 +174,7 @@ async function placeCall(
   const line = run.lines.findIndex((busy) => busy <= t);
   if (line >= 0) run.lines[line] = t + 1000 * (spoken ? 8 + spoken.scriptSeconds : RING_S);
   if (spoken?.optOut) run.audit.optOut(c.id, t);
+  run.dialer.heard?.(c.id, spoken?.outcome ?? 'no_decision');
   if (spoken?.callbackAt !== undefined) {
     run.tally.callbacks.stated += 1;
     run.promised.set(c.id, spoken.callbackAt);
@@ -239,7 +246,7 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
     // Nobody to call now: the dialer asks again in a few minutes, not every minute.
     if (ask && offered.length === 0) quietUntil = t + QUIET_MS;
     const picks = offered.filter((p) => p.reason === 'callback' || budget-- > 0);
-    const state = { audit, tally, agents, lines, promised };
+    const state = { audit, tally, agents, lines, promised, dialer };
     const placed = await Promise.all(
       picks.map((p, i) => placeCall(o, state, p.customer, dials + i, t)),
     );

@@ -20,12 +20,17 @@ export const FIXED_SCRIPT: Readonly<Record<string, string>> = {
   end: 'thanks',
 };
 
-const line = (node: string, variant: string, action: BotLine['action']): BotLine => ({
+const line = (
+  node: string,
+  variant: string,
+  action: BotLine['action'],
+  concise: boolean,
+): BotLine => ({
   text: `${node}/${variant}`,
   state: node,
   script_id: node,
   variant,
-  concise: false,
+  concise,
   action,
 });
 
@@ -33,15 +38,17 @@ const line = (node: string, variant: string, action: BotLine['action']): BotLine
  * The twin's own scripted caller, for the policies that do not ask the
  * platform (the naive centre, the oracle): the funnel, answering a question
  * or objection where asked, ending on a refusal, an agreement, a callback or
- * an opt-out, handing over when the customer asks for a person.
+ * an opt-out, handing over when the customer asks for a person; in the
+ * short (`concise`) form or the full one.
  */
 export function scriptedLine(
   previous: BotLine | undefined,
   act: CustomerAct,
   variantOf: (node: string) => string,
+  concise = false,
 ): BotLine {
   const say = (node: string, action: BotLine['action'] = 'say') =>
-    line(node, variantOf(node), action);
+    line(node, variantOf(node), action, concise);
   switch (act) {
     case 'opt_out':
     case 'complaint':

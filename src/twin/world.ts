@@ -7,9 +7,8 @@
  */
 import type { Rng } from '../core/rng.js';
 import { SimConversation, affordability } from './conversation.js';
-import { clamp01, logNormal } from './draws.js';
-import { localTime } from './local-time.js';
-import { anomaliesAt, bestOf, conversionOf } from './oracle.js';
+import { logNormal } from './draws.js';
+import { anomaliesAt, answerChance, bestOf, conversionOf } from './oracle.js';
 import { population } from './population.js';
 import type { Anomaly, Scenario, Segment } from './scenario.js';
 import type { Conversation, HeardLine, SimAgent, SimCustomer } from './types.js';
@@ -54,6 +53,10 @@ export interface World {
   ): { variant: string; multiplier: number } | undefined;
   /** The customer's true conversion probability if the call goes through these lines and reaches the close (what the oracle maximises). */
   conversionProbability(c: SimCustomer, lines: readonly HeardLine[], atMs: number): number;
+  /** The time the customer last asked to be called back at (ms epoch), as they said it on a call. */
+  callbackAt(customerId: string): number | undefined;
+  /** The segment's parameters, as the scenario states them. */
+  segment(id: string): Segment;
   /** The anomalies in force at atMs (for measuring alert delay). */
   anomaliesAt(atMs: number): readonly Anomaly[];
 }
@@ -80,17 +83,12 @@ export function createWorld(
   const promised = new Map<string, number>();
 
   const answerProbability = (c: SimCustomer, atMs: number): number => {
-    const seg = segmentOf(c.segment);
-    const local = localTime(c.timeZone, atMs);
-    let p = seg.answer.hours[local.hour]! * seg.answer.weekdays[local.weekday]!;
-    for (const a of anomaliesAt(scenario, atMs)) {
-      if (a.kind === 'connect_drop' && a.region === c.region) p *= a.factor;
-    }
+    let p = answerChance(scenario, segmentOf(c.segment), c, atMs);
     const promise = promised.get(c.id);
     if (promise !== undefined && Math.abs(atMs - promise) <= PROMISE_WINDOW_MS) {
       p = Math.max(p, PROMISE_KEPT);
     }
-    return clamp01(p);
+    return p;
   };
 
   return {
@@ -129,6 +127,8 @@ export function createWorld(
         lines,
         anomaliesAt(scenario, atMs),
       ),
+    callbackAt: (id) => promised.get(id),
+    segment: segmentOf,
     anomaliesAt: (atMs) => anomaliesAt(scenario, atMs),
   };
 }

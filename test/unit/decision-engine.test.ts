@@ -26,8 +26,12 @@ describe('decision engine', () => {
     const first = e.turn(turn('call-old', '你好'));
     const v2 = structuredClone(json('scripts.json'));
     v2.version = '2026-11-30';
-    for (const node of Object.values<{ variants: { text: string }[] }>(v2.nodes))
-      for (const v of node.variants) v.text = `【新版】${v.text}`;
+    // Both forms: the call's tone may be the concise one (scripts/tone-choice.ts).
+    for (const node of Object.values<{ variants: { text: string; concise?: string }[] }>(v2.nodes))
+      for (const v of node.variants) {
+        v.text = `【新版】${v.text}`;
+        if (v.concise) v.concise = `【新版】${v.concise}`;
+      }
     scripts.add(loadScripts(v2, check));
     const later = e.turn(turn('call-old', '是我，我是负责人'));
     expect(first.script_version).toBe('2026-12-06');

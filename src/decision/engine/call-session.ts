@@ -9,6 +9,7 @@ import { callIntentScore } from '../../models/propensity-model.js';
 import type { VoiceSample } from '../../models/prosody/baseline.js';
 import type { IneligibleReason } from '../dialing/index.js';
 import type { CustomerView } from '../customer-view.js';
+import type { Tone } from '../scripts/index.js';
 import { EMPTY_MEMORY, remember, startState, type FlowState, type Memory } from '../flow/index.js';
 import {
   initialCounters,
@@ -40,6 +41,8 @@ export interface Session {
   intentScore: number;
   /** Every (node, segment, variant) spoken, for the experiment's rewards at the call's end. */
   spoken: { node: string; segment: string; variant: string }[];
+  /** The call's tone, drawn at its first line (scripts/tone-choice.ts). */
+  tone?: Tone;
   last?: Decision;
   handoff?: Decision['transfer'];
   fallback?: string;

@@ -28,6 +28,7 @@ import {
   record,
   report,
   scriptSegmentOf,
+  chooseTone,
   type ScriptLibrary,
   type VariantReport,
 } from '../scripts/index.js';
@@ -331,7 +332,9 @@ export class DecisionEngine {
       !moved && Object.hasOwn(library.nodes, answer)
         ? answer
         : flowFor(this.setup.flow, s.campaignId).states[s.flow.name]!.node;
-    const concise = wantsConcise(this.setup.flow.concise, signals, s.memory);
+    s.tone ??= chooseTone(this.setup.experiment, customer, s.spoken, this.rng);
+    const concise =
+      s.tone === 'concise' || wantsConcise(this.setup.flow.concise, signals, s.memory);
     const segment = scriptSegmentOf(customer);
     const slots = lineSlots({
       facts: known(s.memory, customer.facts),

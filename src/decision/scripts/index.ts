@@ -40,3 +40,4 @@ export {
   type Variant,
 } from './script-library.js';
 export { ScriptVersions } from './script-versions.js';
+export { chooseTone, toneSegmentOf, TONE_NODE, TONES, type Tone } from './tone-choice.js';

@@ -39,4 +39,5 @@ export {
   type ScriptNode,
   type Variant,
 } from './script-library.js';
+export { drawFromPolicy, type ScriptPolicy } from './script-policy.js';
 export { ScriptVersions } from './script-versions.js';

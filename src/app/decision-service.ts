@@ -26,6 +26,7 @@ import {
 import type { ServedModels } from '../models/champions.js';
 import type { ComplianceHit } from '../models/types.js';
 import { type Enricher, customerHistory, intentScoreAt, type Profile } from '../pipelines/index.js';
+import { loadLiveScriptPolicy } from './live-script-policy.js';
 import { packageRoot, readJson } from './setup.js';
 
 const agentsSchema = z.strictObject({
@@ -41,15 +42,21 @@ const agentsSchema = z.strictObject({
 });
 
 /** The decision layer's config files, validated together at start. */
-function loadSetup(dir: string, checkBotLine: (text: string) => ComplianceHit[]) {
+function loadSetup(
+  dir: string,
+  checkBotLine: (text: string) => ComplianceHit[],
+  scriptPolicyFile: string | undefined,
+) {
   const read = (file: string) => readJson(join(dir, file));
   const agents = agentsSchema.parse(read('agents.json'));
   const flow = loadFlow(read('dialog-flow.json'));
   const transfer = loadTransferConfig(read('transfer.json'));
   checkConciseBeforeTransfer(flow.concise.impatienceAtLeast, transfer);
+  const library = loadScripts(read('scripts.json'), checkBotLine);
   return {
     flow,
-    scripts: new ScriptVersions(loadScripts(read('scripts.json'), checkBotLine)),
+    scripts: new ScriptVersions(library),
+    scriptPolicy: scriptPolicyFile ? loadLiveScriptPolicy(scriptPolicyFile, library) : undefined,
     transfer,
     dialing: parseDialingRules(read('dialing.json'), join(dir, 'dialing.json')),
     experiment: createExperiment(),
@@ -174,7 +181,7 @@ export function startDecisions(
   const violations = new ViolationWriter(deps.store, clock, (err) =>
     logger.log('error', 'dialing violation write failed; retrying', { err: String(err) }),
   );
-  const engine = new DecisionEngine(loadSetup(dir, deps.checkBotLine), {
+  const engine = new DecisionEngine(loadSetup(dir, deps.checkBotLine, config.scriptPolicyFile), {
     clock,
     models: deps.models,
     customer: (id, now) => customerView(enricher.profile(id, now), id, now, deps.dnc),

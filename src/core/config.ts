@@ -222,6 +222,11 @@ const SETTINGS = {
     schema: z.string().min(1).optional(),
     fix: 'a folder with dialog-flow.json, scripts.json, transfer.json, dialing.json and agents.json (default config/)',
   },
+  scriptPolicyFile: {
+    env: 'DIALWISE_SCRIPT_POLICY',
+    schema: z.string().min(1).optional(),
+    fix: 'a script policy file (docs/off-policy.md) to deploy live at its node instead of the experiment (default: none, the experiment chooses)',
+  },
   complianceConfigFile: {
     env: 'DIALWISE_COMPLIANCE_CONFIG',
     schema: z.string().min(1).optional(),

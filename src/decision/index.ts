@@ -45,6 +45,7 @@ export {
   ScriptVersions,
   type ExperimentState,
   type ScriptLibrary,
+  type ScriptPolicy,
   type VariantReport,
 } from './scripts/index.js';
 export {

@@ -16,6 +16,7 @@ import {
   type DecisionRecord,
   type DialingConfig,
   type DialingViolation,
+  type ScriptPolicy,
 } from '../../src/decision/index.js';
 import {
   createComplianceGuard,
@@ -39,6 +40,7 @@ export function engine(
     candidates?: CustomerView[];
     /** Over the shipped config/dialing.json. */
     dialing?: Partial<DialingConfig>;
+    scriptPolicy?: ScriptPolicy;
   } = {},
 ) {
   const clock = manualClock(T0);
@@ -58,6 +60,7 @@ export function engine(
       experiment: createExperiment(),
       skills: loadSkillModel(agentsFile.skills),
       agents: opts.agents ?? agentsFile.agents,
+      scriptPolicy: opts.scriptPolicy,
     },
     {
       models: () => ({ turn: turnModels }),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import { DialwiseError } from '../../core/errors.js';
 import type { DialwiseEvent, Outcome } from '../../core/events/index.js';
+import type { DecisionContext } from '../../core/logged-decision.js';
 import type { CustomerView } from '../customer-view.js';
 import {
   contactCheck,
@@ -120,7 +121,8 @@ export class DecisionEngine {
       : step(this.setup.flow, s.campaignId, s.flow, signals, s.memory, customer.facts);
     s.flow = stepped.state;
     s.turns.push({ speaker: 'customer', text: req.text });
-    const spoken = this.speak(s, signals, scored, stepped.moved);
+    const context = decisionContextOf(customer, nowMs, this.setup.dialing, s);
+    const spoken = this.speak(s, signals, scored, stepped.moved, context);
     const decision = { ...this.decide(s, signals, spoken, stepped.reason), ...flag };
     const x = { setup: this.setup, skills: this.skills, nowMs };
     if (decision.action === 'end' && s.flow.name !== 'do_not_call') {
@@ -142,7 +144,6 @@ export class DecisionEngine {
     if (decision.state === 'do_not_call') this.pending.noteOptOut(s.customerId, events, nowMs);
     this.deps.emit(events);
     const micros = Math.round((performance.now() - started) * 1000);
-    const context = decisionContextOf(customer, nowMs, this.setup.dialing, s);
     this.deps.log(decisionRecord(s, decision, spoken, nowMs, micros, context));
     return decision;
   }
@@ -325,7 +326,13 @@ export class DecisionEngine {
    * number came from) is answered from the library's `answer_<intent>` node
    * where it has one, instead of repeating the state's line.
    */
-  private speak(s: Session, signals: TurnSignals, customer: CustomerView, moved: boolean): Spoken {
+  private speak(
+    s: Session,
+    signals: TurnSignals,
+    customer: CustomerView,
+    moved: boolean,
+    context: DecisionContext,
+  ): Spoken {
     const library = this.setup.scripts.get(s.scriptVersion);
     const answer = `answer_${signals.intent}`;
     const node =
@@ -342,8 +349,12 @@ export class DecisionEngine {
       productLine: s.productLine,
       agent: s.handoff?.agent,
     });
+    // A policy file deployed at this node chooses for the context logged, not the experiment.
+    const live = this.setup.scriptPolicy;
+    const policy =
+      live?.node === node ? { name: live.name, probs: live.probs(context) } : undefined;
     const line = chooseLine(
-      { library, nodeId: node, customer, segment, concise, slots },
+      { library, nodeId: node, customer, segment, concise, slots, policy },
       this.setup.experiment,
       this.deps.checkBotLine,
       this.rng,

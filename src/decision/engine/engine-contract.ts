@@ -12,7 +12,12 @@ import type { ComplianceHit } from '../../models/types.js';
 import type { ContactView, CustomerView } from '../customer-view.js';
 import type { DialingRules, IneligibleReason } from '../dialing/index.js';
 import type { Flow } from '../flow/index.js';
-import type { ChosenLine, ExperimentState, ScriptVersions } from '../scripts/index.js';
+import type {
+  ChosenLine,
+  ExperimentState,
+  ScriptPolicy,
+  ScriptVersions,
+} from '../scripts/index.js';
 import type { Agent, Handoff, SkillModel, TransferConfig } from '../transfer/index.js';
 
 /** Everything the engine decides with, loaded and validated from config at start. */
@@ -24,6 +29,8 @@ export interface DecisionSetup {
   experiment: ExperimentState;
   skills: SkillModel;
   agents: Agent[];
+  /** A script policy deployed live at its node instead of the experiment (DIALWISE_SCRIPT_POLICY). */
+  scriptPolicy?: ScriptPolicy | undefined;
 }
 
 export interface DecisionDeps {

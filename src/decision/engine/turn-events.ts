@@ -98,7 +98,8 @@ export function decisionRecord(
     variant: spoken.line.variant,
     propensity: spoken.line.propensity,
     script_version: s.scriptVersion,
-    policy_version: s.scriptVersion,
+    // A live policy file's decisions name it: the log then tells its decisions from the experiment's.
+    policy_version: spoken.line.policy ?? s.scriptVersion,
     action: d.action,
     reason: d.reason,
     blocked: d.blocked?.join(',') ?? null,

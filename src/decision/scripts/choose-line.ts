@@ -8,6 +8,7 @@ import type { Rng } from '../../core/rng.js';
 import type { ComplianceHit, SlotFacts } from '../../models/types.js';
 import type { CustomerView } from '../customer-view.js';
 import { allocate, type ExperimentState } from './script-experiments.js';
+import { drawFromPolicy } from './script-policy.js';
 import {
   eligibleVariants,
   guardLine,
@@ -100,6 +101,8 @@ export interface LineRequest {
   segment: string;
   concise: boolean;
   slots: Readonly<Record<string, string | undefined>>;
+  /** A policy deployed live at this node: its name and probabilities in the customer's context. */
+  policy?: { name: string; probs: Readonly<Record<string, number>> } | undefined;
 }
 
 export interface ChosenLine {
@@ -108,8 +111,10 @@ export interface ChosenLine {
   blocked: ComplianceHit[];
   /** The variant spoken; 'safe' for the node's safe line, which is no arm of the experiment. */
   variant: string;
-  /** The probability the experiment gave the variant (1 for the safe line). */
+  /** The probability the experiment (or the live policy) gave the variant (1 for the safe line). */
   propensity: number;
+  /** The live policy that chose the variant; absent when the experiment did. */
+  policy?: string;
 }
 
 /** Picks, renders and guards the line for a script node. */
@@ -129,14 +134,10 @@ export function chooseLine(
     const { text, blocked } = guardLine(node.safe, checkBotLine, node.safe);
     return { text, blocked, variant: 'safe', propensity: 1 };
   }
-  const { variant, propensity } = allocate(
-    experiment,
-    x.nodeId,
-    x.segment,
-    renderable.map((v) => v.id),
-    rng,
-  );
+  const ids = renderable.map((v) => v.id);
+  const fromPolicy = x.policy && drawFromPolicy(x.policy.probs, ids, rng);
+  const { variant, propensity } = fromPolicy ?? allocate(experiment, x.nodeId, x.segment, ids, rng);
   const chosen = renderable.find((v) => v.id === variant)!;
   const { text, blocked } = guardLine(render(chosen, x.slots, x.concise)!, checkBotLine, node.safe);
-  return { text, blocked, variant, propensity };
+  return { text, blocked, variant, propensity, ...(fromPolicy && { policy: x.policy!.name }) };
 }

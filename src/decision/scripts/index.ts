@@ -39,5 +39,6 @@ export {
   type ScriptNode,
   type Variant,
 } from './script-library.js';
+export { drawFromPolicy, type ScriptPolicy } from './script-policy.js';
 export { ScriptVersions } from './script-versions.js';
 export { chooseTone, toneSegmentOf, TONE_NODE, TONES, type Tone } from './tone-choice.js';

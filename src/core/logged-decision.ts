@@ -33,5 +33,11 @@ export const loggedDecision = z.strictObject({
   reward: z.number().finite(),
   /** Name and version of the logging policy. */
   policy_version: z.string().min(1),
+  /**
+   * What shares the decision's reward: the call, for the turns of one call
+   * (each is rewarded by the call's outcome). Decisions of one group are
+   * resampled together in intervals; absent, each stands alone.
+   */
+  group: z.string().min(1).max(128).optional(),
 });
 export type LoggedDecision = z.infer<typeof loggedDecision>;

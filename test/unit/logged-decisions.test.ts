@@ -110,6 +110,8 @@ describe('logged decisions (the evaluator reading the decision log)', () => {
         propensity: 0.4,
         reward: 1,
         policy_version: 'v1',
+        // The turns of one call share its outcome: grouped by the call for the intervals.
+        group: 'call-a',
       },
       expect.objectContaining({
         decision_id: 't-lost',

@@ -298,3 +298,35 @@ describe('comparePolicies', () => {
     );
   });
 });
+
+describe('decisions that share a reward (the turns of one call)', () => {
+  // 40 calls, each two decisions at a uniform logging policy with the call's one outcome.
+  const logs = Array.from({ length: 80 }, (_, i) => {
+    const call = Math.floor(i / 2);
+    return {
+      ...rec(i, X, i % 2 ? 'a' : 'b', 0.5, call % 3 === 0 ? 1 : 0),
+      group: `call-${call}`,
+    };
+  });
+  const target = uniform('uniform', ['a', 'b']);
+  const alone = logs.map(({ group: _group, ...d }) => d);
+
+  it('widen the error by call and leave the estimate as it was', () => {
+    const grouped = evaluatePolicy(logs, target, { rewardModel: HAND_MODEL });
+    const ungrouped = evaluatePolicy(alone, target, { rewardModel: HAND_MODEL });
+    expect(grouped.estimates.ips.value).toBeCloseTo(ungrouped.estimates.ips.value, 12);
+    // Pairs of identical rewards: the cluster-robust error is about √2 × the naive one.
+    const ratio = grouped.estimates.ips.se / ungrouped.estimates.ips.se;
+    expect(ratio).toBeGreaterThan(1.3);
+    expect(ratio).toBeLessThan(1.5);
+  });
+
+  it('are resampled together, so the bootstrap interval widens too', () => {
+    const width = (i: { lo: number; hi: number }) => i.hi - i.lo;
+    const grouped = evaluatePolicy(logs, target, { rewardModel: HAND_MODEL });
+    const ungrouped = evaluatePolicy(alone, target, { rewardModel: HAND_MODEL });
+    expect(width(grouped.estimates.ips.bootstrap!)).toBeGreaterThan(
+      1.2 * width(ungrouped.estimates.ips.bootstrap!),
+    );
+  });
+});

@@ -51,9 +51,10 @@ export async function loggedDecisions(
     propensity: number;
     policy_version: string;
     reward: number;
+    call_id: string | null;
   }>(
     `SELECT d.decision_id, epoch_ms(d.ts)::DOUBLE AS ms, d.context::VARCHAR AS context,
-       d.variant AS action, d.propensity, d.policy_version,
+       d.variant AS action, d.propensity, d.policy_version, d.call_id,
        CASE WHEN d.kind = 'dial' THEN
          (EXISTS (SELECT 1 FROM calls s WHERE s.customer_id = d.customer_id
             AND s.started_at >= d.ts AND s.started_at < d.ts + INTERVAL 1 HOUR))::INTEGER
@@ -86,5 +87,6 @@ export async function loggedDecisions(
     propensity: r.propensity,
     reward: r.reward,
     policy_version: r.policy_version,
+    ...(r.call_id !== null && { group: r.call_id }),
   }));
 }

@@ -22,6 +22,34 @@ export interface Terms {
   dr: Float64Array;
   /** DM's terms with the reward model's fitting error, when it was fitted on these logs. */
   dmLinear?: Float64Array;
+  /**
+   * Each decision's group (0 … groups − 1): decisions that share a reward,
+   * the turns of one call. Their terms are correlated, so errors and
+   * resamples go by group; absent, every decision is its own group.
+   */
+  groups?: { of: Int32Array; count: number };
+}
+
+/** Every decision its own group. */
+const singletons = (n: number) => ({ of: Int32Array.from({ length: n }, (_, i) => i), count: n });
+
+/** Group ids as indices, in order of first appearance; undefined ids stand alone. */
+export function groupIndex(ids: readonly (string | undefined)[]): {
+  of: Int32Array;
+  count: number;
+} {
+  const index = new Map<string, number>();
+  const of = new Int32Array(ids.length);
+  let count = 0;
+  ids.forEach((id, i) => {
+    if (id === undefined) of[i] = count++;
+    else {
+      let g = index.get(id);
+      if (g === undefined) index.set(id, (g = count++));
+      of[i] = g;
+    }
+  });
+  return { of, count };
 }
 
 interface Sums {
@@ -51,15 +79,26 @@ export function sumTerms(t: Terms): Sums {
   return s;
 }
 
-function sdOfMean(x: Float64Array): number {
-  const n = x.length;
-  if (n < 2) return NaN;
+/**
+ * √(G/(G−1) · Σ_g r_g²) / n, where r_g sums a group's residuals: the
+ * cluster-robust error, which is the textbook sd/√n when every decision is
+ * its own group.
+ */
+function groupedError(residual: (i: number) => number, n: number, groups: Terms['groups']) {
+  const g = groups ?? singletons(n);
+  if (g.count < 2) return NaN;
+  const sums = new Float64Array(g.count);
+  for (let i = 0; i < n; i++) sums[g.of[i]!]! += residual(i);
+  let ss = 0;
+  for (const r of sums) ss += r * r;
+  return Math.sqrt((ss * g.count) / (g.count - 1)) / n;
+}
+
+function sdOfMean(x: Float64Array, groups: Terms['groups']): number {
   let m = 0;
   for (const v of x) m += v;
-  m /= n;
-  let ss = 0;
-  for (const v of x) ss += (v - m) ** 2;
-  return Math.sqrt(ss / (n - 1) / n);
+  m /= x.length;
+  return groupedError((i) => x[i]! - m, x.length, groups);
 }
 
 /**
@@ -70,18 +109,16 @@ function sdOfMean(x: Float64Array): number {
  * whenever the model is wrong.
  */
 export function standardErrors(t: Terms, estimates: Record<EstimatorName, number>) {
-  let num = 0;
+  const n = t.w.length;
   let den = 0;
-  for (let i = 0; i < t.w.length; i++) {
-    const w = t.w[i]!;
-    num += (t.wr[i]! - w * estimates.snips) ** 2;
-    den += w;
-  }
+  for (const w of t.w) den += w;
+  // SNIPS = Σwr/Σw: its delta-method error is that of the mean of wr − w·SNIPS, over mean w.
+  const snips = groupedError((i) => t.wr[i]! - t.w[i]! * estimates.snips, n, t.groups);
   return {
-    ips: sdOfMean(t.wr),
-    snips: den > 0 ? Math.sqrt(num) / den : NaN,
-    dm: sdOfMean(t.dmLinear ?? t.dm),
-    dr: sdOfMean(t.dr),
+    ips: sdOfMean(t.wr, t.groups),
+    snips: den > 0 ? (snips * n) / den : NaN,
+    dm: sdOfMean(t.dmLinear ?? t.dm, t.groups),
+    dr: sdOfMean(t.dr, t.groups),
   } satisfies Record<EstimatorName, number>;
 }
 
@@ -132,9 +169,10 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
 export type Refit = (counts: Float64Array) => { dm: number; dr: number };
 
 /**
- * Percentile bootstrap over decisions: each resample draws n decisions with
- * replacement (seeded, so a run can be repeated) and recomputes every
- * estimator. With `refit` the reward model is refitted per resample, so
+ * Percentile bootstrap over groups of decisions (the turns of a call share
+ * its outcome, so they are drawn together; a decision without a group is its
+ * own): each resample draws as many groups as there are, with replacement
+ * (seeded, so a run can be repeated), and recomputes every estimator. With `refit` the reward model is refitted per resample, so
  * DM's and DR's intervals include its fitting error; without, the model is
  * held fixed, which is right only for a model fitted on other data.
  */
@@ -149,15 +187,18 @@ export function bootstrapIntervals(
     throw new Error(`bootstrap needs at least 2 resamples, got ${resamples}`);
   const rng = seeded(seed);
   const n = t.w.length;
+  const groups = t.groups ?? singletons(n);
+  const drawn = new Float64Array(groups.count);
   const counts = new Float64Array(n);
   const draws = Object.fromEntries(ESTIMATORS.map((e) => [e, new Float64Array(resamples)]));
   for (let b = 0; b < resamples; b++) {
-    counts.fill(0);
-    for (let j = 0; j < n; j++) counts[Math.floor(rng() * n)]! += 1;
-    const s: Sums = { n, w: 0, wr: 0, dm: 0, dr: 0 };
+    drawn.fill(0);
+    for (let j = 0; j < groups.count; j++) drawn[Math.floor(rng() * groups.count)]! += 1;
+    const s: Sums = { n: 0, w: 0, wr: 0, dm: 0, dr: 0 };
     for (let i = 0; i < n; i++) {
-      const c = counts[i]!;
+      const c = (counts[i] = drawn[groups.of[i]!]!);
       if (c === 0) continue;
+      s.n += c;
       s.w += c * t.w[i]!;
       s.wr += c * t.wr[i]!;
       if (!refit) {

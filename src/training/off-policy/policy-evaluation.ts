@@ -21,6 +21,7 @@
 import type { LoggedDecision, Policy } from './logged-decision.js';
 import {
   bootstrapIntervals,
+  groupIndex,
   ESTIMATORS,
   fromSums,
   normalInterval,
@@ -97,6 +98,7 @@ export function evaluatePolicy(
 
   const fit = options.rewardModel ? undefined : fitBucketModel(logs, options.rewardModelOptions);
   const { terms, raw } = buildTerms(logs, probs, options.rewardModel ?? fit!.model, cap);
+  terms.groups = groupIndex(logs.map((d) => d.group));
   let refit: Refit | undefined;
   if (fit) {
     // Fitted on these logs, so its own error belongs in DM's and DR's intervals.

@@ -162,10 +162,11 @@ describe('the shipped scenarios', () => {
   >;
   const agentIds = new Set(readJson('config/agents.json').agents.map((a: { id: string }) => a.id));
 
-  it('ships default, steady, night-owls and small-centre', () => {
+  it('ships default, steady, night-owls, small-centre and pitch-split', () => {
     expect(files.sort()).toEqual([
       'default.json',
       'night-owls.json',
+      'pitch-split.json',
       'small-centre.json',
       'steady.json',
     ]);

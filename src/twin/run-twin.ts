@@ -98,20 +98,21 @@ function loadEvents(world: World, atMs: number, seed: number): DialwiseEvent[] {
 
 /**
  * Sends events and keeps the platform's clock moving until they are taken in:
- * on a virtual clock the embedded intake answers once the pipeline commits,
- * which happens on the platform's timers.
+ * on a virtual clock the embedded intake answers once the pipeline has
+ * committed them, and a commit retried after a failure waits on that clock.
  */
 async function deliver(target: TwinTarget, events: DialwiseEvent[], fromMs: number): Promise<void> {
   if (events.length === 0) return;
   let done = false;
   const sent = target.events.send(events).finally(() => (done = true));
-  // The embedded intake commits at once and answers when it is durable; a
-  // commit retried after a failure waits on the platform's clock. Give each
-  // try real time first, then step that clock a commit interval, so neither
-  // the pipeline waits for time nor the intake's own deadline (on the same
-  // clock) runs out, and a commit that just works costs no extra round trip.
-  for (let at = fromMs; target.virtual && !done;) {
-    await Promise.race([sent.catch(() => undefined), new Promise((r) => setTimeout(r, 200))]);
+  // Give the commit real time first, then step the clock a commit interval,
+  // each step after a longer wait: a commit that works costs no extra round
+  // trip, one that is only slow (a loaded machine) does not run out the
+  // intake's deadline (on the same clock: its 10 s are 20 steps, some 40 s
+  // of real time), and one retried after a failure still gets its clock moved.
+  for (let at = fromMs, step = 1; target.virtual && !done; step++) {
+    const wait = new Promise((r) => setTimeout(r, 200 * step));
+    await Promise.race([sent.catch(() => undefined), wait]);
     if (done) break;
     at += COMMIT_STEP_MS;
     await target.advance(at);
@@ -348,8 +349,10 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
     if (o.target) await deliver(o.target, events, t);
     o.onTick?.(t, dials);
   }
-  // The platform's clock ends where the run did, past the minutes skipped.
-  if (o.target) await o.target.advance(t - tickMs);
+  // The platform's clock ends where the run did, past the minutes skipped,
+  // and a commit interval on: the last minute's turns, which its own
+  // timers take in, are committed with the rest.
+  if (o.target) await o.target.advance(t - tickMs + COMMIT_STEP_MS);
   return {
     policy: o.policy,
     scenario: world.scenario.name,

@@ -51,6 +51,8 @@ const rules = twinRules(platformDialingRules(config), scenario.campaign_id, crmM
 const costs = twinCosts(config, scenario);
 const world = () => createWorld(scenario, seed);
 const ROOT = join(import.meta.dirname, '..');
+/** The dials of the simulated week the 10-minute target is about (issue 17). */
+const WEEK_DIALS = 50_000;
 
 async function dialwise(): Promise<TwinReport & Record<string, unknown>> {
   const slack = await startSlackReceiver();
@@ -132,7 +134,9 @@ const result = {
     conversionsVsOracleAtLeast085: (ratios.conversionsVsOracle ?? 0) >= 0.85,
     zeroViolations: dw.violations.total === 0,
     handoffP99AtMost30s: (dw.handoffP99Seconds ?? 0) <= 30,
-    simulatedWeekUnder10Minutes: dw.wallSeconds <= 600,
+    // Measured only by a run that placed a week's 50,000 dials: a shorter run says nothing of it.
+    simulatedWeekUnder10Minutes:
+      dw.dials >= WEEK_DIALS && scenario.days >= 7 ? dw.wallSeconds <= 600 : null,
   },
   policies: { naive, dialwise: dw, oracle, clairvoyant },
 };

@@ -22,6 +22,7 @@ import {
   type Agent,
   type ContactView,
   type CustomerView,
+  type RankingView,
 } from '../decision/index.js';
 import type { ServedModels } from '../models/champions.js';
 import type { ComplianceHit } from '../models/types.js';
@@ -123,16 +124,20 @@ export function customerView(
 
 /**
  * What ranking reads of a profile: the contact record, the intent score now,
- * the callback; tags as the pipeline last refreshed them, no facts. A
- * ranking reads thousands of customers a minute.
+ * the callback; tags as the pipeline last refreshed them. A ranking reads
+ * thousands of customers a minute, so the view is one plain literal of
+ * contactView's fields and the rest: built with an object spread and the
+ * customer's history it was most of /dialer/next's time (profiled).
  */
-const rankingView = (p: Profile, nowMs: number, dnc: DncRegister): CustomerView => ({
-  ...contactView(p, p.customer_id, dnc),
+const rankingView = (p: Profile, nowMs: number, dnc: DncRegister): RankingView => ({
+  customerId: p.customer_id,
+  crm: p.crm,
+  consent: p.consent,
+  doNotCall: p.crm.do_not_call === true,
+  dncListed: dnc.match(p.phone),
+  touches: p.touches,
   tags: p.tags,
   intentScore: intentScoreAt(p, nowMs),
-  outcomes: p.outcomes,
-  facts: {},
-  history: customerHistory(p, nowMs),
   callback: p.callback,
 });
 

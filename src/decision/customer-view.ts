@@ -48,3 +48,11 @@ export type ContactView = Pick<
   CustomerView,
   'customerId' | 'crm' | 'consent' | 'doNotCall' | 'dncListed' | 'touches'
 >;
+
+/**
+ * What ranking the dialer's candidates reads (rankNext, the dial log): the
+ * contact view, the intent score, the callback and the tags; no history,
+ * outcomes or facts, which thousands of candidates a minute would cost to
+ * work out for nothing.
+ */
+export type RankingView = ContactView & Pick<CustomerView, 'intentScore' | 'tags' | 'callback'>;

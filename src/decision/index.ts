@@ -12,7 +12,7 @@
  *
  * Other folders import from here; what is not exported here is internal.
  */
-export type { ContactView, CustomerView } from './customer-view.js';
+export type { ContactView, CustomerView, RankingView } from './customer-view.js';
 export type { TurnSignals } from './turn-signals.js';
 export {
   DecisionEngine,

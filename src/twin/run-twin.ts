@@ -65,21 +65,24 @@ const defaultLines = (calls: number, days: number): number =>
 
 /**
  * Sends events and keeps the platform's clock moving until they are taken in:
- * on a virtual clock the embedded intake answers once the pipeline commits,
- * which happens on the platform's timers.
+ * on a virtual clock the embedded intake answers once the pipeline has
+ * committed them, and a commit retried after a failure waits on that clock.
  */
 async function deliver(target: TwinTarget, events: DialwiseEvent[], fromMs: number): Promise<void> {
   if (events.length === 0) return;
   let done = false;
   const sent = target.events.send(events).finally(() => (done = true));
-  // The embedded intake answers once the pipeline commits, on the
-  // platform's clock: step that clock a commit interval at a time and give
-  // each commit real time to finish, so neither the pipeline waits for time
-  // nor the intake's own deadline (on the same clock) runs out.
-  for (let at = fromMs; target.virtual && !done;) {
+  // Give the commit real time first, then step the clock a commit interval,
+  // each step after a longer wait: a commit that works costs no extra round
+  // trip, one that is only slow (a loaded machine) does not run out the
+  // intake's deadline (on the same clock: its 10 s are 20 steps, some 40 s
+  // of real time), and one retried after a failure still gets its clock moved.
+  for (let at = fromMs, step = 1; target.virtual && !done; step++) {
+    const wait = new Promise((r) => setTimeout(r, 200 * step));
+    await Promise.race([sent.catch(() => undefined), wait]);
+    if (done) break;
     at += COMMIT_STEP_MS;
     await target.advance(at);
-    await Promise.race([sent.catch(() => undefined), new Promise((r) => setTimeout(r, 200))]);
   }
   const r = await sent;
   if (r.rejected.length)
@@ -228,13 +231,13 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
   let dials = 0;
   let caughtUp = false;
   let quietUntil = startMs;
-  for (let t = startMs; t < endMs && dials < o.calls && !o.signal?.aborted; t += tickMs) {
+  let t = startMs;
+  for (; t < endMs && dials < o.calls && !o.signal?.aborted; t += tickMs) {
     if (o.onCaughtUp && t > Date.now()) {
       if (!caughtUp) o.onCaughtUp();
       caughtUp = true;
       await sleepUntil(t, o.signal);
     }
-    if (o.target) await o.target.advance(t);
     const due = Math.ceil((o.calls * (t - startMs + tickMs)) / (endMs - startMs)) - dials;
     const free = lines.filter((busy) => busy <= t).length;
     // The pace spreads the dials over the days; a callback the platform
@@ -242,6 +245,10 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
     let budget = Math.max(0, due);
     const room = Math.min(free, o.calls - dials, o.policy === 'dialwise' ? free : budget);
     const ask = room > 0 && t >= quietUntil && anyoneCallable(zones, t);
+    // The platform's clock moves only to a minute the dialer asks in: a
+    // night or a quiet spell is one jump, its timers firing on the way at
+    // their own instants, not a round trip a minute.
+    if (o.target && ask) await o.target.advance(t);
     const offered = ask ? await dialer.pick(t, room) : [];
     // Nobody to call now: the dialer asks again in a few minutes, not every minute.
     if (ask && offered.length === 0) quietUntil = t + QUIET_MS;
@@ -260,6 +267,10 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
     if (o.target) await deliver(o.target, events, t);
     o.onTick?.(t, dials);
   }
+  // The platform's clock ends where the run did, past the minutes skipped,
+  // and a commit interval on: the last minute's turns, which its own
+  // timers take in, are committed with the rest.
+  if (o.target) await o.target.advance(t - tickMs + COMMIT_STEP_MS);
   return {
     policy: o.policy,
     scenario: world.scenario.name,

@@ -1,5 +1,5 @@
 import { callbackPhase } from '../../core/callback.js';
-import type { CustomerView } from '../customer-view.js';
+import type { ContactView, RankingView } from '../customer-view.js';
 import { pAnswer, type AnswerModel } from './answer-model.js';
 import type { DialingRules } from './dialing-rules.js';
 import { campaignPolicy } from './dialing-rules.js';
@@ -53,7 +53,7 @@ const HOUR_MS = 3_600_000;
  * ranking for each.
  */
 function bestAhead(
-  c: CustomerView,
+  c: ContactView,
   nowMs: number,
   rules: DialingRules,
   answerModel: AnswerModel,
@@ -84,7 +84,7 @@ function bestAhead(
  * due outside the windows waits for them while its grace lasts.
  */
 export function rankNext(
-  candidates: readonly CustomerView[],
+  candidates: readonly RankingView[],
   nowMs: number,
   rules: DialingRules,
   answerModel: AnswerModel,

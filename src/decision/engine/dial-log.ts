@@ -6,7 +6,7 @@
  * (analytics/records/logged-decisions.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { CustomerView } from '../customer-view.js';
+import type { RankingView } from '../customer-view.js';
 import type { DialingRules, Ranking } from '../dialing/index.js';
 import { scriptSegmentOf } from '../scripts/index.js';
 import { decisionContextOf } from './decision-context.js';
@@ -17,7 +17,7 @@ export const RANKER_VERSION = 'ranker-v1';
 
 export function dialRecords(
   ranking: Ranking,
-  candidates: readonly CustomerView[],
+  candidates: readonly RankingView[],
   nowMs: number,
   rules: DialingRules,
   campaignId?: string,

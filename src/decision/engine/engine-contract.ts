@@ -9,7 +9,7 @@ import type { DecisionContext } from '../../core/logged-decision.js';
 import type { ServedModels } from '../../models/champions.js';
 import type { TurnProsody } from '../../models/prosody/event-fields.js';
 import type { ComplianceHit } from '../../models/types.js';
-import type { ContactView, CustomerView } from '../customer-view.js';
+import type { ContactView, CustomerView, RankingView } from '../customer-view.js';
 import type { DialingRules, IneligibleReason } from '../dialing/index.js';
 import type { Flow } from '../flow/index.js';
 import type {
@@ -47,7 +47,7 @@ export interface DecisionDeps {
   /** Just the CRM fields (industry, time zone): what learning from call events needs, without tags. */
   crm(customerId: string): CustomerView['crm'];
   /** Every customer the dialer may call, for `next()`. */
-  candidates(nowMs: number): Iterable<CustomerView>;
+  candidates(nowMs: number): Iterable<RankingView>;
   checkBotLine(text: string): ComplianceHit[];
   /** Events the decision produced (turns spoken, transfers, consent revoked): fire and forget. */
   emit(events: DialwiseEvent[]): void;

@@ -26,7 +26,7 @@ const SEGMENT_TAGS = ['vip', 'high_intent', 'price_sensitive'];
  * the experiment tags they carry, joined with '+', or 'none'. Not the
  * dialing segment of their industry (dialing/eligibility.ts).
  */
-export const scriptSegmentOf = (customer: CustomerView): string =>
+export const scriptSegmentOf = (customer: Pick<CustomerView, 'tags'>): string =>
   SEGMENT_TAGS.filter((t) => customer.tags.includes(t)).join('+') || 'none';
 
 /** What the bot says of each product line (the simulator's lines). */

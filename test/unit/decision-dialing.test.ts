@@ -513,6 +513,53 @@ describe('rankNext and a callback still ahead', () => {
   });
 });
 
+describe('rankNext and a customer just called', () => {
+  const model = newAnswerModel(rules);
+  const spaced = { ...rules, deferBelow: undefined, redialAfterMinutes: 60 };
+  const at = (ms: number) => new Date(ms).toISOString();
+
+  it('does not offer anyone called in the last redialAfterMinutes, on a call now included', () => {
+    const onCall = customer({
+      customerId: 'on-call',
+      intentScore: 0.9,
+      touches: touchesAt([at(NOW)]),
+    });
+    const earlier = customer({
+      customerId: 'earlier',
+      intentScore: 0.9,
+      touches: touchesAt([at(NOW - 61 * 60_000)]),
+    });
+    const r = rankNext([onCall, earlier], NOW, spaced, model, 10);
+    expect(r.next.map((x) => x.customerId)).toEqual(['earlier']);
+    expect(r.deferred).toBe(1);
+    const unspaced = rankNext(
+      [onCall, earlier],
+      NOW,
+      { ...spaced, redialAfterMinutes: 0 },
+      model,
+      10,
+    );
+    expect(unspaced.next).toHaveLength(2);
+  });
+
+  it('still offers a callback that is due, however recent the call that set it', () => {
+    const asked = customer({
+      customerId: 'asked',
+      intentScore: 0.5,
+      touches: touchesAt([at(NOW - 10 * 60_000)]),
+      callback: {
+        event_id: 'cb',
+        at: at(NOW),
+        source: 'customer',
+        call_id: 'k',
+        set_at: at(NOW - 10 * 60_000),
+      },
+    });
+    const r = rankNext([asked], NOW, spaced, model, 10);
+    expect(r.next[0]).toMatchObject({ customerId: 'asked', reason: 'callback' });
+  });
+});
+
 describe('rankNext', () => {
   const model = newAnswerModel(rules);
   const c = (customerId: string, intentScore: number, patch: Partial<CustomerView> = {}) =>

@@ -69,6 +69,13 @@ function bestAhead(
   return best;
 }
 
+/** Whether a call to the customer started less than `minutes` ago. */
+function calledWithin(c: RankingView, nowMs: number, minutes = 0): boolean {
+  if (minutes <= 0) return false;
+  const since = nowMs - minutes * 60_000;
+  return c.touches.some((t) => t.channel === 'call' && Date.parse(t.at) > since);
+}
+
 /**
  * The eligible candidates best first at `nowMs`. A customer whose callback
  * is due (from its time to the grace after, config/dialing.json
@@ -77,7 +84,8 @@ function bestAhead(
  * buyer who will not pick up at this hour waits for a better one; with
  * `deferBelow`, one whose chance now is well below their best hour ahead
  * today is left for it; one who asked to be called back later is not
- * called before then (both counted in `deferred`). Equal
+ * called before then, nor one called within `redialAfterMinutes` (all
+ * counted in `deferred`). Equal
  * scores go to the customer with fewer counted touches, then by id so the
  * order is stable. Eligibility comes before all of it (the campaign's
  * policy decides consent and the cap, the calling windows hold): a callback
@@ -115,8 +123,8 @@ export function rankNext(
     const at = c.callback?.at;
     const phase = at === undefined ? undefined : callbackPhase(at, nowMs, rules.callbacks);
     const due = phase === 'due';
-    // They asked to be called at a time still ahead: not before it.
-    if (phase === 'ahead') {
+    // They asked to be called at a time still ahead: not before it; nor again so soon after a call.
+    if (phase === 'ahead' || (!due && calledWithin(c, nowMs, rules.redialAfterMinutes))) {
       deferred += 1;
       continue;
     }

@@ -116,6 +116,13 @@ export const dialingRulesSchema = z
      * that hour (deferred, not skipped). Absent: nobody waits.
      */
     deferBelow: z.number().gt(0).max(1).optional(),
+    /**
+     * A customer called (on any campaign) within this many minutes is not
+     * offered again, unless a callback they asked for is due: no redial in
+     * the same breath, and never one who is on a call now (the dialer's
+     * `call.started` counts from the moment the API takes it). Absent: 0.
+     */
+    redialAfterMinutes: z.number().int().min(0).max(10_080).optional(),
     pacing: pacingSchema,
     /**
      * What POST /dialog/turn does with a call that breaks a rule: enforce

@@ -498,17 +498,18 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard', () => {
   it('shows an alert with value, baseline and deviation, acknowledges it, and edits the rules', async () => {
     // A 25% drop in conversion in 24 regions of their own (more alerts than a
     // page), at a time chosen here: 20% in the same hour of the four past
-    // weeks, 15% in the hour evaluated.
+    // weeks, 15% in the hour evaluated; 2,000 calls a region an hour, so the
+    // drop is significant too (z ≈ 5 against the rules' minZ of 4).
     const at = new Date(Math.floor(Date.now() / HOUR) * HOUR - 30 * 60_000);
     const calls = (start: Date, converted: number, tag: string) =>
       platform.store.transaction((tx) =>
         tx.run(
           `INSERT INTO calls (call_id, customer_id, region, campaign_id, product_line,
              script_version, handled_by, started_at, answered, outcome, duration_s)
-           SELECT ? || '-' || r || '-' || i, 'lab-' || i, 'lab-' || lpad(r::VARCHAR, 2, '0'),
+           SELECT ? || '-' || r || '-' || i || '-' || k, 'lab-' || i, 'lab-' || lpad(r::VARCHAR, 2, '0'),
              'renewal', 'loan', 'v1', 'bot', ?::TIMESTAMPTZ + to_seconds(i), true,
              CASE WHEN i < ? THEN 'converted' ELSE 'rejected' END, 60
-           FROM range(1, 25) a(r), range(0, 100) t(i)`,
+           FROM range(1, 25) a(r), range(0, 100) t(i), range(0, 20) c(k)`,
           [`lab-${tag}`, start.toISOString(), converted],
         ),
       );

@@ -37,7 +37,15 @@ export function callbackPhase(
 ): 'ahead' | 'early' | 'due' | 'missed' {
   // A time that does not parse is never due: schema-checked events cannot carry one.
   const due = Date.parse(at);
-  if (Number.isNaN(due)) return 'ahead';
+  return Number.isNaN(due) ? 'ahead' : callbackPhaseAt(due, nowMs, timing);
+}
+
+/** callbackPhase for a time already in epoch ms. */
+export function callbackPhaseAt(
+  due: number,
+  nowMs: number,
+  timing: CallbackTiming,
+): 'ahead' | 'early' | 'due' | 'missed' {
   if (nowMs > due + timing.graceMinutes * 60_000) return 'missed';
   if (nowMs >= due) return 'due';
   return nowMs >= due - timing.earlyMinutes * 60_000 ? 'early' : 'ahead';

@@ -7,6 +7,7 @@
  * hour for them lies ahead within their windows and the week, and a callback
  * is dialled at the time the customer named.
  */
+import { callbackPhaseAt, DEFAULT_CALLBACK_TIMING } from '../core/callback.js';
 import type { Outcome } from '../core/events/index.js';
 import type { ContactAudit, ContactRules } from './contact-audit.js';
 import { affordability } from './conversation.js';
@@ -25,9 +26,6 @@ const DIALS_PER_LINE_HOUR = 35;
 export const CLEARLY_BETTER = 1.2;
 /** The nodes of the scripted call, whose best lines the oracle's bot reads. */
 const FUNNEL = ['opening', 'needs_discovery', 'product_pitch', 'pricing', 'closing'];
-/** A callback is kept by a dial from 5 minutes before to an hour after the time named (run-twin). */
-const CALLBACK_EARLY_MS = 5 * 60_000;
-const CALLBACK_GRACE_MS = 60 * 60_000;
 
 /** Customers who answer alike: one segment, region and zone. */
 export interface Group {
@@ -158,8 +156,9 @@ function dueCallbacks(
   const due: { c: SimCustomer; at: number }[] = [];
   for (const [id, c] of awaiting) {
     const at = world.callbackAt(id) ?? -Infinity;
-    if (atMs > at + CALLBACK_GRACE_MS) awaiting.delete(id);
-    else if (atMs >= at - CALLBACK_EARLY_MS && open(c)) due.push({ c, at });
+    const phase = callbackPhaseAt(at, atMs, DEFAULT_CALLBACK_TIMING);
+    if (phase === 'missed') awaiting.delete(id);
+    else if (phase !== 'ahead' && open(c)) due.push({ c, at });
   }
   due.sort((a, b) => a.at - b.at);
   for (const { c } of due) awaiting.delete(c.id);

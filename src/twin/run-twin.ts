@@ -1,3 +1,4 @@
+import { callbackPhaseAt, DEFAULT_CALLBACK_TIMING } from '../core/callback.js';
 import type { DialwiseEvent } from '../core/events/index.js';
 import { seeded } from '../core/rng.js';
 import { AgentPool } from './agent-pool.js';
@@ -54,9 +55,6 @@ const DAY_MS = 86_400_000;
 const QUIET_MS = 5 * 60_000;
 /** The platform's default commit interval (DIALWISE_COMMIT_INTERVAL_MS). */
 const COMMIT_STEP_MS = 500;
-/** A callback is kept by a dial from 5 minutes before to an hour after the time named. */
-const CALLBACK_EARLY_MS = 5 * 60_000;
-const CALLBACK_GRACE_MS = 60 * 60_000;
 
 // Enough lines to place the week's dials in about two good hours a day: a
 // policy that waits for the best hour needs to dial many at once then.
@@ -156,11 +154,9 @@ async function placeCall(
   const rng = seeded((o.seed * 1_000_003 + n) >>> 0);
   run.audit.dial(c, t);
   const promise = run.promised.get(c.id);
-  if (
-    promise !== undefined &&
-    t >= promise - CALLBACK_EARLY_MS &&
-    t <= promise + CALLBACK_GRACE_MS
-  ) {
+  const phase =
+    promise === undefined ? undefined : callbackPhaseAt(promise, t, DEFAULT_CALLBACK_TIMING);
+  if (phase === 'early' || phase === 'due') {
     run.tally.callbacks.kept += 1;
     run.promised.delete(c.id);
   }
@@ -260,7 +256,7 @@ export async function runTwin(o: TwinOptions): Promise<TwinReport> {
     const events: DialwiseEvent[] = placed.flat();
     dials += picks.length;
     for (const [id, at] of promised)
-      if (at + CALLBACK_GRACE_MS < t) {
+      if (callbackPhaseAt(at, t, DEFAULT_CALLBACK_TIMING) === 'missed') {
         tally.callbacks.missed += 1;
         promised.delete(id);
       }

@@ -19,7 +19,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { platformDialingRules, platformTarget, twinCosts, twinRules } from '../src/app/twin.js';
+import {
+  platformDialingRules,
+  platformTarget,
+  twinCosts,
+  twinLines,
+  twinRules,
+} from '../src/app/twin.js';
 import { anomalyStarts, platformAlerts } from '../src/app/twin-session.js';
 import { crmMappingOf } from '../src/app/setup.js';
 import { startSlackReceiver } from '../src/app/slack-receiver.js';
@@ -49,7 +55,8 @@ const seed = Number(values.seed);
 const config = loadConfig({});
 const rules = twinRules(platformDialingRules(config), scenario.campaign_id, crmMappingOf(config));
 const costs = twinCosts(config, scenario);
-const world = () => createWorld(scenario, seed);
+const lines = twinLines(config, crmMappingOf(config));
+const world = () => createWorld(scenario, seed, lines);
 const ROOT = join(import.meta.dirname, '..');
 /** The dials of the simulated week the 10-minute target is about (issue 17). */
 const WEEK_DIALS = 50_000;

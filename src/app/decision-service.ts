@@ -144,8 +144,22 @@ const rankingView = (p: Profile, nowMs: number, dnc: DncRegister): RankingView =
 /** How far back answered/unanswered calls teach the answer model after a restart. */
 const ANSWER_HISTORY_DAYS = 90;
 
-/** Profiles ranked for /dialer/next: the most promising first, at most this many. */
+/** Profiles ranked for /dialer/next besides those awaiting a callback: the most promising, at most this many. */
 const MAX_CANDIDATES = 5_000;
+
+/**
+ * Whom /dialer/next ranks: every customer awaiting a callback (a promise
+ * kept outranks any score), then the most promising of the rest.
+ */
+function* candidates(enricher: Enricher, dnc: DncRegister, now: number) {
+  const rest: Profile[] = [];
+  for (const p of enricher.profiles.values()) {
+    if (p.callback) yield rankingView(p, now, dnc);
+    else rest.push(p);
+  }
+  rest.sort((a, b) => b.intent_score - a.intent_score);
+  for (const p of rest.slice(0, MAX_CANDIDATES)) yield rankingView(p, now, dnc);
+}
 
 /**
  * The decision engine over the live pipeline state: profiles from the
@@ -192,12 +206,7 @@ export function startDecisions(
     customer: (id, now) => customerView(enricher.profile(id, now), id, now, deps.dnc),
     contact: (id) => contactView(enricher.profiles.get(id), id, deps.dnc),
     crm: (id) => enricher.profiles.get(id)?.crm ?? {},
-    *candidates(now) {
-      const best = [...enricher.profiles.values()]
-        .sort((a, b) => b.intent_score - a.intent_score)
-        .slice(0, MAX_CANDIDATES);
-      for (const p of best) yield rankingView(p, now, deps.dnc);
-    },
+    candidates: (now) => candidates(enricher, deps.dnc, now),
     checkBotLine: deps.checkBotLine,
     emit: deps.emit,
     log: (r) => log.add(r),

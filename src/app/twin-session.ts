@@ -19,7 +19,7 @@ import {
 import { startPlatform, type Platform } from './platform.js';
 import { crmMappingOf } from './setup.js';
 import { startSlackReceiver } from './slack-receiver.js';
-import { platformDialingRules, platformTarget, twinCosts, twinRules } from './twin.js';
+import { platformDialingRules, platformTarget, twinCosts, twinLines, twinRules } from './twin.js';
 
 const DAY_MS = 86_400_000;
 /** The platform's clock starts this long before the scenario: time to load the customers. */
@@ -60,7 +60,8 @@ export const anomalyStarts = (world: World) => {
  */
 export async function simulateScenario(config: Config, logger: Logger, req: SimulateRequest) {
   const scenario = loadScenario(req.scenarioFile);
-  const world = () => createWorld(scenario, req.seed);
+  const lines = twinLines(config, crmMappingOf(config));
+  const world = () => createWorld(scenario, req.seed, lines);
   const rules = twinRules(platformDialingRules(config), scenario.campaign_id, crmMappingOf(config));
   const costs = twinCosts(config, scenario);
   const reports: Partial<

@@ -6,15 +6,43 @@ import {
   campaignPolicy,
   eligibility,
   loadDialingRules,
+  loadScripts,
+  offeredVariants,
   type DialingRules,
 } from '../decision/index.js';
-import type { ContactRules, Costs, Scenario, SimCustomer, TwinTarget } from '../twin/index.js';
+import type {
+  ContactRules,
+  Costs,
+  LinesFor,
+  Scenario,
+  SimCustomer,
+  TwinTarget,
+} from '../twin/index.js';
 import { canonicalValue, type CrmMapping } from '../pipelines/index.js';
-import { packageRoot } from './setup.js';
+import { packageRoot, readJson } from './setup.js';
+
+const configDir = (config: Config) => config.decisionConfigDir ?? join(packageRoot(), 'config');
 
 /** The dialing rules the platform's decision layer runs with (config/dialing.json). */
 export const platformDialingRules = (config: Config): DialingRules =>
-  loadDialingRules(join(config.decisionConfigDir ?? join(packageRoot(), 'config'), 'dialing.json'));
+  loadDialingRules(join(configDir(config), 'dialing.json'));
+
+/**
+ * The lines the platform's script library (config/scripts.json) may say to
+ * a segment's customer whose industry is known and who carries no tags
+ * yet: what the oracle picks its best lines from. A line kept for tagged
+ * customers (a returning customer's opening, a VIP's) is not said to them.
+ */
+export function twinLines(config: Config, mapping?: CrmMapping): LinesFor {
+  const library = loadScripts(readJson(join(configDir(config), 'scripts.json')), () => []);
+  return (segment, node) => {
+    if (!Object.hasOwn(library.nodes, node)) return undefined;
+    const industry = mapping
+      ? canonicalValue(mapping, 'industry', segment.industry)
+      : segment.industry;
+    return offeredVariants(library, node, { tags: [], crm: { industry } }).map((v) => v.id);
+  };
+}
 
 /**
  * The platform's own dialing rules as the twin audits every policy against

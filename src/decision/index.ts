@@ -41,6 +41,7 @@ export {
   compareArms,
   createExperiment,
   loadScripts,
+  offeredVariants,
   PRODUCT_NAMES,
   ScriptVersions,
   type ExperimentState,

@@ -14,6 +14,7 @@ export type {
   CustomerTurn,
   DialResult,
   HeardLine,
+  LinesFor,
   Prosody,
   SimAgent,
   SimCustomer,

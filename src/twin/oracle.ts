@@ -78,21 +78,22 @@ export function conversionOf(
 }
 
 /**
- * The best variant of a node for the segment: among the variants the
- * scenario names for it and, where the driver passes the script library's
- * ids, the unnamed ones at 1. Undefined when neither names any.
+ * The best variant of a node for the segment: among `allowed` where the
+ * driver passes the lines the platform may say to the segment's customers
+ * (those the scenario does not name count 1), else among the variants the
+ * scenario names. Undefined when there are none.
  */
 export function bestOf(
   seg: Segment,
   node: string,
   anomalies: readonly Anomaly[],
-  libraryVariants: readonly string[] = [],
+  allowed?: readonly string[],
 ): { variant: string; multiplier: number } | undefined {
   const named = Object.keys(seg.variants)
     .filter((k) => k.startsWith(`${node}/`))
     .map((k) => k.slice(node.length + 1));
   let best: { variant: string; multiplier: number } | undefined;
-  for (const variant of new Set([...named, ...libraryVariants])) {
+  for (const variant of new Set(allowed ?? named)) {
     const multiplier = lineMultiplier(seg, node, variant, anomalies);
     if (!best || multiplier > best.multiplier) best = { variant, multiplier };
   }

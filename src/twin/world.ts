@@ -62,15 +62,19 @@ export interface World {
 }
 
 /**
- * The world of a scenario. `library`: the platform's script library as node →
- * variant ids (config/scripts.json), so `bestVariant` also weighs the variants
- * the scenario does not name (at 1); without it, only the named ones.
+ * The lines of a node the platform may say to a customer of the segment who
+ * carries no tags yet (its script library's variants for their industry);
+ * undefined where the driver does not know the node.
  */
-export function createWorld(
-  scenario: Scenario,
-  seed: number,
-  library: Readonly<Record<string, readonly string[]>> = {},
-): World {
+export type LinesFor = (segment: Segment, node: string) => readonly string[] | undefined;
+
+/**
+ * The world of a scenario. `lines`: what the platform may say to each
+ * segment, so `bestVariant` picks among those (the ones the scenario does
+ * not name at 1), as the platform could; without it, among the variants
+ * the scenario names.
+ */
+export function createWorld(scenario: Scenario, seed: number, lines?: LinesFor): World {
   const segments = new Map(scenario.segments.map((s) => [s.id, s]));
   const segmentOf = (id: string): Segment => {
     const s = segments.get(id);
@@ -119,7 +123,12 @@ export function createWorld(
         ? undefined
         : Math.round(logNormal(rng, agent.pickup.medianS, agent.pickup.p95S) * 10) / 10,
     bestVariant: (segment, node, atMs) =>
-      bestOf(segmentOf(segment), node, anomaliesAt(scenario, atMs), library[node]),
+      bestOf(
+        segmentOf(segment),
+        node,
+        anomaliesAt(scenario, atMs),
+        lines?.(segmentOf(segment), node),
+      ),
     conversionProbability: (c, lines, atMs) =>
       conversionOf(
         c.propensity * affordability(c, scenario),

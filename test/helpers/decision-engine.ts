@@ -41,6 +41,8 @@ export function engine(
     /** Over the shipped config/dialing.json. */
     dialing?: Partial<DialingConfig>;
     scriptPolicy?: ScriptPolicy;
+    /** The dialog flow's JSON, over the shipped config/dialog-flow.json. */
+    flow?: unknown;
   } = {},
 ) {
   const clock = manualClock(T0);
@@ -53,7 +55,7 @@ export function engine(
   const scripts = new ScriptVersions(loadScripts(json('scripts.json'), check));
   const e = new DecisionEngine(
     {
-      flow: loadFlow(json('dialog-flow.json')),
+      flow: loadFlow(opts.flow ?? json('dialog-flow.json')),
       scripts,
       transfer: loadTransferConfig(json('transfer.json')),
       dialing: parseDialingRules({ ...json('dialing.json'), ...opts.dialing }),

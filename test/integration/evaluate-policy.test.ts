@@ -93,7 +93,7 @@ describe('off-policy evaluation on the live decision log', () => {
       const [customer, id] = [`op-${i}`, `call-op-${i}-${randomUUID()}`];
       expect((await event('call.started', customer, id, STARTED)).status).toBe(202);
       await say(id, customer, '你好');
-      await say(id, customer, '是我，我是负责人');
+      await say(id, customer, '价格怎么算？');
       const outcome = i % 3 === 0 ? 'converted' : 'rejected';
       expect((await event('call.ended', customer, id, { duration_s: 40, outcome })).status).toBe(
         202,
@@ -144,7 +144,7 @@ describe('off-policy evaluation on the live decision log', () => {
     );
     node = byNode[0]!.node;
     variants = JSON.parse(byNode[0]!.variants.replace(/([\w-]+)/g, '"$1"')) as string[];
-    // A node where the experiment drew among several variants (identity_check with the shipped scripts).
+    // A node where the experiment drew among several variants (pricing with the shipped scripts).
     expect(variants.length).toBeGreaterThanOrEqual(2);
   });
 

@@ -88,7 +88,7 @@ describe('decision log records', () => {
       node: 'dialer',
       variant: 'score',
       propensity: 1,
-      segment: 'vip',
+      segment: 'software/vip',
       policy_version: 'ranker-v1',
       ts: new Date(T0).toISOString(),
       context: { tags: ['vip'], tier: 'B', product_line: 'default', hour: 10, contacts_7d: 0 },

@@ -99,7 +99,9 @@ describe('decision engine', () => {
         outcome: 'converted',
       },
     ]);
-    const row = e.experimentReport(d.script_id, 'none').find((r) => r.variant === d.variant)!;
+    const row = e
+      .experimentReport(d.script_id, 'manufacturing/none')
+      .find((r) => r.variant === d.variant)!;
     expect(row).toMatchObject({ trials: 1, conversions: 1 });
     expect(e.context('call-r')).toBeUndefined();
   });
@@ -127,8 +129,14 @@ describe('decision engine', () => {
     expect(e.next(1).pacingRatio).toBeLessThan(steady);
   });
 
-  it('revokes consent when the customer asks not to be called, in the same decision', () => {
-    const { e, emitted } = engine();
+  it('revokes consent in the same decision when the flow ends in do_not_call with no opt-out heard', () => {
+    // A campaign stricter than the default: two refusals put the customer on do-not-call.
+    const flow = json('dialog-flow.json');
+    const rule = flow.global.find(
+      (t: { when: { intent?: string } }) => t.when.intent === 'not_interested',
+    );
+    rule.to = 'do_not_call';
+    const { e, emitted } = engine({ flow });
     e.turn(turn('call-d', '不需要，谢谢'));
     const d = e.turn(turn('call-d', '不需要，谢谢'));
     expect(d).toMatchObject({ action: 'end', state: 'do_not_call' });

@@ -10,12 +10,18 @@ import {
 } from '../../src/decision/scripts/index.js';
 
 const NODE = 'product_pitch';
-const SEG = 'manufacturing:high_intent';
+const SEG = 'manufacturing/high_intent';
 const V = ['a', 'b', 'c'];
 
 /** `trials` outcomes of which `conversions` converted. */
-function feed(exp: ExperimentState, variant: string, trials: number, conversions: number): void {
-  for (let i = 0; i < trials; i++) record(exp, NODE, SEG, variant, i < conversions ? 1 : 0);
+function feed(
+  exp: ExperimentState,
+  variant: string,
+  trials: number,
+  conversions: number,
+  segment = SEG,
+): void {
+  for (let i = 0; i < trials; i++) record(exp, NODE, segment, variant, i < conversions ? 1 : 0);
 }
 
 const sum = (p: Record<string, number>): number => Object.values(p).reduce((s, x) => s + x, 0);
@@ -163,5 +169,37 @@ describe('experiment on a simulated call stream', () => {
     expect(rows.c!.upliftVsControl.mean).toBeGreaterThan(rows.c!.upliftVsControl.lo95);
     expect(rows.a!.upliftVsControl).toEqual({ mean: 0, lo95: 0, hi95: 0 });
     expect(rows.a!.trials + rows.b!.trials + rows.c!.trials).toBe(CALLS);
+  });
+});
+
+describe('segments borrow from the rest of the node', () => {
+  const NEW = 'retail/none';
+
+  it('a new segment starts from what the other segments saw, not from uniform exploration', () => {
+    const exp = createExperiment();
+    feed(exp, 'a', 200, 80);
+    feed(exp, 'b', 200, 10);
+    const p = probabilities(exp, NODE, NEW, ['a', 'b']);
+    expect(p.a).toBeGreaterThan(0.9);
+    expect(p.a! + p.b!).toBeCloseTo(1, 12);
+    // Alone, the same segment explores uniformly first.
+    expect(probabilities(createExperiment({ borrow: 0 }), NODE, NEW, ['a', 'b'])).toEqual({
+      a: 0.5,
+      b: 0.5,
+    });
+  });
+
+  it('its own outcomes overturn the borrowed prior, which is worth at most `borrow` trials', () => {
+    const exp = createExperiment();
+    feed(exp, 'a', 2000, 800);
+    feed(exp, 'b', 2000, 100);
+    feed(exp, 'a', 150, 5, NEW);
+    feed(exp, 'b', 150, 45, NEW);
+    expect(probabilities(exp, NODE, NEW, ['a', 'b']).b).toBeGreaterThan(0.9);
+    // The borrowing segment's outcomes also move the lender's prior, never its own counts.
+    expect(report(exp, NODE, SEG).find((r) => r.variant === 'a')).toMatchObject({
+      trials: 2000,
+      conversions: 800,
+    });
   });
 });

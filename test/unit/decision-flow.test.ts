@@ -30,13 +30,17 @@ interface PlayOptions {
   memory?: Memory;
 }
 
-/** Plays customer turns from a state the way the caller does: remember, then step. */
+/**
+ * Plays customer turns from a state the way the caller does: remember, then
+ * step. A state named by string is entered after the call's first turn (the
+ * bot has introduced the call); pass startState(FLOW) for the pickup itself.
+ */
 function play(
   from: string | FlowState,
   turns: Partial<TurnSignals>[],
   o: PlayOptions = {},
 ): StepResult[] {
-  let state = typeof from === 'string' ? { name: from, turnsInState: 0, callTurns: 0 } : from;
+  let state = typeof from === 'string' ? { name: from, turnsInState: 0, callTurns: 1 } : from;
   let memory = o.memory ?? EMPTY_MEMORY;
   return turns.map((t) => {
     const signals = turn(t);
@@ -93,7 +97,7 @@ describe('default flow (config/dialog-flow.json)', () => {
       'closing',
       'end',
     ]);
-    expect(last(steps).state.callTurns).toBe(6);
+    expect(last(steps).state.callTurns).toBe(7);
   });
 
   it.each([
@@ -122,24 +126,37 @@ describe('default flow (config/dialog-flow.json)', () => {
     ['send_materials', 'other', 'end'],
   ])('intent: %s + %s → %s', (from, intent, to) => {
     const r = last(play(from, [{ intent }]));
-    expect(r).toMatchObject({ state: { name: to, turnsInState: 0, callTurns: 1 }, moved: true });
+    expect(r).toMatchObject({ state: { name: to, turnsInState: 0, callTurns: 2 }, moved: true });
   });
 
   it('stays, counting turns, when nothing matches or a global rule leads to the state itself', () => {
     expect(last(play('pricing', [{ intent: 'ask_price' }]))).toEqual({
-      state: { name: 'pricing', turnsInState: 1, callTurns: 1 },
+      state: { name: 'pricing', turnsInState: 1, callTurns: 2 },
       reason: 'no transition matched',
       moved: false,
     });
   });
 
-  it('goes to do_not_call the second time the customer is not interested', () => {
+  it('ends the call, without an opt-out, the second time the customer is not interested', () => {
     const steps = play('product_pitch', [
       { intent: 'not_interested' },
       { intent: 'not_interested' },
     ]);
-    expect(names(steps)).toEqual(['objection_handling', 'do_not_call']);
-    expect(last(steps).reason).toBe('not interested twice: never call again');
+    expect(names(steps)).toEqual(['objection_handling', 'end']);
+    expect(last(steps).reason).toBe('not interested twice: thank and end (not an opt-out)');
+  });
+
+  it('introduces the call on the pickup, whatever the customer first says, unless an interrupt holds', () => {
+    for (const intent of ['greeting', 'confirm_identity', 'interested'])
+      expect(last(play(startState(FLOW), [{ intent }]))).toEqual({
+        state: { name: 'opening', turnsInState: 1, callTurns: 1 },
+        reason: 'picked up: introduce the call',
+        moved: false,
+      });
+    expect(last(play(startState(FLOW), [{ optOut: true }])).state.name).toBe('do_not_call');
+    expect(last(play(startState(FLOW), [{ intent: 'request_human' }])).state.name).toBe(
+      'transfer_to_human',
+    );
   });
 
   it.each([
@@ -246,9 +263,9 @@ describe('slot-known skips', () => {
   it('never enters an asking state whose slot memory knows, and says why', () => {
     const r = last(play('opening', [{ intent: 'confirm_identity', slots: { budget: '5万' } }]));
     expect(r).toEqual({
-      state: { name: 'product_pitch', turnsInState: 0, callTurns: 1 },
+      state: { name: 'product_pitch', turnsInState: 0, callTurns: 2 },
       reason:
-        'identity confirmed at once; skipped needs_discovery, budget already known: budget known: pitch',
+        'right person: to discovery; skipped needs_discovery, budget already known: budget known: pitch',
       moved: true,
     });
   });
@@ -301,7 +318,7 @@ describe('campaign overrides', () => {
     expect(
       last(play('pricing', [{ intent: 'objection_price' }], { flow, campaign: 'vip' })),
     ).toEqual({
-      state: { name: 'closing', turnsInState: 0, callTurns: 1 },
+      state: { name: 'closing', turnsInState: 0, callTurns: 2 },
       reason: 'vip discount',
       moved: true,
     });

@@ -133,18 +133,18 @@ describe('the flow never asks for what it was just told', () => {
         turn({ budget: '5万' }, { intent: 'greeting' }),
         turn({}, { intent: 'confirm_identity' }),
       ],
-      path: ['identity_check', 'product_pitch'],
+      path: ['opening', 'product_pitch'],
     },
     {
       name: 'no budget said: discovery asks for it',
       turns: [turn({}, { intent: 'greeting' }), turn({}, { intent: 'confirm_identity' })],
-      path: ['identity_check', 'needs_discovery'],
+      path: ['opening', 'needs_discovery'],
     },
     {
       name: 'budget from an earlier call (profile): skipped too',
       turns: [turn({}, { intent: 'greeting' }), turn({}, { intent: 'confirm_identity' })],
       facts: { budget: '10万' },
-      path: ['identity_check', 'product_pitch'],
+      path: ['opening', 'product_pitch'],
     },
     {
       name: 'callback time said with the request: no need to ask when',

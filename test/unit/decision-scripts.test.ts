@@ -172,9 +172,11 @@ describe('script library', () => {
     expect(line(library, 'product_pitch', who, { ...SLOTS, benefit: ' ' })).toContain(
       '提升销售和运营效率',
     );
-    expect(line(library, 'pricing', who, { product: '智联CRM' })).toBe(
-      scriptNode(library, 'pricing').safe,
-    );
+    // Without the line that needs no slot, pricing has nothing to fill: its safe line.
+    const slotted = structuredClone(library);
+    const pricing = scriptNode(slotted, 'pricing');
+    pricing.variants = pricing.variants.filter((v) => v.id !== 'flexible');
+    expect(line(slotted, 'pricing', who, { product: '智联CRM' })).toBe(pricing.safe);
   });
 
   it('replaces a line with a forbidden promise by the safe line', () => {

@@ -223,9 +223,25 @@ describe('transfer triggers (config/transfer.json)', () => {
     expect(new Set(rows.map((r) => r.id))).toEqual(new Set(config.triggers.map((t) => t.id)));
   });
 
+  // Each shipped trigger's condition, switched on whether or not it ships enabled.
+  const allOn: TransferConfig = {
+    ...config,
+    triggers: config.triggers.map((t) => ({ ...t, enabled: true })),
+  };
   it.each(rows)('$id fires, and only the near miss does not', ({ id, fires, miss }) => {
-    expect(firstTrigger(config, input(fires))?.id).toBe(id);
-    expect(firstTrigger(only(id), input(miss))).toBeUndefined();
+    expect(firstTrigger(allOn, input(fires))?.id).toBe(id);
+    expect(
+      firstTrigger(
+        { ...allOn, triggers: only(id).triggers.map((t) => ({ ...t, enabled: true })) },
+        input(miss),
+      ),
+    ).toBeUndefined();
+  });
+
+  it('ships the triggers that would pull an agent from a call the bot finishes (materials, a callback time) switched off', () => {
+    const off = config.triggers.filter((t) => !t.enabled).map((t) => t.id);
+    expect(off.sort()).toEqual(['asks_materials', 'hot_callback_time']);
+    expect(firstTrigger(config, input({ turns: [{ intent: 'ask_materials' }] }))).toBeUndefined();
   });
 
   it('a calm in-scope turn fires nothing', () => {

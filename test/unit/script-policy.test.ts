@@ -50,7 +50,7 @@ describe('a script policy deployed live', () => {
   });
 
   it('is asked with the context the decision is logged with, and its probability is the propensity', () => {
-    // The first turn is said from identity_check, where this customer (no vip tag) fits one variant.
+    // The second turn is said from identity_check, where this customer (no vip tag) fits one variant.
     const seen: DecisionContext[] = [];
     const live = (probs: Record<string, number>) =>
       engine({
@@ -63,10 +63,11 @@ describe('a script policy deployed live', () => {
       });
     const { e, logged } = live({ vip: 0.5, decision_maker: 0.5 });
     e.turn(turn('call-1', '你好'));
-    expect(seen).toEqual([logged[0]!.context]);
+    e.turn(turn('call-1', '你好'));
+    expect(seen).toEqual([logged[1]!.context]);
     expect(seen[0]).toMatchObject({ tier: 'A', tags: ['high_intent'] });
     // vip cannot be said to this customer: decision_maker takes its mass.
-    expect(logged[0]).toMatchObject({
+    expect(logged[1]).toMatchObject({
       node: 'identity_check',
       variant: 'decision_maker',
       propensity: 1,
@@ -74,7 +75,8 @@ describe('a script policy deployed live', () => {
     });
     const other = live({ vip: 1 });
     other.e.turn(turn('call-2', '你好'));
-    expect(other.logged[0]).toMatchObject({
+    other.e.turn(turn('call-2', '你好'));
+    expect(other.logged[1]).toMatchObject({
       variant: 'decision_maker',
       policy_version: '2026-12-06',
     });

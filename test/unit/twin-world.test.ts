@@ -179,9 +179,9 @@ describe('the world of a scenario', () => {
 
 describe('the oracle', () => {
   it('knows the best variant of a node per segment, and the decay that overturns it', () => {
-    const w = createWorld(scenario('night-owls'), 1, {
-      product_pitch: ['retail_traffic', 'benefit', 'default'],
-    });
+    const w = createWorld(scenario('night-owls'), 1, (_, node) =>
+      node === 'product_pitch' ? ['retail_traffic', 'benefit', 'default'] : undefined,
+    );
     const start = Date.parse(w.scenario.start);
     expect(w.bestVariant('night_market_vendors', 'product_pitch', start)).toEqual({
       variant: 'retail_traffic',
@@ -193,6 +193,18 @@ describe('the oracle', () => {
       multiplier: 1,
     });
     expect(w.bestVariant('restaurant_owners', 'no_such_node', start)).toBeUndefined();
+  });
+
+  it('picks only among the lines the platform may say to the segment', () => {
+    // The retail pitch is named at 1.4 but kept for another trade: the oracle cannot say it.
+    const w = createWorld(scenario('night-owls'), 1, () => ['benefit', 'default']);
+    const best = w.bestVariant(
+      'night_market_vendors',
+      'product_pitch',
+      Date.parse(w.scenario.start),
+    );
+    expect(best?.variant).not.toBe('retail_traffic');
+    expect(['benefit', 'default']).toContain(best?.variant);
   });
 
   it('rises with a better variant and the preferred tone', () => {

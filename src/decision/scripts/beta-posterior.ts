@@ -9,11 +9,13 @@ export interface ArmCounts {
   variant: string;
   trials: number;
   conversions: number;
+  /** Pseudo-counts the prior starts from (outcomes borrowed from elsewhere; fractional). */
+  prior?: { trials: number; conversions: number };
 }
 
 /**
  * `draws` joint samples of every arm's conversion rate, Beta(1 + conversions,
- * 1 + failures), from a generator seeded by the options' seed, the cell and
+ * 1 + failures) plus the arm's prior pseudo-counts, from a generator seeded by the options' seed, the cell and
  * the counts: the same counts always give the same draws.
  */
 export function posteriorDraws(
@@ -21,13 +23,21 @@ export function posteriorDraws(
   o: { seed: number; draws: number },
   key: string,
 ): Float64Array[] {
-  const counts = arms.map((a) => `${a.variant}:${a.trials}:${a.conversions}`).join(',');
+  const counts = arms
+    .map(
+      (a) =>
+        `${a.variant}:${a.trials}:${a.conversions}` +
+        (a.prior ? `:${a.prior.trials}:${a.prior.conversions}` : ''),
+    )
+    .join(',');
   const rng = seeded(fnv1a(`${o.seed}|${key}|${counts}`));
   const normal = normals(rng);
   return arms.map((a) => {
     const out = new Float64Array(o.draws);
-    for (let j = 0; j < o.draws; j++)
-      out[j] = beta(1 + a.conversions, 1 + a.trials - a.conversions, rng, normal);
+    const wins = 1 + a.conversions + (a.prior?.conversions ?? 0);
+    const losses =
+      1 + a.trials - a.conversions + (a.prior ? a.prior.trials - a.prior.conversions : 0);
+    for (let j = 0; j < o.draws; j++) out[j] = beta(wins, losses, rng, normal);
     return out;
   });
 }

@@ -16,25 +16,36 @@ import {
   scriptNode,
   type BotLineCheck,
   type ScriptLibrary,
+  type Variant,
 } from './script-library.js';
 
 /** Tags that split the script experiments: the segments whose best line may differ. */
 const SEGMENT_TAGS = ['vip', 'high_intent', 'price_sensitive'];
 
+/** The customer's industry as their CRM record gives it (trimmed, lower case), or `unknown`. */
+export function industryOf(customer: Pick<CustomerView, 'crm'>): string {
+  const industry = customer.crm.industry;
+  return typeof industry === 'string' && industry.trim()
+    ? industry.trim().toLowerCase()
+    : 'unknown';
+}
+
 /**
  * The customer's segment in the script experiments (and the decision log):
- * the experiment tags they carry, joined with '+', or 'none'. Not the
- * dialing segment of their industry (dialing/eligibility.ts).
+ * their industry, then the experiment tags they carry joined with '+' or
+ * 'none' (`manufacturing/none`, `retail/high_intent+price_sensitive`).
+ * Customers of a trade answer to different lines, so each trade learns its
+ * own. Not the dialing segment of their industry (dialing/eligibility.ts).
  */
-export const scriptSegmentOf = (customer: Pick<CustomerView, 'tags'>): string =>
-  SEGMENT_TAGS.filter((t) => customer.tags.includes(t)).join('+') || 'none';
+export const scriptSegmentOf = (customer: Pick<CustomerView, 'tags' | 'crm'>): string =>
+  `${industryOf(customer)}/${SEGMENT_TAGS.filter((t) => customer.tags.includes(t)).join('+') || 'none'}`;
 
-/** What the bot says of each product line (the simulator's lines). */
-const PRODUCTS: Readonly<Record<string, { name: string; benefit: string }>> = {
-  wealth: { name: '稳盈理财服务', benefit: '打理闲置资金、提高资金使用效率' },
-  insurance: { name: '企业保障计划', benefit: '转移经营中的意外风险' },
-  credit_card: { name: '商务信用卡', benefit: '统一管理差旅和采购支出' },
-  loan: { name: '经营贷服务', benefit: '解决短期周转资金需求' },
+/** What the bot says of each product line (the simulator's lines), with its list price as said. */
+const PRODUCTS: Readonly<Record<string, { name: string; benefit: string; price?: string }>> = {
+  wealth: { name: '稳盈理财服务', benefit: '打理闲置资金、提高资金使用效率', price: '五万元起' },
+  insurance: { name: '企业保障计划', benefit: '转移经营中的意外风险', price: '每年八千元起' },
+  credit_card: { name: '商务信用卡', benefit: '统一管理差旅和采购支出', price: '年费两千元' },
+  loan: { name: '经营贷服务', benefit: '解决短期周转资金需求', price: '三万元起' },
   default: { name: '我们的产品', benefit: '提升运营效率' },
 };
 
@@ -80,6 +91,7 @@ export function lineSlots(x: {
   return {
     product: product.name,
     benefit: product.benefit,
+    price: product.price,
     channel: CHANNEL_NAMES[x.facts.channel ?? 'email'],
     callback_time: x.facts.timeline,
     budget: x.facts.budget,
@@ -117,6 +129,20 @@ export interface ChosenLine {
   policy?: string;
 }
 
+/**
+ * The variants of a node the bot may say to the customer: those matched to
+ * their tags or CRM record where any is, else every one that fits.
+ */
+export function offeredVariants(
+  library: ScriptLibrary,
+  nodeId: string,
+  customer: Pick<CustomerView, 'tags' | 'crm'>,
+): Variant[] {
+  const fits = eligibleVariants(library, nodeId, customer);
+  const matched = fits.filter((v) => v.match);
+  return matched.length ? matched : fits;
+}
+
 /** Picks, renders and guards the line for a script node. */
 export function chooseLine(
   x: LineRequest,
@@ -125,9 +151,7 @@ export function chooseLine(
   rng: Rng,
 ): ChosenLine {
   const node = scriptNode(x.library, x.nodeId);
-  const fits = eligibleVariants(x.library, x.nodeId, x.customer);
-  const matched = fits.filter((v) => v.match);
-  const renderable = (matched.length ? matched : fits).filter(
+  const renderable = offeredVariants(x.library, x.nodeId, x.customer).filter(
     (v) => render(v, x.slots, x.concise) !== undefined,
   );
   if (renderable.length === 0) {

@@ -21,6 +21,7 @@ export {
 export {
   chooseLine,
   lineSlots,
+  offeredVariants,
   PRODUCT_NAMES,
   scriptSegmentOf,
   type ChosenLine,

@@ -1,6 +1,10 @@
 /**
  * Self-optimising script experiments: per (node, segment), Thompson
- * sampling over the script variants with Beta(1, 1) priors.
+ * sampling over the script variants. A segment's prior for a variant is
+ * Beta(1, 1) plus what the node's other segments saw of it, shrunk to at
+ * most `borrow` trials: a new or small segment starts from the rest of the
+ * traffic instead of from nothing, and its own outcomes take over as they
+ * come (empirical Bayes, one level).
  *
  * Off-policy evaluation needs the exact probability of every logged
  * choice, and a raw Thompson draw has none in closed form. So the
@@ -15,7 +19,7 @@
 import { z } from 'zod';
 import { DialwiseError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
-import { posteriorDraws } from './beta-posterior.js';
+import { posteriorDraws, type ArmCounts } from './beta-posterior.js';
 
 const optionsSchema = z
   .strictObject({
@@ -29,6 +33,8 @@ const optionsSchema = z
     stopBelow: z.number().min(0).lt(1).default(0.01),
     /** Joint posterior draws per computation. */
     draws: z.number().int().min(100).default(2000),
+    /** Trials' worth of the node's other segments a segment's prior holds (0: each learns alone). */
+    borrow: z.number().min(0).default(30),
     /** Seeds the Monte Carlo, so P(best) is a pure function of the counts. */
     seed: z.number().int().default(1),
   })
@@ -114,7 +120,29 @@ export function record(
   const arm = armOf(cell, variant);
   arm.trials += 1;
   arm.conversions += reward;
-  cell.cache = null;
+  // The node's other segments borrow from this one: their priors moved too.
+  for (const c of Object.values(exp.cells[node]!)) c.cache = null;
+}
+
+/**
+ * Each arm's counts with its prior: the outcomes of the same variant in the
+ * node's other segments, scaled down to at most `borrow` trials.
+ */
+function withPriors(exp: ExperimentState, node: string, segment: string): ArmCounts[] {
+  const others = Object.entries(exp.cells[node] ?? {}).filter(([s]) => s !== segment);
+  return cellOf(exp, node, segment).arms.map((arm) => {
+    let trials = 0;
+    let conversions = 0;
+    for (const [, c] of others) {
+      const a = c.arms.find((x) => x.variant === arm.variant);
+      if (a) {
+        trials += a.trials;
+        conversions += a.conversions;
+      }
+    }
+    const w = trials > 0 ? Math.min(1, exp.options.borrow / trials) : 0;
+    return w > 0 ? { ...arm, prior: { trials: w * trials, conversions: w * conversions } } : arm;
+  });
 }
 
 /**
@@ -167,7 +195,7 @@ function offered(
   if (new Set(variants).size !== variants.length) throw new Error('variants must be distinct');
   const cell = cellOf(exp, node, segment);
   for (const v of variants) if (typeof cell.cache?.probs[v] !== 'number') armOf(cell, v);
-  const cache = (cell.cache ??= compute(cell, exp.options, `${node}\u0000${segment}`));
+  const cache = (cell.cache ??= compute(exp, node, segment));
   if (variants.some((v) => cache.underSampled.includes(v)))
     return variants.map((v) => (cache.underSampled.includes(v) ? 1 : 0));
   const weights = variants.map((v) => cache.probs[v]!);
@@ -179,8 +207,11 @@ function offered(
  * have no chance left (never the last live one); allocation over the live
  * arms is P(best), renormalised and lifted to the floor.
  */
-function compute(cell: Cell, o: ExperimentState['options'], key: string): Cache {
-  const draws = posteriorDraws(cell.arms, o, key);
+function compute(exp: ExperimentState, node: string, segment: string): Cache {
+  const o = exp.options;
+  const cell = cellOf(exp, node, segment);
+  const counts = withPriors(exp, node, segment);
+  const draws = posteriorDraws(counts, o, `${node}\u0000${segment}`);
   const wins = cell.arms.map(() => 0);
   for (let j = 0; j < o.draws; j++) {
     let best = 0;
@@ -208,7 +239,10 @@ function compute(cell: Cell, o: ExperimentState['options'], key: string): Cache 
   return {
     probs: byVariant(probs),
     pBest: byVariant(pBest),
-    underSampled: cell.arms.filter((a) => a.trials < o.minSamples).map((a) => a.variant),
+    // Borrowed trials count: a variant the other segments tried enough needs no uniform start here.
+    underSampled: counts
+      .filter((a) => a.trials + (a.prior?.trials ?? 0) < o.minSamples)
+      .map((a) => a.variant),
   };
 }
 
@@ -240,9 +274,12 @@ export function compareArms(
 /** Per variant: counts, P(best) and the uplift over the control from the same posterior draws. */
 export function report(exp: ExperimentState, node: string, segment: string): VariantReport[] {
   const cell = cellOf(exp, node, segment);
-  const key = `${node}\u0000${segment}`;
-  const { pBest } = (cell.cache ??= compute(cell, exp.options, key));
-  const draws = posteriorDraws(cell.arms, exp.options, key);
+  const { pBest } = (cell.cache ??= compute(exp, node, segment));
+  const draws = posteriorDraws(
+    withPriors(exp, node, segment),
+    exp.options,
+    `${node}\u0000${segment}`,
+  );
   return cell.arms.map((arm, i) => {
     const diffs = draws[i]!.map((d, j) => d - draws[0]![j]!).sort();
     const at = (q: number): number =>

@@ -138,7 +138,7 @@ export function scriptNode(library: ScriptLibrary, nodeId: StateName): ScriptNod
 }
 
 /** How many conditions of the variant's match the customer meets; -1 when it does not fit. */
-function specificity(v: Variant, customer: CustomerView): number {
+function specificity(v: Variant, customer: Pick<CustomerView, 'tags' | 'crm'>): number {
   if (!v.match) return 0;
   const { tagsAny, crm = {} } = v.match;
   if (tagsAny && !tagsAny.some((t) => customer.tags.includes(t))) return -1;
@@ -159,7 +159,7 @@ function specificity(v: Variant, customer: CustomerView): number {
 export function eligibleVariants(
   library: ScriptLibrary,
   nodeId: StateName,
-  customer: CustomerView,
+  customer: Pick<CustomerView, 'tags' | 'crm'>,
 ): Variant[] {
   return scriptNode(library, nodeId)
     .variants.map((v, order) => ({ v, order, s: specificity(v, customer) }))

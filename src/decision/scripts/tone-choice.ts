@@ -9,6 +9,7 @@
  */
 import type { Rng } from '../../core/rng.js';
 import type { CustomerView } from '../customer-view.js';
+import { industryOf } from './choose-line.js';
 import { allocate, type ExperimentState } from './script-experiments.js';
 
 export const TONE_NODE = 'tone';
@@ -16,12 +17,7 @@ export const TONES = ['full', 'concise'] as const;
 export type Tone = (typeof TONES)[number];
 
 /** The tone experiment's cell of a customer: their industry, or `unknown`. */
-export function toneSegmentOf(customer: CustomerView): string {
-  const industry = customer.crm.industry;
-  return typeof industry === 'string' && industry.trim()
-    ? industry.trim().toLowerCase()
-    : 'unknown';
-}
+export const toneSegmentOf = (customer: CustomerView): string => industryOf(customer);
 
 /**
  * Draws the call's tone, and notes it among the call's spoken arms so the

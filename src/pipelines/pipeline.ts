@@ -80,6 +80,7 @@ export class Pipeline {
   private dead: DeadLetter[] = [];
   private readonly positions = new Map<string, Position>();
   private committing: Promise<void> = Promise.resolve();
+  private roundQueued = false;
   private stopTimer: (() => void) | undefined;
   private readonly clock: Clock;
   private readonly seals: SealCache;
@@ -99,12 +100,26 @@ export class Pipeline {
     const p = new Pipeline(opts);
     await opts.sink.init();
     await p.restore();
-    p.stopTimer = p.clock.every(opts.commitIntervalMs, () => {
-      // Missed callbacks are found on the clock's time, then committed with the rest.
-      opts.enricher.expireCallbacks(p.clock.now(), p.pending);
-      void p.flush().catch(() => undefined);
-    });
+    p.stopTimer = p.clock.every(opts.commitIntervalMs, () => p.commitRound());
     return p;
+  }
+
+  /**
+   * The timer's round, after any commit in flight: missed callbacks found on
+   * the clock's time, then committed with the rest. A round already queued
+   * takes the tick: a virtual clock moved an hour at once (7,200 intervals)
+   * runs one round, not 7,200.
+   */
+  private commitRound(): void {
+    if (this.roundQueued) return;
+    this.roundQueued = true;
+    void this.committing
+      .then(() => {
+        this.roundQueued = false;
+        this.opts.enricher.expireCallbacks(this.clock.now(), this.pending);
+        return this.flush();
+      })
+      .catch(() => undefined);
   }
 
   private async restore(): Promise<void> {

@@ -10,6 +10,7 @@ import {
   RATE_TRIALS,
   type AlertRule,
   type AlertState,
+  weekendIn,
   type HourPoint,
 } from '../../src/analytics/alerts/index.js';
 import { ALERT_KPIS, KPIS } from '../../src/analytics/kpis/index.js';
@@ -20,6 +21,45 @@ const WEEK = 7 * DAY;
 // Monday 2025-03-10 14:30 UTC: the window is 13:30–14:30, half of each hour.
 const NOW = new Date('2025-03-10T14:30:00Z');
 const at = (msAgo: number): Date => new Date(NOW.getTime() - msAgo);
+
+describe('baseline: weekends judged against weekends', () => {
+  const weekend = weekendIn('Asia/Shanghai');
+  // Saturday 2025-03-15 10:30 in Shanghai; the same hours of the five weekdays before answer at 0.3.
+  const SAT = new Date('2025-03-15T02:30:00Z');
+  const before = (days: number, value: number): HourPoint[] =>
+    [1, 2].map((h) => ({
+      at: new Date(SAT.getTime() - days * DAY - h * HOUR + HOUR),
+      value,
+      trials: 100,
+    }));
+  const weekdays = [1, 2, 3, 4, 5].flatMap((d) => before(d, 0.3));
+
+  it('tells the floor’s weekend by its own clock', () => {
+    expect(weekend(SAT.getTime())).toBe(true);
+    // Friday 23:30 UTC is Saturday 07:30 in Shanghai.
+    expect(weekend(Date.parse('2025-03-14T23:30:00Z'))).toBe(true);
+    expect(weekend(Date.parse('2025-03-14T15:30:00Z'))).toBe(false);
+  });
+
+  it('has no baseline for the first weekend rather than the weekdays’', () => {
+    expect(baseline(weekdays, SAT, { weeks: 4 })?.value).toBeCloseTo(0.3, 10);
+    expect(baseline(weekdays, SAT, { weeks: 4, weekend })).toBeUndefined();
+  });
+
+  it('judges a weekend hour by the weekends before it, a weekday hour by weekdays', () => {
+    const history = [
+      ...weekdays, // Monday to Friday of the first week: 0.3
+      ...before(0, 0.05), // the first Saturday
+      ...before(-1, 0.07), // the first Sunday
+      ...[-2, -3, -4, -5, -6].flatMap((d) => before(d, 0.3)), // the second week's weekdays
+    ];
+    const saturday2 = baseline(history, new Date(SAT.getTime() + 7 * DAY), { weeks: 4, weekend });
+    expect(saturday2?.method).toBe('daily');
+    expect(saturday2?.value).toBeCloseTo(0.06, 10);
+    const monday = baseline(history, new Date(SAT.getTime() + 2 * DAY), { weeks: 4, weekend });
+    expect(monday?.value).toBeCloseTo(0.3, 10);
+  });
+});
 
 describe('baseline: the daily tier and pooled rates', () => {
   const cases: {
@@ -91,7 +131,7 @@ describe('baseline: the daily tier and pooled rates', () => {
     },
   ];
   it.each(cases)('$name', ({ history, now, want }) => {
-    const got = baseline(history, now ?? NOW, 4);
+    const got = baseline(history, now ?? NOW, { weeks: 4 });
     expect(got?.method).toBe(want?.method);
     expect(got?.value).toBeCloseTo(want!.value, 10);
     if (want?.trials !== undefined) expect(got?.trials).toBeCloseTo(want.trials, 6);
@@ -234,7 +274,7 @@ function week(opts: { volume: number; factor: number; dropAt: number; minZ?: num
     for (let i = 0; i < n; i++) if (rand() < p) answered++;
     const now = new Date(START + (h + 1) * HOUR);
     if (n > 0 && h >= 48) {
-      const base = baseline(history, now, 4);
+      const base = baseline(history, now, { weeks: 4 });
       const current = { value: answered / n, volume: n, trials: n };
       const out = evaluate(r, 'south', current, base, state, now);
       state = out.state;

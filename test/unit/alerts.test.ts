@@ -94,7 +94,7 @@ describe('baseline', () => {
     { name: 'no history', history: [], weeks: 4, want: undefined },
   ];
   it.each(cases)('$name', ({ history, weeks, want }) => {
-    const got = baseline(history, NOW, weeks);
+    const got = baseline(history, NOW, { weeks });
     if (want === undefined) expect(got).toBeUndefined();
     else {
       expect(got?.method).toBe(want.method);
@@ -109,7 +109,7 @@ describe('baseline', () => {
         { at: at(2 * WEEK + 2 * HOUR), value: 1 },
       ],
       NOW,
-      4,
+      { weeks: 4 },
     );
     expect(got?.method).toBe('ewma');
   });

@@ -40,9 +40,10 @@ async function setup(
   await migrate(store);
   const sink = new FlakySink(store, failures);
   const logged: string[] = [];
+  const enricher = keywordEnricher();
   const pipeline = await Pipeline.open({
     sink,
-    enricher: keywordEnricher(),
+    enricher,
     cipher: createFieldCipher(randomBytes(32).toString('base64')),
     logger: createLogger('error', (line) => void logged.push(line)),
     commitIntervalMs: 60_000,
@@ -61,7 +62,7 @@ async function setup(
         )
       )[0]?.v ?? 0,
     );
-  return { store, pipeline, records, accepted, sink, logged };
+  return { store, pipeline, records, accepted, sink, logged, enricher };
 }
 
 /** Lets the promises that are ready run (DuckDB's included) before the clock moves on. */
@@ -136,6 +137,22 @@ describe('Pipeline commits', () => {
     expect(await accepted()).toBe(0);
     clock.advance(1);
     await expect.poll(accepted).toBe(records.length);
+    await pipeline.stop();
+    await store.close();
+  });
+
+  it('runs one round for a clock moved many intervals at once, not one per interval', async () => {
+    const clock = manualClock(Date.UTC(2026, 10, 1));
+    const { pipeline, records, accepted, store, enricher } = await setup(0, undefined, 1e6, clock);
+    let rounds = 0;
+    const expire = enricher.expireCallbacks.bind(enricher);
+    enricher.expireCallbacks = (now, out) => (rounds++, expire(now, out));
+    await pipeline.process(records);
+    clock.advance(24 * 60 * 60_000); // a day: 1,440 commit intervals
+    await expect.poll(accepted).toBe(records.length);
+    expect(rounds).toBe(1);
+    clock.advance(60_000);
+    await expect.poll(() => rounds).toBe(2);
     await pipeline.stop();
     await store.close();
   });

@@ -5,7 +5,7 @@ import type { Store, Tx } from '../../core/store/store.js';
 import { decodeCursor, encodeCursor } from '../records/index.js';
 import { readRuleInputs, type RuleInputs } from './alert-history.js';
 import { slackMessage } from './alert-message.js';
-import { baseline } from './baseline.js';
+import { baseline, weekendIn } from './baseline.js';
 import {
   acknowledge,
   alertRuleSchema,
@@ -72,6 +72,7 @@ type Change = { view: Parameters<typeof slackMessage>[0]; transition: Transition
 export class AlertRunner {
   private readonly clock: Clock;
   private readonly send: SendOptions;
+  private readonly weekend: ((ms: number) => boolean) | undefined;
 
   constructor(
     private readonly store: Store,
@@ -83,10 +84,13 @@ export class AlertRunner {
       send?: SendOptions;
       /** Rounds, baselines, alert times and Slack's back-off; the system clock unless injected. */
       clock?: Clock;
+      /** The floor's time zone: the daily baseline tells its weekends from its weekdays. */
+      timeZone?: string;
     },
   ) {
     this.clock = opts.clock ?? systemClock;
     this.send = { clock: this.clock, ...opts.send };
+    this.weekend = opts.timeZone ? weekendIn(opts.timeZone) : undefined;
   }
 
   /** The clock's time, as the TIMESTAMPTZ text the alert tables take. */
@@ -215,7 +219,10 @@ export class AlertRunner {
           value: h[rule.metric],
           trials: trials?.(h),
         }));
-        const base = baseline(points, now, rule.weeks);
+        const base = baseline(points, now, {
+          weeks: rule.weeks,
+          ...(this.weekend && { weekend: this.weekend }),
+        });
         const hour = {
           value: row?.[rule.metric] ?? 0,
           volume: row?.calls ?? 0,

@@ -6,8 +6,14 @@
  * the week over the rule's weeks (the weekly rhythm of a call floor), the same
  * hour of the day over the last 7 days (the daily rhythm, which alone swings an
  * answer rate from 0.02 to 0.34: what a young deployment has), and an EWMA
- * over the recent hours (no rhythm at all: the last resort).
+ * over the recent hours (no rhythm at all: the last resort). Given the floor's
+ * `weekend`, the daily tier compares like days only: a Saturday morning, when
+ * offices do not pick up, is not judged against weekday mornings, and until
+ * two past days of its kind are there it has no baseline (no alert) rather
+ * than the other kind's.
  */
+
+import { formatter, wallOf } from '../../core/zone.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_HOURS = 24;
@@ -32,6 +38,15 @@ export interface Baseline {
    * baseline's own noise as well as the window's.
    */
   trials?: number;
+}
+
+export interface BaselineOptions {
+  /** Weeks the seasonal tier looks back. */
+  weeks: number;
+  /** The EWMA's weight of the newest hour (default 0.3). */
+  ewmaAlpha?: number;
+  /** Whether an instant falls on a weekend where the floor is (absent: every day alike). */
+  weekend?: (ms: number) => boolean;
 }
 
 interface Past {
@@ -109,8 +124,7 @@ function pooled(points: readonly { value: number; trials?: number | undefined; w
 export function baseline(
   history: readonly HourPoint[],
   now: Date,
-  weeks: number,
-  ewmaAlpha = 0.3,
+  { weeks, ewmaAlpha = 0.3, weekend }: BaselineOptions,
 ): Baseline | undefined {
   const nowHour = Math.floor(now.getTime() / HOUR_MS);
   const into = now.getTime() / HOUR_MS - nowHour;
@@ -129,9 +143,15 @@ export function baseline(
     ['seasonal', WEEK_HOURS, weeks],
     ['daily', DAY_HOURS, DAILY_DAYS],
   ] as const;
+  const days = (points: readonly Weighted[]) => new Set(points.map((p) => p.lag)).size;
   for (const [method, period, periods] of tiers) {
     const points = samePhase(past, period, periods, into);
-    if (new Set(points.map((p) => p.lag)).size >= 2) return { method, ...combine(points) };
+    if (method === 'daily' && weekend && days(points) >= 2) {
+      const kind = weekend(now.getTime());
+      const like = points.filter((p) => weekend((nowHour - p.hoursAgo) * HOUR_MS) === kind);
+      return days(like) >= 2 ? { method, ...combine(like) } : undefined;
+    }
+    if (days(points) >= 2) return { method, ...combine(points) };
   }
 
   const ordered = past.sort((a, b) => b.hoursAgo - a.hoursAgo);
@@ -156,4 +176,14 @@ export function baselineHours(now: Date, weeks: number, ewmaHours: number): numb
     ]);
   const recent = Array.from({ length: ewmaHours }, (_, h) => nowHour - (h + 1) * HOUR_MS);
   return [...new Set([...cycles(WEEK_HOURS, weeks), ...cycles(DAY_HOURS, DAILY_DAYS), ...recent])];
+}
+
+/** BaselineOptions.weekend for a floor in `zone` (an IANA name): Saturday and Sunday there. */
+export function weekendIn(zone: string): (ms: number) => boolean {
+  const f = formatter(zone);
+  if (!f) throw new Error(`unknown time zone "${zone}"`);
+  return (ms) => {
+    const day = new Date(wallOf(ms, f)).getUTCDay();
+    return day === 0 || day === 6;
+  };
 }

@@ -3,7 +3,13 @@
 // health notices, and Slack delivery. The only entry for other folders.
 export { AlertRunner, type AlertView, type ListedAlert, type RoundResult } from './alert-runner.js';
 export { slackMessage, type SlackPayload } from './alert-message.js';
-export { baseline, type Baseline, type HourPoint } from './baseline.js';
+export {
+  baseline,
+  weekendIn,
+  type Baseline,
+  type BaselineOptions,
+  type HourPoint,
+} from './baseline.js';
 export {
   acknowledge,
   ALERT_DIMENSIONS,

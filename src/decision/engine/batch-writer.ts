@@ -22,6 +22,7 @@ export class BatchWriter<R extends { customer_id: string }> {
   private rows: R[] = [];
   private readonly stopTimer: () => void;
   private writing: Promise<void> = Promise.resolve();
+  private queued = false;
   private readonly sql: { stage: string; create: string; insert: string };
   private readonly columns: Columns;
 
@@ -42,7 +43,12 @@ export class BatchWriter<R extends { customer_id: string }> {
         .join(', ')} FROM ${stage} ${target.onConflict ?? ''}`,
     };
     this.columns = target.columns;
-    this.stopTimer = clock.every(everyMs, () => void this.flush());
+    this.stopTimer = clock.every(everyMs, () => {
+      // A virtual clock moved many intervals at once queues one flush, not one each.
+      if (this.queued) return;
+      this.queued = true;
+      void this.flush().finally(() => (this.queued = false));
+    });
   }
 
   add(row: R): void {

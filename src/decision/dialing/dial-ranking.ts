@@ -105,14 +105,14 @@ export function rankNext(
   >;
   const { days } = campaignPolicy(rules, campaignId).cap;
   const rows: { ranked: RankedCustomer; attempts: number; due: number }[] = [];
-  const skips: SkippedCustomer[] = [];
+  const refused: RankingView[] = [];
   const ahead = new Map<string, number>();
   let deferred = 0;
   for (const c of candidates) {
-    const e = eligibility(c, nowMs, rules, campaignId);
+    const e = eligibility(c, nowMs, rules, campaignId, false);
     if (!e.ok) {
       skipped[e.reason] += 1;
-      skips.push({ customer_id: c.customerId, reason: e.reason, detail: e.detail });
+      refused.push(c);
       continue;
     }
     const intentScore = Number.isFinite(c.intentScore)
@@ -155,13 +155,16 @@ export function rankNext(
       a.attempts - b.attempts ||
       (a.ranked.customerId < b.ranked.customerId ? -1 : 1),
   );
-  skips.sort((a, b) =>
-    a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0,
-  );
+  refused.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+  // Only the listed skips are explained: the same check, with its detail.
+  const skips = refused.slice(0, MAX_SKIPS_LISTED).flatMap((c): SkippedCustomer[] => {
+    const e = eligibility(c, nowMs, rules, campaignId);
+    return e.ok ? [] : [{ customer_id: c.customerId, reason: e.reason, detail: e.detail }];
+  });
   return {
     next: rows.slice(0, Math.max(0, limit)).map((r) => r.ranked),
     skipped,
-    skips: skips.slice(0, MAX_SKIPS_LISTED),
+    skips,
     deferred,
   };
 }

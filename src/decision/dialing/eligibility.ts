@@ -101,6 +101,7 @@ function capProblem(
   channel: Channel,
   policy: CampaignPolicy,
   nowMs: number,
+  explain = true,
 ) {
   const { touches, days, perChannel } = policy.cap;
   const all = countedTouches(customer, nowMs, days);
@@ -111,12 +112,16 @@ function capProblem(
   const when = (t: number) => (Number.isFinite(t) ? new Date(t).toISOString() : 'never');
   if (all.length >= touches) {
     const at = freesAt(all, touches);
-    const detail = `${all.length} touches in the last ${days} days (limit ${touches}); the cap frees up at ${when(at)}`;
+    const detail = explain
+      ? `${all.length} touches in the last ${days} days (limit ${touches}); the cap frees up at ${when(at)}`
+      : '';
     return { reason: 'frequency_cap' as const, detail, at };
   }
   if (limit !== undefined && own.length >= limit) {
     const at = freesAt(own, limit);
-    const detail = `${own.length} ${channel} touches in the last ${days} days (limit ${limit}); frees up at ${when(at)}`;
+    const detail = explain
+      ? `${own.length} ${channel} touches in the last ${days} days (limit ${limit}); frees up at ${when(at)}`
+      : '';
     return { reason: 'channel_cap' as const, detail, at };
   }
   return null;
@@ -129,13 +134,16 @@ function windowProblem(
   policy: CampaignPolicy,
   wall: number,
   rules: DialingRules,
+  explain = true,
 ): string | null {
   if (channel === 'email') return null;
   const zone = zoneOf(customer, rules);
   const local = toLocal(wall, zone);
   // Written out only for a refusal: a ranking checks thousands of customers a minute.
   const shown = () =>
-    `${local.date} (${WEEKDAYS[local.weekday]}) ${new Date(wall).toISOString().slice(11, 16)} ${zone}`;
+    explain
+      ? `${local.date} (${WEEKDAYS[local.weekday]}) ${new Date(wall).toISOString().slice(11, 16)} ${zone}`
+      : '';
   const minute = local.hour * 60 + local.minute;
   if (channel !== 'call') {
     const { from, to } = policy.messageHours;
@@ -154,13 +162,15 @@ function windowProblem(
  * Checks in this order and reports the first failure: do-not-call (for
  * marketing), consent, the cap (for marketing), the hours. Everything is
  * read from the ContactView passed in, so a consent change or a touch
- * reaches the very next check.
+ * reaches the very next check. Without `explain` the reason comes with an
+ * empty detail: a ranking refuses thousands a minute and lists a hundred.
  */
 export function contactCheck(
   customer: ContactView,
   req: ContactRequest,
   nowMs: number,
   rules: DialingRules,
+  explain = true,
 ): Eligibility {
   const policy = campaignPolicy(rules, req.campaignId);
   const purpose = req.purpose ?? policy.purpose;
@@ -172,7 +182,7 @@ export function contactCheck(
   }
   const consent = consentProblem(customer, req.channel, purpose, policy);
   if (consent) return consent;
-  const cap = marketing ? capProblem(customer, req.channel, policy, nowMs) : null;
+  const cap = marketing ? capProblem(customer, req.channel, policy, nowMs, explain) : null;
   if (cap) return no(cap.reason, cap.detail);
   const problem = windowProblem(
     customer,
@@ -180,6 +190,7 @@ export function contactCheck(
     policy,
     wallOf(nowMs, formatter(zoneOf(customer, rules))!),
     rules,
+    explain,
   );
   if (problem) {
     const tz = customer.crm.timezone;
@@ -195,7 +206,8 @@ export const eligibility = (
   nowMs: number,
   rules: DialingRules,
   campaignId?: string | null,
-): Eligibility => contactCheck(customer, { channel: 'call', campaignId }, nowMs, rules);
+  explain = true,
+): Eligibility => contactCheck(customer, { channel: 'call', campaignId }, nowMs, rules, explain);
 
 /**
  * The earliest instant (epoch ms) from `nowMs` at which a call would be

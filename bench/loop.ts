@@ -19,15 +19,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  platformDialingRules,
-  platformTarget,
-  twinCosts,
-  twinLines,
-  twinRules,
-} from '../src/app/twin.js';
+import { platformTarget, twinCosts, twinLines, twinRules } from '../src/app/twin.js';
 import { anomalyStarts, platformAlerts } from '../src/app/twin-session.js';
-import { crmMappingOf } from '../src/app/setup.js';
+import { crmMappingOf, dialingRulesOf } from '../src/app/setup.js';
 import { startSlackReceiver } from '../src/app/slack-receiver.js';
 import { loadConfig } from '../src/core/config.js';
 import {
@@ -53,7 +47,7 @@ const scenario = loadScenario(values.scenario!);
 const calls = Number(values.calls);
 const seed = Number(values.seed);
 const config = loadConfig({});
-const rules = twinRules(platformDialingRules(config), scenario.campaign_id, crmMappingOf(config));
+const rules = twinRules(dialingRulesOf(config), scenario.campaign_id, crmMappingOf(config));
 const costs = twinCosts(config, scenario);
 const lines = twinLines(config, crmMappingOf(config));
 const world = () => createWorld(scenario, seed, lines);

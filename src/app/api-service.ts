@@ -14,9 +14,15 @@ import type { ModelName } from '../models/registry.js';
 import { mapCrmFields, type DuckDbSink } from '../pipelines/index.js';
 import { customerEraser } from './erasure.js';
 import { removeRunFile, writeRunFile } from './run-file.js';
-import { complianceConfig, crmMappingOf, fieldCipher, packageRoot, registryOf } from './setup.js';
+import {
+  complianceConfig,
+  crmMappingOf,
+  dialingRulesOf,
+  fieldCipher,
+  packageRoot,
+  registryOf,
+} from './setup.js';
 import { retentionJob } from './retention.js';
-import { platformDialingRules } from './twin.js';
 import { alertRounds, storeUpkeep } from './upkeep.js';
 
 export interface ApiService {
@@ -58,7 +64,7 @@ export async function startApiService(config: Config, deps: ApiServiceDeps): Pro
     slackWebhookUrl: config.slackWebhookUrl,
     dashboardUrl: () => url,
     clock,
-    timeZone: platformDialingRules(config).timezone,
+    timeZone: dialingRulesOf(config).timezone,
   });
   // One listener per live subscription: the per-key limit bounds them, not Node's warning at 10.
   const target = new EventTarget();

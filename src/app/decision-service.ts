@@ -28,7 +28,7 @@ import type { ServedModels } from '../models/champions.js';
 import type { ComplianceHit } from '../models/types.js';
 import { type Enricher, customerHistory, intentScoreAt, type Profile } from '../pipelines/index.js';
 import { loadLiveScriptPolicy } from './live-script-policy.js';
-import { packageRoot, readJson } from './setup.js';
+import { decisionConfigDir, readJson } from './setup.js';
 
 const agentsSchema = z.strictObject({
   agents: z.array(
@@ -193,7 +193,7 @@ export function startDecisions(
       (r) =>
         r.ok || logger.log('error', `${what} failed`, { status: r.status, attempts: r.attempts }),
     );
-  const dir = config.decisionConfigDir ?? join(packageRoot(), 'config');
+  const dir = decisionConfigDir(config);
   const log = new DecisionLogWriter(deps.store, clock, (err) =>
     logger.log('error', 'decision log write failed; retrying', { err: String(err) }),
   );

@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import type { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
-import { parseDialingRules } from '../decision/index.js';
 import { Champions, type ServedModels } from '../models/champions.js';
 import type { ModelName } from '../models/registry.js';
 import {
@@ -21,8 +19,8 @@ import {
   pinnedModelDirs,
   configFile,
   crmMappingOf,
+  dialingRulesOf,
   fieldCipher,
-  packageRoot,
   readJson,
   registryOf,
 } from './setup.js';
@@ -55,7 +53,8 @@ async function createEnricher(
     dedupeWindow: config.dedupeWindow,
     latenessMs: config.latenessMs,
     maxSkewMs: config.maxSkewMs,
-    callbacks: callbackTiming(config),
+    // The dialing rules' timing: they also rank due callbacks first, so both sides agree.
+    callbacks: dialingRulesOf(config).callbacks,
     crmMapping: crmMappingOf(config),
   });
   logger.log('info', 'models', champions.sources);
@@ -85,15 +84,6 @@ async function createEnricher(
       },
     },
   };
-}
-
-/**
- * When a call keeps a callback and when it is missed: the decision config's
- * dialing rules, which also rank due callbacks first, so both sides agree.
- */
-function callbackTiming(config: Config) {
-  const file = join(config.decisionConfigDir ?? join(packageRoot(), 'config'), 'dialing.json');
-  return parseDialingRules(readJson(file), file).callbacks;
 }
 
 /** Store-backed pipeline with the configured models and tag rules, state restored. */

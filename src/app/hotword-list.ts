@@ -9,11 +9,11 @@ import {
   type CorrectionRecord,
   type HotWord,
 } from '../training/index.js';
-import { packageRoot, readJson } from './setup.js';
+import { decisionConfigDir, readJson } from './setup.js';
 
 /** Every line the script library can speak, placeholders left in. */
 function scriptLines(config: Config): string[] {
-  const dir = config.decisionConfigDir ?? join(packageRoot(), 'config');
+  const dir = decisionConfigDir(config);
   // Already checked for compliance at start; here only the words matter.
   const library = loadScripts(readJson(join(dir, 'scripts.json')), () => []);
   return Object.values(library.nodes).flatMap((n) => [

@@ -24,6 +24,7 @@ import {
   loadComplianceConfig,
   type ComplianceConfig,
 } from '../models/compliance/index.js';
+import { loadDialingRules, type DialingRules } from '../decision/index.js';
 import type { ModelRegistry } from '../models/registry.js';
 import { openRegistry } from '../training/index.js';
 import { loadCrmMapping, sealLegacyDeadLetters, type CrmMapping } from '../pipelines/index.js';
@@ -90,6 +91,17 @@ export const pinnedModelDirs = (config: Config): Partial<Record<string, string |
 });
 
 /** How CRM records and `customer.updated` values map to canonical ones (config/crm-mapping.json). */
+/** The decision layer's config folder: flow, scripts, dialing rules, transfers, agents. */
+export const decisionConfigDir = (config: Config): string =>
+  config.decisionConfigDir ?? join(packageRoot(), 'config');
+
+/**
+ * The dialing rules (the decision config's dialing.json) as every part reads
+ * them: the decisions, the callbacks the pipeline keeps, the alerts' weekend.
+ */
+export const dialingRulesOf = (config: Config): DialingRules =>
+  loadDialingRules(join(decisionConfigDir(config), 'dialing.json'));
+
 export const crmMappingOf = (config: Config): CrmMapping =>
   loadCrmMapping(readJson(configFile(config.crmMappingFile, 'crm-mapping.json')));
 

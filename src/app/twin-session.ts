@@ -17,9 +17,9 @@ import {
   type World,
 } from '../twin/index.js';
 import { startPlatform, type Platform } from './platform.js';
-import { crmMappingOf } from './setup.js';
+import { crmMappingOf, dialingRulesOf } from './setup.js';
 import { startSlackReceiver } from './slack-receiver.js';
-import { platformDialingRules, platformTarget, twinCosts, twinLines, twinRules } from './twin.js';
+import { platformTarget, twinCosts, twinLines, twinRules } from './twin.js';
 
 const DAY_MS = 86_400_000;
 /** The platform's clock starts this long before the scenario: time to load the customers. */
@@ -62,7 +62,7 @@ export async function simulateScenario(config: Config, logger: Logger, req: Simu
   const scenario = loadScenario(req.scenarioFile);
   const lines = twinLines(config, crmMappingOf(config));
   const world = () => createWorld(scenario, req.seed, lines);
-  const rules = twinRules(platformDialingRules(config), scenario.campaign_id, crmMappingOf(config));
+  const rules = twinRules(dialingRulesOf(config), scenario.campaign_id, crmMappingOf(config));
   const costs = twinCosts(config, scenario);
   const reports: Partial<
     Record<PolicyName, TwinReport & Partial<ReturnType<typeof alertFigures>>>
@@ -158,7 +158,7 @@ export function startTwinDemo(
   const world = createWorld(scenario, Date.now() % 100_000);
   const abort = new AbortController();
   let following: NodeJS.Timeout | undefined;
-  const rules = twinRules(platformDialingRules(config), scenario.campaign_id, crmMappingOf(config));
+  const rules = twinRules(dialingRulesOf(config), scenario.campaign_id, crmMappingOf(config));
   const run = runTwin({
     world,
     policy: 'dialwise',

@@ -5,7 +5,6 @@ import type { Config } from '../core/config.js';
 import {
   campaignPolicy,
   eligibility,
-  loadDialingRules,
   loadScripts,
   offeredVariants,
   type DialingRules,
@@ -19,13 +18,11 @@ import type {
   TwinTarget,
 } from '../twin/index.js';
 import { canonicalValue, type CrmMapping } from '../pipelines/index.js';
-import { packageRoot, readJson } from './setup.js';
+import { decisionConfigDir, readJson } from './setup.js';
 
-const configDir = (config: Config) => config.decisionConfigDir ?? join(packageRoot(), 'config');
-
-/** The dialing rules the platform's decision layer runs with (config/dialing.json). */
-export const platformDialingRules = (config: Config): DialingRules =>
-  loadDialingRules(join(configDir(config), 'dialing.json'));
+/** The industry as the platform stores it: the CRM's spelling (零售) canonicalised. */
+const canonicalIndustry = (industry: string, mapping?: CrmMapping) =>
+  mapping ? canonicalValue(mapping, 'industry', industry) : industry;
 
 /**
  * The lines the platform's script library (config/scripts.json) may say to
@@ -34,12 +31,10 @@ export const platformDialingRules = (config: Config): DialingRules =>
  * customers (a returning customer's opening, a VIP's) is not said to them.
  */
 export function twinLines(config: Config, mapping?: CrmMapping): LinesFor {
-  const library = loadScripts(readJson(join(configDir(config), 'scripts.json')), () => []);
+  const library = loadScripts(readJson(join(decisionConfigDir(config), 'scripts.json')), () => []);
   return (segment, node) => {
     if (!Object.hasOwn(library.nodes, node)) return undefined;
-    const industry = mapping
-      ? canonicalValue(mapping, 'industry', segment.industry)
-      : segment.industry;
+    const industry = canonicalIndustry(segment.industry, mapping);
     return offeredVariants(library, node, { tags: [], crm: { industry } }).map((v) => v.id);
   };
 }
@@ -55,12 +50,9 @@ export function twinRules(
   mapping?: CrmMapping,
 ): ContactRules {
   const policy = campaignPolicy(rules, campaignId);
-  // The industry as the platform stores it: the CRM's spelling (零售) canonicalised.
-  const industryOf = (c: SimCustomer) =>
-    mapping ? canonicalValue(mapping, 'industry', c.industry) : c.industry;
   const bare = (c: SimCustomer) => ({
     customerId: c.id,
-    crm: { industry: industryOf(c), timezone: c.timeZone },
+    crm: { industry: canonicalIndustry(c.industry, mapping), timezone: c.timeZone },
     consent: {},
     doNotCall: false,
     dncListed: null,

@@ -1,5 +1,5 @@
 import type { KafkaBus } from '../core/bus/kafka.js';
-import type { Clock } from '../core/clock.js';
+import { everyInTurn, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import type { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
@@ -22,37 +22,6 @@ import {
  */
 export interface Part {
   stop(): Promise<void>;
-}
-
-/**
- * Every `ms`, one round of `work`, rounds in sequence; errors go to
- * `onError`. A tick while a round already waits its turn adds none: a slow
- * round, or a virtual clock moved a minute at once, does not pile rounds up.
- */
-export function everyInTurn(
-  clock: Clock,
-  ms: number,
-  work: () => Promise<void>,
-  onError: (err: unknown) => void,
-): Part {
-  let running = Promise.resolve();
-  let waiting = false;
-  const cancel = clock.every(ms, () => {
-    if (waiting) return;
-    waiting = true;
-    running = running
-      .then(() => {
-        waiting = false;
-        return work();
-      })
-      .catch(onError);
-  });
-  return {
-    async stop() {
-      cancel();
-      await running;
-    },
-  };
 }
 
 /** Deviation alerts, evaluated where the DuckDB file is, on the live data. */

@@ -104,3 +104,34 @@ export function manualClock(startMs = 0): ManualClock {
   };
   return clock;
 }
+
+/**
+ * Every `ms`, one round of `work`, rounds in sequence; errors go to
+ * `onError`. A tick while a round already waits its turn adds none: a slow
+ * round, or a virtual clock moved a minute at once, does not pile rounds up.
+ */
+export function everyInTurn(
+  clock: Clock,
+  ms: number,
+  work: () => Promise<void>,
+  onError: (err: unknown) => void,
+): { stop(): Promise<void> } {
+  let running = Promise.resolve();
+  let waiting = false;
+  const cancel = clock.every(ms, () => {
+    if (waiting) return;
+    waiting = true;
+    running = running
+      .then(() => {
+        waiting = false;
+        return work();
+      })
+      .catch(onError);
+  });
+  return {
+    async stop() {
+      cancel();
+      await running;
+    },
+  };
+}

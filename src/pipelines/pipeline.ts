@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../core/clock.js';
+import { everyInTurn, systemClock, type Clock } from '../core/clock.js';
 import type { FieldCipher } from '../core/crypto.js';
 import { DialwiseError } from '../core/errors.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
@@ -80,8 +80,7 @@ export class Pipeline {
   private dead: DeadLetter[] = [];
   private readonly positions = new Map<string, Position>();
   private committing: Promise<void> = Promise.resolve();
-  private roundQueued = false;
-  private stopTimer: (() => void) | undefined;
+  private timer: { stop(): Promise<void> } | undefined;
   private readonly clock: Clock;
   private readonly seals: SealCache;
   private reload = false;
@@ -100,26 +99,18 @@ export class Pipeline {
     const p = new Pipeline(opts);
     await opts.sink.init();
     await p.restore();
-    p.stopTimer = p.clock.every(opts.commitIntervalMs, () => p.commitRound());
+    // Missed callbacks are found on the clock's time, then committed with the
+    // rest; in turn, so a virtual clock moved an hour at once runs one round.
+    p.timer = everyInTurn(
+      p.clock,
+      opts.commitIntervalMs,
+      () => {
+        opts.enricher.expireCallbacks(p.clock.now(), p.pending);
+        return p.flush();
+      },
+      () => undefined,
+    );
     return p;
-  }
-
-  /**
-   * The timer's round, after any commit in flight: missed callbacks found on
-   * the clock's time, then committed with the rest. A round already queued
-   * takes the tick: a virtual clock moved an hour at once (7,200 intervals)
-   * runs one round, not 7,200.
-   */
-  private commitRound(): void {
-    if (this.roundQueued) return;
-    this.roundQueued = true;
-    void this.committing
-      .then(() => {
-        this.roundQueued = false;
-        this.opts.enricher.expireCallbacks(this.clock.now(), this.pending);
-        return this.flush();
-      })
-      .catch(() => undefined);
   }
 
   private async restore(): Promise<void> {
@@ -217,7 +208,7 @@ export class Pipeline {
    * log: on Kafka it comes again from the uncommitted offsets.
    */
   async stop(deadlineMs = Infinity): Promise<void> {
-    this.stopTimer?.();
+    void this.timer?.stop();
     const cancel =
       deadlineMs === Infinity
         ? undefined

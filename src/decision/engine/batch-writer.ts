@@ -1,4 +1,4 @@
-import type { Clock } from '../../core/clock.js';
+import { everyInTurn, type Clock } from '../../core/clock.js';
 import type { Columns, Store } from '../../core/store/store.js';
 
 /** Where a writer's rows go: the table, its columns as staged, and what DuckDB casts on insert. */
@@ -20,9 +20,8 @@ export interface BatchTable {
  */
 export class BatchWriter<R extends { customer_id: string }> {
   private rows: R[] = [];
-  private readonly stopTimer: () => void;
+  private readonly timer: { stop(): Promise<void> };
   private writing: Promise<void> = Promise.resolve();
-  private queued = false;
   private readonly sql: { stage: string; create: string; insert: string };
   private readonly columns: Columns;
 
@@ -43,12 +42,7 @@ export class BatchWriter<R extends { customer_id: string }> {
         .join(', ')} FROM ${stage} ${target.onConflict ?? ''}`,
     };
     this.columns = target.columns;
-    this.stopTimer = clock.every(everyMs, () => {
-      // A virtual clock moved many intervals at once queues one flush, not one each.
-      if (this.queued) return;
-      this.queued = true;
-      void this.flush().finally(() => (this.queued = false));
-    });
+    this.timer = everyInTurn(clock, everyMs, () => this.flush(), onError);
   }
 
   add(row: R): void {
@@ -81,7 +75,7 @@ export class BatchWriter<R extends { customer_id: string }> {
   }
 
   async close(): Promise<void> {
-    this.stopTimer();
+    void this.timer.stop();
     await this.flush();
   }
 }

@@ -7,6 +7,7 @@
 import type { Rng } from '../../core/rng.js';
 import type { ComplianceHit, SlotFacts } from '../../models/types.js';
 import type { CustomerView } from '../customer-view.js';
+import { industryOf } from '../dialing/index.js';
 import { allocate, type ExperimentState } from './script-experiments.js';
 import { drawFromPolicy } from './script-policy.js';
 import {
@@ -22,14 +23,6 @@ import {
 /** Tags that split the script experiments: the segments whose best line may differ. */
 const SEGMENT_TAGS = ['vip', 'high_intent', 'price_sensitive'];
 
-/** The customer's industry as their CRM record gives it (trimmed, lower case), or `unknown`. */
-export function industryOf(customer: Pick<CustomerView, 'crm'>): string {
-  const industry = customer.crm.industry;
-  return typeof industry === 'string' && industry.trim()
-    ? industry.trim().toLowerCase()
-    : 'unknown';
-}
-
 /**
  * The customer's segment in the script experiments (and the decision log):
  * their industry, then the experiment tags they carry joined with '+' or
@@ -38,7 +31,7 @@ export function industryOf(customer: Pick<CustomerView, 'crm'>): string {
  * own. Not the dialing segment of their industry (dialing/eligibility.ts).
  */
 export const scriptSegmentOf = (customer: Pick<CustomerView, 'tags' | 'crm'>): string =>
-  `${industryOf(customer)}/${SEGMENT_TAGS.filter((t) => customer.tags.includes(t)).join('+') || 'none'}`;
+  `${industryOf(customer.crm.industry)}/${SEGMENT_TAGS.filter((t) => customer.tags.includes(t)).join('+') || 'none'}`;
 
 /** What the bot says of each product line (the simulator's lines), with its list price as said. */
 const PRODUCTS: Readonly<Record<string, { name: string; benefit: string; price?: string }>> = {

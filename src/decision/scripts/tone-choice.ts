@@ -9,7 +9,7 @@
  */
 import type { Rng } from '../../core/rng.js';
 import type { CustomerView } from '../customer-view.js';
-import { industryOf } from './choose-line.js';
+import { industryOf } from '../dialing/index.js';
 import { allocate, type ExperimentState } from './script-experiments.js';
 
 export const TONE_NODE = 'tone';
@@ -17,7 +17,7 @@ export const TONES = ['full', 'concise'] as const;
 export type Tone = (typeof TONES)[number];
 
 /** The tone experiment's cell of a customer: their industry, or `unknown`. */
-export const toneSegmentOf = (customer: CustomerView): string => industryOf(customer);
+export const toneSegmentOf = (customer: CustomerView): string => industryOf(customer.crm.industry);
 
 /**
  * Draws the call's tone, and notes it among the call's spoken arms so the

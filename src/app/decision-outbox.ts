@@ -19,6 +19,8 @@ export function decisionOutbox(deps: {
   prefix: string;
   logger: Logger;
   clock: Clock;
+  /** The events of a batch the pipeline (or the bus) has taken. */
+  onSent?: (events: readonly DialwiseEvent[]) => void;
 }): { emit(events: DialwiseEvent[]): void; flush(): void } {
   const { bus, pipeline, clock } = deps;
   let outbox: DialwiseEvent[] = [];
@@ -29,15 +31,21 @@ export function decisionOutbox(deps: {
     const sent =
       bus.kind === 'kafka'
         ? publishEvents(bus, deps.prefix, events)
-        : pipeline.process(
-            events.map((e) => ({
-              source: 'decisions',
-              value: JSON.stringify(e),
-              receivedAt: clock.now(),
-            })),
-          );
-    sent.catch((err) =>
-      deps.logger.log('error', 'decision events not recorded', { err: String(err) }),
+        : pipeline
+            .process(
+              events.map((e) => ({
+                source: 'decisions',
+                value: JSON.stringify(e),
+                receivedAt: clock.now(),
+              })),
+            )
+            .then(() => pipeline.committed());
+    sent.then(
+      () => deps.onSent?.(events),
+      (err) =>
+        deps.logger.log('error', 'decision events not recorded; sent again at the next start', {
+          err: String(err),
+        }),
     );
   };
   return {

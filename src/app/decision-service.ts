@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
+import type { FieldCipher } from '../core/crypto.js';
+import { Journal } from '../core/journal.js';
 import type { Config } from '../core/config.js';
 import type { DialwiseEvent } from '../core/events/index.js';
 import type { Logger } from '../core/log.js';
@@ -12,6 +14,9 @@ import {
   createExperiment,
   DecisionEngine,
   DecisionLogWriter,
+  EngineJournal,
+  emptyEngineState,
+  foldRecord,
   loadFlow,
   loadScripts,
   loadSkillModel,
@@ -22,6 +27,8 @@ import {
   type Agent,
   type ContactView,
   type CustomerView,
+  type DecisionDeps,
+  type EngineRecord,
   type RankingView,
 } from '../decision/index.js';
 import type { ServedModels } from '../models/champions.js';
@@ -161,6 +168,55 @@ function* candidates(enricher: Enricher, dnc: DncRegister, now: number) {
   for (const p of rest.slice(0, MAX_CANDIDATES)) yield rankingView(p, now, dnc);
 }
 
+const journalDir = (config: Config) => join(config.dataDir, 'decision-state');
+
+/** `dialwise rotate-keys`: the engine's journal sealed again with the current key; returns its records. */
+export function resealEngineJournal(config: Config, cipher: FieldCipher): number {
+  const { journal, records } = Journal.open<EngineRecord>(journalDir(config), 'engine', cipher);
+  journal.compact(records);
+  journal.close();
+  return records.length;
+}
+
+/**
+ * The engine's journal in the data folder (`decision-state/`): what the
+ * last process recorded, folded, and the journal that goes on writing.
+ */
+function openJournal(config: Config, cipher: FieldCipher, logger: Logger) {
+  const dir = journalDir(config);
+  const opened = Journal.open<EngineRecord>(dir, 'engine', cipher);
+  if (opened.torn) logger.log('warn', 'decision journal: a torn last line skipped', { dir });
+  const state = opened.records.reduce(foldRecord, emptyEngineState());
+  return {
+    state,
+    journal: new EngineJournal(opened.journal, state),
+    resumed: opened.records.length > 0,
+  };
+}
+
+/** Alerts to Slack and handoffs to the agent desktop, fire and forget: the call goes on whatever the receiver does. */
+function notices(
+  config: Config,
+  logger: Logger,
+  clock: Clock,
+): Pick<DecisionDeps, 'alert' | 'pushHandoff'> {
+  const post = (url: string, body: unknown, what: string) =>
+    void sendWithRetry(url, body, { attempts: 4, timeoutMs: 5_000, clock }).then(
+      (r) =>
+        r.ok || logger.log('error', `${what} failed`, { status: r.status, attempts: r.attempts }),
+    );
+  return {
+    alert(message) {
+      logger.log('warn', 'decision alert', { message });
+      if (config.slackWebhookUrl)
+        post(config.slackWebhookUrl, { text: `:telephone_receiver: ${message}` }, 'Slack alert');
+    },
+    pushHandoff(handoff) {
+      if (config.handoffWebhookUrl) post(config.handoffWebhookUrl, handoff, 'handoff push');
+    },
+  };
+}
+
 /**
  * The decision engine over the live pipeline state: profiles from the
  * enricher, the served models (a promoted champion included), decisions
@@ -177,22 +233,23 @@ export function startDecisions(
     emit: (events: DialwiseEvent[]) => void;
     logger: Logger;
     clock: Clock;
+    cipher: FieldCipher;
   },
 ): {
   engine: DecisionEngine;
   /** The engine learns from the events; an erasure also drops the customer's unwritten decisions and violations. */
   observe(events: readonly DialwiseEvent[]): void;
-  /** Rebuilds what the engine learned from the decisions and calls in the store. */
-  restore(): Promise<{ rewards: number; answers: number }>;
+  /** The journal's events the pipeline has not taken yet: to be sent again. */
+  unsent: DialwiseEvent[];
+  /** The engine's events reached the pipeline (or the bus). */
+  sent(events: readonly DialwiseEvent[]): void;
+  /** Rebuilds what the engine learned (the answer model; experiments too before the journal held them). */
+  restore(): Promise<{ calls: number; rewards: number; answers: number }>;
   close(): Promise<void>;
 } {
   const { logger, enricher, clock } = deps;
-  /** Fire and forget, a few tries with back-off: the call goes on whatever the receiver does. */
-  const post = (url: string, body: unknown, what: string) =>
-    void sendWithRetry(url, body, { attempts: 4, timeoutMs: 5_000, clock }).then(
-      (r) =>
-        r.ok || logger.log('error', `${what} failed`, { status: r.status, attempts: r.attempts }),
-    );
+  const { state, journal, resumed } = openJournal(config, deps.cipher, logger);
+  const unsent = [...state.unsent.values()];
   const dir = decisionConfigDir(config);
   const log = new DecisionLogWriter(deps.store, clock, (err) =>
     logger.log('error', 'decision log write failed; retrying', { err: String(err) }),
@@ -211,15 +268,11 @@ export function startDecisions(
     emit: deps.emit,
     log: (r) => log.add(r),
     violation: (v) => violations.add(v),
-    alert(message) {
-      logger.log('warn', 'decision alert', { message });
-      if (config.slackWebhookUrl)
-        post(config.slackWebhookUrl, { text: `:telephone_receiver: ${message}` }, 'Slack alert');
-    },
-    pushHandoff(handoff) {
-      if (config.handoffWebhookUrl) post(config.handoffWebhookUrl, handoff, 'handoff push');
-    },
+    ...notices(config, logger, clock),
+    journal: journal.write,
   });
+  engine.resume(state);
+  journal.state = () => engine.durableState();
   return {
     engine,
     observe(events) {
@@ -228,31 +281,47 @@ export function startDecisions(
         if (e.type === 'customer.erased') {
           log.forget(e.customer_id);
           violations.forget(e.customer_id);
+          journal.forget(e.customer_id);
         }
     },
-    restore: () => restoreLearned(deps.store, engine),
+    unsent,
+    sent: (events) => journal.write({ k: 'sent', ids: events.map((e) => e.event_id) }),
+    async restore() {
+      const learned = await restoreLearned(deps.store, engine, !resumed);
+      // From here the journal holds it all: the next start reads no history from the store.
+      journal.compact();
+      return { calls: state.sessions.size, ...learned };
+    },
     async close() {
       engine.close();
       await Promise.all([log.close(), violations.close()]);
+      journal.close();
     },
   };
 }
 
-/** Rebuilds what the engine learned from the decisions and calls in the store. */
+/**
+ * Rebuilds what the engine learned from the calls in the store: the answer
+ * model, and with `rewards` (a data folder from before the journal) the
+ * experiments from every logged decision of an ended call.
+ */
 async function restoreLearned(
   store: Store,
   engine: DecisionEngine,
+  withRewards: boolean,
 ): Promise<{ rewards: number; answers: number }> {
-  const rewards = await store.query<{
-    node: string;
-    segment: string;
-    variant: string;
-    converted: boolean;
-  }>(
-    `SELECT d.node, d.segment, d.variant, c.outcome = 'converted' AS converted
+  const rewards = !withRewards
+    ? []
+    : await store.query<{
+        node: string;
+        segment: string;
+        variant: string;
+        converted: boolean;
+      }>(
+        `SELECT d.node, d.segment, d.variant, c.outcome = 'converted' AS converted
      FROM decisions d JOIN calls c USING (call_id)
      WHERE c.outcome IS NOT NULL AND d.variant <> 'safe'`,
-  );
+      );
   const answers = await store.query<{ customer_id: string; at: string; answered: boolean }>(
     `SELECT customer_id, started_at::VARCHAR AS at, answered FROM calls
      WHERE answered IS NOT NULL AND started_at > now() - INTERVAL ${ANSWER_HISTORY_DAYS} DAY`,

@@ -18,3 +18,4 @@ export { consentExportOnFile, dncImportOnFile } from './contact-record.js';
 export { ensureDefaultModels, servedTextModel } from './default-models.js';
 export { hotWordList, writeHotWords } from './hotword-list.js';
 export { customerEraser, eraseOnFile, type Eraser } from './erasure.js';
+export { resealEngineJournal } from './decision-service.js';

@@ -5,6 +5,7 @@ import { KafkaBus } from '../core/bus/kafka.js';
 import { MemoryBus } from '../core/bus/memory.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
+import type { DialwiseEvent } from '../core/events/index.js';
 import { Health } from '../core/health.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
@@ -142,7 +143,15 @@ async function startDecisionLayer(
 ) {
   const { bus, pipeline, store, enricher, late } = streams;
   const dnc = await DncRegister.open(store, streams.cipher);
-  const outbox = decisionOutbox({ bus, pipeline, prefix: config.topicPrefix, logger, clock });
+  const sent = { to: (_: readonly DialwiseEvent[]) => {} };
+  const outbox = decisionOutbox({
+    bus,
+    pipeline,
+    prefix: config.topicPrefix,
+    logger,
+    clock,
+    onSent: (events) => sent.to(events),
+  });
   const decisions = startDecisions(config, {
     store,
     enricher,
@@ -152,10 +161,15 @@ async function startDecisionLayer(
     emit: outbox.emit,
     logger,
     clock,
+    cipher: streams.cipher,
   });
+  sent.to = decisions.sent;
   late.decisions = decisions;
+  // What the last process decided but had not handed to the pipeline yet (the pipeline drops repeats).
+  if (decisions.unsent.length) outbox.emit(decisions.unsent);
   const learned = await decisions.restore();
-  if (learned.rewards || learned.answers) logger.log('info', 'decision layer restored', learned);
+  if (learned.calls || learned.rewards || learned.answers)
+    logger.log('info', 'decision layer restored', { ...learned, resent: decisions.unsent.length });
   return { outbox, decisions, dnc };
 }
 

@@ -7,6 +7,7 @@ import {
   openPipeline,
   openStore,
   registryOf,
+  resealEngineJournal,
   startLoaderPlatform,
   startWithTwin,
   startWorker,
@@ -264,11 +265,13 @@ export const COMMANDS: Record<string, Command> = {
     run: replay,
   },
   'rotate-keys': {
-    usage: `rotate-keys                re-seal personal data and dead letters with DIALWISE_DATA_KEY (old keys in
+    usage: `rotate-keys                re-seal personal data, dead letters and the decision journal with DIALWISE_DATA_KEY (old keys in
                              DIALWISE_DATA_KEYS_PREVIOUS); run while the platform is stopped`,
     async run({ config, logger }) {
       const store = await openStore(config, logger);
-      json(await rotateKeys(store, fieldCipher(config, logger)));
+      const cipher = fieldCipher(config, logger);
+      const stored = await rotateKeys(store, cipher);
+      json({ ...stored, decisionJournal: resealEngineJournal(config, cipher) });
       await store.close();
     },
   },

@@ -17,6 +17,9 @@ export type { TurnSignals } from './turn-signals.js';
 export {
   DecisionEngine,
   DecisionLogWriter,
+  EngineJournal,
+  emptyEngineState,
+  foldRecord,
   ViolationWriter,
   type ActionKind,
   type Decision,
@@ -24,6 +27,7 @@ export {
   type DecisionRecord,
   type DecisionSetup,
   type DialingViolation,
+  type EngineRecord,
   type TurnRequest,
 } from './engine/index.js';
 export {

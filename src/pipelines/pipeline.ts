@@ -88,6 +88,8 @@ export class Pipeline {
   private readonly abandon = new AbortController();
   /** Events in the commit being written (for what a stop past its deadline leaves behind). */
   private inFlight = 0;
+  /** committed() callers, resolved by the next commit that succeeds. */
+  private waiting: (() => void)[] = [];
 
   private constructor(private readonly opts: PipelineOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -195,6 +197,11 @@ export class Pipeline {
     }
   }
 
+  /** Resolves once what was applied so far is durable, by the periodic commit (nothing forced). */
+  committed(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
   /** Commits everything applied so far; resolves when it is durable. */
   flush(): Promise<void> {
     const next = this.committing.then(() => this.commit());
@@ -226,7 +233,12 @@ export class Pipeline {
   }
 
   private async commit(): Promise<void> {
-    if (this.pendingCount === 0 && this.pending.callbacks.size === 0) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    if (this.pendingCount === 0 && this.pending.callbacks.size === 0) {
+      for (const resolve of waiting) resolve();
+      return;
+    }
     const started = this.clock.now();
     // Freeze this commit's rows now: the live state keeps moving while DuckDB writes.
     for (const p of this.pending.profiles) this.opts.enricher.refreshTags(p, started);
@@ -251,6 +263,7 @@ export class Pipeline {
       throw err === this.abandon.signal.reason && last ? last : err;
     });
     this.inFlight = 0;
+    for (const resolve of waiting) resolve();
     this.opts.hooks?.onCallbacks?.(callbacks);
     try {
       await this.opts.hooks?.onCommit?.(positions, this.clock.now() - started);

@@ -13,6 +13,7 @@ import {
   ScriptVersions,
   type Agent,
   type CustomerView,
+  type DecisionDeps,
   type DecisionRecord,
   type DialingConfig,
   type DialingViolation,
@@ -43,9 +44,12 @@ export function engine(
     scriptPolicy?: ScriptPolicy;
     /** The dialog flow's JSON, over the shipped config/dialog-flow.json. */
     flow?: unknown;
+    journal?: DecisionDeps['journal'];
+    /** The clock's start (T0 unless given). */
+    now?: number;
   } = {},
 ) {
-  const clock = manualClock(T0);
+  const clock = manualClock(opts.now ?? T0);
   const emitted: DialwiseEvent[] = [];
   const logged: DecisionRecord[] = [];
   const violations: DialingViolation[] = [];
@@ -78,6 +82,7 @@ export function engine(
       pushHandoff: (h) => pushed.push(h),
       clock,
       rng: () => 0.5,
+      journal: opts.journal,
     },
   );
   return { e, emitted, logged, violations, alerts, pushed, scripts, clock };

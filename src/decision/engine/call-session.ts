@@ -45,6 +45,8 @@ export interface Session {
   tone?: Tone;
   last?: Decision;
   handoff?: Decision['transfer'];
+  /** When the agent took the transfer (the no-pickup fallback is off). */
+  pickedUpAt?: number;
   fallback?: string;
   /** The dialing rules this call was found to break, each recorded once. */
   broken: IneligibleReason[];

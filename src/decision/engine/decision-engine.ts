@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import { DialwiseError } from '../../core/errors.js';
 import type { DialwiseEvent, Outcome } from '../../core/events/index.js';
-import type { DecisionContext } from '../../core/logged-decision.js';
 import type { CustomerView } from '../customer-view.js';
 import {
   contactCheck,
@@ -21,31 +19,28 @@ import {
   type PacerState,
   type Ranking,
 } from '../dialing/index.js';
-import { concise as wantsConcise, flowFor, known, step, type StepResult } from '../flow/index.js';
+import { known, step, type StepResult } from '../flow/index.js';
 import {
   cells,
-  chooseLine,
-  lineSlots,
+  loadScripts,
   record,
   report,
-  scriptSegmentOf,
-  chooseTone,
   type ScriptLibrary,
   type VariantReport,
 } from '../scripts/index.js';
 import { firstTrigger, recordOutcome, type SkillModel } from '../transfer/index.js';
-import type { TurnSignals } from '../turn-signals.js';
 import { addTurn, hear, IDLE_MS, newSession, type Session } from './call-session.js';
-import type {
-  ActionKind,
-  Decision,
-  DecisionDeps,
-  DecisionSetup,
-  Spoken,
-  TurnRequest,
-} from './engine-contract.js';
+import type { Decision, DecisionDeps, DecisionSetup, TurnRequest } from './engine-contract.js';
+import { agentState, type CellArms, type EngineState } from './engine-journal.js';
+import { decide, speak } from './engine-speak.js';
 import { DialingGate } from './dialing-gate.js';
-import { flowTrigger, followUp, handOff, type PendingPickups } from './engine-transfer.js';
+import {
+  flowTrigger,
+  followUp,
+  handOff,
+  noPickup,
+  type PendingPickups,
+} from './engine-transfer.js';
 import { PendingContacts } from './pending-contacts.js';
 import { understandTurn } from './understand-turn.js';
 import { decisionRecord, turnEvents } from './turn-events.js';
@@ -72,6 +67,8 @@ export class DecisionEngine {
   /** The no-pickup fallback timers of transfers waiting for an agent, by call. */
   private readonly pickups: PendingPickups = new Map();
   private readonly gate = new DialingGate();
+  /** Script versions rolled out since start, oldest first. */
+  private readonly rolledOut: ScriptLibrary[] = [];
   private readonly clock: Clock;
   private readonly rng: () => number;
 
@@ -122,8 +119,9 @@ export class DecisionEngine {
     s.flow = stepped.state;
     s.turns.push({ speaker: 'customer', text: req.text });
     const context = decisionContextOf(customer, nowMs, this.setup.dialing, s);
-    const spoken = this.speak(s, signals, scored, stepped.moved, context);
-    const decision = { ...this.decide(s, signals, spoken, stepped.reason), ...flag };
+    const x0 = { setup: this.setup, checkBotLine: this.deps.checkBotLine, rng: this.rng };
+    const spoken = speak(x0, s, { signals, customer: scored, moved: stepped.moved }, context);
+    const decision = { ...decide(this.setup, s, signals, spoken, stepped.reason), ...flag };
     const x = { setup: this.setup, skills: this.skills, nowMs };
     if (decision.action === 'end' && s.flow.name !== 'do_not_call') {
       const task = followUp(x, scored, s.productLine);
@@ -133,6 +131,8 @@ export class DecisionEngine {
       const why = { trigger: trigger ?? flowTrigger(this.setup.transfer, stepped.reason), signals };
       const acts = { deps: this.deps, clock: this.clock, pickups: this.pickups };
       decision.transfer = handOff({ ...x, ...acts }, s, why, scored);
+      const chosen = this.setup.agents.filter((a) => a.id === decision.transfer!.agent);
+      this.deps.journal?.({ k: 'agents', agents: chosen.map(agentState) });
     }
     addTurn(s, { speaker: 'bot', text: spoken.line.text });
     // The safe line is the fallback, not an arm of the experiment.
@@ -142,6 +142,8 @@ export class DecisionEngine {
     const said = turnEvents(s, req, decision, nowMs, signals.optOut);
     const events = withCallback(said, signals.slots.callbackAt);
     if (decision.state === 'do_not_call') this.pending.noteOptOut(s.customerId, events, nowMs);
+    // Written down before it is answered: a restarted process goes on from here.
+    this.deps.journal?.({ k: 'session', s, events });
     this.deps.emit(events);
     const micros = Math.round((performance.now() - started) * 1000);
     this.deps.log(decisionRecord(s, decision, spoken, nowMs, micros, context));
@@ -175,17 +177,22 @@ export class DecisionEngine {
     if (!s?.handoff) throw new DialwiseError('NOT_FOUND', `call ${callId} has no transfer waiting`);
     this.cancelPickup(callId);
     s.handoff = { ...s.handoff, agent: agentId };
+    s.pickedUpAt = this.clock.now();
+    this.deps.journal?.({ k: 'session', s });
   }
 
   /** A new script version (the weekly update): new calls use it, calls in progress keep theirs. */
   rollOutScripts(library: ScriptLibrary): void {
     this.setup.scripts.add(library);
+    this.rolledOut.push(library);
+    this.deps.journal?.({ k: 'scripts', library });
   }
 
   setAgentAvailable(agentId: string, available: boolean): void {
     const agent = this.setup.agents.find((a) => a.id === agentId);
     if (!agent) throw new DialwiseError('NOT_FOUND', `unknown agent ${agentId}`);
     agent.available = available;
+    this.deps.journal?.({ k: 'agents', agents: [agentState(agent)] });
   }
 
   /** Whom to call now for the campaign, best first, with the pacing ratio the dialer should run at. */
@@ -222,18 +229,14 @@ export class DecisionEngine {
         this.ended(e.call_id, e.outcome);
       } else if (e.type === 'customer.erased') {
         // Their calls in progress go too: a session's turns and memory hold their words.
-        for (const s of this.sessions.values())
-          if (s.customerId === e.customer_id) this.sessions.delete(s.callId);
+        const gone = [...this.sessions.values()].filter((s) => s.customerId === e.customer_id);
+        this.drop(gone.map((s) => s.callId));
         this.pending.forget(e.customer_id);
       }
     }
   }
 
-  /**
-   * What the engine learned before a restart, rebuilt from the store: the
-   * outcome of every logged decision of an ended call (the experiments) and
-   * whether recent calls were answered (the answer model).
-   */
+  /** Rebuilt from the store: experiments from ended calls' decisions (no journal yet), the answer model. */
   restore(history: {
     rewards: Iterable<{ node: string; segment: string; variant: string; converted: boolean }>;
     answers: Iterable<{ customer_id: string; at: Date; answered: boolean }>;
@@ -241,6 +244,56 @@ export class DecisionEngine {
     for (const r of history.rewards)
       record(this.setup.experiment, r.node, r.segment, r.variant, r.converted ? 1 : 0);
     for (const a of history.answers) this.learnAnswer(a.customer_id, a.at.getTime(), a.answered);
+  }
+
+  /**
+   * Goes on from the state a journal recorded (engine-journal.ts): the live
+   * calls where they were, the experiments' arms and skills as they were,
+   * agents, script versions; a transfer still waiting for its agent gets its
+   * no-pickup timer back for what is left of it.
+   */
+  resume(state: EngineState): void {
+    for (const library of state.libraries) {
+      this.setup.scripts.add(loadScripts(library, this.deps.checkBotLine));
+      this.rolledOut.push(library);
+    }
+    for (const a of this.setup.agents) Object.assign(a, state.agents.get(a.id));
+    for (const [node, bySegment] of Object.entries(state.cells))
+      for (const [segment, arms] of Object.entries(bySegment))
+        (this.setup.experiment.cells[node] ??= {})[segment] = { arms, cache: null };
+    this.skills = { ...this.skills, outcomes: state.outcomes };
+    const nowMs = this.clock.now();
+    const unsent = [...state.unsent.values()];
+    this.pending.note(unsent, nowMs);
+    for (const s of state.sessions.values()) {
+      this.sessions.set(s.callId, s);
+      const own = unsent.filter((e) => 'call_id' in e && e.call_id === s.callId);
+      if (s.flow.name === 'do_not_call' && own.length)
+        this.pending.noteOptOut(s.customerId, own, nowMs);
+      const h = s.handoff;
+      if (h?.pickup_deadline && s.pickedUpAt === undefined && s.fallback === undefined)
+        this.pickups.set(
+          s.callId,
+          this.clock.after(Math.max(0, Date.parse(h.pickup_deadline) - nowMs), () =>
+            noPickup(this.setup.transfer, s, this.deps, this.pickups),
+          ),
+        );
+    }
+  }
+
+  /** What a journal's compaction writes: the state as it is now (unsent events are the journal's). */
+  durableState(): Omit<EngineState, 'unsent'> {
+    const cells: CellArms = {};
+    for (const [node, bySegment] of Object.entries(this.setup.experiment.cells))
+      for (const [segment, cell] of Object.entries(bySegment))
+        (cells[node] ??= {})[segment] = cell.arms;
+    return {
+      sessions: this.sessions,
+      cells,
+      outcomes: this.skills.outcomes,
+      agents: new Map(this.setup.agents.map((a) => [a.id, agentState(a)])),
+      libraries: this.rolledOut,
+    };
   }
 
   /** The script nodes and segments that have an experiment running. */
@@ -282,12 +335,33 @@ export class DecisionEngine {
     const s = this.sessions.get(callId);
     if (!s) return;
     const converted = outcome === 'converted';
-    for (const v of s.spoken)
+    const cells: CellArms = {};
+    for (const v of s.spoken) {
       record(this.setup.experiment, v.node, v.segment, v.variant, converted ? 1 : 0);
+      cells[v.node] = {};
+    }
+    // Every segment of a rewarded node, whose arms (stops included) the record sets as they are now.
+    for (const node of Object.keys(cells))
+      for (const [segment, cell] of Object.entries(this.setup.experiment.cells[node] ?? {}))
+        cells[node]![segment] = cell.arms;
     const worker = s.handoff?.agent ?? 'bot';
     this.skills = recordOutcome(this.skills, worker, s.productLine, converted);
+    const outcomes = {
+      [worker]: { [s.productLine]: this.skills.outcomes[worker]![s.productLine]! },
+    };
     this.cancelPickup(callId);
     this.sessions.delete(callId);
+    this.deps.journal?.({ k: 'end', callIds: [callId], cells, outcomes });
+  }
+
+  /** Calls gone without an outcome (erased, idle). */
+  private drop(callIds: string[]): void {
+    if (callIds.length === 0) return;
+    for (const id of callIds) {
+      this.cancelPickup(id);
+      this.sessions.delete(id);
+    }
+    this.deps.journal?.({ k: 'end', callIds });
   }
 
   private cancelPickup(callId: string): void {
@@ -312,75 +386,11 @@ export class DecisionEngine {
   }
 
   private evictIdle(nowMs: number): void {
-    for (const [id, s] of this.sessions)
-      if (nowMs - s.touchedAt > IDLE_MS) this.sessions.delete(id);
+    const idle = [...this.sessions.values()].filter((s) => nowMs - s.touchedAt > IDLE_MS);
+    this.drop(idle.map((s) => s.callId));
   }
 
   private customer(customerId: string, nowMs: number): CustomerView {
     return this.pending.apply(this.deps.customer(customerId, nowMs));
-  }
-
-  /**
-   * The script node of the state the call is in now, and the line said from
-   * it. A question the flow does not move on (who is calling, where the
-   * number came from) is answered from the library's `answer_<intent>` node
-   * where it has one, instead of repeating the state's line.
-   */
-  private speak(
-    s: Session,
-    signals: TurnSignals,
-    customer: CustomerView,
-    moved: boolean,
-    context: DecisionContext,
-  ): Spoken {
-    const library = this.setup.scripts.get(s.scriptVersion);
-    const answer = `answer_${signals.intent}`;
-    const node =
-      !moved && Object.hasOwn(library.nodes, answer)
-        ? answer
-        : flowFor(this.setup.flow, s.campaignId).states[s.flow.name]!.node;
-    s.tone ??= chooseTone(this.setup.experiment, customer, s.spoken, this.rng);
-    const concise =
-      s.tone === 'concise' || wantsConcise(this.setup.flow.concise, signals, s.memory);
-    const segment = scriptSegmentOf(customer);
-    const slots = lineSlots({
-      facts: known(s.memory, customer.facts),
-      customer,
-      productLine: s.productLine,
-      agent: s.handoff?.agent,
-    });
-    // A policy file deployed at this node chooses for the context logged, not the experiment.
-    const live = this.setup.scriptPolicy;
-    const policy =
-      live?.node === node ? { name: live.name, probs: live.probs(context) } : undefined;
-    const line = chooseLine(
-      { library, nodeId: node, customer, segment, concise, slots, policy },
-      this.setup.experiment,
-      this.deps.checkBotLine,
-      this.rng,
-    );
-    return { node, segment, concise, line };
-  }
-
-  private decide(s: Session, signals: TurnSignals, spoken: Spoken, reason: string): Decision {
-    const { line } = spoken;
-    const state = flowFor(this.setup.flow, s.campaignId).states[s.flow.name]!;
-    const action: ActionKind =
-      s.flow.name === 'transfer_to_human' ? 'transfer' : state.terminal ? 'end' : 'say';
-    return {
-      decision_id: randomUUID(),
-      call_id: s.callId,
-      action,
-      text: line.text,
-      state: s.flow.name,
-      script_id: spoken.node,
-      variant: line.variant,
-      script_version: s.scriptVersion,
-      concise: spoken.concise,
-      reason,
-      intent: signals.intent,
-      intent_score: s.intentScore,
-      ...(line.blocked.length && { blocked: line.blocked.map((h) => h.rule) }),
-    };
   }
 }

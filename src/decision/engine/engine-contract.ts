@@ -19,6 +19,7 @@ import type {
   ScriptVersions,
 } from '../scripts/index.js';
 import type { Agent, Handoff, SkillModel, TransferConfig } from '../transfer/index.js';
+import type { EngineRecord } from './engine-journal.js';
 
 /** Everything the engine decides with, loaded and validated from config at start. */
 export interface DecisionSetup {
@@ -56,6 +57,12 @@ export interface DecisionDeps {
   /** A call that broke a dialing rule, once per call and rule (call-gate.ts). */
   violation(v: DialingViolation): void;
   alert(message: string): void;
+  /**
+   * Writes a change of the engine's state down before the decision is
+   * answered (engine-journal.ts), so that another process goes on from it.
+   * Absent: nothing survives the process.
+   */
+  journal?(record: EngineRecord): void;
   /** Pushes a transfer's context to the agent desktop before pickup. */
   pushHandoff(handoff: NonNullable<Decision['transfer']>): void;
   /**

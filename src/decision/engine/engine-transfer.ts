@@ -32,7 +32,7 @@ export interface TransferContext {
 
 /** ... and what a handoff acts through. */
 export interface HandOffContext extends TransferContext {
-  deps: Pick<DecisionDeps, 'pushHandoff' | 'alert'>;
+  deps: Pick<DecisionDeps, 'pushHandoff' | 'alert' | 'journal'>;
   clock: Clock;
   pickups: PendingPickups;
 }
@@ -105,16 +105,29 @@ export function handOff(
   };
   s.handoff = result;
   x.deps.pushHandoff(result);
-  const fallback = () => {
-    x.pickups.delete(s.callId);
-    const { fallback: action, alert } = onNoPickup(handoff, x.setup.transfer);
-    s.fallback = action;
-    x.deps.alert(alert);
-  };
+  const fallback = () => noPickup(x.setup.transfer, s, x.deps, x.pickups);
   if (!agent) fallback();
   else {
     agent.lastAssignedAt = x.nowMs;
     x.pickups.set(s.callId, x.clock.after(timeoutMs, fallback));
   }
   return result;
+}
+
+/**
+ * Nobody picked the transfer up in time (or nobody was free): the session
+ * takes the configured fallback, the supervisors are alerted and the
+ * change is written down.
+ */
+export function noPickup(
+  config: TransferConfig,
+  s: Session,
+  deps: Pick<DecisionDeps, 'alert' | 'journal'>,
+  pickups: PendingPickups,
+): void {
+  pickups.delete(s.callId);
+  const { fallback, alert } = onNoPickup(s.handoff!, config);
+  s.fallback = fallback;
+  deps.alert(alert);
+  deps.journal?.({ k: 'session', s });
 }

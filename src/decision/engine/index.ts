@@ -1,9 +1,17 @@
 /**
  * The decision engine: one decision per call turn, the dialing rules it
- * enforces, and the writers of its decision log and dialing violations.
+ * enforces, the writers of its decision log and dialing violations, and the
+ * journal a restarted process goes on from.
  */
 export { DecisionEngine } from './decision-engine.js';
 export { DecisionLogWriter } from './decision-log-writer.js';
+export {
+  EngineJournal,
+  emptyEngineState,
+  foldRecord,
+  type EngineRecord,
+  type EngineState,
+} from './engine-journal.js';
 export { ViolationWriter } from './violation-writer.js';
 export type {
   ActionKind,

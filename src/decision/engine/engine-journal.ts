@@ -1,0 +1,158 @@
+/**
+ * What the decision engine writes down as its state changes, so that a
+ * restarted process continues exactly where the last one stopped: each
+ * live call's session (state, slots, memory, script version, counters,
+ * handoff) after every change, with the events that change produced; a
+ * call's end with what it taught (the experiments' cells it rewarded, the
+ * skill outcome), in one record so that a crash cannot keep one without
+ * the other; agents' availability; script versions rolled out; and which
+ * of the engine's events have reached the pipeline. Every record sets
+ * state rather than adding to it, so folding is plain replacement.
+ */
+import type { DialwiseEvent } from '../../core/events/index.js';
+import type { Journal } from '../../core/journal.js';
+import type { Arm, ScriptLibrary } from '../scripts/index.js';
+import type { Agent, SkillModel } from '../transfer/index.js';
+import type { Session } from './call-session.js';
+
+/** cells[node][segment]: the arms as they are after the change. */
+export type CellArms = Record<string, Record<string, Arm[]>>;
+export type SkillOutcomes = SkillModel['outcomes'];
+export interface AgentState {
+  id: string;
+  available: boolean;
+  lastAssignedAt?: number | undefined;
+}
+
+/** What is journaled of an agent: what changes while the process runs. */
+export const agentState = (a: Agent): AgentState => ({
+  id: a.id,
+  available: a.available,
+  lastAssignedAt: a.lastAssignedAt,
+});
+
+export type EngineRecord =
+  /** A call's session as it is now, and the events this change emitted (not sent yet). */
+  | { k: 'session'; s: Session; events?: DialwiseEvent[] }
+  /** Calls ended or dropped; an ended call's rewards and skill outcome with it. */
+  | { k: 'end'; callIds: string[]; cells?: CellArms; outcomes?: SkillOutcomes }
+  | { k: 'agents'; agents: AgentState[] }
+  | { k: 'scripts'; library: ScriptLibrary }
+  /** Events emitted and not yet in the pipeline (a snapshot's form of them). */
+  | { k: 'unsent'; events: DialwiseEvent[] }
+  /** Events the pipeline (or the bus) has taken. */
+  | { k: 'sent'; ids: string[] };
+
+export interface EngineState {
+  sessions: Map<string, Session>;
+  cells: CellArms;
+  outcomes: SkillOutcomes;
+  agents: Map<string, AgentState>;
+  /** Rolled out after start, oldest first. */
+  libraries: ScriptLibrary[];
+  /** Emitted, not yet sent, by event id. */
+  unsent: Map<string, DialwiseEvent>;
+}
+
+export const emptyEngineState = (): EngineState => ({
+  sessions: new Map(),
+  cells: {},
+  outcomes: {},
+  agents: new Map(),
+  libraries: [],
+  unsent: new Map(),
+});
+
+function mergeCells(into: CellArms, cells: CellArms): void {
+  for (const [node, bySegment] of Object.entries(cells))
+    Object.assign((into[node] ??= {}), bySegment);
+}
+
+function mergeOutcomes(into: SkillOutcomes, outcomes: SkillOutcomes): void {
+  for (const [worker, lines] of Object.entries(outcomes))
+    into[worker] = { ...into[worker], ...lines };
+}
+
+/** Applies one record to the state (in place). */
+export function foldRecord(state: EngineState, r: EngineRecord): EngineState {
+  switch (r.k) {
+    case 'session':
+      state.sessions.set(r.s.callId, r.s);
+      for (const e of r.events ?? []) state.unsent.set(e.event_id, e);
+      break;
+    case 'end':
+      for (const id of r.callIds) state.sessions.delete(id);
+      if (r.cells) mergeCells(state.cells, r.cells);
+      if (r.outcomes) mergeOutcomes(state.outcomes, r.outcomes);
+      break;
+    case 'agents':
+      for (const a of r.agents) state.agents.set(a.id, a);
+      break;
+    case 'scripts':
+      if (!state.libraries.some((l) => l.version === r.library.version))
+        state.libraries.push(r.library);
+      break;
+    case 'unsent':
+      for (const e of r.events) state.unsent.set(e.event_id, e);
+      break;
+    case 'sent':
+      for (const id of r.ids) state.unsent.delete(id);
+      break;
+  }
+  return state;
+}
+
+/** The records a compaction writes: the state as it is, nothing of its history. */
+export function stateRecords(state: EngineState): EngineRecord[] {
+  return [
+    ...state.libraries.map((library): EngineRecord => ({ k: 'scripts', library })),
+    { k: 'agents', agents: [...state.agents.values()] },
+    { k: 'end', callIds: [], cells: state.cells, outcomes: state.outcomes },
+    ...[...state.sessions.values()].map((s): EngineRecord => ({ k: 'session', s })),
+    { k: 'unsent', events: [...state.unsent.values()] },
+  ];
+}
+
+/** Past this many bytes of log the journal is compacted to the state as it is. */
+const COMPACT_AT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The engine's side of a journal: appends each record, keeps the events not
+ * yet sent (they survive compactions until sent) and compacts the log once
+ * it has grown past COMPACT_AT_BYTES.
+ */
+export class EngineJournal {
+  private readonly unsent: Map<string, DialwiseEvent>;
+  /** The engine's state for a compaction; set once the engine exists. */
+  state: (() => Omit<EngineState, 'unsent'>) | undefined;
+
+  constructor(
+    private readonly journal: Journal<EngineRecord>,
+    resumed: EngineState,
+    private readonly compactAtBytes = COMPACT_AT_BYTES,
+  ) {
+    this.unsent = resumed.unsent;
+  }
+
+  readonly write = (r: EngineRecord): void => {
+    if (r.k === 'session') for (const e of r.events ?? []) this.unsent.set(e.event_id, e);
+    else if (r.k === 'sent') for (const id of r.ids) this.unsent.delete(id);
+    this.journal.append(r);
+    if (this.journal.bytes > this.compactAtBytes) this.compact();
+  };
+
+  /** An erased customer's events not sent yet go; the compaction leaves nothing of theirs on disk. */
+  forget(customerId: string): void {
+    for (const [id, e] of this.unsent) if (e.customer_id === customerId) this.unsent.delete(id);
+    this.compact();
+  }
+
+  compact(): void {
+    if (this.state) this.journal.compact(stateRecords({ ...this.state(), unsent: this.unsent }));
+  }
+
+  close(): void {
+    this.compact();
+    this.journal.close();
+  }
+}

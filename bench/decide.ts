@@ -23,7 +23,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CallSimulator } from '../src/datasets/simulator.js';
-import { startPlatformProcess } from './lib/platform-process.js';
+import { startBareHttp } from './lib/bare-http.js';
+import { anyHourDecisionConfig, startPlatformProcess } from './lib/platform-process.js';
 import { Conn as RawConn, type Reply as RawReply } from './lib/raw-http.js';
 
 const { values } = parseArgs({
@@ -48,7 +49,10 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 // The platform as it runs in production: the compiled build (npm run build), not tsx.
 const platform = await startPlatformProcess({
   name: 'decide',
-  env: { DIALWISE_COMMIT_INTERVAL_MS: process.env.DIALWISE_COMMIT_INTERVAL_MS ?? '500' },
+  env: {
+    DIALWISE_COMMIT_INTERVAL_MS: process.env.DIALWISE_COMMIT_INTERVAL_MS ?? '500',
+    DIALWISE_DECISION_CONFIG: anyHourDecisionConfig(),
+  },
   profile: values.profile,
 });
 const { port, adminKey } = platform;
@@ -186,8 +190,7 @@ async function bot(t: Tally, until: number) {
   conn.close();
 }
 
-async function burstWorker(t: Tally, until: number) {
-  const conn = new Conn();
+async function burstWorker(t: Tally, until: number, conn: RawConn = new Conn()) {
   while (performance.now() < until) {
     const c = nextCall.next().value;
     for (let i = 0; i < c!.turns.length && performance.now() < until; i++)
@@ -235,6 +238,19 @@ try {
     loadGenerator: round3((clientCpu.user + clientCpu.system) / 1000 / burst.decisions),
   };
 
+  // The same burst against bare node:http answering a reply of a decision's size.
+  const bare = await startBareHttp(700);
+  const floor = tally();
+  const bareCpu0 = bare.cpuSeconds();
+  t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: BURST_CONCURRENCY }, () =>
+      burstWorker(floor, t0 + BURST_SECONDS * 1000, new RawConn(bare.port, null)),
+    ),
+  );
+  const bareCpuMs = round3(((bare.cpuSeconds() - bareCpu0) * 1000) / floor.decisions);
+  bare.stop();
+
   const result = {
     paced: {
       concurrentCalls: CALLS,
@@ -264,6 +280,12 @@ try {
       server: serverRss(),
       cpuMsPerDecision,
       firstErrors: burst.firstErrors,
+    },
+    // Issue 18's cost target: the server's CPU per decision at most 5× this floor's per request.
+    bareHttp: {
+      requests: floor.decisions,
+      cpuMsPerRequest: bareCpuMs,
+      costRatio: round3(cpuMsPerDecision.server / bareCpuMs),
     },
     node: process.version,
     cores: os.cpus().length,

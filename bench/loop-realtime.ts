@@ -20,14 +20,13 @@
  * per route as the client sees it (p50/p95/p99/max), errors by route and
  * status, turns/s, calls completed, the platform's CPU and peak RSS.
  */
-import { mkdirSync, mkdtempSync, readdirSync, copyFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { platformTarget } from '../src/app/twin.js';
 import { systemClock } from '../src/core/clock.js';
-import { readConfigJson } from '../src/core/config-file.js';
 import type { DialwiseEvent } from '../src/core/events/index.js';
 import {
   createWorld,
@@ -36,7 +35,11 @@ import {
   runLiveCalls,
   type TwinTarget,
 } from '../src/twin/index.js';
-import { startPlatformProcess, unscheduledRetrain } from './lib/platform-process.js';
+import {
+  anyHourDecisionConfig,
+  startPlatformProcess,
+  unscheduledRetrain,
+} from './lib/platform-process.js';
 import { rawFetch } from './lib/raw-fetch.js';
 import { RouteTiming } from './lib/route-timing.js';
 
@@ -62,34 +65,6 @@ const WARMUP_S = Math.min(15, minutes * 6);
 const ROOT = join(import.meta.dirname, '..');
 const scenario = loadScenario(values.scenario!);
 const round1 = (x: number) => Math.round(x * 10) / 10;
-
-/**
- * config/'s decision files in a temp folder, the dialing rules opened to
- * every hour of every day with no weekly cap (see the head of this file).
- */
-function decisionConfig(): string {
-  const dir = mkdtempSync(join(os.tmpdir(), 'dialwise-realtime-config-'));
-  for (const f of readdirSync(join(ROOT, 'config')).filter((n) => n.endsWith('.json')))
-    copyFileSync(join(ROOT, 'config', f), join(dir, f));
-  const rules = readConfigJson(join(dir, 'dialing.json')) as {
-    segments: Record<string, { windows: unknown[] }>;
-    campaigns: Record<string, { cap: unknown }>;
-    holidays?: unknown;
-    deferBelow?: unknown;
-  };
-  const always = {
-    days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'],
-    from: '00:00',
-    to: '24:00',
-  };
-  for (const s of Object.values(rules.segments)) s.windows = [always];
-  for (const c of Object.values(rules.campaigns))
-    c.cap = { touches: 1_000_000, days: 7, perChannel: {} };
-  delete rules.holidays;
-  delete rules.deferBelow;
-  writeFileSync(join(dir, 'dialing.json'), JSON.stringify(rules));
-  return dir;
-}
 
 /**
  * The dialer's call events, posted in one batch at a time as they come
@@ -134,7 +109,7 @@ const p = await startPlatformProcess({
   name: 'realtime',
   profile: values.profile,
   env: {
-    DIALWISE_DECISION_CONFIG: decisionConfig(),
+    DIALWISE_DECISION_CONFIG: anyHourDecisionConfig(),
     DIALWISE_RETRAIN_CONFIG: unscheduledRetrain(),
     // The default models are trained once into the bench's registry, not at every run.
     DIALWISE_REGISTRY_DIR: join(ROOT, 'data', 'bench-registry'),

@@ -6,17 +6,26 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readConfigJson } from '../../src/core/config-file.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 export interface PlatformProcess {
   port: number;
   adminKey: string;
+  dataDir: string;
   server: ChildProcess;
   /** CPU seconds the process has used (all its threads: JavaScript, DuckDB, GC). */
   cpuSeconds(): number;
@@ -40,7 +49,8 @@ const freePort = () =>
     });
   });
 
-function cpuOf(statFile: string): number {
+/** CPU seconds of a process (or thread) from its /proc stat file. */
+export function cpuOf(statFile: string): number {
   const fields = readFileSync(statFile, 'utf8').split(') ')[1]!.split(' ');
   // utime and stime are fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second here).
   return (Number(fields[11]) + Number(fields[12])) / 100;
@@ -59,6 +69,36 @@ export function unscheduledRetrain(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'dialwise-loop-')), 'retrain.json');
   writeFileSync(file, JSON.stringify(plan));
   return file;
+}
+
+/**
+ * config/'s decision files in a temp folder, the dialing rules opened to
+ * every hour of every day with no weekly cap (unless `keepCap`): a load
+ * test's calls are decided, not refused, whatever the hour it runs at.
+ */
+export function anyHourDecisionConfig(opts: { keepCap?: boolean } = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dialwise-bench-config-'));
+  for (const f of readdirSync(join(ROOT, 'config')).filter((n) => n.endsWith('.json')))
+    copyFileSync(join(ROOT, 'config', f), join(dir, f));
+  const rules = readConfigJson(join(dir, 'dialing.json')) as {
+    segments: Record<string, { windows: unknown[] }>;
+    campaigns: Record<string, { cap: unknown }>;
+    holidays?: unknown;
+    deferBelow?: unknown;
+  };
+  const always = {
+    days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'],
+    from: '00:00',
+    to: '24:00',
+  };
+  for (const s of Object.values(rules.segments)) s.windows = [always];
+  if (!opts.keepCap)
+    for (const c of Object.values(rules.campaigns))
+      c.cap = { touches: 1_000_000, days: 7, perChannel: {} };
+  delete rules.holidays;
+  delete rules.deferBelow;
+  writeFileSync(join(dir, 'dialing.json'), JSON.stringify(rules));
+  return dir;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -93,9 +133,12 @@ export async function startPlatformProcess(opts: {
   name: string;
   env?: Record<string, string>;
   profile?: string | undefined;
+  /** Restarting one: its port, data folder and key (else new ones). */
+  again?: { port: number; dataDir: string; adminKey: string };
 }): Promise<PlatformProcess> {
-  const port = await freePort();
-  const adminKey = randomBytes(24).toString('base64url');
+  const port = opts.again?.port ?? (await freePort());
+  const adminKey = opts.again?.adminKey ?? randomBytes(24).toString('base64url');
+  const dataDir = opts.again?.dataDir ?? mkdtempSync(join(tmpdir(), `dialwise-${opts.name}-`));
   const main = join(ROOT, 'dist', 'cli', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
   const server = fork(main, ['start'], {
@@ -103,7 +146,7 @@ export async function startPlatformProcess(opts: {
     env: {
       ...process.env,
       DIALWISE_PORT: String(port),
-      DIALWISE_DATA_DIR: mkdtempSync(join(tmpdir(), `dialwise-${opts.name}-`)),
+      DIALWISE_DATA_DIR: dataDir,
       DIALWISE_SIM_RATE: '0',
       DIALWISE_ADMIN_KEY: adminKey,
       DIALWISE_LOG_LEVEL: 'error',
@@ -116,6 +159,7 @@ export async function startPlatformProcess(opts: {
   const p: PlatformProcess = {
     port,
     adminKey,
+    dataDir,
     server,
     cpuSeconds: () => cpuOf(`/proc/${server.pid}/stat`),
     mainThreadCpuSeconds: () => cpuOf(`/proc/${server.pid}/task/${server.pid}/stat`),

@@ -173,7 +173,7 @@ const journalDir = (config: Config) => join(config.dataDir, 'decision-state');
 /** `dialwise rotate-keys`: the engine's journal sealed again with the current key; returns its records. */
 export function resealEngineJournal(config: Config, cipher: FieldCipher): number {
   const { journal, records } = Journal.open<EngineRecord>(journalDir(config), 'engine', cipher);
-  journal.compact(records);
+  journal.compact(() => records, true);
   journal.close();
   return records.length;
 }
@@ -281,7 +281,11 @@ export function startDecisions(
         if (e.type === 'customer.erased') {
           log.forget(e.customer_id);
           violations.forget(e.customer_id);
-          journal.forget(e.customer_id);
+          void journal.forget(e.customer_id).catch((err) =>
+            logger.log('error', 'decision journal not compacted after an erasure', {
+              err: String(err),
+            }),
+          );
         }
     },
     unsent,
@@ -294,8 +298,7 @@ export function startDecisions(
     },
     async close() {
       engine.close();
-      await Promise.all([log.close(), violations.close()]);
-      journal.close();
+      await Promise.all([log.close(), violations.close(), journal.close()]);
     },
   };
 }

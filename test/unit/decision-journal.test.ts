@@ -118,13 +118,15 @@ describe('decision engine journal', () => {
     expect(journaled(dir).state.unsent.size).toBe(0);
   });
 
-  it('compacts to the state as it is, and resumes from the compaction the same', () => {
+  it('compacts to the state as it is, and resumes from the compaction the same', async () => {
     const dir = tmpDir();
     const a = journaled(dir, T0, 4_000);
     for (let i = 0; i < 20; i++) {
       a.e.turn(turn(`call-${i}`, '你好'));
       if (i % 2) a.e.observe([ended(`call-${i}`, i % 4 === 1 ? 'converted' : 'rejected')]);
     }
+    // (A kill before the snapshot is flushed: the journal's own test.)
+    await a.journal.flushed();
     const b = journaled(dir);
     expect(b.state.sessions.size).toBe(10);
     expect(b.e.experimentCells()).toEqual(a.e.experimentCells());
@@ -132,7 +134,7 @@ describe('decision engine journal', () => {
       expect(b.e.context(`call-${i}`)).toEqual(a.e.context(`call-${i}`));
   });
 
-  it('leaves nothing of an erased customer in the journal', () => {
+  it('leaves nothing of an erased customer in the journal', async () => {
     const dir = tmpDir();
     const a = journaled(dir);
     a.e.turn(turn('call-e', '我叫王小明，电话13912345678'));
@@ -145,7 +147,7 @@ describe('decision engine journal', () => {
         customer_id: 'c-1',
       } as DialwiseEvent,
     ]);
-    a.journal.forget('c-1');
+    await a.journal.forget('c-1');
     const b = journaled(dir);
     expect(b.state.sessions.size).toBe(0);
     expect(b.state.unsent.size).toBe(0);

@@ -38,7 +38,7 @@ export type EngineRecord =
   | { k: 'end'; callIds: string[]; cells?: CellArms; outcomes?: SkillOutcomes }
   | { k: 'agents'; agents: AgentState[] }
   | { k: 'scripts'; library: ScriptLibrary }
-  /** Events emitted and not yet in the pipeline (a snapshot's form of them). */
+  /** All the events emitted and not yet in the pipeline, replacing what came before (a snapshot's last record). */
   | { k: 'unsent'; events: DialwiseEvent[] }
   /** Events the pipeline (or the bus) has taken. */
   | { k: 'sent'; ids: string[] };
@@ -93,7 +93,7 @@ export function foldRecord(state: EngineState, r: EngineRecord): EngineState {
         state.libraries.push(r.library);
       break;
     case 'unsent':
-      for (const e of r.events) state.unsent.set(e.event_id, e);
+      state.unsent = new Map(r.events.map((e) => [e.event_id, e]));
       break;
     case 'sent':
       for (const id of r.ids) state.unsent.delete(id);
@@ -102,24 +102,13 @@ export function foldRecord(state: EngineState, r: EngineRecord): EngineState {
   return state;
 }
 
-/** The records a compaction writes: the state as it is, nothing of its history. */
-export function stateRecords(state: EngineState): EngineRecord[] {
-  return [
-    ...state.libraries.map((library): EngineRecord => ({ k: 'scripts', library })),
-    { k: 'agents', agents: [...state.agents.values()] },
-    { k: 'end', callIds: [], cells: state.cells, outcomes: state.outcomes },
-    ...[...state.sessions.values()].map((s): EngineRecord => ({ k: 'session', s })),
-    { k: 'unsent', events: [...state.unsent.values()] },
-  ];
-}
-
 /** Past this many bytes of log the journal is compacted to the state as it is. */
 const COMPACT_AT_BYTES = 64 * 1024 * 1024;
 
 /**
  * The engine's side of a journal: appends each record, keeps the events not
- * yet sent (they survive compactions until sent) and compacts the log once
- * it has grown past COMPACT_AT_BYTES.
+ * yet sent (they survive compactions until sent), and compacts once the log
+ * has grown past COMPACT_AT_BYTES.
  */
 export class EngineJournal {
   private readonly unsent: Map<string, DialwiseEvent>;
@@ -142,17 +131,49 @@ export class EngineJournal {
   };
 
   /** An erased customer's events not sent yet go; the compaction leaves nothing of theirs on disk. */
-  forget(customerId: string): void {
+  async forget(customerId: string): Promise<void> {
     for (const [id, e] of this.unsent) if (e.customer_id === customerId) this.unsent.delete(id);
-    this.compact();
+    // A snapshot still being flushed may hold them: it goes once it is renamed.
+    await this.journal.flushed();
+    this.compact(true);
   }
 
-  compact(): void {
-    if (this.state) this.journal.compact(stateRecords({ ...this.state(), unsent: this.unsent }));
+  /**
+   * Writes the state as it is now: scripts, agents, the experiments and
+   * skills, each live call, then the events not sent. Everything but the
+   * calls is taken at once; each call is read as it is when its turn to be
+   * written comes (its later changes are in the new log as well).
+   */
+  compact(sync = false): void {
+    const engine = this.state;
+    if (!engine) return;
+    const unsent = this.unsent;
+    this.journal.compact(function* (): Generator<EngineRecord> {
+      const state = engine();
+      // The arms change in place: they go first, in the chunk written at once.
+      const small: EngineRecord[] = [
+        { k: 'end', callIds: [], cells: state.cells, outcomes: state.outcomes },
+        { k: 'agents', agents: [...state.agents.values()] },
+        ...state.libraries.map((library): EngineRecord => ({ k: 'scripts', library })),
+      ];
+      const last: EngineRecord = { k: 'unsent', events: [...unsent.values()] };
+      yield* small;
+      for (const id of [...state.sessions.keys()]) {
+        const s = state.sessions.get(id);
+        if (s) yield { k: 'session', s };
+      }
+      yield last;
+    }, sync);
   }
 
-  close(): void {
-    this.compact();
+  /** Resolves once the last compaction is on disk. */
+  flushed(): Promise<void> {
+    return this.journal.flushed();
+  }
+
+  async close(): Promise<void> {
+    await this.journal.flushed();
+    this.compact(true);
     this.journal.close();
   }
 }

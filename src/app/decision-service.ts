@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { FieldCipher } from '../core/crypto.js';
 import { Journal } from '../core/journal.js';
 import type { Config } from '../core/config.js';
+import { DialwiseError } from '../core/errors.js';
 import type { DialwiseEvent } from '../core/events/index.js';
 import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
@@ -28,7 +29,10 @@ import {
   type ContactView,
   type CustomerView,
   type DecisionDeps,
+  type DecisionRecord,
+  type DialingViolation,
   type EngineRecord,
+  type Unwritten,
   type RankingView,
 } from '../decision/index.js';
 import type { ServedModels } from '../models/champions.js';
@@ -184,13 +188,58 @@ export function resealEngineJournal(config: Config, cipher: FieldCipher): number
  */
 function openJournal(config: Config, cipher: FieldCipher, logger: Logger) {
   const dir = journalDir(config);
-  const opened = Journal.open<EngineRecord>(dir, 'engine', cipher);
-  if (opened.torn) logger.log('warn', 'decision journal: a torn last line skipped', { dir });
+  let opened: ReturnType<typeof Journal.open<EngineRecord>>;
+  try {
+    opened = Journal.open<EngineRecord>(dir, 'engine', cipher);
+  } catch (err) {
+    throw new DialwiseError(
+      'CONFIG_INVALID',
+      `the decision journal in ${dir} cannot be read (${String(err)}): give the data key that ` +
+        `sealed it (DIALWISE_DATA_KEYS_PREVIOUS), restore the folder, or move it away to start ` +
+        `without the calls in progress, the agents' learned skills and API script rollouts ` +
+        `(the experiments are then rebuilt from the stored decisions)`,
+      { cause: err },
+    );
+  }
+  if (opened.torn) logger.log('warn', 'decision journal: a torn last line cut off', { dir });
   const state = opened.records.reduce(foldRecord, emptyEngineState());
   return {
     state,
     journal: new EngineJournal(opened.journal, state),
     resumed: opened.records.length > 0,
+  };
+}
+
+/**
+ * The decision log's and the dialing violations' writers, each row in the
+ * journal from the moment it is made until it is stored: a kill loses none,
+ * and the next start stores what was left, each row once.
+ */
+function durableWriters(store: Store, clock: Clock, logger: Logger, journal: EngineJournal) {
+  const failed = (what: string) => (err: unknown) =>
+    logger.log('error', `${what} write failed; retrying`, { err: String(err) });
+  const log = new DecisionLogWriter(store, clock, failed('decision log'));
+  const violations = new ViolationWriter(store, clock, failed('dialing violation'));
+  log.onWritten = (rows) =>
+    journal.write({ k: 'written', table: 'decisions', ids: rows.map((r) => r.decision_id) });
+  violations.onWritten = (rows) =>
+    journal.write({ k: 'written', table: 'dialing_violations', ids: rows.map((r) => r.id) });
+  return {
+    log,
+    violations,
+    decision(r: DecisionRecord) {
+      journal.write({ k: 'rows', table: 'decisions', rows: [r] });
+      log.add(r);
+    },
+    violation(v: DialingViolation) {
+      journal.write({ k: 'rows', table: 'dialing_violations', rows: [v] });
+      violations.add(v);
+    },
+    again: (u: Unwritten) =>
+      Promise.all([
+        log.writeAgain([...u.decisions.values()]),
+        violations.writeAgain([...u.dialing_violations.values()]),
+      ]),
   };
 }
 
@@ -251,12 +300,7 @@ export function startDecisions(
   const { state, journal, resumed } = openJournal(config, deps.cipher, logger);
   const unsent = [...state.unsent.values()];
   const dir = decisionConfigDir(config);
-  const log = new DecisionLogWriter(deps.store, clock, (err) =>
-    logger.log('error', 'decision log write failed; retrying', { err: String(err) }),
-  );
-  const violations = new ViolationWriter(deps.store, clock, (err) =>
-    logger.log('error', 'dialing violation write failed; retrying', { err: String(err) }),
-  );
+  const { log, violations, ...rows } = durableWriters(deps.store, clock, logger, journal);
   const engine = new DecisionEngine(loadSetup(dir, deps.checkBotLine, config.scriptPolicyFile), {
     clock,
     models: deps.models,
@@ -266,8 +310,8 @@ export function startDecisions(
     candidates: (now) => candidates(enricher, deps.dnc, now),
     checkBotLine: deps.checkBotLine,
     emit: deps.emit,
-    log: (r) => log.add(r),
-    violation: (v) => violations.add(v),
+    log: rows.decision,
+    violation: rows.violation,
     ...notices(config, logger, clock),
     journal: journal.write,
   });
@@ -291,6 +335,7 @@ export function startDecisions(
     unsent,
     sent: (events) => journal.write({ k: 'sent', ids: events.map((e) => e.event_id) }),
     async restore() {
+      await rows.again(state.unwritten);
       const learned = await restoreLearned(deps.store, engine, !resumed);
       // From here the journal holds it all: the next start reads no history from the store.
       journal.compact();
@@ -298,7 +343,9 @@ export function startDecisions(
     },
     async close() {
       engine.close();
-      await Promise.all([log.close(), violations.close(), journal.close()]);
+      // The writers first: what they store is marked written in the journal.
+      await Promise.all([log.close(), violations.close()]);
+      await journal.close();
     },
   };
 }

@@ -29,6 +29,7 @@ export {
   type DialingViolation,
   type EngineRecord,
   type TurnRequest,
+  type Unwritten,
 } from './engine/index.js';
 export {
   campaignPolicy,

@@ -1,7 +1,9 @@
 // kill -9 in the middle of live calls: the restarted platform goes on with
 // every call where it was (state, memory, script version), and the bot's
 // turns the pipeline had not committed before the kill are stored after it.
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Store } from '../../src/core/store/store.js';
 import { startChildPlatform, type ChildPlatform } from '../helpers/child-platform.js';
 import { allDayDecisionConfig } from '../helpers/decision-config.js';
 import { eventually } from '../helpers/eventually.js';
@@ -74,5 +76,17 @@ describe('platform killed mid-call', () => {
       const turns = body.data!.callTranscript?.turns ?? [];
       expect(turns.filter((t: { speaker: string }) => t.speaker === 'bot')).toHaveLength(4);
     });
+
+    // The decision log lost none of the 60 decisions taken before the kill, and holds none twice.
+    child.proc.kill('SIGTERM');
+    await child.exited;
+    child = undefined;
+    const store = await Store.open(join(env.DIALWISE_DATA_DIR, 'dialwise.duckdb'));
+    const [row] = await store.query<{ decisions: number; distinct: number }>(
+      `SELECT count(*)::INTEGER AS decisions, count(DISTINCT decision_id)::INTEGER AS distinct
+       FROM decisions WHERE call_id LIKE 'call-kill-%' AND kind = 'turn'`,
+    );
+    await store.close();
+    expect(row).toEqual({ decisions: CALLS * 4, distinct: CALLS * 4 });
   });
 });

@@ -91,6 +91,24 @@ describe('decision engine journal', () => {
     expect(b.e.context('call-t')!.fallback).toBe(a.e.context('call-t')!.fallback);
   });
 
+  it('keeps a version rolled out through the API current after a restart', async () => {
+    const dir = tmpDir();
+    const a = journaled(dir);
+    // What a platform does at start: the state, the config's scripts with it, compacted.
+    a.journal.compact(true);
+    const v2 = structuredClone(json('scripts.json'));
+    v2.version = '2026-12-08';
+    a.e.rollOutScripts(loadScripts(v2, check));
+    const b = journaled(dir);
+    expect(b.e.turn(turn('call-new', '你好')).script_version).toBe('2026-12-08');
+    // A version that config/ brings and the journal never saw would be current instead
+    // (as a first start on a changed file is); here config's own is only kept loaded.
+    expect(b.e.durableState().libraries.map((l) => l.version)).toEqual([
+      '2026-12-06',
+      '2026-12-08',
+    ]);
+  });
+
   it('keeps an ended call and its rewards together: a repeated call.ended counts once', () => {
     const dir = tmpDir();
     const a = journaled(dir);

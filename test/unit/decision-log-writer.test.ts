@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/core/clock.js';
-import type { Store, Tx } from '../../src/core/store/store.js';
+import { migrate, Store, type Tx } from '../../src/core/store/store.js';
 import { DecisionLogWriter, type DecisionRecord } from '../../src/decision/index.js';
 
 const record = (id: string): DecisionRecord => ({
@@ -82,5 +82,26 @@ describe('decision log writer', () => {
     clock.advance(10_000);
     await settle();
     expect(state.transactions).toBe(1);
+  });
+
+  it('stores rows a killed process may have stored once each (writeAgain), telling which were written', async () => {
+    const store = await Store.open(':memory:');
+    await migrate(store);
+    const writer = new DecisionLogWriter(store, manualClock(0), (err) => {
+      throw err;
+    });
+    const written: string[][] = [];
+    writer.onWritten = (rows) => written.push(rows.map((r) => r.decision_id));
+    writer.add(record('d-1'));
+    await writer.flush();
+    // The journal still had d-1 (the kill came before it was marked written) and d-2.
+    await writer.writeAgain([record('d-1'), record('d-2')]);
+    const rows = await store.query<{ decision_id: string }>(
+      'SELECT decision_id FROM decisions ORDER BY decision_id',
+    );
+    expect(rows.map((r) => r.decision_id)).toEqual(['d-1', 'd-2']);
+    expect(written).toEqual([['d-1'], ['d-1', 'd-2']]);
+    await writer.close();
+    await store.close();
   });
 });

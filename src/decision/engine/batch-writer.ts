@@ -10,6 +10,8 @@ export interface BatchTable {
   casts?: Readonly<Record<string, string>>;
   /** Appended to the INSERT (e.g. `ON CONFLICT DO NOTHING`). */
   onConflict?: string;
+  /** The column naming a row (what writeAgain skips when already stored). */
+  key: string;
 }
 
 /**
@@ -22,8 +24,10 @@ export class BatchWriter<R extends { customer_id: string }> {
   private rows: R[] = [];
   private readonly timer: { stop(): Promise<void> };
   private writing: Promise<void> = Promise.resolve();
-  private readonly sql: { stage: string; create: string; insert: string };
+  private readonly sql: { stage: string; create: string; insert: string; again: string };
   private readonly columns: Columns;
+  /** Told the rows of each batch once they are stored. */
+  onWritten: ((rows: readonly R[]) => void) | undefined;
 
   constructor(
     target: BatchTable,
@@ -34,12 +38,17 @@ export class BatchWriter<R extends { customer_id: string }> {
   ) {
     const names = Object.keys(target.columns);
     const stage = `stage_${target.table}`;
+    const insert = `INSERT INTO ${target.table} (${names.join(', ')}) SELECT ${names
+      .map((n) => target.casts?.[n] ?? n)
+      .join(', ')} FROM ${stage}`;
+    const ts = target.casts?.['ts'] ?? 'ts';
     this.sql = {
       stage,
       create: `CREATE TEMP TABLE IF NOT EXISTS ${stage} (${names.map((n) => `${n} ${target.columns[n]}`).join(', ')})`,
-      insert: `INSERT INTO ${target.table} (${names.join(', ')}) SELECT ${names
-        .map((n) => target.casts?.[n] ?? n)
-        .join(', ')} FROM ${stage} ${target.onConflict ?? ''}`,
+      insert: `${insert} ${target.onConflict ?? ''}`,
+      // Rows that may be stored already: only those that are not (looked for from the batch's first time on).
+      again: `${insert} WHERE ${target.key} NOT IN (SELECT ${target.key} FROM ${target.table}
+        WHERE ts >= (SELECT min(${ts}) FROM ${stage})) ${target.onConflict ?? ''}`,
     };
     this.columns = target.columns;
     this.timer = everyInTurn(clock, everyMs, () => this.flush(), onError);
@@ -60,18 +69,46 @@ export class BatchWriter<R extends { customer_id: string }> {
       const batch = this.rows;
       this.rows = [];
       try {
-        await this.store.transaction(async (tx) => {
-          await tx.run(this.sql.create);
-          await tx.append(this.sql.stage, this.columns, batch);
-          await tx.run(this.sql.insert);
-          await tx.run(`DELETE FROM ${this.sql.stage}`);
-        });
+        await this.write(batch, this.sql.insert);
       } catch (err) {
         this.rows = batch.concat(this.rows);
-        this.onError(err);
+        return this.onError(err);
       }
+      this.written(batch);
     });
     return this.writing;
+  }
+
+  /**
+   * Rows a process that died may have stored or not (the journal had them
+   * unwritten): stored now, each once.
+   */
+  writeAgain(rows: R[]): Promise<void> {
+    const again = this.writing.then(async () => {
+      if (rows.length === 0) return;
+      await this.write(rows, this.sql.again);
+      this.written(rows);
+    });
+    this.writing = again.catch(() => undefined);
+    return again;
+  }
+
+  private async write(batch: R[], insert: string): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await tx.run(this.sql.create);
+      await tx.append(this.sql.stage, this.columns, batch);
+      await tx.run(insert);
+      await tx.run(`DELETE FROM ${this.sql.stage}`);
+    });
+  }
+
+  /** Stored: told to onWritten, whose failure is reported, never taken for the write's. */
+  private written(batch: R[]): void {
+    try {
+      this.onWritten?.(batch);
+    } catch (err) {
+      this.onError(err);
+    }
   }
 
   async close(): Promise<void> {

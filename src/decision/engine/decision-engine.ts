@@ -67,8 +67,6 @@ export class DecisionEngine {
   /** The no-pickup fallback timers of transfers waiting for an agent, by call. */
   private readonly pickups: PendingPickups = new Map();
   private readonly gate = new DialingGate();
-  /** Script versions rolled out since start, oldest first. */
-  private readonly rolledOut: ScriptLibrary[] = [];
   private readonly clock: Clock;
   private readonly rng: () => number;
 
@@ -184,7 +182,6 @@ export class DecisionEngine {
   /** A new script version (the weekly update): new calls use it, calls in progress keep theirs. */
   rollOutScripts(library: ScriptLibrary): void {
     this.setup.scripts.add(library);
-    this.rolledOut.push(library);
     this.deps.journal?.({ k: 'scripts', library });
   }
 
@@ -253,10 +250,15 @@ export class DecisionEngine {
    * no-pickup timer back for what is left of it.
    */
   resume(state: EngineState): void {
-    for (const library of state.libraries) {
-      this.setup.scripts.add(loadScripts(library, this.deps.checkBotLine));
-      this.rolledOut.push(library);
-    }
+    // Every version a call may still be on stays loaded. The last one current
+    // stays current, unless config/ brings a version the journal never saw.
+    const { scripts } = this.setup;
+    const fromConfig = scripts.current().version;
+    for (const library of state.libraries)
+      if (!scripts.has(library.version))
+        scripts.add(loadScripts(library, this.deps.checkBotLine), false);
+    const last = state.libraries.at(-1)?.version;
+    if (last && state.libraries.some((l) => l.version === fromConfig)) scripts.use(last);
     for (const a of this.setup.agents) Object.assign(a, state.agents.get(a.id));
     for (const [node, bySegment] of Object.entries(state.cells))
       for (const [segment, arms] of Object.entries(bySegment))
@@ -282,7 +284,7 @@ export class DecisionEngine {
   }
 
   /** What a journal's compaction writes: the state as it is now (unsent events are the journal's). */
-  durableState(): Omit<EngineState, 'unsent'> {
+  durableState(): Omit<EngineState, 'unsent' | 'unwritten'> {
     const cells: CellArms = {};
     for (const [node, bySegment] of Object.entries(this.setup.experiment.cells))
       for (const [segment, cell] of Object.entries(bySegment))
@@ -292,7 +294,7 @@ export class DecisionEngine {
       cells,
       outcomes: this.skills.outcomes,
       agents: new Map(this.setup.agents.map((a) => [a.id, agentState(a)])),
-      libraries: this.rolledOut,
+      libraries: this.setup.scripts.all(),
     };
   }
 

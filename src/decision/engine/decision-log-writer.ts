@@ -33,6 +33,7 @@ const CAST: Record<string, string> = { ts: 'ts::TIMESTAMPTZ', context: 'context:
  */
 export class DecisionLogWriter extends BatchWriter<DecisionRecord> {
   constructor(store: Store, clock: Clock, onError: (err: unknown) => void, everyMs = 500) {
-    super({ table: 'decisions', columns: COLUMNS, casts: CAST }, store, clock, onError, everyMs);
+    const table = { table: 'decisions', columns: COLUMNS, casts: CAST, key: 'decision_id' };
+    super(table, store, clock, onError, everyMs);
   }
 }

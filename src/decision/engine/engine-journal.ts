@@ -14,6 +14,7 @@ import type { Journal } from '../../core/journal.js';
 import type { Arm, ScriptLibrary } from '../scripts/index.js';
 import type { Agent, SkillModel } from '../transfer/index.js';
 import type { Session } from './call-session.js';
+import type { DecisionRecord, DialingViolation } from './engine-contract.js';
 
 /** cells[node][segment]: the arms as they are after the change. */
 export type CellArms = Record<string, Record<string, Arm[]>>;
@@ -37,21 +38,38 @@ export type EngineRecord =
   /** Calls ended or dropped; an ended call's rewards and skill outcome with it. */
   | { k: 'end'; callIds: string[]; cells?: CellArms; outcomes?: SkillOutcomes }
   | { k: 'agents'; agents: AgentState[] }
+  /** A script version loaded; the last one recorded is current. */
   | { k: 'scripts'; library: ScriptLibrary }
   /** All the events emitted and not yet in the pipeline, replacing what came before (a snapshot's last record). */
   | { k: 'unsent'; events: DialwiseEvent[] }
   /** Events the pipeline (or the bus) has taken. */
-  | { k: 'sent'; ids: string[] };
+  | { k: 'sent'; ids: string[] }
+  /** Rows of the decision log or the dialing violations, to be stored. */
+  | { k: 'rows'; rows: DecisionRecord[] | DialingViolation[]; table: RowTable }
+  /** Rows stored, by key. */
+  | { k: 'written'; table: RowTable; ids: string[] };
+
+export type RowTable = 'decisions' | 'dialing_violations';
+/** A row's key in its table. */
+const rowKey = (table: RowTable, row: DecisionRecord | DialingViolation): string =>
+  table === 'decisions' ? (row as DecisionRecord).decision_id : (row as DialingViolation).id;
 
 export interface EngineState {
   sessions: Map<string, Session>;
   cells: CellArms;
   outcomes: SkillOutcomes;
   agents: Map<string, AgentState>;
-  /** Rolled out after start, oldest first. */
+  /** The script versions loaded, the current one last. */
   libraries: ScriptLibrary[];
   /** Emitted, not yet sent, by event id. */
   unsent: Map<string, DialwiseEvent>;
+  /** Rows not yet stored, by table and key. */
+  unwritten: Unwritten;
+}
+
+export interface Unwritten {
+  decisions: Map<string, DecisionRecord>;
+  dialing_violations: Map<string, DialingViolation>;
 }
 
 export const emptyEngineState = (): EngineState => ({
@@ -61,7 +79,16 @@ export const emptyEngineState = (): EngineState => ({
   agents: new Map(),
   libraries: [],
   unsent: new Map(),
+  unwritten: { decisions: new Map(), dialing_violations: new Map() },
 });
+
+/** Keeps the rows a record names unwritten, or forgets them once written. */
+function foldRows(unwritten: Unwritten, r: EngineRecord): void {
+  if (r.k === 'rows') {
+    const into = unwritten[r.table] as Map<string, DecisionRecord | DialingViolation>;
+    for (const row of r.rows) into.set(rowKey(r.table, row), row);
+  } else if (r.k === 'written') for (const id of r.ids) unwritten[r.table].delete(id);
+}
 
 function mergeCells(into: CellArms, cells: CellArms): void {
   for (const [node, bySegment] of Object.entries(cells))
@@ -89,14 +116,19 @@ export function foldRecord(state: EngineState, r: EngineRecord): EngineState {
       for (const a of r.agents) state.agents.set(a.id, a);
       break;
     case 'scripts':
-      if (!state.libraries.some((l) => l.version === r.library.version))
-        state.libraries.push(r.library);
+      // The last one recorded is the current one.
+      state.libraries = state.libraries.filter((l) => l.version !== r.library.version);
+      state.libraries.push(r.library);
       break;
     case 'unsent':
       state.unsent = new Map(r.events.map((e) => [e.event_id, e]));
       break;
     case 'sent':
       for (const id of r.ids) state.unsent.delete(id);
+      break;
+    case 'rows':
+    case 'written':
+      foldRows(state.unwritten, r);
       break;
   }
   return state;
@@ -112,8 +144,9 @@ const COMPACT_AT_BYTES = 64 * 1024 * 1024;
  */
 export class EngineJournal {
   private readonly unsent: Map<string, DialwiseEvent>;
+  private readonly unwritten: Unwritten;
   /** The engine's state for a compaction; set once the engine exists. */
-  state: (() => Omit<EngineState, 'unsent'>) | undefined;
+  state: (() => Omit<EngineState, 'unsent' | 'unwritten'>) | undefined;
 
   constructor(
     private readonly journal: Journal<EngineRecord>,
@@ -121,11 +154,13 @@ export class EngineJournal {
     private readonly compactAtBytes = COMPACT_AT_BYTES,
   ) {
     this.unsent = resumed.unsent;
+    this.unwritten = resumed.unwritten;
   }
 
   readonly write = (r: EngineRecord): void => {
     if (r.k === 'session') for (const e of r.events ?? []) this.unsent.set(e.event_id, e);
     else if (r.k === 'sent') for (const id of r.ids) this.unsent.delete(id);
+    else foldRows(this.unwritten, r);
     this.journal.append(r);
     if (this.journal.bytes > this.compactAtBytes) this.compact();
   };
@@ -133,6 +168,8 @@ export class EngineJournal {
   /** An erased customer's events not sent yet go; the compaction leaves nothing of theirs on disk. */
   async forget(customerId: string): Promise<void> {
     for (const [id, e] of this.unsent) if (e.customer_id === customerId) this.unsent.delete(id);
+    for (const rows of Object.values(this.unwritten) as Map<string, { customer_id: string }>[])
+      for (const [id, row] of rows) if (row.customer_id === customerId) rows.delete(id);
     // A snapshot still being flushed may hold them: it goes once it is renamed.
     await this.journal.flushed();
     this.compact(true);
@@ -147,7 +184,7 @@ export class EngineJournal {
   compact(sync = false): void {
     const engine = this.state;
     if (!engine) return;
-    const unsent = this.unsent;
+    const { unsent, unwritten } = this;
     this.journal.compact(function* (): Generator<EngineRecord> {
       const state = engine();
       // The arms change in place: they go first, in the chunk written at once.
@@ -156,13 +193,21 @@ export class EngineJournal {
         { k: 'agents', agents: [...state.agents.values()] },
         ...state.libraries.map((library): EngineRecord => ({ k: 'scripts', library })),
       ];
-      const last: EngineRecord = { k: 'unsent', events: [...unsent.values()] };
+      const last: EngineRecord[] = [
+        { k: 'unsent', events: [...unsent.values()] },
+        { k: 'rows', table: 'decisions', rows: [...unwritten.decisions.values()] },
+        {
+          k: 'rows',
+          table: 'dialing_violations',
+          rows: [...unwritten.dialing_violations.values()],
+        },
+      ];
       yield* small;
       for (const id of [...state.sessions.keys()]) {
         const s = state.sessions.get(id);
         if (s) yield { k: 'session', s };
       }
-      yield last;
+      yield* last;
     }, sync);
   }
 

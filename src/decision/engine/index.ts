@@ -11,6 +11,7 @@ export {
   foldRecord,
   type EngineRecord,
   type EngineState,
+  type Unwritten,
 } from './engine-journal.js';
 export { ViolationWriter } from './violation-writer.js';
 export type {

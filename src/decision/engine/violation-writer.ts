@@ -29,6 +29,7 @@ export class ViolationWriter extends BatchWriter<DialingViolation> {
         columns: COLUMNS,
         casts: { ts: 'ts::TIMESTAMPTZ' },
         onConflict: 'ON CONFLICT DO NOTHING',
+        key: 'id',
       },
       store,
       clock,

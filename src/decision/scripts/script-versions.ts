@@ -15,15 +15,29 @@ export class ScriptVersions {
     this.#byVersion.set(initial.version, initial);
   }
 
-  /** Adds a library and makes it current; a version name is never reused. */
-  add(library: ScriptLibrary): void {
+  /** Adds a library and makes it current (unless `current` is false); a version name is never reused. */
+  add(library: ScriptLibrary, current = true): void {
     if (this.#byVersion.has(library.version))
       throw new DialwiseError(
         'CONFIG_INVALID',
         `scripts version ${library.version} already loaded`,
       );
     this.#byVersion.set(library.version, library);
-    this.#current = library;
+    if (current) this.#current = library;
+  }
+
+  has(version: string): boolean {
+    return this.#byVersion.has(version);
+  }
+
+  /** Every version loaded, the current one last. */
+  all(): ScriptLibrary[] {
+    return [...this.#byVersion.values()].filter((l) => l !== this.#current).concat(this.#current);
+  }
+
+  /** Makes a loaded version current. */
+  use(version: string): void {
+    this.#current = this.get(version);
   }
 
   current(): ScriptLibrary {

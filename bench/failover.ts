@@ -109,6 +109,8 @@ async function bot(until: number) {
       const d = await decide(conn, {
         call_id: first.call_id,
         customer_id: first.customer_id,
+        // A retry of a turn whose answer was lost gets the decision already taken.
+        turn_id: `${first.call_id}/${i}`,
         product_line: first.product_line,
         text,
         asr_confidence: 0.9,

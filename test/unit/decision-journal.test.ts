@@ -91,6 +91,22 @@ describe('decision engine journal', () => {
     expect(b.e.context('call-t')!.fallback).toBe(a.e.context('call-t')!.fallback);
   });
 
+  it('answers a retried turn (same turn_id) with the decision already taken, before and after a restart', () => {
+    const dir = tmpDir();
+    const a = journaled(dir);
+    const ask = (id: string, text: string) => ({ ...turn('call-i', text), turn_id: id });
+    a.e.turn(ask('t1', '你好'));
+    const second = a.e.turn(ask('t2', '是我，我是负责人'));
+    expect(a.e.turn(ask('t2', '是我，我是负责人'))).toEqual(second);
+    expect(a.e.context('call-i')!.customer_turns).toBe(2);
+    // The answer to t2 was lost in a kill: the retry reaches the restarted process.
+    const b = journaled(dir);
+    expect(b.e.turn(ask('t2', '是我，我是负责人'))).toEqual(second);
+    expect(b.e.context('call-i')!.customer_turns).toBe(2);
+    expect(b.e.turn(ask('t3', '价格怎么算？')).decision_id).not.toBe(second.decision_id);
+    expect(b.e.context('call-i')!.customer_turns).toBe(3);
+  });
+
   it('keeps a version rolled out through the API current after a restart', async () => {
     const dir = tmpDir();
     const a = journaled(dir);

@@ -44,6 +44,8 @@ export interface Session {
   /** The call's tone, drawn at its first line (scripts/tone-choice.ts). */
   tone?: Tone;
   last?: Decision;
+  /** The dialer's id of the turn `last` answered, if it gave one. */
+  lastTurnId?: string | undefined;
   handoff?: Decision['transfer'];
   /** When the agent took the transfer (the no-pickup fallback is off). */
   pickedUpAt?: number;

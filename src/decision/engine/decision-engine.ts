@@ -89,6 +89,8 @@ export class DecisionEngine {
     const started = performance.now();
     const nowMs = this.clock.now();
     const s = this.session(req, nowMs);
+    // A retry (a lost answer, a takeover): the decision already taken, not a new turn.
+    if (req.turn_id !== undefined && req.turn_id === s.lastTurnId && s.last) return s.last;
     const customer = this.customer(s.customerId, nowMs);
     const flag = this.gate.check({ s, req, customer, nowMs }, this.setup.dialing, this.deps);
     if (s.last && s.last.action !== 'say') return s.last;
@@ -137,6 +139,7 @@ export class DecisionEngine {
     if (spoken.line.variant !== 'safe')
       s.spoken.push({ node: spoken.node, segment: spoken.segment, variant: spoken.line.variant });
     s.last = decision;
+    s.lastTurnId = req.turn_id;
     const said = turnEvents(s, req, decision, nowMs, signals.optOut);
     const events = withCallback(said, signals.slots.callbackAt);
     if (decision.state === 'do_not_call') this.pending.noteOptOut(s.customerId, events, nowMs);
@@ -308,11 +311,7 @@ export class DecisionEngine {
     return report(this.setup.experiment, node, segment);
   }
 
-  /**
-   * The dialer reports how a dial ended (pacing), e.g. an answered call
-   * nobody was free to take. `at` is when it ended; the engine's clock when
-   * left out.
-   */
+  /** How a dial ended (pacing), e.g. answered with nobody free; `at` is when (else the clock's now). */
   attempt(at: Date | undefined, outcome: AttemptOutcome): void {
     this.pace(at ? at.getTime() : this.clock.now(), outcome);
   }

@@ -78,6 +78,8 @@ export interface DecisionDeps {
 export interface TurnRequest {
   call_id: string;
   customer_id: string;
+  /** A retry of the call's last turn (the same id) gets its decision again. */
+  turn_id?: string | undefined;
   campaign_id?: string | undefined;
   product_line?: string | undefined;
   text: string;

@@ -19,8 +19,8 @@ const H = 3_600_000;
 function zoneAt(hour: number): string {
   let offset = (hour - new Date().getUTCHours() + 48) % 24;
   if (offset > 11) offset -= 24;
-  // Etc/GMT-5 is UTC+5: the sign is the other way round.
-  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+  // Etc/GMT-5 is UTC+5: the sign is the other way round. Offset 0 is named UTC (as Etc/GMT prints).
+  return offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
 }
 
 /** The shipped rules, around the clock for business; consumers (retail) 08:00-20:00 only. */

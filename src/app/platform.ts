@@ -5,7 +5,6 @@ import { KafkaBus } from '../core/bus/kafka.js';
 import { MemoryBus } from '../core/bus/memory.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
-import type { DialwiseEvent } from '../core/events/index.js';
 import { Health } from '../core/health.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
@@ -143,14 +142,14 @@ async function startDecisionLayer(
 ) {
   const { bus, pipeline, store, enricher, late } = streams;
   const dnc = await DncRegister.open(store, streams.cipher);
-  const sent = { to: (_: readonly DialwiseEvent[]) => {} };
   const outbox = decisionOutbox({
     bus,
     pipeline,
     prefix: config.topicPrefix,
     logger,
     clock,
-    onSent: (events) => sent.to(events),
+    // Called once a batch is taken, long after the decision layer below exists.
+    onSent: (events) => decisions.sent(events),
   });
   const decisions = startDecisions(config, {
     store,
@@ -163,7 +162,6 @@ async function startDecisionLayer(
     clock,
     cipher: streams.cipher,
   });
-  sent.to = decisions.sent;
   late.decisions = decisions;
   // What the last process decided but had not handed to the pipeline yet (the pipeline drops repeats).
   if (decisions.unsent.length) outbox.emit(decisions.unsent);

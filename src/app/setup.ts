@@ -90,7 +90,6 @@ export const pinnedModelDirs = (config: Config): Partial<Record<string, string |
   emotion: config.emotionModelDir,
 });
 
-/** How CRM records and `customer.updated` values map to canonical ones (config/crm-mapping.json). */
 /** The decision layer's config folder: flow, scripts, dialing rules, transfers, agents. */
 export const decisionConfigDir = (config: Config): string =>
   config.decisionConfigDir ?? join(packageRoot(), 'config');
@@ -102,6 +101,7 @@ export const decisionConfigDir = (config: Config): string =>
 export const dialingRulesOf = (config: Config): DialingRules =>
   loadDialingRules(join(decisionConfigDir(config), 'dialing.json'));
 
+/** How CRM records and `customer.updated` values map to canonical ones (config/crm-mapping.json). */
 export const crmMappingOf = (config: Config): CrmMapping =>
   loadCrmMapping(readJson(configFile(config.crmMappingFile, 'crm-mapping.json')));
 

@@ -117,6 +117,15 @@ function read(file: string, cipher: FieldCipher) {
   return { records, torn: plain.length - whole, whole, stream: { key, iv, headerBytes: nl + 1 } };
 }
 
+/** The journal `name`'s snapshots and logs in `dir`, with their generations. */
+function filesOf(dir: string, name: string) {
+  const pattern = new RegExp(`^${name}-(\\d+)\\.(snapshot|log)$`);
+  return readdirSync(dir).flatMap((file) => {
+    const m = pattern.exec(file);
+    return m ? [{ file, generation: Number(m[1]), kind: m[2] }] : [];
+  });
+}
+
 export class Journal<R> {
   private out!: Segment;
   /** The compaction whose snapshot is being written, if one is. */
@@ -132,11 +141,7 @@ export class Journal<R> {
   /** Opens (or creates) the journal `name` in `dir` and reads back what it holds. */
   static open<R>(dir: string, name: string, cipher: FieldCipher): JournalOpened<R> {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const pattern = new RegExp(`^${name}-(\\d+)\\.(snapshot|log)$`);
-    const files = readdirSync(dir).flatMap((f) => {
-      const m = pattern.exec(f);
-      return m ? [{ generation: Number(m[1]), kind: m[2] }] : [];
-    });
+    const files = filesOf(dir, name);
     const snapshots = files.filter((x) => x.kind === 'snapshot').map((x) => x.generation);
     const base = snapshots.length ? Math.max(...snapshots) : 0;
     const logs = files
@@ -279,11 +284,8 @@ export class Journal<R> {
 
   /** Removes this journal's snapshots and logs older than `generation`. */
   private removeBefore(generation: number): void {
-    for (const f of readdirSync(this.dir)) {
-      const m = /-(\d+)\.(snapshot|log)$/.exec(f);
-      if (m && f.startsWith(`${this.name}-`) && Number(m[1]) < generation)
-        rmSync(join(this.dir, f));
-    }
+    for (const x of filesOf(this.dir, this.name))
+      if (x.generation < generation) rmSync(join(this.dir, x.file));
   }
 
   private file(generation: number, kind: 'snapshot' | 'log'): string {

@@ -31,8 +31,8 @@ import {
 import { firstTrigger, recordOutcome, type SkillModel } from '../transfer/index.js';
 import { addTurn, hear, IDLE_MS, newSession, type Session } from './call-session.js';
 import type { Decision, DecisionDeps, DecisionSetup, TurnRequest } from './engine-contract.js';
-import { agentState, type CellArms, type EngineState } from './engine-journal.js';
-import { decide, speak } from './engine-speak.js';
+import { agentState, cellArms, type EngineState } from './engine-journal.js';
+import { decide, speak, type SpeakContext } from './engine-speak.js';
 import { DialingGate } from './dialing-gate.js';
 import {
   flowTrigger,
@@ -69,6 +69,7 @@ export class DecisionEngine {
   private readonly gate = new DialingGate();
   private readonly clock: Clock;
   private readonly rng: () => number;
+  private readonly speech: SpeakContext;
 
   constructor(
     private readonly setup: DecisionSetup,
@@ -79,6 +80,7 @@ export class DecisionEngine {
     this.answers = newAnswerModel(setup.dialing);
     this.pacer = newPacer(setup.dialing.pacing);
     this.skills = setup.skills;
+    this.speech = { setup, checkBotLine: deps.checkBotLine, rng: this.rng };
   }
 
   /**
@@ -119,8 +121,8 @@ export class DecisionEngine {
     s.flow = stepped.state;
     s.turns.push({ speaker: 'customer', text: req.text });
     const context = decisionContextOf(customer, nowMs, this.setup.dialing, s);
-    const x0 = { setup: this.setup, checkBotLine: this.deps.checkBotLine, rng: this.rng };
-    const spoken = speak(x0, s, { signals, customer: scored, moved: stepped.moved }, context);
+    const heard = { signals, customer: scored, moved: stepped.moved };
+    const spoken = speak(this.speech, s, heard, context);
     const decision = { ...decide(this.setup, s, signals, spoken, stepped.reason), ...flag };
     const x = { setup: this.setup, skills: this.skills, nowMs };
     if (decision.action === 'end' && s.flow.name !== 'do_not_call') {
@@ -270,11 +272,15 @@ export class DecisionEngine {
     const nowMs = this.clock.now();
     const unsent = [...state.unsent.values()];
     this.pending.note(unsent, nowMs);
+    const byCall = new Map<string, DialwiseEvent[]>();
+    for (const e of unsent) {
+      const call = 'call_id' in e ? e.call_id : undefined;
+      if (call) byCall.set(call, (byCall.get(call) ?? []).concat(e));
+    }
     for (const s of state.sessions.values()) {
       this.sessions.set(s.callId, s);
-      const own = unsent.filter((e) => 'call_id' in e && e.call_id === s.callId);
-      if (s.flow.name === 'do_not_call' && own.length)
-        this.pending.noteOptOut(s.customerId, own, nowMs);
+      const own = byCall.get(s.callId);
+      if (s.flow.name === 'do_not_call' && own) this.pending.noteOptOut(s.customerId, own, nowMs);
       const h = s.handoff;
       if (h?.pickup_deadline && s.pickedUpAt === undefined && s.fallback === undefined)
         this.pickups.set(
@@ -288,13 +294,9 @@ export class DecisionEngine {
 
   /** What a journal's compaction writes: the state as it is now (unsent events are the journal's). */
   durableState(): Omit<EngineState, 'unsent' | 'unwritten'> {
-    const cells: CellArms = {};
-    for (const [node, bySegment] of Object.entries(this.setup.experiment.cells))
-      for (const [segment, cell] of Object.entries(bySegment))
-        (cells[node] ??= {})[segment] = cell.arms;
     return {
       sessions: this.sessions,
-      cells,
+      cells: cellArms(this.setup.experiment),
       outcomes: this.skills.outcomes,
       agents: new Map(this.setup.agents.map((a) => [a.id, agentState(a)])),
       libraries: this.setup.scripts.all(),
@@ -336,15 +338,10 @@ export class DecisionEngine {
     const s = this.sessions.get(callId);
     if (!s) return;
     const converted = outcome === 'converted';
-    const cells: CellArms = {};
-    for (const v of s.spoken) {
+    for (const v of s.spoken)
       record(this.setup.experiment, v.node, v.segment, v.variant, converted ? 1 : 0);
-      cells[v.node] = {};
-    }
     // Every segment of a rewarded node, whose arms (stops included) the record sets as they are now.
-    for (const node of Object.keys(cells))
-      for (const [segment, cell] of Object.entries(this.setup.experiment.cells[node] ?? {}))
-        cells[node]![segment] = cell.arms;
+    const cells = cellArms(this.setup.experiment, [...new Set(s.spoken.map((v) => v.node))]);
     const worker = s.handoff?.agent ?? 'bot';
     this.skills = recordOutcome(this.skills, worker, s.productLine, converted);
     const outcomes = {

@@ -11,7 +11,7 @@
  */
 import type { DialwiseEvent } from '../../core/events/index.js';
 import type { Journal } from '../../core/journal.js';
-import type { Arm, ScriptLibrary } from '../scripts/index.js';
+import type { Arm, ExperimentState, ScriptLibrary } from '../scripts/index.js';
 import type { Agent, SkillModel } from '../transfer/index.js';
 import type { Session } from './call-session.js';
 import type { DecisionRecord, DialingViolation } from './engine-contract.js';
@@ -82,12 +82,27 @@ export const emptyEngineState = (): EngineState => ({
   unwritten: { decisions: new Map(), dialing_violations: new Map() },
 });
 
-/** Keeps the rows a record names unwritten, or forgets them once written. */
-function foldRows(unwritten: Unwritten, r: EngineRecord): void {
-  if (r.k === 'rows') {
-    const into = unwritten[r.table] as Map<string, DecisionRecord | DialingViolation>;
+/** What is on its way to the pipeline and the store: events not sent, rows not written. */
+type Pending = Pick<EngineState, 'unsent' | 'unwritten'>;
+
+/** Keeps what a record hands on until it is sent or written (in place). */
+function foldPending(p: Pending, r: EngineRecord): void {
+  if (r.k === 'session') for (const e of r.events ?? []) p.unsent.set(e.event_id, e);
+  else if (r.k === 'unsent') p.unsent = new Map(r.events.map((e) => [e.event_id, e]));
+  else if (r.k === 'sent') for (const id of r.ids) p.unsent.delete(id);
+  else if (r.k === 'rows') {
+    const into = p.unwritten[r.table] as Map<string, DecisionRecord | DialingViolation>;
     for (const row of r.rows) into.set(rowKey(r.table, row), row);
-  } else if (r.k === 'written') for (const id of r.ids) unwritten[r.table].delete(id);
+  } else if (r.k === 'written') for (const id of r.ids) p.unwritten[r.table].delete(id);
+}
+
+/** The arms of the experiment's cells of `nodes` (every node when absent), as a record holds them. */
+export function cellArms(exp: ExperimentState, nodes = Object.keys(exp.cells)): CellArms {
+  const out: CellArms = {};
+  for (const node of nodes)
+    for (const [segment, cell] of Object.entries(exp.cells[node] ?? {}))
+      (out[node] ??= {})[segment] = cell.arms;
+  return out;
 }
 
 function mergeCells(into: CellArms, cells: CellArms): void {
@@ -105,7 +120,7 @@ export function foldRecord(state: EngineState, r: EngineRecord): EngineState {
   switch (r.k) {
     case 'session':
       state.sessions.set(r.s.callId, r.s);
-      for (const e of r.events ?? []) state.unsent.set(e.event_id, e);
+      foldPending(state, r);
       break;
     case 'end':
       for (const id of r.callIds) state.sessions.delete(id);
@@ -120,16 +135,8 @@ export function foldRecord(state: EngineState, r: EngineRecord): EngineState {
       state.libraries = state.libraries.filter((l) => l.version !== r.library.version);
       state.libraries.push(r.library);
       break;
-    case 'unsent':
-      state.unsent = new Map(r.events.map((e) => [e.event_id, e]));
-      break;
-    case 'sent':
-      for (const id of r.ids) state.unsent.delete(id);
-      break;
-    case 'rows':
-    case 'written':
-      foldRows(state.unwritten, r);
-      break;
+    default:
+      foldPending(state, r);
   }
   return state;
 }
@@ -143,32 +150,27 @@ const COMPACT_AT_BYTES = 64 * 1024 * 1024;
  * has grown past COMPACT_AT_BYTES.
  */
 export class EngineJournal {
-  private readonly unsent: Map<string, DialwiseEvent>;
-  private readonly unwritten: Unwritten;
   /** The engine's state for a compaction; set once the engine exists. */
-  state: (() => Omit<EngineState, 'unsent' | 'unwritten'>) | undefined;
+  state: (() => Omit<EngineState, keyof Pending>) | undefined;
 
   constructor(
     private readonly journal: Journal<EngineRecord>,
-    resumed: EngineState,
+    /** What the resumed state had pending, kept up to date from here. */
+    private readonly pending: Pending,
     private readonly compactAtBytes = COMPACT_AT_BYTES,
-  ) {
-    this.unsent = resumed.unsent;
-    this.unwritten = resumed.unwritten;
-  }
+  ) {}
 
   readonly write = (r: EngineRecord): void => {
-    if (r.k === 'session') for (const e of r.events ?? []) this.unsent.set(e.event_id, e);
-    else if (r.k === 'sent') for (const id of r.ids) this.unsent.delete(id);
-    else foldRows(this.unwritten, r);
+    foldPending(this.pending, r);
     this.journal.append(r);
     if (this.journal.bytes > this.compactAtBytes) this.compact();
   };
 
   /** An erased customer's events not sent yet go; the compaction leaves nothing of theirs on disk. */
   async forget(customerId: string): Promise<void> {
-    for (const [id, e] of this.unsent) if (e.customer_id === customerId) this.unsent.delete(id);
-    for (const rows of Object.values(this.unwritten) as Map<string, { customer_id: string }>[])
+    const { unsent, unwritten } = this.pending;
+    for (const [id, e] of unsent) if (e.customer_id === customerId) unsent.delete(id);
+    for (const rows of Object.values(unwritten) as Map<string, { customer_id: string }>[])
       for (const [id, row] of rows) if (row.customer_id === customerId) rows.delete(id);
     // A snapshot still being flushed may hold them: it goes once it is renamed.
     await this.journal.flushed();
@@ -184,7 +186,7 @@ export class EngineJournal {
   compact(sync = false): void {
     const engine = this.state;
     if (!engine) return;
-    const { unsent, unwritten } = this;
+    const { unsent, unwritten } = this.pending;
     this.journal.compact(function* (): Generator<EngineRecord> {
       const state = engine();
       // The arms change in place: they go first, in the chunk written at once.

@@ -41,7 +41,19 @@ export function decisionOutbox(deps: {
             )
             .then(() => pipeline.committed());
     sent.then(
-      () => deps.onSent?.(events),
+      () => {
+        try {
+          deps.onSent?.(events);
+        } catch (err) {
+          deps.logger.log(
+            'error',
+            'decision events sent but not marked; sent again at the next start',
+            {
+              err: String(err),
+            },
+          );
+        }
+      },
       (err) =>
         deps.logger.log('error', 'decision events not recorded; sent again at the next start', {
           err: String(err),

@@ -266,6 +266,28 @@ function notices(
   };
 }
 
+type DecisionLayerDeps = {
+  store: Store;
+  enricher: Enricher;
+  dnc: DncRegister;
+  models: () => ServedModels;
+  checkBotLine: (text: string) => ComplianceHit[];
+  emit: (events: DialwiseEvent[]) => void;
+  logger: Logger;
+  clock: Clock;
+  cipher: FieldCipher;
+};
+
+/** What the engine sees of customers: the enricher's profiles with the do-not-call register. */
+function engineViews({ enricher, dnc }: DecisionLayerDeps) {
+  return {
+    customer: (id: string, now: number) => customerView(enricher.profile(id, now), id, now, dnc),
+    contact: (id: string) => contactView(enricher.profiles.get(id), id, dnc),
+    crm: (id: string) => enricher.profiles.get(id)?.crm ?? {},
+    candidates: (now: number) => candidates(enricher, dnc, now),
+  };
+}
+
 /**
  * The decision engine over the live pipeline state: profiles from the
  * enricher, the served models (a promoted champion included), decisions
@@ -273,17 +295,7 @@ function notices(
  */
 export function startDecisions(
   config: Config,
-  deps: {
-    store: Store;
-    enricher: Enricher;
-    dnc: DncRegister;
-    models: () => ServedModels;
-    checkBotLine: (text: string) => ComplianceHit[];
-    emit: (events: DialwiseEvent[]) => void;
-    logger: Logger;
-    clock: Clock;
-    cipher: FieldCipher;
-  },
+  deps: DecisionLayerDeps,
 ): {
   engine: DecisionEngine;
   /** The engine learns from the events; an erasure also drops the customer's unwritten decisions and violations. */
@@ -296,18 +308,15 @@ export function startDecisions(
   restore(): Promise<{ calls: number; rewards: number; answers: number }>;
   close(): Promise<void>;
 } {
-  const { logger, enricher, clock } = deps;
+  const { logger, clock } = deps;
   const { state, journal, resumed } = openJournal(config, deps.cipher, logger);
   const unsent = [...state.unsent.values()];
   const dir = decisionConfigDir(config);
   const { log, violations, ...rows } = durableWriters(deps.store, clock, logger, journal);
   const engine = new DecisionEngine(loadSetup(dir, deps.checkBotLine, config.scriptPolicyFile), {
+    ...engineViews(deps),
     clock,
     models: deps.models,
-    customer: (id, now) => customerView(enricher.profile(id, now), id, now, deps.dnc),
-    contact: (id) => contactView(enricher.profiles.get(id), id, deps.dnc),
-    crm: (id) => enricher.profiles.get(id)?.crm ?? {},
-    candidates: (now) => candidates(enricher, deps.dnc, now),
     checkBotLine: deps.checkBotLine,
     emit: deps.emit,
     log: rows.decision,
@@ -317,9 +326,12 @@ export function startDecisions(
   });
   engine.resume(state);
   journal.state = () => engine.durableState();
+  let closed = false;
   return {
     engine,
     observe(events) {
+      // After the close only the layer's own last events pass by: nothing in them to learn.
+      if (closed) return;
       engine.observe(events);
       for (const e of events)
         if (e.type === 'customer.erased') {
@@ -333,7 +345,10 @@ export function startDecisions(
         }
     },
     unsent,
-    sent: (events) => journal.write({ k: 'sent', ids: events.map((e) => e.event_id) }),
+    sent(events) {
+      // Taken after the close: the next start sends them again, and the pipeline drops repeats.
+      if (!closed) journal.write({ k: 'sent', ids: events.map((e) => e.event_id) });
+    },
     async restore() {
       await rows.again(state.unwritten);
       const learned = await restoreLearned(deps.store, engine, !resumed);
@@ -342,6 +357,7 @@ export function startDecisions(
       return { calls: state.sessions.size, ...learned };
     },
     async close() {
+      closed = true;
       engine.close();
       // The writers first: what they store is marked written in the journal.
       await Promise.all([log.close(), violations.close()]);

@@ -237,9 +237,10 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
       for (const part of parts) await part.stop();
       if (feed) await withDeadline(feed.settled(), left(), clock).catch(() => undefined);
       await api.stop();
+      // No more events from the bus for the decision layer to observe once it is closed.
+      await late.subscription?.stop().catch(() => undefined);
       await withDeadline(decisions.close(), left(), clock).catch(() => undefined);
       outbox.flush();
-      await late.subscription?.stop().catch(() => undefined);
       await pipeline.stop(left());
       models.close();
       await bus.close().catch(() => undefined);

@@ -130,6 +130,7 @@ export class Journal<R> {
   private out!: Segment;
   /** The compaction whose snapshot is being written, if one is. */
   private flushing: Promise<void> | undefined;
+  private closed = false;
 
   private constructor(
     private readonly dir: string,
@@ -204,6 +205,7 @@ export class Journal<R> {
    * being written is skipped.
    */
   compact(state: () => Iterable<R>, sync = false): void {
+    this.open();
     if (this.flushing && !sync) return;
     const next = this.generation + 1;
     closeSync(this.out.fd);
@@ -272,10 +274,18 @@ export class Journal<R> {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     closeSync(this.out.fd);
   }
 
+  /** Throws once closed: the closed descriptor's number may already belong to another file. */
+  private open(): void {
+    if (this.closed) throw new Error(`journal ${this.name} is closed`);
+  }
+
   private write(segment: Segment, text: string): void {
+    this.open();
     const data = segment.stream.update(text, 'utf8');
     // One write of a few kilobytes is whole on a local disk; a short write goes on from where it stopped.
     for (let at = 0; at < data.length;) at += writeSync(segment.fd, data, at);

@@ -1,5 +1,7 @@
 import {
+  closeSync,
   copyFileSync,
+  openSync,
   readdirSync,
   readFileSync,
   statSync,
@@ -35,6 +37,22 @@ describe('journal', () => {
     // Another data key cannot open it.
     const other = createFieldCipher(Buffer.alloc(32, 4).toString('base64'));
     expect(() => Journal.open<R>(dir, 'j', other)).toThrow(/unknown key/);
+  });
+
+  it('refuses a write once closed, leaving the file that now holds its old descriptor alone', () => {
+    const dir = tmpDir();
+    const { journal } = Journal.open<R>(dir, 'j', cipher);
+    journal.append({ n: 1 });
+    journal.close();
+    // The descriptor's number is free again: the next file opened takes it.
+    const other = join(dir, 'other');
+    const fd = openSync(other, 'w');
+    expect(() => journal.append({ n: 2 })).toThrow(/journal j is closed/);
+    expect(() => journal.compact(() => [{ n: 3 }], true)).toThrow(/closed/);
+    closeSync(fd);
+    expect(statSync(other).size).toBe(0);
+    expect(Journal.open<R>(dir, 'j', cipher).records).toEqual([{ n: 1 }]);
+    journal.close();
   });
 
   it('cuts off an end torn by a crash and goes on writing after it', () => {

@@ -6,6 +6,8 @@
  *   npx tsx bench/ingest.ts kafka    [--seconds 60]        (needs KAFKA_BROKERS)
  *   npx tsx bench/ingest.ts latency  [--rate 25000 --seconds 30]
  *   npx tsx bench/ingest.ts client   [--seconds 20]   (kafkajs alone: is the client the bottleneck?)
+ *   npx tsx bench/ingest.ts customers [--customers 1000000 --bound 200000 --light --heap 2048]
+ *       (RSS against distinct customers: bounded, then unbounded as the peer, both with a heap limit in MiB)
  *
  * Prints a JSON result and writes it to bench/results/ingest-<mode>.json.
  */
@@ -29,6 +31,10 @@ const { positionals, values } = parseArgs({
     events: { type: 'string' },
     seconds: { type: 'string' },
     rate: { type: 'string' },
+    customers: { type: 'string' },
+    bound: { type: 'string' },
+    heap: { type: 'string' },
+    light: { type: 'boolean' },
   },
 });
 const mode = positionals[0] ?? 'embedded';
@@ -214,6 +220,58 @@ async function client(seconds: number) {
   };
 }
 
+type Sample = { customers: number; rssMiB: number; heapMiB: number; inMemory: number };
+
+/** One run of bench/lib/customers-run.ts in a process of its own, its heap capped at `heapMiB`. */
+function customersRun(env: Record<string, string>, heapMiB: number) {
+  const child = fork(join(import.meta.dirname, 'lib', 'customers-run.ts'), [], {
+    execArgv: ['--import', 'tsx', `--max-old-space-size=${heapMiB}`],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const samples: Sample[] = [];
+  let result: object | undefined;
+  child.on('message', (m: { sample?: Sample; result?: object }) => {
+    if (m.sample) samples.push(m.sample);
+    result ??= m.result;
+  });
+  return new Promise<object>((resolve) =>
+    child.on('exit', (code, signal) => {
+      const peak = (k: 'rssMiB' | 'heapMiB') => Math.max(0, ...samples.map((x) => x[k]));
+      resolve({
+        ...(result ?? { diedAtCustomers: samples.at(-1)?.customers, exit: code ?? signal }),
+        peakRssMiB: peak('rssMiB'),
+        peakHeapMiB: peak('heapMiB'),
+        samples,
+      });
+    }),
+  );
+}
+
+/**
+ * RSS against distinct customers: the platform's bound on profiles in
+ * memory, then the same traffic with every profile kept (the peer), both
+ * under the same heap limit.
+ */
+async function customers(count: number, bound: number, light: boolean, heapMiB: number) {
+  const run = (profiles: number) =>
+    customersRun(
+      {
+        CUSTOMERS: String(count),
+        PROFILES_IN_MEMORY: String(profiles),
+        LIGHT: light ? '1' : '0',
+      },
+      heapMiB,
+    );
+  return {
+    customers: count,
+    traffic: light ? 'one CRM update per customer' : 'one simulated call per customer',
+    heapLimitMiB: heapMiB,
+    bounded: await run(bound),
+    unbounded: await run(100_000_000),
+  };
+}
+
 function percentiles(values: number[]) {
   const sorted = [...values].sort((x, y) => x - y);
   const pct = (p: number) =>
@@ -236,15 +294,25 @@ const result =
           ? await kafka(n(values.seconds, 30), n(values.rate, 25_000))
           : mode === 'client'
             ? await client(n(values.seconds, 20))
-            : (() => {
-                throw new Error(`unknown mode ${mode}`);
-              })();
+            : mode === 'customers'
+              ? await customers(
+                  n(values.customers, 1_000_000),
+                  n(values.bound, 200_000),
+                  values.light === true,
+                  n(values.heap, 2_048),
+                )
+              : (() => {
+                  throw new Error(`unknown mode ${mode}`);
+                })();
 const out = {
   mode,
   ...result,
-  peakRssMiB: Math.round(peakRss / 2 ** 20),
-  rssEvery5sMiB: rssTimeline,
-  heapUsedAtEndMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+  // This process's memory; the customers mode's runs report their own.
+  ...(mode !== 'customers' && {
+    peakRssMiB: Math.round(peakRss / 2 ** 20),
+    rssEvery5sMiB: rssTimeline,
+    heapUsedAtEndMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+  }),
   node: process.version,
   cores: os.cpus().length,
   // Other load on the machine when the run ended: figures from a busy machine are low.
@@ -254,7 +322,13 @@ const out = {
 console.log(JSON.stringify(out, null, 2));
 mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
 writeFileSync(
-  join(import.meta.dirname, 'results', `ingest-${mode}.json`),
+  join(
+    import.meta.dirname,
+    'results',
+    mode === 'customers'
+      ? `ingest-customers-${n(values.customers, 1_000_000)}${values.light ? '-light' : ''}.json`
+      : `ingest-${mode}.json`,
+  ),
   JSON.stringify(out, null, 2) + '\n',
 );
 process.exit(0);

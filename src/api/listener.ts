@@ -36,6 +36,7 @@ function hotHandler<B>(
   limits: ApiLimits,
   schema: ZodType<B>,
   run: (body: B, by: Principal) => unknown,
+  ready?: (body: B) => Promise<void> | undefined,
 ): HotHandler {
   return async (authorization, raw) => {
     const started = performance.now();
@@ -46,6 +47,8 @@ function hotHandler<B>(
       const principal = await admission.principalOf(authorization, true);
       requireRole(principal, DIALER);
       const body = validate(parseJson(raw, limits.jsonDepthLimit), schema);
+      const waiting = ready?.(body);
+      if (waiting) await waiting;
       out = JSON.stringify(run(body, principal));
     } catch (err) {
       if (!(err instanceof DialwiseError)) throw err;
@@ -66,15 +69,17 @@ export function hotRoutes(
   engine: DecisionEngine,
   admission: Admission,
   limits: ApiLimits,
+  readyFor?: (customerId: string) => Promise<void> | undefined,
 ): Map<string, HotHandler> {
+  const ready = readyFor && ((b: { customer_id: string }) => readyFor(b.customer_id));
   return new Map([
     [
       '/dialog/turn',
-      hotHandler(admission, limits, turnRequest, (b, by) => engine.turn(scopedTurn(by, b))),
+      hotHandler(admission, limits, turnRequest, (b, by) => engine.turn(scopedTurn(by, b)), ready),
     ],
     [
       '/outreach/check',
-      hotHandler(admission, limits, checkRequest, (b, by) => outreachAnswer(engine, b, by)),
+      hotHandler(admission, limits, checkRequest, (b, by) => outreachAnswer(engine, b, by), ready),
     ],
   ]);
 }

@@ -119,6 +119,8 @@ export function createApi(deps: ApiDeps): Api {
     }
   }
 
-  const hot = deps.decisions ? hotRoutes(deps.decisions, admission, deps.limits) : new Map();
+  const hot = deps.decisions
+    ? hotRoutes(deps.decisions, admission, deps.limits, deps.readyFor)
+    : new Map();
   return { fetch: handle, listen: (host, port) => listen(handle, hot, host, port) };
 }

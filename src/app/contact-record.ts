@@ -24,7 +24,7 @@ async function onFile<T>(config: Config, logger: Logger, work: (store: Store) =>
 export const consentExportOnFile = (config: Config, logger: Logger, clock: Clock, id: string) =>
   onFile(config, logger, async (store) => {
     const cipher = fieldCipher(config, logger);
-    const row = await new DuckDbSink(store, { clock }).loadProfile(id);
+    const [row] = await new DuckDbSink(store, { clock }).loadProfilesOf([id]);
     const ledger = row ? restoreProfile(row, cipher).consent : {};
     const nowIso = new Date(clock.now()).toISOString();
     return consentExportOf(store, id, ledger, (s) => cipher.decrypt(s), nowIso);

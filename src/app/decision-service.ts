@@ -9,7 +9,6 @@ import type { DialwiseEvent } from '../core/events/index.js';
 import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
 import { sendWithRetry } from '../analytics/alerts/index.js';
-import type { DncRegister } from '../analytics/records/index.js';
 import {
   checkConciseBeforeTransfer,
   createExperiment,
@@ -26,19 +25,15 @@ import {
   ScriptVersions,
   ViolationWriter,
   type Agent,
-  type ContactView,
-  type CustomerView,
   type DecisionDeps,
   type DecisionRecord,
   type DialingViolation,
   type EngineRecord,
   type Unwritten,
-  type RankingView,
 } from '../decision/index.js';
-import type { ServedModels } from '../models/champions.js';
 import type { ComplianceHit } from '../models/types.js';
-import { type Enricher, customerHistory, intentScoreAt, type Profile } from '../pipelines/index.js';
 import { loadLiveScriptPolicy } from './live-script-policy.js';
+import { engineViews, pinCandidates, type DecisionLayerDeps } from './decision-views.js';
 import { decisionConfigDir, readJson } from './setup.js';
 
 const agentsSchema = z.strictObject({
@@ -77,100 +72,8 @@ function loadSetup(
   };
 }
 
-const NEW_CUSTOMER: Omit<CustomerView, 'customerId'> = {
-  tags: [],
-  intentScore: 0,
-  crm: {},
-  consent: {},
-  doNotCall: false,
-  dncListed: null,
-  touches: [],
-  outcomes: {},
-  facts: {},
-  history: { recentPricingVisit: false, webVisits: 0, priorConversions: 0, complaints: 0 },
-};
-
-/**
- * What a contact check reads of a live profile: the contact record, the CRM
- * fields and the do-not-call marks (the phone only to look it up on the
- * register). No tags, no scores: a check is asked thousands of times a second.
- */
-export function contactView(
-  p: Profile | undefined,
-  customerId: string,
-  dnc?: Pick<DncRegister, 'match'>,
-): ContactView {
-  if (!p) return { customerId, ...NEW_CUSTOMER };
-  return {
-    customerId,
-    crm: p.crm,
-    consent: p.consent,
-    doNotCall: p.crm.do_not_call === true,
-    dncListed: dnc?.match(p.phone) ?? null,
-    touches: p.touches,
-  };
-}
-
-/**
- * What the decision layer reads of a live profile (personal data left out;
- * the phone only to look it up on the do-not-call register).
- */
-export function customerView(
-  p: Profile | undefined,
-  customerId: string,
-  nowMs: number,
-  dnc?: Pick<DncRegister, 'match'>,
-): CustomerView {
-  if (!p) return { customerId, ...NEW_CUSTOMER };
-  return {
-    ...contactView(p, customerId, dnc),
-    tags: p.tags,
-    intentScore: intentScoreAt(p, nowMs),
-    outcomes: p.outcomes,
-    facts: Object.fromEntries(Object.entries(p.facts).map(([k, f]) => [k, f.value])),
-    history: customerHistory(p, nowMs),
-    callback: p.callback,
-  };
-}
-
-/**
- * What ranking reads of a profile: the contact record, the intent score now,
- * the callback; tags as the pipeline last refreshed them. A ranking reads
- * thousands of customers a minute, so the view is one plain literal of
- * contactView's fields and the rest: built with an object spread and the
- * customer's history it was most of /dialer/next's time (profiled).
- */
-const rankingView = (p: Profile, nowMs: number, dnc: DncRegister): RankingView => ({
-  customerId: p.customer_id,
-  crm: p.crm,
-  consent: p.consent,
-  doNotCall: p.crm.do_not_call === true,
-  dncListed: dnc.match(p.phone),
-  touches: p.touches,
-  tags: p.tags,
-  intentScore: intentScoreAt(p, nowMs),
-  callback: p.callback,
-});
-
 /** How far back answered/unanswered calls teach the answer model after a restart. */
 const ANSWER_HISTORY_DAYS = 90;
-
-/** Profiles ranked for /dialer/next besides those awaiting a callback: the most promising, at most this many. */
-const MAX_CANDIDATES = 5_000;
-
-/**
- * Whom /dialer/next ranks: every customer awaiting a callback (a promise
- * kept outranks any score), then the most promising of the rest.
- */
-function* candidates(enricher: Enricher, dnc: DncRegister, now: number) {
-  const rest: Profile[] = [];
-  for (const p of enricher.profiles.values()) {
-    if (p.callback) yield rankingView(p, now, dnc);
-    else rest.push(p);
-  }
-  rest.sort((a, b) => b.intent_score - a.intent_score);
-  for (const p of rest.slice(0, MAX_CANDIDATES)) yield rankingView(p, now, dnc);
-}
 
 const journalDir = (config: Config) => join(config.dataDir, 'decision-state');
 
@@ -266,28 +169,6 @@ function notices(
   };
 }
 
-type DecisionLayerDeps = {
-  store: Store;
-  enricher: Enricher;
-  dnc: DncRegister;
-  models: () => ServedModels;
-  checkBotLine: (text: string) => ComplianceHit[];
-  emit: (events: DialwiseEvent[]) => void;
-  logger: Logger;
-  clock: Clock;
-  cipher: FieldCipher;
-};
-
-/** What the engine sees of customers: the enricher's profiles with the do-not-call register. */
-function engineViews({ enricher, dnc }: DecisionLayerDeps) {
-  return {
-    customer: (id: string, now: number) => customerView(enricher.profile(id, now), id, now, dnc),
-    contact: (id: string) => contactView(enricher.profiles.get(id), id, dnc),
-    crm: (id: string) => enricher.profiles.get(id)?.crm ?? {},
-    candidates: (now: number) => candidates(enricher, dnc, now),
-  };
-}
-
 /**
  * The decision engine over the live pipeline state: profiles from the
  * enricher, the served models (a promoted champion included), decisions
@@ -327,6 +208,8 @@ export function startDecisions(
   engine.resume(state);
   journal.state = () => engine.durableState();
   let closed = false;
+  // Every 60 commits (30 s by default): scores out of memory move only when their customers come back.
+  const pinned = pinCandidates(deps, 60 * config.commitIntervalMs);
   return {
     engine,
     observe(events) {
@@ -350,6 +233,7 @@ export function startDecisions(
       if (!closed) journal.write({ k: 'sent', ids: events.map((e) => e.event_id) });
     },
     async restore() {
+      await pinned.ready;
       await rows.again(state.unwritten);
       const learned = await restoreLearned(deps.store, engine, !resumed);
       // From here the journal holds it all: the next start reads no history from the store.
@@ -358,6 +242,7 @@ export function startDecisions(
     },
     async close() {
       closed = true;
+      pinned.stop();
       engine.close();
       // The writers first: what they store is marked written in the journal.
       await Promise.all([log.close(), violations.close()]);

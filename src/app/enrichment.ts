@@ -4,10 +4,14 @@ import type { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
 import { Champions, type ServedModels } from '../models/champions.js';
 import type { ModelName } from '../models/registry.js';
+import type { FieldCipher } from '../core/crypto.js';
 import {
+  type DuckDbSink,
   type Position,
+  type Profile,
   type Sink,
   Enricher,
+  restoreProfile,
   Pipeline,
   type PipelineHooks,
   loadTagRules,
@@ -51,6 +55,7 @@ async function createEnricher(
     ...served!,
     tagRules: loadTagRules(readJson(configFile(config.tagRulesFile, 'tags.json'))),
     dedupeWindow: config.dedupeWindow,
+    profilesInMemory: config.profilesInMemory,
     latenessMs: config.latenessMs,
     maxSkewMs: config.maxSkewMs,
     // The dialing rules' timing: they also rank due callbacks first, so both sides agree.
@@ -111,3 +116,13 @@ export async function openPipeline(
 /** A pipeline's positions as the bus commits them (source = topic). */
 export const busPositions = (positions: Position[]) =>
   positions.map((p) => ({ topic: p.source, partition: p.partition, next: p.next }));
+
+/** A customer's profile as stored: the loader's view, or one out of the pipeline's memory. */
+export async function storedProfile(
+  sink: DuckDbSink,
+  cipher: FieldCipher,
+  customerId: string,
+): Promise<Profile | undefined> {
+  const [row] = await sink.loadProfilesOf([customerId]);
+  return row && restoreProfile(row, cipher);
+}

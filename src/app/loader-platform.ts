@@ -2,13 +2,9 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
-import {
-  DuckDbSink,
-  startLoader,
-  createPipelineMetrics,
-  restoreProfile,
-} from '../pipelines/index.js';
+import { DuckDbSink, startLoader, createPipelineMetrics } from '../pipelines/index.js';
 import { startApiService } from './api-service.js';
+import { storedProfile } from './enrichment.js';
 import { loaderSubmit } from './ingest.js';
 import { DncRegister } from '../analytics/records/index.js';
 import { fieldCipher, kafkaBusOf, openStore } from './setup.js';
@@ -54,10 +50,7 @@ export async function startLoaderPlatform(
     dnc: await DncRegister.open(store, cipher),
     // The loader serves no models: its workers do.
     served: () => ({}),
-    async profile(id) {
-      const row = await sink.loadProfile(id);
-      return row && restoreProfile(row, cipher);
-    },
+    profile: (id) => storedProfile(sink, cipher, id),
     logger,
     clock,
   });

@@ -24,7 +24,7 @@ import {
 import { startApiService } from './api-service.js';
 import { decisionOutbox } from './decision-outbox.js';
 import { startDecisions } from './decision-service.js';
-import { busPositions, openPipeline, type ModelWatch } from './enrichment.js';
+import { busPositions, openPipeline, storedProfile, type ModelWatch } from './enrichment.js';
 import { platformSubmit, withDeadline } from './ingest.js';
 import { retrainSchedule } from './scheduled-retrain.js';
 import { complianceConfig, createBus, fieldCipher, openStore } from './setup.js';
@@ -158,6 +158,7 @@ async function startDecisionLayer(
     models: () => enricher.served,
     checkBotLine: createComplianceGuard(complianceConfig(config)).checkBotLine,
     emit: outbox.emit,
+    ensure: (ids) => pipeline.ensure(ids),
     logger,
     clock,
     cipher: streams.cipher,
@@ -192,8 +193,11 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     }),
     busKind: bus.kind,
     metrics: metrics.registry,
-    profile: (id) => enricher.profile(id, clock.now()),
+    // Read from the store if out of memory, not brought in: a read changes nothing.
+    profile: async (id) =>
+      enricher.profile(id, clock.now()) ?? storedProfile(sink, streams.cipher, id),
     decisions: decisions.engine,
+    readyFor: (id) => pipeline.ensure([id]),
     dnc,
     served: () => models.sources(),
     logger,

@@ -162,6 +162,11 @@ const SETTINGS = {
     schema: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
     fix: 'events applied but not yet committed before sources wait',
   },
+  profilesInMemory: {
+    env: 'DIALWISE_PROFILES_IN_MEMORY',
+    schema: z.coerce.number().int().min(100).max(100_000_000).default(500_000),
+    fix: 'customer profiles kept in memory (about 2.5 KB each); the rest are read from DuckDB when needed',
+  },
   dedupeWindow: {
     env: 'DIALWISE_DEDUPE_WINDOW',
     schema: z.coerce.number().int().min(1).max(10_000).default(64),

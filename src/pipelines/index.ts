@@ -2,7 +2,6 @@
 // the sources' positions. Other folders import from here.
 export {
   Pipeline,
-  quarantine,
   STORE,
   type PipelineHooks,
   type PipelineOptions,

@@ -4,17 +4,17 @@ import { DialwiseError } from '../core/errors.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import type { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
-import { redactText } from '../core/personal.js';
 import { retry } from '../core/retry.js';
 import {
   type Position,
-  type Refusal,
   type Sink,
   deadLetter,
+  quarantine,
   restoreProfile,
   SealCache,
   toRows,
   type DeadLetter,
+  type ProfileRow,
   type SinkRows,
 } from './sinks/index.js';
 import { emptyChanges, type Changes, type Enricher, sealLegacyUnmapped } from './enrich/index.js';
@@ -90,6 +90,9 @@ export class Pipeline {
   private inFlight = 0;
   /** committed() callers, resolved by the next commit that succeeds. */
   private waiting: (() => void)[] = [];
+  /** Customers erased since the last commit, and in the commit being written. */
+  private erased = new Set<string>();
+  private erasing = new Set<string>();
 
   private constructor(private readonly opts: PipelineOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -116,8 +119,10 @@ export class Pipeline {
   }
 
   private async restore(): Promise<void> {
-    const rows = await this.opts.sink.loadProfiles();
-    const profiles = rows.map((r) => restoreProfile(r, this.opts.cipher));
+    // A store that can look profiles up gives back the hot ones only.
+    const { sink, enricher } = this.opts;
+    const rows = await sink.loadProfiles(sink.loadProfilesOf ? enricher.profiles.max : undefined);
+    const profiles = rows.map((r) => this.restoreProfile(r));
     this.opts.enricher.restore(profiles);
     // Profiles stored before unmapped personal fields were recognised are
     // stored again at the first commit, those fields sealed.
@@ -156,6 +161,9 @@ export class Pipeline {
       this.opts.enricher.profiles.clear();
       await this.restore();
     }
+    const parsed = records.map((r) => parseEvent(r.value));
+    await this.ensure(parsed.flatMap((x) => (x.ok ? [x.event.customer_id] : [])));
+    // From here to the end of the batch nothing waits: positions and state move together.
     const now = this.clock.now();
     const events: DialwiseEvent[] = [];
     const latencies: number[] = [];
@@ -165,7 +173,7 @@ export class Pipeline {
       duplicates: this.pending.duplicates,
       dead: this.dead.length,
     };
-    for (const r of records) {
+    for (const [i, r] of records.entries()) {
       if (r.offset !== undefined && r.partition !== undefined) {
         const k = key(r.source, r.partition);
         const offset = BigInt(r.offset);
@@ -173,12 +181,13 @@ export class Pipeline {
         if (pos && offset < pos.next) continue; // already committed before a restart
         this.positions.set(k, { source: r.source, partition: r.partition, next: offset + 1n });
       }
-      const parsed = parseEvent(r.value);
-      if (!parsed.ok) {
-        this.dead.push(deadLetter(this.opts.cipher, r.source, parsed.reason, r.value, receivedIso));
+      const x = parsed[i]!;
+      if (!x.ok) {
+        this.dead.push(deadLetter(this.opts.cipher, r.source, x.reason, r.value, receivedIso));
         continue;
       }
-      events.push(parsed.event);
+      events.push(x.event);
+      if (x.event.type === 'customer.erased') this.erased.add(x.event.customer_id);
       if (r.receivedAt !== undefined) latencies.push(now - r.receivedAt);
     }
     this.opts.enricher.apply(events, now, this.pending);
@@ -195,6 +204,38 @@ export class Pipeline {
       await this.committing;
       void this.flush().catch(() => undefined);
     }
+  }
+
+  /** Brings these customers' profiles into memory (stored, or new) until the next commit; undefined if all are there. */
+  ensure(ids: readonly string[]): Promise<void> | undefined {
+    const { enricher, sink } = this.opts;
+    for (const id of ids) enricher.profiles.touch(id);
+    if (!sink.loadProfilesOf || enricher.missing(ids).length === 0) return undefined;
+    return this.load(ids, sink.loadProfilesOf.bind(sink));
+  }
+
+  private async load(
+    ids: readonly string[],
+    lookUp: (ids: readonly string[]) => Promise<ProfileRow[]>,
+  ): Promise<void> {
+    const { enricher } = this.opts;
+    // A profile may be dropped while this waits for the store: looked up again.
+    for (let missing = enricher.missing(ids); missing.length; missing = enricher.missing(ids)) {
+      // An erasure not yet committed leaves the old row in the store: that customer starts anew.
+      const stored = missing.filter((id) => !this.erased.has(id) && !this.erasing.has(id));
+      const rows = stored.length ? await lookUp(stored) : [];
+      enricher.admit(
+        missing,
+        rows.map((r) => this.restoreProfile(r)),
+      );
+    }
+  }
+
+  /** A stored profile, its sealed fields remembered (not sealed again until they change). */
+  private restoreProfile(row: ProfileRow) {
+    const p = restoreProfile(row, this.opts.cipher);
+    this.seals.stored(p, row);
+    return p;
   }
 
   /** Resolves once what was applied so far is durable, by the periodic commit (nothing forced). */
@@ -236,6 +277,7 @@ export class Pipeline {
     const waiting = this.waiting;
     this.waiting = [];
     if (this.pendingCount === 0 && this.pending.callbacks.size === 0) {
+      this.evict();
       for (const resolve of waiting) resolve();
       return;
     }
@@ -249,6 +291,8 @@ export class Pipeline {
     const callbacks = this.pending.callbackCounts;
     this.pending = emptyChanges();
     this.dead = [];
+    this.erasing = this.erased;
+    this.erased = new Set();
     // Nothing is dropped: every failure is tried again (100 ms doubling to
     // 5 s) until it succeeds or stop()'s deadline gives up.
     let last: unknown;
@@ -263,6 +307,8 @@ export class Pipeline {
       throw err === this.abandon.signal.reason && last ? last : err;
     });
     this.inFlight = 0;
+    this.erasing = new Set();
+    this.evict();
     for (const resolve of waiting) resolve();
     this.opts.hooks?.onCallbacks?.(callbacks);
     try {
@@ -272,6 +318,11 @@ export class Pipeline {
       // commit during a rebalance) only means some records come again and are skipped.
       this.opts.logger.log('warn', 'after-commit hook failed', { err: String(err) });
     }
+  }
+
+  /** After a commit what it wrote may leave memory; what changed since stays. */
+  private evict(): void {
+    if (this.opts.sink.loadProfilesOf) this.opts.enricher.evict(this.pending.profiles);
   }
 
   /**
@@ -325,30 +376,4 @@ export class Pipeline {
       }
     }
   }
-}
-
-/** The commit without the refused rows, each of which becomes a dead letter. */
-export function quarantine(
-  rows: SinkRows,
-  refused: Refusal[],
-  cipher: FieldCipher,
-  nowIso: string,
-): SinkRows {
-  const out: SinkRows = { ...rows, counters: { ...rows.counters } };
-  const gone = new Set(refused.map((r) => r.row));
-  const letters: DeadLetter[] = refused.map((r) => {
-    // DuckDB quotes the input it choked on: redacted, and no longer than needed.
-    const reason = `the store refused this ${r.table} row: ${redactText(r.reason).slice(0, 1_000)}`;
-    // A dead letter the store refuses is kept only sealed (its text is what failed).
-    if (r.table === 'deadLetters') {
-      const d = r.row as DeadLetter;
-      return { ...d, reason: `${d.reason}; ${reason}`, payload: '(kept sealed only)' };
-    }
-    return deadLetter(cipher, 'store', reason, JSON.stringify(r.row), nowIso);
-  });
-  for (const table of ['calls', 'turns', 'hits', 'visits', 'corrections', 'profiles'] as const)
-    (out[table] as object[]) = (rows[table] as object[]).filter((x) => !gone.has(x));
-  out.deadLetters = [...rows.deadLetters.filter((x) => !gone.has(x)), ...letters];
-  out.counters.dead_letters += refused.filter((r) => r.table !== 'deadLetters').length;
-  return out;
 }

@@ -34,6 +34,11 @@ export interface GraphqlDeps {
   costs?: CallCosts | undefined;
   /** The live decision layer (absent where no pipeline state is at hand, e.g. the loader). */
   decisions?: DecisionEngine | undefined;
+  /**
+   * Brings a customer's state into memory before the decision layer reads
+   * it (undefined: it is there already, nothing to wait for).
+   */
+  readyFor?(customerId: string): Promise<void> | undefined;
   /** The model registry and which version of each model this process serves. */
   models: { registry: ModelRegistry; served(): Partial<Record<ModelName, string>> };
   /** The keyed hash the pipeline stores for a phone number (look-ups never store the number). */

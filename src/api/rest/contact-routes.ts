@@ -44,8 +44,10 @@ export function contactRoutes(
       path: '/outreach/check',
       roles: DIALER,
       body: checkRequest,
-      handle: ({ body, principal }) =>
-        reply<CheckResponse>(outreachAnswer(engine(), body, principal!)),
+      async handle({ body, principal }) {
+        await deps.readyFor?.(body.customer_id);
+        return reply<CheckResponse>(outreachAnswer(engine(), body, principal!));
+      },
     }),
     route<z.infer<typeof dncImportRequest>>({
       method: 'POST',

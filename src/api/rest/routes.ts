@@ -267,8 +267,10 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       path: '/dialog/turn',
       roles: DIALER,
       body: turnRequest,
-      handle: ({ body, principal }) =>
-        reply<TurnResponse>(engine().turn(scopedTurn(principal!, body))),
+      async handle({ body, principal }) {
+        await deps.readyFor?.(body.customer_id);
+        return reply<TurnResponse>(engine().turn(scopedTurn(principal!, body)));
+      },
     }),
     route<undefined, { call_id: string }>({
       method: 'GET',

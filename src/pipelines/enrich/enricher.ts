@@ -40,11 +40,14 @@ import { keepCallback, missCallback, scheduleCallback } from './callbacks.js';
 import { addTouch, applyConsent, applyTouch, optOutConsent } from './contact.js';
 import { eraseCustomer } from './erasure.js';
 import { evaluateTags, type TagRules } from './tags.js';
+import { ProfileCache } from './profile-cache.js';
 
 export interface EnricherOptions extends ServedModels {
   tagRules: TagRules;
   /** Event ids remembered per customer for dedupe. */
   dedupeWindow: number;
+  /** Profiles kept in memory when the store can give back the rest (unbounded if absent). */
+  profilesInMemory?: number;
   /** Events older than the customer's newest by more than this count as late. */
   latenessMs: number;
   /** Event times further in the future than this are clamped to arrival time. */
@@ -81,7 +84,9 @@ type Handler<T extends EventType> = (ctx: Ctx, e: EventOf<T>) => void;
  * restores the whole state.
  */
 export class Enricher {
-  readonly profiles = new Map<string, Profile>();
+  readonly profiles: ProfileCache;
+  /** Customers the decision layer is about to rank: kept in memory however long unused. */
+  pinned: ReadonlySet<string> = new Set();
   private readonly handlers: { [T in EventType]: Handler<T> };
   /** This batch's customer turns, understood in one pass where the models can batch. */
   private understood = new Map<DialwiseEvent, Understood>();
@@ -92,6 +97,7 @@ export class Enricher {
   private models: ServedModels;
 
   constructor(private readonly opts: EnricherOptions) {
+    this.profiles = new ProfileCache(opts.profilesInMemory);
     this.models = { turn: opts.turn, propensity: opts.propensity };
     this.timing = opts.callbacks ?? DEFAULT_CALLBACK_TIMING;
     this.handlers = {
@@ -181,6 +187,30 @@ export class Enricher {
       this.profiles.set(p.customer_id, p);
       if (p.callback) this.awaiting.add(p.customer_id);
     }
+  }
+
+  /** Of these customers, those whose profiles are not in memory. */
+  missing(ids: Iterable<string>): string[] {
+    const out = new Set<string>();
+    for (const id of ids) if (!this.profiles.has(id)) out.add(id);
+    return [...out];
+  }
+
+  /**
+   * Profiles read back from the store for `ids` (those `loaded` lacks are
+   * new customers), unless one came into memory meanwhile: that one is newer.
+   */
+  admit(ids: readonly string[], loaded: Profile[]): void {
+    const byId = new Map(loaded.map((p) => [p.customer_id, p]));
+    for (const id of ids)
+      if (!this.profiles.has(id)) this.restore([byId.get(id) ?? newProfile(id)]);
+  }
+
+  /** Drops least recently used profiles past the bound, but not the `dirty` (changed since the last commit), a pending callback's or the pinned. */
+  evict(dirty: ReadonlySet<Profile>): number {
+    return this.profiles.evict(
+      (p) => dirty.has(p) || p.callback !== null || this.pinned.has(p.customer_id),
+    );
   }
 
   /** Applies decoded events in arrival order; returns what changed. */

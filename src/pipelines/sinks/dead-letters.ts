@@ -1,5 +1,7 @@
 import type { FieldCipher } from '../../core/crypto.js';
-import { redactPayload } from '../../core/personal.js';
+import { redactPayload, redactText } from '../../core/personal.js';
+import type { Refusal } from './duckdb-sink.js';
+import { deadLetter, type DeadLetter, type SinkRows } from './rows.js';
 import type { Store } from '../../core/store/store.js';
 
 /**
@@ -61,4 +63,30 @@ export async function sealedOriginals(
     [`[${ids.join(',')}]`],
   );
   return rows.map((r) => ({ id: Number(r.id), sealed: r.payload_sealed }));
+}
+
+/** The commit without the refused rows, each of which becomes a dead letter. */
+export function quarantine(
+  rows: SinkRows,
+  refused: Refusal[],
+  cipher: FieldCipher,
+  nowIso: string,
+): SinkRows {
+  const out: SinkRows = { ...rows, counters: { ...rows.counters } };
+  const gone = new Set(refused.map((r) => r.row));
+  const letters: DeadLetter[] = refused.map((r) => {
+    // DuckDB quotes the input it choked on: redacted, and no longer than needed.
+    const reason = `the store refused this ${r.table} row: ${redactText(r.reason).slice(0, 1_000)}`;
+    // A dead letter the store refuses is kept only sealed (its text is what failed).
+    if (r.table === 'deadLetters') {
+      const d = r.row as DeadLetter;
+      return { ...d, reason: `${d.reason}; ${reason}`, payload: '(kept sealed only)' };
+    }
+    return deadLetter(cipher, 'store', reason, JSON.stringify(r.row), nowIso);
+  });
+  for (const table of ['calls', 'turns', 'hits', 'visits', 'corrections', 'profiles'] as const)
+    (out[table] as object[]) = (rows[table] as object[]).filter((x) => !gone.has(x));
+  out.deadLetters = [...rows.deadLetters.filter((x) => !gone.has(x)), ...letters];
+  out.counters.dead_letters += refused.filter((r) => r.table !== 'deadLetters').length;
+  return out;
 }

@@ -42,7 +42,10 @@ export type RowTable = Exclude<keyof SinkRows, 'counters' | 'erasures'>;
 export interface Sink {
   init(): Promise<void>;
   write(rows: SinkRows, positions: Position[]): Promise<void>;
-  loadProfiles(): Promise<ProfileRow[]>;
+  /** The stored profiles: at most `limit`, those awaiting a callback and then the latest updated first. */
+  loadProfiles(limit?: number): Promise<ProfileRow[]>;
+  /** These customers' stored profiles, where a store can look one up (else all stay in memory). */
+  loadProfilesOf?(ids: readonly string[]): Promise<ProfileRow[]>;
   loadPositions(): Promise<Position[]>;
   /**
    * After a failed write: the rows the store refuses one by one (a poison
@@ -272,8 +275,29 @@ export class DuckDbSink implements Sink {
     return new Date((this.opts.clock ?? systemClock).now()).toISOString();
   }
 
-  async loadProfiles(): Promise<ProfileRow[]> {
-    return this.store.query<ProfileRow>(`SELECT ${PROFILE_COLUMNS} FROM profiles`);
+  async loadProfiles(limit?: number): Promise<ProfileRow[]> {
+    if (limit === undefined || !Number.isFinite(limit))
+      return this.store.query<ProfileRow>(`SELECT ${PROFILE_COLUMNS} FROM profiles`);
+    return this.store.query<ProfileRow>(
+      `SELECT ${PROFILE_COLUMNS} FROM profiles
+       ORDER BY coalesce(json_type(state, '$.callback'), 'NULL') = 'NULL', updated_at DESC LIMIT ?`,
+      [limit],
+    );
+  }
+
+  async loadProfilesOf(ids: readonly string[]): Promise<ProfileRow[]> {
+    const out: ProfileRow[] = [];
+    // In lists DuckDB answers from the primary key's index (index_scan_max_count is 2,048).
+    for (let i = 0; i < ids.length; i += 1_000) {
+      const chunk = ids.slice(i, i + 1_000);
+      out.push(
+        ...(await this.store.query<ProfileRow>(
+          `SELECT ${PROFILE_COLUMNS} FROM profiles WHERE customer_id IN (${chunk.map(() => '?').join(', ')})`,
+          chunk,
+        )),
+      );
+    }
+    return out;
   }
 
   async loadPositions(): Promise<Position[]> {
@@ -281,14 +305,6 @@ export class DuckDbSink implements Sink {
       'SELECT source, partition, next_offset AS next FROM stream_offsets',
     );
     return rows.map((r) => ({ ...r, next: BigInt(r.next) }));
-  }
-
-  async loadProfile(customerId: string): Promise<ProfileRow | undefined> {
-    const [row] = await this.store.query<ProfileRow>(
-      `SELECT ${PROFILE_COLUMNS} FROM profiles WHERE customer_id = ?`,
-      [customerId],
-    );
-    return row;
   }
 
   /** Deletes erased customers' profile rows (a loader's changelog tombstones). */

@@ -20,6 +20,7 @@ export {
 } from './rows.js';
 export {
   deadLetterPage,
+  quarantine,
   sealedOriginals,
   sealLegacyDeadLetters,
   type ListedDeadLetter,

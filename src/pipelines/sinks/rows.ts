@@ -168,22 +168,22 @@ export const emptyRows = (): SinkRows => ({
  * Seals name and phone, re-encrypting only when they changed: a profile is
  * saved at every commit that touches it, its personal data rarely changes.
  */
+/**
+ * Each profile's personal fields as last sealed, so a snapshot re-encrypts
+ * them only when they change. Held by the profile object: a profile that
+ * leaves memory (dropped past the bound, erased) takes its entry with it.
+ */
 export class SealCache {
-  private readonly sealed = new Map<
-    string,
+  private readonly sealed = new WeakMap<
+    Profile,
     { name: string | null; phone: string | null; personal: string | null; row: Sealed }
   >();
 
   constructor(readonly cipher: FieldCipher) {}
 
-  /** Drops what is cached of an erased customer (their name and phone in the clear). */
-  forget(customerId: string): void {
-    this.sealed.delete(customerId);
-  }
-
   seal(p: Profile): Sealed {
-    const personal = Object.keys(p.personal).length ? JSON.stringify(p.personal) : null;
-    const hit = this.sealed.get(p.customer_id);
+    const personal = personalOf(p);
+    const hit = this.sealed.get(p);
     if (hit && hit.name === p.name && hit.phone === p.phone && hit.personal === personal)
       return hit.row;
     const row = {
@@ -192,10 +192,20 @@ export class SealCache {
       phone_hash: p.phone === null ? null : this.cipher.lookupHash(p.phone),
       personal_enc: personal === null ? null : this.cipher.encrypt(personal),
     };
-    this.sealed.set(p.customer_id, { name: p.name, phone: p.phone, personal, row });
+    this.sealed.set(p, { name: p.name, phone: p.phone, personal, row });
     return row;
   }
+
+  /** A profile read back from its stored row: the row's sealed fields are what it holds. */
+  stored(p: Profile, row: ProfileRow): void {
+    const { name_enc, phone_enc, phone_hash, personal_enc } = row;
+    const sealed = { name_enc, phone_enc, phone_hash, personal_enc };
+    this.sealed.set(p, { name: p.name, phone: p.phone, personal: personalOf(p), row: sealed });
+  }
 }
+
+const personalOf = (p: Profile) =>
+  Object.keys(p.personal).length ? JSON.stringify(p.personal) : null;
 
 type Sealed = Pick<ProfileRow, 'name_enc' | 'phone_enc' | 'phone_hash' | 'personal_enc'>;
 
@@ -248,7 +258,6 @@ export function toRows(
   seals: SealCache,
   nowIso: string,
 ): SinkRows {
-  for (const e of changes.erasures) seals.forget(e.event.customer_id);
   return {
     // The voice baseline stays with the live call: it is state, not a column.
     calls: [...changes.calls.values()].map(({ voice, ...c }) => c),

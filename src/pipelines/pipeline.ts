@@ -121,7 +121,9 @@ export class Pipeline {
   private async restore(): Promise<void> {
     // A store that can look profiles up gives back the hot ones only.
     const { sink, enricher } = this.opts;
-    const rows = await sink.loadProfiles(sink.loadProfilesOf ? enricher.profiles.max : undefined);
+    const bound = sink.loadProfilesOf ? enricher.profiles.max : Infinity;
+    const rows = await sink.loadProfiles(bound);
+    if (rows.length >= bound) enricher.profiles.complete = false;
     const profiles = rows.map((r) => this.restoreProfile(r));
     this.opts.enricher.restore(profiles);
     // Profiles stored before unmapped personal fields were recognised are
@@ -210,7 +212,8 @@ export class Pipeline {
   ensure(ids: readonly string[]): Promise<void> | undefined {
     const { enricher, sink } = this.opts;
     for (const id of ids) enricher.profiles.touch(id);
-    if (!sink.loadProfilesOf || enricher.missing(ids).length === 0) return undefined;
+    if (!sink.loadProfilesOf || enricher.profiles.complete) return undefined;
+    if (enricher.missing(ids).length === 0) return undefined;
     return this.load(ids, sink.loadProfilesOf.bind(sink));
   }
 

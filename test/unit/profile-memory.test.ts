@@ -23,15 +23,25 @@ function callsOf(n: number, startMs: number, seed: number): DialwiseEvent[][] {
 const records = (events: DialwiseEvent[]) =>
   events.map((e) => ({ source: 'http', value: JSON.stringify(e) }));
 
+/** The real sink, counting the look-ups of customers out of memory. */
+class CountingSink extends DuckDbSink {
+  lookUps = 0;
+  override loadProfilesOf(ids: readonly string[]) {
+    this.lookUps += 1;
+    return super.loadProfilesOf(ids);
+  }
+}
+
 async function open(profilesInMemory?: number) {
   const store = await Store.open(':memory:');
   await migrate(store);
+  const sink = new CountingSink(store);
   const enricher = keywordEnricher({ profilesInMemory });
   // Each commit a second later than the last: the time each profile was stored orders them.
   const clock = manualClock(Date.parse('2026-12-03T00:00:00Z'));
   const pipeline = await Pipeline.open({
     clock,
-    sink: new DuckDbSink(store),
+    sink,
     enricher,
     cipher,
     logger: createLogger('error', () => undefined),
@@ -53,7 +63,7 @@ async function open(profilesInMemory?: number) {
         ])
       )[0]?.v ?? 0,
     );
-  return { store, enricher, pipeline, stored, counter, clock };
+  return { store, enricher, pipeline, stored, counter, clock, sink };
 }
 
 describe('profiles kept in memory, least recently used', () => {
@@ -107,6 +117,19 @@ describe('a pipeline with more customers than profiles in memory', () => {
     expect(b).toEqual(a);
     expect(b.every((x) => (x.state as { calls: number }).calls === 2)).toBe(true);
     for (const x of [all, bounded]) {
+      await x.pipeline.stop();
+      await x.store.close();
+    }
+  });
+
+  it('looks nothing up while every stored profile is in memory, and once one has left', async () => {
+    const roomy = await run(100);
+    expect(roomy.enricher.profiles.complete).toBe(true);
+    expect(roomy.sink.lookUps).toBe(0);
+    const tight = await run(10);
+    expect(tight.enricher.profiles.complete).toBe(false);
+    expect(tight.sink.lookUps).toBeGreaterThan(0);
+    for (const x of [roomy, tight]) {
       await x.pipeline.stop();
       await x.store.close();
     }

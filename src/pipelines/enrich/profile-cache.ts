@@ -9,6 +9,11 @@ import type { Profile } from './profile.js';
 export class ProfileCache extends Map<string, Profile> {
   /** Used since the last eviction: a caller that just waited for them reads them next. */
   private recent = new Set<string>();
+  /**
+   * Whether every stored profile is here (none dropped yet, none left out
+   * at start): a customer not here is then a new one, nothing to look up.
+   */
+  complete = true;
 
   constructor(readonly max = Infinity) {
     super();
@@ -44,6 +49,7 @@ export class ProfileCache extends Map<string, Profile> {
       over -= 1;
     }
     for (const id of gone) super.delete(id);
+    if (gone.length) this.complete = false;
     return gone.length;
   }
 }

@@ -44,6 +44,7 @@ async function createEnricher(
   config: Config,
   logger: Logger,
   clock: Clock,
+  profilesInMemory: number | undefined,
 ): Promise<{ enricher: Enricher; models: ModelWatch }> {
   await ensureDefaultModels(config, logger, clock);
   const champions = new Champions(registryOf(config), MODEL_KINDS, pinnedModelDirs(config), {
@@ -55,7 +56,7 @@ async function createEnricher(
     ...served!,
     tagRules: loadTagRules(readJson(configFile(config.tagRulesFile, 'tags.json'))),
     dedupeWindow: config.dedupeWindow,
-    profilesInMemory: config.profilesInMemory,
+    profilesInMemory,
     latenessMs: config.latenessMs,
     maxSkewMs: config.maxSkewMs,
     // The dialing rules' timing: they also rank due callbacks first, so both sides agree.
@@ -98,7 +99,13 @@ export async function openPipeline(
   logger: Logger,
   opts: { clock: Clock; hooks?: PipelineHooks; health?: Health },
 ): Promise<{ pipeline: Pipeline; enricher: Enricher; models: ModelWatch }> {
-  const { enricher, models } = await createEnricher(config, logger, opts.clock);
+  // Profiles leave memory only where the sink can give one back (DuckDB, not a Kafka worker's changelog).
+  const { enricher, models } = await createEnricher(
+    config,
+    logger,
+    opts.clock,
+    sink.loadProfilesOf ? config.profilesInMemory : undefined,
+  );
   const pipeline = await Pipeline.open({
     sink,
     enricher,

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/api/index.js';
-import type { Platform } from '../../src/app/index.js';
+import { openPipeline, type Platform } from '../../src/app/index.js';
+import { systemClock } from '../../src/core/clock.js';
+import { createLogger } from '../../src/core/log.js';
+import type { Sink } from '../../src/pipelines/index.js';
+import { loadTestConfig } from '../helpers/config.js';
+import { tmpDir } from '../helpers/tmp.js';
 import { eventually } from '../helpers/eventually.js';
 import { eventFixtures } from '../helpers/fixtures.js';
 import { gql } from '../helpers/gql.js';
@@ -11,16 +16,17 @@ import { rest } from '../helpers/rest.js';
 const fx = eventFixtures();
 const BOUND = 100;
 
+const event = (type: string, patch: Record<string, unknown>) => ({
+  ...fx.get(type),
+  event_id: randomUUID(),
+  ts: new Date().toISOString(),
+  ...patch,
+});
+
 describe('a platform with more customers than profiles in memory', () => {
   let p: Platform;
   let dialer: string;
   let analyst: string;
-  const event = (type: string, patch: Record<string, unknown>) => ({
-    ...fx.get(type),
-    event_id: randomUUID(),
-    ts: new Date().toISOString(),
-    ...patch,
-  });
   const send = async (events: unknown[]) =>
     expect((await rest(p.url, dialer, '/events', events)).status).toBe(202);
   /** Other customers' events until `id` is out of memory (stored, read back when needed). */
@@ -83,5 +89,34 @@ describe('a platform with more customers than profiles in memory', () => {
       const ranked = ((await next.json()) as { next: { customerId: string }[] }).next;
       expect(ranked.length).toBeGreaterThan(3 * BOUND);
     }, 10_000);
+  });
+});
+
+describe('a pipeline whose sink cannot give a profile back (a Kafka worker’s changelog)', () => {
+  it('keeps every profile, whatever DIALWISE_PROFILES_IN_MEMORY says', async () => {
+    const config = loadTestConfig({
+      env: { DIALWISE_DATA_DIR: tmpDir(), DIALWISE_PROFILES_IN_MEMORY: '100' },
+    });
+    const written: number[] = [];
+    const sink: Sink = {
+      init: async () => undefined,
+      write: async (rows) => void written.push(rows.profiles.length),
+      loadProfiles: async () => [],
+      loadPositions: async () => [],
+    };
+    const { pipeline, enricher, models } = await openPipeline(config, sink, createLogger('error'), {
+      clock: systemClock,
+    });
+    expect(enricher.profiles.max).toBe(Infinity);
+    const events = Array.from({ length: 300 }, (_, i) =>
+      event('customer.updated', { customer_id: `kept-${i}`, fields: { region: 'east' } }),
+    );
+    await pipeline.process(events.map((e) => ({ source: 'http', value: JSON.stringify(e) })));
+    await pipeline.flush();
+    await pipeline.flush();
+    expect(written).toEqual([300]);
+    expect(enricher.profiles.size).toBe(300);
+    await pipeline.stop();
+    models.close();
   });
 });

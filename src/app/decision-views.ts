@@ -128,16 +128,17 @@ function* candidates(enricher: Enricher, dnc: DncRegister, now: number) {
 }
 
 /**
- * With more customers than profiles in memory, the most promising of those
- * stored are brought in and kept there (pinned), so /dialer/next ranks
- * them with the rest; read again every `everyMs`.
+ * Once profiles have left memory, the most promising of those stored are
+ * brought back and kept there (pinned), so /dialer/next ranks them with the
+ * rest; read again every `everyMs`.
  */
 export function pinCandidates(
   { store, enricher, ensure, clock, logger }: DecisionLayerDeps,
   everyMs: number,
 ) {
-  if (enricher.profiles.max === Infinity) return { ready: Promise.resolve(), stop() {} };
   const read = async () => {
+    // While every stored profile is in memory, all are ranked already.
+    if (enricher.profiles.complete) return;
     const rows = await store.query<{ customer_id: string }>(
       `SELECT customer_id FROM profiles ORDER BY intent_score DESC LIMIT ${MAX_CANDIDATES}`,
     );

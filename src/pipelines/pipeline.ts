@@ -101,6 +101,11 @@ export class Pipeline {
 
   /** Restores profiles and positions from the last commit, then starts the commit timer. */
   static async open(opts: PipelineOptions): Promise<Pipeline> {
+    if (opts.enricher.profiles.max !== Infinity && !opts.sink.loadProfilesOf)
+      throw new DialwiseError(
+        'CONFIG_INVALID',
+        'profiles can leave memory only where the sink gives them back: bound them over a DuckDB sink',
+      );
     const p = new Pipeline(opts);
     await opts.sink.init();
     await p.restore();
@@ -119,9 +124,9 @@ export class Pipeline {
   }
 
   private async restore(): Promise<void> {
-    // A store that can look profiles up gives back the hot ones only.
+    // With a bound, the hot ones only: the rest are read back when needed.
     const { sink, enricher } = this.opts;
-    const bound = sink.loadProfilesOf ? enricher.profiles.max : Infinity;
+    const bound = enricher.profiles.max;
     const rows = await sink.loadProfiles(bound);
     if (rows.length >= bound) enricher.profiles.complete = false;
     const profiles = rows.map((r) => this.restoreProfile(r));
@@ -212,9 +217,9 @@ export class Pipeline {
   ensure(ids: readonly string[]): Promise<void> | undefined {
     const { enricher, sink } = this.opts;
     for (const id of ids) enricher.profiles.touch(id);
-    if (!sink.loadProfilesOf || enricher.profiles.complete) return undefined;
-    if (enricher.missing(ids).length === 0) return undefined;
-    return this.load(ids, sink.loadProfilesOf.bind(sink));
+    // Unbounded profiles (the only kind a sink without look-ups gets) are always complete.
+    if (enricher.profiles.complete || enricher.missing(ids).length === 0) return undefined;
+    return this.load(ids, sink.loadProfilesOf!.bind(sink));
   }
 
   private async load(
@@ -325,7 +330,7 @@ export class Pipeline {
 
   /** After a commit what it wrote may leave memory; what changed since stays. */
   private evict(): void {
-    if (this.opts.sink.loadProfilesOf) this.opts.enricher.evict(this.pending.profiles);
+    this.opts.enricher.evict(this.pending.profiles);
   }
 
   /**

@@ -5,16 +5,19 @@
  * voice bots, each driving POST /dialog/turn over HTTP with the customer
  * turns of simulated calls.
  *
- *   npx tsx bench/decide.ts [--calls 2000] [--seconds 60] [--think 5000] [--burst-seconds 20] [--burst-concurrency 64] [--profile DIR]
+ *   npx tsx bench/decide.ts [--calls 2000] [--seconds 60] [--think 5000] [--ingest 1000] [--burst-seconds 20] [--burst-concurrency 64] [--profile DIR] [--out decide]
  *
  * Paced mode: `calls` concurrent calls, each waiting about `think` ms (±50%)
  * between turns, as a person on the phone does (the default 5 s: the bot's
  * line, 2-3 s of speech, and the customer's answer); a finished call is
  * replaced by a new one. The first 5 s (2,000 connections opening, JIT warm-up)
- * are not measured. Burst mode: `burst-concurrency` requests always in flight,
+ * are not measured. The paced load runs twice: first with ingest idle (the
+ * pipeline takes only the calls' own events), then with other calls'
+ * events posted to POST /events at `ingest` events/s beside it (issue 18's
+ * isolation: client p99 with ingest running ≤ 1.5× with it idle). Burst mode: `burst-concurrency` requests always in flight,
  * no think time. Client-observed latency is measured here; server-side
  * latency is the Server-Timing the API reports (auth, body, decision).
- * Writes bench/results/decide.json.
+ * Writes bench/results/<out>.json.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -32,6 +35,8 @@ const { values } = parseArgs({
     calls: { type: 'string' },
     seconds: { type: 'string' },
     think: { type: 'string' },
+    ingest: { type: 'string' },
+    out: { type: 'string' },
     'burst-seconds': { type: 'string' },
     'burst-concurrency': { type: 'string' },
     /** Writes the platform process's CPU profile into DIR. */
@@ -41,6 +46,7 @@ const { values } = parseArgs({
 const CALLS = Number(values.calls ?? 2000);
 const SECONDS = Number(values.seconds ?? 60);
 const THINK_MS = Number(values.think ?? 5000);
+const INGEST_PER_S = Number(values.ingest ?? 1000);
 const BURST_SECONDS = Number(values['burst-seconds'] ?? 20);
 const BURST_CONCURRENCY = Number(values['burst-concurrency'] ?? 64);
 const WARMUP_MS = 5_000;
@@ -199,6 +205,72 @@ async function burstWorker(t: Tally, until: number, conn: RawConn = new Conn()) 
   conn.close();
 }
 
+/**
+ * Other calls' events (their own customers) at `perSec`: a batch every 100 ms,
+ * over 8 connections, since POST /events answers only after its commit.
+ */
+const others = new CallSimulator(23, 50_000);
+async function feeder(perSec: number, until: () => boolean): Promise<number> {
+  const conns = Array.from({ length: 8 }, () => new Conn());
+  const idle = [...conns];
+  const posts = new Set<Promise<void>>();
+  let sent = 0;
+  const pending: unknown[] = [];
+  for (let tick = performance.now(); !until(); tick += 100) {
+    while (pending.length < perSec / 10)
+      pending.push(...others.nextCall(new Date(start + (callNo++ % 86_400) * 1000)));
+    const conn = idle.pop();
+    if (conn) {
+      const batch = pending.splice(0, perSec / 10);
+      const post = conn.post('/events', batch).then((r) => {
+        if (r.status < 300) sent += batch.length;
+        idle.push(conn);
+        posts.delete(post);
+      });
+      posts.add(post);
+    }
+    await sleep(Math.max(0, tick + 100 - performance.now()));
+  }
+  await Promise.all(posts);
+  for (const c of conns) c.close();
+  return sent;
+}
+let callNo = 0;
+
+/** `CALLS` bots for `SECONDS`, with other calls' events at `ingestPerSec` beside them. */
+async function pacedPhase(ingestPerSec: number) {
+  const paced = tally(WARMUP_MS);
+  const clientLoop = monitorEventLoopDelay({ resolution: 1 });
+  clientLoop.enable();
+  const t0 = performance.now();
+  let pacing = true;
+  const reporting = reporter(() => !pacing);
+  const feeding = ingestPerSec > 0 ? feeder(ingestPerSec, () => !pacing) : Promise.resolve(0);
+  await Promise.all(Array.from({ length: CALLS }, () => bot(paced, t0 + SECONDS * 1000)));
+  pacing = false;
+  const [, fed] = await Promise.all([reporting, feeding]);
+  clientLoop.disable();
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    concurrentCalls: CALLS,
+    thinkMs: THINK_MS,
+    ingestEventsPerSec: Math.round(fed / seconds),
+    seconds: Math.round(seconds),
+    decisions: paced.decisions,
+    decisionsPerSec: Math.round(paced.decisions / seconds),
+    errors: paced.errors,
+    clientMs: summary(paced.client),
+    serverMs: summary(paced.server),
+    server: { ...serverRss(), ...(await serverMetrics()) },
+    // The load generator's own event-loop delay: part of what the client-observed figures hold.
+    clientEventLoopDelayMs: {
+      p99: Math.round(clientLoop.percentile(99) / 1e4) / 100,
+      max: Math.round(clientLoop.max / 1e4) / 100,
+    },
+    firstErrors: paced.firstErrors,
+  };
+}
+
 const serverMetrics = () => platform.metrics();
 const serverCpuSeconds = () => platform.cpuSeconds();
 const serverRss = () => platform.rss();
@@ -211,22 +283,12 @@ try {
   for (let i = 0; i < crm.length; i += 2000) await loader.post('/events', crm.slice(i, i + 2000));
   loader.close();
 
-  const paced = tally(WARMUP_MS);
-  const clientLoop = monitorEventLoopDelay({ resolution: 1 });
-  clientLoop.enable();
-  let t0 = performance.now();
-  let pacing = true;
-  const reporting = reporter(() => !pacing);
-  await Promise.all(Array.from({ length: CALLS }, () => bot(paced, t0 + SECONDS * 1000)));
-  pacing = false;
-  await reporting;
-  clientLoop.disable();
-  const pacedSeconds = (performance.now() - t0) / 1000;
-  const afterPaced = { ...serverRss(), ...(await serverMetrics()) };
+  const idle = await pacedPhase(0);
+  const ingesting = await pacedPhase(INGEST_PER_S);
 
   const burst = tally();
   const cpu0 = { server: serverCpuSeconds(), client: process.cpuUsage() };
-  t0 = performance.now();
+  let t0 = performance.now();
   await Promise.all(
     Array.from({ length: BURST_CONCURRENCY }, () => burstWorker(burst, t0 + BURST_SECONDS * 1000)),
   );
@@ -252,22 +314,19 @@ try {
   bare.stop();
 
   const result = {
-    paced: {
-      concurrentCalls: CALLS,
-      thinkMs: THINK_MS,
-      seconds: Math.round(pacedSeconds),
-      decisions: paced.decisions,
-      decisionsPerSec: Math.round(paced.decisions / pacedSeconds),
-      errors: paced.errors,
-      clientMs: summary(paced.client),
-      serverMs: summary(paced.server),
-      server: afterPaced,
-      // The load generator's own event-loop delay: part of what the client-observed figures hold.
-      clientEventLoopDelayMs: {
-        p99: Math.round(clientLoop.percentile(99) / 1e4) / 100,
-        max: Math.round(clientLoop.max / 1e4) / 100,
-      },
-      firstErrors: paced.firstErrors,
+    paced: idle,
+    pacedWithIngest: ingesting,
+    // Issue 18's isolation target: at most 1.5.
+    isolation: {
+      ingestEventsPerSec: ingesting.ingestEventsPerSec,
+      clientP99Ratio:
+        idle.clientMs.p99 && ingesting.clientMs.p99
+          ? round3(ingesting.clientMs.p99 / idle.clientMs.p99)
+          : null,
+      serverP99Ratio:
+        idle.serverMs.p99 && ingesting.serverMs.p99
+          ? round3(ingesting.serverMs.p99 / idle.serverMs.p99)
+          : null,
     },
     burst: {
       concurrency: BURST_CONCURRENCY,
@@ -293,7 +352,7 @@ try {
     at: new Date().toISOString(),
   };
   writeFileSync(
-    join(ROOT, 'bench', 'results', 'decide.json'),
+    join(ROOT, 'bench', 'results', `${values.out ?? 'decide'}.json`),
     JSON.stringify(result, null, 2) + '\n',
   );
   console.log(JSON.stringify(result, null, 2));

@@ -1,6 +1,6 @@
 import { createKeywordModels, type KeywordModelOptions } from './keyword/index.js';
 import { keywordEmotion } from './keyword/emotion.js';
-import type { TextClassifier } from './text/classifier.js';
+import { decide, type TextClassifier } from './text/classifier.js';
 import { mapEmotion } from './text/emotion-map.js';
 import type { OptOut } from './opt-out/index.js';
 import type { EmotionResult, IntentResult, TurnModels } from './types.js';
@@ -28,11 +28,63 @@ function withImpatience(text: string, trained: EmotionResult): EmotionResult {
     : trained;
 }
 
-function emotionsOf(model: TextClassifier, texts: readonly string[]): EmotionResult[] {
+/** Texts whose probabilities a served classifier remembers. */
+const REMEMBERED_TEXTS = 4096;
+
+/**
+ * A served classifier's probabilities, the most recently heard texts
+ * remembered: the decision engine understands a customer's turn and the
+ * pipeline then records that same turn, and short replies ("嗯", "好的")
+ * come again and again; each is run through the model once. Exact: a model
+ * is a pure function of the text, and a promoted model is served anew.
+ */
+export class RememberedClassifier {
+  private readonly recent = new Map<string, Float32Array>();
+
+  constructor(readonly model: TextClassifier) {}
+
+  probabilities(texts: readonly string[]): Float32Array {
+    const n = this.model.labels.length;
+    const out = new Float32Array(texts.length * n);
+    const unheard: number[] = [];
+    texts.forEach((t, i) => {
+      const row = this.recent.get(t);
+      if (!row) return void unheard.push(i);
+      out.set(row, i * n);
+      this.recent.delete(t); // to the back: most recently used
+      this.recent.set(t, row);
+    });
+    if (unheard.length === 0) return out;
+    const probs = this.model.probabilities(unheard.map((i) => texts[i]!));
+    unheard.forEach((i, k) => {
+      const row = probs.slice(k * n, (k + 1) * n);
+      out.set(row, i * n);
+      this.recent.set(texts[i]!, row);
+    });
+    for (const oldest of this.recent.keys()) {
+      if (this.recent.size <= REMEMBERED_TEXTS) break;
+      this.recent.delete(oldest);
+    }
+    return out;
+  }
+
+  predict(texts: readonly string[]) {
+    const { labels, meta } = this.model;
+    const probs = this.probabilities(texts);
+    const n = labels.length;
+    return texts.map((_, i) =>
+      decide(probs.subarray(i * n, (i + 1) * n), labels, meta.threshold, meta.oosLabel),
+    );
+  }
+}
+
+const remember = (m: TextClassifier | undefined) => m && new RememberedClassifier(m);
+
+function emotionsOf(model: RememberedClassifier, texts: readonly string[]): EmotionResult[] {
   const probs = model.probabilities(texts);
-  const n = model.labels.length;
+  const n = model.model.labels.length;
   return texts.map((t, i) =>
-    withImpatience(t, mapEmotion(model.labels, probs.subarray(i * n, (i + 1) * n))),
+    withImpatience(t, mapEmotion(model.model.labels, probs.subarray(i * n, (i + 1) * n))),
   );
 }
 
@@ -41,6 +93,8 @@ export interface TrainedModels {
   emotion?: TextClassifier | undefined;
   optout?: TextClassifier | undefined;
 }
+
+type Served = { [K in keyof TrainedModels]?: RememberedClassifier | undefined };
 
 /**
  * The opt-out classifier's probability at which it fires where the rules
@@ -53,12 +107,12 @@ export const OPT_OUT_AT = 0.5;
 const BY_MODEL = (cue: string): OptOut => ({ optOut: true, cue, kind: 'model' });
 
 /** Which texts a model hears as an opt-out, in one forward pass: the classifier, else the intent model. */
-function modelOptOuts(models: TrainedModels, texts: readonly string[]): boolean[] {
+function modelOptOuts(models: Served, texts: readonly string[]): boolean[] {
   const { optout, intent } = models;
-  const yes = optout?.labels.indexOf('opt_out') ?? -1;
+  const yes = optout?.model.labels.indexOf('opt_out') ?? -1;
   if (optout && yes >= 0) {
     const probs = optout.probabilities(texts);
-    const n = optout.labels.length;
+    const n = optout.model.labels.length;
     return texts.map((_, i) => probs[i * n + yes]! >= OPT_OUT_AT);
   }
   if (!intent) return texts.map(() => false);
@@ -70,7 +124,7 @@ function modelOptOuts(models: TrainedModels, texts: readonly string[]): boolean[
  * denial decides); where they heard nothing, the opt-out classifier (else
  * the intent model's `opt_out`). One forward pass for the whole batch.
  */
-function optOutsOf(rules: TurnModels['optOut'], models: TrainedModels) {
+function optOutsOf(rules: TurnModels['optOut'], models: Served) {
   const cue = models.optout ? 'model:opt_out' : 'intent:opt_out';
   return (texts: readonly string[]): OptOut[] => {
     const heard = texts.map((t) => rules(t, 'customer'));
@@ -97,17 +151,22 @@ export function createTrainedModels(
   opts: KeywordModelOptions = {},
 ): TurnModels {
   const keyword = createKeywordModels(opts);
-  const { intent, emotion } = models;
-  const optOuts = optOutsOf(keyword.optOut, models);
+  const served: Served = {
+    intent: remember(models.intent),
+    emotion: remember(models.emotion),
+    optout: remember(models.optout),
+  };
+  const { intent, emotion } = served;
+  const optOuts = optOutsOf(keyword.optOut, served);
   const tag = (name: string, m?: TextClassifier) =>
     m ? `${name}@${m.meta.data.sha256.slice(0, 8)}` : `${name}@${keyword.version}`;
   return {
-    version: `trained-1(${tag('intent', intent)},${tag('emotion', emotion)},${tag('optout', models.optout)})`,
+    version: `trained-1(${tag('intent', models.intent)},${tag('emotion', models.emotion)},${tag('optout', models.optout)})`,
     intent: intent
-      ? (text) => toIntent(intent.meta.oosLabel)(intent.predictOne(text))
+      ? (text) => toIntent(intent.model.meta.oosLabel)(intent.predict([text])[0]!)
       : keyword.intent,
     intentBatch: intent
-      ? (texts) => intent.predict(texts).map(toIntent(intent.meta.oosLabel))
+      ? (texts) => intent.predict(texts).map(toIntent(intent.model.meta.oosLabel))
       : (texts) => texts.map(keyword.intent),
     emotion: emotion ? (text) => emotionsOf(emotion, [text])[0]! : keyword.emotion,
     emotionBatch: emotion

@@ -7,10 +7,10 @@ import type { TextClassifier } from '../../src/models/text/classifier.js';
 import { featurize } from '../../src/models/text/featurize.js';
 import { loadTextModel, MODEL_FILES, saveTextModel } from '../../src/models/text/model-folder.js';
 import {
-  embeddingBag,
   ensembleProbs,
   fuseHeads,
   headLogits,
+  hostWeights,
   initHead,
   type Architecture,
 } from '../../src/models/text/network.js';
@@ -142,7 +142,7 @@ describe('explicit out-of-scope class', () => {
 });
 
 describe('embedding bag', () => {
-  it('training (typed arrays) and inference (tfjs segment sum) compute the same bag', () => {
+  it('training and inference compute the same bag (a linear head with no bias: softmax of the bag)', () => {
     const docs = ['my card is lost', '', '我要转账 now', 'card card card'].map((t) => featurize(t));
     const vocab = buildVocabulary(docs, { minDf: 1, maxFeatures: 1000 });
     const rows = docs.map((d) => encodeRow(vocab, d));
@@ -154,15 +154,18 @@ describe('embedding bag', () => {
     // Inference folds IDF into the table and appends the zero row.
     const folded = new Float32Array(table.length + cols);
     table.forEach((v, i) => (folded[i] = v * vocab.idf[Math.floor(i / cols)]!));
-    const got = tf.tidy(() =>
-      embeddingBag(
-        tf.tensor2d(folded, [vocab.features.length + 1, cols]),
-        flattenRows(rows, vocab.features.length),
-      ).dataSync(),
+    const weights = { embed: folded, bias: new Float32Array(cols) };
+    const got = ensembleProbs(
+      { kind: 'linear' },
+      1,
+      cols,
+      weights,
+      flattenRows(rows, vocab.features.length),
     );
-    expect(got.length).toBe(expected.length);
-    got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
-    expect(Array.from(got.slice(cols, 2 * cols))).toEqual([0, 0, 0]); // the empty text
+    const want = tf.tidy(() => tf.softmax(tf.tensor2d(expected, [rows.length, cols])).dataSync());
+    expect(got.length).toBe(want.length);
+    got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
+    expect(Array.from(got.slice(cols, 2 * cols))).toEqual([1 / 3, 1 / 3, 1 / 3].map(Math.fround)); // the empty text
   });
 
   it('the streaming RowEncoder of inference matches encodeRow of training', () => {
@@ -219,9 +222,14 @@ describe('fused ensemble', () => {
         embed: tf.tensor2d(fusedTable, [V + 1, cols * members]),
         ...fuseHeads(arch, heads),
       };
-      const fused = tf.tidy(() =>
-        ensembleProbs(arch, members, weights, flattenRows(rows, V)).arraySync(),
+      const flat = ensembleProbs(
+        arch,
+        members,
+        labels,
+        hostWeights(arch, weights),
+        flattenRows(rows, V),
       );
+      const fused = rows.map((_, i) => Array.from(flat.subarray(i * labels, (i + 1) * labels)));
       const oneByOne = tf.tidy(() => {
         const probs = tables.map((t, m) => {
           const bag = tf.tensor2d(bagForward(t, cols, padRows(rows)), [rows.length, cols]);

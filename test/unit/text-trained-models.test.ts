@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createKeywordModels } from '../../src/models/keyword/index.js';
 import type { TextClassifier } from '../../src/models/text/classifier.js';
 import { EMOTION_MAP, mapEmotion } from '../../src/models/text/emotion-map.js';
-import { createTrainedModels } from '../../src/models/trained-models.js';
+import { createTrainedModels, RememberedClassifier } from '../../src/models/trained-models.js';
 import { trainTextClassifier } from '../../src/training/text/index.js';
 import { TINY_OPTIONS, tinyIntentRecords } from './text-fixtures.js';
 
@@ -103,5 +103,40 @@ describe('createTrainedModels', () => {
     const k = createKeywordModels();
     expect(m.emotion('太好了，谢谢')).toEqual(k.emotion('太好了，谢谢'));
     expect(m.version).toContain(`emotion@${k.version}`);
+  });
+});
+
+describe('RememberedClassifier', () => {
+  let model: TextClassifier;
+  beforeAll(async () => {
+    ({ model } = await trainTextClassifier(tinyIntentRecords(), TINY_OPTIONS));
+  });
+  afterAll(() => model.dispose());
+
+  it('answers what the model answers, running it only for texts it has not heard lately', () => {
+    const served = new RememberedClassifier(model);
+    const run = vi.spyOn(model, 'probabilities');
+    const first = ['what is my balance', '我的卡丢了', 'hello'];
+    expect(served.probabilities(first)).toEqual(model.probabilities(first));
+    run.mockClear();
+    const again = ['hello', 'lost my card', 'what is my balance', 'lost my card'];
+    const probs = served.probabilities(again);
+    expect(run.mock.calls).toEqual([[['lost my card', 'lost my card']]]);
+    run.mockRestore();
+    expect(probs).toEqual(model.probabilities(again));
+    expect(served.predict(again)).toEqual(model.predict(again));
+  });
+
+  it('forgets the least recently heard past 4,096 texts', () => {
+    const served = new RememberedClassifier(model);
+    served.probabilities(['kept']);
+    const texts = Array.from({ length: 4095 }, (_, i) => `text ${i}`);
+    for (let i = 0; i < texts.length; i += 512) served.probabilities(texts.slice(i, i + 512));
+    served.probabilities(['kept']); // heard again: now the most recently heard
+    served.probabilities(['one more']); // the 4,097th: the least recently heard goes
+    const run = vi.spyOn(model, 'probabilities');
+    served.probabilities(['kept', 'text 0', 'text 1', 'text 4094']);
+    expect(run.mock.calls).toEqual([[['text 0']]]);
+    run.mockRestore();
   });
 });

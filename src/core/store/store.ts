@@ -1,22 +1,12 @@
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  BIGINT,
-  BOOLEAN,
-  DOUBLE,
-  DuckDBDataChunk,
-  DuckDBInstance,
-  INTEGER,
-  VARCHAR,
-  type DuckDBConnection,
-  type DuckDBType,
-  type DuckDBValue,
-} from '@duckdb/node-api';
+import { Worker } from 'node:worker_threads';
 import { DialwiseError } from '../errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import type { Columns, Params, StoreCall, StoreReply } from './store-thread.js';
 
+export type { Columns, Params } from './store-thread.js';
 export type Row = Record<string, unknown>;
-export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 
 export interface Tx {
   run(sql: string, params?: Params): Promise<void>;
@@ -31,7 +21,9 @@ export interface Tx {
 
 /**
  * DuckDB file with one writer connection (writes are serialised, each in a
- * transaction) and one reader connection that sees committed data.
+ * transaction) and one reader connection that sees committed data, both
+ * held by the file's own thread (`store-thread.ts`): this side keeps the
+ * order of transactions, the reads in flight and the swaps of `compact`.
  */
 export class Store {
   private queue: Promise<unknown> = Promise.resolve();
@@ -44,16 +36,19 @@ export class Store {
   private swapping: Promise<void> | undefined;
   /** Set once the connections are closed: a write queued after close is refused. */
   private closed = false;
+  /** close() closes once, however often it is called. */
+  private closeOnce: Promise<void> | undefined;
   /** Per-connection setup (temporary staging tables), run again on every new writer. */
   private readonly setups: ((tx: Tx) => Promise<void>)[] = [];
 
+  private readonly writer: Tx;
+
   private constructor(
     private readonly path: string,
-    private readonly options: Record<string, string>,
-    private instance: DuckDBInstance,
-    private writer: DuckDBConnection,
-    private reader: DuckDBConnection,
-  ) {}
+    private readonly thread: StoreThread,
+  ) {
+    this.writer = writerTx(thread);
+  }
 
   /**
    * `memoryLimit` caps DuckDB's buffer memory (DuckDB's own default is 80% of
@@ -68,8 +63,14 @@ export class Store {
   ): Promise<Store> {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const options = { memory_limit: memoryLimit, checkpoint_threshold: checkpointThreshold };
-    const { instance, writer, reader } = await connect(path, options);
-    return new Store(path, options, instance, writer, reader);
+    const thread = new StoreThread();
+    try {
+      await thread.call({ op: 'connect', path, options });
+    } catch (err) {
+      await thread.end();
+      throw err;
+    }
+    return new Store(path, thread);
   }
 
   /** Runs `fn` on the writer connection now, and again whenever the file is opened anew. */
@@ -95,7 +96,7 @@ export class Store {
     const next = this.queue.then(async () => {
       if (this.closed) throw CLOSED();
       if (this.broken) await this.reopen();
-      const tx = txOf(this.writer);
+      const tx = this.writer;
       await tx.run('BEGIN TRANSACTION');
       try {
         const result = await fn(tx);
@@ -118,7 +119,7 @@ export class Store {
   checkpoint(): Promise<void> {
     const next = this.queue.then(async () => {
       if (this.closed) throw CLOSED();
-      await txOf(this.writer).run('CHECKPOINT');
+      await this.writer.run('CHECKPOINT');
     });
     this.queue = next.catch(() => undefined);
     return next;
@@ -127,7 +128,7 @@ export class Store {
   async query<T = Row>(sql: string, params?: Params): Promise<T[]> {
     if (this.closing) throw CLOSED();
     if (this.swapping) await this.swapping;
-    const read = txOf(this.reader).all<T>(sql, params);
+    const read = this.thread.call<T[]>({ op: 'read', sql, ...(params && { params }) });
     this.reads.add(read);
     try {
       return await read;
@@ -143,14 +144,15 @@ export class Store {
    * Closes once the writes queued and the reads running are done: a
    * connection closed under a running query takes the process down.
    */
-  async close(): Promise<void> {
-    this.closing = true;
-    await this.queue;
-    await Promise.allSettled([...this.reads]);
-    this.closed = true;
-    this.writer.closeSync();
-    this.reader.closeSync();
-    this.instance.closeSync();
+  close(): Promise<void> {
+    this.closeOnce ??= (async () => {
+      this.closing = true;
+      await this.queue;
+      await Promise.allSettled([...this.reads]);
+      this.closed = true;
+      await this.thread.call({ op: 'close' }).finally(() => this.thread.end());
+    })();
+    return this.closeOnce;
   }
 
   /**
@@ -179,7 +181,7 @@ export class Store {
       if (this.path === ':memory:') return;
       const fresh = `${this.path}.compact`;
       for (const f of [fresh, `${fresh}.wal`]) rmSync(f, { force: true });
-      const w = txOf(this.writer);
+      const w = this.writer;
       const [{ db } = { db: '' }] = await w.all<{ db: string }>('SELECT current_database() AS db');
       await w.run('CHECKPOINT');
       await w.run(`ATTACH '${fresh.replaceAll("'", "''")}' AS dialwise_compact`);
@@ -192,10 +194,7 @@ export class Store {
       this.swapping = new Promise((r) => (reopened = r));
       try {
         await Promise.allSettled([...this.reads]);
-        await this.reopen(() => {
-          renameSync(fresh, this.path);
-          rmSync(`${this.path}.wal`, { force: true });
-        });
+        await this.reopen(fresh);
       } finally {
         this.swapping = undefined;
         reopened();
@@ -206,103 +205,95 @@ export class Store {
   }
 
   /**
-   * Opens the file anew (replaying its log) and sets the writer up again;
-   * stays broken if it cannot. `closed` runs between closing and opening.
+   * Opens the file anew (replaying its log), `fresh` renamed over it first
+   * when given, and sets the writer up again; stays broken if it cannot.
    */
-  private async reopen(closed?: () => void): Promise<void> {
-    for (const close of [this.writer, this.reader, this.instance])
-      try {
-        close.closeSync();
-      } catch {
-        // Already unusable.
-      }
-    let failed: unknown;
-    try {
-      closed?.();
-    } catch (err) {
-      failed = err; // the old file is still whole: it is opened again
-    }
-    ({
-      instance: this.instance,
-      writer: this.writer,
-      reader: this.reader,
-    } = await connect(this.path, this.options));
-    for (const setup of this.setups) await setup(txOf(this.writer));
+  private async reopen(fresh?: string): Promise<void> {
+    await this.thread.call({ op: 'reopen', ...(fresh && { fresh }) });
+    for (const setup of this.setups) await setup(this.writer);
     this.broken = false;
-    if (failed) throw failed;
   }
 }
 
-async function connect(
-  path: string,
-  options: Record<string, string>,
-): Promise<{ instance: DuckDBInstance; writer: DuckDBConnection; reader: DuckDBConnection }> {
-  try {
-    const instance = await DuckDBInstance.create(path, options);
-    return { instance, writer: await instance.connect(), reader: await instance.connect() };
-  } catch (err) {
-    throw new DialwiseError('STORE_FAILED', `cannot open DuckDB file ${path}`, { cause: err });
-  }
-}
-
-function txOf(conn: DuckDBConnection): Tx {
+function writerTx(thread: StoreThread): Tx {
   return {
-    async run(sql, params) {
-      await conn.run(sql, params);
-    },
-    async all<T>(sql: string, params?: Params) {
-      const reader = await conn.runAndReadAll(sql, params);
-      return reader.getRowObjectsJS() as T[];
-    },
-    async append(table, columns, rows) {
+    run: (sql, params) => thread.call({ op: 'run', sql, ...(params && { params }) }),
+    all: <T>(sql: string, params?: Params) =>
+      thread.call<T[]>({ op: 'all', sql, ...(params && { params }) }),
+    append: async (table, columns, rows) => {
       if (rows.length === 0) return;
-      const names = Object.keys(columns);
-      const types = names.map((n) => CHUNK_TYPE[columns[n]!]);
-      const appender = await conn.createAppender(table);
-      try {
-        for (let from = 0; from < rows.length; from += CHUNK_ROWS) {
-          const part = rows.slice(from, from + CHUNK_ROWS) as Record<string, unknown>[];
-          const chunk = DuckDBDataChunk.create(types, part.length);
-          names.forEach((name, c) => {
-            const convert = CONVERT[columns[name]!];
-            chunk.setColumnValues(
-              c,
-              part.map((row) => {
-                const v = row[name];
-                return v === null || v === undefined ? null : convert(v);
-              }),
-            );
-          });
-          appender.appendDataChunk(chunk);
-        }
-        appender.flushSync();
-      } finally {
-        appender.closeSync();
-      }
+      const values = Object.keys(columns).map((name) =>
+        (rows as Record<string, unknown>[]).map((row) => row[name]),
+      );
+      await thread.call({ op: 'append', table, columns, values });
     },
   };
 }
 
+/** Where the thread's module is: beside this one, compiled or (tsx, tests) as TypeScript. */
+const THREAD_MODULE = new URL(
+  import.meta.url.endsWith('.ts') ? './store-thread.ts' : './store-thread.js',
+  import.meta.url,
+);
+
+/**
+ * The file's thread and its requests in flight. It keeps the process alive
+ * only while a request is waiting for it, as a socket would.
+ */
+class StoreThread {
+  private readonly worker = new Worker(THREAD_MODULE);
+  private readonly waiting = new Map<
+    number,
+    { resolve(v: unknown): void; reject(e: Error): void }
+  >();
+  private next = 0;
+  private gone: Error | undefined;
+
+  constructor() {
+    this.worker.unref();
+    this.worker.on('message', (reply: StoreReply) => this.settle(reply));
+    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('exit', (code) => this.fail(new Error(`the store's thread exited (${code})`)));
+  }
+
+  call<T = void>(call: StoreCall): Promise<T> {
+    if (this.gone) return Promise.reject(this.gone);
+    const id = this.next++;
+    if (this.waiting.size === 0) this.worker.ref();
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ id, call });
+    });
+  }
+
+  async end(): Promise<void> {
+    this.gone ??= CLOSED();
+    await this.worker.terminate();
+  }
+
+  private settle(reply: StoreReply): void {
+    const waiter = this.waiting.get(reply.id);
+    if (!waiter) return;
+    this.waiting.delete(reply.id);
+    if (this.waiting.size === 0) this.worker.unref();
+    if (reply.ok) waiter.resolve(reply.value);
+    else if (reply.opening)
+      waiter.reject(
+        new DialwiseError('STORE_FAILED', `cannot open DuckDB file: ${reply.message}`, {
+          cause: new Error(reply.message),
+        }),
+      );
+    else waiter.reject(new Error(reply.message));
+  }
+
+  private fail(err: Error): void {
+    this.gone ??= err;
+    for (const waiter of this.waiting.values()) waiter.reject(err);
+    this.waiting.clear();
+  }
+}
+
 const CLOSED = () => new DialwiseError('UNAVAILABLE', 'the store is closing', { retryAfterS: 5 });
-
-/** DuckDB's vector size: a data chunk holds at most this many rows. */
-const CHUNK_ROWS = 2048;
-
-const CHUNK_TYPE: Record<Columns[string], DuckDBType> = {
-  VARCHAR: VARCHAR,
-  INTEGER: INTEGER,
-  BIGINT: BIGINT,
-  DOUBLE: DOUBLE,
-  BOOLEAN: BOOLEAN,
-};
-
-const CONVERT: Record<Columns[string], (v: unknown) => DuckDBValue> = {
-  VARCHAR: (v) => (typeof v === 'string' ? v : JSON.stringify(v)),
-  INTEGER: Number,
-  BIGINT: (v) => BigInt(v as number),
-  DOUBLE: Number,
-  BOOLEAN: Boolean,
-};
 
 /** Applies the migrations a file lacks, in order, each in its own transaction. */
 export async function migrate(
@@ -329,10 +320,3 @@ export async function migrate(
   }
   return applied;
 }
-
-/**
- * Column types for `Tx.append`, by column name in table order. Timestamps and
- * JSON travel as VARCHAR (ISO 8601, JSON text): append to a VARCHAR staging
- * table and let DuckDB cast them on INSERT … SELECT, off the JavaScript thread.
- */
-export type Columns = Record<string, 'VARCHAR' | 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'BOOLEAN'>;

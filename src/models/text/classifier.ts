@@ -1,10 +1,9 @@
-import { tf } from '../tf.js';
 import { forEachFeature } from './featurize.js';
 import type { ModelMeta } from './model-meta.js';
-import { ensembleProbs, type Weights } from './network.js';
+import { ensembleProbs, hostWeights, type HostWeights, type Weights } from './network.js';
 import { flattenRows, RowEncoder, type Vocabulary } from './vocabulary.js';
 
-/** Texts per forward pass: bounds the wasm heap a huge batch would need. */
+/** Texts per forward pass: bounds the memory of a huge batch's features. */
 const CHUNK = 512;
 
 export interface TextPrediction {
@@ -31,11 +30,13 @@ export function decide(
 
 /**
  * A trained text classifier: plain data (metadata, vocabulary, weight
- * tensors) plus pure inference. Tensors live until `dispose()`; every
- * prediction runs inside tf.tidy and leaves no tensor behind.
+ * tensors) plus pure inference, which runs on a plain copy of the weights
+ * (`ensembleProbs`). The tensors, which training made and saving writes,
+ * live until `dispose()`.
  */
 export class TextClassifier {
   private readonly encoder: RowEncoder;
+  private readonly host: HostWeights;
 
   constructor(
     readonly meta: ModelMeta,
@@ -43,6 +44,7 @@ export class TextClassifier {
     readonly weights: Weights,
   ) {
     this.encoder = new RowEncoder(vocab);
+    this.host = hostWeights(meta.architecture, weights);
   }
 
   get labels(): readonly string[] {
@@ -60,11 +62,8 @@ export class TextClassifier {
     });
     for (let start = 0; start < rows.length; start += CHUNK) {
       const batch = flattenRows(rows.slice(start, start + CHUNK), this.vocab.features.length);
-      const probs = tf.tidy(() =>
-        ensembleProbs(this.meta.architecture, this.meta.members, this.weights, batch),
-      );
-      out.set(probs.dataSync() as Float32Array, start * n);
-      probs.dispose();
+      const { architecture, members } = this.meta;
+      out.set(ensembleProbs(architecture, members, n, this.host, batch), start * n);
     }
     return out;
   }

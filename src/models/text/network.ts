@@ -68,39 +68,83 @@ export function fuseHeads(arch: Architecture, heads: readonly Weights[]): Weight
   };
 }
 
-/**
- * The bag of each text: scale · Σ_j embed[ids_j], [rows × columns]. With IDF
- * folded into the table this equals Σ_j weight_j · row_j of training. One
- * SparseSegmentSum: wasm's Gather costs ~0.4 µs per output element (24 ms
- * for one utterance at width 256), the segment sum 0.05 ms. Call inside tf.tidy.
- */
-export function embeddingBag(embed: tf.Tensor, batch: FlatBatch): tf.Tensor2D {
-  const sums = tf.sparse.sparseSegmentSum(
-    embed,
-    tf.tensor1d(batch.ids, 'int32'),
-    tf.tensor1d(batch.segments, 'int32'),
+/** The fused weights as plain arrays, named as `weightNames` lists them: what inference reads. */
+export type HostWeights = Record<string, Float32Array>;
+
+export function hostWeights(arch: Architecture, w: Weights): HostWeights {
+  return Object.fromEntries(
+    weightNames(arch).map((name) => [name, Float32Array.from(get(w, name).dataSync())]),
   );
-  return tf.mul(sums, tf.tensor2d(batch.scales, [batch.rows, 1])) as tf.Tensor2D;
 }
 
-/** Mean of the M members' softmax probabilities, [rows × labels]. Call inside tf.tidy. */
+/**
+ * Mean of the M members' softmax probabilities, row-major [rows × labels],
+ * in plain arithmetic: the bag of a text is scale · Σ_j embed[ids_j] (IDF is
+ * folded into the table, so this equals Σ_j weight_j · row_j of training),
+ * then each member's head. For one utterance this is a few thousand
+ * multiply-adds, where tfjs's per-op dispatch cost ~0.2 ms.
+ */
 export function ensembleProbs(
   arch: Architecture,
   members: number,
-  w: Weights,
+  labels: number,
+  w: HostWeights,
   batch: FlatBatch,
-): tf.Tensor2D {
-  const rows = batch.rows;
-  const bag = embeddingBag(get(w, 'embed'), batch);
-  if (arch.kind === 'linear') {
-    const logits = tf.reshape(tf.add(bag, get(w, 'bias')), [rows, members, -1]);
-    return tf.mean(tf.softmax(logits), 1) as tf.Tensor2D;
+): Float32Array {
+  const width = bagWidth(arch, labels);
+  const cols = members * width;
+  const embed = w.embed!;
+  const out = new Float32Array(batch.rows * labels);
+  const bag = new Float64Array(cols);
+  const logits = new Float64Array(labels);
+  let at = 0;
+  for (let r = 0; r < batch.rows; r++) {
+    bag.fill(0);
+    for (; at < batch.ids.length && batch.segments[at] === r; at++) {
+      const base = batch.ids[at]! * cols;
+      for (let k = 0; k < cols; k++) bag[k]! += embed[base + k]!;
+    }
+    const scale = batch.scales[r]!;
+    for (let m = 0; m < members; m++) {
+      if (arch.kind === 'linear') {
+        const bias = w.bias!;
+        for (let j = 0; j < labels; j++)
+          logits[j] = bag[m * labels + j]! * scale + bias[m * labels + j]!;
+      } else memberLogits(w, m, width, labels, bag, scale, logits);
+      addSoftmax(logits, out, r * labels, 1 / members);
+    }
   }
-  const h = tf.relu(tf.add(bag, get(w, 'bias1')));
-  const perMember = tf.transpose(tf.reshape(h, [rows, members, arch.hidden]), [1, 0, 2]);
-  const logits = tf.add(
-    tf.matMul(perMember as tf.Tensor3D, get(w, 'dense') as tf.Tensor3D),
-    get(w, 'bias2'),
-  );
-  return tf.mean(tf.softmax(logits), 0) as tf.Tensor2D;
+  return out;
+}
+
+/** An mlp member's logits: relu(bag · scale + bias1) · dense[m] + bias2[m]. */
+function memberLogits(
+  w: HostWeights,
+  m: number,
+  hidden: number,
+  labels: number,
+  bag: Float64Array,
+  scale: number,
+  logits: Float64Array,
+): void {
+  const bias1 = w.bias1!;
+  const dense = w.dense!;
+  const bias2 = w.bias2!;
+  for (let j = 0; j < labels; j++) logits[j] = bias2[m * labels + j]!;
+  for (let i = 0; i < hidden; i++) {
+    const h = bag[m * hidden + i]! * scale + bias1[m * hidden + i]!;
+    if (h <= 0) continue;
+    const row = (m * hidden + i) * labels;
+    for (let j = 0; j < labels; j++) logits[j]! += h * dense[row + j]!;
+  }
+}
+
+/** Adds weight · softmax(logits) into out[from…]. */
+function addSoftmax(logits: Float64Array, out: Float32Array, from: number, weight: number): void {
+  let max = -Infinity;
+  for (const x of logits) if (x > max) max = x;
+  let sum = 0;
+  for (let j = 0; j < logits.length; j++) sum += Math.exp(logits[j]! - max);
+  for (let j = 0; j < logits.length; j++)
+    out[from + j]! += (weight * Math.exp(logits[j]! - max)) / sum;
 }

@@ -69,6 +69,9 @@ export const STORE = 'store';
 
 const key = (source: string, partition: number) => `${source}#${partition}`;
 
+/** Records applied between two turns of the event loop. */
+const SLICE = 64;
+
 /**
  * decode → dead letters → keyed enrichment (in memory, immediately visible) →
  * periodic commit of facts, profile snapshots and source positions in one
@@ -168,9 +171,25 @@ export class Pipeline {
       this.opts.enricher.profiles.clear();
       await this.restore();
     }
+    for (let from = 0; from < records.length; from += SLICE) {
+      // Between slices the event loop answers what waits, a decision say, so a large batch never stalls it.
+      if (from > 0) await new Promise(setImmediate);
+      await this.apply(records.slice(from, from + SLICE));
+    }
+    if (this.pendingCount >= this.opts.maxPending) {
+      // Wait for the commit in flight, then start this one and go on: DuckDB
+      // writes one batch while the next is enriched, and at most two batches
+      // (one committing, one pending) are held in memory.
+      await this.committing;
+      void this.flush().catch(() => undefined);
+    }
+  }
+
+  /** Decodes, brings the customers in, then applies: positions and state move together. */
+  private async apply(records: SourceRecord[]): Promise<void> {
     const parsed = records.map((r) => parseEvent(r.value));
     await this.ensure(parsed.flatMap((x) => (x.ok ? [x.event.customer_id] : [])));
-    // From here to the end of the batch nothing waits: positions and state move together.
+    // From here to the end of the slice nothing waits: positions and state move together.
     const now = this.clock.now();
     const events: DialwiseEvent[] = [];
     const latencies: number[] = [];
@@ -204,13 +223,6 @@ export class Pipeline {
       duplicates: this.pending.duplicates - before.duplicates,
       dead: this.dead.length - before.dead,
     });
-    if (this.pendingCount >= this.opts.maxPending) {
-      // Wait for the commit in flight, then start this one and go on: DuckDB
-      // writes one batch while the next is enriched, and at most two batches
-      // (one committing, one pending) are held in memory.
-      await this.committing;
-      void this.flush().catch(() => undefined);
-    }
   }
 
   /** Brings these customers' profiles into memory (stored, or new) until the next commit; undefined if all are there. */

@@ -13,6 +13,7 @@ import {
   type SinkRows,
 } from '../../src/pipelines/index.js';
 import { keywordEnricher } from '../helpers/enricher.js';
+import { watchStalls } from '../helpers/stalls.js';
 
 /** The real sink, made to fail its first `failures` writes, and to wait at `gate`. */
 class FlakySink extends DuckDbSink {
@@ -104,6 +105,39 @@ describe('Pipeline commits', () => {
     await pipeline.flush();
     expect(await accepted()).toBe(records.length);
     expect(pipeline.position('t', 0)).toBe(BigInt(records.length));
+    await pipeline.stop();
+    await store.close();
+  });
+
+  it('applies a large batch in slices: the event loop turns between them, and a commit meanwhile stores each record it covers once', async () => {
+    const { pipeline, sink, store, accepted } = await setup(0);
+    const sim = new CallSimulator(5);
+    const events = [];
+    for (let i = 0; events.length < 20_000; i++)
+      events.push(...sim.nextCall(new Date(Date.now() - i * 60_000)));
+    const records = events.map((e, i) => ({
+      source: 'big',
+      partition: 0,
+      offset: String(i),
+      value: JSON.stringify(e),
+    }));
+    const began = performance.now();
+    const applied = pipeline.process(records);
+    const stalls = watchStalls();
+    await new Promise((r) => setTimeout(r, 30));
+    const midway = pipeline.flush(); // while slices are still being applied
+    await applied;
+    const took = performance.now() - began;
+    const longest = stalls.stop();
+    await midway;
+    const [stored] = await sink.loadPositions();
+    // The commit covered whole slices, and exactly the records before its position.
+    expect(stored!.next).toBeGreaterThan(0n);
+    expect(stored!.next).toBeLessThan(BigInt(records.length));
+    expect(BigInt(await accepted())).toBe(stored!.next);
+    expect(longest).toBeLessThan(took / 3);
+    await pipeline.flush();
+    expect(await accepted()).toBe(records.length);
     await pipeline.stop();
     await store.close();
   });

@@ -68,6 +68,10 @@ export class RememberedClassifier {
     return out;
   }
 
+  forget(): void {
+    this.recent.clear();
+  }
+
   predict(texts: readonly string[]) {
     const { labels, meta } = this.model;
     const probs = this.probabilities(texts);
@@ -178,5 +182,6 @@ export function createTrainedModels(
     optOut: (text, speaker) =>
       speaker === 'agent' ? keyword.optOut(text, speaker) : optOuts([text])[0]!,
     optOutBatch: optOuts,
+    forget: () => Object.values(served).forEach((m) => m?.forget()),
   };
 }

@@ -90,4 +90,6 @@ export interface TurnModels {
   optOut(text: string, speaker: 'customer' | 'agent'): OptOut;
   /** Customer turns' opt-outs in one forward pass (trained models); same results as optOut() on each. */
   optOutBatch?(texts: readonly string[]): OptOut[];
+  /** Drops the texts the models remember having heard (a customer's erasure). */
+  forget?(): void;
 }

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createFieldCipher } from '../../src/core/crypto.js';
+import { parseEvent } from '../../src/core/events/index.js';
 import { createLogger } from '../../src/core/log.js';
+import { createKeywordModels } from '../../src/models/keyword/index.js';
 import { migrate, Store } from '../../src/core/store/store.js';
 import { DuckDbSink, erasureRecord, namesCustomer, Pipeline } from '../../src/pipelines/index.js';
 import { keywordEnricher } from '../helpers/enricher.js';
@@ -91,6 +93,15 @@ const erased = (id: string, n = 1) => ({
 });
 
 describe('erasure through the pipeline', () => {
+  it('makes the served models forget the texts they remember having heard', () => {
+    const forget = vi.fn();
+    const enricher = keywordEnricher({ turn: { ...createKeywordModels(), forget } });
+    const event = parseEvent(erased(VICTIM));
+    if (!event.ok) throw new Error(event.reason);
+    enricher.apply([event.event], Date.parse('2026-11-21T00:00:00Z'));
+    expect(forget).toHaveBeenCalledTimes(1);
+  });
+
   it('deletes the customer from every table, keeps the consent proof pseudonymised', async () => {
     const { store, cipher, enricher, pipeline, send, count, sideRows } = await setup();
     const words = { name: '张三丰', phone: '+86 139 0000 1111', word: 'xylophonequartz' };

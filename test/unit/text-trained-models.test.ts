@@ -127,6 +127,18 @@ describe('RememberedClassifier', () => {
     expect(served.predict(again)).toEqual(model.predict(again));
   });
 
+  it('forgets every text when the served models are told to (an erasure)', () => {
+    const served = createTrainedModels({ intent: model });
+    served.intent('what is my balance');
+    const run = vi.spyOn(model, 'probabilities');
+    served.intent('what is my balance');
+    expect(run).not.toHaveBeenCalled();
+    served.forget!();
+    served.intent('what is my balance');
+    expect(run).toHaveBeenCalledTimes(1);
+    run.mockRestore();
+  });
+
   it('forgets the least recently heard past 4,096 texts', () => {
     const served = new RememberedClassifier(model);
     served.probabilities(['kept']);

@@ -165,7 +165,7 @@ export class Enricher {
       'touch.delivered': (c, e) => this.touch(c, e),
       'touch.replied': (c, e) => this.touch(c, e),
       'callback.scheduled': (c, e) => this.schedule(c, e),
-      'customer.erased': (c, e) => eraseCustomer(this.profiles, c.out, e),
+      'customer.erased': (c, e) => eraseCustomer(this.profiles, c.out, e, this.models.turn),
     };
   }
 

@@ -1,4 +1,5 @@
 import type { EventOf } from '../../core/events/index.js';
+import type { TurnModels } from '../../models/types.js';
 import type { Profile } from './profile.js';
 
 /** An erasure as a commit carries it, with the consent changes it found pending. */
@@ -48,8 +49,11 @@ export function eraseCustomer(
   profiles: Map<string, Profile>,
   out: Pending,
   e: EventOf<'customer.erased'>,
+  models: Pick<TurnModels, 'forget'>,
 ): void {
   const id = e.customer_id;
+  // What the models remember of the texts they heard goes too: some were this customer's.
+  models.forget?.();
   const p = profiles.get(id);
   profiles.delete(id);
   if (p) out.profiles.delete(p);

@@ -210,6 +210,7 @@ async function burstWorker(t: Tally, until: number, conn: RawConn = new Conn()) 
  * over 8 connections, since POST /events answers only after its commit.
  */
 const others = new CallSimulator(23, 50_000);
+let otherCalls = 0;
 async function feeder(perSec: number, until: () => boolean): Promise<number> {
   const conns = Array.from({ length: 8 }, () => new Conn());
   const idle = [...conns];
@@ -218,7 +219,7 @@ async function feeder(perSec: number, until: () => boolean): Promise<number> {
   const pending: unknown[] = [];
   for (let tick = performance.now(); !until(); tick += 100) {
     while (pending.length < perSec / 10)
-      pending.push(...others.nextCall(new Date(start + (callNo++ % 86_400) * 1000)));
+      pending.push(...others.nextCall(new Date(start + (otherCalls++ % 86_400) * 1000)));
     const conn = idle.pop();
     if (conn) {
       const batch = pending.splice(0, perSec / 10);
@@ -235,8 +236,6 @@ async function feeder(perSec: number, until: () => boolean): Promise<number> {
   for (const c of conns) c.close();
   return sent;
 }
-let callNo = 0;
-
 /** `CALLS` bots for `SECONDS`, with other calls' events at `ingestPerSec` beside them. */
 async function pacedPhase(ingestPerSec: number) {
   const paced = tally(WARMUP_MS);

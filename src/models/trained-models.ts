@@ -1,6 +1,6 @@
 import { createKeywordModels, type KeywordModelOptions } from './keyword/index.js';
 import { keywordEmotion } from './keyword/emotion.js';
-import { decide, type TextClassifier } from './text/classifier.js';
+import type { TextClassifier } from './text/classifier.js';
 import { mapEmotion } from './text/emotion-map.js';
 import type { OptOut } from './opt-out/index.js';
 import type { EmotionResult, IntentResult, TurnModels } from './types.js';
@@ -73,12 +73,7 @@ export class RememberedClassifier {
   }
 
   predict(texts: readonly string[]) {
-    const { labels, meta } = this.model;
-    const probs = this.probabilities(texts);
-    const n = labels.length;
-    return texts.map((_, i) =>
-      decide(probs.subarray(i * n, (i + 1) * n), labels, meta.threshold, meta.oosLabel),
-    );
+    return this.model.decideAll(this.probabilities(texts));
   }
 }
 

@@ -227,23 +227,20 @@ export class Pipeline {
 
   /** Brings these customers' profiles into memory (stored, or new) until the next commit; undefined if all are there. */
   ensure(ids: readonly string[]): Promise<void> | undefined {
-    const { enricher, sink } = this.opts;
+    const { enricher } = this.opts;
     for (const id of ids) enricher.profiles.touch(id);
     // Unbounded profiles (the only kind a sink without look-ups gets) are always complete.
     if (enricher.profiles.complete || enricher.missing(ids).length === 0) return undefined;
-    return this.load(ids, sink.loadProfilesOf!.bind(sink));
+    return this.load(ids);
   }
 
-  private async load(
-    ids: readonly string[],
-    lookUp: (ids: readonly string[]) => Promise<ProfileRow[]>,
-  ): Promise<void> {
-    const { enricher } = this.opts;
+  private async load(ids: readonly string[]): Promise<void> {
+    const { enricher, sink } = this.opts;
     // A profile may be dropped while this waits for the store: looked up again.
     for (let missing = enricher.missing(ids); missing.length; missing = enricher.missing(ids)) {
       // An erasure not yet committed leaves the old row in the store: that customer starts anew.
       const stored = missing.filter((id) => !this.erased.has(id) && !this.erasing.has(id));
-      const rows = stored.length ? await lookUp(stored) : [];
+      const rows = stored.length ? await sink.loadProfilesOf!(stored) : [];
       enricher.admit(
         missing,
         rows.map((r) => this.restoreProfile(r)),

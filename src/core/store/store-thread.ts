@@ -122,7 +122,7 @@ async function connect(path: string, options: Record<string, string>): Promise<v
       reader: await instance.connect(),
     };
   } catch (err) {
-    throw new OpenFailed(err instanceof Error ? err.message : String(err));
+    throw new OpenFailed(`${path}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

@@ -279,7 +279,7 @@ class StoreThread {
     if (reply.ok) waiter.resolve(reply.value);
     else if (reply.opening)
       waiter.reject(
-        new DialwiseError('STORE_FAILED', `cannot open DuckDB file: ${reply.message}`, {
+        new DialwiseError('STORE_FAILED', `cannot open DuckDB file ${reply.message}`, {
           cause: new Error(reply.message),
         }),
       );

@@ -70,9 +70,13 @@ export class TextClassifier {
 
   /** Batch prediction: one featurize/encode and one forward pass for all texts. */
   predict(texts: readonly string[], threshold = this.meta.threshold): TextPrediction[] {
-    const probs = this.probabilities(texts);
+    return this.decideAll(this.probabilities(texts), threshold);
+  }
+
+  /** The predictions of probability rows as `probabilities` gives them. */
+  decideAll(probs: Float32Array, threshold = this.meta.threshold): TextPrediction[] {
     const n = this.labels.length;
-    return texts.map((_, i) =>
+    return Array.from({ length: probs.length / n }, (_, i) =>
       decide(probs.subarray(i * n, (i + 1) * n), this.labels, threshold, this.meta.oosLabel),
     );
   }

@@ -165,13 +165,10 @@ export const emptyRows = (): SinkRows => ({
 });
 
 /**
- * Seals name and phone, re-encrypting only when they changed: a profile is
- * saved at every commit that touches it, its personal data rarely changes.
- */
-/**
- * Each profile's personal fields as last sealed, so a snapshot re-encrypts
- * them only when they change. Held by the profile object: a profile that
- * leaves memory (dropped past the bound, erased) takes its entry with it.
+ * Seals name, phone and personal fields, re-encrypting only when they
+ * changed: a profile is saved at every commit that touches it, its personal
+ * data rarely changes. Held by the profile object: a profile that leaves
+ * memory (dropped past the bound, erased) takes its entry with it.
  */
 export class SealCache {
   private readonly sealed = new WeakMap<

@@ -124,7 +124,7 @@ function get(port: number, path: string, key?: string): Promise<{ status: number
 }
 
 /**
- * Starts `dialwise start` and resolves once /health answers 200. `name`
+ * Starts `dialwise start` (or `decide`) and resolves once /health answers 200. `name`
  * names the temp data folder; `env` adds to the bench's defaults
  * (simulator off, errors only in the log, no Kafka); `profile` writes the
  * process's CPU profile into that folder when it stops.
@@ -135,13 +135,16 @@ export async function startPlatformProcess(opts: {
   profile?: string | undefined;
   /** Restarting one: its port, data folder and key (else new ones). */
   again?: { port: number; dataDir: string; adminKey: string };
+  /** `dialwise decide`: a decision replica (Kafka; env brings the brokers and the shared keys). */
+  command?: 'start' | 'decide';
+  adminKey?: string;
 }): Promise<PlatformProcess> {
   const port = opts.again?.port ?? (await freePort());
-  const adminKey = opts.again?.adminKey ?? randomBytes(24).toString('base64url');
+  const adminKey = opts.again?.adminKey ?? opts.adminKey ?? randomBytes(24).toString('base64url');
   const dataDir = opts.again?.dataDir ?? mkdtempSync(join(tmpdir(), `dialwise-${opts.name}-`));
   const main = join(ROOT, 'dist', 'cli', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
-  const server = fork(main, ['start'], {
+  const server = fork(main, [opts.command ?? 'start'], {
     execArgv: opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`] : [],
     env: {
       ...process.env,

@@ -19,3 +19,4 @@ export { createGraphql, typeDefs, type Commits, type GraphqlDeps } from './graph
 export { evaluatePolicyText, MAX_POLICY_CHARS } from './policy-evaluation.js';
 export { MAX_DNC_PER_REQUEST } from './rest/schemas.js';
 export type { ErasureReport } from './rest/schemas.js';
+export { FORWARDED_HEADER, type RelayedAnswer, type Replicas } from './replicas.js';

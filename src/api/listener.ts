@@ -11,6 +11,7 @@ import type { ApiLimits } from './limits.js';
 import { errorBody, errorHeaders, parseJson, SECURITY_HEADERS, validate } from './rest/http.js';
 import { outreachAnswer } from './rest/contact-routes.js';
 import { checkRequest, turnRequest } from './rest/schemas.js';
+import { FORWARDED_HEADER, type Replicas } from './replicas.js';
 
 /** A hot route's JSON: a turn's 4,000 characters of text (up to 4 bytes each) and the rest. */
 const MAX_HOT_BYTES = 64 * 1024;
@@ -23,7 +24,11 @@ const JSON_HEADERS: Readonly<Record<string, string>> = {
 type HotAnswer = { status: number; body: string; headers: Record<string, string> };
 
 /** Answers one request of a hot route: the raw body and Authorization header in, status and JSON out. */
-export type HotHandler = (authorization: string | null, raw: string) => Promise<HotAnswer>;
+export type HotHandler = (
+  authorization: string | null,
+  raw: string,
+  forwarded: boolean,
+) => Promise<HotAnswer>;
 
 /**
  * A route straight from node:http: the calls a dialer or sender makes by
@@ -31,14 +36,14 @@ export type HotHandler = (authorization: string | null, raw: string) => Promise<
  * body schema). Server-Timing carries the time spent here for the
  * dialer's and the benchmark's latency figures.
  */
-function hotHandler<B>(
-  admission: Admission,
-  limits: ApiLimits,
+function hotHandler<B extends { customer_id: string }>(
+  path: string,
+  deps: HotDeps,
   schema: ZodType<B>,
   run: (body: B, by: Principal) => unknown,
-  ready?: (body: B) => Promise<void> | undefined,
 ): HotHandler {
-  return async (authorization, raw) => {
+  const { admission, limits, readyFor, replicas } = deps;
+  return async (authorization, raw, forwarded) => {
     const started = performance.now();
     const headers: Record<string, string> = { ...JSON_HEADERS };
     let status = 200;
@@ -47,9 +52,13 @@ function hotHandler<B>(
       const principal = await admission.principalOf(authorization, true);
       requireRole(principal, DIALER);
       const body = validate(parseJson(raw, limits.jsonDepthLimit), schema);
-      const waiting = ready?.(body);
+      const request = { path, body: raw, authorization, forwarded };
+      const there = await replicas?.relay(body.customer_id, request);
+      if (there) return { ...there, headers: { ...JSON_HEADERS, ...there.headers } };
+      const waiting = readyFor?.(body.customer_id);
       if (waiting) await waiting;
       out = JSON.stringify(run(body, principal));
+      await replicas?.durable();
     } catch (err) {
       if (!(err instanceof DialwiseError)) throw err;
       status = httpStatusOf(err.code);
@@ -61,25 +70,28 @@ function hotHandler<B>(
   };
 }
 
+/** What the hot routes need besides the engine. */
+export interface HotDeps {
+  admission: Admission;
+  limits: ApiLimits;
+  /** Brings the customer's profile in first (undefined: it is there). */
+  readyFor?: ((customerId: string) => Promise<void> | undefined) | undefined;
+  replicas?: Replicas | undefined;
+}
+
 /**
  * The hot routes by path: POST /dialog/turn (the bot's turn-by-turn call)
  * and POST /outreach/check (asked before every message or call).
  */
-export function hotRoutes(
-  engine: DecisionEngine,
-  admission: Admission,
-  limits: ApiLimits,
-  readyFor?: (customerId: string) => Promise<void> | undefined,
-): Map<string, HotHandler> {
-  const ready = readyFor && ((b: { customer_id: string }) => readyFor(b.customer_id));
+export function hotRoutes(engine: DecisionEngine, deps: HotDeps): Map<string, HotHandler> {
   return new Map([
     [
       '/dialog/turn',
-      hotHandler(admission, limits, turnRequest, (b, by) => engine.turn(scopedTurn(by, b)), ready),
+      hotHandler('/dialog/turn', deps, turnRequest, (b, by) => engine.turn(scopedTurn(by, b))),
     ],
     [
       '/outreach/check',
-      hotHandler(admission, limits, checkRequest, (b, by) => outreachAnswer(engine, b, by), ready),
+      hotHandler('/outreach/check', deps, checkRequest, (b, by) => outreachAnswer(engine, b, by)),
     ],
   ]);
 }
@@ -98,7 +110,8 @@ function serveHot(hot: HotHandler, req: IncomingMessage, res: ServerResponse): v
       res.writeHead(413, JSON_HEADERS);
       return void res.end(errorBody('PAYLOAD_TOO_LARGE', message));
     }
-    hot(req.headers.authorization ?? null, Buffer.concat(chunks).toString())
+    const forwarded = req.headers[FORWARDED_HEADER] !== undefined;
+    hot(req.headers.authorization ?? null, Buffer.concat(chunks).toString(), forwarded)
       .then((r) => res.writeHead(r.status, r.headers).end(r.body))
       .catch((err: unknown) => {
         process.emitWarning(`unhandled API error: ${(err as Error).stack ?? String(err)}`);

@@ -15,10 +15,14 @@ import type { RetentionDeps } from './rest/retention-routes.js';
 import { errorBody, errorHeaders, errorResponse, readBody, SECURITY_HEADERS } from './rest/http.js';
 import type { ErasureReport } from './rest/schemas.js';
 import { serveStatic } from './static.js';
+import type { Replicas } from './replicas.js';
 
 export interface ApiDeps extends GraphqlDeps, RetentionDeps, ConsentPageDeps {
-  /** Takes validated events and raw invalid ones (for dead letters); resolves once durable. */
-  submit(valid: DialwiseEvent[], invalid: string[]): Promise<void>;
+  /**
+   * Takes validated events and raw invalid ones (for dead letters); resolves
+   * once durable. `forwarded`: relayed by another decision replica.
+   */
+  submit(valid: DialwiseEvent[], invalid: string[], forwarded?: boolean): Promise<void>;
   busKind: string;
   dashboardDir: string;
   metrics: Registry;
@@ -29,6 +33,8 @@ export interface ApiDeps extends GraphqlDeps, RetentionDeps, ConsentPageDeps {
   checkBotLine(text: string): ComplianceHit[];
   /** The do-not-call register (POST /dnc/import adds to it). */
   dnc: DncRegister;
+  /** Decision replicas: where each customer is decided (absent: here, one process). */
+  replicas?: Replicas;
   /** Erases a customer everywhere and reports what went where (absent: the route answers 404). */
   erase?(customerId: string, requestedBy: string): Promise<ErasureReport>;
 }
@@ -120,7 +126,12 @@ export function createApi(deps: ApiDeps): Api {
   }
 
   const hot = deps.decisions
-    ? hotRoutes(deps.decisions, admission, deps.limits, deps.readyFor)
+    ? hotRoutes(deps.decisions, {
+        admission,
+        limits: deps.limits,
+        readyFor: deps.readyFor,
+        replicas: deps.replicas,
+      })
     : new Map();
   return { fetch: handle, listen: (host, port) => listen(handle, hot, host, port) };
 }

@@ -36,7 +36,15 @@ export interface ApiService {
 
 export type ApiServiceDeps = Pick<
   ApiDeps,
-  'submit' | 'busKind' | 'metrics' | 'profile' | 'decisions' | 'readyFor' | 'health' | 'dnc'
+  | 'submit'
+  | 'busKind'
+  | 'metrics'
+  | 'profile'
+  | 'decisions'
+  | 'readyFor'
+  | 'health'
+  | 'dnc'
+  | 'replicas'
 > & {
   store: Store;
   /** The store's sink: how much it took in tells live subscriptions when to look again. */

@@ -146,6 +146,15 @@ function durableWriters(store: Store, clock: Clock, logger: Logger, journal: Eng
   };
 }
 
+/** Where the engine's records go: the journal, or a replica's live calls to the changelog (their ends to both). */
+const recordTo = (journal: EngineJournal, sessions: DecisionLayerDeps['sessions']) =>
+  !sessions
+    ? journal.write
+    : (r: EngineRecord) => {
+        if (r.k === 'session' || r.k === 'end') sessions.record(r);
+        if (r.k !== 'session') journal.write(r);
+      };
+
 /** Alerts to Slack and handoffs to the agent desktop, fire and forget: the call goes on whatever the receiver does. */
 function notices(
   config: Config,
@@ -192,6 +201,8 @@ export function startDecisions(
   const { logger, clock } = deps;
   const { state, journal, resumed } = openJournal(config, deps.cipher, logger);
   const unsent = [...state.unsent.values()];
+  // A replica's live calls are the changelog's: it takes them over with its partitions.
+  if (deps.sessions) state.sessions.clear();
   const dir = decisionConfigDir(config);
   const { log, violations, ...rows } = durableWriters(deps.store, clock, logger, journal);
   const engine = new DecisionEngine(loadSetup(dir, deps.checkBotLine, config.scriptPolicyFile), {
@@ -203,7 +214,7 @@ export function startDecisions(
     log: rows.decision,
     violation: rows.violation,
     ...notices(config, logger, clock),
-    journal: journal.write,
+    journal: recordTo(journal, deps.sessions),
   });
   engine.resume(state);
   journal.state = () => engine.durableState();

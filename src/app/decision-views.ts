@@ -4,7 +4,7 @@ import type { DialwiseEvent } from '../core/events/index.js';
 import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
 import type { DncRegister } from '../analytics/records/index.js';
-import type { ContactView, CustomerView, RankingView } from '../decision/index.js';
+import type { ContactView, CustomerView, EngineRecord, RankingView } from '../decision/index.js';
 import type { ServedModels } from '../models/champions.js';
 import type { ComplianceHit } from '../models/types.js';
 import { type Enricher, customerHistory, intentScoreAt, type Profile } from '../pipelines/index.js';
@@ -23,6 +23,11 @@ export type DecisionLayerDeps = {
   logger: Logger;
   clock: Clock;
   cipher: FieldCipher;
+  /**
+   * Decision replicas: live calls are recorded here (the replicas' shared
+   * changelog) rather than in this process's journal; their ends in both.
+   */
+  sessions?: { record(r: EngineRecord): void };
 };
 
 /** What the engine sees of customers: the enricher's profiles with the do-not-call register. */

@@ -1,11 +1,12 @@
 /**
  * The composition roots, one per process kind: `startPlatform` (dialwise
- * start), `startWorker` and `startLoaderPlatform` (the scaled-out Kafka
- * mode). Each builds its parts from the settings and one clock; the CLI only
+ * start), `startWorker`, `startDecideReplica` and `startLoaderPlatform`
+ * (the scaled-out Kafka mode). Each builds its parts from the settings and one clock; the CLI only
  * parses arguments and calls these.
  */
 export { startPlatform, type Platform, type PlatformOptions } from './platform.js';
 export { startWorker } from './worker.js';
+export { startDecideReplica } from './decide.js';
 export { startLoaderPlatform, type LoaderPlatform } from './loader-platform.js';
 export { openPipeline, type ModelWatch } from './enrichment.js';
 export { type SimulateOptions } from './simulator-feed.js';

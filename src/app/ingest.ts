@@ -5,6 +5,7 @@ import { DialwiseError } from '../core/errors.js';
 import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import type { FieldCipher } from '../core/crypto.js';
 import type { Health } from '../core/health.js';
+import type { ReplicaRouting } from './replica-routing.js';
 import {
   type DuckDbSink,
   STORE,
@@ -14,8 +15,15 @@ import {
   publishEvents,
 } from '../pipelines/index.js';
 
-/** How `POST /events` hands over what it accepted (valid) and refused (raw, for dead letters). */
-export type Submit = (valid: DialwiseEvent[], invalid: string[]) => Promise<void>;
+/**
+ * How `POST /events` hands over what it accepted (valid) and refused (raw,
+ * for dead letters); `forwarded`: relayed by another decision replica.
+ */
+export type Submit = (
+  valid: DialwiseEvent[],
+  invalid: string[],
+  forwarded?: boolean,
+) => Promise<void>;
 
 /**
  * The platform's ingest. On the embedded bus the API writes through the
@@ -94,4 +102,46 @@ export function withDeadline<T>(work: Promise<T>, ms: number, clock: Clock): Pro
     );
   });
   return Promise.race([work, late]).finally(cancel);
+}
+
+/**
+ * A decision replica's ingest: the events of customers another replica
+ * owns are relayed to it (so their consent changes and touches bind its
+ * next decision at once, as on one process), the rest taken in here.
+ */
+export function replicaSubmit(deps: {
+  local: Submit;
+  routing: ReplicaRouting;
+  /** What replicas relay to each other with (the admin key they share). */
+  authorization: string;
+}): Submit {
+  return async (valid, invalid, forwarded) => {
+    // By partition: one relay for each owner's share.
+    const elsewhere = new Map<number, DialwiseEvent[]>();
+    const here: DialwiseEvent[] = [];
+    for (const e of valid) {
+      const p = deps.routing.partitionOf(e.customer_id);
+      if (forwarded || deps.routing.owns(p)) here.push(e);
+      else elsewhere.set(p, [...(elsewhere.get(p) ?? []), e]);
+    }
+    const relayed = [...elsewhere.values()].map(async (events) => {
+      const answer = await deps.routing.relay(events[0]!.customer_id, {
+        path: '/events',
+        body: JSON.stringify(events),
+        authorization: `Bearer ${deps.authorization}`,
+        forwarded: false,
+      });
+      // Owned here after all (a takeover while it waited).
+      if (!answer) return deps.local(events, []);
+      if (answer.status !== 202)
+        throw new DialwiseError(
+          'UNAVAILABLE',
+          `a decision replica refused events: ${answer.body}`,
+          {
+            retryAfterS: 1,
+          },
+        );
+    });
+    await Promise.all([deps.local(here, invalid), ...relayed]);
+  };
 }

@@ -38,7 +38,7 @@ export async function startWorker(
     onAssigned(assignment) {
       const partitions = [...new Set(Object.values(assignment).flat())];
       sink.own(partitions);
-      pipeline.requestReload();
+      void pipeline.requestReload().catch(() => undefined);
       logger.log('info', 'partitions assigned', { partitions });
     },
   });

@@ -8,6 +8,7 @@ import {
   openStore,
   registryOf,
   resealEngineJournal,
+  startDecideReplica,
   startLoaderPlatform,
   startWithTwin,
   startWorker,
@@ -179,6 +180,17 @@ export const COMMANDS: Record<string, Command> = {
     async run({ config, logger, runUntilSignal }) {
       runUntilSignal(await startWorker(config, logger, systemClock));
       console.log(`Dialwise worker running (group ${config.kafkaGroup}-workers)`);
+    },
+  },
+  decide: {
+    usage: `decide                     scaled-out Kafka mode: a decision replica that also enriches its partitions
+                             (run several in place of workers, behind a load balancer; DIALWISE_ADMIN_KEY)`,
+    async run({ config, logger, runUntilSignal }) {
+      const r = await startDecideReplica(config, logger, systemClock);
+      console.log(
+        `Dialwise decision replica running at ${r.url} (group ${config.kafkaGroup}-workers)`,
+      );
+      runUntilSignal(r);
     },
   },
   loader: {

@@ -28,6 +28,7 @@ export {
   type DecisionSetup,
   type DialingViolation,
   type EngineRecord,
+  type Session,
   type TurnRequest,
   type Unwritten,
 } from './engine/index.js';

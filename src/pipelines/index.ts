@@ -2,11 +2,11 @@
 // the sources' positions. Other folders import from here.
 export {
   Pipeline,
-  STORE,
   type PipelineHooks,
   type PipelineOptions,
   type SourceRecord,
 } from './pipeline.js';
+export { STORE } from './write-once.js';
 export { createPipelineMetrics, type PipelineMetrics } from './pipeline-metrics.js';
 export { derivedTopic, publishEvents, topicFor, topicsOf } from './topics.js';
 export * from './sources/index.js';

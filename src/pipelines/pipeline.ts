@@ -5,11 +5,11 @@ import { parseEvent, type DialwiseEvent } from '../core/events/index.js';
 import type { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
 import { retry } from '../core/retry.js';
+import { writeOnce } from './write-once.js';
 import {
   type Position,
   type Sink,
   deadLetter,
-  quarantine,
   restoreProfile,
   SealCache,
   toRows,
@@ -64,9 +64,6 @@ export interface PipelineOptions {
   health?: Health;
 }
 
-/** The component under which failing commits show in /health. */
-export const STORE = 'store';
-
 const key = (source: string, partition: number) => `${source}#${partition}`;
 
 /** Records applied between two turns of the event loop. */
@@ -86,7 +83,10 @@ export class Pipeline {
   private timer: { stop(): Promise<void> } | undefined;
   private readonly clock: Clock;
   private readonly seals: SealCache;
-  private reload = false;
+  /** A reload of the state under way (or failed: the next batch tries again). */
+  private reloading: Promise<void> | undefined;
+  /** Batches being applied, which a reload waits for. */
+  private readonly applying = new Set<Promise<void>>();
   /** Set by stop() once its deadline passes: a failing commit gives up instead of retrying. */
   private readonly abandon = new AbortController();
   /** Events in the commit being written (for what a stop past its deadline leaves behind). */
@@ -145,10 +145,28 @@ export class Pipeline {
   /**
    * After a rebalance the source re-delivers from its committed offsets:
    * work applied but not committed is dropped and the state is loaded again
-   * (for the partitions this member now owns) before the next batch.
+   * for the partitions this member now owns, at once (after the batches
+   * being applied and the commit under way), before the next batch.
    */
-  requestReload(): void {
-    this.reload = true;
+  requestReload(): Promise<void> {
+    const before = [this.reloading, ...this.applying];
+    const run = (async () => {
+      await Promise.allSettled(before);
+      await this.committing;
+      this.pending = emptyChanges();
+      this.dead = [];
+      this.positions.clear();
+      this.opts.enricher.profiles.clear();
+      await this.restore();
+    })();
+    this.reloading = run;
+    run.then(
+      () => {
+        if (this.reloading === run) this.reloading = undefined;
+      },
+      () => undefined,
+    );
+    return run;
   }
 
   /** The next offset this pipeline will apply for a source partition. */
@@ -162,15 +180,18 @@ export class Pipeline {
 
   /** Applies records now; resolves once they fit under the back-pressure limit. */
   async process(records: SourceRecord[]): Promise<void> {
-    if (this.reload) {
-      this.reload = false;
-      await this.committing;
-      this.pending = emptyChanges();
-      this.dead = [];
-      this.positions.clear();
-      this.opts.enricher.profiles.clear();
-      await this.restore();
+    // A reload that failed is tried again; failing again, the batch fails (the source delivers it again).
+    if (this.reloading) await this.reloading.catch(() => this.requestReload());
+    const run = this.applyAll(records);
+    this.applying.add(run);
+    try {
+      await run;
+    } finally {
+      this.applying.delete(run);
     }
+  }
+
+  private async applyAll(records: SourceRecord[]): Promise<void> {
     for (let from = 0; from < records.length; from += SLICE) {
       // Between slices the event loop answers what waits, a decision say, so a large batch never stalls it.
       if (from > 0) await new Promise(setImmediate);
@@ -313,7 +334,7 @@ export class Pipeline {
     // Nothing is dropped: every failure is tried again (100 ms doubling to
     // 5 s) until it succeeds or stop()'s deadline gives up.
     let last: unknown;
-    await retry((attempt) => this.writeOnce(commit, positions, attempt), {
+    await retry((attempt) => writeOnce(this.opts, commit, positions, attempt), {
       attempts: Infinity,
       baseMs: 100,
       maxMs: 5_000,
@@ -340,57 +361,5 @@ export class Pipeline {
   /** After a commit what it wrote may leave memory; what changed since stays. */
   private evict(): void {
     this.opts.enricher.evict(this.pending.profiles);
-  }
-
-  /**
-   * One try at a commit: publish its derived streams, then write it. Rows the
-   * store refuses one by one (poison pills) become dead letters and the rest
-   * go again at once; any other failure is a retriable error for commit().
-   */
-  private async writeOnce(
-    commit: { rows: SinkRows; nowIso: string },
-    positions: Position[],
-    attempt: number,
-  ): Promise<void> {
-    for (;;) {
-      try {
-        await this.opts.hooks?.beforeCommit?.(commit.rows);
-      } catch (err) {
-        // Derived streams could not be published (their bus reports its own
-        // health): the store is not to blame, the commit waits and tries again.
-        this.opts.logger.log('error', 'publishing before the commit failed; retrying', {
-          attempt,
-          err: String(err),
-        });
-        throw new DialwiseError('UNAVAILABLE', `commit not published: ${String(err)}`, {
-          retriable: true,
-          cause: err,
-        });
-      }
-      try {
-        await this.opts.sink.write(commit.rows, positions);
-        this.opts.health?.ok(STORE);
-        return;
-      } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        const refused = await this.opts.sink.refusals?.(commit.rows).catch(() => null);
-        if (refused) {
-          this.opts.logger.log('warn', 'commit refused rows; quarantined as dead letters', {
-            rows: refused.length,
-            reasons: [...new Set(refused.map((r) => r.reason))].slice(0, 3),
-          });
-          commit.rows = quarantine(commit.rows, refused, this.opts.cipher, commit.nowIso);
-          continue;
-        }
-        // Otherwise the store itself fails (disk full, I/O): the same rows are
-        // written again until it is back.
-        this.opts.health?.fail(STORE, `commits failing: ${reason}`);
-        this.opts.logger.log('error', 'commit failed; retrying', { attempt, err: reason });
-        throw new DialwiseError('STORE_FAILED', `commit failed: ${reason}`, {
-          retriable: true,
-          cause: err,
-        });
-      }
-    }
   }
 }

@@ -5,12 +5,14 @@ import type { Bus, OutMessage } from '../core/bus/bus.js';
 export const topicsOf = (prefix: string): string[] => FAMILIES.map((f) => `${prefix}.${f}`);
 
 /**
- * Streams the pipeline produces: enriched turns, profile snapshots (personal
- * data sealed), and in scaled-out mode the facts a loader writes to DuckDB.
+ * Streams the platform produces: enriched turns, profile snapshots (personal
+ * data sealed), in scaled-out mode the facts a loader writes to DuckDB, and
+ * the decision replicas' live calls (sealed, compacted, by call on the
+ * partition of the call's customer).
  */
 export const derivedTopic = (
   prefix: string,
-  name: 'turn.enriched' | 'profile.updated' | 'facts',
+  name: 'turn.enriched' | 'profile.updated' | 'facts' | 'decision.sessions',
 ): string => `${prefix}.${name}`;
 
 export const topicFor = (prefix: string, e: Pick<DialwiseEvent, 'type'>): string =>

@@ -11,14 +11,14 @@ export interface ChildPlatform {
 }
 
 /**
- * Runs `dialwise <command>` (start, loader, worker) in its own process, so a
+ * Runs `dialwise <command>` (start, loader, worker, decide) in its own process, so a
  * test can kill -9 it. Resolves once it says it is running. The services CI
  * exports (Kafka, MLflow) are used only where the test passes them: otherwise
  * the child runs on the embedded defaults.
  */
 export function startChildPlatform(
   env: Record<string, string>,
-  command: 'start' | 'loader' | 'worker' = 'start',
+  command: 'start' | 'loader' | 'worker' | 'decide' = 'start',
 ): Promise<ChildPlatform> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', command], {
     env: {
@@ -46,7 +46,9 @@ export function startChildPlatform(
     proc.stdout!.on('data', (d) => {
       out += d;
       // A generated admin key is printed in the URL; a configured one never is.
-      const m = /dashboard: (http:\/\/[^/\s]+)\/(?:#key=(\S+))?/.exec(out);
+      const m =
+        /dashboard: (http:\/\/[^/\s]+)\/(?:#key=(\S+))?/.exec(out) ??
+        /decision replica running at (http:\/\/[^/\s]+)/.exec(out);
       if (m || (command === 'worker' && /worker running/.test(out))) {
         clearTimeout(timer);
         const key = m?.[2] ?? env.DIALWISE_ADMIN_KEY ?? '';

@@ -20,13 +20,13 @@ import {
   LIVE_READERS,
   listApiKeys,
   withdrawApiKey,
-  type Principal,
   type Role,
 } from '../auth.js';
 import { deadLetterPage, sealedOriginals } from '../../pipelines/index.js';
+import { FORWARDED_HEADER } from '../replicas.js';
+import { postEvents } from './post-events.js';
 import type { ApiDeps } from '../server.js';
 import { campaignFor, campaignsOf, scopedTurn } from '../scope.js';
-import { parseJson } from './http.js';
 import { clockRoutes } from './clock-routes.js';
 import { contactRoutes } from './contact-routes.js';
 import { reply, route, type Route } from './route.js';
@@ -36,14 +36,12 @@ import {
   botLineRequest,
   contextQuery,
   customerUpdateRequest,
-  MAX_EVENTS_PER_REQUEST,
   nextRequest,
   pickupRequest,
   turnRequest,
   type BotLineResponse,
   type CustomerUpdateResponse,
   type DialogContext,
-  type EventsResponse,
   type NextResponse,
   type TurnResponse,
 } from './schemas.js';
@@ -78,39 +76,14 @@ const deadLetterQuery = z.strictObject({
   before: z.coerce.number().int().positive().optional(),
 });
 
-/** Invalid events are dead-lettered and reported by index; the rest are taken in. */
-async function postEvents(deps: ApiDeps, text: string, by: Principal): Promise<Response> {
-  let items: unknown;
-  try {
-    items = parseJson(text, deps.limits.jsonDepthLimit);
-  } catch (err) {
-    await deps.submit([], [text]);
-    throw err;
-  }
-  const list = Array.isArray(items) ? items : [items];
-  if (list.length > MAX_EVENTS_PER_REQUEST)
-    throw new DialwiseError(
-      'BAD_REQUEST',
-      `at most ${MAX_EVENTS_PER_REQUEST} events per request, got ${list.length}`,
-    );
-  const valid: DialwiseEvent[] = [];
-  const rejected: { index: number; reason: string }[] = [];
-  list.forEach((item, index) => {
-    const r = parseEvent(item);
-    if (r.ok) valid.push(r.event);
-    else rejected.push({ index, reason: r.reason });
-  });
-  // A campaign-scoped sender writes only its campaigns' calls and messages.
-  for (const e of valid) if ('campaign_id' in e && e.campaign_id) campaignFor(by, e.campaign_id);
-  await deps.submit(
-    valid,
-    rejected.map((r) => JSON.stringify(list[r.index])),
-  );
-  return reply<EventsResponse>(
-    { accepted: valid.length, rejected },
-    rejected.length && !valid.length ? 400 : 202,
-  );
-}
+/** A call in progress on another decision replica (none asked when this request was relayed). */
+const callElsewhere = async (deps: ApiDeps, request: Request, url: URL) =>
+  deps.replicas && !request.headers.has(FORWARDED_HEADER)
+    ? ((await deps.replicas.find(
+        url.pathname + url.search,
+        request.headers.get('authorization'),
+      )) as DialogContext | null)
+    : null;
 
 /** Every REST route of the API, in one table. */
 // eslint-disable-next-line max-lines-per-function -- table-like: one entry per route
@@ -145,7 +118,8 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       roles: DIALER,
       body: 'raw',
       maxBytes: 'events',
-      handle: ({ body, principal }) => postEvents(deps, body, principal!),
+      handle: ({ body, principal, request }) =>
+        postEvents(deps, body, principal!, request.headers.has(FORWARDED_HEADER)),
     }),
     route<z.infer<typeof customerUpdateRequest>>({
       method: 'POST',
@@ -281,8 +255,8 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
         action: 'transcript.live.read',
         target: ({ url }) => url.searchParams.get('call_id') ?? '',
       },
-      handle({ query, principal }) {
-        const found = engine().context(query.call_id);
+      async handle({ query, principal, request, url }) {
+        const found = engine().context(query.call_id) ?? (await callElsewhere(deps, request, url));
         const mine = principal!.campaigns;
         const context = found && (!mine || mine.includes(found.campaign_id ?? '')) ? found : null;
         if (!context) throw new DialwiseError('NOT_FOUND', `no call ${query.call_id} in progress`);

@@ -12,6 +12,8 @@ export interface BusRecord {
 export interface OutMessage {
   key: string;
   value: string;
+  /** Kafka: this partition rather than the key's (a record kept beside its customer's). */
+  partition?: number;
 }
 
 export interface SubscribeOptions {
@@ -21,8 +23,12 @@ export interface SubscribeOptions {
   onBatch(records: BusRecord[]): Promise<void>;
   /** Kafka: partition p of every topic goes to one member (state keyed across topics). */
   coPartitioned?: boolean;
+  /** Kafka, co-partitioned: the address this member serves at, for `KafkaBus.owners`. */
+  advertise?: string;
   /** Kafka: after each rebalance, with this member's partitions per topic. */
   onAssigned?(assignment: Record<string, number[]>): void;
+  /** Kafka: a rebalance has begun; what this member owned may be another's once it ends. */
+  onRebalancing?(): void;
 }
 
 export interface Subscription {

@@ -13,7 +13,7 @@ import { DialwiseError } from '../errors.js';
 import type { Health } from '../health.js';
 import { retry } from '../retry.js';
 import { canProduce, compressionType, registerCodecs, type KafkaCodec } from './codecs.js';
-import { CoPartitionAssigner } from './co-partition-assigner.js';
+import { coPartitionAssigner, ownersOf } from './co-partition-assigner.js';
 import type { Bus, BusRecord, OutMessage, SubscribeOptions, Subscription } from './bus.js';
 
 export interface KafkaBusOptions {
@@ -26,6 +26,41 @@ export interface KafkaBusOptions {
   health?: Health;
   /** Times a crashed consumer's restarts; the system clock if absent. */
   clock?: Clock;
+}
+
+/**
+ * The most bytes of records one produce request carries: well under the
+ * broker's largest record batch (message.max.bytes, 1 MiB by default), which
+ * a commit of thousands of calls' facts would otherwise pass.
+ */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** Topic messages cut into consecutive requests of at most `bytes` (a larger message goes alone). */
+function requests(all: TopicMessages[], bytes: number): TopicMessages[][] {
+  const out: TopicMessages[][] = [];
+  let request: TopicMessages[] = [];
+  let size = 0;
+  for (const { topic, messages } of all)
+    for (const m of messages) {
+      const n = Buffer.byteLength(m.key) + (m.value === null ? 0 : Buffer.byteLength(m.value)) + 64;
+      if (size > 0 && size + n > bytes) {
+        out.push(request);
+        request = [];
+        size = 0;
+      }
+      const last = request.at(-1);
+      if (last?.topic === topic) last.messages.push(m);
+      else request.push({ topic, messages: [m] });
+      size += n;
+    }
+  if (size > 0) out.push(request);
+  return out;
+}
+
+/** One topic's part of a produce request; a null value is a tombstone. */
+export interface TopicMessages {
+  topic: string;
+  messages: (OutMessage | { key: string; value: null; partition?: number })[];
 }
 
 /** The components under which a consumer that is down, or failing writes, show in /health. */
@@ -42,7 +77,7 @@ const consumerConfig = (opts: SubscribeOptions): ConsumerConfig => ({
   allowAutoTopicCreation: false,
   sessionTimeout: 10_000,
   heartbeatInterval: 1_000,
-  ...(opts.coPartitioned ? { partitionAssigners: [CoPartitionAssigner] } : {}),
+  ...(opts.coPartitioned ? { partitionAssigners: [coPartitionAssigner(opts.advertise)] } : {}),
 });
 
 /**
@@ -55,6 +90,7 @@ export class KafkaBus implements Bus {
   private producer: Producer | undefined;
   private readonly consumers = new Set<Consumer>();
   private readonly known = new Set<string>();
+  private readonly partitioner = Partitioners.DefaultPartitioner();
 
   constructor(private readonly opts: KafkaBusOptions) {
     registerCodecs();
@@ -96,13 +132,22 @@ export class KafkaBus implements Bus {
   }
 
   /** A null value is a tombstone: a compacted topic drops the key's earlier records. */
-  async publish(
-    topic: string,
-    messages: (OutMessage | { key: string; value: null })[],
-  ): Promise<void> {
-    if (messages.length === 0) return;
+  async publish(topic: string, messages: TopicMessages['messages']): Promise<void> {
+    await this.publishAll([{ topic, messages }]);
+  }
+
+  /**
+   * Messages for several topics in one produce request (one round trip), or
+   * in several in order when they are more than MAX_REQUEST_BYTES: a failure
+   * may leave the first ones written (the caller sends all again; events
+   * carry ids, changelogs set state).
+   */
+  async publishAll(batch: TopicMessages[]): Promise<void> {
+    const topicMessages = batch.filter((b) => b.messages.length > 0);
+    if (topicMessages.length === 0) return;
+    const topics = topicMessages.map((b) => b.topic).join(', ');
     try {
-      await this.ensureTopics([topic]);
+      await this.ensureTopics(topicMessages.map((b) => b.topic));
       if (!this.producer) {
         this.producer = this.kafka.producer({
           allowAutoTopicCreation: false,
@@ -110,16 +155,16 @@ export class KafkaBus implements Bus {
         });
         await this.producer.connect();
       }
-      await this.producer.send({
-        topic,
-        messages,
-        acks: -1,
-        compression: compressionType(this.opts.compression ?? 'none'),
-      });
+      for (const chunk of requests(topicMessages, MAX_REQUEST_BYTES))
+        await this.producer.sendBatch({
+          topicMessages: chunk,
+          acks: -1,
+          compression: compressionType(this.opts.compression ?? 'none'),
+        });
       this.opts.health?.ok(PRODUCER);
     } catch (err) {
       if (err instanceof DialwiseError && err.code === 'CONFIG_INVALID') throw err;
-      const reason = `cannot write to ${topic}: ${(err as Error).message}`;
+      const reason = `cannot write to ${topics}: ${(err as Error).message}`;
       this.opts.health?.fail(PRODUCER, reason);
       // The caller may send again: events carry ids, and the pipeline drops repeats.
       throw new DialwiseError('UNAVAILABLE', `Kafka is unavailable (${reason})`, {
@@ -216,6 +261,8 @@ export class KafkaBus implements Bus {
     if (onAssigned) {
       consumer.on(consumer.events.GROUP_JOIN, (e) => onAssigned(e.payload.memberAssignment));
     }
+    const onRebalancing = opts.onRebalancing;
+    if (onRebalancing) consumer.on(consumer.events.REBALANCING, () => onRebalancing());
     this.consumers.add(consumer);
     await consumer.connect();
     await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
@@ -281,6 +328,37 @@ export class KafkaBus implements Bus {
       await consumer.disconnect();
       await this.withAdmin((admin) => admin.deleteGroups([groupId])).catch(() => undefined);
     }
+  }
+
+  /**
+   * Which address owns which partition of a co-partitioned group (its
+   * members' `advertise`); undefined while it rebalances or has no members.
+   */
+  async owners(groupId: string): Promise<Map<number, string> | undefined> {
+    return this.withAdmin(async (admin) => {
+      const { groups } = await admin.describeGroups([groupId]);
+      return groups[0] && ownersOf(groups[0]);
+    });
+  }
+
+  /** The partition a key goes to: kafkajs's default partitioner (Java's murmur2) over the topics' partition count. */
+  partitionOf(key: string): number {
+    const partitionMetadata = Array.from({ length: this.opts.partitions }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+      partitionErrorCode: 0,
+    }));
+    return this.partitioner({ topic: '', partitionMetadata, message: { key, value: null } });
+  }
+
+  /** A group's committed offsets (the next to read; -1: none) for a topic, by partition. */
+  async committed(groupId: string, topic: string): Promise<Map<number, bigint>> {
+    return this.withAdmin(async (admin) => {
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return new Map((offsets?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+    });
   }
 
   /** The next offset to be written, per partition (for consumer lag). */

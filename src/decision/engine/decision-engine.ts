@@ -35,10 +35,10 @@ import { agentState, cellArms, type EngineState } from './engine-journal.js';
 import { decide, speak, type SpeakContext } from './engine-speak.js';
 import { DialingGate } from './dialing-gate.js';
 import {
+  awaitPickup,
   flowTrigger,
   followUp,
   handOff,
-  noPickup,
   type PendingPickups,
 } from './engine-transfer.js';
 import { PendingContacts } from './pending-contacts.js';
@@ -231,8 +231,7 @@ export class DecisionEngine {
         this.ended(e.call_id, e.outcome);
       } else if (e.type === 'customer.erased') {
         // Their calls in progress go too: a session's turns and memory hold their words.
-        const gone = [...this.sessions.values()].filter((s) => s.customerId === e.customer_id);
-        this.drop(gone.map((s) => s.callId));
+        this.drop((s) => s.customerId === e.customer_id);
         this.pending.forget(e.customer_id);
       }
     }
@@ -251,8 +250,7 @@ export class DecisionEngine {
   /**
    * Goes on from the state a journal recorded (engine-journal.ts): the live
    * calls where they were, the experiments' arms and skills as they were,
-   * agents, script versions; a transfer still waiting for its agent gets its
-   * no-pickup timer back for what is left of it.
+   * agents, script versions.
    */
   resume(state: EngineState): void {
     // Every version a call may still be on stays loaded. The last one current
@@ -269,27 +267,37 @@ export class DecisionEngine {
       for (const [segment, arms] of Object.entries(bySegment))
         (this.setup.experiment.cells[node] ??= {})[segment] = { arms, cache: null };
     this.skills = { ...this.skills, outcomes: state.outcomes };
+    this.adopt(state.sessions.values(), [...state.unsent.values()]);
+  }
+
+  /**
+   * Goes on with live calls recorded elsewhere (a journal, a replica's
+   * changelog) where they were; `events`: what was emitted and may not have
+   * reached the pipeline, in force at once.
+   */
+  adopt(sessions: Iterable<Session>, events: readonly DialwiseEvent[]): void {
     const nowMs = this.clock.now();
-    const unsent = [...state.unsent.values()];
-    this.pending.note(unsent, nowMs);
-    const byCall = new Map<string, DialwiseEvent[]>();
-    for (const e of unsent) {
-      const call = 'call_id' in e ? e.call_id : undefined;
-      if (call) byCall.set(call, (byCall.get(call) ?? []).concat(e));
-    }
-    for (const s of state.sessions.values()) {
+    this.pending.note(events, nowMs);
+    for (const s of sessions) {
+      this.cancelPickup(s.callId);
       this.sessions.set(s.callId, s);
-      const own = byCall.get(s.callId);
-      if (s.flow.name === 'do_not_call' && own) this.pending.noteOptOut(s.customerId, own, nowMs);
-      const h = s.handoff;
-      if (h?.pickup_deadline && s.pickedUpAt === undefined && s.fallback === undefined)
-        this.pickups.set(
-          s.callId,
-          this.clock.after(Math.max(0, Date.parse(h.pickup_deadline) - nowMs), () =>
-            noPickup(this.setup.transfer, s, this.deps, this.pickups),
-          ),
-        );
+      const own =
+        s.flow.name === 'do_not_call'
+          ? events.filter((e) => 'call_id' in e && e.call_id === s.callId)
+          : [];
+      if (own.length) this.pending.noteOptOut(s.customerId, own, nowMs);
+      awaitPickup(this.setup.transfer, s, this.deps, this.pickups);
     }
+  }
+
+  /** Lets go of the live calls another replica decides now: nothing ended, learned or journaled. */
+  release(leaving: (s: Session) => boolean): string[] {
+    const ids = [...this.sessions.values()].filter(leaving).map((s) => s.callId);
+    for (const id of ids) {
+      this.cancelPickup(id);
+      this.sessions.delete(id);
+    }
+    return ids;
   }
 
   /** What a journal's compaction writes: the state as it is now (unsent events are the journal's). */
@@ -353,13 +361,9 @@ export class DecisionEngine {
   }
 
   /** Calls gone without an outcome (erased, idle). */
-  private drop(callIds: string[]): void {
-    if (callIds.length === 0) return;
-    for (const id of callIds) {
-      this.cancelPickup(id);
-      this.sessions.delete(id);
-    }
-    this.deps.journal?.({ k: 'end', callIds });
+  private drop(which: (s: Session) => boolean): void {
+    const callIds = this.release(which);
+    if (callIds.length) this.deps.journal?.({ k: 'end', callIds });
   }
 
   private cancelPickup(callId: string): void {
@@ -384,8 +388,7 @@ export class DecisionEngine {
   }
 
   private evictIdle(nowMs: number): void {
-    const idle = [...this.sessions.values()].filter((s) => nowMs - s.touchedAt > IDLE_MS);
-    this.drop(idle.map((s) => s.callId));
+    this.drop((s) => nowMs - s.touchedAt > IDLE_MS);
   }
 
   private customer(customerId: string, nowMs: number): CustomerView {

@@ -131,3 +131,19 @@ export function noPickup(
   deps.alert(alert);
   deps.journal?.({ k: 'session', s });
 }
+
+/** A transfer recorded waiting for its agent gets its no-pickup timer back, for what is left of it. */
+export function awaitPickup(
+  config: TransferConfig,
+  s: Session,
+  deps: Pick<DecisionDeps, 'alert' | 'journal' | 'clock'>,
+  pickups: PendingPickups,
+): void {
+  const h = s.handoff;
+  if (!h?.pickup_deadline || s.pickedUpAt !== undefined || s.fallback !== undefined) return;
+  const left = Math.max(0, Date.parse(h.pickup_deadline) - deps.clock.now());
+  pickups.set(
+    s.callId,
+    deps.clock.after(left, () => noPickup(config, s, deps, pickups)),
+  );
+}

@@ -4,6 +4,7 @@
  * journal a restarted process goes on from.
  */
 export { DecisionEngine } from './decision-engine.js';
+export type { Session } from './call-session.js';
 export { DecisionLogWriter } from './decision-log-writer.js';
 export {
   EngineJournal,

@@ -14,12 +14,18 @@ export function consumeBus(opts: {
   groupId: string;
   /** Scaled-out workers: co-partitioned assignment, state reloaded on each rebalance. */
   onAssigned?: (assignment: Record<string, number[]>) => void;
+  /** A decision replica's address, for the group's description (KafkaBus.owners). */
+  advertise?: string;
+  /** A rebalance has begun (a decision replica stops deciding until it ends). */
+  onRebalancing?: () => void;
 }): Promise<Subscription> {
   const durable = opts.bus.kind === 'kafka';
   return opts.bus.subscribe({
     groupId: opts.groupId,
     topics: topicsOf(opts.prefix),
     ...(opts.onAssigned ? { coPartitioned: true, onAssigned: opts.onAssigned } : {}),
+    ...(opts.advertise ? { advertise: opts.advertise } : {}),
+    ...(opts.onRebalancing ? { onRebalancing: opts.onRebalancing } : {}),
     onBatch: (records) =>
       opts.pipeline.process(
         records.map((r) => ({

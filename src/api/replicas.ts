@@ -1,0 +1,30 @@
+/**
+ * What the API asks of the decision replicas (`dialwise decide`, several
+ * behind a load balancer): each customer's decisions are taken by the
+ * replica that owns the customer's partition, so a request that lands
+ * elsewhere is relayed there once. A relayed request carries
+ * FORWARDED_HEADER and is never relayed again.
+ */
+export const FORWARDED_HEADER = 'x-dialwise-forwarded';
+
+/** An answer as it came back from the replica that gave it. */
+export interface RelayedAnswer {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
+export interface Replicas {
+  /**
+   * The owner's answer to this request, or undefined once this replica owns
+   * the customer and is ready to decide (a rebalance is waited through).
+   */
+  relay(
+    customerId: string,
+    request: { path: string; body: string; authorization: string | null; forwarded: boolean },
+  ): Promise<RelayedAnswer | undefined>;
+  /** A call in progress on another replica: the first that knows it answers (null: none). */
+  find(path: string, authorization: string | null): Promise<unknown>;
+  /** Resolves once what was decided here so far is durable: an answer waits for it. */
+  durable(): Promise<void>;
+}

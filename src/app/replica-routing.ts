@@ -1,0 +1,177 @@
+import type { KafkaBus } from '../core/bus/kafka.js';
+import { DialwiseError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { FORWARDED_HEADER, type RelayedAnswer, type Replicas } from '../api/index.js';
+
+/** How long a request waits for its customer's partition to have an owner that answers (a takeover). */
+const TAKEOVER_WAIT_MS = 30_000;
+/** Between two looks at the group while it has no owner for a partition. */
+const LOOK_AGAIN_MS = 200;
+const RELAY_TIMEOUT_MS = 10_000;
+const KEPT_HEADERS = ['content-type', 'retry-after', 'server-timing'];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Where each customer is decided among the `dialwise decide` replicas: the
+ * member of the consumer group that owns the customer's partition, whose
+ * address the group's own description carries (coPartitionAssigner's
+ * `advertise`). No coordination of our own: Kafka's group protocol decides,
+ * and a replica that is killed loses its partitions when its session times
+ * out; requests for them wait here until their new owner has taken over.
+ */
+export class ReplicaRouting implements Replicas {
+  self = '';
+  private mine = new Set<number>();
+  private ready: Promise<void> = Promise.resolve();
+  private isReady = true;
+  private settle = () => {};
+  private owners: Map<number, string> | undefined;
+  private looking: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: {
+      bus: KafkaBus;
+      groupId: string;
+      /** Resolves once a change of this replica's decisions is durable. */
+      durable: () => Promise<void>;
+      logger: Logger;
+    },
+  ) {}
+
+  /** A rebalance gave this replica `partitions`; `ready` resolves once it has taken them over. */
+  assigned(partitions: number[], ready: Promise<void>): void {
+    this.mine = new Set(partitions);
+    this.waitFor(ready);
+    // Requests that waited out the rebalance go on once this one is ready.
+    this.settle();
+    this.settle = () => {};
+    void this.look();
+  }
+
+  /** A rebalance has begun: requests wait for its end rather than be decided by an owner on its way out. */
+  rebalancing(): void {
+    let settled = () => {};
+    this.waitFor(new Promise<void>((r) => (settled = r)));
+    this.settle = settled;
+  }
+
+  private waitFor(ready: Promise<void>): void {
+    this.ready = ready;
+    this.isReady = false;
+    void ready.then(() => {
+      if (this.ready === ready) this.isReady = true;
+    });
+  }
+
+  /** Whether the replica became ready before `until`. */
+  private async waitReady(until: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>(
+      (r) => (timer = setTimeout(() => r(false), until - Date.now())),
+    );
+    const ready = this.ready.then(() => true as const);
+    try {
+      return await Promise.race([ready, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  partitionOf(customerId: string): number {
+    return this.deps.bus.partitionOf(customerId);
+  }
+
+  owns(partition: number): boolean {
+    return this.mine.has(partition);
+  }
+
+  async relay(
+    customerId: string,
+    request: { path: string; body: string; authorization: string | null; forwarded: boolean },
+  ): Promise<RelayedAnswer | undefined> {
+    const partition = this.deps.bus.partitionOf(customerId);
+    const until = Date.now() + TAKEOVER_WAIT_MS;
+    for (;;) {
+      if (this.mine.has(partition)) {
+        if (this.isReady) return undefined;
+        // Ready as of the assignment awaited, and still this replica's after it.
+        if (!(await this.waitReady(until))) throw notHere(partition);
+        continue;
+      }
+      // Relayed here by a replica whose view is behind: it looks again and tries once more.
+      if (request.forwarded) throw notHere(partition);
+      const owner = this.owners?.get(partition);
+      if (owner && owner !== this.self) {
+        const answer = await post(owner, request).catch(() => undefined);
+        if (answer && answer.status !== 503) return answer;
+      }
+      if (Date.now() > until) throw notHere(partition);
+      await sleep(LOOK_AGAIN_MS);
+      await this.look();
+    }
+  }
+
+  async find(path: string, authorization: string | null): Promise<unknown> {
+    await this.look();
+    const others = new Set([...(this.owners?.values() ?? [])].filter((u) => u && u !== this.self));
+    for (const url of others) {
+      const r = await fetch(url + path, {
+        headers: { ...(authorization ? { authorization } : {}), [FORWARDED_HEADER]: '1' },
+        signal: AbortSignal.timeout(RELAY_TIMEOUT_MS),
+      }).catch(() => undefined);
+      if (r?.ok) return r.json();
+    }
+    return null;
+  }
+
+  durable(): Promise<void> {
+    return this.deps.durable();
+  }
+
+  /** The group as Kafka describes it now (one look at a time). */
+  private look(): Promise<void> {
+    this.looking ??= this.deps.bus
+      .owners(this.deps.groupId)
+      .then((owners) => {
+        if (owners) this.owners = owners;
+      })
+      .catch((err: unknown) =>
+        this.deps.logger.log('warn', 'decision replicas: group not described', {
+          err: String(err),
+        }),
+      )
+      .finally(() => (this.looking = undefined));
+    return this.looking;
+  }
+}
+
+const notHere = (partition: number) =>
+  new DialwiseError(
+    'UNAVAILABLE',
+    `no decision replica has taken over partition ${partition} yet; send again`,
+    { retryAfterS: 1 },
+  );
+
+/** The request as the owner answers it. */
+async function post(
+  url: string,
+  request: { path: string; body: string; authorization: string | null },
+): Promise<RelayedAnswer> {
+  const r = await fetch(url + request.path, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(request.authorization ? { authorization: request.authorization } : {}),
+      [FORWARDED_HEADER]: '1',
+    },
+    body: request.body,
+    signal: AbortSignal.timeout(RELAY_TIMEOUT_MS),
+  });
+  const headers: Record<string, string> = {};
+  for (const h of KEPT_HEADERS) {
+    const v = r.headers.get(h);
+    if (v !== null) headers[h] = v;
+  }
+  return { status: r.status, body: await r.text(), headers };
+}

@@ -58,6 +58,21 @@ describe('live calls handed from one replica to another', () => {
   });
 });
 
+describe('a turn delivered twice', () => {
+  it('is one step of the call even when its copy comes after a later turn (relayed before a takeover)', () => {
+    const a = engine();
+    const say = (i: number, text: string) =>
+      a.e.turn({ ...turn('call-d', text), turn_id: `call-d/${i}` });
+    say(0, '喂，你好');
+    const second = say(1, '我再考虑一下。');
+    // The first turn again, late: the call does not hear it twice.
+    expect(say(0, '喂，你好')).toEqual(second);
+    expect(a.e.context('call-d')!.customer_turns).toBe(2);
+    say(2, '我再考虑一下。');
+    expect(a.e.context('call-d')!.customer_turns).toBe(3);
+  });
+});
+
 describe('who owns which partition, from the group as Kafka describes it', () => {
   const member = (url: string, partitions: number[]) => ({
     memberMetadata: AssignerProtocol.MemberMetadata.encode({

@@ -26,7 +26,7 @@ export const MAX_DNC_PER_REQUEST = 10_000;
 export const turnRequest = z.strictObject({
   call_id: idSchema,
   customer_id: idSchema,
-  /** The dialer's id of this turn: asked again with the same id (a retry), the same decision comes back. */
+  /** The dialer's id of this turn: one of the call's last 16 asked again (a retry), the call's last decision comes back. */
   turn_id: idSchema.optional(),
   campaign_id: labelSchema.optional(),
   product_line: labelSchema.optional(),

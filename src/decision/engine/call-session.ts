@@ -26,6 +26,9 @@ const TURNS_KEPT = 12;
 /** A call without a turn this long is dropped at the next sweep. */
 export const IDLE_MS = 30 * 60_000;
 
+/** How many turn ids a session remembers. */
+export const TURN_IDS_KEPT = 16;
+
 export interface Session {
   callId: string;
   customerId: string;
@@ -44,8 +47,12 @@ export interface Session {
   /** The call's tone, drawn at its first line (scripts/tone-choice.ts). */
   tone?: Tone;
   last?: Decision;
-  /** The dialer's id of the turn `last` answered, if it gave one. */
-  lastTurnId?: string | undefined;
+  /**
+   * The dialer's ids of the last turns decided (TURN_IDS_KEPT, the one
+   * `last` answered last): a turn sent again, whether a retry or a copy
+   * delayed past a later turn (relayed before a takeover), is not a new step.
+   */
+  turnIds?: string[];
   handoff?: Decision['transfer'];
   /** When the agent took the transfer (the no-pickup fallback is off). */
   pickedUpAt?: number;

@@ -29,7 +29,7 @@ import {
   type VariantReport,
 } from '../scripts/index.js';
 import { firstTrigger, recordOutcome, type SkillModel } from '../transfer/index.js';
-import { addTurn, hear, IDLE_MS, newSession, type Session } from './call-session.js';
+import { addTurn, hear, IDLE_MS, newSession, TURN_IDS_KEPT, type Session } from './call-session.js';
 import type { Decision, DecisionDeps, DecisionSetup, TurnRequest } from './engine-contract.js';
 import { agentState, cellArms, type EngineState } from './engine-journal.js';
 import { decide, speak, type SpeakContext } from './engine-speak.js';
@@ -91,8 +91,8 @@ export class DecisionEngine {
     const started = performance.now();
     const nowMs = this.clock.now();
     const s = this.session(req, nowMs);
-    // A retry (a lost answer, a takeover): the decision already taken, not a new turn.
-    if (req.turn_id !== undefined && req.turn_id === s.lastTurnId && s.last) return s.last;
+    // A turn decided already (a retry, a copy from before a takeover): the last decision, not a new turn.
+    if (req.turn_id !== undefined && s.last && s.turnIds?.includes(req.turn_id)) return s.last;
     const customer = this.customer(s.customerId, nowMs);
     const flag = this.gate.check({ s, req, customer, nowMs }, this.setup.dialing, this.deps);
     if (s.last && s.last.action !== 'say') return s.last;
@@ -141,7 +141,8 @@ export class DecisionEngine {
     if (spoken.line.variant !== 'safe')
       s.spoken.push({ node: spoken.node, segment: spoken.segment, variant: spoken.line.variant });
     s.last = decision;
-    s.lastTurnId = req.turn_id;
+    if (req.turn_id !== undefined)
+      s.turnIds = [...(s.turnIds ?? []), req.turn_id].slice(-TURN_IDS_KEPT);
     const said = turnEvents(s, req, decision, nowMs, signals.optOut);
     const events = withCallback(said, signals.slots.callbackAt);
     if (decision.state === 'do_not_call') this.pending.noteOptOut(s.customerId, events, nowMs);

@@ -21,7 +21,8 @@
  *
  * A turn that fails is retried once after a second; one that fails again
  * counts as failed and the bot keeps retrying it (a voice platform plays a
- * filler line meanwhile).
+ * filler line meanwhile). The platform logs errors only; BENCH_LOG_LEVEL
+ * (info, debug) sets its DIALWISE_LOG_LEVEL.
  *
  *   npx tsx bench/failover.ts [--calls 500] [--customers 1000] [--seconds 60] [--think 2000] [--replicas 1|2]
  *

@@ -52,13 +52,15 @@ function hotHandler<B extends { customer_id: string }>(
       const principal = await admission.principalOf(authorization, true);
       requireRole(principal, DIALER);
       const body = validate(parseJson(raw, limits.jsonDepthLimit), schema);
-      const request = { path, body: raw, authorization, forwarded };
-      const there = await replicas?.relay(body.customer_id, request);
-      if (there) return { ...there, headers: { ...JSON_HEADERS, ...there.headers } };
+      if (replicas) {
+        const request = { path, body: raw, authorization, forwarded };
+        const there = await replicas.relay(body.customer_id, request);
+        if (there) return { ...there, headers: { ...JSON_HEADERS, ...there.headers } };
+      }
       const waiting = readyFor?.(body.customer_id);
       if (waiting) await waiting;
       out = JSON.stringify(run(body, principal));
-      await replicas?.durable();
+      if (replicas) await replicas.durable();
     } catch (err) {
       if (!(err instanceof DialwiseError)) throw err;
       status = httpStatusOf(err.code);

@@ -115,7 +115,7 @@ function takeOverWith(deps: {
   return async (partitions) => {
     const gained = partitions.filter((p) => !owned.has(p));
     owned = new Set(partitions);
-    engine.release((s) => !owned.has(bus.partitionOf(s.customerId)));
+    changelog.release(engine.release((s) => !owned.has(bus.partitionOf(s.customerId))));
     for (;;) {
       try {
         await pipeline.requestReload();

@@ -122,7 +122,8 @@ export function replicaSubmit(deps: {
     for (const e of valid) {
       const p = deps.routing.partitionOf(e.customer_id);
       if (forwarded || deps.routing.owns(p)) here.push(e);
-      else elsewhere.set(p, [...(elsewhere.get(p) ?? []), e]);
+      else if (elsewhere.has(p)) elsewhere.get(p)!.push(e);
+      else elsewhere.set(p, [e]);
     }
     const relayed = [...elsewhere.values()].map(async (events) => {
       const answer = await deps.routing.relay(events[0]!.customer_id, {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Subscription } from '../core/bus/bus.js';
-import type { KafkaBus, TopicMessages } from '../core/bus/kafka.js';
+import type { KafkaBus } from '../core/bus/kafka.js';
 import type { FieldCipher } from '../core/crypto.js';
 import type { DialwiseEvent } from '../core/events/index.js';
 import type { EngineRecord, Session } from '../decision/index.js';
-import { derivedTopic, topicFor } from '../pipelines/index.js';
+import { derivedTopic, eventMessages } from '../pipelines/index.js';
 
 /** A live call as the changelog holds it: its session, and the events its last change emitted. */
 interface Entry {
@@ -66,6 +66,11 @@ export class SessionChangelog {
     }
   }
 
+  /** Calls another replica records from here on (their partitions went to it). */
+  release(callIds: readonly string[]): void {
+    for (const id of callIds) this.partitionOf.delete(id);
+  }
+
   /** The engine's events: published with the changes that emitted them. */
   emit(events: readonly DialwiseEvent[]): void {
     this.events.push(...events);
@@ -106,17 +111,10 @@ export class SessionChangelog {
     this.queued = new Map();
     this.events = [];
     this.sending = undefined;
-    const byTopic = new Map<string, TopicMessages['messages']>();
-    for (const e of events) {
-      const topic = topicFor(this.prefix, e);
-      let list = byTopic.get(topic);
-      if (!list) byTopic.set(topic, (list = []));
-      list.push({ key: e.customer_id, value: JSON.stringify(e) });
-    }
     try {
       await this.bus.publishAll([
         { topic: this.topic, messages: [...queued].map(([key, q]) => ({ key, ...q })) },
-        ...[...byTopic].map(([topic, messages]) => ({ topic, messages })),
+        ...eventMessages(this.prefix, events),
       ]);
     } catch (err) {
       // Sent again with the next request (what did get through is set again, or dropped as a repeat).

@@ -8,7 +8,7 @@ export {
 } from './pipeline.js';
 export { STORE } from './write-once.js';
 export { createPipelineMetrics, type PipelineMetrics } from './pipeline-metrics.js';
-export { derivedTopic, publishEvents, topicFor, topicsOf } from './topics.js';
+export { derivedTopic, eventMessages, publishEvents, topicFor, topicsOf } from './topics.js';
 export * from './sources/index.js';
 export * from './enrich/index.js';
 export * from './sinks/index.js';

@@ -18,12 +18,11 @@ export const derivedTopic = (
 export const topicFor = (prefix: string, e: Pick<DialwiseEvent, 'type'>): string =>
   `${prefix}.${FAMILY_OF[e.type]}`;
 
-/** Publishes validated events, grouped by topic, in the order given. */
-export async function publishEvents(
-  bus: Bus,
+/** Events as the messages of their topics (keyed by customer_id), in the order given. */
+export function eventMessages(
   prefix: string,
-  events: DialwiseEvent[],
-): Promise<void> {
+  events: readonly DialwiseEvent[],
+): { topic: string; messages: OutMessage[] }[] {
   const byTopic = new Map<string, OutMessage[]>();
   for (const e of events) {
     const topic = topicFor(prefix, e);
@@ -31,5 +30,15 @@ export async function publishEvents(
     if (!list) byTopic.set(topic, (list = []));
     list.push({ key: e.customer_id, value: JSON.stringify(e) });
   }
-  for (const [topic, messages] of byTopic) await bus.publish(topic, messages);
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+/** Publishes validated events, grouped by topic, in the order given. */
+export async function publishEvents(
+  bus: Bus,
+  prefix: string,
+  events: DialwiseEvent[],
+): Promise<void> {
+  for (const { topic, messages } of eventMessages(prefix, events))
+    await bus.publish(topic, messages);
 }

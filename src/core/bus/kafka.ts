@@ -5,6 +5,7 @@ import {
   type Admin,
   type Consumer,
   type ConsumerConfig,
+  type PartitionMetadata,
   type Producer,
 } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -91,6 +92,8 @@ export class KafkaBus implements Bus {
   private readonly consumers = new Set<Consumer>();
   private readonly known = new Set<string>();
   private readonly partitioner = Partitioners.DefaultPartitioner();
+  /** The partitions as the partitioner reads them (made once: `partitionOf` is asked at every turn). */
+  private partitionMetadata: PartitionMetadata[] | undefined;
 
   constructor(private readonly opts: KafkaBusOptions) {
     registerCodecs();
@@ -343,13 +346,14 @@ export class KafkaBus implements Bus {
 
   /** The partition a key goes to: kafkajs's default partitioner (Java's murmur2) over the topics' partition count. */
   partitionOf(key: string): number {
-    const partitionMetadata = Array.from({ length: this.opts.partitions }, (_, partitionId) => ({
+    this.partitionMetadata ??= Array.from({ length: this.opts.partitions }, (_, partitionId) => ({
       partitionId,
       leader: 0,
       replicas: [0],
       isr: [0],
       partitionErrorCode: 0,
     }));
+    const partitionMetadata = this.partitionMetadata;
     return this.partitioner({ topic: '', partitionMetadata, message: { key, value: null } });
   }
 

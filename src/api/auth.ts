@@ -48,6 +48,55 @@ export const newApiKey = (): string => `dw_${randomBytes(24).toString('base64url
 const keyGenerations = new WeakMap<Store, number>();
 const changed = (store: Store) => keyGenerations.set(store, (keyGenerations.get(store) ?? 0) + 1);
 
+/** A key as stored, as the decision replicas share it: the key's hash, never the key. */
+export interface ApiKeyRow {
+  key_hash: string;
+  name: string;
+  role: Role;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  created_by: string | null;
+  campaigns: string | null;
+}
+
+/** Told of each key created or revoked here, once stored; awaited (a replica shares it). */
+const keyListeners = new WeakMap<Store, (row: ApiKeyRow) => Promise<void>>();
+export const onApiKeyChange = (store: Store, listener: (row: ApiKeyRow) => Promise<void>) =>
+  keyListeners.set(store, listener);
+
+const ISO = (column: string) => `strftime(${column}, '%Y-%m-%dT%H:%M:%S.%gZ') AS ${column}`;
+
+/** Stored, then told to the store's listener. */
+async function keyChanged(store: Store, name: string): Promise<void> {
+  changed(store);
+  const listener = keyListeners.get(store);
+  if (!listener) return;
+  const [row] = await store.query<ApiKeyRow>(
+    `SELECT key_hash, name, role, ${ISO('created_at')}, ${ISO('expires_at')},
+       ${ISO('revoked_at')}, created_by, campaigns FROM api_keys WHERE name = ?`,
+    [name],
+  );
+  if (row) await listener(row);
+}
+
+/** A key another replica created or revoked: its row replaces the name's, and nothing is told. */
+export async function putApiKeyRow(store: Store, row: ApiKeyRow): Promise<void> {
+  await store.transaction(async (tx) => {
+    await tx.run('DELETE FROM api_keys WHERE name = ?', [row.name]);
+    await tx.run(
+      `INSERT INTO api_keys (key_hash, name, role, created_at, expires_at, revoked_at, created_by,
+         campaigns)
+       VALUES (?, ?, ?, ?::TIMESTAMPTZ, ?::TIMESTAMPTZ, ?::TIMESTAMPTZ, ?, ?)`,
+      [row.key_hash, row.name, row.role, row.created_at, row.expires_at, row.revoked_at].concat([
+        row.created_by,
+        row.campaigns,
+      ]),
+    );
+  });
+  changed(store);
+}
+
 /** Registers `key` for `name` (replacing that name's old key) and returns it. */
 export async function createApiKey(
   store: Store,
@@ -79,7 +128,7 @@ export async function createApiKey(
       ].concat([opts.campaigns ? JSON.stringify(opts.campaigns) : null]),
     );
   });
-  changed(store);
+  await keyChanged(store, name);
   return key;
 }
 
@@ -106,7 +155,7 @@ export async function revokeApiKey(store: Store, name: string): Promise<ApiKeyIn
     ),
   );
   if (!row) throw new DialwiseError('NOT_FOUND', `no API key named "${name}"`);
-  changed(store);
+  await keyChanged(store, name);
   return (await listApiKeys(store)).find((k) => k.name === name)!;
 }
 

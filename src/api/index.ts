@@ -7,10 +7,13 @@ export {
   issueApiKey,
   listApiKeys,
   newApiKey,
+  onApiKeyChange,
+  putApiKeyRow,
   revokeApiKey,
   ROLES,
   withdrawApiKey,
   type ApiKeyInfo,
+  type ApiKeyRow,
   type Principal,
   type Role,
 } from './auth.js';

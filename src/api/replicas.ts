@@ -27,4 +27,16 @@ export interface Replicas {
   find(path: string, authorization: string | null): Promise<unknown>;
   /** Resolves once what was decided here so far is durable: an answer waits for it. */
   durable(): Promise<void>;
+  /**
+   * The same request, relayed, to every other replica alive now (each
+   * applies it or answers for its own customers); their answers, none from
+   * one that cannot be reached.
+   */
+  everywhere(request: {
+    path: string;
+    body: string;
+    authorization: string | null;
+  }): Promise<RelayedAnswer[]>;
+  /** Resolves once this replica has read what the replicas share (the register, API keys) to its end now. */
+  caughtUp(): Promise<void>;
 }

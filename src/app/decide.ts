@@ -25,6 +25,7 @@ import { startDecisions } from './decision-service.js';
 import { busPositions, openPipeline, type ModelWatch } from './enrichment.js';
 import { platformSubmit, replicaSubmit } from './ingest.js';
 import { ReplicaRouting } from './replica-routing.js';
+import { ReplicaShared } from './replica-shared.js';
 import { SessionChangelog } from './session-changelog.js';
 import { complianceConfig, fieldCipher, kafkaBusOf, openStore } from './setup.js';
 import { tellOperator } from './upkeep.js';
@@ -62,6 +63,7 @@ async function caughtUp(
 interface Parts {
   config: Config;
   store: Store;
+  sink: KafkaSink;
   cipher: FieldCipher;
   bus: KafkaBus;
   pipeline: Pipeline;
@@ -89,6 +91,11 @@ async function replicaDecisions(x: Parts) {
     clock: x.clock,
     cipher,
     sessions: changelog,
+    // The decision log and violations are the loader's to store.
+    ship: {
+      decisions: { ship: (rows) => x.sink.ship('decisions', rows) },
+      violations: { ship: (rows) => x.sink.ship('dialing_violations', rows) },
+    },
   });
   if (decisions.unsent.length) changelog.emit(decisions.unsent);
   await decisions.restore();
@@ -135,6 +142,26 @@ function takeOverWith(deps: {
   };
 }
 
+/**
+ * Where each customer is decided, and what every replica shares (the
+ * register and the keys as the others left them, read before this one serves).
+ */
+async function replicaRouting(x: Parts, adminKey: string, dnc: DncRegister, groupId: string) {
+  const { bus, store, logger, config } = x;
+  const holder: { shared?: ReplicaShared } = {};
+  const routing = new ReplicaRouting({
+    ...{ bus, groupId, adminKey, logger },
+    durable: () => x.changelog.durable(),
+    caughtUp: () => holder.shared?.caughtUp() ?? Promise.resolve(),
+  });
+  const shared = (holder.shared = new ReplicaShared({
+    ...{ bus, prefix: config.topicPrefix, store, dnc, logger },
+    shared: () => routing.shared(),
+  }));
+  await shared.start(config.kafkaGroup);
+  return { routing, shared };
+}
+
 /** A replica's API: the decision routes over its engine, events taken in or relayed to their owner. */
 function replicaApi(
   x: Parts,
@@ -178,10 +205,11 @@ function replicaApi(
  * balancer, in place of `dialwise worker`): it enriches the partitions the
  * consumer group gives it, as a worker does, and decides for their
  * customers; their live calls go to the replicas' changelog before each
- * answer; a request for another replica's customer is relayed there. Its
- * data folder holds its own DuckDB file (API keys, its decision log and
- * violations, the do-not-call register) and its journal (experiments,
- * skills, agents, script versions).
+ * answer; a request for another replica's customer is relayed there. The
+ * do-not-call register and the API keys are shared through Kafka
+ * (ReplicaShared); its decision log and violations go to the loader. Its
+ * data folder holds its own DuckDB file (its copy of the register and
+ * keys) and its journal (experiments, skills, agents, script versions).
  */
 export async function startDecideReplica(
   config: Config,
@@ -214,14 +242,14 @@ export async function startDecideReplica(
     health,
   });
   const x: Parts = {
-    ...{ config, store, cipher, bus, pipeline, enricher, models, changelog },
+    ...{ config, store, sink, cipher, bus, pipeline, enricher, models, changelog },
     ...{ health, logger, clock },
   };
   const decisions = await replicaDecisions(x);
   await changelog.follow(`${config.kafkaGroup}-decide`);
   layer.decisions = decisions;
   const engine = decisions.engine;
-  const routing = new ReplicaRouting({ bus, groupId, durable: () => changelog.durable(), logger });
+  const { routing, shared } = await replicaRouting(x, adminKey, decisions.dnc, groupId);
   const metrics = createPipelineMetrics();
   const api = await replicaApi(x, adminKey, decisions, routing, metrics);
   const self = config.publicUrl ?? api.url;
@@ -248,7 +276,11 @@ export async function startDecideReplica(
       await watch.stop();
       await api.stop();
       // Each consumer waits out its fetch (up to 5 s) as it leaves: both at once.
-      await Promise.all([subscription?.stop().catch(() => undefined), changelog.stop()]);
+      await Promise.all([
+        subscription?.stop().catch(() => undefined),
+        changelog.stop(),
+        shared.stop(),
+      ]);
       await decisions.close();
       await changelog.durable().catch(() => undefined);
       await pipeline.stop(config.shutdownTimeoutMs);

@@ -118,11 +118,16 @@ function openJournal(config: Config, cipher: FieldCipher, logger: Logger) {
  * journal from the moment it is made until it is stored: a kill loses none,
  * and the next start stores what was left, each row once.
  */
-function durableWriters(store: Store, clock: Clock, logger: Logger, journal: EngineJournal) {
+function durableWriters(deps: DecisionLayerDeps, journal: EngineJournal) {
+  const { store, clock, logger } = deps;
   const failed = (what: string) => (err: unknown) =>
     logger.log('error', `${what} write failed; retrying`, { err: String(err) });
-  const log = new DecisionLogWriter(store, clock, failed('decision log'));
-  const violations = new ViolationWriter(store, clock, failed('dialing violation'));
+  const log = new DecisionLogWriter(deps.ship?.decisions ?? store, clock, failed('decision log'));
+  const violations = new ViolationWriter(
+    deps.ship?.violations ?? store,
+    clock,
+    failed('dialing violation'),
+  );
   log.onWritten = (rows) =>
     journal.write({ k: 'written', table: 'decisions', ids: rows.map((r) => r.decision_id) });
   violations.onWritten = (rows) =>
@@ -204,7 +209,7 @@ export function startDecisions(
   // A replica's live calls are the changelog's: it takes them over with its partitions.
   if (deps.sessions) state.sessions.clear();
   const dir = decisionConfigDir(config);
-  const { log, violations, ...rows } = durableWriters(deps.store, clock, logger, journal);
+  const { log, violations, ...rows } = durableWriters(deps, journal);
   const engine = new DecisionEngine(loadSetup(dir, deps.checkBotLine, config.scriptPolicyFile), {
     ...engineViews(deps),
     clock,

@@ -4,7 +4,15 @@ import type { DialwiseEvent } from '../core/events/index.js';
 import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
 import type { DncRegister } from '../analytics/records/index.js';
-import type { ContactView, CustomerView, EngineRecord, RankingView } from '../decision/index.js';
+import type {
+  ContactView,
+  CustomerView,
+  DecisionRecord,
+  DialingViolation,
+  EngineRecord,
+  RankingView,
+  RowShip,
+} from '../decision/index.js';
 import type { ServedModels } from '../models/champions.js';
 import type { ComplianceHit } from '../models/types.js';
 import { type Enricher, customerHistory, intentScoreAt, type Profile } from '../pipelines/index.js';
@@ -28,6 +36,8 @@ export type DecisionLayerDeps = {
    * changelog) rather than in this process's journal; their ends in both.
    */
   sessions?: { record(r: EngineRecord): void };
+  /** Decision replicas: the decision log and violations go to the loader rather than this store. */
+  ship?: { decisions: RowShip<DecisionRecord>; violations: RowShip<DialingViolation> };
 };
 
 /** What the engine sees of customers: the enricher's profiles with the do-not-call register. */

@@ -2,7 +2,20 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
-import { DuckDbSink, startLoader, createPipelineMetrics } from '../pipelines/index.js';
+import type { Store } from '../core/store/store.js';
+import {
+  DecisionLogWriter,
+  ViolationWriter,
+  type DecisionRecord,
+  type DialingViolation,
+} from '../decision/index.js';
+import {
+  createPipelineMetrics,
+  DuckDbSink,
+  startLoader,
+  type LoggedRow,
+  type LoggedTable,
+} from '../pipelines/index.js';
 import { startApiService } from './api-service.js';
 import { storedProfile } from './enrichment.js';
 import { loaderSubmit } from './ingest.js';
@@ -15,6 +28,28 @@ export interface LoaderPlatform {
   adminKey: string;
   adminKeyGenerated: boolean;
   stop(): Promise<void>;
+}
+
+/**
+ * The decision replicas' decision log and violations, stored by the loader:
+ * a row shipped twice (a replica's retry) is stored once.
+ */
+function loggedWriters(store: Store, clock: Clock, logger: Logger) {
+  const failed = (err: unknown) =>
+    logger.log('error', 'logged rows not stored; the batch comes again', { err: String(err) });
+  const log = new DecisionLogWriter(store, clock, failed);
+  const violations = new ViolationWriter(store, clock, failed);
+  const once = <R>(rows: R[], key: (r: R) => string) => [
+    ...new Map(rows.map((r) => [key(r), r])).values(),
+  ];
+  return {
+    store(table: LoggedTable, rows: LoggedRow[]): Promise<void> {
+      return table === 'decisions'
+        ? log.writeAgain(once(rows as DecisionRecord[], (r) => r.decision_id))
+        : violations.writeAgain(once(rows as DialingViolation[], (r) => r.id));
+    },
+    close: () => Promise.all([log.close(), violations.close()]),
+  };
 }
 
 /**
@@ -32,12 +67,14 @@ export async function startLoaderPlatform(
   const store = await openStore(config, logger);
   const cipher = fieldCipher(config, logger);
   const sink = new DuckDbSink(store, { dedupeByEventId: true, clock, cipher });
+  const logged = loggedWriters(store, clock, logger);
   const subscription = await startLoader({
     bus,
     sink,
     prefix: config.topicPrefix,
     groupId: `${config.kafkaGroup}-loader`,
     logger,
+    logged: logged.store,
   });
   const metrics = createPipelineMetrics();
   const api = await startApiService(config, {
@@ -63,6 +100,7 @@ export async function startLoaderPlatform(
       await watch.stop();
       await api.stop();
       await subscription.stop();
+      await logged.close();
       await bus.close();
       await store.close();
     },

@@ -35,6 +35,10 @@ export class ReplicaRouting implements Replicas {
       groupId: string;
       /** Resolves once a change of this replica's decisions is durable. */
       durable: () => Promise<void>;
+      /** Resolves once this replica has read what the replicas share to its end now. */
+      caughtUp: () => Promise<void>;
+      /** The replicas' shared admin key: theirs to call each other with. */
+      adminKey: string;
       logger: Logger;
     },
   ) {}
@@ -112,10 +116,14 @@ export class ReplicaRouting implements Replicas {
     }
   }
 
-  async find(path: string, authorization: string | null): Promise<unknown> {
+  /** The other replicas of the group as last described. */
+  private async others(): Promise<Set<string>> {
     await this.look();
-    const others = new Set([...(this.owners?.values() ?? [])].filter((u) => u && u !== this.self));
-    for (const url of others) {
+    return new Set([...(this.owners?.values() ?? [])].filter((u) => u && u !== this.self));
+  }
+
+  async find(path: string, authorization: string | null): Promise<unknown> {
+    for (const url of await this.others()) {
       const r = await fetch(url + path, {
         headers: { ...(authorization ? { authorization } : {}), [FORWARDED_HEADER]: '1' },
         signal: AbortSignal.timeout(RELAY_TIMEOUT_MS),
@@ -127,6 +135,49 @@ export class ReplicaRouting implements Replicas {
 
   durable(): Promise<void> {
     return this.deps.durable();
+  }
+
+  async everywhere(request: {
+    path: string;
+    body: string;
+    authorization: string | null;
+  }): Promise<RelayedAnswer[]> {
+    const answers = await Promise.all(
+      [...(await this.others())].map((url) =>
+        post(url, request).catch((err: unknown) => {
+          this.deps.logger.log('warn', 'decision replicas: a replica did not answer', {
+            url,
+            path: request.path,
+            err: String(err),
+          });
+          return undefined;
+        }),
+      ),
+    );
+    return answers.filter((a) => a !== undefined);
+  }
+
+  caughtUp(): Promise<void> {
+    return this.deps.caughtUp();
+  }
+
+  /**
+   * Every other replica alive now has read what the replicas share to the
+   * end it has now: a change made here binds their next decisions too.
+   */
+  async shared(): Promise<void> {
+    const answers = await this.everywhere({
+      path: '/replicas/sync',
+      body: '{}',
+      authorization: `Bearer ${this.deps.adminKey}`,
+    });
+    const behind = answers.filter((a) => a.status !== 204);
+    if (behind.length)
+      throw new DialwiseError(
+        'UNAVAILABLE',
+        `${behind.length} decision replica(s) have not read the change yet (it is stored and shared); send again`,
+        { retryAfterS: 1 },
+      );
   }
 
   /** The group as Kafka describes it now (one look at a time). */

@@ -8,11 +8,18 @@ export const topicsOf = (prefix: string): string[] => FAMILIES.map((f) => `${pre
  * Streams the platform produces: enriched turns, profile snapshots (personal
  * data sealed), in scaled-out mode the facts a loader writes to DuckDB, and
  * the decision replicas' live calls (sealed, compacted, by call on the
- * partition of the call's customer).
+ * partition of the call's customer), and what they share (the do-not-call
+ * register and the API keys, compacted).
  */
 export const derivedTopic = (
   prefix: string,
-  name: 'turn.enriched' | 'profile.updated' | 'facts' | 'decision.sessions',
+  name:
+    | 'turn.enriched'
+    | 'profile.updated'
+    | 'facts'
+    | 'decision.sessions'
+    | 'dnc.register'
+    | 'api.keys',
 ): string => `${prefix}.${name}`;
 
 export const topicFor = (prefix: string, e: Pick<DialwiseEvent, 'type'>): string =>

@@ -7,6 +7,10 @@ import {
   cachedAuthenticator,
   createApiKey,
   issueApiKey,
+  onApiKeyChange,
+  putApiKeyRow,
+  revokeApiKey,
+  type ApiKeyRow,
   type Role,
   createApi,
   type Api,
@@ -201,6 +205,30 @@ describe('remembered API keys', () => {
     expect(await authenticate('Bearer nope')).toBeNull();
     expect(await authenticate(null)).toBeNull();
     await store.close();
+  });
+
+  it("tells a key's changes as rows another store takes, and the other store's cache forgets", async () => {
+    const open = async (n: string) => {
+      const store = await Store.open(join(tmpDir(), `${n}.duckdb`));
+      await migrate(store);
+      return store;
+    };
+    const [here, there] = [await open('here'), await open('there')];
+    const told: ApiKeyRow[] = [];
+    onApiKeyChange(here, async (row) => void told.push(row));
+    const authenticate = cachedAuthenticator(there, 60_000);
+    const key = await createApiKey(here, 'bot-shared', 'dialer', { campaigns: ['spring'] });
+    expect(told).toHaveLength(1);
+    expect(JSON.stringify(told)).not.toContain(key);
+    await putApiKeyRow(there, told[0]!);
+    const principal = { name: 'bot-shared', role: 'dialer', campaigns: ['spring'] };
+    expect(await authenticate(`Bearer ${key}`)).toEqual(principal);
+    await revokeApiKey(here, 'bot-shared');
+    expect(told[1]).toMatchObject({ name: 'bot-shared', revoked_at: expect.any(String) });
+    await putApiKeyRow(there, told[1]!);
+    // Remembered on `there`, yet refused at once: the row's arrival forgets what was known.
+    expect(await authenticate(`Bearer ${key}`)).toBeNull();
+    await Promise.all([here.close(), there.close()]);
   });
 
   it('shares one look-up among concurrent requests and refreshes a busy key ahead of its lapse', async () => {

@@ -7,6 +7,7 @@ import {
   eligibility,
   loadDialingRules,
   localTimeOf,
+  mergeRankings,
   newAnswerModel,
   nextWindowStart,
   observe,
@@ -627,6 +628,38 @@ describe('rankNext', () => {
       customerId: 'retail-05',
       pAnswer: expect.closeTo(0.85, 9),
     });
+  });
+});
+
+describe('mergeRankings (decision replicas, each ranking its own customers)', () => {
+  const model = newAnswerModel(rules);
+  const now = { ...rules, deferBelow: undefined };
+  const c = (customerId: string, intentScore: number, patch: Partial<CustomerView> = {}) =>
+    customer({ customerId, intentScore, ...patch });
+  const all = [
+    c('a-07', 0.7),
+    c('a-dnc', 1, { doNotCall: true }),
+    c('b-09', 0.9),
+    c('b-02', 0.2),
+    c('b-capped', 1, { touches: touchesAt(attemptsAgo(NOW, H, D, 2 * D)) }),
+    c('a-03', 0.3),
+  ];
+
+  it('ranks as one replica would over all the customers, the counts added up', () => {
+    const part = (prefix: string) =>
+      rankNext(
+        all.filter((x) => x.customerId.startsWith(prefix)),
+        NOW,
+        now,
+        model,
+        10,
+      );
+    const merged = mergeRankings([part('a-'), part('b-')], 3);
+    const whole = rankNext(all, NOW, now, model, 3);
+    expect(merged.next).toEqual(whole.next);
+    expect(merged.next.map((r) => r.customerId)).toEqual(['b-09', 'a-07', 'a-03']);
+    expect(merged.skipped).toEqual(whole.skipped);
+    expect(merged.skips.map((s) => s.customer_id)).toEqual(['a-dnc', 'b-capped']);
   });
 });
 

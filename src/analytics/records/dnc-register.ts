@@ -21,6 +21,15 @@ export interface DncImport {
   phones: readonly string[];
 }
 
+/** A listing as stored, and as the decision replicas share it (keyed by its hash): the phone sealed. */
+export interface DncRow {
+  phone_hash: string;
+  phone_enc: string;
+  source: string;
+  listed_on: string;
+  imported_at: string;
+}
+
 export interface DncImportResult {
   imported: number;
   already: number;
@@ -33,6 +42,12 @@ const HASH_CACHE = 100_000;
 export class DncRegister {
   private readonly listed = new Map<string, DncListing>();
   private readonly hashes = new Map<string, string | null>();
+  private applying: Promise<void> = Promise.resolve();
+  /**
+   * Where an import's new listings go before they are taken here (the
+   * decision replicas' shared topic); absent: nowhere, one process.
+   */
+  share: ((rows: readonly DncRow[]) => Promise<void>) | undefined;
 
   private constructor(
     private readonly store: Store,
@@ -66,8 +81,11 @@ export class DncRegister {
     return (hash !== null && this.listed.get(hash)) || null;
   }
 
-  /** Adds a register's phones; one listed already keeps its first listing. */
-  async import(list: DncImport, nowIso: string): Promise<DncImportResult> {
+  /**
+   * Adds a register's phones; one listed already keeps its first listing.
+   * `relayed`: another replica shared them already.
+   */
+  async import(list: DncImport, nowIso: string, relayed = false): Promise<DncImportResult> {
     const invalid: number[] = [];
     const fresh = new Map<string, string>();
     list.phones.forEach((phone, i) => {
@@ -83,23 +101,39 @@ export class DncRegister {
       listed_on: list.listed_on,
       imported_at: nowIso,
     }));
-    if (rows.length)
-      await this.store.transaction((tx) =>
-        tx.append(
-          'dnc_register',
-          {
-            phone_hash: 'VARCHAR',
-            phone_enc: 'VARCHAR',
-            source: 'VARCHAR',
-            listed_on: 'VARCHAR',
-            imported_at: 'VARCHAR',
-          },
-          rows,
-        ),
-      );
-    for (const r of rows)
-      this.listed.set(r.phone_hash, { source: r.source, listed_on: r.listed_on });
+    if (rows.length && !relayed) await this.share?.(rows);
+    await this.apply(rows);
     const valid = list.phones.length - invalid.length;
     return { imported: rows.length, already: valid - rows.length, invalid };
+  }
+
+  /** Stores and lists the rows not listed yet (an import's, or those another replica shared). */
+  apply(rows: readonly DncRow[]): Promise<void> {
+    // One at a time: two imports of one phone store it once.
+    const applied = this.applying.then(() => this.storeFresh(rows));
+    this.applying = applied.catch(() => undefined);
+    return applied;
+  }
+
+  private async storeFresh(rows: readonly DncRow[]): Promise<void> {
+    const fresh = [...new Map(rows.map((r) => [r.phone_hash, r])).values()].filter(
+      (r) => !this.listed.has(r.phone_hash),
+    );
+    if (!fresh.length) return;
+    await this.store.transaction((tx) =>
+      tx.append(
+        'dnc_register',
+        {
+          phone_hash: 'VARCHAR',
+          phone_enc: 'VARCHAR',
+          source: 'VARCHAR',
+          listed_on: 'VARCHAR',
+          imported_at: 'VARCHAR',
+        },
+        fresh,
+      ),
+    );
+    for (const r of fresh)
+      this.listed.set(r.phone_hash, { source: r.source, listed_on: r.listed_on });
   }
 }

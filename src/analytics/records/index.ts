@@ -29,6 +29,7 @@ export {
   type DncImport,
   type DncImportResult,
   type DncListing,
+  type DncRow,
 } from './dnc-register.js';
 export { consentExportOf } from './consent-export.js';
 export {

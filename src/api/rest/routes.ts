@@ -12,38 +12,21 @@ import {
 import type { Clock } from '../../core/clock.js';
 import { DialwiseError } from '../../core/errors.js';
 import { LIMITS, parseEvent, type DialwiseEvent } from '../../core/events/index.js';
-import { loadScripts } from '../../decision/index.js';
-import {
-  ANALYSTS,
-  DIALER,
-  issueApiKey,
-  LIVE_READERS,
-  listApiKeys,
-  withdrawApiKey,
-  type Role,
-} from '../auth.js';
+import { ANALYSTS, DIALER, issueApiKey, listApiKeys, withdrawApiKey, type Role } from '../auth.js';
 import { deadLetterPage, sealedOriginals } from '../../pipelines/index.js';
 import { FORWARDED_HEADER } from '../replicas.js';
 import { postEvents } from './post-events.js';
 import type { ApiDeps } from '../server.js';
-import { campaignFor, campaignsOf, scopedTurn } from '../scope.js';
+import { campaignsOf } from '../scope.js';
 import { clockRoutes } from './clock-routes.js';
 import { contactRoutes } from './contact-routes.js';
+import { decisionRoutes } from './decision-routes.js';
 import { reply, route, type Route } from './route.js';
 import {
-  agentStatusRequest,
-  attemptRequest,
   botLineRequest,
-  contextQuery,
   customerUpdateRequest,
-  nextRequest,
-  pickupRequest,
-  turnRequest,
   type BotLineResponse,
   type CustomerUpdateResponse,
-  type DialogContext,
-  type NextResponse,
-  type TurnResponse,
 } from './schemas.js';
 
 export type { Route };
@@ -75,15 +58,6 @@ const deadLetterQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
   before: z.coerce.number().int().positive().optional(),
 });
-
-/** A call in progress on another decision replica (none asked when this request was relayed). */
-const callElsewhere = async (deps: ApiDeps, request: Request, url: URL) =>
-  deps.replicas && !request.headers.has(FORWARDED_HEADER)
-    ? ((await deps.replicas.find(
-        url.pathname + url.search,
-        request.headers.get('authorization'),
-      )) as DialogContext | null)
-    : null;
 
 /** Every REST route of the API, in one table. */
 // eslint-disable-next-line max-lines-per-function -- table-like: one entry per route
@@ -236,93 +210,6 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
         }
       },
     }),
-    route<z.infer<typeof turnRequest>>({
-      method: 'POST',
-      path: '/dialog/turn',
-      roles: DIALER,
-      body: turnRequest,
-      async handle({ body, principal }) {
-        await deps.readyFor?.(body.customer_id);
-        return reply<TurnResponse>(engine().turn(scopedTurn(principal!, body)));
-      },
-    }),
-    route<undefined, { call_id: string }>({
-      method: 'GET',
-      path: '/dialog/context',
-      roles: LIVE_READERS,
-      query: contextQuery,
-      audit: {
-        action: 'transcript.live.read',
-        target: ({ url }) => url.searchParams.get('call_id') ?? '',
-      },
-      async handle({ query, principal, request, url }) {
-        const found = engine().context(query.call_id) ?? (await callElsewhere(deps, request, url));
-        const mine = principal!.campaigns;
-        const context = found && (!mine || mine.includes(found.campaign_id ?? '')) ? found : null;
-        if (!context) throw new DialwiseError('NOT_FOUND', `no call ${query.call_id} in progress`);
-        return reply<DialogContext>(context);
-      },
-    }),
-    route<z.infer<typeof nextRequest>>({
-      method: 'POST',
-      path: '/dialer/next',
-      roles: DIALER,
-      body: nextRequest,
-      handle: ({ body, principal }) =>
-        reply<NextResponse>(engine().next(body.limit, campaignFor(principal!, body.campaign_id))),
-    }),
-    route<{ outcome: 'connected' | 'abandoned' | 'unanswered'; ts?: string | undefined }>({
-      method: 'POST',
-      path: '/dialer/attempt',
-      roles: DIALER,
-      body: attemptRequest,
-      handle({ body }) {
-        engine().attempt(body.ts ? new Date(body.ts) : undefined, body.outcome);
-        return new Response(null, { status: 204 });
-      },
-    }),
-    route<{ call_id: string; agent_id: string }>({
-      method: 'POST',
-      path: '/dialog/pickup',
-      roles: DIALER,
-      body: pickupRequest,
-      handle({ body, principal }) {
-        const mine = principal!.campaigns;
-        const call = mine && engine().context(body.call_id);
-        if (call && !mine.includes(call.campaign_id ?? ''))
-          throw new DialwiseError('NOT_FOUND', `call ${body.call_id} has no transfer waiting`);
-        engine().pickedUp(body.call_id, body.agent_id);
-        return new Response(null, { status: 204 });
-      },
-    }),
-    route<{ agent_id: string; available: boolean }>({
-      method: 'POST',
-      path: '/agents/status',
-      roles: DIALER,
-      body: agentStatusRequest,
-      handle({ body }) {
-        engine().setAgentAvailable(body.agent_id, body.available);
-        return new Response(null, { status: 204 });
-      },
-    }),
-    route<unknown>({
-      method: 'POST',
-      path: '/admin/scripts',
-      roles: ['admin'],
-      body: z.unknown(),
-      handle({ body }) {
-        try {
-          const library = loadScripts(body, deps.checkBotLine);
-          engine().rollOutScripts(library);
-          return Response.json({ version: library.version }, { status: 201 });
-        } catch (err) {
-          // A bad library is the caller's mistake here, not the server's config.
-          if (err instanceof DialwiseError && err.code === 'CONFIG_INVALID')
-            throw new DialwiseError('BAD_REQUEST', err.message);
-          throw err;
-        }
-      },
-    }),
     route({
       method: 'GET',
       path: '/admin/keys',
@@ -357,6 +244,7 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       handle: async ({ params, principal }) =>
         Response.json(await withdrawApiKey(deps.store, principal!, params.name!)),
     }),
+    ...decisionRoutes(deps, engine),
     ...contactRoutes(deps, engine),
     ...clockRoutes(deps.clock),
   ];

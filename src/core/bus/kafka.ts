@@ -365,14 +365,11 @@ export class KafkaBus implements Bus {
     });
   }
 
-  /** The next offset to be written, per partition (for consumer lag). */
+  /** The next offset to be written, per partition (asked again: a topic just created lacks a leader a moment). */
   async endOffsets(topic: string): Promise<{ partition: number; end: bigint }[]> {
-    return this.withAdmin(async (admin) =>
-      (await admin.fetchTopicOffsets(topic)).map((o) => ({
-        partition: o.partition,
-        end: BigInt(o.high),
-      })),
-    );
+    const ask = () => this.withAdmin((admin) => admin.fetchTopicOffsets(topic));
+    const offsets = await retry(ask, { attempts: 5, clock: this.opts.clock ?? systemClock });
+    return offsets.map((o) => ({ partition: o.partition, end: BigInt(o.high) }));
   }
 
   async close(): Promise<void> {

@@ -168,3 +168,30 @@ export function rankNext(
     deferred,
   };
 }
+
+/**
+ * The rankings of the decision replicas, each over the customers it owns,
+ * as one: callbacks due first (earliest promise first), then by score; the
+ * counts added up, the listed skips by customer id.
+ */
+export function mergeRankings(parts: readonly Ranking[], limit: number): Ranking {
+  const due = (r: RankedCustomer) =>
+    r.reason === 'callback' && r.callback_at ? Date.parse(r.callback_at) : Infinity;
+  const next = parts
+    .flatMap((p) => p.next)
+    .sort(
+      (a, b) =>
+        due(a) - due(b) ||
+        b.score - a.score ||
+        (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0),
+    );
+  const skipped = { ...parts[0]!.skipped };
+  for (const p of parts.slice(1))
+    for (const [reason, n] of Object.entries(p.skipped)) skipped[reason as IneligibleReason] += n;
+  const skips = parts
+    .flatMap((p) => p.skips)
+    .sort((a, b) => (a.customer_id < b.customer_id ? -1 : 1))
+    .slice(0, MAX_SKIPS_LISTED);
+  const deferred = parts.reduce((n, p) => n + p.deferred, 0);
+  return { next: next.slice(0, Math.max(0, limit)), skipped, skips, deferred };
+}

@@ -18,6 +18,7 @@
 export { newAnswerModel, observe, pAnswer, type AnswerModel } from './answer-model.js';
 export {
   MAX_SKIPS_LISTED,
+  mergeRankings,
   rankNext,
   type RankedCustomer,
   type Ranking,

@@ -14,11 +14,17 @@ export interface BatchTable {
   key: string;
 }
 
+/** Rows sent on rather than stored here (a decision replica's go to the loader through Kafka). */
+export interface RowShip<R> {
+  ship(rows: readonly R[]): Promise<void>;
+}
+
 /**
  * Writes a decision's by-products (the decision log, dialing violations) to
  * DuckDB in batches, off the decision's path: the decision is answered
  * first and its rows stored within `everyMs` (a timer of the clock). A
- * failed write keeps its rows for the next attempt.
+ * failed write keeps its rows for the next attempt. Given a RowShip in
+ * place of the store, it ships them (the receiver skips repeats).
  */
 export class BatchWriter<R extends { customer_id: string }> {
   private rows: R[] = [];
@@ -31,7 +37,7 @@ export class BatchWriter<R extends { customer_id: string }> {
 
   constructor(
     target: BatchTable,
-    private readonly store: Store,
+    private readonly to: Store | RowShip<R>,
     clock: Clock,
     private readonly onError: (err: unknown) => void,
     everyMs = 500,
@@ -94,7 +100,8 @@ export class BatchWriter<R extends { customer_id: string }> {
   }
 
   private async write(batch: R[], insert: string): Promise<void> {
-    await this.store.transaction(async (tx) => {
+    if ('ship' in this.to) return this.to.ship(batch);
+    await this.to.transaction(async (tx) => {
       await tx.run(this.sql.create);
       await tx.append(this.sql.stage, this.columns, batch);
       await tx.run(insert);

@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import type { Columns, Store } from '../../core/store/store.js';
-import { BatchWriter } from './batch-writer.js';
+import { BatchWriter, type RowShip } from './batch-writer.js';
 import type { DecisionRecord } from './engine-contract.js';
 
 /** The staging table's columns: the timestamp and the context travel as text and DuckDB casts them. */
@@ -32,8 +32,13 @@ const CAST: Record<string, string> = { ts: 'ts::TIMESTAMPTZ', context: 'context:
  * decision's path: a decision is answered first and logged within `everyMs`.
  */
 export class DecisionLogWriter extends BatchWriter<DecisionRecord> {
-  constructor(store: Store, clock: Clock, onError: (err: unknown) => void, everyMs = 500) {
+  constructor(
+    to: Store | RowShip<DecisionRecord>,
+    clock: Clock,
+    onError: (err: unknown) => void,
+    everyMs = 500,
+  ) {
     const table = { table: 'decisions', columns: COLUMNS, casts: CAST, key: 'decision_id' };
-    super(table, store, clock, onError, everyMs);
+    super(table, to, clock, onError, everyMs);
   }
 }

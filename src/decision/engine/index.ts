@@ -5,6 +5,7 @@
  */
 export { DecisionEngine } from './decision-engine.js';
 export type { Session } from './call-session.js';
+export type { RowShip } from './batch-writer.js';
 export { DecisionLogWriter } from './decision-log-writer.js';
 export {
   EngineJournal,

@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import type { Columns, Store } from '../../core/store/store.js';
-import { BatchWriter } from './batch-writer.js';
+import { BatchWriter, type RowShip } from './batch-writer.js';
 import type { DialingViolation } from './engine-contract.js';
 
 /** The staging table's columns: the timestamp travels as text and DuckDB casts it. */
@@ -22,7 +22,12 @@ const COLUMNS: Columns = {
  * restart) is not stored twice.
  */
 export class ViolationWriter extends BatchWriter<DialingViolation> {
-  constructor(store: Store, clock: Clock, onError: (err: unknown) => void, everyMs = 500) {
+  constructor(
+    to: Store | RowShip<DialingViolation>,
+    clock: Clock,
+    onError: (err: unknown) => void,
+    everyMs = 500,
+  ) {
     super(
       {
         table: 'dialing_violations',
@@ -31,7 +36,7 @@ export class ViolationWriter extends BatchWriter<DialingViolation> {
         onConflict: 'ON CONFLICT DO NOTHING',
         key: 'id',
       },
-      store,
+      to,
       clock,
       onError,
       everyMs,

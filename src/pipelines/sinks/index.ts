@@ -2,7 +2,7 @@
 // facts topic a loader writes to DuckDB; the rows they take; upkeep of what is stored.
 export { DuckDbSink, type Position, type Refusal, type Sink } from './duckdb-sink.js';
 export { PROFILE_COLUMNS } from './sink-tables.js';
-export { KafkaSink, type FactRecord } from './kafka-sink.js';
+export { KafkaSink, type FactRecord, type LoggedRow, type LoggedTable } from './kafka-sink.js';
 export { startLoader } from './loader.js';
 export {
   deadLetter,

@@ -18,7 +18,12 @@ export type FactRecord =
   | { kind: 'touch'; row: TouchRow }
   | { kind: 'callback'; row: CallbackRow }
   | { kind: 'dead'; row: DeadLetter }
-  | { kind: 'counters'; row: SinkRows['counters'] };
+  | { kind: 'counters'; row: SinkRows['counters'] }
+  | { kind: 'logged'; table: LoggedTable; row: LoggedRow };
+
+/** What the decision replicas log for the loader to store: their decision log and dialing violations. */
+export type LoggedTable = 'decisions' | 'dialing_violations';
+export type LoggedRow = { customer_id: string } & object;
 
 /**
  * The sink of a scaled-out worker: a commit's rows go to the facts topic,
@@ -68,6 +73,17 @@ export class KafkaSink implements Sink {
       ...rows.erasures.map((e) => ({ key: e.customer_id, value: null })),
       ...rows.profiles.map((p) => ({ key: p.customer_id, value: JSON.stringify(p) })),
     ]);
+  }
+
+  /** A decision replica's logged rows, to the loader (which skips those it stored already). */
+  async ship(table: LoggedTable, rows: readonly LoggedRow[]): Promise<void> {
+    await this.bus.publish(
+      derivedTopic(this.prefix, 'facts'),
+      rows.map((row) => ({
+        key: row.customer_id,
+        value: JSON.stringify({ kind: 'logged', table, row } satisfies FactRecord),
+      })),
+    );
   }
 
   async loadProfiles(): Promise<ProfileRow[]> {

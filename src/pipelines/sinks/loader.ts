@@ -1,7 +1,7 @@
 import type { Bus, Subscription } from '../../core/bus/bus.js';
 import type { Logger } from '../../core/log.js';
 import type { DuckDbSink, Position } from './duckdb-sink.js';
-import type { FactRecord } from './kafka-sink.js';
+import type { FactRecord, LoggedRow, LoggedTable } from './kafka-sink.js';
 import { emptyRows, mergeCallbacks, type ProfileRow, type SinkRows } from './rows.js';
 import { derivedTopic } from '../topics.js';
 
@@ -20,6 +20,12 @@ export async function startLoader(opts: {
   prefix: string;
   groupId: string;
   logger: Logger;
+  /**
+   * Stores the decision replicas' logged rows, each once (a row may come
+   * again: a replica ships at least once). Before the batch's offsets, so a
+   * crash between the two sends them again.
+   */
+  logged?: (table: LoggedTable, rows: LoggedRow[]) => Promise<void>;
 }): Promise<Subscription> {
   await opts.sink.init();
   const positions = new Map<string, Position>();
@@ -33,6 +39,7 @@ export async function startLoader(opts: {
     topics: [derivedTopic(opts.prefix, 'facts'), profilesTopic],
     onBatch: async (records) => {
       let rows = emptyRows();
+      let logged = emptyLogged();
       let touched = new Map<string, Position>();
       /** Erased profiles (tombstones on the changelog) not stored again later in the batch. */
       const tombstoned = new Set<string>();
@@ -41,6 +48,8 @@ export async function startLoader(opts: {
         rows.profiles = [...new Map(rows.profiles.map((p) => [p.customer_id, p])).values()];
         rows.calls = mergeCalls(rows.calls);
         rows.callbacks = mergeCallbacks(rows.callbacks);
+        for (const [table, list] of Object.entries(logged) as [LoggedTable, LoggedRow[]][])
+          if (list.length) await opts.logged?.(table, list);
         await opts.sink.write(rows, [...touched.values()]);
         if (tombstoned.size) await opts.sink.dropProfiles([...tombstoned]);
         for (const [k, p] of touched) positions.set(k, p);
@@ -56,6 +65,7 @@ export async function startLoader(opts: {
             opts.logger.log('warn', 'loader offset commit failed', { err: String(err) }),
           );
         rows = emptyRows();
+        logged = emptyLogged();
         touched = new Map();
         tombstoned.clear();
       };
@@ -76,7 +86,8 @@ export async function startLoader(opts: {
         // An erasure applies after the rows before it and before those after it.
         if (f.kind === 'erased' && touched.size) await write();
         touched.set(k, at);
-        take(rows, f);
+        if (f.kind === 'logged') logged[f.table].push(f.row);
+        else take(rows, f);
       }
       if (touched.size) await write();
     },
@@ -84,8 +95,13 @@ export async function startLoader(opts: {
   return bound.sub;
 }
 
+const emptyLogged = (): Record<LoggedTable, LoggedRow[]> => ({
+  decisions: [],
+  dialing_violations: [],
+});
+
 /** A fact into the rows of the loader's next write. */
-function take(rows: SinkRows, f: FactRecord): void {
+function take(rows: SinkRows, f: Exclude<FactRecord, { kind: 'logged' }>): void {
   if (f.kind === 'counters') {
     for (const [name, v] of Object.entries(f.row))
       rows.counters[name as keyof SinkRows['counters']] += v;

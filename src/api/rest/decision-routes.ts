@@ -1,0 +1,189 @@
+/**
+ * The live dialer's routes: a call's turns and context, whom to dial next,
+ * transfers picked up, agents and script roll-outs. With decision replicas
+ * a call is decided where its customer is owned (the hot path relays it);
+ * whom to dial is gathered from every replica; a change of agents or
+ * scripts reaches every replica before it is answered.
+ */
+import { z } from 'zod';
+import type { Clock } from '../../core/clock.js';
+import { DialwiseError } from '../../core/errors.js';
+import { loadScripts, mergeRankings, type DecisionEngine } from '../../decision/index.js';
+import { DIALER, LIVE_READERS } from '../auth.js';
+import { FORWARDED_HEADER } from '../replicas.js';
+import { campaignFor, scopedTurn } from '../scope.js';
+import type { ApiDeps } from '../server.js';
+import { reply, route, type Route } from './route.js';
+import {
+  agentStatusRequest,
+  attemptRequest,
+  contextQuery,
+  nextRequest,
+  pickupRequest,
+  turnRequest,
+  type DialogContext,
+  type NextResponse,
+  type TurnResponse,
+} from './schemas.js';
+
+/** The other replicas, for a request not relayed already (none on one process). */
+const othersFor = (deps: ApiDeps, request: Request) =>
+  deps.replicas && !request.headers.has(FORWARDED_HEADER) ? deps.replicas : undefined;
+
+/** The same request, applied by every other replica: any that refuses makes it fail. */
+async function onEveryReplica(deps: ApiDeps, request: Request, path: string, body: unknown) {
+  const others = othersFor(deps, request);
+  if (!others) return;
+  const authorization = request.headers.get('authorization');
+  const answers = await others.everywhere({ path, body: JSON.stringify(body), authorization });
+  const refused = answers.find((a) => a.status >= 300);
+  if (refused)
+    throw new DialwiseError(
+      'UNAVAILABLE',
+      `applied here, but another decision replica answered ${refused.status}: ${refused.body.slice(0, 200)}`,
+    );
+}
+
+// eslint-disable-next-line max-lines-per-function -- table-like: one entry per route
+export function decisionRoutes(
+  deps: ApiDeps & { clock: Clock },
+  engine: () => DecisionEngine,
+): Route[] {
+  return [
+    route<z.infer<typeof turnRequest>>({
+      method: 'POST',
+      path: '/dialog/turn',
+      roles: DIALER,
+      body: turnRequest,
+      async handle({ body, principal }) {
+        await deps.readyFor?.(body.customer_id);
+        return reply<TurnResponse>(engine().turn(scopedTurn(principal!, body)));
+      },
+    }),
+    route<undefined, { call_id: string }>({
+      method: 'GET',
+      path: '/dialog/context',
+      roles: LIVE_READERS,
+      query: contextQuery,
+      audit: {
+        action: 'transcript.live.read',
+        target: ({ url }) => url.searchParams.get('call_id') ?? '',
+      },
+      async handle({ query, principal, request, url }) {
+        const authorization = request.headers.get('authorization');
+        const found =
+          engine().context(query.call_id) ??
+          ((await othersFor(deps, request)?.find(url.pathname + url.search, authorization)) as
+            DialogContext | null | undefined);
+        const mine = principal!.campaigns;
+        const context = found && (!mine || mine.includes(found.campaign_id ?? '')) ? found : null;
+        if (!context) throw new DialwiseError('NOT_FOUND', `no call ${query.call_id} in progress`);
+        return reply<DialogContext>(context);
+      },
+    }),
+    route<z.infer<typeof nextRequest>>({
+      method: 'POST',
+      path: '/dialer/next',
+      roles: DIALER,
+      body: nextRequest,
+      async handle({ body, principal, request }) {
+        const here = engine().next(body.limit, campaignFor(principal!, body.campaign_id));
+        const others = othersFor(deps, request);
+        if (!others) return reply<NextResponse>(here);
+        // Each replica ranks the customers it owns: the best of all of them.
+        const authorization = request.headers.get('authorization');
+        const there = (
+          await others.everywhere({
+            path: '/dialer/next',
+            body: JSON.stringify(body),
+            authorization,
+          })
+        )
+          .filter((a) => a.status === 200)
+          .map((a) => JSON.parse(a.body) as NextResponse);
+        const all = [here, ...there];
+        const pacingRatio = all.reduce((n, r) => n + r.pacingRatio, 0) / all.length;
+        return reply<NextResponse>({ ...mergeRankings(all, body.limit), pacingRatio });
+      },
+    }),
+    route<{ outcome: 'connected' | 'abandoned' | 'unanswered'; ts?: string | undefined }>({
+      method: 'POST',
+      path: '/dialer/attempt',
+      roles: DIALER,
+      body: attemptRequest,
+      handle({ body }) {
+        engine().attempt(body.ts ? new Date(body.ts) : undefined, body.outcome);
+        return new Response(null, { status: 204 });
+      },
+    }),
+    route<{ call_id: string; agent_id: string }>({
+      method: 'POST',
+      path: '/dialog/pickup',
+      roles: DIALER,
+      body: pickupRequest,
+      async handle({ body, principal, request }) {
+        const mine = principal!.campaigns;
+        const call = engine().context(body.call_id);
+        if (call && mine && !mine.includes(call.campaign_id ?? ''))
+          throw new DialwiseError('NOT_FOUND', `call ${body.call_id} has no transfer waiting`);
+        const others = othersFor(deps, request);
+        if (!call && others) {
+          // The call is another replica's: the one that holds it takes the pickup.
+          const authorization = request.headers.get('authorization');
+          const answers = await others.everywhere({
+            path: '/dialog/pickup',
+            body: JSON.stringify(body),
+            authorization,
+          });
+          if (answers.some((a) => a.status === 204)) return new Response(null, { status: 204 });
+        }
+        engine().pickedUp(body.call_id, body.agent_id);
+        return new Response(null, { status: 204 });
+      },
+    }),
+    route<{ agent_id: string; available: boolean }>({
+      method: 'POST',
+      path: '/agents/status',
+      roles: DIALER,
+      body: agentStatusRequest,
+      async handle({ body, request }) {
+        engine().setAgentAvailable(body.agent_id, body.available);
+        await onEveryReplica(deps, request, '/agents/status', body);
+        return new Response(null, { status: 204 });
+      },
+    }),
+    route<unknown>({
+      method: 'POST',
+      path: '/admin/scripts',
+      roles: ['admin'],
+      body: z.unknown(),
+      async handle({ body, request }) {
+        let version;
+        try {
+          const library = loadScripts(body, deps.checkBotLine);
+          engine().rollOutScripts(library);
+          version = library.version;
+        } catch (err) {
+          // A bad library (or a version used already) is the caller's mistake here, not the server's config.
+          if (err instanceof DialwiseError && err.code === 'CONFIG_INVALID')
+            throw new DialwiseError('BAD_REQUEST', err.message);
+          throw err;
+        }
+        await onEveryReplica(deps, request, '/admin/scripts', body);
+        return Response.json({ version }, { status: 201 });
+      },
+    }),
+    route<Record<string, never>>({
+      method: 'POST',
+      path: '/replicas/sync',
+      roles: ['admin'],
+      body: z.strictObject({}),
+      async handle() {
+        if (!deps.replicas)
+          throw new DialwiseError('NOT_FOUND', 'this process is not a decision replica');
+        await deps.replicas.caughtUp();
+        return new Response(null, { status: 204 });
+      },
+    }),
+  ];
+}

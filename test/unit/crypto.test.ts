@@ -14,6 +14,14 @@ describe('field cipher', () => {
     expect(c.encrypt('same')).not.toBe(c.encrypt('same'));
   });
 
+  it('never gives two values one nonce, across refills of its pool of random nonces', () => {
+    const sealed = Array.from({ length: 3_000 }, (_, i) => c.encrypt(`v${i}`));
+    const ivs = sealed.map((v) => v.split('.')[2]!);
+    expect(ivs.every((iv) => Buffer.from(iv, 'base64url').length === 12)).toBe(true);
+    expect(new Set(ivs).size).toBe(ivs.length);
+    expect(sealed.map((v) => c.decrypt(v))).toEqual(sealed.map((_, i) => `v${i}`));
+  });
+
   it('refuses a tampered value and a value sealed with another key', () => {
     const sealed = c.encrypt('secret');
     const parts = sealed.split('.');

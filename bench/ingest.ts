@@ -6,6 +6,9 @@
  *   npx tsx bench/ingest.ts kafka    [--seconds 60]        (needs KAFKA_BROKERS)
  *   npx tsx bench/ingest.ts latency  [--rate 25000 --seconds 30]
  *   npx tsx bench/ingest.ts client   [--seconds 20]   (kafkajs alone: is the client the bottleneck?)
+ *   npx tsx bench/ingest.ts flink    [--events 1000000 --rate 10000 --seconds 30]
+ *       (Dialwise's Kafka worker and the Apache Flink peer, bench/peers/flink, one after the
+ *        other on the same broker and events; needs KAFKA_BROKERS, Java 17 and Maven)
  *   npx tsx bench/ingest.ts customers [--customers 1000000 --bound 200000 --light --heap 2048]
  *       (RSS against distinct customers: bounded, then unbounded as the peer, both with a heap limit in MiB)
  *
@@ -24,6 +27,7 @@ import { MemoryBus } from '../src/core/bus/memory.js';
 import { loadConfig } from '../src/core/config.js';
 import { createLogger } from '../src/core/log.js';
 import { CallSimulator } from '../src/datasets/simulator.js';
+import { versusFlink } from './lib/ingest-peer.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -286,33 +290,40 @@ const n = (v: string | undefined, d: number) => (v === undefined ? d : Number(v)
 const result =
   mode === 'embedded'
     ? await embedded(n(values.events, 2_000_000), true)
-    : mode === 'replay'
-      ? await embedded(n(values.events, 10_000_000), false)
-      : mode === 'kafka'
-        ? await kafka(n(values.seconds, 60), undefined)
-        : mode === 'latency'
-          ? await kafka(n(values.seconds, 30), n(values.rate, 25_000))
-          : mode === 'client'
-            ? await client(n(values.seconds, 20))
-            : mode === 'customers'
-              ? await customers(
-                  n(values.customers, 1_000_000),
-                  n(values.bound, 200_000),
-                  values.light === true,
-                  n(values.heap, 2_048),
-                )
-              : (() => {
-                  throw new Error(`unknown mode ${mode}`);
-                })();
+    : mode === 'flink'
+      ? await versusFlink(
+          n(values.events, 1_000_000),
+          n(values.rate, 10_000),
+          n(values.seconds, 30),
+        )
+      : mode === 'replay'
+        ? await embedded(n(values.events, 10_000_000), false)
+        : mode === 'kafka'
+          ? await kafka(n(values.seconds, 60), undefined)
+          : mode === 'latency'
+            ? await kafka(n(values.seconds, 30), n(values.rate, 25_000))
+            : mode === 'client'
+              ? await client(n(values.seconds, 20))
+              : mode === 'customers'
+                ? await customers(
+                    n(values.customers, 1_000_000),
+                    n(values.bound, 200_000),
+                    values.light === true,
+                    n(values.heap, 2_048),
+                  )
+                : (() => {
+                    throw new Error(`unknown mode ${mode}`);
+                  })();
 const out = {
   mode,
   ...result,
   // This process's memory; the customers mode's runs report their own.
-  ...(mode !== 'customers' && {
-    peakRssMiB: Math.round(peakRss / 2 ** 20),
-    rssEvery5sMiB: rssTimeline,
-    heapUsedAtEndMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
-  }),
+  ...(mode !== 'customers' &&
+    mode !== 'flink' && {
+      peakRssMiB: Math.round(peakRss / 2 ** 20),
+      rssEvery5sMiB: rssTimeline,
+      heapUsedAtEndMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+    }),
   node: process.version,
   cores: os.cpus().length,
   // Other load on the machine when the run ended: figures from a busy machine are low.
@@ -327,7 +338,9 @@ writeFileSync(
     'results',
     mode === 'customers'
       ? `ingest-customers-${n(values.customers, 1_000_000)}${values.light ? '-light' : ''}.json`
-      : `ingest-${mode}.json`,
+      : mode === 'flink'
+        ? 'ingest-vs-flink.json'
+        : `ingest-${mode}.json`,
   ),
   JSON.stringify(out, null, 2) + '\n',
 );

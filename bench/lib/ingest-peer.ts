@@ -108,13 +108,12 @@ function peerJar(): string {
 }
 
 /**
- * The JVM's options for the peer. Parallel GC: the throughput collector, for
- * a batch job. C1 only (TieredStopAtLevel=1) won on 50,000-event runs, where
- * C2's compiling took the second core from the job; on a long run C2's
- * code may be worth its compile time, so FLINK_JAVA_OPTS lets the run say.
+ * The JVM's options for the peer, the fastest of those tried on 1M events
+ * (bench/peers/flink/README.md): the parallel (throughput) collector with a
+ * fixed 2 GiB heap. FLINK_JAVA_OPTS replaces them.
  */
 const javaOpts = () =>
-  (process.env.FLINK_JAVA_OPTS ?? '-XX:+UseParallelGC').split(/\s+/).filter(Boolean);
+  (process.env.FLINK_JAVA_OPTS ?? '-XX:+UseParallelGC -Xms2g -Xmx2g').split(/\s+/).filter(Boolean);
 
 const flink = (jar: string, terms: string, brokers: string, prefix: string, expect: number) => {
   const dir = mkdtempSync(join(tmpdir(), 'flink-peer-'));

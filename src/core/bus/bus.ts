@@ -29,6 +29,12 @@ export interface SubscribeOptions {
   onAssigned?(assignment: Record<string, number[]>): void;
   /** Kafka: a rebalance has begun; what this member owned may be another's once it ends. */
   onRebalancing?(): void;
+  /**
+   * Kafka: how many partitions' batches may be in onBatch at once (each
+   * partition's still in order); the consumer fetches the next while one is
+   * applied. Default 1.
+   */
+  partitionsAtOnce?: number;
 }
 
 export interface Subscription {

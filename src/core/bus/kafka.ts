@@ -271,6 +271,7 @@ export class KafkaBus implements Bus {
     await consumer.subscribe({ topics: opts.topics, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
+      partitionsConsumedConcurrently: opts.partitionsAtOnce ?? 1,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;

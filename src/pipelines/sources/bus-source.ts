@@ -23,6 +23,10 @@ export function consumeBus(opts: {
   return opts.bus.subscribe({
     groupId: opts.groupId,
     topics: topicsOf(opts.prefix),
+    // Two partitions' batches at a time: with one, the main thread sat idle 23% of a
+    // Kafka run between batches (profiled); with two, 6–8% more events/s for 8% less
+    // CPU (a 400,000-event backlog, the two alternated twice).
+    partitionsAtOnce: 2,
     ...(opts.onAssigned ? { coPartitioned: true, onAssigned: opts.onAssigned } : {}),
     ...(opts.advertise ? { advertise: opts.advertise } : {}),
     ...(opts.onRebalancing ? { onRebalancing: opts.onRebalancing } : {}),

@@ -10,7 +10,7 @@ import type { Clock } from '../../core/clock.js';
 import { DialwiseError } from '../../core/errors.js';
 import { loadScripts, mergeRankings, type DecisionEngine } from '../../decision/index.js';
 import { DIALER, LIVE_READERS } from '../auth.js';
-import { FORWARDED_HEADER } from '../replicas.js';
+import { FORWARDED_HEADER, type Replicas } from '../replicas.js';
 import { campaignFor, scopedTurn } from '../scope.js';
 import type { ApiDeps } from '../server.js';
 import { reply, route, type Route } from './route.js';
@@ -30,12 +30,19 @@ import {
 const othersFor = (deps: ApiDeps, request: Request) =>
   deps.replicas && !request.headers.has(FORWARDED_HEADER) ? deps.replicas : undefined;
 
+/** This request's body, relayed to every other replica with its caller's key: their answers. */
+const askOthers = (others: Replicas, request: Request, path: string, body: unknown) =>
+  others.everywhere({
+    path,
+    body: JSON.stringify(body),
+    authorization: request.headers.get('authorization'),
+  });
+
 /** The same request, applied by every other replica: any that refuses makes it fail. */
 async function onEveryReplica(deps: ApiDeps, request: Request, path: string, body: unknown) {
   const others = othersFor(deps, request);
   if (!others) return;
-  const authorization = request.headers.get('authorization');
-  const answers = await others.everywhere({ path, body: JSON.stringify(body), authorization });
+  const answers = await askOthers(others, request, path, body);
   const refused = answers.find((a) => a.status >= 300);
   if (refused)
     throw new DialwiseError(
@@ -91,14 +98,7 @@ export function decisionRoutes(
         const others = othersFor(deps, request);
         if (!others) return reply<NextResponse>(here);
         // Each replica ranks the customers it owns: the best of all of them.
-        const authorization = request.headers.get('authorization');
-        const there = (
-          await others.everywhere({
-            path: '/dialer/next',
-            body: JSON.stringify(body),
-            authorization,
-          })
-        )
+        const there = (await askOthers(others, request, '/dialer/next', body))
           .filter((a) => a.status === 200)
           .map((a) => JSON.parse(a.body) as NextResponse);
         const all = [here, ...there];
@@ -123,18 +123,14 @@ export function decisionRoutes(
       body: pickupRequest,
       async handle({ body, principal, request }) {
         const mine = principal!.campaigns;
-        const call = engine().context(body.call_id);
+        const others = othersFor(deps, request);
+        // The call's context only where it is needed: a scoped key, or replicas to ask.
+        const call = (mine || others) && engine().context(body.call_id);
         if (call && mine && !mine.includes(call.campaign_id ?? ''))
           throw new DialwiseError('NOT_FOUND', `call ${body.call_id} has no transfer waiting`);
-        const others = othersFor(deps, request);
         if (!call && others) {
           // The call is another replica's: the one that holds it takes the pickup.
-          const authorization = request.headers.get('authorization');
-          const answers = await others.everywhere({
-            path: '/dialog/pickup',
-            body: JSON.stringify(body),
-            authorization,
-          });
+          const answers = await askOthers(others, request, '/dialog/pickup', body);
           if (answers.some((a) => a.status === 204)) return new Response(null, { status: 204 });
         }
         engine().pickedUp(body.call_id, body.agent_id);

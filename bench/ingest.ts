@@ -9,6 +9,8 @@
  *   npx tsx bench/ingest.ts flink    [--events 1000000 --rate 10000 --seconds 30]
  *       (Dialwise's Kafka worker and the Apache Flink peer, bench/peers/flink, one after the
  *        other on the same broker and events; needs KAFKA_BROKERS, Java 17 and Maven)
+ *   npx tsx bench/ingest.ts baseline --ref R [--events 1000000 --rounds 2]
+ *       (this checkout against commit R's, embedded and through Kafka, in the same run; needs KAFKA_BROKERS)
  *   npx tsx bench/ingest.ts customers [--customers 1000000 --bound 200000 --light --heap 2048]
  *       (RSS against distinct customers: bounded, then unbounded as the peer, both with a heap limit in MiB)
  *
@@ -27,6 +29,7 @@ import { MemoryBus } from '../src/core/bus/memory.js';
 import { loadConfig } from '../src/core/config.js';
 import { createLogger } from '../src/core/log.js';
 import { CallSimulator } from '../src/datasets/simulator.js';
+import { versusBaseline } from './lib/ingest-baseline.js';
 import { versusFlink } from './lib/ingest-peer.js';
 
 const { positionals, values } = parseArgs({
@@ -39,6 +42,8 @@ const { positionals, values } = parseArgs({
     bound: { type: 'string' },
     heap: { type: 'string' },
     light: { type: 'boolean' },
+    ref: { type: 'string' },
+    rounds: { type: 'string' },
   },
 });
 const mode = positionals[0] ?? 'embedded';
@@ -296,30 +301,37 @@ const result =
           n(values.rate, 10_000),
           n(values.seconds, 30),
         )
-      : mode === 'replay'
-        ? await embedded(n(values.events, 10_000_000), false)
-        : mode === 'kafka'
-          ? await kafka(n(values.seconds, 60), undefined)
-          : mode === 'latency'
-            ? await kafka(n(values.seconds, 30), n(values.rate, 25_000))
-            : mode === 'client'
-              ? await client(n(values.seconds, 20))
-              : mode === 'customers'
-                ? await customers(
-                    n(values.customers, 1_000_000),
-                    n(values.bound, 200_000),
-                    values.light === true,
-                    n(values.heap, 2_048),
-                  )
-                : (() => {
-                    throw new Error(`unknown mode ${mode}`);
-                  })();
+      : mode === 'baseline'
+        ? await versusBaseline(
+            values.ref ?? 'origin/main',
+            n(values.events, 1_000_000),
+            n(values.rounds, 2),
+          )
+        : mode === 'replay'
+          ? await embedded(n(values.events, 10_000_000), false)
+          : mode === 'kafka'
+            ? await kafka(n(values.seconds, 60), undefined)
+            : mode === 'latency'
+              ? await kafka(n(values.seconds, 30), n(values.rate, 25_000))
+              : mode === 'client'
+                ? await client(n(values.seconds, 20))
+                : mode === 'customers'
+                  ? await customers(
+                      n(values.customers, 1_000_000),
+                      n(values.bound, 200_000),
+                      values.light === true,
+                      n(values.heap, 2_048),
+                    )
+                  : (() => {
+                      throw new Error(`unknown mode ${mode}`);
+                    })();
 const out = {
   mode,
   ...result,
   // This process's memory; the customers mode's runs report their own.
   ...(mode !== 'customers' &&
-    mode !== 'flink' && {
+    mode !== 'flink' &&
+    mode !== 'baseline' && {
       peakRssMiB: Math.round(peakRss / 2 ** 20),
       rssEvery5sMiB: rssTimeline,
       heapUsedAtEndMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
@@ -340,7 +352,9 @@ writeFileSync(
       ? `ingest-customers-${n(values.customers, 1_000_000)}${values.light ? '-light' : ''}.json`
       : mode === 'flink'
         ? 'ingest-vs-flink.json'
-        : `ingest-${mode}.json`,
+        : mode === 'baseline'
+          ? 'ingest-vs-baseline.json'
+          : `ingest-${mode}.json`,
   ),
   JSON.stringify(out, null, 2) + '\n',
 );

@@ -32,7 +32,14 @@ const config = loadConfig({
 });
 const logger = createLogger('warn');
 let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+// RSS every 5 s too: a plateau while a backlog (the most overload there is) is read shows memory is bounded.
+const rssEvery5sMiB: number[] = [];
+let ticks = 0;
+const sampler = setInterval(() => {
+  const rss = process.memoryUsage().rss;
+  peakRss = Math.max(peakRss, rss);
+  if (ticks++ % 50 === 0) rssEvery5sMiB.push(Math.round(rss / 2 ** 20));
+}, 100);
 const store = await openStore(config, logger);
 const latencies: number[] = [];
 let applied = 0;
@@ -75,6 +82,7 @@ console.log(
     latencyMs: { p50: pct(0.5), p99: pct(0.99) },
     cpuSeconds: Math.round(((cpu.user + cpu.system) / 1e6) * 100) / 100,
     peakRssMiB: Math.round(peakRss / 2 ** 20),
+    rssEvery5sMiB,
   }),
 );
 await sub.stop();

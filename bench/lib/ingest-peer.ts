@@ -24,6 +24,7 @@ import { loadConfig } from '../../src/core/config.js';
 import { topicsOf } from '../../src/pipelines/index.js';
 
 const BENCH = join(import.meta.dirname, '..');
+const REPO = join(BENCH, '..');
 /** Long enough for the JVM and the Flink job to start and wait on an empty topic. */
 const START_MS = 20_000;
 const PARTITIONS = loadConfig({ env: {} }).kafkaPartitions;
@@ -59,7 +60,10 @@ function watchRss(pid: number): () => number {
 }
 
 /** Runs one side to its JSON line on stdout. */
-function runSide(child: ChildProcess, name: string): Promise<SideResult & { peakRssMiB: number }> {
+export function runSide(
+  child: ChildProcess,
+  name: string,
+): Promise<SideResult & { peakRssMiB: number }> {
   const peak = watchRss(child.pid!);
   let out = '';
   let err = '';
@@ -82,9 +86,10 @@ function runSide(child: ChildProcess, name: string): Promise<SideResult & { peak
   );
 }
 
-const dialwise = (brokers: string, prefix: string, expect: number) =>
+/** Dialwise's side; `root` is the checkout whose code runs it (this one unless a baseline's). */
+export const dialwise = (brokers: string, prefix: string, expect: number, root = REPO) =>
   runSide(
-    fork(join(import.meta.dirname, 'ingest-peer-dialwise.ts'), [], {
+    fork(join(root, 'bench', 'lib', 'ingest-peer-dialwise.ts'), [], {
       execArgv: ['--import', 'tsx'],
       env: {
         ...process.env,
@@ -134,7 +139,7 @@ const flink = (jar: string, terms: string, brokers: string, prefix: string, expe
 };
 
 /** A backlog of exactly `events` (bench/peers/produce-events.ts: 1% broken, 1% repeats). */
-function backlog(brokers: string, prefix: string, events: number): number {
+export function backlog(brokers: string, prefix: string, events: number): number {
   const out = execFileSync(process.execPath, [
     ...['--import', 'tsx', join(BENCH, 'peers', 'produce-events.ts')],
     ...['--brokers', brokers, '--prefix', prefix, '--events', String(events)],
@@ -144,7 +149,12 @@ function backlog(brokers: string, prefix: string, events: number): number {
 }
 
 /** Exactly `events` at `rate` events/s, from a process of its own (bench/kafka-producer.ts). */
-function paced(brokers: string, prefix: string, events: number, rate: number): Promise<number> {
+export function paced(
+  brokers: string,
+  prefix: string,
+  events: number,
+  rate: number,
+): Promise<number> {
   const child = fork(join(BENCH, 'kafka-producer.ts'), [], {
     execArgv: ['--import', 'tsx'],
     env: {
@@ -158,7 +168,7 @@ function paced(brokers: string, prefix: string, events: number, rate: number): P
   );
 }
 
-const perEvent = (r: SideResult) => Math.round(((r.cpuSeconds * 1e6) / r.events) * 10) / 10;
+export const perEvent = (r: SideResult) => Math.round(((r.cpuSeconds * 1e6) / r.events) * 10) / 10;
 
 export async function versusFlink(events: number, rate: number, seconds: number) {
   const brokers = process.env.KAFKA_BROKERS;

@@ -74,8 +74,11 @@ export function createFieldCipher(
   const ring = new Map(all.map((k) => [idOf(k), createSecretKey(k)]));
   const keyId = idOf(current);
   const sealing = ring.get(keyId)!;
-  const macKey = createHmac('sha256', current).update('dialwise lookup-hash v1').digest();
-  const pseudoKey = createHmac('sha256', current).update('dialwise pseudonym v1').digest();
+  // As key objects too: an HMAC over a raw key buffer imports it on every call (13 µs against 1.8).
+  const derived = (label: string) =>
+    createSecretKey(createHmac('sha256', current).update(label).digest());
+  const macKey = derived('dialwise lookup-hash v1');
+  const pseudoKey = derived('dialwise pseudonym v1');
   const parts = (sealed: string) => {
     const [v, kid, iv, tag, ct] = sealed.split('.');
     if (v !== 'v1' || !kid || !iv || !tag || ct === undefined) {

@@ -96,6 +96,8 @@ async function latency(brokers: string, root: string, prefix: string, rate: numb
 export async function versusBaseline(ref: string, events: number, rounds: number) {
   const brokers = process.env.KAFKA_BROKERS;
   if (!brokers) throw new Error('set KAFKA_BROKERS');
+  // Uncommitted changes of this checkout's code run too (results written by runs do not count).
+  const dirty = git('status', '--porcelain', '--', 'src', 'bench', ':!bench/results') !== '';
   const base = checkout(ref);
   try {
     const sides = { baseline: base.root, current: REPO };
@@ -132,8 +134,7 @@ export async function versusBaseline(ref: string, events: number, rounds: number
       ref,
       baselineCommit: base.commit,
       currentCommit: git('rev-parse', 'HEAD'),
-      // Uncommitted changes of this checkout were in the run.
-      currentDirty: git('status', '--porcelain', '--', 'src', 'bench') !== '',
+      currentDirty: dirty,
       events: produced,
       rounds,
       // Issue 19: ≥ 2 each.

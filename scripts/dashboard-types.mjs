@@ -51,7 +51,19 @@ const CONFIG = {
   // Union types of plain strings, no runtime enums: the file holds types only.
   enumType: 'string-literal',
   // The server's ID is a string on the wire.
-  scalars: { ID: { input: 'string', output: 'string' } },
+  // The schema's own scalars (src/api/graphql/scalars.ts) as what they carry.
+  scalars: {
+    ID: { input: 'string', output: 'string' },
+    ...Object.fromEntries(
+      ['DateTime', 'Name', 'Cursor', 'CustomerId', 'SearchText'].map((s) => [s, 'string']),
+    ),
+    ...Object.fromEntries(
+      ['PositiveFloat', 'NonNegativeFloat', 'PositiveInt', 'NonNegativeInt'].map((s) => [
+        s,
+        'number',
+      ]),
+    ),
+  },
 };
 
 /** What the types are made from, and by which generator: their hash names the output. */

@@ -12,7 +12,7 @@ export const EVALUATE_POLICY_USAGE =
   'usage: dialwise evaluate-policy --policy FILE --from ISO --to ISO [--json]';
 
 const QUERY = /* GraphQL */ `
-  query ($policy: String!, $from: String!, $to: String!) {
+  query ($policy: String!, $from: DateTime!, $to: DateTime!) {
     policyEvaluation(policy: $policy, from: $from, to: $to) {
       policy
       node

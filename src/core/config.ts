@@ -305,7 +305,7 @@ const SETTINGS = {
   graphqlMaxCost: {
     env: 'DIALWISE_LIMIT_GRAPHQL_COST',
     schema: z.coerce.number().int().min(10).max(10_000_000).default(5_000),
-    fix: 'highest cost of a GraphQL operation (objects 2, scalars 1, ×1.5 per level; introspection counted)',
+    fix: 'highest cost of a GraphQL operation (objects 2, scalars 1, ×1.5 per level; introspection is bounded by its shape instead)',
   },
   graphqlMaxDepth: {
     env: 'DIALWISE_LIMIT_GRAPHQL_DEPTH',

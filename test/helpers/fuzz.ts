@@ -173,7 +173,7 @@ export const graphqlBody = fc
     fc.constantFrom(...QUERIES).map((query) => ({ query })),
     fc.record({ text: nasty, from: nasty, limit: nasty, id: nasty }).map((v) => ({
       query:
-        'query($text: String!, $from: String, $limit: Int, $id: ID!) { transcripts(text: $text, from: $from, limit: $limit) { total } customer(id: $id) { customerId personal { kind value } } }',
+        'query($text: SearchText!, $from: DateTime, $limit: Int, $id: ID!) { transcripts(text: $text, from: $from, limit: $limit) { total } customer(id: $id) { customerId personal { kind value } } }',
       variables: v,
     })),
     fc.array(fc.constantFrom(...QUERIES), { minLength: 1, maxLength: 40 }).map((qs) => ({

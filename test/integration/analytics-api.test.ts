@@ -24,7 +24,7 @@ describe('analytics over the API: transcripts, alert rules, KPI export', () => {
   });
   afterAll(() => p?.stop());
 
-  const SEARCH = `query ($text: String!, $after: String) {
+  const SEARCH = `query ($text: SearchText!, $after: Cursor) {
     transcripts(text: $text, limit: 5, after: $after) {
       hits { callId speaker text highlights { start end } } nextCursor total }
   }`;
@@ -59,7 +59,7 @@ describe('analytics over the API: transcripts, alert rules, KPI export', () => {
   it('edits alert rules through GraphQL, with a message for a bad one', async () => {
     const save = await gql(
       p.url,
-      `mutation { saveAlertRule(rule: { id: "talk-time", metric: "avgTalkSeconds", dimension: "PRODUCT_LINE", threshold: 0.3 }) { id threshold minVolume } }`,
+      `mutation { saveAlertRule(rule: { id: "talk-time", metric: avgTalkSeconds, dimension: PRODUCT_LINE, threshold: 0.3 }) { id threshold minVolume } }`,
       analyst,
     );
     expect(save.body.data!.saveAlertRule).toEqual({
@@ -71,10 +71,10 @@ describe('analytics over the API: transcripts, alert rules, KPI export', () => {
     expect(rules.body.data!.alertRules.map((r: { id: string }) => r.id)).toContain('talk-time');
     const bad = await gql(
       p.url,
-      'mutation { saveAlertRule(rule: { id: "x", metric: "nope" }) { id } }',
+      'mutation { saveAlertRule(rule: { id: "x", metric: nope }) { id } }',
       analyst,
     );
-    expect(bad.body.errors?.[0]?.message).toMatch(/metric/);
+    expect(bad.body.errors?.[0]?.message).toMatch(/AlertMetric/);
     expect((await gql(p.url, '{ alerts { ruleId } }', analyst)).body.data!.alerts).toEqual([]);
   });
 

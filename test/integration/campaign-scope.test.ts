@@ -154,7 +154,7 @@ describe('access scoped by campaign: a key of campaign A sees nothing of campaig
     expect(mine.alerts).toEqual([{ ruleId: 'by-campaign', key: 'camp-a' }]);
     const save = await gql(
       p.url,
-      'mutation { saveAlertRule(rule: { id: "x", metric: "conversionRate" }) { id } }',
+      'mutation { saveAlertRule(rule: { id: "x", metric: conversionRate }) { id } }',
       keys['analyst-a']!,
     );
     expect(save.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

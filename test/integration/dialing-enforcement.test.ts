@@ -167,7 +167,7 @@ describe('dialing rules enforced at POST /dialog/turn, over REST', () => {
     }, 10_000);
     expect(stored.every((r) => r.mode === 'refused')).toBe(true);
 
-    const q = `query V($from: String) {
+    const q = `query V($from: DateTime) {
       dialingViolations(from: $from) { callId customerId campaign rule detail mode }
       dialingViolationCounts(from: $from) { rule count refused flagged }
     }`;

@@ -19,7 +19,7 @@ const KEPT_WORD = 'zebrafinchkept';
 const CUSTOMER = `query($id: ID!) { customer(id: $id) { customerId name phone calls
   consentChanges { scope granted } recentCalls { callId } } }`;
 const BY_PHONE = `query($p: String!) { customerByPhone(phone: $p) { customerId } }`;
-const SEARCH = `query($t: String!) { transcripts(text: $t, limit: 50) { total hits { customerId text } } }`;
+const SEARCH = `query($t: SearchText!) { transcripts(text: $t, limit: 50) { total hits { customerId text } } }`;
 
 describe('erasure on request, end to end', () => {
   let p: Platform;
@@ -133,7 +133,7 @@ describe('erasure on request, end to end', () => {
     expect(c).toMatchObject({ name: null, phone: null, calls: 0, consentChanges: [] });
     const analyst = await gql(
       p.url,
-      'mutation { createApiKey(name: "ana", role: "analyst") { key } }',
+      'mutation { createApiKey(name: "ana", role: analyst) { key } }',
       p.adminKey,
     );
     const key = analyst.body.data?.createApiKey?.key as string | undefined;

@@ -170,17 +170,21 @@ describe('touches by channel', () => {
     expect(hour.find((r) => r.channel === 'sms')).toMatchObject({ sent: 1, replied: 1 });
   });
 
-  it('keeps the API range bounded: from required, at most 400 days, to not before from', () => {
+  it('keeps the API range bounded: to now by default, cut to 400 days, empty when to is before from', () => {
     const now = T0 + 10 * DAY;
     expect(touchFilter({ from: at(0) }, now)).toEqual({
       from: at(0),
       to: new Date(now).toISOString(),
       campaign: undefined,
     });
-    expect(() => touchFilter({ from: at(0), to: at(-1) }, now)).toThrow(/before/);
-    expect(() => touchFilter({ from: new Date(now - 401 * DAY).toISOString() }, now)).toThrow(
-      /400 days/,
-    );
+    expect(touchFilter({ from: at(0), to: at(-1) }, now)).toMatchObject({
+      from: at(-1),
+      to: at(-1),
+    });
+    expect(touchFilter({ from: new Date(now - 401 * DAY).toISOString() }, now)).toMatchObject({
+      from: new Date(now - 400 * DAY).toISOString(),
+      to: new Date(now).toISOString(),
+    });
     expect(() => touchFilter({ from: 'yesterday' }, now)).toThrow(/ISO 8601/);
   });
 

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { DialwiseError } from '../../core/errors.js';
 import type { Store } from '../../core/store/store.js';
-import { audit, requireTranscriptReader, type Principal, type SqlScope } from '../records/index.js';
+import {
+  audit,
+  decodeCursor,
+  encodeCursor,
+  requireTranscriptReader,
+  type Principal,
+  type SqlScope,
+} from '../records/index.js';
 import { turnsBySeq } from './turn-lookup.js';
 import { search } from './index-query.js';
 import { fold, matchOf, tokensOf } from './format/index.js';
@@ -60,20 +67,9 @@ const querySchema = z.object({
   after: z.string().optional(),
 });
 
-// The cursor is the last seq shown: turns are listed by seq, newest first.
-const encodeCursor = (seq: number): string =>
-  Buffer.from(JSON.stringify([String(seq)])).toString('base64url');
-
-function decodeCursor(s: string): number {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'string' && /^\d{1,15}$/.test(v[0]))
-      return Number(v[0]);
-  } catch {
-    // fall through
-  }
-  throw new DialwiseError('BAD_REQUEST', 'after: not a valid cursor');
-}
+// The cursor is the last seq shown (turns are listed by seq, newest first), in
+// the lists' keyset form with an empty tie-break: one cursor format for every page.
+const seqCursor = (seq: number): string => encodeCursor({ key: seq, id: '' });
 
 /** NFKC, lower case, split on whitespace; duplicates dropped. */
 export const queryTerms = (text: string): string[] => [
@@ -139,7 +135,11 @@ export async function searchTranscripts(
     throw new DialwiseError('BAD_REQUEST', `${field}: ${issue.message}`);
   }
   const input = parsed.data;
-  const before = input.after === undefined ? undefined : decodeCursor(input.after);
+  // Seqs are integers: a fractional or huge position is the same as the next whole one within range.
+  const before =
+    input.after === undefined
+      ? undefined
+      : Math.min(Math.max(Math.ceil(decodeCursor(input.after, 'number').key), 0), 2 ** 53);
 
   await audit(store, principal, 'transcripts.search', auditTarget(input));
 
@@ -171,7 +171,7 @@ export async function searchTranscripts(
       text: r.text,
       highlights: highlightsOf(r.text, tokens),
     })),
-    nextCursor: found.seqs.length > input.limit ? encodeCursor(shown[shown.length - 1]!) : null,
+    nextCursor: found.seqs.length > input.limit ? seqCursor(shown[shown.length - 1]!) : null,
   };
   // A campaign-scoped reader gets no total: it would count other campaigns' turns.
   if (first && !scope) result.total = found.total ?? 0;

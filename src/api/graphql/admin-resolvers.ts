@@ -1,6 +1,6 @@
 import { MODEL_NAMES } from '../../training/index.js';
 import { ANALYSTS, issueApiKey, listApiKeys, withdrawApiKey, type Role } from '../auth.js';
-import { guarded, type GqlContext, type ResolverDeps } from './context.js';
+import { guarded, orNull, type GqlContext, type ResolverDeps } from './context.js';
 import { fields } from './views.js';
 
 interface KeyArgs {
@@ -28,7 +28,7 @@ export function adminResolvers(deps: ResolverDeps) {
         issueApiKey(store, ctx.principal, a, clock),
       ),
       revokeApiKey: guarded(['admin'], (a: { name: string }, ctx) =>
-        withdrawApiKey(store, ctx.principal, a.name),
+        orNull(withdrawApiKey(store, ctx.principal, a.name)),
       ),
     },
   };

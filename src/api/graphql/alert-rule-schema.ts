@@ -13,16 +13,17 @@ export const alertRuleTypeDefs = /* GraphQL */ `
     minZ: Float!
     enabled: Boolean!
   }
+  "A rule to save; absent fields take their defaults (threshold 0.2, direction both, weeks 4, cooldownMinutes 60, minVolume 20, minZ 4)."
   input AlertRuleInput {
-    id: ID!
-    metric: String!
-    dimension: String
-    threshold: Float
-    direction: String
-    weeks: Int
-    cooldownMinutes: Int
-    minVolume: Int
-    minZ: Float
+    id: Name!
+    metric: AlertMetric!
+    dimension: AlertDimension
+    threshold: PositiveFloat
+    direction: AlertDirection
+    weeks: PositiveInt
+    cooldownMinutes: NonNegativeInt
+    minVolume: NonNegativeInt
+    minZ: NonNegativeFloat
     enabled: Boolean
   }
 `;

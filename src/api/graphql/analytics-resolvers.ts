@@ -10,8 +10,7 @@ import {
 import { compareArms } from '../../decision/index.js';
 import { ANALYSTS } from '../auth.js';
 import { campaignsOf, requireUnscoped } from '../scope.js';
-import { DialwiseError } from '../../core/errors.js';
-import { fieldsAsked, guarded, type GqlContext, type ResolverDeps } from './context.js';
+import { fieldsAsked, guarded, orNull, type GqlContext, type ResolverDeps } from './context.js';
 import { SubscriptionSlots } from './subscription-slots.js';
 import { kpiFilter, leaderOf, touchFilter, variantView, type KpiArgs } from './views.js';
 
@@ -92,9 +91,8 @@ export function analyticsResolvers(deps: ResolverDeps) {
         const mine = campaignsOf(ctx.principal);
         // A scoped reader's alerts: of a rule split by campaign, for one of theirs.
         const rule = mine && (await deps.alerts.rules()).find((r) => r.id === a.ruleId);
-        if (mine && !(rule?.dimension === 'CAMPAIGN' && mine.includes(a.key)))
-          throw new DialwiseError('NOT_FOUND', `no alert ${a.ruleId}/${a.key}`);
-        return deps.alerts.acknowledge(a.ruleId, a.key);
+        if (mine && !(rule?.dimension === 'CAMPAIGN' && mine.includes(a.key))) return null;
+        return orNull(deps.alerts.acknowledge(a.ruleId, a.key));
       }),
     },
   };

@@ -12,8 +12,8 @@ export const CALLBACK_TYPES = /* GraphQL */ `
     missed: Int!
   }
   extend type Query {
-    "Callbacks scheduled, kept and missed (by the time they were due) in [from, to) (ISO 8601; to: now; at most 400 days); not for a campaign-scoped key."
-    callbacks(from: String!, to: String): CallbackCounts!
+    "Callbacks scheduled, kept and missed (by the time they were due) in [from, to) (to: now; a range longer than 400 days is cut to the 400 days before to; from after to: nothing); not for a campaign-scoped key."
+    callbacks(from: DateTime!, to: DateTime): CallbackCounts!
   }
 `;
 
@@ -23,7 +23,7 @@ export function callbackResolvers(deps: ResolverDeps) {
     Query: {
       callbacks: guarded(ANALYSTS, async (a: { from: string; to?: string | null }, ctx) => {
         requireUnscoped(ctx.principal, 'callbacks');
-        // The same range rules as touchesByChannel (to: now; at most 400 days).
+        // The same range rules as touchesByChannel (to: now; at most the last 400 days).
         const { from, to } = touchFilter(a, deps.clock.now());
         return callbackCounts(deps.store, { from, to });
       }),

@@ -106,3 +106,13 @@ export function engineOf(deps: GraphqlDeps): DecisionEngine {
     throw new DialwiseError('NOT_FOUND', 'the decision layer does not run in this process');
   return deps.decisions;
 }
+
+/** A lookup's answer, or null where the thing asked for does not exist (the schema's nullable result). */
+export async function orNull<R>(answer: Promise<R>): Promise<R | null> {
+  try {
+    return await answer;
+  } catch (err) {
+    if (err instanceof DialwiseError && err.code === 'NOT_FOUND') return null;
+    throw err;
+  }
+}

@@ -6,8 +6,10 @@ import {
   customerIdByPhoneHash,
   customerList,
   TRANSCRIPT_READERS,
+  type SqlScope,
 } from '../../analytics/records/index.js';
 import { DialwiseError } from '../../core/errors.js';
+import type { Store } from '../../core/store/store.js';
 import { foldConsent } from '../../core/contact-record.js';
 import { CHANNELS, parseEvent, type EventOf } from '../../core/events/index.js';
 import { maskPersonal, personalKind } from '../../core/personal.js';
@@ -15,9 +17,18 @@ import type { Profile } from '../../pipelines/index.js';
 import { ANALYSTS, COMPLIANCE, PROFILE_READERS } from '../auth.js';
 import { campaignSql, customerSql, requireCustomer, seesCustomer } from '../scope.js';
 import { guarded, type GqlContext, type ResolverDeps } from './context.js';
-import { callSummaryView, consentView, customerView, type CustomerView } from './views.js';
+import {
+  callSummaryView,
+  consentView,
+  customerView,
+  pageSize,
+  type CustomerView,
+} from './views.js';
 
 const PHONE = /^\+?[0-9 ()-]{5,32}$/;
+/** The longest tag a profile holds (customerList's bound). */
+const MAX_TAG = 100;
+type CustomersArgs = { tag?: string | null; limit?: number | null; after?: string | null };
 
 const SCOPES = [...CHANNELS, 'all'] as const;
 
@@ -71,27 +82,18 @@ export function customerResolvers(deps: ResolverDeps) {
       customerByPhone: guarded(
         COMPLIANCE,
         async (a: { phone: string }, ctx) => {
-          if (!PHONE.test(a.phone))
-            throw new DialwiseError('BAD_REQUEST', 'phone must be digits, spaces, +, - or ()');
-          const id = await customerIdByPhoneHash(store, deps.phoneHash(a.phone));
+          // Not a phone number: nobody has it (audited as a lookup all the same).
+          const id = PHONE.test(a.phone)
+            ? await customerIdByPhoneHash(store, deps.phoneHash(a.phone))
+            : undefined;
           await audit(store, ctx.principal, 'customer.lookup.phone', id ?? '(none)');
           return id ? customer(id, ctx.principal) : null;
         },
         { store, action: 'customer.lookup.phone', target: () => '(phone)' },
       ),
-      customers: guarded(ANALYSTS, async (a: unknown, ctx) => {
-        const page = await customerList(store, a, customerSql(ctx.principal, 'customer_id'));
-        return {
-          ...page,
-          customers: page.customers.map((c) => ({
-            customerId: c.customer_id,
-            intentScore: c.intent_score,
-            tags: c.tags,
-            calls: c.calls,
-            lastCallAt: c.last_call_at,
-          })),
-        };
-      }),
+      customers: guarded(ANALYSTS, async (a: CustomersArgs, ctx) =>
+        customerPage(store, a, customerSql(ctx.principal, 'customer_id')),
+      ),
     },
     Mutation: {
       setConsent: guarded(COMPLIANCE, (a: ConsentArgs, ctx) => setConsent(deps, a, ctx.principal)),
@@ -153,4 +155,25 @@ async function setConsent(deps: ResolverDeps, a: ConsentArgs, principal: GqlCont
   );
   const now = (await deps.profile(a.customerId))?.consent ?? {};
   return consentView(foldConsent(now, parsed.event as EventOf<'consent.changed'>));
+}
+
+/** A page of customers by intent score; no customer has an empty tag or one longer than tags are. */
+async function customerPage(store: Store, a: CustomersArgs, scope: SqlScope) {
+  if (a.tag !== undefined && a.tag !== null && (a.tag === '' || a.tag.length > MAX_TAG))
+    return { customers: [], nextCursor: null };
+  const page = await customerList(
+    store,
+    { ...a, tag: a.tag ?? undefined, limit: pageSize(a.limit, 20, 100) },
+    scope,
+  );
+  return {
+    ...page,
+    customers: page.customers.map((c) => ({
+      customerId: c.customer_id,
+      intentScore: c.intent_score,
+      tags: c.tags,
+      calls: c.calls,
+      lastCallAt: c.last_call_at,
+    })),
+  };
 }

@@ -32,6 +32,6 @@ export const policyTypeDefs = /* GraphQL */ `
   }
   extend type Query {
     "A script policy (JSON text, docs/off-policy.md) evaluated on the decisions logged in [from, to) (ISO 8601); analysts, unscoped keys only."
-    policyEvaluation(policy: String!, from: String!, to: String!): PolicyEvaluation!
+    policyEvaluation(policy: String!, from: DateTime!, to: DateTime!): PolicyEvaluation!
   }
 `;

@@ -1,8 +1,12 @@
 import { DIMENSIONS } from '../../analytics/kpis/index.js';
 import { AREA_TYPE_DEFS } from './area-schemas.js';
+import { ENUM_TYPE_DEFS } from './enums.js';
+import { scalarTypeDefs } from './scalars.js';
 
 /** The GraphQL schema: what the dashboard, and anyone with an API key and a role, may ask. */
 export const typeDefs = /* GraphQL */ `
+  ${scalarTypeDefs}
+  ${ENUM_TYPE_DEFS}
   enum Dimension { ${Object.keys(DIMENSIONS).join(' ')} }
   enum Bucket { HOUR DAY }
   type Principal {
@@ -314,57 +318,75 @@ export const typeDefs = /* GraphQL */ `
     "The totals now, then again whenever new data is committed (checked every second): live KPI cards over SSE."
     totals: Totals!
     "kpis(...) now, then again after each commit."
-    kpis(by: Dimension, from: String, to: String, where: KpiWhere): [KpiRow!]!
+    kpis(by: Dimension, from: DateTime, to: DateTime, where: KpiWhere): [KpiRow!]!
     "alerts(...) now, then again after each commit."
-    alerts(status: String, limit: Int): [Alert!]!
+    alerts(status: AlertStatus, limit: Int): [Alert!]!
   }
   type Mutation {
     "Issues a key (replacing that name's key), admin only; expiresAt (ISO 8601) or expiresInDays; campaigns: the campaigns the key may see (not for admin), absent: every campaign."
     createApiKey(
-      name: String!
-      role: String!
-      expiresAt: String
-      expiresInDays: Float
-      campaigns: [String!]
+      name: Name!
+      role: Role!
+      expiresAt: DateTime
+      expiresInDays: PositiveFloat
+      campaigns: [Name!]
     ): NewApiKey!
-    "Revokes a key at once, admin only."
-    revokeApiKey(name: String!): ApiKey!
+    "Revokes a key at once, admin only; null when no key has that name."
+    revokeApiKey(name: Name!): ApiKey
     saveAlertRule(rule: AlertRuleInput!): AlertRule!
-    acknowledgeAlert(ruleId: ID!, key: String!): Alert!
+    "Acknowledges the open alert of a rule and key; null when there is none."
+    acknowledgeAlert(ruleId: ID!, key: String!): Alert
     "Grants or revokes consent (scope call, sms, wechat, email or all; purpose marketing or service, absent: both); compliance and admin; binds the next check."
-    setConsent(customerId: ID!, scope: String!, granted: Boolean!, purpose: String): [Consent!]!
+    setConsent(
+      customerId: CustomerId!
+      scope: ConsentScope!
+      granted: Boolean!
+      purpose: Purpose
+    ): [Consent!]!
   }
   type Query {
     me: Principal!
-    "Newest first; page with limit (default 50, at most 200) and after (a cursor)."
-    alerts(status: String, limit: Int, after: String): [Alert!]!
+    "Newest first; page with limit (default 50, held to 1..200) and after (a cursor)."
+    alerts(status: AlertStatus, limit: Int, after: Cursor): [Alert!]!
     alertRules: [AlertRule!]!
-    "Keyword search over transcripts (Chinese and English), newest first; compliance and admin only, every search audited."
+    "Keyword search over transcripts (Chinese and English), newest first; limit held to 1..100; compliance and admin only, every search audited."
     transcripts(
-      text: String!
-      speaker: String
-      from: String
-      to: String
+      text: SearchText!
+      speaker: Speaker
+      from: DateTime
+      to: DateTime
       limit: Int
-      after: String
+      after: Cursor
     ): TranscriptPage!
-    "Calls with compliance hits, riskiest first; compliance and admin only."
-    flaggedCalls(from: String, to: String, minRisk: Float, limit: Int, after: String): FlaggedCallPage!
+    "Calls with compliance hits, riskiest first; minRisk held to 0..1,000,000, limit to 1..100; compliance and admin only."
+    flaggedCalls(
+      from: DateTime
+      to: DateTime
+      minRisk: Float
+      limit: Int
+      after: Cursor
+    ): FlaggedCallPage!
     callTranscript(callId: ID!): CallTranscript
     customer(id: ID!): Customer
-    "A customer by phone number (compliance and admin; matched by keyed hash, audited)."
+    "A customer by phone number (compliance and admin; matched by keyed hash, audited); null when none has it, or when it is not a phone number (digits, spaces, +, - and parentheses)."
     customerByPhone(phone: String!): Customer
-    "Customers by intent score, highest first; optionally only those with a tag."
-    customers(tag: String, limit: Int, after: String): CustomerPage!
+    "Customers by intent score, highest first; optionally only those with a tag; limit held to 1..100."
+    customers(tag: String, limit: Int, after: Cursor): CustomerPage!
     "Calls started in [from, to) (ISO 8601), either end open; by: null gives one row 'all'."
-    kpis(by: Dimension, from: String, to: String, where: KpiWhere): [KpiRow!]!
+    kpis(by: Dimension, from: DateTime, to: DateTime, where: KpiWhere): [KpiRow!]!
     "Every KPI per hour or day (UTC), oldest first, optionally per dimension value."
-    kpiTrend(bucket: Bucket!, by: Dimension, from: String, to: String, where: KpiWhere): [KpiRow!]!
+    kpiTrend(
+      bucket: Bucket!
+      by: Dimension
+      from: DateTime
+      to: DateTime
+      where: KpiWhere
+    ): [KpiRow!]!
     totals: Totals!
-    "Touches sent in [from, to) (ISO 8601; to: now; at most 400 days) per channel, every channel, optionally of one campaign."
-    touchesByChannel(from: String!, to: String, campaign: String): [TouchChannelRow!]!
+    "Touches sent in [from, to) (to: now; a range longer than 400 days is cut to the 400 days before to; from after to: nothing) per channel, every channel, optionally of one campaign."
+    touchesByChannel(from: DateTime!, to: DateTime, campaign: String): [TouchChannelRow!]!
     "Live script experiments and the script versions compared over the calls in [from, to)."
-    experiments(from: String, to: String): [Experiment!]!
+    experiments(from: DateTime, to: DateTime): [Experiment!]!
     "Model versions in the registry with their metrics and aliases."
     models: [ModelVersion!]!
     dialogContext(callId: ID!): DialogContext

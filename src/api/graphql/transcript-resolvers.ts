@@ -3,7 +3,15 @@ import { searchTranscripts } from '../../analytics/search/index.js';
 import { ROLES } from '../auth.js';
 import { callSql, campaignSql } from '../scope.js';
 import { guarded, type ResolverDeps } from './context.js';
-import { flaggedView } from './views.js';
+import { flaggedView, pageSize } from './views.js';
+
+type FlaggedArgs = {
+  from?: string;
+  to?: string;
+  minRisk?: number | null;
+  limit?: number | null;
+  after?: string;
+};
 
 /**
  * Stored calls' words: search, flagged calls, one call's transcript. Every
@@ -15,7 +23,8 @@ export function transcriptResolvers({ store }: ResolverDeps) {
     Query: {
       transcripts: guarded(ROLES, async (a: Parameters<typeof searchTranscripts>[2], ctx) => {
         const scoped = ctx.principal.campaigns ? callSql(ctx.principal, 'call_id') : undefined;
-        const page = await searchTranscripts(store, ctx.principal, a, scoped);
+        const asked = { ...a, limit: pageSize(a.limit, 20, 100) };
+        const page = await searchTranscripts(store, ctx.principal, asked, scoped);
         return {
           ...page,
           hits: page.hits.map((h) => ({
@@ -29,8 +38,14 @@ export function transcriptResolvers({ store }: ResolverDeps) {
           })),
         };
       }),
-      flaggedCalls: guarded(ROLES, async (a: unknown, ctx) => {
-        const page = await flaggedCalls(store, ctx.principal, a, callSql(ctx.principal, 'call_id'));
+      flaggedCalls: guarded(ROLES, async (a: FlaggedArgs, ctx) => {
+        const asked = {
+          ...a,
+          minRisk: Math.min(Math.max(a.minRisk ?? 0, 0), 1e6),
+          limit: pageSize(a.limit, 20, 100),
+        };
+        const scope = callSql(ctx.principal, 'call_id');
+        const page = await flaggedCalls(store, ctx.principal, asked, scope);
         return { ...page, calls: page.calls.map(flaggedView) };
       }),
       callTranscript: guarded(ROLES, async (a: { callId: string }, ctx) => {

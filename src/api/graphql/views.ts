@@ -141,7 +141,11 @@ export function kpiFilter(a: KpiArgs): KpiFilter {
 /** The longest range touchesByChannel reads (touches are kept a year by default). */
 export const MAX_TOUCH_DAYS = 400;
 
-/** touchesByChannel's arguments as the analytics filter: `to` now when absent; a 400 names what is wrong. */
+/**
+ * touchesByChannel's arguments as the analytics filter: `to` now when
+ * absent; a longer range than MAX_TOUCH_DAYS cut to the days before `to`;
+ * `from` after `to` an empty range.
+ */
 export function touchFilter(
   a: { from: string; to?: string | null; campaign?: string | null },
   nowMs: number,
@@ -149,11 +153,15 @@ export function touchFilter(
   kpiFilter(a);
   const to = a.to ?? new Date(nowMs).toISOString();
   const span = Date.parse(to) - Date.parse(a.from);
-  if (span < 0) throw new DialwiseError('BAD_REQUEST', 'to must not be before from');
-  if (span > MAX_TOUCH_DAYS * 86_400_000)
-    throw new DialwiseError(
-      'BAD_REQUEST',
-      `from and to may be at most ${MAX_TOUCH_DAYS} days apart`,
-    );
-  return { from: a.from, to, campaign: a.campaign };
+  const from =
+    span < 0
+      ? to
+      : span > MAX_TOUCH_DAYS * 86_400_000
+        ? new Date(Date.parse(to) - MAX_TOUCH_DAYS * 86_400_000).toISOString()
+        : a.from;
+  return { from, to, campaign: a.campaign };
 }
+
+/** A page size held to 1..max (`fallback` when absent), as the schema's descriptions say. */
+export const pageSize = (limit: number | null | undefined, fallback: number, max: number) =>
+  Math.min(Math.max(limit ?? fallback, 1), max);

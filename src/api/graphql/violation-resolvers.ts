@@ -1,9 +1,8 @@
 import { audit, dialingViolations, violationCounts } from '../../analytics/records/index.js';
-import { DialwiseError } from '../../core/errors.js';
 import { COMPLIANCE, type Principal } from '../auth.js';
 import { campaignSql } from '../scope.js';
 import { guarded, type ResolverDeps } from './context.js';
-import { kpiFilter } from './views.js';
+import { kpiFilter, pageSize } from './views.js';
 
 type RangeArgs = { from?: string; to?: string };
 const MAX_LIMIT = 200;
@@ -25,9 +24,7 @@ export function violationResolvers({ store }: ResolverDeps) {
       dialingViolations: guarded(
         COMPLIANCE,
         async (a: RangeArgs & { limit?: number }, ctx) => {
-          const limit = a.limit ?? 50;
-          if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-            throw new DialwiseError('BAD_REQUEST', `limit must be 1 to ${MAX_LIMIT}, got ${limit}`);
+          const limit = pageSize(a.limit, 50, MAX_LIMIT);
           const f = filter(a, ctx.principal);
           await audit(store, ctx.principal, action, JSON.stringify({ from: a.from, to: a.to }));
           const rows = await dialingViolations(store, f, limit);

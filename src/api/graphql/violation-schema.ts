@@ -21,9 +21,9 @@ export const violationTypeDefs = /* GraphQL */ `
     flagged: Int!
   }
   extend type Query {
-    "Violations in [from, to) (ISO 8601), newest first, at most limit (default 50, at most 200); compliance and admin, every read audited."
-    dialingViolations(from: String, to: String, limit: Int): [DialingViolation!]!
+    "Violations in [from, to) (ISO 8601), newest first, at most limit (default 50, held to 1..200); compliance and admin, every read audited."
+    dialingViolations(from: DateTime, to: DateTime, limit: Int): [DialingViolation!]!
     "Violations in [from, to) per rule, the most broken first; compliance and admin."
-    dialingViolationCounts(from: String, to: String): [RuleCount!]!
+    dialingViolationCounts(from: DateTime, to: DateTime): [RuleCount!]!
   }
 `;

@@ -8,6 +8,7 @@ import { customerResolvers } from './customer-resolvers.js';
 import { decisionResolvers } from './decision-resolvers.js';
 import { limitsPlugin } from './query-limits.js';
 import { policyResolvers } from './policy-resolvers.js';
+import { SCALARS } from './scalars.js';
 import { typeDefs } from './schema.js';
 import { transcriptResolvers } from './transcript-resolvers.js';
 import { violationResolvers } from './violation-resolvers.js';
@@ -42,6 +43,6 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
     graphiql: false,
     landingPage: false,
     plugins: [limitsPlugin(deps.limits)],
-    schema: createSchema<GqlContext>({ typeDefs, resolvers }),
+    schema: createSchema<GqlContext>({ typeDefs, resolvers: { ...resolvers, ...SCALARS } }),
   });
 }

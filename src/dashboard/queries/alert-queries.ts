@@ -54,7 +54,7 @@ const RULE = gql`
 `;
 
 export const ALERTS_QUERY: TypedDocumentNode<AlertsQuery, AlertsQueryVariables> = gql`
-  query Alerts($status: String, $limit: Int, $after: String) {
+  query Alerts($status: AlertStatus, $limit: Int, $after: Cursor) {
     alerts(status: $status, limit: $limit, after: $after) {
       ...AlertFields
     }
@@ -66,7 +66,7 @@ export const ALERTS_LIVE: TypedDocumentNode<
   AlertsLiveSubscription,
   AlertsLiveSubscriptionVariables
 > = gql`
-  subscription AlertsLive($status: String, $limit: Int) {
+  subscription AlertsLive($status: AlertStatus, $limit: Int) {
     alerts(status: $status, limit: $limit) {
       ...AlertFields
     }

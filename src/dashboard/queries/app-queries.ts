@@ -26,7 +26,7 @@ export const ME_QUERY: TypedDocumentNode<MeQuery, MeQueryVariables> = gql`
 
 export const EXPERIMENTS_QUERY: TypedDocumentNode<ExperimentsQuery, ExperimentsQueryVariables> =
   gql`
-    query Experiments($from: String, $to: String) {
+    query Experiments($from: DateTime, $to: DateTime) {
       experiments(from: $from, to: $to) {
         id
         source

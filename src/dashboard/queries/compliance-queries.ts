@@ -27,7 +27,7 @@ export type RuleCount = DialingViolationsQuery['dialingViolationCounts'][number]
 
 export const FLAGGED_CALLS_QUERY: TypedDocumentNode<FlaggedCallsQuery, FlaggedCallsQueryVariables> =
   gql`
-    query FlaggedCalls($from: String, $minRisk: Float, $limit: Int, $after: String) {
+    query FlaggedCalls($from: DateTime, $minRisk: Float, $limit: Int, $after: Cursor) {
       flaggedCalls(from: $from, minRisk: $minRisk, limit: $limit, after: $after) {
         calls {
           callId
@@ -85,11 +85,11 @@ export const CALL_TRANSCRIPT_QUERY: TypedDocumentNode<
 export const TRANSCRIPTS_QUERY: TypedDocumentNode<TranscriptsQuery, TranscriptsQueryVariables> =
   gql`
     query Transcripts(
-      $text: String!
-      $speaker: String
-      $from: String
+      $text: SearchText!
+      $speaker: Speaker
+      $from: DateTime
       $limit: Int
-      $after: String
+      $after: Cursor
     ) {
       transcripts(text: $text, speaker: $speaker, from: $from, limit: $limit, after: $after) {
         hits {
@@ -112,7 +112,12 @@ export const TRANSCRIPTS_QUERY: TypedDocumentNode<TranscriptsQuery, TranscriptsQ
 
 /** scope: a channel or all; purpose: marketing, service, or absent (both). Answers the ledger as it reads then. */
 export const SET_CONSENT: TypedDocumentNode<SetConsentMutation, SetConsentMutationVariables> = gql`
-  mutation SetConsent($customerId: ID!, $scope: String!, $granted: Boolean!, $purpose: String) {
+  mutation SetConsent(
+    $customerId: CustomerId!
+    $scope: ConsentScope!
+    $granted: Boolean!
+    $purpose: Purpose
+  ) {
     setConsent(customerId: $customerId, scope: $scope, granted: $granted, purpose: $purpose) {
       scope
       purpose
@@ -128,7 +133,7 @@ export const DIALING_VIOLATIONS_QUERY: TypedDocumentNode<
   DialingViolationsQuery,
   DialingViolationsQueryVariables
 > = gql`
-  query DialingViolations($from: String, $limit: Int) {
+  query DialingViolations($from: DateTime, $limit: Int) {
     dialingViolations(from: $from, limit: $limit) {
       id
       ts

@@ -130,7 +130,7 @@ export const CUSTOMER_BY_PHONE_QUERY: TypedDocumentNode<
 `;
 
 export const CUSTOMERS_QUERY: TypedDocumentNode<CustomersQuery, CustomersQueryVariables> = gql`
-  query Customers($tag: String, $limit: Int, $after: String) {
+  query Customers($tag: String, $limit: Int, $after: Cursor) {
     customers(tag: $tag, limit: $limit, after: $after) {
       customers {
         customerId

@@ -32,7 +32,13 @@ const KPI = gql(KPI_FRAGMENT);
 const TREND = gql(TREND_FRAGMENT);
 
 export const OVERVIEW_QUERY: TypedDocumentNode<OverviewQuery, OverviewQueryVariables> = gql`
-  query Overview($bucket: Bucket!, $by: Dimension!, $from: String, $to: String, $where: KpiWhere) {
+  query Overview(
+    $bucket: Bucket!
+    $by: Dimension!
+    $from: DateTime
+    $to: DateTime
+    $where: KpiWhere
+  ) {
     cards: kpis(from: $from, to: $to, where: $where) {
       ...Kpi
     }
@@ -52,7 +58,7 @@ export const OVERVIEW_QUERY: TypedDocumentNode<OverviewQuery, OverviewQueryVaria
 /** The KPIs now, then again after each commit (SSE). */
 export const KPIS_LIVE: TypedDocumentNode<KpisLiveSubscription, KpisLiveSubscriptionVariables> =
   gql`
-    subscription KpisLive($by: Dimension, $from: String, $to: String, $where: KpiWhere) {
+    subscription KpisLive($by: Dimension, $from: DateTime, $to: DateTime, $where: KpiWhere) {
       kpis(by: $by, from: $from, to: $to, where: $where) {
         ...Kpi
       }
@@ -61,7 +67,7 @@ export const KPIS_LIVE: TypedDocumentNode<KpisLiveSubscription, KpisLiveSubscrip
   `;
 
 export const KPIS_QUERY: TypedDocumentNode<KpisQuery, KpisQueryVariables> = gql`
-  query Kpis($by: Dimension, $from: String, $to: String, $where: KpiWhere) {
+  query Kpis($by: Dimension, $from: DateTime, $to: DateTime, $where: KpiWhere) {
     kpis(by: $by, from: $from, to: $to, where: $where) {
       ...Kpi
     }
@@ -99,7 +105,7 @@ export const TOUCHES_QUERY: TypedDocumentNode<
   TouchesByChannelQuery,
   TouchesByChannelQueryVariables
 > = gql`
-  query TouchesByChannel($from: String!, $to: String, $campaign: String) {
+  query TouchesByChannel($from: DateTime!, $to: DateTime, $campaign: String) {
     touchesByChannel(from: $from, to: $to, campaign: $campaign) {
       channel
       sent

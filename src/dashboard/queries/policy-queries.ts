@@ -9,7 +9,7 @@ export const POLICY_EVALUATION_QUERY: TypedDocumentNode<
   PolicyEvaluationQuery,
   PolicyEvaluationQueryVariables
 > = gql`
-  query PolicyEvaluation($policy: String!, $from: String!, $to: String!) {
+  query PolicyEvaluation($policy: String!, $from: DateTime!, $to: DateTime!) {
     policyEvaluation(policy: $policy, from: $from, to: $to) {
       policy
       node

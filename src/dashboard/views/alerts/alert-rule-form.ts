@@ -11,6 +11,7 @@ import {
 } from '../../../analytics/kpis/kpi-catalogue.js';
 import { SAVE_ALERT_RULE } from '../../queries/alert-queries.js';
 import type { AlertRule, AlertRuleInput } from '../../queries/alert-queries.js';
+import type { AlertDimension, AlertDirection, AlertMetric } from '../../queries/graphql-types.js';
 
 export const DIRECTIONS = [
   { value: 'both', label: 'Either way' },
@@ -109,10 +110,10 @@ function readRule(i: RuleInputs): AlertRuleInput {
   const pct = num(i.threshold);
   return {
     id: i.id.value.trim(),
-    metric: i.metric.value,
-    dimension: i.dimension.value || null,
+    metric: i.metric.value as AlertMetric,
+    dimension: (i.dimension.value || null) as AlertDimension | null,
     threshold: pct === null ? null : pct / 100,
-    direction: i.direction.value,
+    direction: i.direction.value as AlertDirection,
     weeks: num(i.weeks),
     cooldownMinutes: num(i.cooldown),
     minVolume: num(i.minVolume),

@@ -12,6 +12,7 @@ import { loading, stateBox } from '../../ui/states.js';
 import { dataTable, type Column } from '../../ui/table.js';
 import { tabs } from '../../ui/tabs.js';
 import type { Alert } from '../../queries/alert-queries.js';
+import type { AlertStatus } from '../../queries/graphql-types.js';
 import type { MountView, ViewContext } from '../../shell/view-context.js';
 import { dimensionLabel, metricLabel } from './alert-rule-form.js';
 import { createRulesPanel } from './alert-rules-panel.js';
@@ -153,8 +154,9 @@ function acknowledger(
     btn.textContent = 'Acknowledging…';
     ctx.client
       .mutate({ mutation: ACKNOWLEDGE_ALERT, variables: { ruleId: a.ruleId, key: a.key } })
-      .then(() => {
-        notice.textContent = `Acknowledged: ${metricLabel(a.metric)} · ${a.key}.`;
+      .then(({ data }) => {
+        // null: the alert was no longer open (resolved or acknowledged meanwhile).
+        notice.textContent = `${data?.acknowledgeAlert ? 'Acknowledged' : 'No longer open'}: ${metricLabel(a.metric)} · ${a.key}.`;
         notice.hidden = false;
         p.setError(null);
         return refresh();
@@ -170,7 +172,7 @@ function acknowledger(
 /** The rows shown, with the page after the last of them (rows already shown are not repeated). */
 async function nextPage(
   ctx: ViewContext,
-  status: string | null,
+  status: AlertStatus | null,
   rows: Alert[],
 ): Promise<{ rows: Alert[]; more: boolean }> {
   const after = rows[rows.length - 1]?.cursor ?? null;
@@ -189,7 +191,7 @@ async function nextPage(
 /** Everything shown so far, again (up to 200): paging survives a refresh. */
 async function reloadShown(
   ctx: ViewContext,
-  status: string | null,
+  status: AlertStatus | null,
   shown: number,
 ): Promise<{ rows: Alert[]; more: boolean }> {
   const limit = Math.min(MAX_REFRESH, Math.max(PAGE, shown));
@@ -227,7 +229,7 @@ export const mountAlerts: MountView = (root, ctx) => {
     count.textContent = rows.length ? `${rows.length} shown` : '';
     loadMore.hidden = !more;
   };
-  const statusArg = (): string | null => (status === 'all' ? null : status);
+  const statusArg = (): AlertStatus | null => (status === 'all' ? null : (status as AlertStatus));
 
   async function next(): Promise<void> {
     const asked = status;

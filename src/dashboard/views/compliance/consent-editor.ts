@@ -5,6 +5,7 @@ import { errorMessage } from '../../shell/graphql-client.js';
 import { button, h } from '../../ui/dom.js';
 import { CONSENT_LEDGER_QUERY } from '../../queries/customer-queries.js';
 import { SET_CONSENT } from '../../queries/compliance-queries.js';
+import type { ConsentScope, Purpose } from '../../queries/graphql-types.js';
 import type { Consent, ConsentChange, Customer } from '../../queries/customer-queries.js';
 import { canReview, type ViewContext } from '../../shell/view-context.js';
 import {
@@ -79,7 +80,12 @@ export function consentLedgerView(ctx: ViewContext, c: Customer): ConsentLedgerV
     ctx.client
       .mutate({
         mutation: SET_CONSENT,
-        variables: { customerId: c.customerId, scope, granted, purpose },
+        variables: {
+          customerId: c.customerId,
+          scope: scope as ConsentScope,
+          granted,
+          purpose: purpose as Purpose | null,
+        },
       })
       .then(async ({ data }) => {
         if (data) consent = data.setConsent;

@@ -10,6 +10,7 @@ import { panel } from '../../ui/panel.js';
 import { loading, stateBox } from '../../ui/states.js';
 import type { Highlight, TranscriptHit } from '../../queries/compliance-queries.js';
 import type { ViewContext } from '../../shell/view-context.js';
+import type { Speaker } from '../../queries/graphql-types.js';
 import { speakerLabel } from './transcript-panel.js';
 
 const PAGE = 20;
@@ -124,7 +125,7 @@ export function createTranscriptSearch(ctx: ViewContext, open: Open): Transcript
         query: TRANSCRIPTS_QUERY,
         variables: {
           text: query.text,
-          speaker: query.speaker || null,
+          speaker: (query.speaker || null) as Speaker | null,
           limit: PAGE,
           after: append ? cursor : null,
         },

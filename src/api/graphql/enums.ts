@@ -1,0 +1,28 @@
+/**
+ * The schema's closed sets, each from the list the server checks against
+ * (one definition): a value outside them is refused while the document is
+ * validated. Their values are the strings the REST API and the stored rows use.
+ */
+import { ALERT_DIMENSIONS, ALERT_METRICS } from '../../analytics/alerts/index.js';
+import { CHANNELS, PURPOSES } from '../../core/events/index.js';
+import { ROLES } from '../auth.js';
+
+export const CONSENT_SCOPES = [...CHANNELS, 'all'] as const;
+export const SPEAKERS = ['customer', 'bot', 'agent'] as const;
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+export const ALERT_DIRECTIONS = ['both', 'drop', 'rise'] as const;
+
+const ENUMS: Record<string, { description: string; values: readonly string[] }> = {
+  Role: { description: 'What an API key may do.', values: ROLES },
+  ConsentScope: { description: 'A channel, or all of them.', values: CONSENT_SCOPES },
+  Purpose: { description: 'What a contact is for.', values: PURPOSES },
+  Speaker: { description: 'Who said a turn.', values: SPEAKERS },
+  AlertStatus: { description: "An alert's state.", values: ALERT_STATUSES },
+  AlertMetric: { description: 'A KPI an alert rule may watch.', values: ALERT_METRICS },
+  AlertDimension: { description: 'What an alert rule may split by.', values: ALERT_DIMENSIONS },
+  AlertDirection: { description: 'Which deviations fire.', values: ALERT_DIRECTIONS },
+};
+
+export const ENUM_TYPE_DEFS = Object.entries(ENUMS)
+  .map(([name, e]) => `"${e.description}" enum ${name} { ${e.values.join(' ')} }`)
+  .join('\n');

@@ -55,7 +55,10 @@ const CONFIG = {
   scalars: {
     ID: { input: 'string', output: 'string' },
     ...Object.fromEntries(
-      ['DateTime', 'Name', 'Cursor', 'CustomerId', 'SearchText'].map((s) => [s, 'string']),
+      ['DateTime', 'Name', 'Cursor', 'CustomerId', 'SearchText', 'TimeZone'].map((s) => [
+        s,
+        'string',
+      ]),
     ),
     ...Object.fromEntries(
       ['PositiveFloat', 'NonNegativeFloat', 'PositiveInt', 'NonNegativeInt'].map((s) => [

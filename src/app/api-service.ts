@@ -89,6 +89,7 @@ export async function startApiService(config: Config, deps: ApiServiceDeps): Pro
     models: { registry: registryOf(config), served: deps.served },
     phoneHash: (phone) => cipher.lookupHash(phone),
     costs: { botPerMinute: config.costPerMinuteBot, agentPerMinute: config.costPerMinuteAgent },
+    reportingTimeZone: config.reportingTimeZone,
     dashboardDir: join(packageRoot(), 'dist', 'dashboard'),
     mapCrm: (raw) => mapCrmFields(crmMapping, raw),
     checkBotLine: createComplianceGuard(complianceConfig(config)).checkBotLine,

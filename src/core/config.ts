@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DialwiseError } from './errors.js';
+import { REPORTING_SETTINGS } from './config-reporting.js';
 
 /**
  * Every setting, its environment variable, its default and the fix to print
@@ -112,21 +113,7 @@ const SETTINGS = {
     schema: z.url().optional(),
     fix: 'a Slack incoming-webhook URL',
   },
-  costPerMinuteBot: {
-    env: 'DIALWISE_COST_PER_MINUTE_BOT',
-    schema: z.coerce.number().min(0).default(0.1),
-    fix: 'what a minute of a voice bot costs, in the currency KPIs report (cost per conversion)',
-  },
-  costPerMinuteAgent: {
-    env: 'DIALWISE_COST_PER_MINUTE_AGENT',
-    schema: z.coerce.number().min(0).default(1.5),
-    fix: 'what a minute of a human agent costs, in the same currency',
-  },
-  alertIntervalMs: {
-    env: 'DIALWISE_ALERT_INTERVAL_MS',
-    schema: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
-    fix: 'milliseconds between evaluations of the deviation alert rules',
-  },
+  ...REPORTING_SETTINGS,
   handoffWebhookUrl: {
     env: 'DIALWISE_HANDOFF_WEBHOOK_URL',
     schema: z.url().optional(),

@@ -57,3 +57,9 @@ schemathesis.graphql.scalar(
 schemathesis.graphql.scalar(
     "CustomerId", st.from_regex(r"\A[A-Za-z0-9_-]{1,64}\Z").map(nodes.String)
 )
+schemathesis.graphql.scalar(
+    "TimeZone",
+    st.sampled_from(
+        ["UTC", "Asia/Shanghai", "Asia/Kolkata", "America/New_York", "Europe/Berlin"]
+    ).map(nodes.String),
+)

@@ -1,4 +1,6 @@
 import type { DuckDBValue } from '@duckdb/node-api';
+import { DialwiseError } from '../../core/errors.js';
+import { canonical } from '../../core/zone.js';
 import type { Store } from '../../core/store/store.js';
 import {
   DEFAULT_COSTS,
@@ -35,6 +37,26 @@ export interface KpiFilter {
   customers?: boolean;
   /** Only calls of these campaigns (a campaign-scoped reader); absent: all. */
   campaigns?: readonly string[] | undefined;
+  /** The zone of days and hours of day (IANA; default UTC). */
+  timeZone?: string | undefined;
+}
+
+/**
+ * The SQL of a day bucket and of the hour of day in `zone`, over the UTC
+ * `hour` column (a TIMESTAMP): days start at the zone's midnight. Hour
+ * buckets stay the UTC hours the roll-up holds, which are the zone's hours
+ * wherever its offset is whole hours (a half-hour zone's days start half an
+ * hour off).
+ */
+function zoned(zone: string | undefined) {
+  const tz = canonical(zone ?? 'UTC');
+  if (!tz || !/^[A-Za-z0-9/_+-]+$/.test(tz))
+    throw new DialwiseError('BAD_REQUEST', `timeZone: not an IANA time zone: ${zone}`);
+  const local = `timezone('${tz}', timezone('UTC', hour))`;
+  return {
+    day: `epoch_ms(timezone('${tz}', date_trunc('day', ${local})))::DOUBLE`,
+    hourOfDay: `strftime(${local}, '%H')`,
+  };
 }
 
 export interface Totals {
@@ -103,8 +125,12 @@ async function aggregate(
   );
   const where = whereSql(filter);
   // A call may lack a dimension's value (a CRM import, an old event): it groups as "(none)".
-  const key = dimension ? `COALESCE(${DIMENSIONS[dimension]}, '(none)')` : "'all'";
-  const groups = `${key} AS key, ${bucket ? `epoch_ms(date_trunc('${bucket}', hour))::DOUBLE` : 'NULL'} AS bucket`;
+  const zone = zoned(filter.timeZone);
+  const dimensionSql = dimension === 'HOUR' ? zone.hourOfDay : dimension && DIMENSIONS[dimension];
+  const key = dimensionSql ? `COALESCE(${dimensionSql}, '(none)')` : "'all'";
+  const at =
+    bucket === 'day' ? zone.day : bucket ? `epoch_ms(date_trunc('hour', hour))::DOUBLE` : 'NULL';
+  const groups = `${key} AS key, ${at} AS bucket`;
   const measures = MEASURE_NAMES.join(', ');
   const rows = sourceSql(plan, {
     rollupTable: 'kpi_hourly',
@@ -178,7 +204,7 @@ export async function kpisBy(
 }
 
 /**
- * Every KPI per hour or day (UTC) and dimension value (null: overall),
+ * Every KPI per hour or day (days in filter.timeZone) and dimension value (null: overall),
  * oldest first: trends, and the history deviation alerts compare with.
  */
 export async function kpiSeries(

@@ -376,7 +376,7 @@ export const DIMENSION_CATALOGUE = {
   },
   CAMPAIGN: { sql: 'campaign_id', label: 'Campaign', where: 'campaign', all: 'All campaigns' },
   HANDLED_BY: { sql: 'handled_by', label: 'Bot/agent', where: 'handledBy', all: 'Bots and agents' },
-  HOUR: { sql: "strftime(hour, '%H')", label: 'Hour of day (UTC)' },
+  HOUR: { sql: "strftime(hour, '%H')", label: 'Hour of day' },
   DAY: { sql: "strftime(hour, '%Y-%m-%d')", label: 'Day (UTC)' },
 } as const satisfies Record<string, { sql: string; label: string; where?: string; all?: string }>;
 

@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DialwiseError } from '../../core/errors.js';
@@ -23,6 +24,13 @@ export interface KpiExportRequest {
   where?: Partial<Record<FilterDimension, string>>;
   /** Only calls of these campaigns (a campaign-scoped reader). */
   campaigns?: readonly string[] | undefined;
+  /** The zone of the hour of day (by HOUR); default UTC. */
+  timeZone?: string | undefined;
+  /**
+   * A UTF-8 byte-order mark first (CSV only): Excel on Chinese Windows
+   * reads a CSV without one in the local code page and garbles Chinese.
+   */
+  bom?: boolean | undefined;
 }
 
 const requestSchema = z.object({
@@ -32,7 +40,11 @@ const requestSchema = z.object({
   to: z.string().optional(),
   where: z.partialRecord(z.enum(FILTER_DIMENSIONS), z.string()).optional(),
   campaigns: z.array(z.string()).readonly().optional(),
+  timeZone: z.string().optional(),
+  bom: z.boolean().optional(),
 });
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
@@ -71,12 +83,12 @@ export async function exportKpis(
       `${issue.path.join('.') || 'request'}: ${issue.message}`,
     );
   }
-  const { dimension, format, from, to, where, campaigns } = parsed.data;
+  const { dimension, format, from, to, where, campaigns, timeZone, bom } = parsed.data;
   const file = resolve(outFile);
   if (file.includes("'"))
     throw new DialwiseError('BAD_REQUEST', 'outFile: must not contain a quote');
 
-  const rows = await kpisBy(store, dimension, { from, to, where, costs, campaigns });
+  const rows = await kpisBy(store, dimension, { from, to, where, costs, campaigns, timeZone });
   const names = COLUMNS.map((c) => c.name);
   const columns = COLUMNS.map((c) => `${quoteIdent(c.name)} ${c.type}`);
   const table = 'kpi_export';
@@ -102,5 +114,7 @@ export async function exportKpis(
     );
     await tx.run(`DROP TABLE ${table}`);
   });
+  if (bom && format === 'csv')
+    await writeFile(file, Buffer.concat([UTF8_BOM, await readFile(file)]));
   return { rows: rows.length, file };
 }

@@ -26,6 +26,7 @@ export function analyticsResolvers(deps: ResolverDeps) {
   const kpis = (a: KpiQuery, ctx: GqlContext, info: GraphQLResolveInfo) =>
     kpisBy(store, a.by ?? null, {
       ...kpiFilter(a),
+      timeZone: a.timeZone ?? deps.reportingTimeZone,
       costs,
       customers: needsCustomers(fieldsAsked(info)),
       campaigns: campaignsOf(ctx.principal),
@@ -44,6 +45,7 @@ export function analyticsResolvers(deps: ResolverDeps) {
       kpiTrend: guarded(ANALYSTS, async (a: KpiQuery & { bucket: 'HOUR' | 'DAY' }, ctx, info) =>
         kpiSeries(store, a.bucket === 'HOUR' ? 'hour' : 'day', a.by ?? null, {
           ...kpiFilter(a),
+          timeZone: a.timeZone ?? deps.reportingTimeZone,
           costs,
           customers: needsCustomers(fieldsAsked(info)),
           campaigns: campaignsOf(ctx.principal),

@@ -32,6 +32,8 @@ export interface GraphqlDeps {
   commits: Commits;
   /** Per-minute costs of bots and agents, for cost per conversion (defaults otherwise). */
   costs?: CallCosts | undefined;
+  /** The zone of days and hours of day in KPIs (IANA; default UTC). */
+  reportingTimeZone?: string | undefined;
   /** The live decision layer (absent where no pipeline state is at hand, e.g. the loader). */
   decisions?: DecisionEngine | undefined;
   /**

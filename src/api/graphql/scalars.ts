@@ -9,6 +9,7 @@ import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
 import { z } from 'zod';
 import { idSchema, LIMITS } from '../../core/events/index.js';
+import { canonical } from '../../core/zone.js';
 
 const isoTime = z.iso.datetime({ offset: true });
 const NAME = /^[A-Za-z0-9._@-]{1,64}$/;
@@ -96,6 +97,13 @@ export const CustomerId = scalar<string>(
   (v) => (idSchema.safeParse(v).success ? undefined : `1 to ${LIMITS.id} characters, not reserved`),
 );
 
+export const TimeZone = scalar<string>(
+  'TimeZone',
+  'An IANA time zone, e.g. Asia/Shanghai or UTC.',
+  'string',
+  (v) => (v.length <= 64 && canonical(v) !== undefined ? undefined : 'not an IANA time zone'),
+);
+
 export const SearchText = scalar<string>(
   'SearchText',
   'What to search for: 1 to 500 characters, not all spaces.',
@@ -130,6 +138,7 @@ export const SCALARS = {
   Name,
   Cursor,
   CustomerId,
+  TimeZone,
   SearchText,
   PositiveFloat,
   NonNegativeFloat,

@@ -318,7 +318,7 @@ export const typeDefs = /* GraphQL */ `
     "The totals now, then again whenever new data is committed (checked every second): live KPI cards over SSE."
     totals: Totals!
     "kpis(...) now, then again after each commit."
-    kpis(by: Dimension, from: DateTime, to: DateTime, where: KpiWhere): [KpiRow!]!
+    kpis(by: Dimension, from: DateTime, to: DateTime, where: KpiWhere, timeZone: TimeZone): [KpiRow!]!
     "alerts(...) now, then again after each commit."
     alerts(status: AlertStatus, limit: Int): [Alert!]!
   }
@@ -337,12 +337,7 @@ export const typeDefs = /* GraphQL */ `
     "Acknowledges the open alert of a rule and key; null when there is none."
     acknowledgeAlert(ruleId: ID!, key: String!): Alert
     "Grants or revokes consent (scope call, sms, wechat, email or all; purpose marketing or service, absent: both); compliance and admin; binds the next check."
-    setConsent(
-      customerId: CustomerId!
-      scope: ConsentScope!
-      granted: Boolean!
-      purpose: Purpose
-    ): [Consent!]!
+    setConsent(customerId: CustomerId!, scope: ConsentScope!, granted: Boolean!, purpose: Purpose): [Consent!]!
   }
   type Query {
     me: Principal!
@@ -359,29 +354,17 @@ export const typeDefs = /* GraphQL */ `
       after: Cursor
     ): TranscriptPage!
     "Calls with compliance hits, riskiest first; minRisk held to 0..1,000,000, limit to 1..100; compliance and admin only."
-    flaggedCalls(
-      from: DateTime
-      to: DateTime
-      minRisk: Float
-      limit: Int
-      after: Cursor
-    ): FlaggedCallPage!
+    flaggedCalls(from: DateTime, to: DateTime, minRisk: Float, limit: Int, after: Cursor): FlaggedCallPage!
     callTranscript(callId: ID!): CallTranscript
     customer(id: ID!): Customer
     "A customer by phone number (compliance and admin; matched by keyed hash, audited); null when none has it, or when it is not a phone number (digits, spaces, +, - and parentheses)."
     customerByPhone(phone: String!): Customer
     "Customers by intent score, highest first; optionally only those with a tag; limit held to 1..100."
     customers(tag: String, limit: Int, after: Cursor): CustomerPage!
-    "Calls started in [from, to) (ISO 8601), either end open; by: null gives one row 'all'."
-    kpis(by: Dimension, from: DateTime, to: DateTime, where: KpiWhere): [KpiRow!]!
-    "Every KPI per hour or day (UTC), oldest first, optionally per dimension value."
-    kpiTrend(
-      bucket: Bucket!
-      by: Dimension
-      from: DateTime
-      to: DateTime
-      where: KpiWhere
-    ): [KpiRow!]!
+    "Calls started in [from, to), either end open; by: null gives one row 'all'; by HOUR: the hour of day in timeZone (default: the reporting zone, DIALWISE_REPORTING_TIME_ZONE)."
+    kpis(by: Dimension, from: DateTime, to: DateTime, where: KpiWhere, timeZone: TimeZone): [KpiRow!]!
+    "Every KPI per hour or day, oldest first, optionally per dimension value; a day starts at midnight in timeZone (default: the reporting zone)."
+    kpiTrend(bucket: Bucket!, by: Dimension, from: DateTime, to: DateTime, where: KpiWhere, timeZone: TimeZone): [KpiRow!]!
     totals: Totals!
     "Touches sent in [from, to) (to: now; a range longer than 400 days is cut to the 400 days before to; from after to: nothing) per channel, every channel, optionally of one campaign."
     touchesByChannel(from: DateTime!, to: DateTime, campaign: String): [TouchChannelRow!]!

@@ -106,6 +106,7 @@ export const leaderOf = (variants: VariantReport[]): string | null =>
 export interface KpiArgs {
   from?: string | null;
   to?: string | null;
+  timeZone?: string | null;
   where?: {
     region?: string | null;
     productLine?: string | null;

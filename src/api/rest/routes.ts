@@ -37,6 +37,10 @@ const whereQuery = Object.fromEntries(
 const exportQuery = z.strictObject({
   by: z.enum(Object.keys(DIMENSIONS) as [Dimension, ...Dimension[]]).default('REGION'),
   format: z.enum(['csv', 'parquet']).default('csv'),
+  /** The zone of the hour of day (by=HOUR); default the reporting zone. */
+  tz: z.string().max(64).optional(),
+  /** A UTF-8 byte-order mark before a CSV (Excel on Chinese Windows needs it). */
+  bom: z.enum(['true', 'false']).default('false'),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   ...whereQuery,
@@ -182,6 +186,8 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       query: exportQuery,
       async handle({ query, principal }) {
         const { by, format, from, to } = query;
+        const timeZone = query.tz ?? deps.reportingTimeZone;
+        const bom = query.bom === 'true';
         const campaigns = campaignsOf(principal);
         const where = Object.fromEntries(
           FILTER_DIMENSIONS.filter((d) => query[DIMENSIONS[d] as keyof typeof query]).map((d) => [
@@ -194,7 +200,7 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
           const file = join(dir, `kpis.${format}`);
           await exportKpis(
             deps.store,
-            { dimension: by, format, from, to, where, campaigns },
+            { dimension: by, format, from, to, where, campaigns, timeZone, bom },
             file,
             deps.costs,
           );

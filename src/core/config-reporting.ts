@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { canonical } from './zone.js';
+
+/** The settings of what analysts see (config.ts takes them in): costs, the reporting zone, alerts. */
+export const REPORTING_SETTINGS = {
+  costPerMinuteBot: {
+    env: 'DIALWISE_COST_PER_MINUTE_BOT',
+    schema: z.coerce.number().min(0).default(0.1),
+    fix: 'what a minute of a voice bot costs, in the currency KPIs report (cost per conversion)',
+  },
+  reportingTimeZone: {
+    env: 'DIALWISE_REPORTING_TIME_ZONE',
+    schema: z
+      .string()
+      .refine((zone) => canonical(zone) !== undefined, 'an IANA time zone, e.g. Asia/Shanghai')
+      .default('UTC'),
+    fix: 'the zone of days and hours of day in KPIs, trends and exports (a request may name another)',
+  },
+  costPerMinuteAgent: {
+    env: 'DIALWISE_COST_PER_MINUTE_AGENT',
+    schema: z.coerce.number().min(0).default(1.5),
+    fix: 'what a minute of a human agent costs, in the same currency',
+  },
+  alertIntervalMs: {
+    env: 'DIALWISE_ALERT_INTERVAL_MS',
+    schema: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+    fix: 'milliseconds between evaluations of the deviation alert rules',
+  },
+};

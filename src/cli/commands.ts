@@ -141,11 +141,12 @@ async function train({ sub, values }: CommandContext): Promise<void> {
   if (!isTextTask(sub) || !data || !out)
     throw new DialwiseError(
       'BAD_REQUEST',
-      `usage: dialwise train ${TEXT_TASKS.join('|')} --data F.jsonl --out DIR [--epochs N]`,
+      `usage: dialwise train ${TEXT_TASKS.join('|')} --data F --out DIR [--epochs N] (dialwise train --help)`,
     );
   const epochs = intFlag(values, 'epochs', (n) => n > 0, 'must be a positive integer');
   const seed = intFlag(values, 'seed', () => true, 'must be an integer');
-  json(await runTrain({ task: sub, data, out, val, epochs, seed }));
+  const fields = { textField: str(values['text-field']), labelField: str(values['label-field']) };
+  json(await runTrain({ task: sub, data, out, val, epochs, seed, fields }));
 }
 
 async function models({ config }: CommandContext): Promise<void> {
@@ -289,17 +290,23 @@ export const COMMANDS: Record<string, Command> = {
   },
   migrate: { usage: `migrate                    apply database migrations`, run: migrateCommand },
   train: {
-    usage: `train intent|emotion --data F.jsonl --out DIR [--val F.jsonl] [--epochs N] [--seed S]
-                             train a text classifier from JSONL {"text","label"} lines (or a
-                             dataset split such as banking77:train) into the model folder DIR`,
+    usage: `train intent|emotion|optout --data F --out DIR [--val F] [--epochs N] [--seed S]
+        [--text-field NAME] [--label-field NAME]
+                             train a text classifier into the model folder DIR from labelled
+                             texts: JSONL, CSV or TSV with a header (fields text and label, or
+                             the ones named; labels strings, numbers or booleans), a folder
+                             with train and optionally valid files, or a dataset split such
+                             as banking77:train; lines without a text or label are left out
+                             and summarised`,
     run: train,
   },
   eval: {
-    usage: `eval intent|emotion [--model DIR] --data F.jsonl
+    usage: `eval intent|emotion|optout [--model DIR] --data F [--text-field NAME] [--label-field NAME]
                              print accuracy, macro-F1, per-class F1, OOS precision/recall,
                              top confusions and latency as JSON, the keyword baseline beside;
                              without --model, the intent model the platform serves (trained
-                             from datasets/telesales first if there is none yet)
+                             from datasets/telesales first if there is none yet); F as for
+                             train, a folder's test file
   eval opt-out [--model DIR] --data F.jsonl
                              precision, recall and misses of the spoken opt-out signal on
                              JSONL {"text","label":true|false} lines, as the platform hears it
@@ -307,7 +314,11 @@ export const COMMANDS: Record<string, Command> = {
                              precision/recall of the compliance rules on a labelled JSONL set`,
     async run({ config, logger, sub, values }) {
       json(
-        await evaluate(config, logger, sub, { model: str(values.model), data: str(values.data) }),
+        await evaluate(config, logger, sub, {
+          model: str(values.model),
+          data: str(values.data),
+          fields: { textField: str(values['text-field']), labelField: str(values['label-field']) },
+        }),
         true,
       );
     },

@@ -16,6 +16,7 @@ import {
   runComplianceEval,
   runEval,
   TEXT_TASKS,
+  type LabelledFields,
 } from '../training/index.js';
 
 const USAGE = `usage: dialwise eval ${TEXT_TASKS.join('|')} [--model DIR] --data F.jsonl | eval opt-out [--model DIR] --data F.jsonl | eval compliance [--model rules|CONFIG.json] --data F.jsonl`;
@@ -78,9 +79,9 @@ export async function evaluate(
   config: Config,
   logger: Logger,
   sub: string | undefined,
-  values: { model?: string | undefined; data?: string | undefined },
+  values: { model?: string | undefined; data?: string | undefined; fields?: LabelledFields },
 ) {
-  const { model, data } = values;
+  const { model, data, fields } = values;
   if (!data) throw new DialwiseError('BAD_REQUEST', USAGE);
   if (sub === 'compliance') return runComplianceEval({ model: model ?? 'rules', data });
   if (sub === 'opt-out') return optOutEval(config, logger, data, model);
@@ -91,7 +92,7 @@ export async function evaluate(
   const dir = served ? served.dir : (model ?? null);
   if (!isTextTask(sub) || (sub === 'emotion' && !model))
     throw new DialwiseError('BAD_REQUEST', USAGE);
-  const records = await loadRecords(data);
+  const records = await loadRecords(data, 'test', fields);
   const baseline =
     sub === 'intent' ? { keywordBaseline: headline(keywordIntentEval(records)) } : {};
   if (dir === null && sub === 'intent')

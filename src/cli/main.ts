@@ -41,6 +41,7 @@ function stopOnSignal(running: { stop(): Promise<void> }, deadlineMs: number): v
 
 const FLAGS = [
   ...['calls', 'seed', 'name', 'role', 'file', 'data', 'out', 'model', 'val', 'epochs'],
+  ...['text-field', 'label-field'],
   ...[
     'models',
     'corrections',
@@ -57,21 +58,35 @@ const FLAGS = [
   ],
 ];
 
+/** The flags and positionals; an unknown or malformed flag is the user's error, said plainly. */
+function parsed(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...Object.fromEntries(FLAGS.map((f) => [f, { type: 'string' as const }])),
+        help: { type: 'boolean', short: 'h' },
+        'dry-run': { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    const command = COMMANDS[argv.find((a) => !a.startsWith('-')) ?? ''];
+    throw new DialwiseError(
+      'BAD_REQUEST',
+      `${(err as Error).message.split('.')[0]}\n\n${command?.usage ?? USAGE}`,
+    );
+  }
+}
+
 /** Parses the arguments and runs the command they name; nothing else happens here. */
 async function main(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ...Object.fromEntries(FLAGS.map((f) => [f, { type: 'string' as const }])),
-      help: { type: 'boolean', short: 'h' },
-      'dry-run': { type: 'boolean' },
-      json: { type: 'boolean' },
-    },
-  });
+  const { positionals, values } = parsed(argv);
   const [name, sub] = positionals;
-  if (values.help || !name) return void console.log(USAGE);
-  const command = COMMANDS[name];
+  const command = name === undefined ? undefined : COMMANDS[name];
+  // `dialwise train --help`: that command's usage; `dialwise --help`: all of them.
+  if (values.help || !name) return void console.log(command ? command.usage : USAGE);
   if (!command) throw new DialwiseError('BAD_REQUEST', `unknown command "${name}"\n\n${USAGE}`);
   const config = loadConfig();
   const logger = createLogger(config.logLevel);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -87,6 +87,48 @@ describe.skipIf(!present)('dialwise train / eval on a banking77 subset', () => {
     expect(m.n).toBe(3100);
     expect(m.oos.support).toBe(100);
     expect(m.oos.recall).toBeGreaterThanOrEqual(0);
+  });
+
+  it('trains and evaluates from a folder of CSV and TSV, fields renamed, numeric labels, bad lines summarised', async () => {
+    const folder = join(dir, 'byod');
+    mkdirSync(folder);
+    const cell = (t: string) => `"${t.replaceAll('"', '""')}"`;
+    const rows = (records: TextRecord[], sep: string) =>
+      records.map((r) => [cell(r.text), labels.indexOf(r.label)].join(sep));
+    const train = subset(await loadTextDataset('banking77:train'), labels, 30);
+    // Two broken lines: a missing column and an empty text.
+    writeFileSync(
+      join(folder, 'train.csv'),
+      ['content,intent_id', ...rows(train, ','), 'only one column', '"",3'].join('\n'),
+    );
+    const test = subset(await loadTextDataset('banking77:test'), labels, 20);
+    writeFileSync(join(folder, 'test.tsv'), ['content\tintent_id', ...rows(test, '\t')].join('\n'));
+    const fields = ['--text-field', 'content', '--label-field', 'intent_id'];
+    const byod = join(dir, 'byod-model');
+    const trained = await run(['train', 'intent', '--data', folder, '--out', byod, ...fields]);
+    expect(JSON.parse(trained.stdout)).toMatchObject({ labels: 10, records: 300 });
+    expect(trained.stderr).toMatch(/300 lines read, these left out:/);
+    expect(trained.stderr).toMatch(/1 line: 1 columns where the header has 2 \(line 302\)/);
+    expect(trained.stderr).toMatch(/1 line: "content" is empty or not a string \(line 303\)/);
+    const evaluated = await run(['eval', 'intent', '--model', byod, '--data', folder, ...fields]);
+    const m = JSON.parse(evaluated.stdout);
+    expect(m.n).toBe(200);
+    expect(m.accuracy).toBeGreaterThan(0.5);
+  });
+
+  it('answers --help per command and an unknown flag without a stack trace', async () => {
+    const help = await run(['train', '--help']);
+    expect(help.stdout).toMatch(/^train intent\|emotion\|optout --data F/);
+    expect(help.stdout).not.toMatch(/simulate/);
+    const err = await run(['train', 'intent', '--colour', 'red']).catch(
+      (e: { stderr: string }) => e,
+    );
+    expect(err.stderr).toMatch(/^dialwise: Unknown option '--colour'/);
+    expect(err.stderr).not.toMatch(/ at /);
+    const missing = await run(['eval', 'intent', '--data', join(dir, 'nope.csv')]).catch(
+      (e: { stderr: string }) => e,
+    );
+    expect(missing.stderr).toMatch(/^dialwise: .*nope\.csv: no such file or folder/);
   });
 
   it('refuses a model of the other task and bad arguments', async () => {

@@ -19,6 +19,7 @@ export {
   runTrain,
   TASK_SETTINGS,
   TEXT_TASKS,
+  type LabelledFields,
   type TextTask,
 } from './text-commands.js';
 export { evaluateTextModel, type TextEvaluation } from './text-evaluation.js';

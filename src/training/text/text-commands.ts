@@ -1,4 +1,12 @@
-import { readTextRecords, type TextRecord } from '../../datasets/text-record.js';
+import {
+  formatProblems,
+  readLabelled,
+  splitFile,
+  type LabelledFields,
+  type Split,
+} from '../../datasets/labelled-file.js';
+import type { TextRecord } from '../../datasets/text-record.js';
+import { existsSync, statSync } from 'node:fs';
 import { isDatasetSpec, loadTextDataset } from '../../datasets/text/index.js';
 import { keywordIntent } from '../../models/keyword/intent.js';
 import { loadTextModel, saveTextModel } from '../../models/text/model-folder.js';
@@ -27,12 +35,28 @@ export const TASK_SETTINGS: Record<TextTask, Partial<TrainTextOptions>> = {
   optout: { maxFalseFlag: 0 },
 };
 
+export type { LabelledFields };
+
 export const isTextTask = (s: string | undefined): s is TextTask =>
   TEXT_TASKS.includes(s as TextTask);
 
-/** A JSONL file of {text, label}, or a named dataset split such as `banking77:train`. */
-export const loadRecords = (data: string): Promise<TextRecord[]> =>
-  isDatasetSpec(data) ? loadTextDataset(data) : readTextRecords(data);
+/**
+ * A named dataset split such as `banking77:train`, or labelled texts as
+ * people bring them (datasets/labelled-file: JSONL, CSV, TSV, or a folder's
+ * `split` file); lines left out are summarised through `warn`.
+ */
+export async function loadRecords(
+  data: string,
+  split: Split = 'train',
+  fields: LabelledFields = {},
+  warn: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
+): Promise<TextRecord[]> {
+  if (isDatasetSpec(data)) return loadTextDataset(data);
+  const { file, records, problems } = readLabelled(data, split, fields);
+  if (problems.length)
+    warn(`${file}: ${records.length} lines read, these left out:\n${formatProblems(problems)}`);
+  return records;
+}
 
 export interface TrainCommand {
   task: TextTask;
@@ -42,11 +66,20 @@ export interface TrainCommand {
   val?: string;
   epochs?: number;
   seed?: number;
+  /** Which fields hold the text and the label (default text, label). */
+  fields?: LabelledFields;
 }
 
+const isFolder = (path: string) => existsSync(path) && statSync(path).isDirectory();
+
+/** The held-out set: `val`, else a folder's valid file, else none (10% of the training data). */
+const heldOutOf = (cmd: TrainCommand) =>
+  cmd.val ?? (isFolder(cmd.data) && splitFile(cmd.data, 'valid') ? cmd.data : undefined);
+
 export async function runTrain(cmd: TrainCommand) {
-  const records = await loadRecords(cmd.data);
-  const heldOut = cmd.val ? await loadRecords(cmd.val) : undefined;
+  const records = await loadRecords(cmd.data, 'train', cmd.fields);
+  const val = heldOutOf(cmd);
+  const heldOut = val ? await loadRecords(val, 'valid', cmd.fields) : undefined;
   const opts: TrainTextOptions = {
     ...DEFAULT_TRAIN_OPTIONS,
     ...TASK_SETTINGS[cmd.task],
@@ -75,6 +108,7 @@ export interface EvalCommand {
   data: string;
   /** `data` already read, when the caller needed it too. */
   records?: readonly TextRecord[];
+  fields?: LabelledFields;
 }
 
 export async function runEval(
@@ -84,7 +118,7 @@ export async function runEval(
   try {
     if (model.meta.task !== cmd.task)
       throw new Error(`${cmd.model} is a ${model.meta.task} model, not ${cmd.task}`);
-    const records = cmd.records ?? (await loadRecords(cmd.data));
+    const records = cmd.records ?? (await loadRecords(cmd.data, 'test', cmd.fields));
     return { task: cmd.task, model: cmd.model, ...evaluateTextModel(model, records) };
   } finally {
     model.dispose();

@@ -290,23 +290,26 @@ export const COMMANDS: Record<string, Command> = {
   },
   migrate: { usage: `migrate                    apply database migrations`, run: migrateCommand },
   train: {
-    usage: `train intent|emotion|optout --data F --out DIR [--val F] [--epochs N] [--seed S]
+    usage: `train intent|emotion|optout|classify --data F --out DIR [--val F] [--epochs N] [--seed S]
         [--text-field NAME] [--label-field NAME]
                              train a text classifier into the model folder DIR from labelled
                              texts: JSONL, CSV or TSV with a header (fields text and label, or
                              the ones named; labels strings, numbers or booleans), a folder
                              with train and optionally valid files, or a dataset split such
                              as banking77:train; lines without a text or label are left out
-                             and summarised`,
+                             and summarised; progress per epoch and the model's size on stderr;
+                             classify: any other label set (sentiment, topic)`,
     run: train,
   },
   eval: {
-    usage: `eval intent|emotion|optout [--model DIR] --data F [--text-field NAME] [--label-field NAME]
+    usage: `eval intent|emotion|optout|classify [--model DIR] --data F [--predictions OUT.jsonl]
+        [--text-field NAME] [--label-field NAME]
                              print accuracy, macro-F1, per-class F1, OOS precision/recall,
                              top confusions and latency as JSON, the keyword baseline beside;
                              without --model, the intent model the platform serves (trained
                              from datasets/telesales first if there is none yet); F as for
-                             train, a folder's test file
+                             train, a folder's test file; OUT.jsonl gets every item's
+                             prediction; labels the model never saw are warned about
   eval opt-out [--model DIR] --data F.jsonl
                              precision, recall and misses of the spoken opt-out signal on
                              JSONL {"text","label":true|false} lines, as the platform hears it
@@ -318,6 +321,7 @@ export const COMMANDS: Record<string, Command> = {
           model: str(values.model),
           data: str(values.data),
           fields: { textField: str(values['text-field']), labelField: str(values['label-field']) },
+          predictions: str(values.predictions),
         }),
         true,
       );

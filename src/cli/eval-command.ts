@@ -16,10 +16,22 @@ import {
   runComplianceEval,
   runEval,
   TEXT_TASKS,
+  classificationMetrics,
   type LabelledFields,
 } from '../training/index.js';
 
 const USAGE = `usage: dialwise eval ${TEXT_TASKS.join('|')} [--model DIR] --data F.jsonl | eval opt-out [--model DIR] --data F.jsonl | eval compliance [--model rules|CONFIG.json] --data F.jsonl`;
+
+/** The simplest baseline of a label set: its most frequent test label for every item. */
+function majorityEval(records: readonly { label: string }[]) {
+  const counts = new Map<string, number>();
+  for (const r of records) counts.set(r.label, (counts.get(r.label) ?? 0) + 1);
+  const top = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  return classificationMetrics(
+    records.map((r) => r.label),
+    records.map(() => top),
+  );
+}
 
 const headline = (m: { n: number; accuracy: number; macroF1: number }) => ({
   n: m.n,
@@ -79,9 +91,14 @@ export async function evaluate(
   config: Config,
   logger: Logger,
   sub: string | undefined,
-  values: { model?: string | undefined; data?: string | undefined; fields?: LabelledFields },
+  values: {
+    model?: string | undefined;
+    data?: string | undefined;
+    fields?: LabelledFields;
+    predictions?: string | undefined;
+  },
 ) {
-  const { model, data, fields } = values;
+  const { model, data, fields, predictions } = values;
   if (!data) throw new DialwiseError('BAD_REQUEST', USAGE);
   if (sub === 'compliance') return runComplianceEval({ model: model ?? 'rules', data });
   if (sub === 'opt-out') return optOutEval(config, logger, data, model);
@@ -90,15 +107,17 @@ export async function evaluate(
       ? await servedTextModel(config, logger, systemClock, sub)
       : undefined;
   const dir = served ? served.dir : (model ?? null);
-  if (!isTextTask(sub) || (sub === 'emotion' && !model))
+  if (!isTextTask(sub) || ((sub === 'emotion' || sub === 'classify') && !model))
     throw new DialwiseError('BAD_REQUEST', USAGE);
   const records = await loadRecords(data, 'test', fields);
   const baseline =
-    sub === 'intent' ? { keywordBaseline: headline(keywordIntentEval(records)) } : {};
+    sub === 'intent'
+      ? { keywordBaseline: headline(keywordIntentEval(records)) }
+      : { majorityBaseline: headline(majorityEval(records)) };
   if (dir === null && sub === 'intent')
     return { task: sub, model: 'baseline', ...keywordIntentEval(records), ...baseline };
   if (dir === null)
     throw new DialwiseError('BAD_REQUEST', `no ${sub} model is served; pass --model DIR`);
-  const result = await runEval({ task: sub, model: dir, data, records });
+  const result = await runEval({ task: sub, model: dir, data, records, predictions });
   return { ...result, ...(served && { model: served.source }), ...baseline };
 }

@@ -41,7 +41,7 @@ function stopOnSignal(running: { stop(): Promise<void> }, deadlineMs: number): v
 
 const FLAGS = [
   ...['calls', 'seed', 'name', 'role', 'file', 'data', 'out', 'model', 'val', 'epochs'],
-  ...['text-field', 'label-field'],
+  ...['text-field', 'label-field', 'predictions'],
   ...[
     'models',
     'corrections',

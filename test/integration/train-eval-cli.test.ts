@@ -1,5 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -89,7 +97,7 @@ describe.skipIf(!present)('dialwise train / eval on a banking77 subset', () => {
     expect(m.oos.recall).toBeGreaterThanOrEqual(0);
   });
 
-  it('trains and evaluates from a folder of CSV and TSV, fields renamed, numeric labels, bad lines summarised', async () => {
+  it('trains and evaluates any label set from a folder of CSV and TSV: fields renamed, numeric labels, bad lines summarised, progress, predictions', async () => {
     const folder = join(dir, 'byod');
     mkdirSync(folder);
     const cell = (t: string) => `"${t.replaceAll('"', '""')}"`;
@@ -99,26 +107,54 @@ describe.skipIf(!present)('dialwise train / eval on a banking77 subset', () => {
     // Two broken lines: a missing column and an empty text.
     writeFileSync(
       join(folder, 'train.csv'),
-      ['content,intent_id', ...rows(train, ','), 'only one column', '"",3'].join('\n'),
+      ['content,topic', ...rows(train, ','), 'only one column', '"",3'].join('\n'),
     );
     const test = subset(await loadTextDataset('banking77:test'), labels, 20);
-    writeFileSync(join(folder, 'test.tsv'), ['content\tintent_id', ...rows(test, '\t')].join('\n'));
-    const fields = ['--text-field', 'content', '--label-field', 'intent_id'];
+    // One test label the model never saw (99).
+    const tsv = ['content\ttopic', ...rows(test, '\t'), 'a brand new topic\t99'];
+    writeFileSync(join(folder, 'test.tsv'), tsv.join('\n'));
+    const fields = ['--text-field', 'content', '--label-field', 'topic'];
     const byod = join(dir, 'byod-model');
-    const trained = await run(['train', 'intent', '--data', folder, '--out', byod, ...fields]);
-    expect(JSON.parse(trained.stdout)).toMatchObject({ labels: 10, records: 300 });
+    const trained = await run(['train', 'classify', '--data', folder, '--out', byod, ...fields]);
+    const out = JSON.parse(trained.stdout);
+    expect(out).toMatchObject({ task: 'classify', labels: 10, records: 300 });
+    expect(out.modelBytes).toBeGreaterThan(1000);
     expect(trained.stderr).toMatch(/300 lines read, these left out:/);
     expect(trained.stderr).toMatch(/1 line: 1 columns where the header has 2 \(line 302\)/);
     expect(trained.stderr).toMatch(/1 line: "content" is empty or not a string \(line 303\)/);
-    const evaluated = await run(['eval', 'intent', '--model', byod, '--data', folder, ...fields]);
+    expect(trained.stderr).toMatch(
+      /fit 1\/2 member 1\/3 epoch 1\/5: loss \d\.\d{4}, \d+ s, ~\d+ s left/,
+    );
+    expect(trained.stderr).toMatch(/model: .*byod-model, \d+\.\d MiB/);
+    const predictions = join(dir, 'predictions.jsonl');
+    const evaluated = await run([
+      ...['eval', 'classify', '--model', byod, '--data', folder],
+      ...['--predictions', predictions, ...fields],
+    ]);
     const m = JSON.parse(evaluated.stdout);
-    expect(m.n).toBe(200);
+    expect(m.n).toBe(201);
     expect(m.accuracy).toBeGreaterThan(0.5);
+    expect(m.majorityBaseline.accuracy).toBeLessThan(0.2);
+    expect(m.unseenLabels).toEqual(['99']);
+    expect(evaluated.stderr).toMatch(/1 test label\(s\) the model never saw: 99/);
+    const lines = readFileSync(predictions, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(201);
+    expect(lines.at(-1)).toMatchObject({ text: 'a brand new topic', label: '99' });
+    expect(Object.keys(lines[0])).toEqual([
+      'text',
+      'label',
+      'predicted',
+      'confidence',
+      'outOfScope',
+    ]);
   });
 
   it('answers --help per command and an unknown flag without a stack trace', async () => {
     const help = await run(['train', '--help']);
-    expect(help.stdout).toMatch(/^train intent\|emotion\|optout --data F/);
+    expect(help.stdout).toMatch(/^train intent\|emotion\|optout\|classify --data F/);
     expect(help.stdout).not.toMatch(/simulate/);
     const err = await run(['train', 'intent', '--colour', 'red']).catch(
       (e: { stderr: string }) => e,

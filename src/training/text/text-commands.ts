@@ -6,9 +6,12 @@ import {
   type Split,
 } from '../../datasets/labelled-file.js';
 import type { TextRecord } from '../../datasets/text-record.js';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { isDatasetSpec, loadTextDataset } from '../../datasets/text/index.js';
 import { keywordIntent } from '../../models/keyword/intent.js';
+import type { TextClassifier } from '../../models/text/classifier.js';
 import { loadTextModel, saveTextModel } from '../../models/text/model-folder.js';
 import { classificationMetrics, type ClassificationMetrics } from './classification-metrics.js';
 import { evaluateTextModel, type TextEvaluation } from './text-evaluation.js';
@@ -18,8 +21,15 @@ import {
   type TrainTextOptions,
 } from './train-text-classifier.js';
 
-/** `dialwise train|eval intent|emotion|optout`: the model kinds and their training settings. */
-export const TEXT_TASKS = ['intent', 'emotion', 'optout'] as const;
+/** Where the commands say what goes on (progress, lines left out) beside their JSON answer. */
+const stderr = (message: string) => void process.stderr.write(`${message}\n`);
+
+/**
+ * `dialwise train|eval intent|emotion|optout|classify`: the model kinds and
+ * their training settings; `classify` is any other label set (sentiment,
+ * topic), trained and evaluated here, not served by the platform.
+ */
+export const TEXT_TASKS = ['intent', 'emotion', 'optout', 'classify'] as const;
 export type TextTask = (typeof TEXT_TASKS)[number];
 
 /**
@@ -33,6 +43,8 @@ export const TASK_SETTINGS: Record<TextTask, Partial<TrainTextOptions>> = {
   intent: {},
   emotion: { maxFalseFlag: 0, classBalance: 0.5, members: 1 },
   optout: { maxFalseFlag: 0 },
+  // A closed label set: every text gets one of its labels, none is flagged out of scope.
+  classify: { maxFalseFlag: 0 },
 };
 
 export type { LabelledFields };
@@ -49,7 +61,7 @@ export async function loadRecords(
   data: string,
   split: Split = 'train',
   fields: LabelledFields = {},
-  warn: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
+  warn: (message: string) => void = stderr,
 ): Promise<TextRecord[]> {
   if (isDatasetSpec(data)) return loadTextDataset(data);
   const { file, records, problems } = readLabelled(data, split, fields);
@@ -68,7 +80,33 @@ export interface TrainCommand {
   seed?: number;
   /** Which fields hold the text and the label (default text, label). */
   fields?: LabelledFields;
+  /** Where progress goes (members, epochs, loss, time left); stderr by default. */
+  progress?: (line: string) => void;
 }
+
+/**
+ * A progress line per epoch: which fit (the calibrating one, then the refit
+ * on all data), member and epoch, the loss, and the time left at the pace so far.
+ */
+function progressOf(opts: TrainTextOptions, say: (line: string) => void) {
+  const fits = opts.refit ? 2 : 1;
+  const total = fits * opts.members * opts.epochs;
+  const t0 = performance.now();
+  let done = 0;
+  return ({ member, epoch, loss }: { member: number; epoch: number; loss: number }) => {
+    done++;
+    const elapsed = (performance.now() - t0) / 1000;
+    const left = Math.round((elapsed / done) * Math.max(0, total - done));
+    const fit = Math.min(fits, Math.ceil(done / (opts.members * opts.epochs)));
+    say(
+      `fit ${fit}/${fits} member ${member + 1}/${opts.members} epoch ${epoch + 1}/${opts.epochs}: loss ${loss.toFixed(4)}, ${Math.round(elapsed)} s, ~${left} s left`,
+    );
+  };
+}
+
+/** Bytes of the files of a model folder. */
+const folderBytes = (dir: string) =>
+  readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 
 const isFolder = (path: string) => existsSync(path) && statSync(path).isDirectory();
 
@@ -87,9 +125,12 @@ export async function runTrain(cmd: TrainCommand) {
     ...(cmd.epochs !== undefined && { epochs: cmd.epochs }),
     ...(cmd.seed !== undefined && { seed: cmd.seed }),
   };
+  opts.onEpoch = progressOf(opts, cmd.progress ?? stderr);
   const { model, heldOut: metrics, seconds } = await trainTextClassifier(records, opts, heldOut);
   await saveTextModel(model, cmd.out);
   model.dispose();
+  const modelBytes = folderBytes(cmd.out);
+  (cmd.progress ?? stderr)(`model: ${cmd.out}, ${(modelBytes / 2 ** 20).toFixed(1)} MiB`);
   const { perClass: _perClass, ...summary } = metrics;
   return {
     task: cmd.task,
@@ -98,6 +139,7 @@ export async function runTrain(cmd: TrainCommand) {
     labels: model.meta.labels.length,
     threshold: model.meta.threshold,
     trainSeconds: Math.round(seconds * 10) / 10,
+    modelBytes,
     heldOut: summary,
   };
 }
@@ -109,20 +151,50 @@ export interface EvalCommand {
   /** `data` already read, when the caller needed it too. */
   records?: readonly TextRecord[];
   fields?: LabelledFields;
+  /** A JSONL file to write every item's prediction to. */
+  predictions?: string | undefined;
+  warn?: (message: string) => void;
 }
 
 export async function runEval(
   cmd: EvalCommand,
-): Promise<TextEvaluation & { task: string; model: string }> {
+): Promise<TextEvaluation & { task: string; model: string; unseenLabels?: string[] }> {
   const model = await loadTextModel(cmd.model);
+  const warn = cmd.warn ?? stderr;
   try {
     if (model.meta.task !== cmd.task)
       throw new Error(`${cmd.model} is a ${model.meta.task} model, not ${cmd.task}`);
     const records = cmd.records ?? (await loadRecords(cmd.data, 'test', cmd.fields));
-    return { task: cmd.task, model: cmd.model, ...evaluateTextModel(model, records) };
+    // A test label the model never saw is always wrong: said, not silently counted.
+    const known = new Set(model.meta.labels);
+    const unseen = [...new Set(records.map((r) => r.label))].filter((l) => !known.has(l));
+    if (unseen.length)
+      warn(`${unseen.length} test label(s) the model never saw: ${unseen.slice(0, 20).join(', ')}`);
+    if (cmd.predictions) await writePredictions(cmd.predictions, model, records);
+    return {
+      task: cmd.task,
+      model: cmd.model,
+      ...evaluateTextModel(model, records),
+      ...(unseen.length && { unseenLabels: unseen }),
+    };
   } finally {
     model.dispose();
   }
+}
+
+/** One JSON line per item: its text, gold label, prediction, confidence and whether it was out of scope. */
+async function writePredictions(
+  file: string,
+  model: TextClassifier,
+  records: readonly TextRecord[],
+) {
+  const preds = model.predict(records.map((r) => r.text));
+  const lines = records.map((r, i) => {
+    const p = preds[i]!;
+    const item = { text: r.text, label: r.label, predicted: p.label, confidence: p.confidence };
+    return JSON.stringify({ ...item, outOfScope: p.outOfScope });
+  });
+  await writeFile(file, lines.join('\n') + (lines.length ? '\n' : ''));
 }
 
 /**

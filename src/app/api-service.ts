@@ -73,6 +73,7 @@ export async function startApiService(config: Config, deps: ApiServiceDeps): Pro
     dashboardUrl: () => url,
     clock,
     timeZone: dialingRulesOf(config).timezone,
+    reportingTimeZone: config.reportingTimeZone,
   });
   // One listener per live subscription: the per-key limit bounds them, not Node's warning at 10.
   const target = new EventTarget();

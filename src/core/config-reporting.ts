@@ -14,7 +14,7 @@ export const REPORTING_SETTINGS = {
       .string()
       .refine((zone) => canonical(zone) !== undefined, 'an IANA time zone, e.g. Asia/Shanghai')
       .default('UTC'),
-    fix: 'the zone of days and hours of day in KPIs, trends and exports (a request may name another)',
+    fix: 'the zone of days and hours of day in KPIs, trends, exports and alert messages (a request may name another)',
   },
   costPerMinuteAgent: {
     env: 'DIALWISE_COST_PER_MINUTE_AGENT',

@@ -281,6 +281,16 @@ describe('slackMessage', () => {
     expect(json).toContain('"url":"https://dash.example.com/#alerts"');
   });
 
+  it('tells the time it fired in the reporting zone', () => {
+    const fired = { ...alert, firedAt: new Date('2025-03-10T08:05:00Z') };
+    expect(JSON.stringify(slackMessage(fired, 'fired', 'http://d', 'Asia/Shanghai'))).toContain(
+      'fired 2025-03-10 16:05 Asia/Shanghai',
+    );
+    expect(JSON.stringify(slackMessage(fired, 'fired', 'http://d'))).toContain(
+      'fired 2025-03-10 08:05 UTC',
+    );
+  });
+
   it('says when it is resolved', () => {
     const msg = slackMessage({ ...alert, status: 'resolved' }, 'resolved', 'http://d');
     expect(msg.text).toMatch(/resolved/i);

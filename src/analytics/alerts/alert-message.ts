@@ -14,11 +14,24 @@ export interface SlackPayload {
 const escapeMrkdwn = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** A Slack Block Kit message announcing that an alert fired or resolved. */
+/** An instant as the analysts read it: `2026-12-07 16:00 Asia/Shanghai`. */
+export const localTime = (at: Date, timeZone: string): string =>
+  `${new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(at)} ${timeZone}`;
+
+/** A Slack Block Kit message announcing that an alert fired or resolved; times in `timeZone`. */
 export function slackMessage(
   alert: AlertState & { metric: AlertMetric; dimension: AlertDimension | null; threshold: number },
   transition: Transition,
   dashboardUrl: string,
+  timeZone = 'UTC',
 ): SlackPayload {
   const pct = `${alert.deviation >= 0 ? '+' : ''}${(alert.deviation * 100).toFixed(1)}%`;
   const scope = alert.dimension ? `${alert.dimension} = ${alert.key}` : 'overall';
@@ -56,7 +69,7 @@ export function slackMessage(
           {
             type: 'mrkdwn',
             text: `Rule \`${escapeMrkdwn(alert.ruleId)}\` · ${transition}${
-              alert.firedAt ? ` · fired ${alert.firedAt.toISOString()}` : ''
+              alert.firedAt ? ` · fired ${localTime(alert.firedAt, timeZone)}` : ''
             }`,
           },
         ],

@@ -86,6 +86,8 @@ export class AlertRunner {
       clock?: Clock;
       /** The floor's time zone: the daily baseline tells its weekends from its weekdays. */
       timeZone?: string;
+      /** The analysts' zone, for the times in alert messages (UTC by default). */
+      reportingTimeZone?: string;
     },
   ) {
     this.clock = opts.clock ?? systemClock;
@@ -256,7 +258,14 @@ export class AlertRunner {
         `INSERT INTO alert_outbox VALUES ${changed.map(() => '(?, ?::JSON, ?::TIMESTAMPTZ)').join(', ')}`,
         changed.flatMap((c) => [
           randomUUID(),
-          JSON.stringify(slackMessage(c.view, c.transition, this.opts.dashboardUrl())),
+          JSON.stringify(
+            slackMessage(
+              c.view,
+              c.transition,
+              this.opts.dashboardUrl(),
+              this.opts.reportingTimeZone,
+            ),
+          ),
           at,
         ]),
       );

@@ -98,6 +98,15 @@ describe('analytics over the API: transcripts, alert rules, KPI export', () => {
       .slice(1)
       .reduce((a, l) => a + Number(l.split(',')[1]), 0);
     expect(eastCalls).toBe(p.simulator!.truthByRegion.get('east')!.calls);
+    // ?dimension= names the dimension (REGION when absent).
+    const byLine = await fetch(`${p.url}/export/kpis?dimension=PRODUCT_LINE`, {
+      headers: { authorization: `Bearer ${analyst}` },
+    });
+    expect(byLine.headers.get('content-disposition')).toMatch(/kpis-product_line\.csv/);
+    const byDefault = await fetch(`${p.url}/export/kpis`, {
+      headers: { authorization: `Bearer ${analyst}` },
+    });
+    expect(byDefault.headers.get('content-disposition')).toMatch(/kpis-region\.csv/);
     const bad = await fetch(`${p.url}/export/kpis?format=xlsx`, {
       headers: { authorization: `Bearer ${analyst}` },
     });

@@ -366,6 +366,7 @@ describe('hardening: poison inputs, limits, personal data, keys, web', () => {
     it.each([
       ['/export/kpis?from=garbage', /from/],
       ['/export/kpis?by=NOPE', /by/],
+      ['/export/kpis?dimension=NOPE', /dimension/],
       ['/dead-letters?limit=-5', /limit/],
       ['/%', /URL path/],
     ])('GET %s', async (path, reason) => {

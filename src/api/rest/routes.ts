@@ -34,8 +34,11 @@ export type { Route };
 const whereQuery = Object.fromEntries(
   FILTER_DIMENSIONS.map((d) => [DIMENSIONS[d], z.string().min(1).max(LIMITS.label).optional()]),
 );
+const dimension = z.enum(Object.keys(DIMENSIONS) as [Dimension, ...Dimension[]]);
 const exportQuery = z.strictObject({
-  by: z.enum(Object.keys(DIMENSIONS) as [Dimension, ...Dimension[]]).default('REGION'),
+  /** The dimension the rows are by (REGION when absent); `by` is the same, its older name. */
+  dimension: dimension.optional(),
+  by: dimension.optional(),
   format: z.enum(['csv', 'parquet']).default('csv'),
   /** The zone of the hour of day (by=HOUR); default the reporting zone. */
   tz: z.string().max(64).optional(),
@@ -185,7 +188,8 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       roles: ANALYSTS,
       query: exportQuery,
       async handle({ query, principal }) {
-        const { by, format, from, to } = query;
+        const { format, from, to } = query;
+        const by = query.dimension ?? query.by ?? 'REGION';
         const timeZone = query.tz ?? deps.reportingTimeZone;
         const bom = query.bom === 'true';
         const campaigns = campaignsOf(principal);

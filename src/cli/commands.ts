@@ -310,11 +310,14 @@ export const COMMANDS: Record<string, Command> = {
                              from datasets/telesales first if there is none yet); F as for
                              train, a folder's test file; OUT.jsonl gets every item's
                              prediction; labels the model never saw are warned about
-  eval opt-out [--model DIR] --data F.jsonl
+  eval opt-out [--model DIR] --data F
                              precision, recall and misses of the spoken opt-out signal on
-                             JSONL {"text","label":true|false} lines, as the platform hears it
-  eval compliance [--model rules|CONFIG.json] --data F.jsonl
-                             precision/recall of the compliance rules on a labelled JSONL set`,
+                             texts labelled true|false (1/0, yes/no), as the platform hears it
+  eval compliance [--model rules|CONFIG.json] --data F
+                             precision/recall of the compliance rules on texts with a speaker
+                             and a true|false label
+                             (both: F as for train, a folder's test file, fields renamed with
+                             --text-field and --label-field; bad lines left out, summarised)`,
     async run({ config, logger, sub, values }) {
       json(
         await evaluate(config, logger, sub, {

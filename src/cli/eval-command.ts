@@ -58,8 +58,14 @@ async function turnModels(dirs: {
  * classifier (or the intent model's `opt_out`) where they heard nothing;
  * next to the rules alone. `--model` names an opt-out classifier folder.
  */
-async function optOutEval(config: Config, logger: Logger, data: string, model?: string) {
-  const records = await loadOptOutRecords(data);
+async function optOutEval(
+  config: Config,
+  logger: Logger,
+  data: string,
+  model: string | undefined,
+  fields: LabelledFields | undefined,
+) {
+  const records = await loadOptOutRecords(data, fields);
   const served = (name: 'intent' | 'optout') => servedTextModel(config, logger, systemClock, name);
   const optout =
     model === undefined ? await served('optout') : { source: `dir:${model}`, dir: model };
@@ -100,8 +106,8 @@ export async function evaluate(
 ) {
   const { model, data, fields, predictions } = values;
   if (!data) throw new DialwiseError('BAD_REQUEST', USAGE);
-  if (sub === 'compliance') return runComplianceEval({ model: model ?? 'rules', data });
-  if (sub === 'opt-out') return optOutEval(config, logger, data, model);
+  if (sub === 'compliance') return runComplianceEval({ model: model ?? 'rules', data, fields });
+  if (sub === 'opt-out') return optOutEval(config, logger, data, model, fields);
   const served =
     model === undefined && (sub === 'intent' || sub === 'optout')
       ? await servedTextModel(config, logger, systemClock, sub)

@@ -27,12 +27,6 @@ export interface Problem {
   lines: number[];
 }
 
-export interface Labelled {
-  file: string;
-  records: TextRecord[];
-  problems: Problem[];
-}
-
 /** The file of `split` in a folder (train.jsonl, valid.csv, test.tsv …); null when there is none. */
 export function splitFile(folder: string, split: Split): string | null {
   const found = EXTENSIONS.map((ext) => join(folder, `${split}${ext}`)).find((f) => existsSync(f));
@@ -131,12 +125,24 @@ function rowsOf(file: string, problem: (what: string, line: number) => void) {
   return out;
 }
 
+export interface LabelledWith<T> {
+  file: string;
+  records: T[];
+  problems: Problem[];
+}
+
 /**
- * Reads `path` (a file, or a folder's `split` file). Lines without a usable
- * text or label are left out and listed in `problems`; none usable at all is
- * an error naming the problems.
+ * Reads `path` (a file, or a folder's `split` file): each line with a text
+ * becomes what `make` builds of its text, raw label and row, or the problem
+ * `make` names. Lines left out are listed in `problems`; none usable at all
+ * is an error naming the problems.
  */
-export function readLabelled(path: string, split: Split, fields: LabelledFields = {}): Labelled {
+export function readLabelledWith<T>(
+  path: string,
+  split: Split,
+  fields: LabelledFields,
+  make: (text: string, label: unknown, row: Record<string, unknown>) => T | { problem: string },
+): LabelledWith<T> {
   const file = labelledFile(path, split);
   const textField = fields.textField ?? 'text';
   const labelField = fields.labelField ?? 'label';
@@ -147,21 +153,18 @@ export function readLabelled(path: string, split: Split, fields: LabelledFields 
     if (p.lines.length < 5) p.lines.push(line);
     seen.set(what, p);
   };
-  const records: TextRecord[] = [];
+  const records: T[] = [];
   for (const { line, row } of rowsOf(file, problem)) {
     const text = row[textField];
-    const label = labelOf(row[labelField]);
     if (!(textField in row)) problem(missing(textField, row), line);
     else if (typeof text !== 'string' || !text.trim())
       problem(`"${textField}" is empty or not a string`, line);
     else if (!(labelField in row)) problem(missing(labelField, row), line);
-    else if (label === undefined)
-      problem(`"${labelField}" is not a non-empty string, number or boolean`, line);
     else {
-      // A multi-label source (GoEmotions) keeps every gold label.
-      const labels = row.labels;
-      const all = Array.isArray(labels) && labels.every((l) => typeof l === 'string' && l);
-      records.push(all ? { text, label, labels: labels as string[] } : { text, label });
+      const made = make(text, row[labelField], row);
+      if (made && typeof made === 'object' && 'problem' in made)
+        problem(made.problem.replace('{label}', `"${labelField}"`), line);
+      else records.push(made as T);
     }
   }
   const problems = [...seen.values()].sort((a, b) => b.count - a.count);
@@ -173,9 +176,31 @@ export function readLabelled(path: string, split: Split, fields: LabelledFields 
   return { file, records, problems };
 }
 
+/** Labelled texts for the text classifiers: labels as strings, numbers or booleans. */
+export const readLabelled = (
+  path: string,
+  split: Split,
+  fields: LabelledFields = {},
+): LabelledWith<TextRecord> =>
+  readLabelledWith<TextRecord>(path, split, fields, (text, raw, row) => {
+    const label = labelOf(raw);
+    if (label === undefined)
+      return { problem: '{label} is not a non-empty string, number or boolean' };
+    // A multi-label source (GoEmotions) keeps every gold label.
+    const labels = row.labels;
+    const all = Array.isArray(labels) && labels.every((l) => typeof l === 'string' && l);
+    return all ? { text, label, labels: labels as string[] } : { text, label };
+  });
+
 /** A field the row lacks, and those it has (the likely fix: --text-field or --label-field). */
 const missing = (field: string, row: Record<string, unknown>) =>
   `no field "${field}" (it has ${Object.keys(row).slice(0, 8).join(', ') || 'none'})`;
+
+/** What a read left out, for the person who brought the file; null when it left nothing out. */
+export const leftOut = ({ file, records, problems }: LabelledWith<unknown>): string | null =>
+  problems.length
+    ? `${file}: ${records.length} line${records.length === 1 ? '' : 's'} read, these left out:\n${formatProblems(problems)}`
+    : null;
 
 /** One line per problem: how many, which lines first. */
 export const formatProblems = (problems: readonly Problem[]): string =>

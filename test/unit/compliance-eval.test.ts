@@ -111,20 +111,31 @@ describe('readComplianceSet', () => {
     ]);
   });
 
-  it('reports every bad line with its number', () => {
+  it('leaves bad lines out, each problem summarised with its line numbers', () => {
     const file = join(dir, 'bad.jsonl');
     writeFileSync(
       file,
-      '{"text":"a","speaker":"bot","label":true}\nnot json\n{"text":"c","speaker":"robot","label":"yes"}\n',
+      '{"text":"a","speaker":"bot","label":true}\nnot json\n{"text":"c","speaker":"robot","label":1}\n{"text":"d","speaker":"bot","label":"yes"}\n',
     );
-    let message = '';
-    try {
-      readComplianceSet(file);
-    } catch (err) {
-      message = (err as Error).message;
-    }
-    expect(message).toContain('line 2: not JSON');
-    expect(message).toMatch(/line 3: speaker: .*; label: /);
+    const said: string[] = [];
+    expect(readComplianceSet(file, {}, (m) => said.push(m))).toEqual([
+      { text: 'a', speaker: 'bot', label: true },
+    ]);
+    expect(said.join()).toMatch(/1 line: not JSON \(line 2\)/);
+    expect(said.join()).toMatch(/1 line: speaker: .* \(line 3\)/);
+    expect(said.join()).toMatch(/1 line: "label" is not true or false \(or 1\/0\) \(line 4\)/);
+  });
+
+  it('reads a TSV with a renamed text field, empty optional cells absent', () => {
+    const file = join(dir, 'set.tsv');
+    writeFileSync(
+      file,
+      'utterance\tspeaker\tlabel\tkind\n保证收益\tagent\t1\t\n你好\tcustomer\tfalse\tbenign\n',
+    );
+    expect(readComplianceSet(file, { textField: 'utterance' })).toEqual([
+      { text: '保证收益', speaker: 'agent', label: true },
+      { text: '你好', speaker: 'customer', label: false, kind: 'benign' },
+    ]);
   });
 
   it.each(['labelled', 'held-out'])('reads the %s set, which has both labels', (name) => {

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { leftOut, readLabelledWith, type LabelledFields } from '../../datasets/labelled-file.js';
 import { z } from 'zod';
-import { DialwiseError } from '../../core/errors.js';
 import {
   createComplianceGuard,
   DEFAULT_COMPLIANCE_CONFIG,
@@ -48,35 +47,42 @@ export interface ComplianceModel {
   checkBotLine?(text: string): ComplianceHit[];
 }
 
-/** Reads a JSONL set; every bad line is reported at once, with its line number. */
-export function readComplianceSet(path: string): ComplianceRecord[] {
-  const records: ComplianceRecord[] = [];
-  const problems: string[] = [];
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (!line.trim()) return;
-      let json: unknown;
-      try {
-        json = JSON.parse(line);
-      } catch (err) {
-        problems.push(`line ${i + 1}: not JSON (${(err as Error).message})`);
-        return;
-      }
-      const r = recordSchema.safeParse(json);
-      if (r.success) records.push(r.data);
-      else {
-        const why = r.error.issues.map((s) => `${s.path.join('.') || '(record)'}: ${s.message}`);
-        problems.push(`line ${i + 1}: ${why.join('; ')}`);
-      }
-    });
-  if (problems.length) {
-    throw new DialwiseError(
-      'CONFIG_INVALID',
-      `invalid compliance set ${path}:\n  - ${problems.join('\n  - ')}`,
+/** A compliance label: a boolean, 1/0 or "true"/"false". */
+const flag = z.union([
+  z.boolean(),
+  z.union([z.literal(0), z.literal(1)]).transform((n) => n === 1),
+  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+]);
+const extra = recordSchema.pick({ speaker: true, mode: true, rule: true, kind: true });
+
+/**
+ * Reads a labelled set as `dialwise eval compliance` takes it: JSONL, CSV,
+ * TSV or a folder's test file (datasets/labelled-file; text and label
+ * fields of the user's choice), with `speaker` and optionally `mode`,
+ * `rule` and `kind`. Lines left out are summarised through `warn`.
+ */
+export function readComplianceSet(
+  path: string,
+  fields: LabelledFields = {},
+  warn: (message: string) => void = (m) => void process.stderr.write(`${m}\n`),
+): ComplianceRecord[] {
+  const read = readLabelledWith<ComplianceRecord>(path, 'test', fields, (text, raw, row) => {
+    const label = flag.safeParse(raw);
+    if (!label.success) return { problem: '{label} is not true or false (or 1/0)' };
+    // An empty CSV cell is an absent field.
+    const given = Object.fromEntries(
+      ['speaker', 'mode', 'rule', 'kind']
+        .map((k) => [k, row[k]])
+        .filter(([, v]) => v !== undefined && v !== ''),
     );
-  }
-  return records;
+    const r = extra.safeParse(given);
+    if (!r.success)
+      return { problem: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+    return { text, ...r.data, label: label.data };
+  });
+  const said = leftOut(read);
+  if (said) warn(said);
+  return read.records;
 }
 
 export interface BinaryScores {
@@ -221,10 +227,15 @@ export function runComplianceEval(cmd: {
   model: string;
   data: string;
   maxListed?: number;
+  fields?: LabelledFields;
 }): ComplianceReport {
   const config =
     cmd.model === 'rules' ? DEFAULT_COMPLIANCE_CONFIG : loadComplianceConfig(cmd.model);
-  return evaluateCompliance(createComplianceGuard(config), readComplianceSet(cmd.data), {
-    maxListed: cmd.maxListed,
-  });
+  return evaluateCompliance(
+    createComplianceGuard(config),
+    readComplianceSet(cmd.data, cmd.fields),
+    {
+      maxListed: cmd.maxListed,
+    },
+  );
 }

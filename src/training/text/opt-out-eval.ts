@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { DialwiseError } from '../../core/errors.js';
+import { leftOut, readLabelledWith, type LabelledFields } from '../../datasets/labelled-file.js';
 import { detectOptOut, type Speaker } from '../../models/opt-out/index.js';
 
 /**
@@ -85,37 +84,30 @@ const optOutLabel = z.union([
     .transform((s) => TRUE_WORDS.has(s.trim().toLowerCase())),
 ]);
 
-const recordSchema = z.object({
-  text: z.string(),
-  label: optOutLabel,
-  speaker: z.enum(['customer', 'agent']).optional(),
-});
+const speakerSchema = z.enum(['customer', 'agent']);
 
-function parseLine(path: string, line: string, lineNo: number): OptOutRecord {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch (err) {
-    throw new DialwiseError(
-      'CONFIG_INVALID',
-      `${path}:${lineNo}: not JSON (${(err as Error).message})`,
-    );
-  }
-  const r = recordSchema.safeParse(json);
-  if (!r.success) {
-    const why = r.error.issues.map((s) => `${s.path.join('.') || '(record)'}: ${s.message}`);
-    throw new DialwiseError('CONFIG_INVALID', `${path}:${lineNo}: ${why.join('; ')}`);
-  }
-  const { text, label, speaker } = r.data;
-  return speaker ? { text, label, speaker } : { text, label };
-}
-
-/** Reads a JSONL set of labelled turns; blank lines are skipped, a bad line names file and line. */
-export async function loadOptOutRecords(path: string): Promise<OptOutRecord[]> {
-  const lines = (await readFile(path, 'utf8')).split('\n');
-  const records: OptOutRecord[] = [];
-  lines.forEach((line, i) => {
-    if (line.trim()) records.push(parseLine(path, line, i + 1));
+/**
+ * Reads a set of labelled turns as `dialwise eval opt-out` takes it (JSONL,
+ * CSV, TSV or a folder's test file; fields of the user's choice, datasets/
+ * labelled-file); a `speaker` field is kept. Lines left out are summarised
+ * through `warn`.
+ */
+export async function loadOptOutRecords(
+  path: string,
+  fields: LabelledFields = {},
+  warn: (message: string) => void = (m) => void process.stderr.write(`${m}\n`),
+): Promise<OptOutRecord[]> {
+  const read = readLabelledWith<OptOutRecord>(path, 'test', fields, (text, raw, row) => {
+    const label = optOutLabel.safeParse(raw);
+    if (!label.success)
+      return { problem: '{label} is not a boolean, 0/1, yes/no or an intent label' };
+    if (row.speaker === undefined) return { text, label: label.data };
+    const speaker = speakerSchema.safeParse(row.speaker);
+    return speaker.success
+      ? { text, label: label.data, speaker: speaker.data }
+      : { problem: '"speaker" is neither customer nor agent' };
   });
-  return records;
+  const said = leftOut(read);
+  if (said) warn(said);
+  return read.records;
 }

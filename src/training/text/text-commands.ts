@@ -1,5 +1,5 @@
 import {
-  formatProblems,
+  leftOut,
   readLabelled,
   splitFile,
   type LabelledFields,
@@ -64,10 +64,10 @@ export async function loadRecords(
   warn: (message: string) => void = stderr,
 ): Promise<TextRecord[]> {
   if (isDatasetSpec(data)) return loadTextDataset(data);
-  const { file, records, problems } = readLabelled(data, split, fields);
-  if (problems.length)
-    warn(`${file}: ${records.length} lines read, these left out:\n${formatProblems(problems)}`);
-  return records;
+  const read = readLabelled(data, split, fields);
+  const said = leftOut(read);
+  if (said) warn(said);
+  return read.records;
 }
 
 export interface TrainCommand {

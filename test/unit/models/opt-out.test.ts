@@ -292,14 +292,31 @@ describe('loadOptOutRecords', () => {
     ]);
   });
 
-  it('names the file and line of a line that is not JSON', async () => {
-    const path = file('bad-json.jsonl', '{"text":"a","label":true}\n{oops\n');
-    await expect(loadOptOutRecords(path)).rejects.toThrow(`${path}:2: not JSON`);
+  it('leaves out a line that is not JSON or has a wrong label or speaker, summarised with its line', async () => {
+    const path = file(
+      'mixed.jsonl',
+      '{"text":"a","label":true}\n{oops\n{"text":"b","label":[true]}\n{"text":"c","label":1,"speaker":"bot"}\n',
+    );
+    const said: string[] = [];
+    expect(await loadOptOutRecords(path, {}, (m) => said.push(m))).toEqual([
+      { text: 'a', label: true },
+    ]);
+    expect(said.join()).toMatch(/1 line read, these left out:/);
+    expect(said.join()).toMatch(/1 line: not JSON \(line 2\)/);
+    expect(said.join()).toMatch(
+      /1 line: "label" is not a boolean, 0\/1, yes\/no or an intent label \(line 3\)/,
+    );
+    expect(said.join()).toMatch(/1 line: "speaker" is neither customer nor agent \(line 4\)/);
   });
 
-  it('names the file, line and field of a record with a wrong type', async () => {
-    const path = file('bad-label.jsonl', '{"text":"a","label":[true]}\n');
-    await expect(loadOptOutRecords(path)).rejects.toThrow(new RegExp(`${path}:1: label:`));
+  it('reads a CSV with fields of the user’s choice, and refuses a file with nothing usable', async () => {
+    const csv = file('turns.csv', 'utterance,opted\n别再打了,1\n好的,0\n');
+    const fields = { textField: 'utterance', labelField: 'opted' };
+    expect(await loadOptOutRecords(csv, fields)).toEqual([
+      { text: '别再打了', label: true },
+      { text: '好的', label: false },
+    ]);
+    await expect(loadOptOutRecords(csv)).rejects.toThrow(/no usable line/);
   });
 
   it.each([

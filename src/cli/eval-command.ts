@@ -20,7 +20,7 @@ import {
   type LabelledFields,
 } from '../training/index.js';
 
-const USAGE = `usage: dialwise eval ${TEXT_TASKS.join('|')} [--model DIR] --data F.jsonl | eval opt-out [--model DIR] --data F.jsonl | eval compliance [--model rules|CONFIG.json] --data F.jsonl`;
+const USAGE = `usage: dialwise eval ${TEXT_TASKS.join('|')} [--model DIR] --data F | eval opt-out [--model DIR] --data F | eval compliance [--model rules|CONFIG.json] --data F (dialwise eval --help)`;
 
 /** The simplest baseline of a label set: its most frequent test label for every item. */
 function majorityEval(records: readonly { label: string }[]) {

@@ -196,11 +196,22 @@ export const readLabelled = (
 const missing = (field: string, row: Record<string, unknown>) =>
   `no field "${field}" (it has ${Object.keys(row).slice(0, 8).join(', ') || 'none'})`;
 
-/** What a read left out, for the person who brought the file; null when it left nothing out. */
-export const leftOut = ({ file, records, problems }: LabelledWith<unknown>): string | null =>
-  problems.length
-    ? `${file}: ${records.length} line${records.length === 1 ? '' : 's'} read, these left out:\n${formatProblems(problems)}`
-    : null;
+/** Where what a read left out is said by default: beside a command's JSON answer. */
+export const toStderr = (message: string): void => void process.stderr.write(`${message}\n`);
+
+/** A read's records; what it left out said through `warn` for the person who brought the file. */
+export function keptRecords<T>(read: LabelledWith<T>, warn: (message: string) => void): T[] {
+  const { file, records, problems } = read;
+  if (problems.length)
+    warn(
+      `${file}: ${records.length} line${records.length === 1 ? '' : 's'} read, these left out:\n${formatProblems(problems)}`,
+    );
+  return records;
+}
+
+/** `path`'s file of `split` when it is a folder that has one; null otherwise. */
+export const folderSplit = (path: string, split: Split): string | null =>
+  existsSync(path) && statSync(path).isDirectory() ? splitFile(path, split) : null;
 
 /** One line per problem: how many, which lines first. */
 export const formatProblems = (problems: readonly Problem[]): string =>

@@ -21,6 +21,11 @@ export type AlertMetric = AlertKpi;
 export const ALERT_DIMENSIONS = FILTER_DIMENSIONS;
 export type AlertDimension = FilterDimension;
 
+/** Which deviations of a rule fire. */
+export const ALERT_DIRECTIONS = ['both', 'drop', 'rise'] as const;
+/** An alert's state: open until acknowledged or back to normal. */
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+
 export const alertRuleSchema = z.strictObject({
   id: z.string().min(1),
   metric: z.enum(ALERT_METRICS),
@@ -28,7 +33,7 @@ export const alertRuleSchema = z.strictObject({
   dimension: z.enum(ALERT_DIMENSIONS).nullable().default(null),
   /** Relative deviation from the baseline, 0.2 = 20%. */
   threshold: z.number().positive().default(0.2),
-  direction: z.enum(['both', 'drop', 'rise']).default('both'),
+  direction: z.enum(ALERT_DIRECTIONS).default('both'),
   /** How many weeks of history the seasonal baseline looks back. */
   weeks: z.number().int().positive().default(4),
   cooldownMinutes: z.number().int().nonnegative().default(60),
@@ -52,7 +57,7 @@ export interface AlertState {
   ruleId: string;
   /** The dimension value, or "all" for an overall rule. */
   key: string;
-  status: 'open' | 'acknowledged' | 'resolved';
+  status: (typeof ALERT_STATUSES)[number];
   /** When it last fired; null if it never has. */
   firedAt: Date | null;
   /** Last fired or resolved notice; the cooldown counts from here. */

@@ -13,7 +13,9 @@ export {
 export {
   acknowledge,
   ALERT_DIMENSIONS,
+  ALERT_DIRECTIONS,
   ALERT_METRICS,
+  ALERT_STATUSES,
   alertRuleSchema,
   evaluate,
   rateZ,

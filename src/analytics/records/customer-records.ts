@@ -20,8 +20,11 @@ export interface CustomerListItem {
   last_call_at: string | null;
 }
 
+/** The longest tag a customer list is asked for. */
+export const MAX_TAG = 100;
+
 const listQuery = z.object({
-  tag: z.string().min(1).max(100).optional(),
+  tag: z.string().min(1).max(MAX_TAG).optional(),
   limit: z.number().int().min(1).max(100).default(20),
   after: z.string().optional(),
 });

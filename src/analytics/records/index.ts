@@ -18,6 +18,7 @@ export {
   consentChanges,
   customerIdByPhoneHash,
   customerList,
+  MAX_TAG,
   type CallSummary,
   type ConsentChangeRow,
   type CustomerListItem,

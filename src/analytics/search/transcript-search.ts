@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DialwiseError } from '../../core/errors.js';
+import { SPEAKERS } from '../../core/events/index.js';
 import type { Store } from '../../core/store/store.js';
 import {
   audit,
@@ -60,7 +61,7 @@ const querySchema = z.object({
     .string()
     .max(500)
     .refine((s) => s.trim().length > 0, 'text must not be empty'),
-  speaker: z.enum(['customer', 'bot', 'agent']).optional(),
+  speaker: z.enum(SPEAKERS).optional(),
   from: isoDate('from').optional(),
   to: isoDate('to').optional(),
   limit: z.number().int().min(1).max(100).default(20),
@@ -135,11 +136,11 @@ export async function searchTranscripts(
     throw new DialwiseError('BAD_REQUEST', `${field}: ${issue.message}`);
   }
   const input = parsed.data;
-  // Seqs are integers: a fractional or huge position is the same as the next whole one within range.
+  // Seqs are whole and positive: a fractional or negative position is the next one that is.
   const before =
     input.after === undefined
       ? undefined
-      : Math.min(Math.max(Math.ceil(decodeCursor(input.after, 'number').key), 0), 2 ** 53);
+      : Math.max(Math.ceil(decodeCursor(input.after, 'number').key), 0);
 
   await audit(store, principal, 'transcripts.search', auditTarget(input));
 

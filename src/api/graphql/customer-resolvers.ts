@@ -5,18 +5,20 @@ import {
   consentChanges,
   customerIdByPhoneHash,
   customerList,
+  MAX_TAG,
   TRANSCRIPT_READERS,
   type SqlScope,
 } from '../../analytics/records/index.js';
 import { DialwiseError } from '../../core/errors.js';
 import type { Store } from '../../core/store/store.js';
 import { foldConsent } from '../../core/contact-record.js';
-import { CHANNELS, parseEvent, type EventOf } from '../../core/events/index.js';
+import { parseEvent, type EventOf } from '../../core/events/index.js';
 import { maskPersonal, personalKind } from '../../core/personal.js';
 import type { Profile } from '../../pipelines/index.js';
 import { ANALYSTS, COMPLIANCE, PROFILE_READERS } from '../auth.js';
 import { campaignSql, customerSql, requireCustomer, seesCustomer } from '../scope.js';
 import { guarded, type GqlContext, type ResolverDeps } from './context.js';
+import { CONSENT_SCOPES } from './enums.js';
 import {
   callSummaryView,
   consentView,
@@ -26,11 +28,7 @@ import {
 } from './views.js';
 
 const PHONE = /^\+?[0-9 ()-]{5,32}$/;
-/** The longest tag a profile holds (customerList's bound). */
-const MAX_TAG = 100;
 type CustomersArgs = { tag?: string | null; limit?: number | null; after?: string | null };
-
-const SCOPES = [...CHANNELS, 'all'] as const;
 
 /** A customer's profile, its personal fields and calls; consent changes. */
 export function customerResolvers(deps: ResolverDeps) {
@@ -132,8 +130,8 @@ interface ConsentArgs {
 /** Records a consent change as an event (through the pipeline, like any other), audited. */
 async function setConsent(deps: ResolverDeps, a: ConsentArgs, principal: GqlContext['principal']) {
   await requireCustomer(deps.store, principal, a.customerId);
-  if (!(SCOPES as readonly string[]).includes(a.scope))
-    throw new DialwiseError('BAD_REQUEST', `scope must be one of ${SCOPES.join(', ')}`);
+  if (!(CONSENT_SCOPES as readonly string[]).includes(a.scope))
+    throw new DialwiseError('BAD_REQUEST', `scope must be one of ${CONSENT_SCOPES.join(', ')}`);
   const parsed = parseEvent({
     event_id: randomUUID(),
     type: 'consent.changed',

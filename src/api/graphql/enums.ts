@@ -3,14 +3,17 @@
  * (one definition): a value outside them is refused while the document is
  * validated. Their values are the strings the REST API and the stored rows use.
  */
-import { ALERT_DIMENSIONS, ALERT_METRICS } from '../../analytics/alerts/index.js';
-import { CHANNELS, PURPOSES } from '../../core/events/index.js';
+import {
+  ALERT_DIMENSIONS,
+  ALERT_DIRECTIONS,
+  ALERT_METRICS,
+  ALERT_STATUSES,
+} from '../../analytics/alerts/index.js';
+import { CHANNELS, PURPOSES, SPEAKERS } from '../../core/events/index.js';
 import { ROLES } from '../auth.js';
 
+/** What a consent change covers: one channel, or all of them (setConsent checks against it too). */
 export const CONSENT_SCOPES = [...CHANNELS, 'all'] as const;
-export const SPEAKERS = ['customer', 'bot', 'agent'] as const;
-export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
-export const ALERT_DIRECTIONS = ['both', 'drop', 'rise'] as const;
 
 const ENUMS: Record<string, { description: string; values: readonly string[] }> = {
   Role: { description: 'What an API key may do.', values: ROLES },

@@ -8,6 +8,7 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
 import { z } from 'zod';
+import { decodeCursor } from '../../analytics/records/index.js';
 import { idSchema, LIMITS } from '../../core/events/index.js';
 import { canonical } from '../../core/zone.js';
 
@@ -73,17 +74,9 @@ export const Cursor = scalar<string>(
   'string',
   (v) => {
     try {
-      const p: unknown = JSON.parse(Buffer.from(v, 'base64url').toString('utf8'));
-      if (
-        v.length <= 512 &&
-        Array.isArray(p) &&
-        p.length === 2 &&
-        Number.isFinite(p[0]) &&
-        typeof p[1] === 'string'
-      )
-        return undefined;
+      if (v.length <= 512 && decodeCursor(v, 'number')) return undefined;
     } catch {
-      // not JSON: refused below
+      // not a position: refused below
     }
     return 'not a cursor this server issued';
   },

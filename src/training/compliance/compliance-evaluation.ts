@@ -1,4 +1,9 @@
-import { leftOut, readLabelledWith, type LabelledFields } from '../../datasets/labelled-file.js';
+import {
+  keptRecords,
+  readLabelledWith,
+  toStderr,
+  type LabelledFields,
+} from '../../datasets/labelled-file.js';
 import { z } from 'zod';
 import {
   createComplianceGuard,
@@ -64,7 +69,7 @@ const extra = recordSchema.pick({ speaker: true, mode: true, rule: true, kind: t
 export function readComplianceSet(
   path: string,
   fields: LabelledFields = {},
-  warn: (message: string) => void = (m) => void process.stderr.write(`${m}\n`),
+  warn: (message: string) => void = toStderr,
 ): ComplianceRecord[] {
   const read = readLabelledWith<ComplianceRecord>(path, 'test', fields, (text, raw, row) => {
     const label = flag.safeParse(raw);
@@ -80,9 +85,7 @@ export function readComplianceSet(
       return { problem: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
     return { text, ...r.data, label: label.data };
   });
-  const said = leftOut(read);
-  if (said) warn(said);
-  return read.records;
+  return keptRecords(read, warn);
 }
 
 export interface BinaryScores {

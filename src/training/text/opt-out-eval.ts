@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { leftOut, readLabelledWith, type LabelledFields } from '../../datasets/labelled-file.js';
+import {
+  keptRecords,
+  readLabelledWith,
+  toStderr,
+  type LabelledFields,
+} from '../../datasets/labelled-file.js';
 import { detectOptOut, type Speaker } from '../../models/opt-out/index.js';
 
 /**
@@ -95,7 +100,7 @@ const speakerSchema = z.enum(['customer', 'agent']);
 export async function loadOptOutRecords(
   path: string,
   fields: LabelledFields = {},
-  warn: (message: string) => void = (m) => void process.stderr.write(`${m}\n`),
+  warn: (message: string) => void = toStderr,
 ): Promise<OptOutRecord[]> {
   const read = readLabelledWith<OptOutRecord>(path, 'test', fields, (text, raw, row) => {
     const label = optOutLabel.safeParse(raw);
@@ -107,7 +112,5 @@ export async function loadOptOutRecords(
       ? { text, label: label.data, speaker: speaker.data }
       : { problem: '"speaker" is neither customer nor agent' };
   });
-  const said = leftOut(read);
-  if (said) warn(said);
-  return read.records;
+  return keptRecords(read, warn);
 }

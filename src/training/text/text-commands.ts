@@ -1,17 +1,18 @@
 import {
-  leftOut,
+  folderSplit,
+  keptRecords,
   readLabelled,
-  splitFile,
+  toStderr,
   type LabelledFields,
   type Split,
 } from '../../datasets/labelled-file.js';
 import type { TextRecord } from '../../datasets/text-record.js';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDatasetSpec, loadTextDataset } from '../../datasets/text/index.js';
 import { keywordIntent } from '../../models/keyword/intent.js';
-import type { TextClassifier } from '../../models/text/classifier.js';
+import type { TextPrediction } from '../../models/text/classifier.js';
 import { loadTextModel, saveTextModel } from '../../models/text/model-folder.js';
 import { classificationMetrics, type ClassificationMetrics } from './classification-metrics.js';
 import { evaluateTextModel, type TextEvaluation } from './text-evaluation.js';
@@ -20,9 +21,6 @@ import {
   trainTextClassifier,
   type TrainTextOptions,
 } from './train-text-classifier.js';
-
-/** Where the commands say what goes on (progress, lines left out) beside their JSON answer. */
-const stderr = (message: string) => void process.stderr.write(`${message}\n`);
 
 /**
  * `dialwise train|eval intent|emotion|optout|classify`: the model kinds and
@@ -61,13 +59,10 @@ export async function loadRecords(
   data: string,
   split: Split = 'train',
   fields: LabelledFields = {},
-  warn: (message: string) => void = stderr,
+  warn: (message: string) => void = toStderr,
 ): Promise<TextRecord[]> {
   if (isDatasetSpec(data)) return loadTextDataset(data);
-  const read = readLabelled(data, split, fields);
-  const said = leftOut(read);
-  if (said) warn(said);
-  return read.records;
+  return keptRecords(readLabelled(data, split, fields), warn);
 }
 
 export interface TrainCommand {
@@ -108,11 +103,9 @@ function progressOf(opts: TrainTextOptions, say: (line: string) => void) {
 const folderBytes = (dir: string) =>
   readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 
-const isFolder = (path: string) => existsSync(path) && statSync(path).isDirectory();
-
 /** The held-out set: `val`, else a folder's valid file, else none (10% of the training data). */
 const heldOutOf = (cmd: TrainCommand) =>
-  cmd.val ?? (isFolder(cmd.data) && splitFile(cmd.data, 'valid') ? cmd.data : undefined);
+  cmd.val ?? (folderSplit(cmd.data, 'valid') ? cmd.data : undefined);
 
 export async function runTrain(cmd: TrainCommand) {
   const records = await loadRecords(cmd.data, 'train', cmd.fields);
@@ -125,12 +118,12 @@ export async function runTrain(cmd: TrainCommand) {
     ...(cmd.epochs !== undefined && { epochs: cmd.epochs }),
     ...(cmd.seed !== undefined && { seed: cmd.seed }),
   };
-  opts.onEpoch = progressOf(opts, cmd.progress ?? stderr);
+  opts.onEpoch = progressOf(opts, cmd.progress ?? toStderr);
   const { model, heldOut: metrics, seconds } = await trainTextClassifier(records, opts, heldOut);
   await saveTextModel(model, cmd.out);
   model.dispose();
   const modelBytes = folderBytes(cmd.out);
-  (cmd.progress ?? stderr)(`model: ${cmd.out}, ${(modelBytes / 2 ** 20).toFixed(1)} MiB`);
+  (cmd.progress ?? toStderr)(`model: ${cmd.out}, ${(modelBytes / 2 ** 20).toFixed(1)} MiB`);
   const { perClass: _perClass, ...summary } = metrics;
   return {
     task: cmd.task,
@@ -160,7 +153,7 @@ export async function runEval(
   cmd: EvalCommand,
 ): Promise<TextEvaluation & { task: string; model: string; unseenLabels?: string[] }> {
   const model = await loadTextModel(cmd.model);
-  const warn = cmd.warn ?? stderr;
+  const warn = cmd.warn ?? toStderr;
   try {
     if (model.meta.task !== cmd.task)
       throw new Error(`${cmd.model} is a ${model.meta.task} model, not ${cmd.task}`);
@@ -170,11 +163,12 @@ export async function runEval(
     const unseen = [...new Set(records.map((r) => r.label))].filter((l) => !known.has(l));
     if (unseen.length)
       warn(`${unseen.length} test label(s) the model never saw: ${unseen.slice(0, 20).join(', ')}`);
-    if (cmd.predictions) await writePredictions(cmd.predictions, model, records);
+    const predictions = model.predict(records.map((r) => r.text));
+    if (cmd.predictions) await writePredictions(cmd.predictions, records, predictions);
     return {
       task: cmd.task,
       model: cmd.model,
-      ...evaluateTextModel(model, records),
+      ...evaluateTextModel(model, records, { predictions }),
       ...(unseen.length && { unseenLabels: unseen }),
     };
   } finally {
@@ -185,10 +179,9 @@ export async function runEval(
 /** One JSON line per item: its text, gold label, prediction, confidence and whether it was out of scope. */
 async function writePredictions(
   file: string,
-  model: TextClassifier,
   records: readonly TextRecord[],
+  preds: readonly TextPrediction[],
 ) {
-  const preds = model.predict(records.map((r) => r.text));
   const lines = records.map((r, i) => {
     const p = preds[i]!;
     const item = { text: r.text, label: r.label, predicted: p.label, confidence: p.confidence };

@@ -1,6 +1,6 @@
 import { OOS_LABELS } from '../../datasets/text/index.js';
 import type { TextRecord } from '../../datasets/text-record.js';
-import type { TextClassifier } from '../../models/text/classifier.js';
+import type { TextClassifier, TextPrediction } from '../../models/text/classifier.js';
 import { measureLatency, type LatencyReport } from './inference-latency.js';
 import {
   classificationMetrics,
@@ -28,9 +28,13 @@ export interface TextEvaluation extends ClassificationMetrics {
 export function evaluateTextModel(
   model: TextClassifier,
   records: readonly TextRecord[],
-  opts: { latencySamples?: number } = {},
+  opts: {
+    latencySamples?: number;
+    /** The model's predictions of `records`, when the caller made them already. */
+    predictions?: readonly TextPrediction[];
+  } = {},
 ): TextEvaluation {
-  const preds = model.predict(records.map((r) => r.text));
+  const preds = opts.predictions ?? model.predict(records.map((r) => r.text));
   // The model's own out-of-scope label, else the one the data uses (a closed-set model on open data).
   const oos =
     model.meta.oosLabel ?? OOS_LABELS.find((l) => records.some((r) => r.label === l)) ?? null;

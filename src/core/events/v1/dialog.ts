@@ -15,12 +15,15 @@ export const prosody = z.strictObject({
   speech_s: z.number().nonnegative().max(86_400),
 });
 
+/** Who says a turn. */
+export const SPEAKERS = ['customer', 'bot', 'agent'] as const;
+
 export const dialogTurn = z.strictObject({
   ...envelope,
   ...callRef,
   type: z.literal('dialog.turn'),
   turn: int32,
-  speaker: z.enum(['customer', 'bot', 'agent']),
+  speaker: z.enum(SPEAKERS),
   text: z.string().max(LIMITS.text),
   asr_confidence: z.number().min(0).max(1),
   prosody: prosody.optional(),

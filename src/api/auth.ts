@@ -28,16 +28,19 @@ export interface Principal {
 }
 
 /** A key as an admin sees it: never the key itself, which is shown once, at creation. */
-export interface ApiKeyInfo {
-  name: string;
-  role: Role;
-  createdAt: string;
-  createdBy: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  /** null: every campaign. */
-  campaigns: string[] | null;
-}
+export const apiKeyInfo = z
+  .object({
+    name: z.string(),
+    role: z.enum(ROLES),
+    createdAt: z.string(),
+    createdBy: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    /** null: every campaign. */
+    campaigns: z.array(z.string()).nullable(),
+  })
+  .meta({ id: 'ApiKey', description: 'A key as an admin sees it (never the key itself).' });
+export type ApiKeyInfo = z.infer<typeof apiKeyInfo>;
 
 // Only a hash of each key is stored; the key itself is shown once, at creation.
 const hashKey = (key: string): string => createHash('sha256').update(key).digest('hex');
@@ -162,22 +165,23 @@ export async function revokeApiKey(store: Store, name: string): Promise<ApiKeyIn
 const DAY = 86_400_000;
 
 /** What an admin asks for when issuing a key (REST, GraphQL and the CLI alike). */
-const keySpec = z
-  .strictObject({
-    name: z
-      .string()
-      .regex(/^[A-Za-z0-9._@-]{1,64}$/, 'letters, digits, dot, dash, underscore or @, at most 64'),
-    role: z.enum(ROLES),
-    /** When the key stops working (ISO 8601), or days from now; within 10 years. */
-    expiresAt: z.iso.datetime({ offset: true }).optional(),
-    expiresInDays: z.number().positive().max(3_650).optional(),
-    /** The campaigns the key may see; absent: every campaign. */
-    campaigns: z.array(labelSchema).min(1).max(100).optional(),
-  })
-  .refine((k) => !(k.campaigns && k.role === 'admin'), {
-    message: 'an admin key sees every campaign: campaigns are for other roles',
-    path: ['campaigns'],
-  });
+/** A new key's fields (the REST body names them in snake case). */
+export const keyFields = {
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9._@-]{1,64}$/, 'letters, digits, dot, dash, underscore or @, at most 64'),
+  role: z.enum(ROLES),
+  /** When the key stops working (ISO 8601), or days from now; within 10 years. */
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+  expiresInDays: z.number().positive().max(3_650).optional(),
+  /** The campaigns the key may see; absent: every campaign. */
+  campaigns: z.array(labelSchema).min(1).max(100).optional(),
+};
+
+const keySpec = z.strictObject(keyFields).refine((k) => !(k.campaigns && k.role === 'admin'), {
+  message: 'an admin key sees every campaign: campaigns are for other roles',
+  path: ['campaigns'],
+});
 
 /**
  * Issues a key on an admin's request: validated, the name's old key
@@ -221,6 +225,9 @@ export async function withdrawApiKey(
   by: Principal,
   name: string,
 ): Promise<ApiKeyInfo> {
+  // An admin who revoked their own key would lock themselves out mid-task.
+  if (name === by.name)
+    throw new DialwiseError('CONFLICT', 'a key cannot revoke itself: use another admin key');
   const info = await revokeApiKey(store, name);
   await audit(store, by, 'api_key.revoked', name);
   return info;

@@ -5,6 +5,7 @@ import { DIALER } from './auth.js';
 import { consentPageRoutes } from './rest/consent-page-routes.js';
 import { parseJson, readBody, validate } from './rest/http.js';
 import { privacyRoutes } from './rest/privacy-routes.js';
+import { referenceRoutes } from './rest/reference-routes.js';
 import { restRoutes, type Route } from './rest/routes.js';
 import { retentionRoutes } from './rest/retention-routes.js';
 
@@ -49,12 +50,13 @@ export function restDispatcher(
   deps: Parameters<typeof restRoutes>[0],
   admission: Admission,
 ): (request: Request, url: URL) => Promise<Response | null> {
-  const routes = [
+  const table = [
     ...restRoutes(deps),
     ...retentionRoutes(deps),
     ...privacyRoutes(deps),
     ...consentPageRoutes(deps),
-  ].map(compile);
+  ];
+  const routes = [...table, ...referenceRoutes(table)].map(compile);
   const { limits } = deps;
 
   async function run(c: Compiled, match: RegExpExecArray, request: Request, url: URL) {
@@ -65,6 +67,7 @@ export function restDispatcher(
         ? undefined
         : await admission.principalOf(request.headers.get('authorization'), c.dialer);
     if (principal) await admission.authorize(r, principal, url, params);
+    if (r.params) validate(params, r.params, 'path');
     const query = r.query
       ? validate(Object.fromEntries(url.searchParams), r.query, 'query')
       : undefined;
@@ -87,11 +90,15 @@ export function restDispatcher(
       .filter((x): x is { c: Compiled; m: RegExpExecArray } => x.m !== null);
     const hit = onPath.find((x) => x.c.route.method === method);
     if (hit) return run(hit.c, hit.m, request, url);
-    if (onPath.length)
+    if (onPath.length) {
+      const allow: string[] = onPath.map((x) => x.c.route.method);
+      if (allow.includes('GET')) allow.push('HEAD');
       throw new DialwiseError(
         'METHOD_NOT_ALLOWED',
-        `${request.method} ${url.pathname}: use ${onPath.map((x) => x.c.route.method).join(', ')}`,
+        `${request.method} ${url.pathname}: use ${allow.join(', ')}`,
+        { allow },
       );
+    }
     return null;
   };
 }

@@ -35,6 +35,7 @@ import {
 import { customersCommand } from './customers-command.js';
 import { evaluate } from './eval-command.js';
 import { evaluatePolicyCommand, formatPolicyReport } from './evaluate-policy-command.js';
+import { exportCommand, EXPORT_USAGE } from './export-command.js';
 import { keysCommand } from './keys-command.js';
 import { consentCommand, dncCommand } from './contact-command.js';
 import { retentionCommand } from './retention-command.js';
@@ -263,6 +264,12 @@ export const COMMANDS: Record<string, Command> = {
       if (values.json === true) json(report, true);
       else console.log(formatPolicyReport(report));
       if (report.support) throw new DialwiseError('BAD_REQUEST', 'the policy cannot be estimated');
+    },
+  },
+  export: {
+    usage: EXPORT_USAGE,
+    async run({ config, logger, sub, values }) {
+      json(await exportCommand(config, logger, sub, values), true);
     },
   },
   customers: {

@@ -3,7 +3,7 @@ import { eraseOnFile } from '../app/index.js';
 import type { Config } from '../core/config.js';
 import { DialwiseError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { running } from './keys-command.js';
+import { runningPlatform } from './admin-api.js';
 
 export const CUSTOMERS_USAGE = 'usage: dialwise customers erase CUSTOMER_ID';
 
@@ -19,14 +19,9 @@ export async function customersCommand(
   customerId: string | undefined,
 ): Promise<ErasureReport> {
   if (sub !== 'erase' || !customerId) throw new DialwiseError('BAD_REQUEST', CUSTOMERS_USAGE);
-  const run = await running(config);
+  const run = await runningPlatform(config);
   if (!run) return eraseOnFile(config, logger, customerId);
-  const key = config.adminKey ?? run.adminKey;
-  if (!key)
-    throw new DialwiseError(
-      'UNAUTHENTICATED',
-      'the platform is running with a configured admin key: set DIALWISE_ADMIN_KEY',
-    );
+  const { key } = run;
   const res = await fetch(`${run.url}/customers/${encodeURIComponent(customerId)}/erase`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}` },

@@ -1,28 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { issueApiKey, listApiKeys, ROLES, withdrawApiKey, type Role } from '../api/index.js';
 import type { Config } from '../core/config.js';
 import { DialwiseError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { openStore, runFilePath, type RunFile } from '../app/index.js';
+import { openStore } from '../app/index.js';
+import { runningPlatform } from './admin-api.js';
 
 const USAGE = `usage: dialwise keys create --name NAME --role ROLE [--expires-in-days N] [--campaigns A,B]
        dialwise keys list
        dialwise keys revoke --name NAME`;
-
-/** The running platform on this data folder, if one answers. */
-export async function running(config: Config): Promise<RunFile | undefined> {
-  let run: RunFile;
-  try {
-    run = JSON.parse(readFileSync(runFilePath(config), 'utf8')) as RunFile;
-    process.kill(run.pid, 0);
-  } catch {
-    return undefined; // no run file, or its process is gone
-  }
-  const res = await fetch(`${run.url}/health`, { signal: AbortSignal.timeout(5_000) }).catch(
-    () => undefined,
-  );
-  return res ? run : undefined;
-}
 
 interface KeyArgs {
   name?: string | undefined;
@@ -50,14 +35,9 @@ export async function keysCommand(
   if (sub !== 'create' && sub !== 'list' && sub !== 'revoke')
     throw new DialwiseError('BAD_REQUEST', USAGE);
 
-  const run = await running(config);
+  const run = await runningPlatform(config);
   if (run) {
-    const key = config.adminKey ?? run.adminKey;
-    if (!key)
-      throw new DialwiseError(
-        'UNAUTHENTICATED',
-        'the platform is running with a configured admin key: set DIALWISE_ADMIN_KEY',
-      );
+    const { key } = run;
     const path = sub === 'revoke' ? `/admin/keys/${encodeURIComponent(args.name!)}` : '/admin/keys';
     const res = await fetch(`${run.url}${path}`, {
       method: sub === 'create' ? 'POST' : sub === 'revoke' ? 'DELETE' : 'GET',

@@ -4,6 +4,7 @@ import { loadConfig } from '../core/config.js';
 import { DialwiseError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
 import { COMMANDS } from './commands.js';
+import { EXPORT_FLAGS } from './export-command.js';
 
 const USAGE = `dialwise <command> [options]
 
@@ -56,6 +57,7 @@ const FLAGS = [
     'to',
     'scenario',
   ],
+  ...EXPORT_FLAGS,
 ];
 
 /** The flags and positionals; an unknown or malformed flag is the user's error, said plainly. */
@@ -68,6 +70,7 @@ function parsed(argv: string[]) {
         ...Object.fromEntries(FLAGS.map((f) => [f, { type: 'string' as const }])),
         help: { type: 'boolean', short: 'h' },
         'dry-run': { type: 'boolean' },
+        bom: { type: 'boolean' },
         json: { type: 'boolean' },
       },
     });

@@ -2,36 +2,47 @@
  * Typed errors. Retry and dead-letter logic read `code` and `retriable`,
  * never the message; the API edge maps `code` to an HTTP status.
  */
-export type ErrorCode =
-  | 'CONFIG_INVALID'
-  | 'EVENT_INVALID'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'BAD_REQUEST'
-  | 'NOT_FOUND'
-  | 'METHOD_NOT_ALLOWED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'RATE_LIMITED'
-  | 'STORE_FAILED'
-  | 'UNAVAILABLE'
-  | 'UPSTREAM_FAILED';
+export const ERROR_CODES = [
+  'CONFIG_INVALID',
+  'EVENT_INVALID',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_REQUEST',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'CONFLICT',
+  'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
+  'STORE_FAILED',
+  'UNAVAILABLE',
+  'UPSTREAM_FAILED',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class DialwiseError extends Error {
   readonly code: ErrorCode;
   readonly retriable: boolean;
   /** For the caller: try again after this many seconds (HTTP Retry-After). */
   readonly retryAfterS: number | undefined;
+  /** For METHOD_NOT_ALLOWED: the methods the path takes (HTTP Allow). */
+  readonly allow: readonly string[] | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    opts: { retriable?: boolean; cause?: unknown; retryAfterS?: number } = {},
+    opts: {
+      retriable?: boolean;
+      cause?: unknown;
+      retryAfterS?: number;
+      allow?: readonly string[];
+    } = {},
   ) {
     super(message, { cause: opts.cause });
     this.name = 'DialwiseError';
     this.code = code;
     this.retriable = opts.retriable ?? opts.retryAfterS !== undefined;
     this.retryAfterS = opts.retryAfterS;
+    this.allow = opts.allow;
   }
 }
 
@@ -44,6 +55,7 @@ export const httpStatusOf = (code: ErrorCode): number =>
     FORBIDDEN: 403,
     NOT_FOUND: 404,
     METHOD_NOT_ALLOWED: 405,
+    CONFLICT: 409,
     PAYLOAD_TOO_LARGE: 413,
     RATE_LIMITED: 429,
     STORE_FAILED: 503,

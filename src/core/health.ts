@@ -3,12 +3,17 @@
  * consumer, …). Parts that detect a problem report it here and clear it when
  * it is over; `/health`, the metrics and the operator's alert read it.
  */
-export interface Problem {
-  component: string;
-  reason: string;
-  /** When the component first failed (ms). */
-  since: number;
-}
+import { z } from 'zod';
+
+export const problem = z
+  .object({
+    component: z.string(),
+    reason: z.string(),
+    /** When the component first failed (ms). */
+    since: z.number(),
+  })
+  .meta({ id: 'Problem', description: 'A component of this process that is failing now.' });
+export type Problem = z.infer<typeof problem>;
 
 export type HealthListener = (component: string, problem: Problem | undefined) => void;
 

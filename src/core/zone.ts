@@ -30,6 +30,12 @@ export function formatter(zone: string): Intl.DateTimeFormat | null {
   return f;
 }
 
+/** The IANA zones by their canonical names (what a schema can list; aliases resolve too). */
+export const TIME_ZONES: readonly [string, ...string[]] = [
+  'UTC',
+  ...Intl.supportedValuesOf('timeZone'),
+];
+
 // Each valid zone's canonical name, asked of Intl once (resolvedOptions()
 // builds a new object on every call).
 const canonicals = new Map<string, string>();

@@ -49,6 +49,7 @@ export {
   compareArms,
   createExperiment,
   loadScripts,
+  scriptLibrarySchema,
   offeredVariants,
   PRODUCT_NAMES,
   ScriptVersions,

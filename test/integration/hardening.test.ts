@@ -429,6 +429,15 @@ describe('hardening: poison inputs, limits, personal data, keys, web', () => {
       expect((await post('/admin/keys', keys.analyst!, { name: 'x', role: 'admin' })).status).toBe(
         403,
       );
+      // An admin cannot lock themselves out: their own key is not theirs to revoke.
+      const self = await req('/admin/keys/local-admin', keys.admin, { method: 'DELETE' });
+      expect(self.status).toBe(409);
+      expect((await self.json()).error.code).toBe('CONFLICT');
+      expect((await req('/admin/keys', keys.admin)).status).toBe(200);
+      // A method the path does not take: 405 and the methods it does.
+      const put = await req('/admin/keys', keys.admin, { method: 'PUT' });
+      expect(put.status).toBe(405);
+      expect(put.headers.get('allow')).toBe('GET, POST, HEAD');
     });
   });
 

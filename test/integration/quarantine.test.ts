@@ -174,4 +174,40 @@ describe('poison pills and a failing store', () => {
       );
     },
   );
+  it('dead-letters an event whose id another event of the same commit has, and goes on', async () => {
+    // Found by Schemathesis on POST /events: two touches of one id in a commit
+    // were each fine alone, never together, and the commit was retried forever.
+    store = await Store.open(join(tmpDir(), 'q5.duckdb'));
+    await migrate(store);
+    const health = new Health();
+    const p = await open(new FaultySink(store), health);
+    const touch = (customer: string, type: string) =>
+      JSON.stringify({
+        event_id: '00000000',
+        type,
+        ts: '2026-11-01T10:00:00Z',
+        schema_version: 1,
+        customer_id: customer,
+        touch_id: `t-${customer}`,
+        channel: 'sms',
+        ...(type === 'touch.replied' && { text: '好的' }),
+      });
+    await p.process([
+      { source: 'http', value: touch('u1', 'touch.sent') },
+      { source: 'http', value: touch('u2', 'touch.replied') },
+      { source: 'http', value: turn('u3', 'call-3', 1) },
+    ]);
+    await p.flush();
+    const touches = await store.query<{ customer_id: string }>('SELECT customer_id FROM touches');
+    expect(touches).toEqual([{ customer_id: 'u1' }]);
+    const dead = await store.query<{ reason: string; payload: string }>(
+      'SELECT reason, payload FROM dead_letters',
+    );
+    expect(dead).toHaveLength(1);
+    expect(dead[0]!.reason).toMatch(/same commit has this event_id: the first is kept/);
+    expect(dead[0]!.payload).toContain('t-u2');
+    expect(health.healthy).toBe(true);
+    const [turns] = await store.query<{ n: number }>('SELECT count(*)::INTEGER AS n FROM turns');
+    expect(turns!.n).toBe(1);
+  });
 });

@@ -15,8 +15,8 @@ import {
   parseDialingRules,
   rankNext,
   type DialingConfig,
-  type IneligibleReason,
 } from '../../src/decision/dialing/index.js';
+import type { IneligibleReason } from '../../src/core/events/index.js';
 import type { CustomerView } from '../../src/decision/index.js';
 
 const CONFIG = 'config/dialing.json';

@@ -3,7 +3,7 @@
 // The only entry for other folders.
 export * from './kpi-catalogue.js';
 export { kpiSeries, kpisBy, totals, type KpiFilter, type Totals } from './kpi-aggregate.js';
-export { csvSafe, exportKpis, type KpiExportRequest } from './kpi-export.js';
+export { csvSafe, exportKpis, KPI_COLUMNS, type KpiExportRequest } from './kpi-export.js';
 export { refreshRollup, rollUpAgain } from './kpi-rollup.js';
 export { touchesByChannel, type TouchFilter } from './touch-kpis.js';
 export { callbackCounts, type CallbackCounts } from './callback-counts.js';

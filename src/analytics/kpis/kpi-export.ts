@@ -55,8 +55,11 @@ const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
  */
 export const csvSafe = (v: string): string => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 
-/** The file's columns, in catalogue order: the group's key, every KPI, whether customers were sampled. */
-const COLUMNS: { name: keyof KpiRow & string; type: string }[] = [
+/**
+ * The file's columns, in catalogue order: the group's key, every KPI,
+ * whether customers were sampled (the Arrow export, analytics/exports, has the same).
+ */
+export const KPI_COLUMNS: { name: keyof KpiRow & string; type: string }[] = [
   { name: 'key', type: 'VARCHAR' },
   ...KPI_NAMES.map((name) => ({
     name,
@@ -89,8 +92,8 @@ export async function exportKpis(
     throw new DialwiseError('BAD_REQUEST', 'outFile: must not contain a quote');
 
   const rows = await kpisBy(store, dimension, { from, to, where, costs, campaigns, timeZone });
-  const names = COLUMNS.map((c) => c.name);
-  const columns = COLUMNS.map((c) => `${quoteIdent(c.name)} ${c.type}`);
+  const names = KPI_COLUMNS.map((c) => c.name);
+  const columns = KPI_COLUMNS.map((c) => `${quoteIdent(c.name)} ${c.type}`);
   const table = 'kpi_export';
 
   await store.transaction(async (tx) => {

@@ -8,6 +8,7 @@ export {
   type RetentionConfig,
 } from './retention-config.js';
 export {
+  retentionReport,
   runRetention,
   type KindReport,
   type RetentionOptions,

@@ -9,7 +9,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store, Tx } from '../../core/store/store.js';
-import { dropFromIndex, type IndexDrop } from '../search/index.js';
+import { z } from 'zod';
+import { dropFromIndex, indexDrop, type IndexDrop } from '../search/index.js';
 import { cutoffs, type RetentionConfig } from './retention-config.js';
 import {
   KIND_NAMES,
@@ -27,28 +28,34 @@ export interface RetentionOptions {
   archiveDir?: string;
 }
 
-export interface KindReport {
-  kind: RetentionKindName;
-  days: number;
+const kindReport = z.object({
+  kind: z.enum(KIND_NAMES as [RetentionKindName, ...RetentionKindName[]]),
+  days: z.number(),
   /** Rows whose time is before this are past their period (ISO 8601). */
-  cutoff: string;
+  cutoff: z.string(),
   /** Rows removed (or, in a dry run, that would be) per table. */
-  removed: Record<string, number>;
+  removed: z.record(z.string(), z.number().int()),
   /** Expired by another mechanism: nothing removed here. */
-  handledBy?: string;
-}
+  handledBy: z.string().optional(),
+});
+export type KindReport = z.infer<typeof kindReport>;
 
-export interface RetentionReport {
-  at: string;
-  dryRun: boolean;
-  kinds: KindReport[];
+export const retentionReport = z.object({
+  at: z.string(),
+  dryRun: z.boolean(),
+  kinds: z.array(kindReport),
   /** Of the search index: segments dropped and rewritten, turns removed. */
-  index: IndexDrop;
+  index: indexDrop,
   /** Parquet files written. */
-  archived: string[];
+  archived: z.array(z.string()),
   /** Whether the closing checkpoint ran; a failed one leaves it to DuckDB's next. */
-  checkpoint: 'done' | 'not needed' | `failed: ${string}`;
-}
+  checkpoint: z.union([
+    z.literal('done'),
+    z.literal('not needed'),
+    z.templateLiteral(['failed: ', z.string()]),
+  ]),
+});
+export type RetentionReport = z.infer<typeof retentionReport>;
 
 interface Run {
   store: Store;

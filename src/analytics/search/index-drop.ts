@@ -5,6 +5,7 @@
  * offsets (same seq range, fewer turns) under a new id, in the caller's
  * transaction, so the caller deletes the turns themselves in the same one.
  */
+import { z } from 'zod';
 import type { Tx } from '../../core/store/store.js';
 import { BlockWriter, decodeBlock, decodePostings } from './format/index.js';
 import {
@@ -17,14 +18,15 @@ import {
 import type { SegmentInfo } from './segment-merge.js';
 import { KEY_RANGES } from './transcript-indexer.js';
 
-export interface IndexDrop {
+export const indexDrop = z.object({
   /** Segments dropped whole. */
-  dropped: number;
+  dropped: z.number().int(),
   /** Segments written anew without the removed turns. */
-  rewritten: number;
+  rewritten: z.number().int(),
   /** Of the seqs given, those that were in a segment. */
-  removed: number;
-}
+  removed: z.number().int(),
+});
+export type IndexDrop = z.infer<typeof indexDrop>;
 
 /**
  * Removes the turns `seqs` (any order, duplicates allowed) from the index.

@@ -3,7 +3,7 @@
 // that reads it. The only entry for other folders.
 export type { IndexStore } from './index-store.js';
 export { watermark } from './index-store.js';
-export { dropFromIndex, type IndexDrop } from './index-drop.js';
+export { dropFromIndex, indexDrop, type IndexDrop } from './index-drop.js';
 export { SearchIndexer, type IndexerOptions, type IndexRun } from './transcript-indexer.js';
 export type { PurgeRun } from './segment-purge.js';
 export {

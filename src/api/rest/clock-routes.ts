@@ -1,8 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { isManual, type Clock } from '../../core/clock.js';
-import { route, type Route } from './route.js';
-
-const clockRequest = z.strictObject({ to: z.iso.datetime({ offset: true }) });
+import { clockRequest, clockResponse } from './admin-schemas.js';
+import { reply, route, type Route } from './route.js';
 
 /**
  * `POST /admin/clock {to}`: moves a virtual clock (DIALWISE_VIRTUAL_CLOCK)
@@ -17,10 +16,17 @@ export function clockRoutes(clock: Clock): Route[] {
       path: '/admin/clock',
       roles: ['admin'],
       body: clockRequest,
+      doc: {
+        tag: 'admin',
+        summary: 'Move the virtual clock forward',
+        description:
+          'Only with DIALWISE_VIRTUAL_CLOCK: timers falling due on the way fire; an instant already passed leaves the clock where it is.',
+        responses: { 200: { description: 'The clock now.', schema: clockResponse } },
+      },
       handle({ body }) {
         // Only forward: an instant already passed leaves the clock where it is.
         clock.set(Date.parse(body.to));
-        return Response.json({ now: new Date(clock.now()).toISOString() });
+        return reply<z.infer<typeof clockResponse>>({ now: new Date(clock.now()).toISOString() });
       },
     }),
   ];

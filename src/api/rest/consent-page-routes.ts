@@ -9,7 +9,7 @@
  * phone: a forwarded link tells its reader nothing about the customer.
  */
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { audit } from '../../analytics/records/index.js';
 import type { Clock } from '../../core/clock.js';
 import { consentLinkId, signConsentLink, verifyConsentLink } from '../../core/consent-link.js';
@@ -36,7 +36,7 @@ import {
 import { readBody } from './http.js';
 import { RateLimiter } from './rate-limit.js';
 import { reply, route, type Route } from './route.js';
-import { consentLinkRequest, type ConsentLinkResponse } from './schemas.js';
+import { consentLinkRequest, consentLinkResponse, type ConsentLinkResponse } from './schemas.js';
 
 /** How the API signs and addresses customers' links. */
 export interface ConsentLinks {
@@ -69,6 +69,23 @@ const WITHDRAW_RATE = 2;
 const errorPage = (status: number, zh: string, en: string, headers?: Record<string, string>) =>
   htmlResponse(status, errorPageHtml(zh, en), headers);
 
+/** What the public pages answer for a link that does not admit. */
+const LINK_REFUSALS = {
+  403: { description: 'The link is forged or malformed.', type: 'text/html' },
+  404: { description: 'This process serves no consent links.', type: 'text/html' },
+  410: { description: 'The link has expired.', type: 'text/html' },
+  429: {
+    description: 'Too many requests on this link: retry after Retry-After.',
+    type: 'text/html',
+  },
+};
+
+/** The withdrawal form, as the reference states it (parseForm reads it). */
+const withdrawFields = z.strictObject({
+  channel: z.enum(['all', ...CHANNELS]),
+  purpose: z.enum(['all', ...PURPOSES]).optional(),
+});
+
 const NOT_SERVED = () => errorPage(404, '此服务未开放。', 'This page is not available here.');
 
 /** Each channel and purpose as the ledger reads it now (the channel's own state, as the customer set it). */
@@ -83,17 +100,12 @@ function parseForm(
   if (!contentType?.toLowerCase().startsWith('application/x-www-form-urlencoded')) return null;
   const form = new URLSearchParams(text);
   const keys = [...form.keys()];
-  if (keys.some((k) => k !== 'channel' && k !== 'purpose') || new Set(keys).size !== keys.length)
-    return null;
-  const scope = form.get('channel');
-  const purpose = form.get('purpose') ?? '';
-  if (scope !== 'all' && !(CHANNELS as readonly string[]).includes(scope ?? '')) return null;
-  if (purpose !== '' && purpose !== 'all' && !(PURPOSES as readonly string[]).includes(purpose))
-    return null;
-  return {
-    scope: scope as Channel | 'all',
-    purpose: purpose === '' || purpose === 'all' ? undefined : (purpose as Purpose),
-  };
+  if (new Set(keys).size !== keys.length) return null;
+  if (form.get('purpose') === '') form.delete('purpose');
+  const r = withdrawFields.safeParse(Object.fromEntries(form));
+  if (!r.success) return null;
+  const { channel, purpose } = r.data;
+  return { scope: channel, purpose: purpose === 'all' ? undefined : purpose };
 }
 
 type Admitted = { customerId: string; exp: number };
@@ -127,6 +139,7 @@ function linkGate(deps: Deps): (token: string, what: 'page' | 'withdraw') => Adm
   };
 }
 
+// eslint-disable-next-line max-lines-per-function -- table-like: one entry per route
 export function consentPageRoutes(deps: Deps): Route[] {
   const admit = linkGate(deps);
   const ledgerOf = async (customerId: string): Promise<ConsentLedger> =>
@@ -138,6 +151,16 @@ export function consentPageRoutes(deps: Deps): Route[] {
       path: '/consent/links',
       roles: LIVE_READERS,
       body: consentLinkRequest,
+      doc: {
+        tag: 'contact',
+        summary: "A signed link to the customer's own consent page",
+        description:
+          'To send by SMS or WeChat: the customer sees what they allow per channel and purpose and can withdraw it. The link expires after `ttl_days` (at most 90; default the setting). Audited as `consent.link`.',
+        responses: {
+          200: { description: 'The link and its expiry.', schema: consentLinkResponse },
+        },
+        errors: ['NOT_FOUND'],
+      },
       async handle({ body, principal }) {
         await requireCustomer(deps.store, principal!, body.customer_id);
         const links = deps.consentLinks;
@@ -159,6 +182,15 @@ export function consentPageRoutes(deps: Deps): Route[] {
       method: 'GET',
       path: '/c/:token',
       roles: 'public',
+      doc: {
+        tag: 'customer',
+        summary: "The customer's consent page",
+        description: 'HTML in Chinese and English; shows no name and no phone.',
+        responses: {
+          200: { description: 'The page.', type: 'text/html' },
+          ...LINK_REFUSALS,
+        },
+      },
       async handle({ params, url }) {
         const token = params.token!;
         const who = admit(token, 'page');
@@ -176,6 +208,19 @@ export function consentPageRoutes(deps: Deps): Route[] {
       method: 'POST',
       path: '/c/:token/withdraw',
       roles: 'public',
+      doc: {
+        tag: 'customer',
+        summary: 'The consent page withdraws consent',
+        description:
+          "The page's form: `channel` (a channel or `all`), `purpose` (one, `all` or absent). Recorded as a refusal with the page as its proof; answers 303 to the page.",
+        bodySchema: withdrawFields,
+        bodyType: 'application/x-www-form-urlencoded',
+        responses: {
+          303: { description: 'Recorded: on to the page.' },
+          400: { description: 'The form is not valid.', type: 'text/html' },
+          ...LINK_REFUSALS,
+        },
+      },
       async handle({ params, request }) {
         const token = params.token!;
         const who = admit(token, 'withdraw');

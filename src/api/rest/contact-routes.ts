@@ -13,8 +13,11 @@ import type { ApiDeps } from '../server.js';
 import { reply, route, type Route } from './route.js';
 import {
   checkRequest,
+  checkResponse,
+  consentExport,
   consentExportQuery,
   dncImportRequest,
+  dncImportResponse,
   type CheckResponse,
   type ConsentExport,
   type DncImportResponse,
@@ -44,6 +47,13 @@ export function contactRoutes(
       path: '/outreach/check',
       roles: DIALER,
       body: checkRequest,
+      doc: {
+        tag: 'contact',
+        summary: 'May this customer be reached on this channel now?',
+        description:
+          "The hard rules in order: do-not-call, consent for the channel and purpose, at most 3 contacts a week (and per channel), the calling window in the customer's time zone. 200 either way: `reason` is the first rule that failed.",
+        responses: { 200: { description: 'Allowed, or why not.', schema: checkResponse } },
+      },
       async handle({ body, principal }) {
         await deps.readyFor?.(body.customer_id);
         return reply<CheckResponse>(outreachAnswer(engine(), body, principal!));
@@ -54,6 +64,18 @@ export function contactRoutes(
       path: '/dnc/import',
       roles: COMPLIANCE,
       body: dncImportRequest,
+      doc: {
+        tag: 'contact',
+        summary: 'Import a do-not-call register',
+        description:
+          "Up to 10,000 phones per request (the CLI splits larger registers), with the register's name and listing date. A listed phone is refused on the very next check. Audited as `dnc.import`.",
+        responses: {
+          200: {
+            description: 'What was new, listed already or not a phone.',
+            schema: dncImportResponse,
+          },
+        },
+      },
       async handle({ body, principal }) {
         const result = await deps.dnc.import(body, new Date(deps.clock.now()).toISOString());
         await audit(deps.store, principal!, 'dnc.import', `${body.source}:${body.listed_on}`);
@@ -65,6 +87,14 @@ export function contactRoutes(
       path: '/consent/export',
       roles: COMPLIANCE,
       query: consentExportQuery,
+      doc: {
+        tag: 'contact',
+        summary: "A customer's consent ledger and its proof, for an auditor",
+        description:
+          'The state per channel and purpose now, and every change newest first with its source and the words that carried it (opened from the sealed store).',
+        responses: { 200: { description: 'The ledger.', schema: consentExport } },
+        errors: ['NOT_FOUND'],
+      },
       audit: {
         action: 'consent.export',
         target: ({ url }) => url.searchParams.get('customer_id') ?? '',

@@ -8,19 +8,28 @@
 import { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
 import { DialwiseError } from '../../core/errors.js';
-import { loadScripts, mergeRankings, type DecisionEngine } from '../../decision/index.js';
+import {
+  loadScripts,
+  mergeRankings,
+  scriptLibrarySchema,
+  type DecisionEngine,
+} from '../../decision/index.js';
 import { DIALER, LIVE_READERS } from '../auth.js';
 import { FORWARDED_HEADER, type Replicas } from '../replicas.js';
 import { campaignFor, scopedTurn } from '../scope.js';
 import type { ApiDeps } from '../server.js';
+import { scriptsResponse } from './admin-schemas.js';
 import { reply, route, type Route } from './route.js';
 import {
   agentStatusRequest,
   attemptRequest,
   contextQuery,
+  dialogContext,
   nextRequest,
+  nextResponse,
   pickupRequest,
   turnRequest,
+  turnResponse,
   type DialogContext,
   type NextResponse,
   type TurnResponse,
@@ -62,6 +71,14 @@ export function decisionRoutes(
       path: '/dialog/turn',
       roles: DIALER,
       body: turnRequest,
+      doc: {
+        tag: 'dialer',
+        summary: "What the customer just said: the bot's next move",
+        description:
+          "Hears the turn (intent, emotion, slots, opt-outs), moves the 12-state dialog flow and answers what to say, whether to transfer to a human (with the context pushed to the agent desktop) or to end. A spoken opt-out is honoured at once; the dialing rules are checked on the first turn. A `turn_id` seen among the call's last 16 is a retry: the same decision comes back.",
+        responses: { 200: { description: 'The next move.', schema: turnResponse } },
+        errors: ['CONFLICT'],
+      },
       async handle({ body, principal }) {
         await deps.readyFor?.(body.customer_id);
         return reply<TurnResponse>(engine().turn(scopedTurn(principal!, body)));
@@ -72,6 +89,13 @@ export function decisionRoutes(
       path: '/dialog/context',
       roles: LIVE_READERS,
       query: contextQuery,
+      doc: {
+        tag: 'dialer',
+        summary: 'A call in progress: state, slots, last turns and decision',
+        description: 'For the agent desktop and supervisors while the call lasts.',
+        responses: { 200: { description: 'The call now.', schema: dialogContext } },
+        errors: ['NOT_FOUND'],
+      },
       audit: {
         action: 'transcript.live.read',
         target: ({ url }) => url.searchParams.get('call_id') ?? '',
@@ -93,6 +117,13 @@ export function decisionRoutes(
       path: '/dialer/next',
       roles: DIALER,
       body: nextRequest,
+      doc: {
+        tag: 'dialer',
+        summary: 'Whom to call now, best first',
+        description:
+          'Due callbacks first, then customers ranked by the chance they answer and their intent; those the dialing rules forbid now (do-not-call, consent, at most 3 contacts a week, calling windows) are left out and counted by reason. `pacingRatio` is how many lines to dial per free agent.',
+        responses: { 200: { description: 'The ranking.', schema: nextResponse } },
+      },
       async handle({ body, principal, request }) {
         const here = engine().next(body.limit, campaignFor(principal!, body.campaign_id));
         const others = othersFor(deps, request);
@@ -111,6 +142,13 @@ export function decisionRoutes(
       path: '/dialer/attempt',
       roles: DIALER,
       body: attemptRequest,
+      doc: {
+        tag: 'dialer',
+        summary: 'What became of a dial (for pacing)',
+        description:
+          'Connected, abandoned (no agent was free) or unanswered: the pacing ratio follows.',
+        responses: { 204: { description: 'Counted.' } },
+      },
       handle({ body }) {
         engine().attempt(body.ts ? new Date(body.ts) : undefined, body.outcome);
         return new Response(null, { status: 204 });
@@ -121,6 +159,14 @@ export function decisionRoutes(
       path: '/dialog/pickup',
       roles: DIALER,
       body: pickupRequest,
+      doc: {
+        tag: 'dialer',
+        summary: 'An agent took a transferred call',
+        description:
+          'Stops the pickup deadline of the transfer; the agent is busy until marked available.',
+        responses: { 204: { description: 'Recorded.' } },
+        errors: ['NOT_FOUND'],
+      },
       async handle({ body, principal, request }) {
         const mine = principal!.campaigns;
         const others = othersFor(deps, request);
@@ -142,6 +188,14 @@ export function decisionRoutes(
       path: '/agents/status',
       roles: DIALER,
       body: agentStatusRequest,
+      doc: {
+        tag: 'dialer',
+        summary: 'An agent is free, or not',
+        description:
+          'Transfers are routed by skill to free agents; on decision replicas every replica hears it before the answer.',
+        responses: { 204: { description: 'Recorded.' } },
+        errors: ['NOT_FOUND'],
+      },
       async handle({ body, request }) {
         engine().setAgentAvailable(body.agent_id, body.available);
         await onEveryReplica(deps, request, '/agents/status', body);
@@ -153,6 +207,14 @@ export function decisionRoutes(
       path: '/admin/scripts',
       roles: ['admin'],
       body: z.unknown(),
+      doc: {
+        tag: 'admin',
+        summary: 'Roll out a script library',
+        description:
+          "A new version of the scripts (nodes by dialog state, variants matched to tags, experiments). Every node's safe line must pass the compliance rules; a version used already is refused.",
+        bodySchema: scriptLibrarySchema,
+        responses: { 201: { description: 'Live now.', schema: scriptsResponse } },
+      },
       async handle({ body, request }) {
         let version;
         try {
@@ -166,7 +228,7 @@ export function decisionRoutes(
           throw err;
         }
         await onEveryReplica(deps, request, '/admin/scripts', body);
-        return Response.json({ version }, { status: 201 });
+        return reply<z.infer<typeof scriptsResponse>>({ version }, 201);
       },
     }),
     route<Record<string, never>>({
@@ -174,6 +236,13 @@ export function decisionRoutes(
       path: '/replicas/sync',
       roles: ['admin'],
       body: z.strictObject({}),
+      doc: {
+        tag: 'admin',
+        summary: 'Wait until this decision replica has caught up',
+        description: 'Answers once the replica has applied every event its peers had when asked.',
+        responses: { 204: { description: 'Caught up.' } },
+        errors: ['NOT_FOUND'],
+      },
       async handle() {
         if (!deps.replicas)
           throw new DialwiseError('NOT_FOUND', 'this process is not a decision replica');

@@ -19,6 +19,7 @@ export function errorHeaders(err: DialwiseError): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (err.code === 'UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer';
   if (err.retryAfterS !== undefined) headers['retry-after'] = String(err.retryAfterS);
+  if (err.allow) headers.allow = err.allow.join(', ');
   // The rest of an oversized body was never read: the connection cannot carry another request.
   if (err.code === 'PAYLOAD_TOO_LARGE') headers.connection = 'close';
   return headers;

@@ -1,11 +1,16 @@
 import { z } from 'zod';
-import type { RetentionReport } from '../../analytics/retention/index.js';
+import { retentionReport } from '../../analytics/retention/index.js';
 import { DialwiseError } from '../../core/errors.js';
 import type { Route } from './routes.js';
 
+/** The job's report, and the customers whose personal data expired on the way. */
+const runReport = retentionReport
+  .extend({ personalCleared: z.number().int() })
+  .meta({ id: 'RetentionRun', description: 'What the retention job removed (or would).' });
+
 export interface RetentionDeps {
   /** The retention job of the process that holds the DuckDB file; absent elsewhere. */
-  retention?: (opts: { dryRun: boolean }) => Promise<RetentionReport>;
+  retention?: (opts: { dryRun: boolean }) => Promise<z.infer<typeof runReport>>;
 }
 
 const runQuery = z.strictObject({ dry_run: z.enum(['true', 'false']).optional() });
@@ -17,6 +22,16 @@ export function retentionRoutes(deps: RetentionDeps): Route[] {
     path: '/admin/retention/run',
     roles: ['admin'],
     query: runQuery,
+    doc: {
+      tag: 'admin',
+      summary: 'Run the retention job now',
+      description:
+        "Deletes every row past its kind's period (archiving non-personal columns to Parquet where configured); `dry_run=true` only counts. Audited as `retention.run`.",
+      responses: {
+        200: { description: 'What was removed (or would be).', schema: runReport },
+      },
+      errors: ['NOT_FOUND'],
+    },
     audit: {
       action: 'retention.run',
       target: ({ url }) => (url.searchParams.get('dry_run') === 'true' ? 'dry run' : 'run'),

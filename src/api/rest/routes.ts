@@ -1,70 +1,48 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
-import {
-  type Dimension,
-  DIMENSIONS,
-  exportKpis,
-  FILTER_DIMENSIONS,
-} from '../../analytics/kpis/index.js';
 import type { Clock } from '../../core/clock.js';
 import { DialwiseError } from '../../core/errors.js';
-import { LIMITS, parseEvent, type DialwiseEvent } from '../../core/events/index.js';
-import { ANALYSTS, DIALER, issueApiKey, listApiKeys, withdrawApiKey, type Role } from '../auth.js';
+import { eventSchema, parseEvent, type DialwiseEvent } from '../../core/events/index.js';
+import {
+  apiKeyInfo,
+  DIALER,
+  issueApiKey,
+  keyFields,
+  listApiKeys,
+  withdrawApiKey,
+} from '../auth.js';
 import { deadLetterPage, sealedOriginals } from '../../pipelines/index.js';
 import { FORWARDED_HEADER } from '../replicas.js';
 import { postEvents } from './post-events.js';
 import type { ApiDeps } from '../server.js';
-import { campaignsOf } from '../scope.js';
 import { clockRoutes } from './clock-routes.js';
 import { contactRoutes } from './contact-routes.js';
 import { decisionRoutes } from './decision-routes.js';
+import { exportRoutes } from './export-routes.js';
 import { reply, route, type Route } from './route.js';
 import {
   botLineRequest,
+  botLineResponse,
   customerUpdateRequest,
+  customerUpdateResponse,
+  eventsResponse,
+  MAX_EVENTS_PER_REQUEST,
   type BotLineResponse,
   type CustomerUpdateResponse,
 } from './schemas.js';
+import {
+  deadLetterList,
+  deadLetterQuery,
+  healthResponse,
+  issuedKey,
+  keyList,
+  keyRequest,
+  replayRequest,
+  replayResponse,
+  type HealthResponse,
+} from './admin-schemas.js';
 
 export type { Route };
-
-const whereQuery = Object.fromEntries(
-  FILTER_DIMENSIONS.map((d) => [DIMENSIONS[d], z.string().min(1).max(LIMITS.label).optional()]),
-);
-const dimension = z.enum(Object.keys(DIMENSIONS) as [Dimension, ...Dimension[]]);
-const exportQuery = z.strictObject({
-  /** The dimension the rows are by (REGION when absent); `by` is the same, its older name. */
-  dimension: dimension.optional(),
-  by: dimension.optional(),
-  format: z.enum(['csv', 'parquet']).default('csv'),
-  /** The zone of the hour of day (by=HOUR); default the reporting zone. */
-  tz: z.string().max(64).optional(),
-  /** A UTF-8 byte-order mark before a CSV (Excel on Chinese Windows needs it). */
-  bom: z.enum(['true', 'false']).default('false'),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  ...whereQuery,
-});
-
-/** POST /admin/keys: the key's rules are issueApiKey's. */
-const keyRequest = z.strictObject({
-  name: z.string(),
-  role: z.string(),
-  /** When the key stops working (ISO 8601), or days from now. */
-  expires_at: z.string().optional(),
-  expires_in_days: z.number().optional(),
-  /** The campaigns the key may see (not for admin); absent: every campaign. */
-  campaigns: z.array(z.string()).optional(),
-});
-
-/** A dead letter's id as stored (BIGINT), sorted as a number. */
-const deadLetterQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1_000).default(100),
-  before: z.coerce.number().int().positive().optional(),
-});
 
 /** Every REST route of the API, in one table. */
 // eslint-disable-next-line max-lines-per-function -- table-like: one entry per route
@@ -79,17 +57,29 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       method: 'GET',
       path: '/health',
       roles: 'public',
+      doc: {
+        tag: 'meta',
+        summary: 'Whether this process is well',
+        description:
+          'For load balancers and operators: 200 when nothing is failing, 503 with the failing components otherwise.',
+        responses: {
+          200: { description: 'Nothing is failing.', schema: healthResponse },
+          503: {
+            description: 'Some component is failing: `problems` says which.',
+            schema: healthResponse,
+          },
+        },
+      },
       handle() {
         const problems = deps.health.list();
-        return Response.json(
+        return reply<HealthResponse>(
           {
             status: problems.length ? 'unhealthy' : 'ok',
             bus: deps.busKind,
-            // What serves each model kind: "v3" (a registry version), "dir:…" or "baseline".
             models: deps.models.served(),
             problems,
           },
-          { status: problems.length ? 503 : 200 },
+          problems.length ? 503 : 200,
         );
       },
     }),
@@ -99,6 +89,23 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       roles: DIALER,
       body: 'raw',
       maxBytes: 'events',
+      doc: {
+        tag: 'ingest',
+        summary: 'Send events (one, or an array of up to 10,000)',
+        description:
+          'Call, dialog, CRM, web, consent and touch events (schema version 1). Valid events are taken in (202); each invalid one is dead-lettered with its reason and named by its index. 400 when none is valid.',
+        bodySchema: z.union([eventSchema, z.array(eventSchema).max(MAX_EVENTS_PER_REQUEST)]),
+        responses: {
+          202: {
+            description: 'Taken in; `rejected` names the invalid ones.',
+            schema: eventsResponse,
+          },
+          400: {
+            description: 'No event was valid (or the body is not JSON).',
+            schema: eventsResponse,
+          },
+        },
+      },
       handle: ({ body, principal, request }) =>
         postEvents(deps, body, principal!, request.headers.has(FORWARDED_HEADER)),
     }),
@@ -107,6 +114,18 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       path: '/customer/update',
       roles: DIALER,
       body: customerUpdateRequest,
+      doc: {
+        tag: 'ingest',
+        summary: "Update a customer's CRM fields",
+        description:
+          "Fields under the CRM's own names, mapped on arrival by config/crm-mapping.json; unmapped fields are kept sealed when personal. Taken in as a `customer.updated` event (202).",
+        responses: {
+          202: {
+            description: 'Taken in: which fields mapped, which did not.',
+            schema: customerUpdateResponse,
+          },
+        },
+      },
       async handle({ body }) {
         const mapped = deps.mapCrm(body.fields);
         const parsed = parseEvent({
@@ -136,6 +155,13 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       path: '/compliance/bot-line',
       roles: DIALER,
       body: botLineRequest,
+      doc: {
+        tag: 'contact',
+        summary: 'Check a line before the bot says it',
+        description:
+          'The compliance rules (guaranteed returns, pressure, false claims) on one line; `allowed` false names each hit and where it is.',
+        responses: { 200: { description: 'Allowed, or the hits.', schema: botLineResponse } },
+      },
       handle({ body }) {
         const hits = deps.checkBotLine(body.text);
         return reply<BotLineResponse>({ allowed: hits.length === 0, hits });
@@ -145,6 +171,12 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       method: 'GET',
       path: '/metrics',
       roles: ['admin'],
+      doc: {
+        tag: 'meta',
+        summary: 'Prometheus metrics',
+        description: 'The text exposition format, for a Prometheus scrape.',
+        responses: { 200: { description: 'The metrics.', type: 'text/plain' } },
+      },
       async handle() {
         return new Response(await deps.metrics.metrics(), {
           headers: { 'content-type': deps.metrics.contentType },
@@ -156,16 +188,35 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
       path: '/dead-letters',
       roles: ['admin'],
       query: deadLetterQuery,
+      doc: {
+        tag: 'admin',
+        summary: 'List dead letters, newest first',
+        description:
+          'Events the pipeline refused, with the reason and the payload redacted (the original is kept sealed for a replay). Page with `before`: the last id seen.',
+        responses: { 200: { description: 'A page of dead letters.', schema: deadLetterList } },
+      },
       async handle({ query }) {
         const deadLetters = await deadLetterPage(deps.store, query);
-        return Response.json({ deadLetters });
+        return reply<z.infer<typeof deadLetterList>>({ deadLetters });
       },
     }),
     route<{ ids: number[] }>({
       method: 'POST',
       path: '/dead-letters/replay',
       roles: ['admin'],
-      body: z.strictObject({ ids: z.array(z.number().int().positive()).min(1).max(1_000) }),
+      body: replayRequest,
+      doc: {
+        tag: 'admin',
+        summary: 'Replay dead letters',
+        description:
+          'Parses the sealed originals again (after a schema or mapping fix) and takes in those now valid; the rest stay, with their reason. Ids that do not exist are left out.',
+        responses: {
+          200: {
+            description: 'How many went in, which are still invalid.',
+            schema: replayResponse,
+          },
+        },
+      },
       audit: { action: 'dead_letters.replay', target: () => 'dead_letters' },
       async handle({ body }) {
         const rows = await sealedOriginals(deps.store, body.ids);
@@ -179,81 +230,66 @@ export function restRoutes(deps: ApiDeps & { clock: Clock }): Route[] {
           else still.push({ id: r.id, reason: r2.reason });
         }
         await deps.submit(valid, []);
-        return Response.json({ replayed: valid.length, invalid: still });
-      },
-    }),
-    route<undefined, z.infer<typeof exportQuery>>({
-      method: 'GET',
-      path: '/export/kpis',
-      roles: ANALYSTS,
-      query: exportQuery,
-      async handle({ query, principal }) {
-        const { format, from, to } = query;
-        const by = query.dimension ?? query.by ?? 'REGION';
-        const timeZone = query.tz ?? deps.reportingTimeZone;
-        const bom = query.bom === 'true';
-        const campaigns = campaignsOf(principal);
-        const where = Object.fromEntries(
-          FILTER_DIMENSIONS.filter((d) => query[DIMENSIONS[d] as keyof typeof query]).map((d) => [
-            d,
-            String(query[DIMENSIONS[d] as keyof typeof query]),
-          ]),
-        );
-        const dir = await mkdtemp(join(tmpdir(), 'dialwise-export-'));
-        try {
-          const file = join(dir, `kpis.${format}`);
-          await exportKpis(
-            deps.store,
-            { dimension: by, format, from, to, where, campaigns, timeZone, bom },
-            file,
-            deps.costs,
-          );
-          return new Response(await readFile(file), {
-            headers: {
-              'content-type':
-                format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.apache.parquet',
-              'content-disposition': `attachment; filename="kpis-${by.toLowerCase()}.${format}"`,
-            },
-          });
-        } finally {
-          await rm(dir, { recursive: true, force: true });
-        }
+        return reply<z.infer<typeof replayResponse>>({ replayed: valid.length, invalid: still });
       },
     }),
     route({
       method: 'GET',
       path: '/admin/keys',
       roles: ['admin'],
-      handle: async () => Response.json({ keys: await listApiKeys(deps.store) }),
+      doc: {
+        tag: 'admin',
+        summary: 'List API keys',
+        description: 'Every key with its role, scope and state; never the key itself.',
+        responses: { 200: { description: 'The keys.', schema: keyList } },
+      },
+      handle: async () => reply<z.infer<typeof keyList>>({ keys: await listApiKeys(deps.store) }),
     }),
     route<z.infer<typeof keyRequest>>({
       method: 'POST',
       path: '/admin/keys',
       roles: ['admin'],
       body: keyRequest,
+      doc: {
+        tag: 'admin',
+        summary: 'Issue an API key',
+        description:
+          'A key for a system or person, with one role, optionally an expiry (within 10 years) and the campaigns it may see (not for admin). Issuing a name again replaces its key. The key is in this answer only. Audited as `api_key.created`.',
+        responses: { 201: { description: 'The key, shown once.', schema: issuedKey } },
+      },
       async handle({ body, principal }) {
         const issued = await issueApiKey(
           deps.store,
           principal!,
           {
             name: body.name,
-            role: body.role as Role,
+            role: body.role,
             expiresAt: body.expires_at,
             expiresInDays: body.expires_in_days,
             campaigns: body.campaigns,
           },
           deps.clock,
         );
-        return Response.json(issued, { status: 201 });
+        return reply<z.infer<typeof issuedKey>>(issued, 201);
       },
     }),
     route({
       method: 'DELETE',
       path: '/admin/keys/:name',
       roles: ['admin'],
+      params: z.strictObject({ name: keyFields.name }),
+      doc: {
+        tag: 'admin',
+        summary: 'Revoke an API key',
+        description:
+          'The key stops working at once, on every process; a key cannot revoke itself. Audited as `api_key.revoked`.',
+        responses: { 200: { description: 'The key as revoked.', schema: apiKeyInfo } },
+        errors: ['NOT_FOUND', 'CONFLICT'],
+      },
       handle: async ({ params, principal }) =>
         Response.json(await withdrawApiKey(deps.store, principal!, params.name!)),
     }),
+    ...exportRoutes(deps),
     ...decisionRoutes(deps, engine),
     ...contactRoutes(deps, engine),
     ...clockRoutes(deps.clock),

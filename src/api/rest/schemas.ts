@@ -1,14 +1,16 @@
 /**
  * The REST API's contract for its clients (the dialer, the voice bot, the
  * CRM): the body schemas the routes validate and the shapes they answer.
- * Shared by the server's routes and the typed client (src/client); it
- * imports nothing but zod and the event definitions, so the client ships
- * without server code.
+ * Shared by the server's routes, the typed client (src/client) and the
+ * OpenAPI document; it imports nothing but zod, the event definitions and
+ * the error codes, so the client ships without server code.
  */
 import { z } from 'zod';
+import { ERROR_CODES } from '../../core/errors.js';
 import {
   CHANNELS,
   idSchema,
+  INELIGIBLE_REASONS,
   labelSchema,
   LIMITS,
   prosodySchema,
@@ -110,207 +112,266 @@ export type PickupRequest = z.input<typeof pickupRequest>;
 export type AgentStatusRequest = z.input<typeof agentStatusRequest>;
 
 // --------------------------------------------------------------- responses
+// Each answer's schema carries an `id`: the OpenAPI document names it so.
+
+const objections = ['price', 'timing', 'trust', 'need', 'competitor'] as const;
 
 /** Facts the customer stated, remembered over the call. */
-export interface Slots {
-  budget?: string;
-  timeline?: string;
-  decisionMaker?: string;
-  competitor?: string;
-  objection?: 'price' | 'timing' | 'trust' | 'need' | 'competitor';
-}
+export const slots = z
+  .object({
+    budget: z.string().optional(),
+    timeline: z.string().optional(),
+    decisionMaker: z.string().optional(),
+    competitor: z.string().optional(),
+    objection: z.enum(objections).optional(),
+  })
+  .meta({ id: 'Slots', description: 'Facts the customer stated, remembered over the call.' });
+export type Slots = z.infer<typeof slots>;
 
-export interface TurnLine {
-  speaker: 'customer' | 'bot' | 'agent';
-  text: string;
-}
-
-/** What the agent desktop receives with a transferred call. */
-export interface Handoff {
-  callId: string;
-  customerId: string;
-  queue: string;
-  reason: { trigger: string; description: string };
-  state: string;
-  language: 'zh' | 'en';
-  summary: string;
-  slots: Slots;
-  profile: { tags: readonly string[]; tier?: string; industry?: string; intentScore: number };
-  intentScore: number;
-  lastTurns: TurnLine[];
-  /** The agent chosen, or null when none was free. */
-  agent: string | null;
-  pickup_deadline: string | null;
-}
-
-/** POST /dialog/turn: the bot's next move. */
-export interface TurnResponse {
-  decision_id: string;
-  call_id: string;
-  action: 'say' | 'transfer' | 'end';
-  text: string;
-  state: string;
-  script_id: string;
-  variant: string;
-  script_version: string;
-  concise: boolean;
-  reason: string;
-  intent: string;
-  intent_score: number;
-  /** Set when the script's line was not compliant and was replaced. */
-  blocked?: string[];
-  transfer?: Handoff;
-  follow_up?: { queue: string; agent: string | null; due_at: string };
-  /**
-   * The dialing rule the call breaks: with action `end` and reason
-   * `refused: <rule>` when config/dialing.json enforces the rules, alone
-   * (the call goes on) when it only flags them.
-   */
-  rule?: SkipReason;
-  detail?: string;
-}
-
-/** GET /dialog/context: a call in progress. */
-export interface DialogContext {
-  call_id: string;
-  customer_id: string;
-  campaign_id: string | null;
-  state: string;
-  customer_turns: number;
-  slots: Slots;
-  intent_score: number;
-  script_version: string;
-  last_turns: TurnLine[];
-  last_decision: TurnResponse | null;
-  handoff: Handoff | null;
-  fallback: string | null;
-}
+export const turnLine = z
+  .object({ speaker: z.enum(['customer', 'bot', 'agent']), text: z.string() })
+  .meta({ id: 'TurnLine' });
+export type TurnLine = z.infer<typeof turnLine>;
 
 /** Why a customer may not be reached now: the first hard rule that failed. */
-export type SkipReason =
-  | 'do_not_call'
-  | 'consent_refused'
-  | 'consent_withdrawn'
-  | 'no_consent'
-  | 'frequency_cap'
-  | 'channel_cap'
-  | 'outside_window';
+export const skipReason = z
+  .enum(INELIGIBLE_REASONS)
+  .meta({ id: 'SkipReason', description: 'The first hard dialing rule that failed.' });
+export type SkipReason = z.infer<typeof skipReason>;
+
+const instant = z.string().meta({ format: 'date-time' });
+
+/** What the agent desktop receives with a transferred call. */
+export const handoff = z
+  .object({
+    callId: z.string(),
+    customerId: z.string(),
+    queue: z.string(),
+    reason: z.object({ trigger: z.string(), description: z.string() }),
+    state: z.string(),
+    language: z.enum(['zh', 'en']),
+    summary: z.string(),
+    slots,
+    profile: z.object({
+      tags: z.array(z.string()).readonly(),
+      tier: z.string().optional(),
+      industry: z.string().optional(),
+      intentScore: z.number(),
+    }),
+    intentScore: z.number(),
+    lastTurns: z.array(turnLine),
+    /** The agent chosen, or null when none was free. */
+    agent: z.string().nullable(),
+    pickup_deadline: instant.nullable(),
+  })
+  .meta({ id: 'Handoff', description: 'What the agent desktop receives with a transferred call.' });
+export type Handoff = z.infer<typeof handoff>;
+
+/** POST /dialog/turn: the bot's next move. */
+export const turnResponse = z
+  .object({
+    decision_id: z.string(),
+    call_id: z.string(),
+    action: z.enum(['say', 'transfer', 'end']),
+    text: z.string(),
+    state: z.string(),
+    script_id: z.string(),
+    variant: z.string(),
+    script_version: z.string(),
+    concise: z.boolean(),
+    reason: z.string(),
+    intent: z.string(),
+    intent_score: z.number(),
+    /** Set when the script's line was not compliant and was replaced. */
+    blocked: z.array(z.string()).optional(),
+    transfer: handoff.optional(),
+    follow_up: z
+      .object({ queue: z.string(), agent: z.string().nullable(), due_at: instant })
+      .optional(),
+    /**
+     * The dialing rule the call breaks: with action `end` and reason
+     * `refused: <rule>` when config/dialing.json enforces the rules, alone
+     * (the call goes on) when it only flags them.
+     */
+    rule: skipReason.optional(),
+    detail: z.string().optional(),
+  })
+  .meta({ id: 'TurnResponse', description: "The bot's next move." });
+export type TurnResponse = z.infer<typeof turnResponse>;
+
+/** GET /dialog/context: a call in progress. */
+export const dialogContext = z
+  .object({
+    call_id: z.string(),
+    customer_id: z.string(),
+    campaign_id: z.string().nullable(),
+    state: z.string(),
+    customer_turns: z.number().int(),
+    slots,
+    intent_score: z.number(),
+    script_version: z.string(),
+    last_turns: z.array(turnLine),
+    last_decision: turnResponse.nullable(),
+    handoff: handoff.nullable(),
+    fallback: z.string().nullable(),
+  })
+  .meta({ id: 'DialogContext', description: 'A call in progress.' });
+export type DialogContext = z.infer<typeof dialogContext>;
 
 /** POST /outreach/check: 200 either way; reason and detail say why not. */
-export interface CheckResponse {
-  allowed: boolean;
-  reason: SkipReason | null;
-  detail: string | null;
-}
+export const checkResponse = z
+  .object({ allowed: z.boolean(), reason: skipReason.nullable(), detail: z.string().nullable() })
+  .meta({ id: 'CheckResponse', description: '200 either way; reason and detail say why not.' });
+export type CheckResponse = z.infer<typeof checkResponse>;
 
 /** POST /consent/links: the link to send (SMS, WeChat) and when it stops working. */
-export interface ConsentLinkResponse {
-  url: string;
-  expires_at: string;
-}
+export const consentLinkResponse = z
+  .object({ url: z.string(), expires_at: instant })
+  .meta({ id: 'ConsentLinkResponse' });
+export type ConsentLinkResponse = z.infer<typeof consentLinkResponse>;
 
 /** GET /consent/export: the ledger now and every change with its proof, for an auditor. */
-export interface ConsentExport {
-  customer_id: string;
-  exported_at: string;
-  state: {
-    channel: string;
-    purpose: string;
-    state: 'granted' | 'refused' | 'withdrawn' | 'unknown';
-    /** When the deciding change was made, and its event. */
-    since: string | null;
-    event_id: string | null;
-  }[];
-  /** Newest first. */
-  changes: {
-    event_id: string;
-    at: string;
-    scope: string;
-    /** null: every purpose. */
-    purpose: string | null;
-    granted: boolean;
-    source: string | null;
-    call_id: string | null;
-    evidence_event_id: string | null;
-    cue: string | null;
-    /** The words that carried it (opened from the sealed store). */
-    text: string | null;
-  }[];
-}
+export const consentExport = z
+  .object({
+    customer_id: z.string(),
+    exported_at: instant,
+    state: z.array(
+      z.object({
+        channel: z.string(),
+        purpose: z.string(),
+        state: z.enum(['granted', 'refused', 'withdrawn', 'unknown']),
+        /** When the deciding change was made, and its event. */
+        since: instant.nullable(),
+        event_id: z.string().nullable(),
+      }),
+    ),
+    /** Newest first. */
+    changes: z.array(
+      z.object({
+        event_id: z.string(),
+        at: instant,
+        scope: z.string(),
+        /** null: every purpose. */
+        purpose: z.string().nullable(),
+        granted: z.boolean(),
+        source: z.string().nullable(),
+        call_id: z.string().nullable(),
+        evidence_event_id: z.string().nullable(),
+        cue: z.string().nullable(),
+        /** The words that carried it (opened from the sealed store). */
+        text: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({
+    id: 'ConsentExport',
+    description: 'The consent ledger now and every change with its proof.',
+  });
+export type ConsentExport = z.infer<typeof consentExport>;
 
 /** POST /dnc/import */
-export interface DncImportResponse {
-  /** New on the register. */
-  imported: number;
-  /** Listed already (the earlier listing is kept). */
-  already: number;
-  /** Not a phone number, by index. */
-  invalid: number[];
-}
+export const dncImportResponse = z
+  .object({
+    /** New on the register. */
+    imported: z.number().int(),
+    /** Listed already (the earlier listing is kept). */
+    already: z.number().int(),
+    /** Not a phone number, by index. */
+    invalid: z.array(z.number().int()),
+  })
+  .meta({ id: 'DncImportResponse' });
+export type DncImportResponse = z.infer<typeof dncImportResponse>;
 
 /** POST /dialer/next: whom to call now, best first. */
-export interface NextResponse {
-  next: {
-    customerId: string;
-    score: number;
-    pAnswer: number;
-    intentScore: number;
-    /** callback: the customer's callback is due (these come first); score: ranked by score. */
-    reason: 'callback' | 'score';
-    /** The time promised (ISO 8601), when reason is callback. */
-    callback_at?: string;
-  }[];
-  /** Candidates left out, by the first rule they failed (exact counts). */
-  skipped: Record<SkipReason, number>;
-  /** Who was left out and why: at most 100, by customer id. */
-  skips: { customer_id: string; reason: SkipReason; detail?: string }[];
-  /** Eligible customers left for a better hour today (dialing.json `deferBelow`). */
-  deferred: number;
-  pacingRatio: number;
-}
+export const nextResponse = z
+  .object({
+    next: z.array(
+      z.object({
+        customerId: z.string(),
+        score: z.number(),
+        pAnswer: z.number(),
+        intentScore: z.number(),
+        /** callback: the customer's callback is due (these come first); score: ranked by score. */
+        reason: z.enum(['callback', 'score']),
+        /** The time promised (ISO 8601), when reason is callback. */
+        callback_at: instant.optional(),
+      }),
+    ),
+    /** Candidates left out, by the first rule they failed (exact counts). */
+    skipped: z.record(skipReason, z.number().int()),
+    /** Who was left out and why: at most 100, by customer id. */
+    skips: z.array(
+      z.object({ customer_id: z.string(), reason: skipReason, detail: z.string().optional() }),
+    ),
+    /** Eligible customers left for a better hour today (dialing.json `deferBelow`). */
+    deferred: z.number().int(),
+    pacingRatio: z.number(),
+  })
+  .meta({ id: 'NextResponse', description: 'Whom to call now, best first.' });
+export type NextResponse = z.infer<typeof nextResponse>;
 
 /** POST /events: invalid events are dead-lettered and named by their index. */
-export interface EventsResponse {
-  accepted: number;
-  rejected: { index: number; reason: string }[];
-}
+export const eventsResponse = z
+  .object({
+    accepted: z.number().int(),
+    rejected: z.array(z.object({ index: z.number().int(), reason: z.string() })),
+  })
+  .meta({ id: 'EventsResponse' });
+export type EventsResponse = z.infer<typeof eventsResponse>;
 
 /** POST /customer/update */
-export interface CustomerUpdateResponse {
-  event_id: string;
-  mapped: string[];
-  unmapped: string[];
-  errors: { field: string; reason: string }[];
-}
+export const customerUpdateResponse = z
+  .object({
+    event_id: z.string(),
+    mapped: z.array(z.string()),
+    unmapped: z.array(z.string()),
+    errors: z.array(z.object({ field: z.string(), reason: z.string() })),
+  })
+  .meta({ id: 'CustomerUpdateResponse' });
+export type CustomerUpdateResponse = z.infer<typeof customerUpdateResponse>;
 
 /** POST /compliance/bot-line */
-export interface BotLineResponse {
-  allowed: boolean;
-  hits: { rule: string; term: string; start: number; end: number }[];
-}
+export const botLineResponse = z
+  .object({
+    allowed: z.boolean(),
+    hits: z.array(
+      z.object({
+        rule: z.string(),
+        term: z.string(),
+        start: z.number().int(),
+        end: z.number().int(),
+      }),
+    ),
+  })
+  .meta({ id: 'BotLineResponse' });
+export type BotLineResponse = z.infer<typeof botLineResponse>;
 
 /** POST /customers/:id/erase: what was erased where, what was kept (the consent proof) and why. */
-export interface ErasureReport {
-  customer_id: string;
-  event_id: string;
-  /**
-   * Rows deleted per table; `search_index` counts turns taken out of the
-   * transcript index, `audited_searches` the audited searches for their words
-   * whose terms were replaced (the audit rows themselves stay).
-   */
-  erased: Record<string, number>;
-  /** Records removed per file (exported corrections). */
-  files: Record<string, number>;
-  hot_words_rewritten: boolean;
-  /** Kept as the law requires: consent changes, filed under `pseudonym`, their evidence text dropped. */
-  kept: { consent_changes: number };
-  pseudonym: string;
-  requested_by: string;
-  /** When the store applied it. */
-  at: string;
-}
+export const erasureReport = z
+  .object({
+    customer_id: z.string(),
+    event_id: z.string(),
+    /**
+     * Rows deleted per table; `search_index` counts turns taken out of the
+     * transcript index, `audited_searches` the audited searches for their words
+     * whose terms were replaced (the audit rows themselves stay).
+     */
+    erased: z.record(z.string(), z.number().int()),
+    /** Records removed per file (exported corrections). */
+    files: z.record(z.string(), z.number().int()),
+    hot_words_rewritten: z.boolean(),
+    /** Kept as the law requires: consent changes, filed under `pseudonym`, their evidence text dropped. */
+    kept: z.object({ consent_changes: z.number().int() }),
+    pseudonym: z.string(),
+    requested_by: z.string(),
+    /** When the store applied it. */
+    at: instant,
+  })
+  .meta({ id: 'ErasureReport' });
+export type ErasureReport = z.infer<typeof erasureReport>;
 
 /** Every refusal's body; `code` is the server's error code (or INTERNAL). */
-export interface ErrorBody {
-  error: { code: string; message: string };
-}
+export const errorBody = z
+  .object({ error: z.object({ code: z.enum([...ERROR_CODES, 'INTERNAL']), message: z.string() }) })
+  .meta({ id: 'Error', description: "Every refusal's body: a code to act on, a message to read." });
+export type ErrorBody = z.infer<typeof errorBody>;

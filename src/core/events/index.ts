@@ -18,7 +18,14 @@ export { CALLBACK_SOURCES, OUTCOMES } from './v1/call.js';
 export { LIMITS, id as idSchema, label as labelSchema } from './v1/common.js';
 export { PERSONAL_FIELDS, type PersonalField } from './v1/customer.js';
 export { prosody as prosodySchema, SPEAKERS } from './v1/dialog.js';
-export { CHANNELS, PURPOSES, type Channel, type Purpose } from './v1/touch.js';
+export {
+  CHANNELS,
+  INELIGIBLE_REASONS,
+  PURPOSES,
+  type Channel,
+  type IneligibleReason,
+  type Purpose,
+} from './v1/touch.js';
 
 /** The one definition of every event; TypeScript types are derived from it. */
 export const eventSchema = z.discriminatedUnion('type', [

@@ -1,14 +1,10 @@
 import { callbackPhase } from '../../core/callback.js';
+import { INELIGIBLE_REASONS, type IneligibleReason } from '../../core/events/index.js';
 import type { ContactView, RankingView } from '../customer-view.js';
 import { pAnswer, type AnswerModel } from './answer-model.js';
 import type { DialingRules } from './dialing-rules.js';
 import { campaignPolicy } from './dialing-rules.js';
-import {
-  countedTouches,
-  eligibility,
-  INELIGIBLE_REASONS,
-  type IneligibleReason,
-} from './eligibility.js';
+import { countedTouches, eligibility } from './eligibility.js';
 import { localTimeOf } from './local-time.js';
 
 export interface RankedCustomer {

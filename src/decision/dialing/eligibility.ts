@@ -8,7 +8,7 @@
  * rules and `nowMs`, which the caller reads from its clock.
  */
 import { consentState } from '../../core/contact-record.js';
-import type { Channel, Purpose } from '../../core/events/index.js';
+import type { Channel, IneligibleReason, Purpose } from '../../core/events/index.js';
 import { formatter, wallOf } from '../../core/zone.js';
 import type { ContactView, CustomerView } from '../customer-view.js';
 import {
@@ -23,16 +23,6 @@ import { DAY, instantOf, MINUTE, toLocal, WEEKDAYS, zoneOf } from './local-time.
 /** How far ahead nextWindowStart looks (covers the longest holiday runs). */
 const LOOKAHEAD_DAYS = 31;
 
-export const INELIGIBLE_REASONS = [
-  'do_not_call',
-  'consent_refused',
-  'consent_withdrawn',
-  'no_consent',
-  'frequency_cap',
-  'channel_cap',
-  'outside_window',
-] as const;
-export type IneligibleReason = (typeof INELIGIBLE_REASONS)[number];
 export type Eligibility = { ok: true } | { ok: false; reason: IneligibleReason; detail: string };
 
 /** What a sender asks: may this customer be reached on this channel now? */

@@ -40,11 +40,9 @@ export {
   contactCheck,
   countedTouches,
   eligibility,
-  INELIGIBLE_REASONS,
   nextWindowStart,
   type ContactRequest,
   type Eligibility,
-  type IneligibleReason,
 } from './eligibility.js';
 export { localTimeOf, zoneOf, type LocalTime } from './local-time.js';
 export {

@@ -5,12 +5,8 @@
  * customer, the call and `nowMs`; dialing-gate.ts acts on their verdict.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  contactCheck,
-  type DialingRules,
-  type Eligibility,
-  type IneligibleReason,
-} from '../dialing/index.js';
+import { contactCheck, type DialingRules, type Eligibility } from '../dialing/index.js';
+import type { IneligibleReason } from '../../core/events/index.js';
 import type { ContactView } from '../customer-view.js';
 import type { Session } from './call-session.js';
 import type { Decision } from './engine-contract.js';

@@ -7,7 +7,7 @@ import {
 } from '../../models/propensity-features.js';
 import { callIntentScore } from '../../models/propensity-model.js';
 import type { VoiceSample } from '../../models/prosody/baseline.js';
-import type { IneligibleReason } from '../dialing/index.js';
+import type { IneligibleReason } from '../../core/events/index.js';
 import type { CustomerView } from '../customer-view.js';
 import type { Tone } from '../scripts/index.js';
 import { EMPTY_MEMORY, remember, startState, type FlowState, type Memory } from '../flow/index.js';

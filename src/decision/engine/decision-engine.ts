@@ -376,7 +376,7 @@ export class DecisionEngine {
     let s = this.sessions.get(req.call_id);
     if (s && s.customerId !== req.customer_id)
       throw new DialwiseError(
-        'BAD_REQUEST',
+        'CONFLICT',
         `call ${req.call_id} belongs to customer ${s.customerId}, not ${req.customer_id}`,
       );
     if (!s) {

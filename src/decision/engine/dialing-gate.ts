@@ -4,7 +4,8 @@
  * records and alerts each violation once per call and rule.
  */
 import type { ContactView } from '../customer-view.js';
-import type { DialingRules, IneligibleReason } from '../dialing/index.js';
+import type { IneligibleReason } from '../../core/events/index.js';
+import type { DialingRules } from '../dialing/index.js';
 import { addTurn, type Session } from './call-session.js';
 import { callGate, refusal } from './call-gate.js';
 import type { Decision, DecisionDeps, DialingViolation, TurnRequest } from './engine-contract.js';

@@ -4,13 +4,13 @@
  * turn request, the decision and the record logged for each decision.
  */
 import type { Clock } from '../../core/clock.js';
-import type { DialwiseEvent } from '../../core/events/index.js';
+import type { DialwiseEvent, IneligibleReason } from '../../core/events/index.js';
 import type { DecisionContext } from '../../core/logged-decision.js';
 import type { ServedModels } from '../../models/champions.js';
 import type { TurnProsody } from '../../models/prosody/event-fields.js';
 import type { ComplianceHit } from '../../models/types.js';
 import type { ContactView, CustomerView, RankingView } from '../customer-view.js';
-import type { DialingRules, IneligibleReason } from '../dialing/index.js';
+import type { DialingRules } from '../dialing/index.js';
 import type { Flow } from '../flow/index.js';
 import type {
   ChosenLine,

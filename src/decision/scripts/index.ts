@@ -31,6 +31,7 @@ export {
   eligibleVariants,
   guardLine,
   loadScripts,
+  scriptLibrarySchema,
   NEUTRAL_LINE,
   render,
   scriptNode,

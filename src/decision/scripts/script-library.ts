@@ -95,7 +95,7 @@ const nodeSchema = z.strictObject({
     }),
 });
 
-const scriptLibrarySchema = z
+export const scriptLibrarySchema = z
   .strictObject({
     version: z.string().trim().min(1),
     nodes: z.record(snakeCase, nodeSchema),

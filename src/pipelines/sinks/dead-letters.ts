@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FieldCipher } from '../../core/crypto.js';
 import { redactPayload, redactText } from '../../core/personal.js';
 import type { Refusal } from './duckdb-sink.js';
@@ -29,13 +30,16 @@ export async function sealLegacyDeadLetters(store: Store, cipher: FieldCipher): 
 }
 
 /** A dead letter as admins list it: the payload shown redacted, never the sealed original. */
-export interface ListedDeadLetter {
-  id: number;
-  received_at: string;
-  source: string;
-  reason: string;
-  payload: string;
-}
+export const listedDeadLetter = z
+  .object({
+    id: z.number().int(),
+    received_at: z.string(),
+    source: z.string(),
+    reason: z.string(),
+    payload: z.string(),
+  })
+  .meta({ id: 'DeadLetter', description: 'An event refused, why, and its payload redacted.' });
+export type ListedDeadLetter = z.infer<typeof listedDeadLetter>;
 
 /** Dead letters newest first, `limit` of them with ids below `before` (the next page). */
 export async function deadLetterPage(
@@ -84,8 +88,10 @@ export function quarantine(
     }
     return deadLetter(cipher, 'store', reason, JSON.stringify(r.row), nowIso);
   });
-  for (const table of ['calls', 'turns', 'hits', 'visits', 'corrections', 'profiles'] as const)
-    (out[table] as object[]) = (rows[table] as object[]).filter((x) => !gone.has(x));
+  // Every kind of row a merge writes: one left in would be refused again, forever.
+  for (const table of new Set(refused.map((r) => r.table)))
+    if (table !== 'deadLetters')
+      (out[table] as object[]) = (rows[table] as object[]).filter((x) => !gone.has(x));
   out.deadLetters = [...rows.deadLetters.filter((x) => !gone.has(x)), ...letters];
   out.counters.dead_letters += refused.filter((r) => r.table !== 'deadLetters').length;
   return out;

@@ -64,6 +64,8 @@ interface Merge {
   into: string;
   /** For a loader fed at least once: skips rows already stored (same key). */
   dedupe?: string;
+  /** The table's primary key: one statement takes each key once. */
+  unique?: readonly string[];
   /** Runs after the rows are in, while the staging table still holds them. */
   then?: string;
 }
@@ -80,6 +82,7 @@ function merge(
     /** Columns DuckDB fills in: name → SQL expression. */
     generated?: Record<string, string>;
     then?: string;
+    unique?: readonly string[];
   } = {},
 ): Merge {
   const generated = Object.entries(opts.generated ?? {});
@@ -97,6 +100,7 @@ function merge(
       dedupe: `${insert} WHERE NOT EXISTS (SELECT 1 FROM ${table} t WHERE ${stored})`,
     }),
     ...(opts.then && { then: opts.then }),
+    ...(opts.unique && { unique: opts.unique }),
   };
 }
 
@@ -140,14 +144,34 @@ const MERGES: Merge[] = [
     key: ['event_id', 'rule', 'start_pos'],
   }),
   merge('visits', 'web_visits', VISITS, 'visits', { key: ['event_id'] }),
-  merge('consents', 'consent_changes', CONSENTS, 'consents', { key: ['event_id'] }),
-  merge('touches', 'touches', TOUCHES, 'touches', { key: ['event_id'] }),
-  merge('callbacks', 'callbacks', CALLBACKS, 'callbacks', { conflict: CALLBACK_UPDATE }),
+  merge('consents', 'consent_changes', CONSENTS, 'consents', {
+    key: ['event_id'],
+    unique: ['event_id'],
+  }),
+  merge('touches', 'touches', TOUCHES, 'touches', { key: ['event_id'], unique: ['event_id'] }),
+  merge('callbacks', 'callbacks', CALLBACKS, 'callbacks', {
+    conflict: CALLBACK_UPDATE,
+    unique: ['event_id'],
+  }),
   merge('corrections', 'corrections', CORRECTIONS, 'corrections', {
     verb: 'INSERT OR IGNORE',
+    unique: ['event_id'],
   }),
   merge('dead', 'dead_letters', DEAD, 'deadLetters'),
 ];
+
+/** The rows whose primary key an earlier row of the batch has. */
+function repeatedKeys(m: Merge, batch: readonly object[]): Set<object> {
+  const again = new Set<object>();
+  if (!m.unique) return again;
+  const seen = new Set<string>();
+  for (const row of batch) {
+    const key = JSON.stringify(m.unique.map((k) => (row as Record<string, unknown>)[k]));
+    if (seen.has(key)) again.add(row);
+    seen.add(key);
+  }
+  return again;
+}
 
 /**
  * Writes a commit's rows, stream positions and counters in one DuckDB
@@ -252,9 +276,22 @@ export class DuckDbSink implements Sink {
       );
   }
 
-  /** Bisects a table's rows with rolled-back trial writes down to the rows refused alone. */
+  /**
+   * Bisects a table's rows with rolled-back trial writes down to the rows
+   * refused alone. A row whose key an earlier row of the commit has is
+   * refused first: each alone is fine, the pair never is.
+   */
   private async isolate(m: Merge, batch: readonly object[]): Promise<Refusal[] | null> {
     if (batch.length === 0) return [];
+    const again = repeatedKeys(m, batch);
+    if (again.size) {
+      const rest = await this.isolate(
+        m,
+        batch.filter((row) => !again.has(row)),
+      );
+      const reason = `another event of the same commit has this ${m.unique!.join(', ')}: the first is kept`;
+      return rest && [...[...again].map((row) => ({ table: m.rows, row, reason })), ...rest];
+    }
     const reason = await this.store
       .trial(async (tx) => void (await this.merge(tx, m, batch)))
       .then(

@@ -20,6 +20,7 @@ export {
 } from './rows.js';
 export {
   deadLetterPage,
+  listedDeadLetter,
   quarantine,
   sealedOriginals,
   sealLegacyDeadLetters,

@@ -9,6 +9,18 @@ export type Channel = (typeof CHANNELS)[number];
 export const PURPOSES = ['marketing', 'service'] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
+/** Why a customer may not be reached now: the hard rules, in the order they are checked. */
+export const INELIGIBLE_REASONS = [
+  'do_not_call',
+  'consent_refused',
+  'consent_withdrawn',
+  'no_consent',
+  'frequency_cap',
+  'channel_cap',
+  'outside_window',
+] as const;
+export type IneligibleReason = (typeof INELIGIBLE_REASONS)[number];
+
 /**
  * A touch: one message or call sent to the customer. `touch_id` names it
  * across sent → delivered → replied; a dialer that sends call events need

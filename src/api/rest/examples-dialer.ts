@@ -1,0 +1,147 @@
+/** The documented calls of the live dialer's routes (examples.ts has the rest). */
+import type { Example } from './route.js';
+
+export const DIALER_EXAMPLES: Record<string, { zh: Example; en: Example }> = {
+  'POST /dialog/turn': {
+    zh: {
+      summary: '客户嫌贵，要转人工',
+      body: {
+        call_id: 'call-zh-001',
+        customer_id: 'cust-zh-001',
+        turn_id: 'turn-zh-001-1',
+        campaign_id: 'spring-renewal',
+        text: '嗯，这个价格有点贵啊，你帮我转人工吧',
+        asr_confidence: 0.87,
+      },
+      response: {
+        decision_id: 'facc8278-99e0-4d6e-aae1-9953bb2875b0',
+        call_id: 'call-zh-001',
+        action: 'transfer',
+        text: '好的，正在为您转接人工顾问，请稍候。',
+        state: 'transfer_to_human',
+        script_id: 'transfer_to_human',
+        variant: 'safe',
+        script_version: '2026-12-06',
+        concise: true,
+        reason: 'transfer: request_human',
+        intent: 'request_human',
+        intent_score: 0.142,
+        transfer: {
+          callId: 'call-zh-001',
+          customerId: 'cust-zh-001',
+          queue: 'general',
+          reason: { trigger: 'request_human', description: 'Customer asks for a person' },
+          state: 'transfer_to_human',
+          language: 'zh',
+          summary: '客户转人工、要真人。异议：价格。转人工原因：客户要求转人工。',
+          slots: { objection: 'price' },
+          profile: { tags: ['vip'], tier: 'A', industry: 'manufacturing', intentScore: 0.142 },
+          intentScore: 0.142,
+          lastTurns: [{ speaker: 'customer', text: '嗯，这个价格有点贵啊，你帮我转人工吧' }],
+          agent: 'agent-li',
+          pickup_deadline: '2026-12-07T02:15:35.000Z',
+        },
+      },
+    },
+    en: {
+      summary: 'The customer asks for a person',
+      body: {
+        call_id: 'call-en-001',
+        customer_id: 'cust-en-001',
+        text: 'Can I talk to a real person, please?',
+        asr_confidence: 0.93,
+      },
+      response: {
+        decision_id: '32ef9d24-c993-4a2e-967f-5c9f6503afe0',
+        call_id: 'call-en-001',
+        action: 'transfer',
+        text: '好的，马上为您转接人工，请稍候。',
+        state: 'transfer_to_human',
+        script_id: 'transfer_to_human',
+        variant: 'expert',
+        script_version: '2026-12-06',
+        concise: true,
+        reason: 'transfer: request_human',
+        intent: 'request_human',
+        intent_score: 0.175,
+        transfer: {
+          callId: 'call-en-001',
+          customerId: 'cust-en-001',
+          queue: 'general',
+          reason: { trigger: 'request_human', description: 'Customer asks for a person' },
+          state: 'transfer_to_human',
+          language: 'en',
+          summary: 'Customer wants a person. Transferred because: Customer asks for a person.',
+          slots: {},
+          profile: { tags: [], industry: 'retail', intentScore: 0.175 },
+          intentScore: 0.175,
+          lastTurns: [{ speaker: 'customer', text: 'Can I talk to a real person, please?' }],
+          agent: 'agent-wang',
+          pickup_deadline: '2026-12-07T02:15:35.000Z',
+        },
+      },
+    },
+  },
+  'GET /dialog/context': {
+    zh: { summary: '正在进行的通话', query: { call_id: 'call-zh-001' } },
+    en: { summary: 'A call in progress', query: { call_id: 'call-en-001' } },
+  },
+  'POST /dialer/next': {
+    zh: {
+      summary: '春季续保活动的前 10 位',
+      body: { limit: 10, campaign_id: 'spring-renewal' },
+      response: {
+        next: [
+          {
+            customerId: 'cust-zh-001',
+            score: 0.0065,
+            pAnswer: 0.03,
+            intentScore: 0.218,
+            reason: 'score',
+          },
+          {
+            customerId: 'cust-en-001',
+            score: 0.0037,
+            pAnswer: 0.03,
+            intentScore: 0.122,
+            reason: 'score',
+          },
+        ],
+        skipped: {
+          do_not_call: 0,
+          consent_refused: 0,
+          consent_withdrawn: 0,
+          no_consent: 0,
+          frequency_cap: 0,
+          channel_cap: 0,
+          outside_window: 0,
+        },
+        skips: [],
+        deferred: 0,
+        pacingRatio: 1.5,
+      },
+    },
+    en: { summary: 'The next 20 to call', body: { limit: 20 } },
+  },
+  'POST /dialer/attempt': {
+    zh: { summary: '接通', body: { outcome: 'connected' } },
+    en: {
+      summary: 'Unanswered',
+      body: { outcome: 'unanswered', ts: '2026-12-07T02:16:00Z' },
+    },
+  },
+  'POST /dialog/pickup': {
+    zh: { summary: '坐席小李接起', body: { call_id: 'call-zh-001', agent_id: 'agent-li' } },
+    en: {
+      summary: 'Agent Wang picks up',
+      body: { call_id: 'call-en-001', agent_id: 'agent-wang' },
+    },
+  },
+  'POST /agents/status': {
+    zh: { summary: '坐席小李空闲', body: { agent_id: 'agent-li', available: true } },
+    en: {
+      summary: 'Agent Wang goes on a break',
+      body: { agent_id: 'agent-wang', available: false },
+    },
+  },
+};

@@ -5,7 +5,6 @@ import type { Config } from '../core/config.js';
 import { DialwiseError } from '../core/errors.js';
 import { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
-import { createComplianceGuard } from '../models/compliance/index.js';
 import {
   consumeBus,
   createPipelineMetrics,
@@ -27,7 +26,7 @@ import { platformSubmit, replicaSubmit } from './ingest.js';
 import { ReplicaRouting } from './replica-routing.js';
 import { ReplicaShared } from './replica-shared.js';
 import { SessionChangelog } from './session-changelog.js';
-import { complianceConfig, fieldCipher, kafkaBusOf, openStore } from './setup.js';
+import { decisionCompliance, fieldCipher, kafkaBusOf, openStore } from './setup.js';
 import { tellOperator } from './upkeep.js';
 
 /** How long a takeover waits for the pipeline to read its partitions to the end they had. */
@@ -84,7 +83,7 @@ async function replicaDecisions(x: Parts) {
     enricher,
     dnc,
     models: () => enricher.served,
-    checkBotLine: createComplianceGuard(complianceConfig(x.config)).checkBotLine,
+    ...decisionCompliance(x.config),
     emit: (events) => changelog.emit(events),
     ensure: (ids) => pipeline.ensure(ids),
     logger: x.logger,

@@ -160,12 +160,15 @@ const recordTo = (journal: EngineJournal, sessions: DecisionLayerDeps['sessions'
         if (r.k !== 'session') journal.write(r);
       };
 
-/** Alerts to Slack and handoffs to the agent desktop, fire and forget: the call goes on whatever the receiver does. */
+/**
+ * Alerts to Slack, handoffs and agents' compliance warnings to the agent
+ * desktop, fire and forget: the call goes on whatever the receiver does.
+ */
 function notices(
   config: Config,
   logger: Logger,
   clock: Clock,
-): Pick<DecisionDeps, 'alert' | 'pushHandoff'> {
+): Pick<DecisionDeps, 'alert' | 'pushHandoff' | 'pushWarning'> {
   const post = (url: string, body: unknown, what: string) =>
     void sendWithRetry(url, body, { attempts: 4, timeoutMs: 5_000, clock }).then(
       (r) =>
@@ -179,6 +182,14 @@ function notices(
     },
     pushHandoff(handoff) {
       if (config.handoffWebhookUrl) post(config.handoffWebhookUrl, handoff, 'handoff push');
+    },
+    pushWarning(warning) {
+      logger.log('warn', 'agent compliance warning', {
+        call_id: warning.call_id,
+        agent_id: warning.agent_id,
+        rules: warning.hits.map((h) => h.rule),
+      });
+      if (config.handoffWebhookUrl) post(config.handoffWebhookUrl, warning, 'agent warning push');
     },
   };
 }
@@ -215,6 +226,7 @@ export function startDecisions(
     clock,
     models: deps.models,
     checkBotLine: deps.checkBotLine,
+    agentLines: deps.agentLines,
     emit: deps.emit,
     log: rows.decision,
     violation: rows.violation,

@@ -25,6 +25,11 @@ export type DecisionLayerDeps = {
   dnc: DncRegister;
   models: () => ServedModels;
   checkBotLine: (text: string) => ComplianceHit[];
+  /** The rules on agents' turns and their compliant wordings (live agent assist). */
+  agentLines: {
+    check(text: string): ComplianceHit[];
+    sayInstead(rule: string): { zh: string; en: string } | undefined;
+  };
   emit: (events: DialwiseEvent[]) => void;
   /** Brings customers' profiles into memory (undefined: they are there). */
   ensure: (ids: readonly string[]) => Promise<void> | undefined;

@@ -10,7 +10,6 @@ import { createLogger, type Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
 import type { CallSimulator } from '../datasets/simulator.js';
 import type { DecisionEngine } from '../decision/index.js';
-import { createComplianceGuard } from '../models/compliance/index.js';
 import {
   DuckDbSink,
   type Enricher,
@@ -27,7 +26,7 @@ import { startDecisions } from './decision-service.js';
 import { busPositions, openPipeline, storedProfile, type ModelWatch } from './enrichment.js';
 import { platformSubmit, withDeadline } from './ingest.js';
 import { retrainSchedule } from './scheduled-retrain.js';
-import { complianceConfig, createBus, fieldCipher, openStore } from './setup.js';
+import { decisionCompliance, createBus, fieldCipher, openStore } from './setup.js';
 import { simulatorFeed, type SimulateOptions } from './simulator-feed.js';
 import { consumerLag, tellOperator, type Part } from './upkeep.js';
 
@@ -156,7 +155,7 @@ async function startDecisionLayer(
     enricher,
     dnc,
     models: () => enricher.served,
-    checkBotLine: createComplianceGuard(complianceConfig(config)).checkBotLine,
+    ...decisionCompliance(config),
     emit: outbox.emit,
     ensure: (ids) => pipeline.ensure(ids),
     logger,

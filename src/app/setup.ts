@@ -20,6 +20,7 @@ import type { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
 import { migrate, Store } from '../core/store/store.js';
 import {
+  createComplianceGuard,
   DEFAULT_COMPLIANCE_CONFIG,
   loadComplianceConfig,
   type ComplianceConfig,
@@ -82,6 +83,18 @@ export function complianceConfig(config: Config): ComplianceConfig {
     complianceConfigs.set(config, c);
   }
   return c;
+}
+
+/** The compliance rules as the decision layer asks them: bot lines before speech, agents' turns live. */
+export function decisionCompliance(config: Config) {
+  const guard = createComplianceGuard(complianceConfig(config));
+  return {
+    checkBotLine: guard.checkBotLine,
+    agentLines: {
+      check: (text: string) => guard.compliance(text, 'agent'),
+      sayInstead: guard.sayInstead,
+    },
+  };
 }
 
 /** Model folders pinned in config over the registry's champions, by model kind. */

@@ -59,10 +59,12 @@ export {
   type VariantReport,
 } from './scripts/index.js';
 export {
+  agentWarning,
   loadSkillModel,
   checkConciseBeforeTransfer,
   loadTransferConfig,
   type Agent,
+  type AgentWarning,
   type SkillModel,
   type TransferConfig,
 } from './transfer/index.js';

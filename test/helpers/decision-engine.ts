@@ -12,6 +12,7 @@ import {
   parseDialingRules,
   ScriptVersions,
   type Agent,
+  type AgentWarning,
   type CustomerView,
   type DecisionDeps,
   type DecisionRecord,
@@ -27,7 +28,8 @@ import { createKeywordModels } from '../../src/models/keyword/index.js';
 import { customerView } from './decision.js';
 
 export const json = (f: string) => JSON.parse(readFileSync(`config/${f}`, 'utf8'));
-export const check = createComplianceGuard(DEFAULT_COMPLIANCE_CONFIG).checkBotLine;
+const guard = createComplianceGuard(DEFAULT_COMPLIANCE_CONFIG);
+export const check = guard.checkBotLine;
 const turnModels = createKeywordModels();
 
 /** Wed 2026-03-11 10:00 in Shanghai. */
@@ -55,6 +57,7 @@ export function engine(
   const violations: DialingViolation[] = [];
   const alerts: string[] = [];
   const pushed: unknown[] = [];
+  const warnings: AgentWarning[] = [];
   const agentsFile = json('agents.json');
   const scripts = new ScriptVersions(loadScripts(json('scripts.json'), check));
   const e = new DecisionEngine(
@@ -80,12 +83,14 @@ export function engine(
       violation: (v) => violations.push(v),
       alert: (m) => alerts.push(m),
       pushHandoff: (h) => pushed.push(h),
+      agentLines: { check: (t) => guard.compliance(t, 'agent'), sayInstead: guard.sayInstead },
+      pushWarning: (w) => warnings.push(w),
       clock,
       rng: () => 0.5,
       journal: opts.journal,
     },
   );
-  return { e, emitted, logged, violations, alerts, pushed, scripts, clock };
+  return { e, emitted, logged, violations, alerts, pushed, warnings, scripts, clock };
 }
 
 export const turn = (callId: string, text: string) => ({

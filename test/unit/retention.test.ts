@@ -22,7 +22,7 @@ const cutoffOf = (days: number): number => clock.now() - days * DAY;
 
 /** One row of each table a kind covers, with its time; what NOT NULL needs besides. */
 const INSERT: Record<string, string> = {
-  compliance_hits: `INSERT INTO compliance_hits VALUES ('e'||?, 'c', 'u', 'bot', 'r', 't', 0, 1, ?::TIMESTAMPTZ)`,
+  compliance_hits: `INSERT INTO compliance_hits VALUES ('e'||?, 'c', 'u', 'bot', 'r', 't', 0, 1, ?::TIMESTAMPTZ, NULL)`,
   corrections: `INSERT INTO corrections (event_id, call_id, turn, submitted_by, ts) VALUES ('e'||?, 'c', 1, 'a', ?::TIMESTAMPTZ)`,
   calls: `INSERT INTO calls (call_id, started_at) VALUES ('c'||?, ?::TIMESTAMPTZ)`,
   web_visits: `INSERT INTO web_visits VALUES ('e'||?, 'u', '/p', NULL, ?::TIMESTAMPTZ)`,

@@ -68,3 +68,22 @@ export async function violationCounts(
     w.params,
   );
 }
+
+/**
+ * Agents' turns that broke the compliance rules in the filter's range, per
+ * agent (live agent assist warned each at the time): the most warned first;
+ * agent null for turns the dialer sent without an agent id.
+ */
+export async function agentWarningCounts(
+  store: Store,
+  f: ViolationFilter,
+): Promise<{ agent: string | null; turns: number; hits: number; calls: number }[]> {
+  const w = where(f);
+  return store.query(
+    `SELECT agent_id AS agent, count(DISTINCT event_id)::INTEGER AS turns,
+        count(*)::INTEGER AS hits, count(DISTINCT call_id)::INTEGER AS calls
+     FROM compliance_hits WHERE speaker = 'agent' AND ${w.sql}
+     GROUP BY agent_id ORDER BY turns DESC, agent NULLS LAST`,
+    w.params,
+  );
+}

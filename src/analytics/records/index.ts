@@ -34,6 +34,7 @@ export {
 } from './dnc-register.js';
 export { consentExportOf } from './consent-export.js';
 export {
+  agentWarningCounts,
   dialingViolations,
   violationCounts,
   type ViolationFilter,

@@ -1,6 +1,11 @@
-import { audit, dialingViolations, violationCounts } from '../../analytics/records/index.js';
+import {
+  agentWarningCounts,
+  audit,
+  dialingViolations,
+  violationCounts,
+} from '../../analytics/records/index.js';
 import { COMPLIANCE, type Principal } from '../auth.js';
-import { campaignSql } from '../scope.js';
+import { callSql, campaignSql } from '../scope.js';
 import { guarded, type ResolverDeps } from './context.js';
 import { kpiFilter, pageSize } from './views.js';
 
@@ -44,6 +49,11 @@ export function violationResolvers({ store }: ResolverDeps) {
       dialingViolationCounts: guarded(COMPLIANCE, async (a: RangeArgs, ctx) =>
         violationCounts(store, filter(a, ctx.principal)),
       ),
+      agentWarnings: guarded(COMPLIANCE, async (a: RangeArgs, ctx) => {
+        kpiFilter(a);
+        const scope = callSql(ctx.principal, 'call_id');
+        return agentWarningCounts(store, { from: a.from, to: a.to, scope });
+      }),
     },
   };
 }

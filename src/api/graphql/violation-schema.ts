@@ -20,10 +20,20 @@ export const violationTypeDefs = /* GraphQL */ `
     refused: Int!
     flagged: Int!
   }
+  "An agent's turns that broke the compliance rules (each warned live)."
+  type AgentWarningCount {
+    "The dialer's agent id; null for turns sent without one."
+    agent: String
+    turns: Int!
+    hits: Int!
+    calls: Int!
+  }
   extend type Query {
     "Violations in [from, to) (ISO 8601), newest first, at most limit (default 50, held to 1..200); compliance and admin, every read audited."
     dialingViolations(from: DateTime, to: DateTime, limit: Int): [DialingViolation!]!
     "Violations in [from, to) per rule, the most broken first; compliance and admin."
     dialingViolationCounts(from: DateTime, to: DateTime): [RuleCount!]!
+    "Agents' turns in [from, to) that broke the compliance rules, per agent, the most warned first; compliance and admin."
+    agentWarnings(from: DateTime, to: DateTime): [AgentWarningCount!]!
   }
 `;

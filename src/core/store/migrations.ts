@@ -278,6 +278,11 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE decisions ALTER COLUMN script_version DROP NOT NULL;
     `,
   },
+  {
+    version: 17,
+    name: 'the agent who made a promise the rules forbid (live agent assist counts by agent)',
+    sql: `ALTER TABLE compliance_hits ADD COLUMN agent_id VARCHAR;`,
+  },
 ];
 
 /** A row of `consent_changes` (migrations 10, 11): a consent change and its evidence, the text sealed. */

@@ -24,6 +24,7 @@ export type CallTranscript = NonNullable<CallTranscriptQuery['callTranscript']>;
 export type Highlight = TranscriptHit['highlights'][number];
 export type DialingViolation = DialingViolationsQuery['dialingViolations'][number];
 export type RuleCount = DialingViolationsQuery['dialingViolationCounts'][number];
+export type AgentWarningCount = DialingViolationsQuery['agentWarnings'][number];
 
 export const FLAGGED_CALLS_QUERY: TypedDocumentNode<FlaggedCallsQuery, FlaggedCallsQueryVariables> =
   gql`
@@ -128,7 +129,10 @@ export const SET_CONSENT: TypedDocumentNode<SetConsentMutation, SetConsentMutati
   }
 `;
 
-/** The latest violations since `from` and their counts by rule (the read is audited). */
+/**
+ * The latest violations since `from`, their counts by rule (the read is
+ * audited), and the agents warned live of a forbidden promise, per agent.
+ */
 export const DIALING_VIOLATIONS_QUERY: TypedDocumentNode<
   DialingViolationsQuery,
   DialingViolationsQueryVariables
@@ -149,6 +153,12 @@ export const DIALING_VIOLATIONS_QUERY: TypedDocumentNode<
       count
       refused
       flagged
+    }
+    agentWarnings(from: $from) {
+      agent
+      turns
+      hits
+      calls
     }
   }
 `;

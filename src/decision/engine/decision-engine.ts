@@ -35,6 +35,7 @@ import { agentState, cellArms, type EngineState } from './engine-journal.js';
 import { decide, speak, type SpeakContext } from './engine-speak.js';
 import { DialingGate } from './dialing-gate.js';
 import {
+  assistAgent,
   awaitPickup,
   flowTrigger,
   followUp,
@@ -219,18 +220,17 @@ export class DecisionEngine {
   readonly noteAccepted = (events: readonly DialwiseEvent[]): void =>
     this.pending.note(events, this.clock.now());
 
-  /** Learns from what happened (answers by hour, pacing, rewards, skills); forgets the erased. */
+  /** Learns from what happened (answers by hour, pacing, rewards, skills); warns agents; forgets the erased. */
   observe(events: readonly DialwiseEvent[]): void {
     for (const e of events) {
       if (e.type === 'call.answered' || e.type === 'call.unanswered') {
         const atMs = Date.parse(e.ts);
         this.learnAnswer(e.customer_id, atMs, e.type === 'call.answered');
         this.pace(atMs, e.type === 'call.answered' ? 'connected' : 'unanswered');
-      } else if (e.type === 'call.abandoned') {
-        this.pace(Date.parse(e.ts), 'abandoned');
-      } else if (e.type === 'call.ended') {
-        this.ended(e.call_id, e.outcome);
-      } else if (e.type === 'customer.erased') {
+      } else if (e.type === 'call.abandoned') this.pace(Date.parse(e.ts), 'abandoned');
+      else if (e.type === 'call.ended') this.ended(e.call_id, e.outcome);
+      else if (e.type === 'dialog.turn' && e.speaker === 'agent') assistAgent(this.deps, e);
+      else if (e.type === 'customer.erased') {
         // Their calls in progress go too: a session's turns and memory hold their words.
         this.drop((s) => s.customerId === e.customer_id);
         this.pending.forget(e.customer_id);

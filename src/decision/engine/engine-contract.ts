@@ -18,7 +18,13 @@ import type {
   ScriptPolicy,
   ScriptVersions,
 } from '../scripts/index.js';
-import type { Agent, Handoff, SkillModel, TransferConfig } from '../transfer/index.js';
+import type {
+  Agent,
+  AgentWarning,
+  Handoff,
+  SkillModel,
+  TransferConfig,
+} from '../transfer/index.js';
 import type { EngineRecord } from './engine-journal.js';
 
 /** Everything the engine decides with, loaded and validated from config at start. */
@@ -50,6 +56,16 @@ export interface DecisionDeps {
   /** Every customer the dialer may call, for `next()`. */
   candidates(nowMs: number): Iterable<RankingView>;
   checkBotLine(text: string): ComplianceHit[];
+  /**
+   * Live agent assist: the rules on an agent's turn, and each rule's
+   * compliant wording. Absent: agents' turns are only flagged in the store.
+   */
+  agentLines?: {
+    check(text: string): ComplianceHit[];
+    sayInstead(rule: string): { zh: string; en: string } | undefined;
+  };
+  /** Pushes a warning to the agent desktop the moment an agent's turn breaks a rule. */
+  pushWarning?(warning: AgentWarning): void;
   /** Events the decision produced (turns spoken, transfers, consent revoked): fire and forget. */
   emit(events: DialwiseEvent[]): void;
   /** One record per decision (for off-policy evaluation and audit). */

@@ -1,12 +1,15 @@
 /**
  * The engine's side of a transfer: the handoff pushed to the agent desktop
  * with its pickup deadline (a clock timer arms the no-pickup fallback), and
- * the follow-up task of hybrid mode.
+ * the follow-up task of hybrid mode; the warning of an agent who just made
+ * a promise the rules forbid.
  */
 import type { Clock } from '../../core/clock.js';
+import type { EventOf } from '../../core/events/index.js';
 import type { CustomerView } from '../customer-view.js';
 import { known } from '../flow/index.js';
 import {
+  agentWarning,
   buildHandoff,
   chooseAgent,
   hybridPlan,
@@ -146,4 +149,12 @@ export function awaitPickup(
     s.callId,
     deps.clock.after(left, () => noPickup(config, s, deps, pickups)),
   );
+}
+
+/** Warns the agent's desktop of a promise the agent just made (live agent assist). */
+export function assistAgent(deps: DecisionDeps, turn: EventOf<'dialog.turn'>): void {
+  const { agentLines, pushWarning } = deps;
+  if (!agentLines || !pushWarning) return;
+  const warning = agentWarning(turn, agentLines.check(turn.text), agentLines.sayInstead);
+  if (warning) pushWarning(warning);
 }

@@ -28,6 +28,7 @@ export {
   type CounterName,
   type Counting,
 } from './call-counters.js';
+export { agentWarning, type AgentWarning } from './agent-warning.js';
 export { buildHandoff, type Handoff, type HandoffInput, type Turn } from './handoff.js';
 export {
   loadSkillModel,

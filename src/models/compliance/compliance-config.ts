@@ -34,6 +34,8 @@ const ruleSchema = z
     patterns: z.array(patternSchema).optional(),
     /** Also match the terms by toneless pinyin: ASR homophones and typed pinyin. Default true. */
     homophones: z.boolean().optional(),
+    /** A compliant wording offered to an agent who tripped the rule (live agent assist). */
+    say_instead: z.strictObject({ zh: phrase, en: phrase }).optional(),
   })
   .refine((r) => r.terms.length > 0 || (r.patterns?.length ?? 0) > 0, {
     message: 'a rule needs terms or patterns',

@@ -16,6 +16,8 @@ export interface ComplianceGuard {
   compliance(text: string, speaker: Speaker): ComplianceHit[];
   /** The pre-speech check of a generated bot line: promises plus absolute wording (绝对, 保证, 100%). */
   checkBotLine(text: string): ComplianceHit[];
+  /** The rule's compliant wording for an agent (config `say_instead`), if it has one. */
+  sayInstead(rule: string): { zh: string; en: string } | undefined;
 }
 
 /** Lower wins where candidates overlap: a configured term is the most specific evidence. */
@@ -113,6 +115,7 @@ function compileGuard(config: ComplianceConfig): ComplianceGuard {
   return {
     compliance: (text, speaker) => (speaker === 'customer' ? [] : check(text, false)),
     checkBotLine: (text) => check(text, true),
+    sayInstead: (rule) => config.rules.find((r) => r.name === rule)?.say_instead,
   };
 }
 

@@ -34,6 +34,8 @@ export interface ComplianceRow {
   start_pos: number;
   end_pos: number;
   ts: string;
+  /** The agent who spoke (the dialer's `agent_id`), for agents' turns. */
+  agent_id: string | null;
 }
 
 /** A turn's row before the models have said anything about it. */
@@ -66,6 +68,7 @@ export const hitRow = (e: EventOf<'dialog.turn'>, h: ComplianceHit): ComplianceR
   start_pos: h.start,
   end_pos: h.end,
   ts: e.ts,
+  agent_id: e.agent_id ?? null,
 });
 
 /** A call's key among a commit's changes: its id and its customer's. */

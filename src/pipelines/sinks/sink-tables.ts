@@ -62,6 +62,7 @@ export const HITS: Typed = {
   start_pos: 'INTEGER',
   end_pos: 'INTEGER',
   ts: 'TIMESTAMPTZ',
+  agent_id: 'VARCHAR',
 };
 export const CONSENTS: Typed = {
   event_id: 'VARCHAR',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { callRef, envelope, int32, label, LIMITS } from './common.js';
+import { callRef, envelope, id, int32, label, LIMITS } from './common.js';
 
 /**
  * Voice features of the utterance, as the voice bot measures them (or
@@ -28,6 +28,8 @@ export const dialogTurn = z.strictObject({
   asr_confidence: z.number().min(0).max(1),
   prosody: prosody.optional(),
   audio_ref: z.string().max(LIMITS.url).optional(),
+  /** Who spoke, when the speaker is an agent (live agent assist counts by it). */
+  agent_id: id.optional(),
 });
 
 export const correctionSubmitted = z.strictObject({

@@ -1,5 +1,6 @@
 // Calls the dialing rules refused or flagged at /dialog/turn: counts by rule
-// over the range, then the latest violations with why (each read audited).
+// over the range, then the latest violations with why (each read audited);
+// then the agents live agent assist warned, per agent.
 import { errorMessage } from '../../shell/graphql-client.js';
 import { href } from '../../shell/hash-router.js';
 import { rangeStart } from '../../shell/range-filters.js';
@@ -7,7 +8,11 @@ import { createFilterBar } from '../../shell/filter-bar.js';
 import { h } from '../../ui/dom.js';
 import { formatAgo, formatDateTime, formatInt } from '../../ui/format.js';
 import { DIALING_VIOLATIONS_QUERY } from '../../queries/compliance-queries.js';
-import type { DialingViolation, RuleCount } from '../../queries/compliance-queries.js';
+import type {
+  AgentWarningCount,
+  DialingViolation,
+  RuleCount,
+} from '../../queries/compliance-queries.js';
 import { badge } from '../../ui/badge.js';
 import { panel } from '../../ui/panel.js';
 import { loading, stateBox } from '../../ui/states.js';
@@ -17,7 +22,7 @@ import type { ViewContext } from '../../shell/view-context.js';
 const LATEST = 100;
 const NONE = [
   'No dialing violations',
-  'No call in this range broke the do-not-call, consent, cap or calling-window rules.',
+  'No call in this range broke the do-not-call, consent, cap or calling-window rules, and no agent made a forbidden promise.',
 ] as const;
 
 /** Refused: the bot ended the call; flagged: it went on (enforcement "flag"). */
@@ -31,6 +36,18 @@ const COUNT_COLUMNS: Column<RuleCount>[] = [
   { id: 'count', label: 'Calls', align: 'right', render: (r) => formatInt(r.count) },
   { id: 'refused', label: 'Refused', align: 'right', render: (r) => formatInt(r.refused) },
   { id: 'flagged', label: 'Flagged', align: 'right', render: (r) => formatInt(r.flagged) },
+];
+
+/** Agents' turns that broke the compliance rules: each was warned on the agent's desktop as said. */
+const AGENT_COLUMNS: Column<AgentWarningCount>[] = [
+  {
+    id: 'agent',
+    label: 'Agent',
+    render: (a) => h('span', { class: 'mono' }, a.agent ?? '(unnamed)'),
+  },
+  { id: 'turns', label: 'Turns warned', align: 'right', render: (a) => formatInt(a.turns) },
+  { id: 'hits', label: 'Promises', align: 'right', render: (a) => formatInt(a.hits) },
+  { id: 'calls', label: 'Calls', align: 'right', render: (a) => formatInt(a.calls) },
 ];
 
 const COLUMNS: Column<DialingViolation>[] = [
@@ -61,7 +78,7 @@ export function createViolationsTab(ctx: ViewContext): ViolationsTab {
   const bar = createFilterBar(ctx, { dimensions: false });
   const p = panel('Dialing violations', {
     testid: 'dialing-violations',
-    subtitle: `Calls the dialing rules refused or flagged at their turn: counts by rule, then the latest ${LATEST}.`,
+    subtitle: `Calls the dialing rules refused or flagged at their turn: counts by rule, then the latest ${LATEST}; agents warned live of a forbidden promise.`,
     actions: [bar.el],
   });
   const slot = h('div', {}, loading('Loading dialing violations…'));
@@ -70,6 +87,12 @@ export function createViolationsTab(ctx: ViewContext): ViolationsTab {
     rowKey: (r) => r.rule,
     testid: 'violation-counts',
     columns: COUNT_COLUMNS,
+  });
+  const agents = dataTable<AgentWarningCount>({
+    caption: 'Agents warned live of a forbidden promise',
+    rowKey: (a) => a.agent ?? '',
+    testid: 'agent-warnings',
+    columns: AGENT_COLUMNS,
   });
   const table = dataTable<DialingViolation>({
     caption: 'Latest dialing violations',
@@ -90,10 +113,13 @@ export function createViolationsTab(ctx: ViewContext): ViolationsTab {
       if (mine !== generation || !data) return;
       counts.setRows(data.dialingViolationCounts);
       table.setRows(data.dialingViolations);
+      agents.setRows(data.agentWarnings);
+      const parts = [
+        ...(data.dialingViolations.length ? [counts.el, table.el] : []),
+        ...(data.agentWarnings.length ? [agents.el] : []),
+      ];
       slot.replaceChildren(
-        data.dialingViolations.length
-          ? h('div', { class: 'stack' }, counts.el, table.el)
-          : stateBox('empty', ...NONE),
+        parts.length ? h('div', { class: 'stack' }, ...parts) : stateBox('empty', ...NONE),
       );
       p.setError(null);
     } catch (err) {

@@ -1,10 +1,12 @@
 // Bundles the dashboard (src/dashboard, entry shell/boot.ts) into dist/dashboard:
 //   dist/dashboard/index.html, assets/main.js, assets/style.css
-//   (style.css and the styles/*.css it imports, as one file)
+//   (style.css and the styles/*.css it imports, as one file), each asset
+//   also gzipped (.gz), within a budget of 500 KiB gzipped
 // and, meanwhile, generates the types of its GraphQL operations
 // (scripts/dashboard-types.mjs; the bundle does not need them, typecheck does).
 // Last step of `npm run build`; the platform serves dist/dashboard at `/`.
-import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -53,10 +55,21 @@ await copyFile(join(src, 'index.html'), join(out, 'index.html'));
 console.log(`dashboard: ${TYPES} ${(await types) ? 'written' : 'up to date'}`);
 
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+// What a browser downloads: the platform serves the .gz beside each asset
+// to a client that accepts gzip (src/api/static.ts). Over budget fails the build.
+const GZIP_BUDGET = 500 * 1024;
+for (const file of ['assets/main.js', 'assets/style.css']) {
+  const gz = gzipSync(await readFile(join(out, file)), { level: 9 });
+  await writeFile(join(out, `${file}.gz`), gz);
+  if (gz.length > GZIP_BUDGET)
+    throw new Error(`dashboard: ${file} is ${kib(gz.length)} gzipped, over ${kib(GZIP_BUDGET)}`);
+}
 const files = ['assets/main.js', 'assets/style.css', 'index.html'];
 for (const file of files) {
   const { size } = await stat(join(out, file));
-  console.log(`dashboard: ${relative(root, join(out, file))}  ${kib(size)}`);
+  const gz = file.startsWith('assets/') ? (await stat(join(out, `${file}.gz`))).size : undefined;
+  const zipped = gz === undefined ? '' : ` (${kib(gz)} gzipped)`;
+  console.log(`dashboard: ${relative(root, join(out, file))}  ${kib(size)}${zipped}`);
 }
 const inputs = Object.keys(result.metafile.inputs).length;
 console.log(`dashboard: bundled ${inputs} modules`);

@@ -102,7 +102,11 @@ export function createApi(deps: ApiDeps): Api {
     const res = await rest(request, url);
     if (res) return res;
     if (request.method === 'GET' || request.method === 'HEAD') {
-      const file = await serveStatic(deps.dashboardDir, url.pathname);
+      const file = await serveStatic(
+        deps.dashboardDir,
+        url.pathname,
+        request.headers.get('accept-encoding'),
+      );
       if (file) return file;
     }
     throw new DialwiseError('NOT_FOUND', `no route for ${request.method} ${url.pathname}`);

@@ -10,8 +10,16 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** Serves the built dashboard; paths may not leave `root`. */
-export async function serveStatic(root: string, pathname: string): Promise<Response | null> {
+/**
+ * Serves the built dashboard; paths may not leave `root`. A client that
+ * accepts gzip gets the asset's `.gz` twin (written by the build) where
+ * there is one.
+ */
+export async function serveStatic(
+  root: string,
+  pathname: string,
+  acceptEncoding: string | null = null,
+): Promise<Response | null> {
   let rel: string;
   try {
     rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
@@ -22,14 +30,18 @@ export async function serveStatic(root: string, pathname: string): Promise<Respo
   if (rel.endsWith('.map')) return null;
   const file = normalize(join(root, rel));
   if (!file.startsWith(normalize(root) + sep)) return null;
+  const headers = {
+    'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'cache-control': rel === 'index.html' ? 'no-cache' : 'public, max-age=300',
+    vary: 'accept-encoding',
+  };
+  if (/\bgzip\b/i.test(acceptEncoding ?? '') && !rel.endsWith('.gz')) {
+    const zipped = await readFile(`${file}.gz`).catch(() => null);
+    if (zipped)
+      return new Response(zipped, { headers: { ...headers, 'content-encoding': 'gzip' } });
+  }
   try {
-    const body = await readFile(file);
-    return new Response(body, {
-      headers: {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'cache-control': rel === 'index.html' ? 'no-cache' : 'public, max-age=300',
-      },
-    });
+    return new Response(await readFile(file), { headers });
   } catch {
     return null;
   }

@@ -1,3 +1,5 @@
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -452,6 +454,29 @@ describe('hardening: poison inputs, limits, personal data, keys, web', () => {
       expect(await head.text()).toBe('');
       expect((await req('/assets/main.js.map', undefined)).status).toBe(404);
       expect((await req('/events', keys.dialer, { method: 'GET' })).status).toBe(405);
+    });
+
+    it('sends the dashboard gzipped to a browser that accepts it, within its 500 KiB budget', async () => {
+      const raw = (encoding?: string) =>
+        new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+          const r = httpGet(
+            `${p.url}/assets/main.js`,
+            { headers: encoding ? { 'accept-encoding': encoding } : {} },
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on('data', (c: Buffer) => chunks.push(c));
+              res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+            },
+          );
+          r.on('error', reject);
+        });
+      const [zipped, plain] = [await raw('gzip, deflate, br'), await raw()];
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(zipped.headers['content-type']).toMatch(/javascript/);
+      expect(zipped.body.length).toBeLessThan(500 * 1024);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body.length).toBeGreaterThan(zipped.body.length);
+      expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
     });
 
     it('keeps the data folder and its files private (0700, 0600)', () => {

@@ -8,6 +8,7 @@ import { privacyRoutes } from './rest/privacy-routes.js';
 import { referenceRoutes } from './rest/reference-routes.js';
 import { restRoutes, type Route } from './rest/routes.js';
 import { retentionRoutes } from './rest/retention-routes.js';
+import { slackRoutes } from './rest/slack-routes.js';
 
 interface Compiled {
   route: Route;
@@ -55,6 +56,7 @@ export function restDispatcher(
     ...retentionRoutes(deps),
     ...privacyRoutes(deps),
     ...consentPageRoutes(deps),
+    ...slackRoutes(deps),
   ];
   const routes = [...table, ...referenceRoutes(table)].map(compile);
   const { limits } = deps;

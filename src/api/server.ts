@@ -1,3 +1,4 @@
+import type { SlackDeps } from './rest/slack-routes.js';
 import type { Registry } from 'prom-client';
 import { systemClock } from '../core/clock.js';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
@@ -17,7 +18,7 @@ import type { ErasureReport } from './rest/schemas.js';
 import { serveStatic } from './static.js';
 import type { Replicas } from './replicas.js';
 
-export interface ApiDeps extends GraphqlDeps, RetentionDeps, ConsentPageDeps {
+export interface ApiDeps extends GraphqlDeps, RetentionDeps, ConsentPageDeps, SlackDeps {
   /**
    * Takes validated events and raw invalid ones (for dead letters); resolves
    * once durable. `forwarded`: relayed by another decision replica.

@@ -91,6 +91,7 @@ export async function startApiService(config: Config, deps: ApiServiceDeps): Pro
     phoneHash: (phone) => cipher.lookupHash(phone),
     costs: { botPerMinute: config.costPerMinuteBot, agentPerMinute: config.costPerMinuteAgent },
     reportingTimeZone: config.reportingTimeZone,
+    slackSigningSecret: config.slackSigningSecret,
     dashboardDir: join(packageRoot(), 'dist', 'dashboard'),
     mapCrm: (raw) => mapCrmFields(crmMapping, raw),
     checkBotLine: createComplianceGuard(complianceConfig(config)).checkBotLine,

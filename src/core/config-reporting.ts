@@ -21,6 +21,11 @@ export const REPORTING_SETTINGS = {
     schema: z.coerce.number().min(0).default(1.5),
     fix: 'what a minute of a human agent costs, in the same currency',
   },
+  slackSigningSecret: {
+    env: 'SLACK_SIGNING_SECRET',
+    schema: z.string().min(16).optional(),
+    fix: "the Slack app's signing secret (its Basic Information page): verifies the alert messages' Acknowledge presses at POST /slack/actions",
+  },
   alertIntervalMs: {
     env: 'DIALWISE_ALERT_INTERVAL_MS',
     schema: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),

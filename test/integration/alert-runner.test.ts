@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rollUpAgain } from '../../src/analytics/kpis/index.js';
 import { AlertRunner } from '../../src/analytics/alerts/index.js';
 import { manualClock, systemClock } from '../../src/core/clock.js';
 import { migrate, Store } from '../../src/core/store/store.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { alertCalls } from '../helpers/alert-calls.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 
 // Wednesday 10:30 UTC: the window is the last 60 minutes, the baseline the same
@@ -14,25 +14,6 @@ const WEEK = 7 * 24 * 3_600_000;
 // Rounds run on a clock stepped by hand; Slack's retries wait on the real one.
 const clock = manualClock(NOW.getTime());
 const at = (minutes: number): number => NOW.getTime() + minutes * 60_000;
-
-/**
- * 2,000 answered calls in a region at `at` (call i 0.1·i seconds after it), `converted` of
- * them converted: enough that a 25% drop in conversion is significant (z = 5
- * against the four weeks' 8,000), as the rules' gate requires.
- */
-async function calls(store: Store, region: string, at: Date, converted: number, tag: string) {
-  await store.transaction((tx) =>
-    tx.run(
-      `INSERT INTO calls (call_id, customer_id, region, started_at, answered, outcome, duration_s)
-       SELECT ? || '-' || i, 'c-' || i, ?, ?::TIMESTAMPTZ + to_milliseconds(i * 100), true,
-         CASE WHEN i < ? THEN 'converted' ELSE 'rejected' END, 60
-       FROM range(0, 2000) t(i)`,
-      [`${region}-${tag}`, region, at.toISOString(), converted],
-    ),
-  );
-  // Written around the sink: tell the KPI roll-up.
-  await rollUpAgain(store);
-}
 
 describe('deviation alerts over DuckDB, to a local Slack receiver', () => {
   let store: Store;
@@ -45,12 +26,12 @@ describe('deviation alerts over DuckDB, to a local Slack receiver', () => {
     for (let w = 1; w <= 4; w++) {
       const past = new Date(NOW.getTime() - w * WEEK - 25 * 60_000); // 10:05 on past Wednesdays
       for (const region of ['east', 'west', 'north'])
-        await calls(store, region, past, 400, `w${w}`);
+        await alertCalls(store, region, past, 400, `w${w}`);
     }
     const today = new Date(NOW.getTime() - 25 * 60_000);
-    await calls(store, 'east', today, 300, 'now'); // 25% below baseline
-    await calls(store, 'west', today, 340, 'now'); // 15% below: within the 20% band
-    await calls(store, 'north', today, 400, 'now'); // steady: overall 13% below, no alert
+    await alertCalls(store, 'east', today, 300, 'now'); // 25% below baseline
+    await alertCalls(store, 'west', today, 340, 'now'); // 15% below: within the 20% band
+    await alertCalls(store, 'north', today, 400, 'now'); // steady: overall 13% below, no alert
     runner = new AlertRunner(store, {
       slackWebhookUrl: (hook = await startReceiver()).url,
       dashboardUrl: () => 'http://127.0.0.1:8080',
@@ -71,7 +52,9 @@ describe('deviation alerts over DuckDB, to a local Slack receiver', () => {
     expect(open[0]!.deviation).toBeCloseTo(-0.25, 9);
     expect(hook.posts).toHaveLength(1);
     expect(JSON.stringify(hook.posts[0])).toMatch(/conversionRate/);
-    expect(JSON.stringify(hook.posts[0])).toMatch(/127\.0\.0\.1:8080\/#alerts/);
+    expect(JSON.stringify(hook.posts[0])).toContain(
+      '127.0.0.1:8080/#/overview?range=24h&region=east',
+    );
     // The next minute: still 25% off, but deduplicated.
     clock.set(at(1));
     expect((await runner.run()).fired).toBe(0);
@@ -80,7 +63,7 @@ describe('deviation alerts over DuckDB, to a local Slack receiver', () => {
 
   it('keeps a notice while Slack fails (500s, then down) and delivers it later', async () => {
     // 2,000 more calls at 25%: the last hour's rate is back to (300 + 500) / 4,000 = 20%.
-    await calls(store, 'east', new Date(NOW.getTime() - 20 * 60_000), 500, 'recovered');
+    await alertCalls(store, 'east', new Date(NOW.getTime() - 20 * 60_000), 500, 'recovered');
     hook.setReply(500);
     clock.set(at(2));
     const r = await runner.run();

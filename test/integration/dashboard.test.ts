@@ -22,7 +22,7 @@ import { CallSimulator } from '../../src/datasets/simulator.js';
 import { openRegistry } from '../../src/training/kinds.js';
 import { fillTrend } from '../../src/dashboard/charts/trend-chart.js';
 import { rangeStart, whereArg } from '../../src/dashboard/shell/range-filters.js';
-import { parseRoute } from '../../src/dashboard/shell/hash-router.js';
+import { hashFilters, parseRoute } from '../../src/dashboard/shell/hash-router.js';
 import { readEvents } from '../../src/dashboard/shell/sse-link.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -77,6 +77,20 @@ describe('dashboard helpers', () => {
     ['#/nowhere', { view: 'overview', rest: [] }],
     ['', { view: 'overview', rest: [] }],
   ])('routes %s', (hash, route) => expect(parseRoute(hash)).toEqual(route));
+
+  it.each([
+    ['#/overview?range=24h&region=east', { range: '24h', where: { region: 'east' } }],
+    ['#/overview?range=7d', { range: '7d', where: {} }],
+    [
+      '#/overview?campaign=spring&productLine=%E4%BF%9D%E9%99%A9',
+      { where: { campaign: 'spring', productLine: '保险' } },
+    ],
+    ['#/overview?range=forever&colour=red', null],
+    ['#/overview', null],
+  ])('reads the filters of a link %s (an alert from Slack)', (hash, filters) => {
+    expect(parseRoute(hash).view).toBe('overview');
+    expect(hashFilters(hash)).toEqual(filters);
+  });
 
   it('starts ranges on whole hours and UTC days', () => {
     const now = Date.parse('2026-12-02T14:25:00Z');
@@ -201,7 +215,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard', () => {
     const p = await openPage(`/#key=${encodeURIComponent(key)}`);
     await p.getByTestId('role').waitFor();
     await p.evaluate((r) => (window.location.hash = r), route);
-    await p.getByTestId(`view-${route.split('/')[1]}`).waitFor();
+    await p.getByTestId(`view-${route.split('/')[1]!.split('?')[0]}`).waitFor();
     return p;
   }
 
@@ -383,6 +397,12 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard', () => {
     await page.getByTestId('range-all').click();
     const totals = await graphql<{ totals: { calls: number } }>('{ totals { calls } }');
     await expect.poll(() => numberOf('kpi-calls'), { timeout: 8_000 }).toBe(totals.totals.calls);
+  });
+
+  it("opens an alert's link from Slack on the Overview filtered to its scope", async () => {
+    page = await openView('#/overview?range=7d&region=east');
+    await expect.poll(() => page.getByTestId('filter-region').inputValue()).toBe('east');
+    await expect.poll(() => page.getByTestId('range-7d').getAttribute('aria-pressed')).toBe('true');
   });
 
   it('applies a filter to the cards and the trends', async () => {

@@ -62,7 +62,7 @@ describe('Slack delivery', () => {
     expect(body.blocks.map((b) => b.type)).toEqual(['header', 'section', 'context', 'actions']);
     const json = JSON.stringify(body);
     expect(json).toContain('NORTH');
-    expect(json).toContain('http://dash.local:8080/#alerts');
+    expect(json).toContain('http://dash.local:8080/#/overview?range=24h&region=NORTH');
   });
 
   it('retries 500s with back-off and succeeds on the third attempt', async () => {

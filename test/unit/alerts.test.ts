@@ -278,7 +278,15 @@ describe('slackMessage', () => {
     expect(json).toContain('NORTH');
     expect(json).toContain('7.5% vs 10.0%');
     expect(json).toContain('-25.0%');
-    expect(json).toContain('"url":"https://dash.example.com/#alerts"');
+    // The Overview of the last 24 hours, filtered to the alert's region.
+    expect(json).toContain('"url":"https://dash.example.com/#/overview?range=24h&region=NORTH"');
+    // And a button that acknowledges it from Slack (POST /slack/actions).
+    const ack = (msg.blocks.at(-1) as { elements: { action_id: string; value?: string }[] })
+      .elements[1]!;
+    expect(ack.action_id).toBe('acknowledge');
+    expect(JSON.parse(ack.value!)).toEqual({ rule: alert.ruleId, key: 'NORTH' });
+    const resolved = JSON.stringify(slackMessage(alert, 'resolved', 'https://dash.example.com'));
+    expect(resolved).not.toContain('acknowledge');
   });
 
   it('tells the time it fired in the reporting zone', () => {

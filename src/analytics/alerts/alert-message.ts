@@ -2,7 +2,7 @@
  * The Slack Block Kit message that announces an alert fired or resolved;
  * values are written as the KPI catalogue formats them, like the dashboard.
  */
-import { formatKpi, KPIS } from '../kpis/index.js';
+import { DIMENSION_CATALOGUE, formatKpi, KPIS } from '../kpis/index.js';
 import type { AlertDimension, AlertMetric, AlertState, Transition } from './deviation-rules.js';
 
 export interface SlackPayload {
@@ -26,6 +26,22 @@ export const localTime = (at: Date, timeZone: string): string =>
     hourCycle: 'h23',
   }).format(at)} ${timeZone}`;
 
+/**
+ * The dashboard's Overview over the last 24 hours, filtered to the alert's
+ * scope where its dimension is a filter (`#/overview?range=24h&region=east`;
+ * the dashboard reads these, hash-router.ts).
+ */
+export function alertLink(
+  dashboardUrl: string,
+  dimension: AlertDimension | null,
+  key: string,
+): string {
+  const params = new URLSearchParams({ range: '24h' });
+  const where = dimension && (DIMENSION_CATALOGUE[dimension] as { where?: string }).where;
+  if (where) params.set(where, key);
+  return `${dashboardUrl.replace(/\/+$/, '')}/#/overview?${params}`;
+}
+
 /** A Slack Block Kit message announcing that an alert fired or resolved; times in `timeZone`. */
 export function slackMessage(
   alert: AlertState & { metric: AlertMetric; dimension: AlertDimension | null; threshold: number },
@@ -41,7 +57,7 @@ export function slackMessage(
     transition === 'fired'
       ? `🚨 ${alert.metric} ${alert.deviation < 0 ? 'dropped' : 'rose'} ${pct} (${scope})`
       : `✅ Resolved: ${alert.metric} back to normal (${scope})`;
-  const link = `${dashboardUrl.replace(/\/+$/, '')}/#alerts`;
+  const link = alertLink(dashboardUrl, alert.dimension, alert.key);
   const text = `${title}: ${value} vs baseline ${base} (${pct}, threshold ${(alert.threshold * 100).toFixed(0)}%)`;
 
   return {
@@ -79,10 +95,22 @@ export function slackMessage(
         elements: [
           {
             type: 'button',
-            text: { type: 'plain_text', text: 'Open alerts dashboard' },
+            text: { type: 'plain_text', text: 'Open in the dashboard' },
             url: link,
             action_id: 'open_alerts',
           },
+          // Pressed in Slack: POST /slack/actions acknowledges it as the Slack user.
+          ...(transition === 'fired'
+            ? [
+                {
+                  type: 'button',
+                  text: { type: 'plain_text', text: 'Acknowledge' },
+                  style: 'primary',
+                  action_id: 'acknowledge',
+                  value: JSON.stringify({ rule: alert.ruleId, key: alert.key }),
+                },
+              ]
+            : []),
         ],
       },
     ],

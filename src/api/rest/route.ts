@@ -21,6 +21,7 @@ export const ROUTE_TAGS = {
   export: 'Facts and KPIs for analysts and data scientists',
   admin: 'Keys, scripts, dead letters, retention, erasure, the clock',
   customer: "The customer's own consent page (public: the link is the credential)",
+  slack: "Slack's interactive buttons (public: Slack's signature is the credential)",
   meta: 'Health, metrics and this reference',
 } as const;
 export type RouteTag = keyof typeof ROUTE_TAGS;

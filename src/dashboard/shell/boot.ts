@@ -7,7 +7,7 @@ import { h } from '../ui/dom.js';
 import { Filters } from './range-filters.js';
 import { renderLogin } from './login-form.js';
 import { ME_QUERY } from '../queries/app-queries.js';
-import { parseRoute, VIEWS, type ViewName } from './hash-router.js';
+import { hashFilters, parseRoute, VIEWS, type ViewName } from './hash-router.js';
 import { createShell } from './app-shell.js';
 import type { Principal } from '../queries/app-queries.js';
 import type { MountView, View, ViewContext } from './view-context.js';
@@ -70,6 +70,9 @@ function renderApp(client: ApolloClient, principal: Principal): () => void {
     const route = parseRoute(window.location.hash);
     if (!/^#\//.test(window.location.hash))
       window.history.replaceState(window.history.state, '', `#/${route.view}`);
+    // A link with filters (an alert's, from Slack) opens the view filtered so.
+    const asked = hashFilters(window.location.hash);
+    if (asked) ctx.filters.set(asked);
     if (current?.name === route.view && current.view.update) return current.view.update(route);
     current?.view.destroy();
     shell.setLive('none');

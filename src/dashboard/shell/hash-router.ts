@@ -1,6 +1,9 @@
 // Hash routes: #/overview, #/breakdown, #/customers/<id>, … (the API key
 // never travels in them: it is taken out of the fragment at load).
 
+import type { KpiWhere } from '../queries/kpi-queries.js';
+import { FILTERS, RANGES, type Range } from './range-filters.js';
+
 export type ViewName =
   'overview' | 'breakdown' | 'experiments' | 'alerts' | 'compliance' | 'customers' | 'models';
 
@@ -38,3 +41,22 @@ function safeDecode(s: string): string {
 
 export const href = (view: ViewName, ...rest: string[]): string =>
   `#/${[view, ...rest].map(encodeURIComponent).join('/')}`;
+
+/**
+ * The filters a link asks for after its `?` (`#/overview?range=7d&region=east`,
+ * what an alert's Slack message links to): a known range and the KPI
+ * filters by their field names; null when the link names none.
+ */
+export function hashFilters(hash: string): { range?: Range; where: KpiWhere } | null {
+  const query = hash.split('?')[1];
+  if (!query) return null;
+  const params = new URLSearchParams(query);
+  const range = RANGES.find((r) => r.value === params.get('range'))?.value;
+  const where: KpiWhere = {};
+  for (const { field } of FILTERS) {
+    const value = params.get(field);
+    if (value) where[field] = value.slice(0, 128);
+  }
+  if (!range && Object.keys(where).length === 0) return null;
+  return { ...(range && { range }), where };
+}

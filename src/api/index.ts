@@ -1,5 +1,6 @@
 // The HTTP API (GraphQL, REST, the dashboard's files) and its API keys.
 // Other folders import from here.
+export { apiMetrics, type ApiMetrics } from './api-metrics.js';
 export { createApi, type Api, type ApiDeps } from './server.js';
 export {
   cachedAuthenticator,

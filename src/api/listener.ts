@@ -5,6 +5,7 @@ import { createServerAdapter } from '@whatwg-node/server';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import type { DecisionEngine } from '../decision/index.js';
 import type { Admission } from './admission.js';
+import type { ApiMetrics } from './api-metrics.js';
 import { DIALER, requireRole, type Principal } from './auth.js';
 import { scopedTurn } from './scope.js';
 import type { ApiLimits } from './limits.js';
@@ -123,16 +124,27 @@ function serveHot(hot: HotHandler, req: IncomingMessage, res: ServerResponse): v
   });
 }
 
-/** Serves `handle` over HTTP on host:port (port 0: any free one); POSTs to a hot route go to it. */
+/**
+ * Serves `handle` over HTTP on host:port (port 0: any free one); POSTs to a
+ * hot route go to it. `answered` hears of every answer once it is sent.
+ */
 export async function listen(
   handle: (request: Request) => Promise<Response>,
   hot: ReadonlyMap<string, HotHandler>,
   host: string,
   port: number,
+  answered?: ApiMetrics['answered'],
 ): Promise<{ url: string; close(): Promise<void> }> {
   const adapter = createServerAdapter(handle);
   const server = createServer((req, res) => {
     const fast = req.method === 'POST' ? hot.get(req.url ?? '') : undefined;
+    if (answered) {
+      const started = performance.now();
+      const route = fast ? (req.url ?? null) : null;
+      res.once('finish', () =>
+        answered(route, res.statusCode, (performance.now() - started) / 1000),
+      );
+    }
     if (!fast) return void adapter(req, res);
     serveHot(fast, req, res);
   });

@@ -1,3 +1,4 @@
+import { apiMetrics } from './api-metrics.js';
 import type { SlackDeps } from './rest/slack-routes.js';
 import type { Registry } from 'prom-client';
 import { systemClock } from '../core/clock.js';
@@ -138,5 +139,6 @@ export function createApi(deps: ApiDeps): Api {
         replicas: deps.replicas,
       })
     : new Map();
-  return { fetch: handle, listen: (host, port) => listen(handle, hot, host, port) };
+  const { answered } = apiMetrics(deps.metrics);
+  return { fetch: handle, listen: (host, port) => listen(handle, hot, host, port, answered) };
 }

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { createPubSub } from 'graphql-yoga';
 import { AlertRunner } from '../analytics/alerts/index.js';
 import { SearchIndexer } from '../analytics/search/index.js';
-import { createApiKey, newApiKey, type Commits, createApi, type ApiDeps } from '../api/index.js';
+import {
+  apiMetrics,
+  createApiKey,
+  newApiKey,
+  type Commits,
+  createApi,
+  type ApiDeps,
+} from '../api/index.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import { CONSENT_LINK_LABEL } from '../core/consent-link.js';
@@ -74,6 +81,7 @@ export async function startApiService(config: Config, deps: ApiServiceDeps): Pro
     clock,
     timeZone: dialingRulesOf(config).timezone,
     reportingTimeZone: config.reportingTimeZone,
+    onDelivery: apiMetrics(deps.metrics).delivered,
   });
   // One listener per live subscription: the per-key limit bounds them, not Node's warning at 10.
   const target = new EventTarget();

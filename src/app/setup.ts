@@ -17,7 +17,7 @@ import type { Config } from '../core/config.js';
 import { createFieldCipher, type FieldCipher } from '../core/crypto.js';
 import { DialwiseError } from '../core/errors.js';
 import type { Health } from '../core/health.js';
-import type { Logger } from '../core/log.js';
+import { createLogger, type Logger } from '../core/log.js';
 import { migrate, Store } from '../core/store/store.js';
 import {
   createComplianceGuard,
@@ -158,6 +158,7 @@ export function createBus(config: Config, health?: Health, clock?: Clock): Bus {
         compression: config.kafkaCompression,
         health,
         clock,
+        logger: createLogger(config.logLevel),
       })
     : new MemoryBus(config.batchSize);
 }

@@ -88,6 +88,8 @@ export class AlertRunner {
       timeZone?: string;
       /** The analysts' zone, for the times in alert messages (UTC by default). */
       reportingTimeZone?: string;
+      /** After each delivery round: notices sent, whether one failed, what still waits. */
+      onDelivery?(round: { sent: number; failed: boolean; waiting: number }): void;
     },
   ) {
     this.clock = opts.clock ?? systemClock;
@@ -280,12 +282,17 @@ export class AlertRunner {
       'SELECT id, payload::VARCHAR AS payload FROM alert_outbox ORDER BY created_at, id',
     );
     let sent = 0;
+    let failed = false;
     for (const p of pending) {
       const r = await sendWithRetry(url, JSON.parse(p.payload), this.send);
-      if (!r.ok) break;
+      if (!r.ok) {
+        failed = true;
+        break;
+      }
       await this.store.transaction((tx) => tx.run('DELETE FROM alert_outbox WHERE id = ?', [p.id]));
       sent++;
     }
+    this.opts.onDelivery?.({ sent, failed, waiting: pending.length - sent });
     return sent;
   }
 

@@ -1,6 +1,5 @@
 import {
   Kafka,
-  logLevel,
   Partitioners,
   type Admin,
   type Consumer,
@@ -12,6 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../clock.js';
 import { DialwiseError } from '../errors.js';
 import type { Health } from '../health.js';
+import type { Logger } from '../log.js';
+import { kafkaLogging } from './kafka-log.js';
 import { retry } from '../retry.js';
 import { canProduce, compressionType, registerCodecs, type KafkaCodec } from './codecs.js';
 import { coPartitionAssigner, ownersOf } from './co-partition-assigner.js';
@@ -27,6 +28,8 @@ export interface KafkaBusOptions {
   health?: Health;
   /** Times a crashed consumer's restarts; the system clock if absent. */
   clock?: Clock;
+  /** Where kafkajs logs, as the platform's own JSON lines; kafkajs's own format if absent. */
+  logger?: Logger;
 }
 
 /**
@@ -105,7 +108,7 @@ export class KafkaBus implements Bus {
     this.kafka = new Kafka({
       clientId: opts.clientId,
       brokers: opts.brokers,
-      logLevel: logLevel.WARN,
+      ...kafkaLogging(opts.logger),
       retry: { retries: 8 },
     });
   }

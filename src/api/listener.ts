@@ -9,7 +9,14 @@ import type { ApiMetrics } from './api-metrics.js';
 import { DIALER, requireRole, type Principal } from './auth.js';
 import { scopedTurn } from './scope.js';
 import type { ApiLimits } from './limits.js';
-import { errorBody, errorHeaders, parseJson, SECURITY_HEADERS, validate } from './rest/http.js';
+import {
+  errorBody,
+  errorHeaders,
+  parseJson,
+  requestIdOf,
+  SECURITY_HEADERS,
+  validate,
+} from './rest/http.js';
 import { outreachAnswer } from './rest/contact-routes.js';
 import { checkRequest, turnRequest } from './rest/schemas.js';
 import { FORWARDED_HEADER, type Replicas } from './replicas.js';
@@ -29,6 +36,7 @@ export type HotHandler = (
   authorization: string | null,
   raw: string,
   forwarded: boolean,
+  requestId: string,
 ) => Promise<HotAnswer>;
 
 /**
@@ -41,12 +49,12 @@ function hotHandler<B extends { customer_id: string }>(
   path: string,
   deps: HotDeps,
   schema: ZodType<B>,
-  run: (body: B, by: Principal) => unknown,
+  run: (body: B, by: Principal, requestId: string) => unknown,
 ): HotHandler {
   const { admission, limits, readyFor, replicas } = deps;
-  return async (authorization, raw, forwarded) => {
+  return async (authorization, raw, forwarded, requestId) => {
     const started = performance.now();
-    const headers: Record<string, string> = { ...JSON_HEADERS };
+    const headers: Record<string, string> = { ...JSON_HEADERS, 'x-request-id': requestId };
     let status = 200;
     let out: string;
     try {
@@ -60,7 +68,7 @@ function hotHandler<B extends { customer_id: string }>(
       }
       const waiting = readyFor?.(body.customer_id);
       if (waiting) await waiting;
-      out = JSON.stringify(run(body, principal));
+      out = JSON.stringify(run(body, principal, requestId));
       if (replicas) await replicas.durable();
     } catch (err) {
       if (!(err instanceof DialwiseError)) throw err;
@@ -90,7 +98,9 @@ export function hotRoutes(engine: DecisionEngine, deps: HotDeps): Map<string, Ho
   return new Map([
     [
       '/dialog/turn',
-      hotHandler('/dialog/turn', deps, turnRequest, (b, by) => engine.turn(scopedTurn(by, b))),
+      hotHandler('/dialog/turn', deps, turnRequest, (b, by, requestId) =>
+        engine.turn(scopedTurn(by, { ...b, request_id: requestId })),
+      ),
     ],
     [
       '/outreach/check',
@@ -114,7 +124,8 @@ function serveHot(hot: HotHandler, req: IncomingMessage, res: ServerResponse): v
       return void res.end(errorBody('PAYLOAD_TOO_LARGE', message));
     }
     const forwarded = req.headers[FORWARDED_HEADER] !== undefined;
-    hot(req.headers.authorization ?? null, Buffer.concat(chunks).toString(), forwarded)
+    const requestId = requestIdOf(req.headers['x-request-id']);
+    hot(req.headers.authorization ?? null, Buffer.concat(chunks).toString(), forwarded, requestId)
       .then((r) => res.writeHead(r.status, r.headers).end(r.body))
       .catch((err: unknown) => {
         process.emitWarning(`unhandled API error: ${(err as Error).stack ?? String(err)}`);

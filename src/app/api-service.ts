@@ -30,7 +30,7 @@ import {
   registryOf,
 } from './setup.js';
 import { retentionJob } from './retention.js';
-import { alertRounds, storeUpkeep } from './upkeep.js';
+import { alertRounds, dailyDigest, storeUpkeep } from './upkeep.js';
 
 export interface ApiService {
   url: string;
@@ -123,6 +123,7 @@ export async function startApiService(config: Config, deps: ApiServiceDeps): Pro
   writeRunFile(config, { url, pid: process.pid, ...(config.adminKey ? {} : { adminKey }) });
   const parts = [
     alertRounds(alerts, config, logger, clock),
+    ...[dailyDigest(alerts, config, logger, clock)].filter((p) => p !== undefined),
     await storeUpkeep({ store, sink: deps.sink, indexer, commits, logger, clock }),
     retention,
   ];

@@ -14,6 +14,7 @@ import {
   type DuckDbSink,
   topicsOf,
 } from '../pipelines/index.js';
+import { parseSchedule, startSchedule } from '../training/index.js';
 
 /**
  * The periodic work of a process, each a part with its own timer that the
@@ -36,6 +37,30 @@ export const alertRounds = (alerts: AlertRunner, config: Config, logger: Logger,
     },
     (err) => logger.log('error', 'alert evaluation failed', { err: String(err) }),
   );
+
+/**
+ * The daily digest to Slack on its schedule (DIALWISE_SLACK_DIGEST, UTC):
+ * only with a Slack webhook, and not when the setting is "off".
+ */
+export function dailyDigest(
+  alerts: AlertRunner,
+  config: Config,
+  logger: Logger,
+  clock: Clock,
+): Part | undefined {
+  if (!config.slackWebhookUrl || config.slackDigest === 'off') return undefined;
+  const job = startSchedule({
+    schedule: parseSchedule(config.slackDigest),
+    clock,
+    logger,
+    name: 'Slack digest',
+    job: () =>
+      alerts
+        .digest()
+        .catch((err: unknown) => logger.log('error', 'Slack digest failed', { err: String(err) })),
+  });
+  return { stop: async () => job.stop() };
+}
 
 /**
  * Once a second: the KPI roll-up and the transcript index catch up with

@@ -26,6 +26,11 @@ export const REPORTING_SETTINGS = {
     schema: z.string().min(16).optional(),
     fix: "the Slack app's signing secret (its Basic Information page): verifies the alert messages' Acknowledge presses at POST /slack/actions",
   },
+  slackDigest: {
+    env: 'DIALWISE_SLACK_DIGEST',
+    schema: z.string().min(1).default('0 1 * * *'),
+    fix: 'when the daily digest goes to Slack: a 5-field cron in UTC (default 01:00, 09:00 in Beijing), or "off"',
+  },
   alertIntervalMs: {
     env: 'DIALWISE_ALERT_INTERVAL_MS',
     schema: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),

@@ -15,6 +15,7 @@ import {
   type Transition,
 } from './deviation-rules.js';
 import { RATE_TRIALS } from './rate-trials.js';
+import { digestFigures, digestMessage } from './digest.js';
 import { sendWithRetry, type SendOptions } from './slack-webhook.js';
 
 /**
@@ -272,6 +273,28 @@ export class AlertRunner {
         ]),
       );
     });
+  }
+
+  /**
+   * The daily digest (digest.ts) of the day before in the reporting zone,
+   * queued like an alert's notice (kept until Slack takes it), then sent.
+   */
+  async digest(): Promise<void> {
+    const now = this.clock.now();
+    const zone = this.opts.reportingTimeZone ?? 'UTC';
+    const message = digestMessage(
+      await digestFigures(this.store, now, zone),
+      this.opts.dashboardUrl(),
+      now,
+    );
+    await this.store.transaction((tx) =>
+      tx.run('INSERT INTO alert_outbox VALUES (?, ?::JSON, ?::TIMESTAMPTZ)', [
+        randomUUID(),
+        JSON.stringify(message),
+        this.stamp(),
+      ]),
+    );
+    await this.deliver();
   }
 
   /** Posts pending notifications in order; what fails stays for the next round. */

@@ -26,6 +26,7 @@ export {
   type Evaluation,
   type Transition,
 } from './deviation-rules.js';
+export { digestDays, digestFigures, digestMessage, type DigestFigures } from './digest.js';
 export { RATE_TRIALS } from './rate-trials.js';
 export { watchHealth, type HealthAlertOptions } from './health-alerts.js';
 export { sendWithRetry, type SendOptions, type SendResult } from './slack-webhook.js';

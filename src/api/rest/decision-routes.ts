@@ -19,6 +19,7 @@ import { FORWARDED_HEADER, type Replicas } from '../replicas.js';
 import { campaignFor, scopedTurn } from '../scope.js';
 import type { ApiDeps } from '../server.js';
 import { scriptsResponse } from './admin-schemas.js';
+import { requestIdOf } from './http.js';
 import { reply, route, type Route } from './route.js';
 import {
   agentStatusRequest,
@@ -75,13 +76,17 @@ export function decisionRoutes(
         tag: 'dialer',
         summary: "What the customer just said: the bot's next move",
         description:
-          "Hears the turn (intent, emotion, slots, opt-outs), moves the 12-state dialog flow and answers what to say, whether to transfer to a human (with the context pushed to the agent desktop) or to end. A spoken opt-out is honoured at once; the dialing rules are checked on the first turn. A `turn_id` seen among the call's last 16 is a retry: the same decision comes back.",
+          "Hears the turn (intent, emotion, slots, opt-outs), moves the 12-state dialog flow and answers what to say, whether to transfer to a human (with the context pushed to the agent desktop) or to end. A spoken opt-out is honoured at once; the dialing rules are checked on the first turn. A `turn_id` seen among the call's last 16 is a retry: the same decision comes back. Send X-Request-Id (a plain token) to trace the turn: it is answered back and stored with both turns (one is made when absent).",
         responses: { 200: { description: 'The next move.', schema: turnResponse } },
         errors: ['CONFLICT'],
       },
-      async handle({ body, principal }) {
+      async handle({ body, principal, request }) {
         await deps.readyFor?.(body.customer_id);
-        return reply<TurnResponse>(engine().turn(scopedTurn(principal!, body)));
+        const request_id = requestIdOf(request.headers.get('x-request-id'));
+        const decision = engine().turn(scopedTurn(principal!, { ...body, request_id }));
+        const res = reply<TurnResponse>(decision);
+        res.headers.set('x-request-id', request_id);
+        return res;
       },
     }),
     route<undefined, { call_id: string }>({

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { DialwiseError, httpStatusOf } from '../../core/errors.js';
+import { idSchema } from '../../core/events/index.js';
 import { parseBoundedJson } from '../../core/json.js';
 
 /** Sent with every response: the dashboard runs only its own code, in no frame. */
@@ -75,4 +77,16 @@ export function validate<T>(value: unknown, schema: z.ZodType<T>, what = 'body')
     'BAD_REQUEST',
     r.error.issues.map((i) => `${i.path.join('.') || `(${what})`}: ${i.message}`).join('; '),
   );
+}
+
+/**
+ * The caller's X-Request-Id when it is a plain token (at most 64 of letters,
+ * digits and `._:-`, an id the events take), else a new one: the id a
+ * turn's events and logs carry (answered back in X-Request-Id).
+ */
+export function requestIdOf(header: string | string[] | null | undefined): string {
+  const given = typeof header === 'string' ? header : undefined;
+  return given && /^[A-Za-z0-9._:-]{1,64}$/.test(given) && idSchema.safeParse(given).success
+    ? given
+    : randomUUID();
 }

@@ -283,6 +283,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'the agent who made a promise the rules forbid (live agent assist counts by agent)',
     sql: `ALTER TABLE compliance_hits ADD COLUMN agent_id VARCHAR;`,
   },
+  {
+    version: 18,
+    name: "the API request that produced a turn (X-Request-Id): a call's turns traced to their request",
+    sql: `ALTER TABLE turns ADD COLUMN request_id VARCHAR;`,
+  },
 ];
 
 /** A row of `consent_changes` (migrations 10, 11): a consent change and its evidence, the text sealed. */

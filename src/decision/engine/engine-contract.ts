@@ -101,6 +101,8 @@ export interface TurnRequest {
   text: string;
   asr_confidence: number;
   prosody?: TurnProsody | undefined;
+  /** The API request (X-Request-Id): the turn's events carry it to the store. */
+  request_id?: string | undefined;
 }
 
 export type ActionKind = 'say' | 'transfer' | 'end';

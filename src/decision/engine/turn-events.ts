@@ -22,6 +22,7 @@ export function turnEvents(
 ): DialwiseEvent[] {
   const customerTurnId = randomUUID();
   const base = { schema_version: 1 as const, customer_id: s.customerId, call_id: s.callId };
+  const traced = req.request_id ? { request_id: req.request_id } : {};
   const ts = new Date(nowMs).toISOString();
   const turnNo = s.flow.callTurns * 2;
   const events: DialwiseEvent[] = [
@@ -35,6 +36,7 @@ export function turnEvents(
       text: req.text,
       asr_confidence: req.asr_confidence,
       ...(req.prosody && { prosody: req.prosody }),
+      ...traced,
     },
     {
       ...base,
@@ -45,6 +47,7 @@ export function turnEvents(
       speaker: 'bot',
       text: d.text,
       asr_confidence: 1,
+      ...traced,
     },
   ];
   if (d.transfer)

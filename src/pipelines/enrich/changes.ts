@@ -22,6 +22,8 @@ export interface EnrichedTurn {
   call_intent_score: number | null;
   late: boolean;
   impatience: number | null;
+  /** The API request that produced it (POST /dialog/turn's X-Request-Id), if any. */
+  request_id: string | null;
 }
 
 export interface ComplianceRow {
@@ -56,6 +58,7 @@ export const turnRow = (e: EventOf<'dialog.turn'>, late: boolean): EnrichedTurn 
   call_intent_score: null,
   late,
   impatience: null,
+  request_id: e.request_id ?? null,
 });
 
 export const hitRow = (e: EventOf<'dialog.turn'>, h: ComplianceHit): ComplianceRow => ({

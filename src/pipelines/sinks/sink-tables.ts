@@ -51,6 +51,7 @@ export const TURNS: Typed = {
   call_intent_score: 'DOUBLE',
   late: 'BOOLEAN',
   impatience: 'DOUBLE',
+  request_id: 'VARCHAR',
 };
 export const HITS: Typed = {
   event_id: 'VARCHAR',

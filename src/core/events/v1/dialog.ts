@@ -30,6 +30,8 @@ export const dialogTurn = z.strictObject({
   audio_ref: z.string().max(LIMITS.url).optional(),
   /** Who spoke, when the speaker is an agent (live agent assist counts by it). */
   agent_id: id.optional(),
+  /** The API request that produced the turn (X-Request-Id of POST /dialog/turn): logs and store meet on it. */
+  request_id: id.optional(),
 });
 
 export const correctionSubmitted = z.strictObject({

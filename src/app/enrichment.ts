@@ -1,3 +1,4 @@
+import { labelProblem } from '../models/intent-taxonomy.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import type { Health } from '../core/health.js';
@@ -116,6 +117,7 @@ export async function openPipeline(
     hooks: opts.hooks,
     health: opts.health,
     clock: opts.clock,
+    refuse: labelProblem,
   });
   return { pipeline, enricher, models };
 }

@@ -399,6 +399,36 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard', () => {
     await expect.poll(() => numberOf('kpi-calls'), { timeout: 8_000 }).toBe(totals.totals.calls);
   });
 
+  it('counts the agents warned live of a forbidden promise, per agent', async () => {
+    const said = (n: number, agent: string, text: string) => ({
+      event_id: `assist-dash-${n}`,
+      type: 'dialog.turn',
+      ts: new Date().toISOString(),
+      schema_version: 1,
+      customer_id: 'c-assist-dash',
+      call_id: 'call-assist-dash',
+      turn: n,
+      speaker: 'agent',
+      text,
+      asr_confidence: 0.9,
+      agent_id: agent,
+    });
+    await postEvents([
+      said(1, 'agent-dash-li', '这个产品保本保息'),
+      said(2, 'agent-dash-li', '稳赚不赔'),
+      said(3, 'agent-dash-wang', '零风险的'),
+      said(4, 'agent-dash-wang', '我把合同发给您'),
+    ]);
+    page = await openView('#/compliance', complianceKey);
+    await page.getByTestId('tab-violations').click();
+    const row = (agent: string) =>
+      page.locator('[data-testid="agent-warnings"] tbody tr', { hasText: agent });
+    await expect.poll(() => row('agent-dash-li').count(), { timeout: 8_000 }).toBe(1);
+    // Agent, turns warned, promises, calls.
+    await expect(row('agent-dash-li').locator('td').nth(1).textContent()).resolves.toBe('2');
+    await expect(row('agent-dash-wang').locator('td').nth(1).textContent()).resolves.toBe('1');
+  });
+
   it("opens an alert's link from Slack on the Overview filtered to its scope", async () => {
     page = await openView('#/overview?range=7d&region=east');
     await expect.poll(() => page.getByTestId('filter-region').inputValue()).toBe('east');

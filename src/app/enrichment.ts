@@ -1,4 +1,3 @@
-import { labelProblem } from '../models/intent-taxonomy.js';
 import type { Clock } from '../core/clock.js';
 import type { Config } from '../core/config.js';
 import type { Health } from '../core/health.js';
@@ -117,7 +116,6 @@ export async function openPipeline(
     hooks: opts.hooks,
     health: opts.health,
     clock: opts.clock,
-    refuse: labelProblem,
   });
   return { pipeline, enricher, models };
 }

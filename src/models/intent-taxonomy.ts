@@ -1,4 +1,3 @@
-import type { DialwiseEvent } from '../core/events/index.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -120,17 +119,3 @@ export const INTENT_TAXONOMY: IntentTaxonomy = loadIntentTaxonomy(
   JSON.parse(readFileSync(INTENT_TAXONOMY_PATH, 'utf8')),
   INTENT_TAXONOMY_PATH,
 );
-
-/**
- * Why the platform refuses an event its schema admits: a correction whose
- * intent is not a label of the taxonomy (an agent's typo would train the
- * next model on a class nobody serves). Undefined: nothing to refuse.
- */
-export function labelProblem(
-  e: DialwiseEvent,
-  taxonomy: IntentTaxonomy = INTENT_TAXONOMY,
-): string | undefined {
-  if (e.type !== 'correction.submitted' || e.corrected_intent === undefined) return undefined;
-  if (taxonomy.labels.includes(e.corrected_intent)) return undefined;
-  return `corrected_intent "${e.corrected_intent.slice(0, 64)}" is not an intent of the taxonomy (config/intents.json, docs/intents.md)`;
-}

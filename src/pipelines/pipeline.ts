@@ -60,11 +60,6 @@ export interface PipelineOptions {
   /** Commit timer, stop deadline, retry waits and "now"; the system clock if absent. */
   clock?: Clock;
   hooks?: PipelineHooks;
-  /**
-   * Refuses an event its schema admits but the platform's rules do not (a
-   * correction's label outside the taxonomy): dead-lettered with the reason.
-   */
-  refuse?(event: DialwiseEvent): string | undefined;
   /** Where failing commits are reported (component `store`) and cleared once one succeeds. */
   health?: Health;
 }
@@ -234,9 +229,8 @@ export class Pipeline {
         this.positions.set(k, { source: r.source, partition: r.partition, next: offset + 1n });
       }
       const x = parsed[i]!;
-      const reason = x.ok ? this.opts.refuse?.(x.event) : x.reason;
-      if (!x.ok || reason) {
-        this.dead.push(deadLetter(this.opts.cipher, r.source, reason!, r.value, receivedIso));
+      if (!x.ok) {
+        this.dead.push(deadLetter(this.opts.cipher, r.source, x.reason, r.value, receivedIso));
         continue;
       }
       events.push(x.event);

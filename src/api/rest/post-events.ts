@@ -1,6 +1,5 @@
 import { DialwiseError } from '../../core/errors.js';
 import { parseEvent, type DialwiseEvent } from '../../core/events/index.js';
-import { labelProblem } from '../../models/intent-taxonomy.js';
 import type { Principal } from '../auth.js';
 import { campaignFor } from '../scope.js';
 import type { ApiDeps } from '../server.js';
@@ -32,9 +31,8 @@ export async function postEvents(
   const rejected: { index: number; reason: string }[] = [];
   list.forEach((item, index) => {
     const r = parseEvent(item);
-    const reason = r.ok ? labelProblem(r.event) : r.reason;
-    if (r.ok && !reason) valid.push(r.event);
-    else rejected.push({ index, reason: reason! });
+    if (r.ok) valid.push(r.event);
+    else rejected.push({ index, reason: r.reason });
   });
   // A campaign-scoped sender writes only its campaigns' calls and messages.
   for (const e of valid) if ('campaign_id' in e && e.campaign_id) campaignFor(by, e.campaign_id);

@@ -10,6 +10,9 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
+/** What the build writes a .gz twin of (scripts/build-dashboard.mjs): no other file is looked for twice. */
+const ZIPPED = new Set(['.js', '.css']);
+
 /**
  * Serves the built dashboard; paths may not leave `root`. A client that
  * accepts gzip gets the asset's `.gz` twin (written by the build) where
@@ -35,7 +38,7 @@ export async function serveStatic(
     'cache-control': rel === 'index.html' ? 'no-cache' : 'public, max-age=300',
     vary: 'accept-encoding',
   };
-  if (/\bgzip\b/i.test(acceptEncoding ?? '') && !rel.endsWith('.gz')) {
+  if (ZIPPED.has(extname(file)) && /\bgzip\b/i.test(acceptEncoding ?? '')) {
     const zipped = await readFile(`${file}.gz`).catch(() => null);
     if (zipped)
       return new Response(zipped, { headers: { ...headers, 'content-encoding': 'gzip' } });

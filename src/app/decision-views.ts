@@ -7,6 +7,7 @@ import type { DncRegister } from '../analytics/records/index.js';
 import type {
   ContactView,
   CustomerView,
+  DecisionDeps,
   DecisionRecord,
   DialingViolation,
   EngineRecord,
@@ -26,10 +27,7 @@ export type DecisionLayerDeps = {
   models: () => ServedModels;
   checkBotLine: (text: string) => ComplianceHit[];
   /** The rules on agents' turns and their compliant wordings (live agent assist). */
-  agentLines: {
-    check(text: string): ComplianceHit[];
-    sayInstead(rule: string): { zh: string; en: string } | undefined;
-  };
+  agentLines: NonNullable<DecisionDeps['agentLines']>;
   emit: (events: DialwiseEvent[]) => void;
   /** Brings customers' profiles into memory (undefined: they are there). */
   ensure: (ids: readonly string[]) => Promise<void> | undefined;

@@ -4,7 +4,7 @@ import { DialwiseError } from '../../core/errors.js';
 import type { Store, Tx } from '../../core/store/store.js';
 import { decodeCursor, encodeCursor } from '../records/index.js';
 import { readRuleInputs, type RuleInputs } from './alert-history.js';
-import { slackMessage } from './alert-message.js';
+import { slackMessage, type SlackPayload } from './alert-message.js';
 import { baseline, weekendIn } from './baseline.js';
 import {
   acknowledge,
@@ -61,6 +61,13 @@ export interface RoundResult {
 }
 
 type Change = { view: Parameters<typeof slackMessage>[0]; transition: Transition };
+
+/** Slack messages into the outbox, in order: delivered by deliver(), kept until Slack takes them. */
+const queue = (tx: Tx, messages: readonly SlackPayload[], at: string): Promise<void> =>
+  tx.run(
+    `INSERT INTO alert_outbox VALUES ${messages.map(() => '(?, ?::JSON, ?::TIMESTAMPTZ)').join(', ')}`,
+    messages.flatMap((m) => [randomUUID(), JSON.stringify(m), at]),
+  );
 
 /**
  * Deviation alerts over the live calls: every minute each rule compares the
@@ -257,20 +264,12 @@ export class AlertRunner {
         changed.map((c) => c.view),
         tx,
       );
-      await tx.run(
-        `INSERT INTO alert_outbox VALUES ${changed.map(() => '(?, ?::JSON, ?::TIMESTAMPTZ)').join(', ')}`,
-        changed.flatMap((c) => [
-          randomUUID(),
-          JSON.stringify(
-            slackMessage(
-              c.view,
-              c.transition,
-              this.opts.dashboardUrl(),
-              this.opts.reportingTimeZone,
-            ),
-          ),
-          at,
-        ]),
+      await queue(
+        tx,
+        changed.map((c) =>
+          slackMessage(c.view, c.transition, this.opts.dashboardUrl(), this.opts.reportingTimeZone),
+        ),
+        at,
       );
     });
   }
@@ -287,13 +286,7 @@ export class AlertRunner {
       this.opts.dashboardUrl(),
       now,
     );
-    await this.store.transaction((tx) =>
-      tx.run('INSERT INTO alert_outbox VALUES (?, ?::JSON, ?::TIMESTAMPTZ)', [
-        randomUUID(),
-        JSON.stringify(message),
-        this.stamp(),
-      ]),
-    );
+    await this.store.transaction((tx) => queue(tx, [message], this.stamp()));
     await this.deliver();
   }
 

@@ -143,9 +143,7 @@ async function inTempDir(
   const dir = await mkdtemp(join(tmpdir(), 'dialwise-export-'));
   const remove = () => rm(dir, { recursive: true, force: true });
   try {
-    const file = await write(dir);
-    if (file.includes("'")) throw new DialwiseError('BAD_REQUEST', 'temp path has a quote');
-    return await fileStream(file, remove, signal);
+    return await fileStream(await write(dir), remove, signal);
   } catch (err) {
     await remove();
     throw err;

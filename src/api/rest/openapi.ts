@@ -92,7 +92,7 @@ function refusals(r: Route): ErrorCode[] {
   }
   if (r.body || r.query || r.params) codes.push('BAD_REQUEST');
   if (r.body) codes.push('PAYLOAD_TOO_LARGE');
-  return [...new Set([...codes, ...(r.doc?.errors ?? [])])];
+  return [...new Set([...codes, ...(r.doc.errors ?? [])])];
 }
 
 function errorResponses(codes: readonly ErrorCode[]): Json {
@@ -172,7 +172,7 @@ function parameters(schemas: SchemaSet, r: Route): Json[] {
 const withExamples = (examples: Json | undefined) => (examples ? { examples } : {});
 
 function operation(schemas: SchemaSet, r: Route): Json {
-  const doc = r.doc!;
+  const { doc } = r;
   const roles = r.roles === 'public' ? 'public' : r.roles.join(', ');
   const notes = [
     doc.description,
@@ -241,13 +241,12 @@ function withRefusals(own: Json, refused: Json): Json {
   return out;
 }
 
-/** The document of these routes (those without a `doc` are left out). */
+/** The document of these routes. */
 export function openApiDocument(routes: readonly Route[]): Json {
   const schemas = new SchemaSet();
   schemas.of(errorBody, 'output');
   const paths: Record<string, Json> = {};
   for (const r of routes) {
-    if (!r.doc) continue;
     const path = r.path.replace(/:([a-z_]+)/g, '{$1}');
     paths[path] = { ...paths[path], [r.method.toLowerCase()]: operation(schemas, r) };
   }

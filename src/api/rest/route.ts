@@ -79,7 +79,7 @@ export interface Route<B = unknown, Q = unknown> {
    * is a row in audit_log (`<action>` or `<action>.denied`).
    */
   audit?: { action: string; target: (ctx: { url: URL; params: Record<string, string> }) => string };
-  doc?: RouteDoc;
+  doc: RouteDoc;
   handle(ctx: RouteContext<B, Q>): Promise<Response> | Response;
 }
 

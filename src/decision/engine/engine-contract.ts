@@ -8,6 +8,7 @@ import type { DialwiseEvent, IneligibleReason } from '../../core/events/index.js
 import type { DecisionContext } from '../../core/logged-decision.js';
 import type { ServedModels } from '../../models/champions.js';
 import type { TurnProsody } from '../../models/prosody/event-fields.js';
+import type { SayInstead } from '../../models/compliance/index.js';
 import type { ComplianceHit } from '../../models/types.js';
 import type { ContactView, CustomerView, RankingView } from '../customer-view.js';
 import type { DialingRules } from '../dialing/index.js';
@@ -62,7 +63,7 @@ export interface DecisionDeps {
    */
   agentLines?: {
     check(text: string): ComplianceHit[];
-    sayInstead(rule: string): { zh: string; en: string } | undefined;
+    sayInstead(rule: string): SayInstead | undefined;
   };
   /** Pushes a warning to the agent desktop the moment an agent's turn breaks a rule. */
   pushWarning?(warning: AgentWarning): void;

@@ -5,6 +5,7 @@
  * hits; the engine sends it the moment it hears the turn.
  */
 import type { EventOf } from '../../core/events/index.js';
+import type { SayInstead } from '../../models/compliance/index.js';
 import type { ComplianceHit } from '../../models/types.js';
 
 /** Said when a rule has no wording of its own in config/compliance.json. */
@@ -23,14 +24,14 @@ export interface AgentWarning {
   /** When the turn was said (the event's time). */
   said_at: string;
   /** Each promise heard, in the order said, with the wording to use instead. */
-  hits: (ComplianceHit & { say_instead: { zh: string; en: string } })[];
+  hits: (ComplianceHit & { say_instead: SayInstead })[];
 }
 
 /** The warning for an agent's turn, or null when it broke no rule (or was not an agent's). */
 export function agentWarning(
   turn: EventOf<'dialog.turn'>,
   hits: readonly ComplianceHit[],
-  sayInstead: (rule: string) => { zh: string; en: string } | undefined,
+  sayInstead: (rule: string) => SayInstead | undefined,
 ): AgentWarning | null {
   if (turn.speaker !== 'agent' || hits.length === 0) return null;
   return {

@@ -27,6 +27,10 @@ const patternSchema = z.strictObject({
   clauses: z.number().int().min(1).max(3).optional(),
 });
 
+/** A compliant wording offered to an agent who tripped a rule (live agent assist). */
+const sayInstead = z.strictObject({ zh: phrase, en: phrase });
+export type SayInstead = z.infer<typeof sayInstead>;
+
 const ruleSchema = z
   .strictObject({
     name: snakeCase,
@@ -35,7 +39,7 @@ const ruleSchema = z
     /** Also match the terms by toneless pinyin: ASR homophones and typed pinyin. Default true. */
     homophones: z.boolean().optional(),
     /** A compliant wording offered to an agent who tripped the rule (live agent assist). */
-    say_instead: z.strictObject({ zh: phrase, en: phrase }).optional(),
+    say_instead: sayInstead.optional(),
   })
   .refine((r) => r.terms.length > 0 || (r.patterns?.length ?? 0) > 0, {
     message: 'a rule needs terms or patterns',

@@ -1,5 +1,5 @@
 import type { ComplianceHit } from '../types.js';
-import type { ComplianceConfig } from './compliance-config.js';
+import type { ComplianceConfig, SayInstead } from './compliance-config.js';
 import { compile, type Compiled } from './compile.js';
 import { isLatinLetter } from './fold.js';
 import type { Occurrence } from './lexicon.js';
@@ -17,7 +17,7 @@ export interface ComplianceGuard {
   /** The pre-speech check of a generated bot line: promises plus absolute wording (绝对, 保证, 100%). */
   checkBotLine(text: string): ComplianceHit[];
   /** The rule's compliant wording for an agent (config `say_instead`), if it has one. */
-  sayInstead(rule: string): { zh: string; en: string } | undefined;
+  sayInstead(rule: string): SayInstead | undefined;
 }
 
 /** Lower wins where candidates overlap: a configured term is the most specific evidence. */

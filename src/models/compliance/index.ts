@@ -4,6 +4,7 @@ export {
   parseComplianceConfig,
   type ComplianceConfig,
   type ParsedComplianceConfig,
+  type SayInstead,
 } from './compliance-config.js';
 export { DEFAULT_COMPLIANCE_CONFIG, DEFAULT_COMPLIANCE_CONFIG_PATH } from './default-config.js';
 export {

@@ -37,6 +37,10 @@ import {
   KPIS_QUERY,
   OVERVIEW_QUERY,
 } from '../src/dashboard/queries/kpi-queries.js';
+import {
+  createComplianceGuard,
+  DEFAULT_COMPLIANCE_CONFIG,
+} from '../src/models/compliance/index.js';
 import { openRegistry } from '../src/training/kinds.js';
 import { addTopUp, buildQueryData, reindex, type DataSpec } from './query-data.js';
 
@@ -147,6 +151,7 @@ const yoga = createGraphql({
   phoneHash: (phone) => phone,
   unseal: (sealed) => sealed,
   submit: async () => undefined,
+  checkBotLine: createComplianceGuard(DEFAULT_COMPLIANCE_CONFIG).checkBotLine,
 });
 const analyst = await createApiKey(store, 'bench-analyst', 'analyst');
 const compliance = await createApiKey(store, 'bench-compliance', 'compliance');

@@ -6,7 +6,15 @@ import { DialwiseError } from '../core/errors.js';
 import { labelSchema } from '../core/events/index.js';
 import type { Store } from '../core/store/store.js';
 
-export const ROLES = ['dialer', 'analyst', 'data_scientist', 'compliance', 'admin'] as const;
+/** `agent`: a call-centre agent, who only opens calls to correct what the bot misheard. */
+export const ROLES = [
+  'dialer',
+  'analyst',
+  'data_scientist',
+  'compliance',
+  'admin',
+  'agent',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who may do what, by group: the REST routes and GraphQL resolvers share these. */
@@ -14,8 +22,12 @@ export const DIALER: readonly Role[] = ['dialer', 'admin'];
 export const ANALYSTS: readonly Role[] = ['analyst', 'data_scientist', 'compliance', 'admin'];
 export const PROFILE_READERS: readonly Role[] = [...ANALYSTS, 'dialer'];
 export const COMPLIANCE: readonly Role[] = ['compliance', 'admin'];
+/** Who may propose a script version; COMPLIANCE approve it (never their own). */
+export const SCRIPT_AUTHORS: readonly Role[] = ['analyst', 'admin'];
 /** Live calls' words: the bot and agent desktop (dialer), compliance and admin. */
 export const LIVE_READERS: readonly Role[] = ['dialer', 'compliance', 'admin'];
+/** Who opens a stored call's turns (audited) to correct them, and sees the corrections: agents, compliance and admin. */
+export const CORRECTORS: readonly Role[] = ['agent', 'compliance', 'admin'];
 
 export interface Principal {
   name: string;

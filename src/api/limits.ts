@@ -5,6 +5,7 @@ export type ApiLimits = Pick<
   Config,
   | 'bodyLimitBytes'
   | 'eventsBodyLimitBytes'
+  | 'recordingLimitBytes'
   | 'graphqlBodyLimitBytes'
   | 'jsonDepthLimit'
   | 'graphqlMaxTokens'

@@ -62,7 +62,7 @@ function hotHandler<B extends { customer_id: string }>(
       requireRole(principal, DIALER);
       const body = validate(parseJson(raw, limits.jsonDepthLimit), schema);
       if (replicas) {
-        const request = { path, body: raw, authorization, forwarded };
+        const request = { path, body: raw, authorization, forwarded, requestId };
         const there = await replicas.relay(body.customer_id, request);
         if (there) return { ...there, headers: { ...JSON_HEADERS, ...there.headers } };
       }

@@ -1,3 +1,5 @@
+import { DialwiseError } from '../core/errors.js';
+
 /**
  * What the API asks of the decision replicas (`dialwise decide`, several
  * behind a load balancer): each customer's decisions are taken by the
@@ -21,7 +23,14 @@ export interface Replicas {
    */
   relay(
     customerId: string,
-    request: { path: string; body: string; authorization: string | null; forwarded: boolean },
+    request: {
+      path: string;
+      body: string;
+      authorization: string | null;
+      forwarded: boolean;
+      /** X-Request-Id, carried to the owner: the call's turns stored there keep it. */
+      requestId?: string;
+    },
   ): Promise<RelayedAnswer | undefined>;
   /** A call in progress on another replica: the first that knows it answers (null: none). */
   find(path: string, authorization: string | null): Promise<unknown>;
@@ -37,6 +46,21 @@ export interface Replicas {
     body: string;
     authorization: string | null;
   }): Promise<RelayedAnswer[]>;
+  /**
+   * As `everywhere`, under the replicas' own admin key: a change this replica
+   * has let through already (a script version approved by its reviewer).
+   */
+  applyEverywhere(request: { path: string; body: string }): Promise<RelayedAnswer[]>;
   /** Resolves once this replica has read what the replicas share (the register, API keys) to its end now. */
   caughtUp(): Promise<void>;
+}
+
+/** Throws unless every other replica applied the change too (a 2xx from each that answered). */
+export function appliedEverywhere(answers: readonly RelayedAnswer[]): void {
+  const refused = answers.find((a) => a.status >= 300);
+  if (refused)
+    throw new DialwiseError(
+      'UNAVAILABLE',
+      `applied here, but another decision replica answered ${refused.status}: ${refused.body.slice(0, 200)}`,
+    );
 }

@@ -3,8 +3,9 @@ import { DialwiseError } from '../core/errors.js';
 import type { Admission } from './admission.js';
 import { DIALER } from './auth.js';
 import { consentPageRoutes } from './rest/consent-page-routes.js';
-import { parseJson, readBody, validate } from './rest/http.js';
+import { parseJson, readBody, readBytes, validate } from './rest/http.js';
 import { privacyRoutes } from './rest/privacy-routes.js';
+import { recordingRoutes } from './rest/recording-routes.js';
 import { referenceRoutes } from './rest/reference-routes.js';
 import { restRoutes, type Route } from './rest/routes.js';
 import { retentionRoutes } from './rest/retention-routes.js';
@@ -42,6 +43,19 @@ function decodeParam(raw: string): string {
   }
 }
 
+/** Every REST route, the reference's own (the OpenAPI document of the others) last. */
+export function apiRoutes(deps: Parameters<typeof restRoutes>[0]): Route[] {
+  const table = [
+    ...restRoutes(deps),
+    ...retentionRoutes(deps),
+    ...privacyRoutes(deps),
+    ...consentPageRoutes(deps),
+    ...slackRoutes(deps),
+    ...recordingRoutes(deps),
+  ];
+  return [...table, ...referenceRoutes(table)];
+}
+
 /**
  * The REST routes matched by method and path: key, rate and role checked,
  * query and body validated, audited where the route says so. Null when no
@@ -51,14 +65,7 @@ export function restDispatcher(
   deps: Parameters<typeof restRoutes>[0],
   admission: Admission,
 ): (request: Request, url: URL) => Promise<Response | null> {
-  const table = [
-    ...restRoutes(deps),
-    ...retentionRoutes(deps),
-    ...privacyRoutes(deps),
-    ...consentPageRoutes(deps),
-    ...slackRoutes(deps),
-  ];
-  const routes = [...table, ...referenceRoutes(table)].map(compile);
+  const routes = apiRoutes(deps).map(compile);
   const { limits } = deps;
 
   async function run(c: Compiled, match: RegExpExecArray, request: Request, url: URL) {
@@ -75,9 +82,16 @@ export function restDispatcher(
       : undefined;
     let body: unknown;
     if (r.body) {
-      const max = r.maxBytes === 'events' ? limits.eventsBodyLimitBytes : limits.bodyLimitBytes;
-      const text = await readBody(request, max);
-      body = r.body === 'raw' ? text : validate(parseJson(text, limits.jsonDepthLimit), r.body);
+      const max = {
+        events: limits.eventsBodyLimitBytes,
+        recording: limits.recordingLimitBytes,
+        default: limits.bodyLimitBytes,
+      }[r.maxBytes ?? 'default'];
+      if (r.body === 'bytes') body = await readBytes(request, max);
+      else {
+        const text = await readBody(request, max);
+        body = r.body === 'raw' ? text : validate(parseJson(text, limits.jsonDepthLimit), r.body);
+      }
     }
     const res = await r.handle({ request, url, principal, params, body, query });
     if (r.audit && principal)

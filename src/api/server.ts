@@ -5,7 +5,6 @@ import { systemClock } from '../core/clock.js';
 import { DialwiseError, httpStatusOf } from '../core/errors.js';
 import type { DialwiseEvent } from '../core/events/index.js';
 import type { Health } from '../core/health.js';
-import type { ComplianceHit } from '../models/types.js';
 import type { CrmMappingResult } from '../pipelines/index.js';
 import { createAdmission, type Admission } from './admission.js';
 import { createGraphql, type GraphqlDeps } from './graphql/index.js';
@@ -14,12 +13,13 @@ import { hotRoutes, listen } from './listener.js';
 import { restDispatcher } from './rest-dispatch.js';
 import type { ConsentPageDeps } from './rest/consent-page-routes.js';
 import type { RetentionDeps } from './rest/retention-routes.js';
+import type { RecordingDeps } from './rest/recording-routes.js';
 import { errorBody, errorHeaders, errorResponse, readBody, SECURITY_HEADERS } from './rest/http.js';
 import type { ErasureReport } from './rest/schemas.js';
 import { serveStatic } from './static.js';
-import type { Replicas } from './replicas.js';
 
-export interface ApiDeps extends GraphqlDeps, RetentionDeps, ConsentPageDeps, SlackDeps {
+export interface ApiDeps
+  extends GraphqlDeps, RetentionDeps, ConsentPageDeps, SlackDeps, RecordingDeps {
   /**
    * Takes validated events and raw invalid ones (for dead letters); resolves
    * once durable. `forwarded`: relayed by another decision replica.
@@ -31,12 +31,8 @@ export interface ApiDeps extends GraphqlDeps, RetentionDeps, ConsentPageDeps, Sl
   health: Health;
   /** CRM field mapping (source names → canonical fields). */
   mapCrm(raw: Record<string, unknown>): CrmMappingResult;
-  /** The compliance guard for a line the bot is about to say: promises and absolute wording. */
-  checkBotLine(text: string): ComplianceHit[];
   /** The do-not-call register (POST /dnc/import adds to it). */
   dnc: DncRegister;
-  /** Decision replicas: where each customer is decided (absent: here, one process). */
-  replicas?: Replicas;
   /** Erases a customer everywhere and reports what went where (absent: the route answers 404). */
   erase?(customerId: string, requestedBy: string): Promise<ErasureReport>;
 }

@@ -16,13 +16,14 @@ import type { Config } from '../core/config.js';
 import { CONSENT_LINK_LABEL } from '../core/consent-link.js';
 import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
-import { createComplianceGuard } from '../models/compliance/index.js';
 import type { ModelName } from '../models/registry.js';
+import type { TurnModels } from '../models/types.js';
 import { mapCrmFields, type DuckDbSink } from '../pipelines/index.js';
 import { customerEraser } from './erasure.js';
+import { recordingsOf } from './recordings.js';
 import { removeRunFile, writeRunFile } from './run-file.js';
 import {
-  complianceConfig,
+  botLineRules,
   crmMappingOf,
   dialingRulesOf,
   fieldCipher,
@@ -58,6 +59,8 @@ export type ApiServiceDeps = Pick<
   sink: DuckDbSink;
   /** Which version of each model this process serves. */
   served(): Partial<Record<ModelName, string>>;
+  /** The turn models served now (what a correction may say); absent where none are (the loader). */
+  turnModels?(): TurnModels;
   logger: Logger;
   clock: Clock;
 };
@@ -88,23 +91,30 @@ export async function startApiService(config: Config, deps: ApiServiceDeps): Pro
   setMaxListeners(0, target);
   const commits: Commits = createPubSub({ eventTarget: target });
   const cipher = fieldCipher(config, logger);
-  const retention = retentionJob(config, store, logger, clock, { submit: deps.submit, cipher });
+  const recordings = recordingsOf(config, store, cipher, clock);
+  const retention = retentionJob(config, store, logger, clock, {
+    submit: deps.submit,
+    cipher,
+    recordings,
+  });
   const indexer = new SearchIndexer(store);
   const api = createApi({
     ...deps,
     retention: (opts) => retention.run(opts),
     alerts,
     commits,
-    models: { registry: registryOf(config), served: deps.served },
+    models: { registry: registryOf(config), served: deps.served, turn: deps.turnModels },
     phoneHash: (phone) => cipher.lookupHash(phone),
     costs: { botPerMinute: config.costPerMinuteBot, agentPerMinute: config.costPerMinuteAgent },
     reportingTimeZone: config.reportingTimeZone,
     slackSigningSecret: config.slackSigningSecret,
     dashboardDir: join(packageRoot(), 'dist', 'dashboard'),
     mapCrm: (raw) => mapCrmFields(crmMapping, raw),
-    checkBotLine: createComplianceGuard(complianceConfig(config)).checkBotLine,
+    ...botLineRules(config),
     limits: config,
     unseal: (sealed) => cipher.decrypt(sealed),
+    recordings,
+    recordingFetchHosts: config.recordingFetchHosts,
     consentLinks: {
       keys: cipher.derivedKeys(CONSENT_LINK_LABEL),
       ttlDays: config.consentLinkTtlDays,
@@ -116,6 +126,7 @@ export async function startApiService(config: Config, deps: ApiServiceDeps): Pro
       apply: (event) => deps.submit([event], []),
       indexer,
       clock,
+      recordings,
     }),
   });
   const server = await api.listen(config.host, config.port);

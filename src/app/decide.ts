@@ -194,6 +194,7 @@ function replicaApi(
     replicas: routing,
     dnc: decisions.dnc,
     served: () => x.models.sources(),
+    turnModels: () => enricher.served.turn,
     logger: x.logger,
     clock,
   });

@@ -3,6 +3,7 @@ import type { Config } from '../core/config.js';
 import type { Health } from '../core/health.js';
 import type { Logger } from '../core/log.js';
 import { Champions, type ServedModels } from '../models/champions.js';
+import { correctionEventProblem, servedVocabulary } from '../models/correction-labels.js';
 import type { ModelName } from '../models/registry.js';
 import type { FieldCipher } from '../core/crypto.js';
 import {
@@ -116,6 +117,8 @@ export async function openPipeline(
     hooks: opts.hooks,
     health: opts.health,
     clock: opts.clock,
+    // A correction names only labels of the models served now (they switch with a champion).
+    refuse: (e) => correctionEventProblem(e, servedVocabulary(enricher.served.turn)),
   });
   return { pipeline, enricher, models };
 }

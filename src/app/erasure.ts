@@ -10,6 +10,8 @@ import type { Logger } from '../core/log.js';
 import type { Store } from '../core/store/store.js';
 import { erasureRecord, erasureRow, eraseStored, type ErasureRecord } from '../pipelines/index.js';
 import { eraseFromFiles } from './erasure-files.js';
+import { recordingsOf } from './recordings.js';
+import type { Recordings } from '../analytics/recordings/index.js';
 import { fieldCipher, openStore } from './setup.js';
 
 export interface EraserDeps {
@@ -20,6 +22,8 @@ export interface EraserDeps {
   /** The process's transcript indexer (purges run in turn with its runs). */
   indexer: SearchIndexer;
   clock: Clock;
+  /** The call recordings (deleted with the customer's calls). */
+  recordings: Recordings;
   /** How long to wait for the erasure to be applied (Kafka: by a worker, then the loader). */
   waitMs?: number;
 }
@@ -51,7 +55,8 @@ async function applied(store: Store, eventId: string, waitMs: number): Promise<E
  * Erasure on request (PIPL art. 47, GDPR art. 17): a `customer.erased`
  * event through the pipeline (every process holding the profile drops it;
  * the sink deletes the customer's rows and pseudonymises the consent proof
- * in its commit), then the transcript index, the exported files, and a
+ * in its commit), then the transcript index, the exported files, the
+ * calls' recordings, and a
  * compaction of the DuckDB file so no deleted byte stays in it.
  */
 export function customerEraser(deps: EraserDeps) {
@@ -73,11 +78,17 @@ export function customerEraser(deps: EraserDeps) {
     const record = await applied(deps.store, event.event_id, deps.waitMs ?? 60_000);
     const index = await deps.indexer.purge();
     const files = await eraseFromFiles(deps.config, deps.store, calls);
+    const recordings = await deps.recordings.removeCalls(calls);
     await deps.store.compact();
     return {
       customer_id: customerId,
       event_id: event.event_id,
-      erased: { ...record.erased, search_index: index.turns, audited_searches: searches },
+      erased: {
+        ...record.erased,
+        search_index: index.turns,
+        audited_searches: searches,
+        recordings,
+      },
       files: files.files,
       hot_words_rewritten: files.hotWords,
       kept: record.kept,
@@ -114,6 +125,7 @@ export async function eraseOnFile(
       store,
       indexer: new SearchIndexer(store),
       clock: systemClock,
+      recordings: recordingsOf(config, store, cipher, systemClock),
       apply: (event) =>
         store.transaction(async (tx) => {
           await eraseStored(tx, erasureRow({ event, consents: [] }, cipher), event.ts, cipher);

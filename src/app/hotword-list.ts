@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../core/config.js';
-import { loadScripts, PRODUCT_NAMES } from '../decision/index.js';
+import { libraryLines, loadScripts, PRODUCT_NAMES } from '../decision/index.js';
 import { DEFAULT_COMPETITORS } from '../models/keyword/index.js';
 import {
   formatHotWords,
@@ -16,10 +16,7 @@ function scriptLines(config: Config): string[] {
   const dir = decisionConfigDir(config);
   // Already checked for compliance at start; here only the words matter.
   const library = loadScripts(readJson(join(dir, 'scripts.json')), () => []);
-  return Object.values(library.nodes).flatMap((n) => [
-    n.safe,
-    ...n.variants.flatMap((v) => [v.text, ...(v.concise ? [v.concise] : [])]),
-  ]);
+  return libraryLines(library).map((l) => l.text);
 }
 
 /** The hot-word list for the dialer's recogniser from products, competitors, scripts and corrections. */

@@ -199,6 +199,7 @@ export async function startPlatform(config: Config, opts: PlatformOptions = {}):
     readyFor: (id) => pipeline.ensure([id]),
     dnc,
     served: () => models.sources(),
+    turnModels: () => enricher.served.turn,
     logger,
     clock,
   });

@@ -8,7 +8,7 @@ const TAKEOVER_WAIT_MS = 30_000;
 /** Between two looks at the group while it has no owner for a partition. */
 const LOOK_AGAIN_MS = 200;
 const RELAY_TIMEOUT_MS = 10_000;
-const KEPT_HEADERS = ['content-type', 'retry-after', 'server-timing'];
+const KEPT_HEADERS = ['content-type', 'retry-after', 'server-timing', 'x-request-id'];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -92,7 +92,7 @@ export class ReplicaRouting implements Replicas {
 
   async relay(
     customerId: string,
-    request: { path: string; body: string; authorization: string | null; forwarded: boolean },
+    request: Parameters<Replicas['relay']>[1],
   ): Promise<RelayedAnswer | undefined> {
     const partition = this.deps.bus.partitionOf(customerId);
     const until = Date.now() + TAKEOVER_WAIT_MS;
@@ -157,6 +157,10 @@ export class ReplicaRouting implements Replicas {
     return answers.filter((a) => a !== undefined);
   }
 
+  applyEverywhere(request: { path: string; body: string }): Promise<RelayedAnswer[]> {
+    return this.everywhere({ ...request, authorization: `Bearer ${this.deps.adminKey}` });
+  }
+
   caughtUp(): Promise<void> {
     return this.deps.caughtUp();
   }
@@ -166,11 +170,7 @@ export class ReplicaRouting implements Replicas {
    * end it has now: a change made here binds their next decisions too.
    */
   async shared(): Promise<void> {
-    const answers = await this.everywhere({
-      path: '/replicas/sync',
-      body: '{}',
-      authorization: `Bearer ${this.deps.adminKey}`,
-    });
+    const answers = await this.applyEverywhere({ path: '/replicas/sync', body: '{}' });
     const behind = answers.filter((a) => a.status !== 204);
     if (behind.length)
       throw new DialwiseError(
@@ -207,13 +207,14 @@ const notHere = (partition: number) =>
 /** The request as the owner answers it. */
 async function post(
   url: string,
-  request: { path: string; body: string; authorization: string | null },
+  request: { path: string; body: string; authorization: string | null; requestId?: string },
 ): Promise<RelayedAnswer> {
   const r = await fetch(url + request.path, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       ...(request.authorization ? { authorization: request.authorization } : {}),
+      ...(request.requestId ? { 'x-request-id': request.requestId } : {}),
       [FORWARDED_HEADER]: '1',
     },
     body: request.body,

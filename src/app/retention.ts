@@ -12,6 +12,7 @@ import type { Store } from '../core/store/store.js';
 import { parseSchedule, startSchedule } from '../training/index.js';
 import type { FieldCipher } from '../core/crypto.js';
 import { expirePersonal } from './personal-expiry.js';
+import type { Recordings } from '../analytics/recordings/index.js';
 import { configFile, openStore } from './setup.js';
 
 const DAY = 86_400_000;
@@ -48,7 +49,9 @@ export async function retentionOnFile(
 
 export interface RetentionJob extends Part {
   /** One run now (the admin API's and the CLI's); runs never overlap. */
-  run(opts?: { dryRun?: boolean }): Promise<RetentionReport & { personalCleared: number }>;
+  run(opts?: {
+    dryRun?: boolean;
+  }): Promise<RetentionReport & { personalCleared: number; recordingsRemoved: number }>;
 }
 
 /**
@@ -62,14 +65,18 @@ export function retentionJob(
   store: Store,
   logger: Logger,
   clock: Clock,
-  pipeline?: { submit: Parameters<typeof expirePersonal>[0]['submit']; cipher: FieldCipher },
+  pipeline?: {
+    submit: Parameters<typeof expirePersonal>[0]['submit'];
+    cipher: FieldCipher;
+    recordings: Recordings;
+  },
 ): RetentionJob {
   const settings = retentionConfigOf(config);
   const archiveDir = archiveDirOf(config, settings);
   let running = Promise.resolve() as Promise<unknown>;
   const run = (
     opts: { dryRun?: boolean } = {},
-  ): Promise<RetentionReport & { personalCleared: number }> => {
+  ): Promise<RetentionReport & { personalCleared: number; recordingsRemoved: number }> => {
     const next = running.then(async () => {
       const nowMs = clock.now();
       const report = await runRetention(store, settings, {
@@ -86,10 +93,15 @@ export function retentionJob(
               nowIso: new Date(nowMs).toISOString(),
             })
           : 0;
-      const out = { ...report, personalCleared: cleared };
+      const recordings =
+        pipeline && !opts.dryRun
+          ? await pipeline.recordings.expire(new Date(nowMs - settings.days.recordings * DAY))
+          : 0;
+      const out = { ...report, personalCleared: cleared, recordingsRemoved: recordings };
       logger.log('info', report.dryRun ? 'retention dry run' : 'retention', {
         ...summary(report),
         personalCleared: cleared,
+        recordingsRemoved: recordings,
       });
       return out;
     });

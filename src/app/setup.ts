@@ -85,6 +85,12 @@ export function complianceConfig(config: Config): ComplianceConfig {
   return c;
 }
 
+/** The rules of the bot's lines as the API asks them: the check, and each rule's compliant wording. */
+export function botLineRules(config: Config) {
+  const guard = createComplianceGuard(complianceConfig(config));
+  return { checkBotLine: guard.checkBotLine, sayInstead: guard.sayInstead };
+}
+
 /** The compliance rules as the decision layer asks them: bot lines before speech, agents' turns live. */
 export function decisionCompliance(config: Config) {
   const guard = createComplianceGuard(complianceConfig(config));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DialwiseError } from './errors.js';
+import { RECORDING_SETTINGS } from './config-recordings.js';
 import { REPORTING_SETTINGS } from './config-reporting.js';
 
 /**
@@ -114,6 +115,7 @@ const SETTINGS = {
     fix: 'a Slack incoming-webhook URL',
   },
   ...REPORTING_SETTINGS,
+  ...RECORDING_SETTINGS,
   handoffWebhookUrl: {
     env: 'DIALWISE_HANDOFF_WEBHOOK_URL',
     schema: z.url().optional(),

@@ -46,14 +46,22 @@ export {
 } from './dialing/index.js';
 export { loadFlow, STANDARD_STATES, type Flow, type StateName } from './flow/index.js';
 export {
+  checkReviewer,
   compareArms,
   createExperiment,
+  diffScripts,
+  draftLibrary,
+  libraryLines,
+  libraryToRollOut,
   loadScripts,
   scriptLibrarySchema,
   offeredVariants,
   PRODUCT_NAMES,
+  ScriptDrafts,
   ScriptVersions,
+  type DraftStatus,
   type ExperimentState,
+  type ScriptDraft,
   type ScriptLibrary,
   type ScriptPolicy,
   type VariantReport,

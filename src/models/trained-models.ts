@@ -161,6 +161,7 @@ export function createTrainedModels(
     m ? `${name}@${m.meta.data.sha256.slice(0, 8)}` : `${name}@${keyword.version}`;
   return {
     version: `trained-1(${tag('intent', models.intent)},${tag('emotion', models.emotion)},${tag('optout', models.optout)})`,
+    intentLabels: intent ? intent.model.labels : keyword.intentLabels,
     intent: intent
       ? (text) => toIntent(intent.model.meta.oosLabel)(intent.predict([text])[0]!)
       : keyword.intent,

@@ -68,6 +68,21 @@ export interface SlotFacts {
 /** The slots that are not plain strings. */
 export type StructuredSlot = 'budgetRange' | 'callbackAt';
 
+/** The slots held as plain strings: the ones an agent may correct. */
+export type CorrectableSlot = Exclude<keyof SlotFacts, StructuredSlot>;
+
+// Exhaustive: a new plain slot does not compile until it is listed (the
+// structured ones follow from their text: a budget's range from the budget).
+const PLAIN_SLOTS: Record<CorrectableSlot, true> = {
+  budget: true,
+  timeline: true,
+  decisionMaker: true,
+  competitor: true,
+  objection: true,
+  channel: true,
+};
+export const CORRECTABLE_SLOTS = Object.keys(PLAIN_SLOTS) as readonly CorrectableSlot[];
+
 /** What relative times are resolved against: the turn's instant and the customer's zone. */
 export interface SlotContext {
   nowMs: number;
@@ -77,6 +92,8 @@ export interface SlotContext {
 
 export interface TurnModels {
   readonly version: string;
+  /** The labels the intent model predicts: the trained model's own, the taxonomy's for the keyword rules. */
+  readonly intentLabels: readonly string[];
   intent(text: string): IntentResult;
   emotion(text: string): EmotionResult;
   /** Many texts in one forward pass (trained models); same results as calling intent() on each. */

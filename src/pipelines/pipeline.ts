@@ -60,6 +60,11 @@ export interface PipelineOptions {
   /** Commit timer, stop deadline, retry waits and "now"; the system clock if absent. */
   clock?: Clock;
   hooks?: PipelineHooks;
+  /**
+   * Why an event its schema admits is refused all the same (a correction's
+   * label the served models do not know): dead-lettered with the reason.
+   */
+  refuse?(event: DialwiseEvent): string | undefined;
   /** Where failing commits are reported (component `store`) and cleared once one succeeds. */
   health?: Health;
 }
@@ -229,8 +234,9 @@ export class Pipeline {
         this.positions.set(k, { source: r.source, partition: r.partition, next: offset + 1n });
       }
       const x = parsed[i]!;
-      if (!x.ok) {
-        this.dead.push(deadLetter(this.opts.cipher, r.source, x.reason, r.value, receivedIso));
+      const refused = x.ok ? this.opts.refuse?.(x.event) : x.reason;
+      if (!x.ok || refused !== undefined) {
+        this.dead.push(deadLetter(this.opts.cipher, r.source, refused!, r.value, receivedIso));
         continue;
       }
       events.push(x.event);

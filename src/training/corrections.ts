@@ -1,3 +1,4 @@
+import type { DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import type { Store } from '../core/store/store.js';
 import { normalizeText } from '../datasets/report.js';
@@ -9,6 +10,12 @@ import { textRecordSchema, type TextRecord } from '../datasets/text-record.js';
  * where it came from.
  */
 export const correctionRecordSchema = textRecordSchema.extend({
+  /**
+   * The slots the agent fixed on this turn, latest value per slot (null: not
+   * said). Kept with the record; nothing trains on them yet (the slot
+   * extractor is rules).
+   */
+  slots: z.record(z.string(), z.string().nullable()).optional(),
   provenance: z.object({
     call_id: z.string(),
     turn: z.number().int(),
@@ -28,6 +35,8 @@ interface Row {
   turn: number;
   corrected_text: string | null;
   corrected_intent: string | null;
+  /** Each correction's slots as JSON text, oldest first. */
+  slot_fixes: string[] | null;
   event_ids: string[];
   submitted_by: string[];
   submitted_at: string;
@@ -35,28 +44,38 @@ interface Row {
   original_intent: string | null;
 }
 
+/** Who reads the corrections: a job's name (audited as role system), or a signed-in principal. */
+type Reader = string | { name: string; role: string };
+
 /**
  * The intent corrections in the store, one record per corrected turn: the
- * latest transcript fix and the latest intent fix of a turn are merged.
- * Turns without an intent fix teach the intent model nothing and are
- * counted in `skipped`. Reading transcripts is audited.
+ * latest transcript fix, the latest intent fix and each slot's latest fix
+ * of a turn are merged. Turns without an intent fix teach the intent model
+ * nothing and are counted in `skipped`. Reading transcripts is audited.
+ * `scope`: a condition on `c.call_id` (a campaign-scoped reader's calls).
  */
 export async function readCorrections(
   store: Store,
-  principal: string,
+  reader: Reader,
+  scope: { sql: string; params: DuckDBValue[] } = { sql: 'TRUE', params: [] },
 ): Promise<{ records: CorrectionRecord[]; skipped: number }> {
-  const rows = await store.query<Row>(`
+  const rows = await store.query<Row>(
+    `
     SELECT c.call_id, c.turn,
       arg_max(c.corrected_text, c.ts) FILTER (WHERE c.corrected_text IS NOT NULL) AS corrected_text,
       arg_max(c.corrected_intent, c.ts) FILTER (WHERE c.corrected_intent IS NOT NULL) AS corrected_intent,
+      list(c.corrected_slots::VARCHAR ORDER BY c.ts) FILTER (WHERE c.corrected_slots IS NOT NULL) AS slot_fixes,
       list(c.event_id ORDER BY c.ts) AS event_ids,
       list(DISTINCT c.submitted_by ORDER BY c.submitted_by) AS submitted_by,
       max(c.ts)::VARCHAR AS submitted_at,
       any_value(t.text) AS original_text, any_value(t.intent) AS original_intent
     FROM corrections c
     LEFT JOIN turns t ON t.call_id = c.call_id AND t.turn = c.turn AND t.speaker = 'customer'
+    WHERE ${scope.sql}
     GROUP BY c.call_id, c.turn
-    ORDER BY max(c.ts), c.call_id, c.turn`);
+    ORDER BY max(c.ts), c.call_id, c.turn`,
+    scope.params,
+  );
   const records: CorrectionRecord[] = [];
   let skipped = 0;
   for (const r of rows) {
@@ -65,9 +84,11 @@ export async function readCorrections(
       skipped++;
       continue;
     }
+    const slots = mergedSlots(r.slot_fixes);
     records.push({
       text,
       label: r.corrected_intent,
+      ...(slots && { slots }),
       provenance: {
         call_id: r.call_id,
         turn: r.turn,
@@ -79,13 +100,21 @@ export async function readCorrections(
       },
     });
   }
+  const who = typeof reader === 'string' ? { name: reader, role: 'system' } : reader;
   await store.transaction((tx) =>
-    tx.run(
-      `INSERT INTO audit_log VALUES (now(), ?, 'system', 'read transcripts for training', ?)`,
-      [principal, `corrections: ${rows.length} turns`],
-    ),
+    tx.run(`INSERT INTO audit_log VALUES (now(), ?, ?, 'read transcripts for training', ?)`, [
+      who.name,
+      who.role,
+      `corrections: ${rows.length} turns`,
+    ]),
   );
   return { records, skipped };
+}
+
+/** A turn's slot fixes, oldest first, as one: each slot's latest value. */
+function mergedSlots(fixes: readonly string[] | null): Record<string, string | null> | undefined {
+  if (!fixes?.length) return undefined;
+  return Object.assign({}, ...fixes.map((f) => JSON.parse(f) as Record<string, string | null>));
 }
 
 /**

@@ -163,15 +163,22 @@ describe.skipIf(!brokers)('decision replicas, one killed mid-call (real broker)'
       expect(shares.every((s) => s.partitions.length === 2)).toBe(true);
 
       // Every request goes to A: B's customers are decided on B through it.
+      // The dialer's request id goes with a relayed request to the owner and comes back.
       const say = async (via: ChildPlatform, i: number, text: string) => {
-        const res = await rest(via.url, key, '/dialog/turn', {
-          call_id: callId(i),
-          customer_id: customerId(i),
-          product_line: 'loan',
-          text,
-          asr_confidence: 0.9,
+        const requestId = `dialer-${randomUUID()}`;
+        const res = await fetch(`${via.url}/dialog/turn`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'x-request-id': requestId },
+          body: JSON.stringify({
+            call_id: callId(i),
+            customer_id: customerId(i),
+            product_line: 'loan',
+            text,
+            asr_confidence: 0.9,
+          }),
         });
         expect(res.status).toBe(200);
+        expect(res.headers.get('x-request-id')).toBe(requestId);
         return (await res.json()) as { state: string; reason: string };
       };
       const context = async (via: ChildPlatform, i: number) => {

@@ -2,14 +2,10 @@
 // headless Chromium (playwright-core, Debian's /usr/bin/chromium). Walks every
 // view, checks what it shows against what the server answers, and saves a
 // screenshot per view into artifacts/.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AlertRunner } from '../../src/analytics/alerts/index.js';
@@ -24,22 +20,13 @@ import { fillTrend } from '../../src/dashboard/charts/trend-chart.js';
 import { rangeStart, whereArg } from '../../src/dashboard/shell/range-filters.js';
 import { hashFilters, parseRoute } from '../../src/dashboard/shell/hash-router.js';
 import { readEvents } from '../../src/dashboard/shell/sse-link.js';
+import {
+  ARTIFACTS,
+  ensureDashboardBuilt,
+  launchChromium,
+  requireChromium,
+} from '../helpers/browser.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const ARTIFACTS = join(ROOT, 'artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-const REQUIRED = process.env.DIALWISE_REQUIRE_SERVICES === '1';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const MISSING = `Chromium not found at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk, or set CHROMIUM_PATH`;
 /** What an agent should never say: guaranteed returns, no risk (config/compliance.json). */
 const RISKY_LINE = '这个产品保证收益，年化百分之八，绝对没有风险。';
 const HOUR = 3_600_000;
@@ -48,25 +35,7 @@ const WEEK = 7 * 24 * HOUR;
 const COMPLIANCE_FIELDS =
   /\b(flaggedCalls|transcripts|callTranscript|customerByPhone|setConsent|dialingViolations)\b/;
 
-// Like requireService: skipped with a reason here, a failure where services are required.
-if (!HAS_CHROMIUM && REQUIRED) throw new Error(`${MISSING} (DIALWISE_REQUIRE_SERVICES=1)`);
-if (!HAS_CHROMIUM) console.warn(`[dashboard.test] skipped: ${MISSING}`);
-
-/** Newest modification time under `dir` (files in subfolders included). */
-function newest(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
-    const path = join(dir, e.name);
-    return Math.max(t, e.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }, 0);
-}
-
-/** Builds dist/dashboard when it is missing or older than src/dashboard. */
-function ensureDashboardBuilt(): void {
-  const built = join(ROOT, 'dist/dashboard/index.html');
-  const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
-  if (newest(join(ROOT, 'src/dashboard')) > builtAt)
-    execFileSync(process.execPath, [join(ROOT, 'scripts/build-dashboard.mjs')], { cwd: ROOT });
-}
+const HAS_CHROMIUM = requireChromium('dashboard.test');
 
 // The dashboard's pure parts, without a browser.
 describe('dashboard helpers', () => {
@@ -284,7 +253,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard', () => {
     await registry.setAlias('intent', 'challenger', v2.version);
     await rm(modelDir, { recursive: true, force: true });
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterEach(async () => {
@@ -488,6 +457,21 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard', () => {
     await page.waitForSelector('[data-testid="kpi-chart"][data-rows]:not([data-rows="0"])');
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(1440);
+    // Every view's link is shown whole, none under the signed-in key's corner.
+    const nav = await page.evaluate(() => {
+      const box = (el: Element) => el.getBoundingClientRect();
+      const links = [...document.querySelectorAll('.nav-link')].map(box);
+      return {
+        links: links.length,
+        lastRight: Math.max(...links.map((r) => r.right)),
+        rightStart: box(document.querySelector('.topbar-right')!).left,
+        scrolls:
+          document.querySelector('.nav')!.scrollWidth > document.querySelector('.nav')!.clientWidth,
+      };
+    });
+    expect(nav.links).toBe(9);
+    expect(nav.scrolls).toBe(false);
+    expect(nav.lastRight).toBeLessThanOrEqual(nav.rightStart);
     await shot('dashboard-1440');
   });
 

@@ -5,11 +5,12 @@ import { loadTestConfig } from '../helpers/config.js';
 import { createFieldCipher } from '../../src/core/crypto.js';
 import { rotateKeys } from '../../src/pipelines/index.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { toneWav } from '../helpers/wav.js';
 
 const key = () => randomBytes(32).toString('base64');
 
 describe('data key rotation', () => {
-  it('re-seals every name, phone, personal field and dead letter with the new key, after which the old key can go', async () => {
+  it('re-seals every name, phone, personal field, dead letter and recording key with the new key, after which the old key can go', async () => {
     const dataDir = tmpDir();
     const [oldKey, newKey] = [key(), key()];
     const env = { DIALWISE_PORT: '0', DIALWISE_DATA_DIR: dataDir, DIALWISE_LOG_LEVEL: 'warn' };
@@ -29,6 +30,13 @@ describe('data key rotation', () => {
         .status,
     ).toBe(202);
     expect((await post('/events', [{ type: 'nope', phone: '13900001111' }])).status).toBe(400);
+    const audio = toneWav(1);
+    const upload = await fetch(`${p.url}/calls/call-rotated/recording`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${p.adminKey}` },
+      body: new Uint8Array(audio),
+    });
+    expect(upload.status).toBe(201);
     const before = p.enricher.profiles.size;
     await p.stop();
 
@@ -41,6 +49,7 @@ describe('data key rotation', () => {
     expect(result.resealed).toBe(result.profiles);
     expect(result.profiles).toBe(before);
     expect(result.deadLetters).toBe(1);
+    expect(result.recordings).toBe(1);
     await p.stop();
 
     // The new key alone now opens everything, and look-up hashes follow it.
@@ -61,6 +70,11 @@ describe('data key rotation', () => {
       'SELECT payload_sealed FROM dead_letters',
     );
     expect(only.decrypt(letter!.payload_sealed)).toContain('13900001111');
+    // The recording's own key was re-sealed: the audio, untouched, plays under the new key alone.
+    const played = await fetch(`${p.url}/calls/call-rotated/recording`, {
+      headers: { authorization: `Bearer ${p.adminKey}` },
+    });
+    expect(Buffer.from(await played.arrayBuffer()).equals(audio)).toBe(true);
     await p.stop();
   });
 });

@@ -8,6 +8,8 @@
  * does not promise.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -18,12 +20,14 @@ import type { Example } from '../../src/api/rest/route.js';
 import type { Platform } from '../../src/app/index.js';
 import { startTestPlatform } from '../helpers/platform.js';
 import { requireService } from '../helpers/services.js';
+import { toneWav } from '../helpers/wav.js';
 
 const st = requireService('Schemathesis', 'SCHEMATHESIS_BIN');
 const CONTRACT = join(import.meta.dirname, '..', 'contract');
 
 type Json = Record<string, unknown>;
 interface Operation {
+  requestBody?: { content: Record<string, unknown> };
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
 }
 interface Doc {
@@ -43,14 +47,32 @@ function schemathesis(url: string, key: string): Promise<{ code: number | null; 
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out })));
 }
 
+/** The dialer's recording host: a WAV for any path. */
+function startAudioHost(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((_, res) => res.writeHead(200).end(toneWav(2)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: () => new Promise((r) => server.close(() => r())),
+      }),
+    ),
+  );
+}
+
 describe('REST contract: the OpenAPI document', () => {
   let p: Platform;
   let admin: string;
   let doc: Doc;
   let ajv: Ajv2020;
+  let dialerHost: { url: string; close(): Promise<void> };
 
   beforeAll(async () => {
-    p = await startTestPlatform({ DIALWISE_SIM_RATE: '0' });
+    dialerHost = await startAudioHost();
+    p = await startTestPlatform({
+      DIALWISE_SIM_RATE: '0',
+      DIALWISE_RECORDING_FETCH_HOSTS: new URL(dialerHost.url).host,
+    });
     admin = await createApiKey(p.store, 'contract-admin', 'admin');
     const res = await fetch(`${p.url}/openapi.json`);
     expect(res.status).toBe(200);
@@ -59,7 +81,10 @@ describe('REST contract: the OpenAPI document', () => {
     addFormats.default(ajv);
     ajv.addSchema({ $id: 'doc', components: doc.components });
   });
-  afterAll(() => p?.stop());
+  afterAll(async () => {
+    await p?.stop();
+    await dialerHost?.close();
+  });
 
   /** The answer checked against the document: a listed status, a body its schema admits. */
   async function conforms(op: Operation, res: Response, what: string): Promise<string[]> {
@@ -81,13 +106,22 @@ describe('REST contract: the OpenAPI document', () => {
       : [`${what}: ${text.slice(0, 300)} breaks the schema: ${ajv.errorsText(validate.errors)}`];
   }
 
-  const request = (method: string, path: string, e: Example) => {
+  /**
+   * The example as a client sends it. A file body (a recording) is a WAV of
+   * its own; a URL to fetch from is served by the dialer's stand-in on
+   * loopback, the example's path kept.
+   */
+  const request = (method: string, path: string, e: Example, op: Operation) => {
     const filled = path.replace(/\{(\w+)\}/g, (_, n: string) => encodeURIComponent(e.params![n]!));
     const query = e.query ? `?${new URLSearchParams(e.query)}` : '';
+    const file = op.requestBody?.content['application/octet-stream'];
+    const body = e.body as { url?: string } | undefined;
+    const sent = body?.url ? { ...body, url: dialerHost.url + new URL(body.url).pathname } : body;
     return fetch(`${p.url}${filled}${query}`, {
       method: method.toUpperCase(),
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      ...(e.body !== undefined && { body: JSON.stringify(e.body) }),
+      ...(file ? { body: new Uint8Array(toneWav(2)) } : {}),
+      ...(sent !== undefined && { body: JSON.stringify(sent) }),
     });
   };
 
@@ -100,7 +134,7 @@ describe('REST contract: the OpenAPI document', () => {
           ROUTE_EXAMPLES[`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`];
         for (const [lang, e] of Object.entries(examples ?? {})) {
           const what = `${method.toUpperCase()} ${path} (${lang}: ${e.summary})`;
-          const res = await request(method, path, e);
+          const res = await request(method, path, e, op);
           sent += 1;
           const ok = e.status ?? Number(Object.keys(op.responses)[0]);
           if (res.status !== ok) problems.push(`${what}: ${res.status}, expected ${ok}`);

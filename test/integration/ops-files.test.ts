@@ -3,18 +3,28 @@
  * Prometheus rules (ops/prometheus/alerts.yml) and the Grafana dashboard
  * (ops/grafana/dialwise.json) read is one /metrics exports, each rule is
  * well formed (expression, duration, severity, summary), each panel has a
- * Prometheus target; the SLO document names every SLO rule. promtool is not
- * at hand here: this is the schema check the issue allows instead.
+ * Prometheus target; the SLO document names every SLO rule. Then
+ * Prometheus's own promtool (scripts/services/gotools.sh) checks the rules,
+ * runs their unit tests (alerts.test.yml: series in, alerts out) and parses
+ * every panel's query as a recording rule of its own.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Platform } from '../../src/app/index.js';
 import { startTestPlatform } from '../helpers/platform.js';
 import { rest } from '../helpers/rest.js';
+import { tmpDir } from '../helpers/tmp.js';
 
 const OPS = join(import.meta.dirname, '..', '..', 'ops');
+const PROMTOOL = process.env.PROMTOOL_BIN ?? resolve('.services/gotools/bin/promtool');
+const HAS_PROMTOOL = existsSync(PROMTOOL);
+const NO_PROMTOOL = `promtool is not built at ${PROMTOOL}: scripts/services/gotools.sh start (or set PROMTOOL_BIN)`;
+if (!HAS_PROMTOOL && process.env.DIALWISE_REQUIRE_SERVICES === '1')
+  throw new Error(`${NO_PROMTOOL} (DIALWISE_REQUIRE_SERVICES=1)`);
+if (!HAS_PROMTOOL) console.warn(`[ops-files.test] promtool checks skipped: ${NO_PROMTOOL}`);
 
 interface Rule {
   alert: string;
@@ -105,5 +115,26 @@ describe('ops: Prometheus rules and the Grafana dashboard', () => {
   it('names every SLO rule in the SLO document', () => {
     const slo = readFileSync(join(OPS, 'slo.md'), 'utf8');
     for (const r of rules) expect(slo, r.alert).toContain(r.alert);
+  });
+});
+
+describe.runIf(HAS_PROMTOOL)('ops: promtool', () => {
+  const promtool = (...args: string[]) =>
+    execFileSync(PROMTOOL, args, { cwd: join(OPS, 'prometheus'), encoding: 'utf8' });
+
+  it('checks the rules and passes their unit tests', () => {
+    expect(promtool('check', 'rules', 'alerts.yml')).toMatch(/SUCCESS: 8 rules found/);
+    expect(promtool('test', 'rules', 'alerts.test.yml')).toMatch(/SUCCESS/);
+  });
+
+  it('parses every panel query of the Grafana dashboard', () => {
+    const file = join(tmpDir('dialwise-promql-'), 'panels.yml');
+    const record = dashboard.panels.flatMap((q, i) =>
+      q.targets.map((t, j) => ({ record: `dialwise:panel_${i}_${j}`, expr: t.expr })),
+    );
+    writeFileSync(file, JSON.stringify({ groups: [{ name: 'panels', rules: record }] }));
+    expect(promtool('check', 'rules', file)).toMatch(
+      new RegExp(`SUCCESS: ${record.length} rules found`),
+    );
   });
 });

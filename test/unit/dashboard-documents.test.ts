@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/core/config.js';
 import * as alerts from '../../src/dashboard/queries/alert-queries.js';
 import * as app from '../../src/dashboard/queries/app-queries.js';
 import * as compliance from '../../src/dashboard/queries/compliance-queries.js';
+import * as corrections from '../../src/dashboard/queries/correction-queries.js';
 import * as customers from '../../src/dashboard/queries/customer-queries.js';
 import * as kpis from '../../src/dashboard/queries/kpi-queries.js';
 
@@ -20,6 +21,7 @@ const documents = Object.entries({
   ...alerts,
   ...app,
   ...compliance,
+  ...corrections,
   ...customers,
   ...kpis,
 }).filter(

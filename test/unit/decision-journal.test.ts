@@ -125,6 +125,23 @@ describe('decision engine journal', () => {
     ]);
   });
 
+  it('keeps a version rolled back to current after a restart, and after a compaction', () => {
+    const dir = tmpDir();
+    const a = journaled(dir);
+    a.journal.compact(true);
+    const v2 = structuredClone(json('scripts.json'));
+    v2.version = '2026-12-09';
+    a.e.rollOutScripts(loadScripts(v2, check));
+    a.e.rollBackScripts('2026-12-06');
+    expect(a.e.turn(turn('call-a', '你好')).script_version).toBe('2026-12-06');
+    const b = journaled(dir);
+    expect(b.e.turn(turn('call-b', '你好')).script_version).toBe('2026-12-06');
+    expect(b.e.scriptVersions().map((l) => l.version)).toEqual(['2026-12-09', '2026-12-06']);
+    b.journal.compact(true);
+    const c = journaled(dir);
+    expect(c.e.turn(turn('call-c', '你好')).script_version).toBe('2026-12-06');
+  });
+
   it('keeps an ended call and its rewards together: a repeated call.ended counts once', () => {
     const dir = tmpDir();
     const a = journaled(dir);

@@ -81,6 +81,7 @@ describe('retentionJob', () => {
       .find((l) => l.msg === 'retention');
     expect(done?.removed).toEqual({ dead_letters: 1 });
     expect(done?.elsewhere).toEqual([
+      expect.stringMatching(/^recordings: deleted with their sealed audio/),
       expect.stringMatching(/^personal: cleared through the pipeline/),
     ]);
     const again = retentionJob(config, store, logger, clock);

@@ -146,10 +146,26 @@ export interface TranscriptTurn {
   highlights: { start: number; end: number }[];
 }
 
+/** What the decision layer did at a moment of the call, and why. */
+export interface TimelineDecision {
+  ts: string;
+  state: string;
+  action: string;
+  reason: string;
+  /** The rule that held the bot's line back, if one did. */
+  blocked: string | null;
+  script_version: string;
+}
+
 export interface CallTranscript {
   call_id: string;
   customer_id: string;
+  started_at: string | null;
+  outcome: string | null;
+  /** The queue the call was handed to, if a human took it over. */
+  transferred_queue: string | null;
   turns: TranscriptTurn[];
+  decisions: TimelineDecision[];
   hits: {
     turn: number | null;
     speaker: string;
@@ -165,7 +181,8 @@ export interface CallTranscript {
 const CALL_SLACK = '1 hour';
 
 /**
- * A whole call as said, with its compliance hits. Compliance and admin only;
+ * A whole call as said, with its compliance hits, and what the decision
+ * layer did at each turn and why (the call's timeline). Compliance and admin only;
  * every read, denied ones included, is written to the audit log. The call's
  * start and end bound the turns' time, so the read touches only the turns
  * stored around then.
@@ -178,8 +195,15 @@ export async function callTranscript(
 ): Promise<CallTranscript | null> {
   await requireTranscriptReader(store, principal, 'transcripts.read.denied', callId);
   await audit(store, principal, 'transcripts.read', callId);
-  const [call] = await store.query<{ customer_id: string; lo: string; hi: string }>(
-    `SELECT customer_id,
+  const [call] = await store.query<{
+    customer_id: string;
+    lo: string;
+    hi: string;
+    started_at: string | null;
+    outcome: string | null;
+    transferred_queue: string | null;
+  }>(
+    `SELECT customer_id, started_at::VARCHAR AS started_at, outcome, transferred_queue,
        (COALESCE(started_at, ended_at) - INTERVAL ${CALL_SLACK})::VARCHAR AS lo,
        (COALESCE(ended_at, started_at) + INTERVAL ${CALL_SLACK})::VARCHAR AS hi
      FROM calls WHERE call_id = ? AND ${scope.sql}`,
@@ -188,7 +212,7 @@ export async function callTranscript(
   if (!call) return null;
   const window = call.lo && call.hi ? 'AND ts >= ?::TIMESTAMPTZ AND ts <= ?::TIMESTAMPTZ' : '';
   const bounds = call.lo && call.hi ? [call.lo, call.hi] : [];
-  const [turns, hits] = await Promise.all([
+  const [turns, hits, decisions] = await Promise.all([
     store.query<Omit<TranscriptTurn, 'highlights'> & { event_id: string }>(
       `SELECT event_id, turn, speaker, text, ts::VARCHAR AS ts, intent, emotion FROM turns
        WHERE call_id = ? ${window} ORDER BY turn, ts`,
@@ -207,11 +231,20 @@ export async function callTranscript(
        FROM compliance_hits WHERE call_id = ? ${window} ORDER BY ts, start_pos`,
       [callId, ...bounds],
     ),
+    store.query<TimelineDecision>(
+      `SELECT ts::VARCHAR AS ts, state, action, reason, blocked, script_version FROM decisions
+       WHERE call_id = ? AND kind = 'turn' ${window} ORDER BY ts`,
+      [callId, ...bounds],
+    ),
   ]);
   const turnOf = new Map(turns.map((t) => [t.event_id, t.turn]));
   return {
     call_id: callId,
     customer_id: call.customer_id,
+    started_at: iso(call.started_at),
+    outcome: call.outcome,
+    transferred_queue: call.transferred_queue,
+    decisions: decisions.map((d) => ({ ...d, ts: iso(d.ts)! })),
     turns: turns.map(({ event_id, ...t }) => ({
       ...t,
       ts: iso(t.ts)!,

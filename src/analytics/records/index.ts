@@ -24,6 +24,14 @@ export {
   type CustomerListItem,
   type SqlScope,
 } from './customer-records.js';
+export {
+  callForCorrection,
+  callsToCorrect,
+  customerTurn,
+  type CallToCorrect,
+  type HeardTurn,
+  type StoredCorrection,
+} from './call-corrections.js';
 export { decodeCursor, encodeCursor, type Cursor } from './page-cursor.js';
 export {
   DncRegister,

@@ -106,6 +106,11 @@ export const RETENTION_KINDS = {
       },
     ],
   },
+  recordings: {
+    days: 365,
+    tables: [],
+    handledBy: "deleted with their sealed audio (the call's start is their time): app/retention.ts",
+  },
   personal: {
     days: 730,
     tables: [],

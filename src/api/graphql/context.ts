@@ -5,15 +5,19 @@ import { createGraphQLError, type PubSub } from 'graphql-yoga';
 import type { AlertRunner } from '../../analytics/alerts/index.js';
 import { audit } from '../../analytics/records/index.js';
 import type { CallCosts } from '../../analytics/kpis/index.js';
+import type { Recordings } from '../../analytics/recordings/index.js';
 import type { Clock } from '../../core/clock.js';
 import { DialwiseError, httpStatusOf } from '../../core/errors.js';
 import type { DialwiseEvent } from '../../core/events/index.js';
 import type { Store } from '../../core/store/store.js';
 import type { DecisionEngine } from '../../decision/index.js';
+import type { SayInstead } from '../../models/compliance/index.js';
 import type { ModelName, ModelRegistry } from '../../models/registry.js';
+import type { ComplianceHit, TurnModels } from '../../models/types.js';
 import type { Profile } from '../../pipelines/index.js';
 import { requireRole, type Principal, type Role } from '../auth.js';
 import type { ApiLimits } from '../limits.js';
+import type { Replicas } from '../replicas.js';
 
 export interface GqlContext {
   principal: Principal;
@@ -36,13 +40,26 @@ export interface GraphqlDeps {
   reportingTimeZone?: string | undefined;
   /** The live decision layer (absent where no pipeline state is at hand, e.g. the loader). */
   decisions?: DecisionEngine | undefined;
+  /** Decision replicas: where each customer is decided (absent: here, one process). */
+  replicas?: Replicas;
+  /** The compliance guard for a line the bot is about to say: promises and absolute wording. */
+  checkBotLine(text: string): ComplianceHit[];
+  /** A rule's compliant wording (config `say_instead`), shown beside a refused script line. */
+  sayInstead?(rule: string): SayInstead | undefined;
   /**
    * Brings a customer's state into memory before the decision layer reads
    * it (undefined: it is there already, nothing to wait for).
    */
   readyFor?(customerId: string): Promise<void> | undefined;
-  /** The model registry and which version of each model this process serves. */
-  models: { registry: ModelRegistry; served(): Partial<Record<ModelName, string>> };
+  /**
+   * The model registry and which version of each model this process serves;
+   * `turn`: the turn models served now (absent where none are, the loader).
+   */
+  models: {
+    registry: ModelRegistry;
+    served(): Partial<Record<ModelName, string>>;
+    turn?(): TurnModels;
+  };
   /** The keyed hash the pipeline stores for a phone number (look-ups never store the number). */
   phoneHash(phone: string): string;
   /** Opens a sealed value (a dead letter's original payload, a consent change's evidence). */
@@ -50,6 +67,8 @@ export interface GraphqlDeps {
   /** Takes validated events; resolves once durable. */
   submit(valid: DialwiseEvent[], invalid: string[]): Promise<void>;
   limits: ApiLimits;
+  /** Call recordings where this process keeps them (the timeline's audio). */
+  recordings?: Recordings | undefined;
   /** Where "now" comes from (contact counts, event times, key expiry); the system clock if absent. */
   clock?: Clock;
 }

@@ -10,6 +10,7 @@ import {
   ALERT_STATUSES,
 } from '../../analytics/alerts/index.js';
 import { CHANNELS, PURPOSES, SPEAKERS } from '../../core/events/index.js';
+import { CORRECTABLE_SLOTS } from '../../models/types.js';
 import { ROLES } from '../auth.js';
 
 /** What a consent change covers: one channel, or all of them (setConsent checks against it too). */
@@ -24,6 +25,7 @@ const ENUMS: Record<string, { description: string; values: readonly string[] }> 
   AlertMetric: { description: 'A KPI an alert rule may watch.', values: ALERT_METRICS },
   AlertDimension: { description: 'What an alert rule may split by.', values: ALERT_DIMENSIONS },
   AlertDirection: { description: 'Which deviations fire.', values: ALERT_DIRECTIONS },
+  Slot: { description: 'A slot an agent may correct.', values: CORRECTABLE_SLOTS },
 };
 
 export const ENUM_TYPE_DEFS = Object.entries(ENUMS)

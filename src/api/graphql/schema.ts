@@ -277,13 +277,21 @@ export const typeDefs = /* GraphQL */ `
     emotion: String
     "Where compliance rules hit in this turn's text."
     highlights: [Highlight!]!
+    "Seconds into the call's recording where the turn begins (null: no recording)."
+    offsetS: Float
   }
-  "A whole call as said, with its compliance hits: compliance and admin only, every read audited."
+  "A whole call as said, with its compliance hits, decisions, handoff and recording: compliance and admin only, every read audited."
   type CallTranscript {
     callId: ID!
     customerId: ID!
+    startedAt: String
+    outcome: String
+    "The queue a human took the call over in, if one did."
+    transferredQueue: String
     turns: [TranscriptTurn!]!
     hits: [ComplianceHit!]!
+    decisions: [TimelineDecision!]!
+    recording: Recording
   }
   "A metric off its baseline for one dimension value (key 'all': overall)."
   type Alert {

@@ -1,4 +1,9 @@
-import { callTranscript, flaggedCalls } from '../../analytics/records/index.js';
+import {
+  callTranscript,
+  flaggedCalls,
+  type CallTranscript,
+} from '../../analytics/records/index.js';
+import { turnOffsets, type RecordingInfo } from '../../analytics/recordings/index.js';
 import { searchTranscripts } from '../../analytics/search/index.js';
 import { ROLES } from '../auth.js';
 import { callSql, campaignSql } from '../scope.js';
@@ -13,12 +18,39 @@ type FlaggedArgs = {
   after?: string;
 };
 
+/** A call's timeline as GraphQL gives it: each turn placed in the recording, where there is one. */
+function timelineView(t: CallTranscript, rec: RecordingInfo | null) {
+  const offsets = rec
+    ? turnOffsets(
+        t.turns.map((turn) => turn.ts),
+        { recording: rec.started_at, call: t.started_at },
+        rec.duration_s,
+      )
+    : t.turns.map(() => null);
+  return {
+    ...t,
+    callId: t.call_id,
+    customerId: t.customer_id,
+    startedAt: t.started_at,
+    transferredQueue: t.transferred_queue,
+    turns: t.turns.map((turn, i) => ({ ...turn, offsetS: offsets[i] })),
+    decisions: t.decisions.map((d) => ({ ...d, scriptVersion: d.script_version })),
+    recording: rec && {
+      contentType: rec.content_type,
+      bytes: rec.bytes,
+      durationS: rec.duration_s,
+      startedAt: rec.started_at,
+      storedAt: rec.stored_at,
+    },
+  };
+}
+
 /**
  * Stored calls' words: search, flagged calls, one call's transcript. Every
  * role may ask; the role checks and audits live in the analytics functions,
  * so denials are audited too. A campaign-scoped key sees its campaigns' calls.
  */
-export function transcriptResolvers({ store }: ResolverDeps) {
+export function transcriptResolvers({ store, recordings }: ResolverDeps) {
   return {
     Query: {
       transcripts: guarded(ROLES, async (a: Parameters<typeof searchTranscripts>[2], ctx) => {
@@ -51,7 +83,7 @@ export function transcriptResolvers({ store }: ResolverDeps) {
       callTranscript: guarded(ROLES, async (a: { callId: string }, ctx) => {
         const scope = campaignSql(ctx.principal, 'campaign_id');
         const t = await callTranscript(store, ctx.principal, a.callId, scope);
-        return t && { ...t, callId: t.call_id, customerId: t.customer_id };
+        return t && timelineView(t, (await recordings?.info(t.call_id)) ?? null);
       }),
     },
   };

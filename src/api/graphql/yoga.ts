@@ -3,6 +3,7 @@ import { systemClock } from '../../core/clock.js';
 import { adminResolvers } from './admin-resolvers.js';
 import { analyticsResolvers } from './analytics-resolvers.js';
 import { callbackResolvers } from './callback-resolvers.js';
+import { correctionResolvers } from './correction-resolvers.js';
 import type { GqlContext, GraphqlDeps, ResolverDeps } from './context.js';
 import { customerResolvers } from './customer-resolvers.js';
 import { decisionResolvers } from './decision-resolvers.js';
@@ -10,6 +11,7 @@ import { limitsPlugin } from './query-limits.js';
 import { policyResolvers } from './policy-resolvers.js';
 import { SCALARS } from './scalars.js';
 import { typeDefs } from './schema.js';
+import { scriptResolvers } from './script-resolvers.js';
 import { transcriptResolvers } from './transcript-resolvers.js';
 import { violationResolvers } from './violation-resolvers.js';
 
@@ -36,6 +38,8 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
       violationResolvers,
       callbackResolvers,
       policyResolvers,
+      correctionResolvers,
+      scriptResolvers,
     ].map((area) => area(settled) as Resolvers),
   );
   return createYoga<GqlContext>({

@@ -57,6 +57,9 @@ export const replayResponse = z
   })
   .meta({ id: 'ReplayResponse' });
 
+/** POST /admin/scripts/current: a version loaded before, current again. */
+export const scriptsCurrentRequest = z.strictObject({ version: z.string().trim().min(1) });
+
 export const scriptsResponse = z
   .object({ version: z.string() })
   .meta({ id: 'ScriptsResponse', description: 'The version of the library now live.' });

@@ -8,17 +8,19 @@
 import { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
 import { DialwiseError } from '../../core/errors.js';
+import { audit } from '../../analytics/records/index.js';
 import {
-  loadScripts,
+  libraryToRollOut,
   mergeRankings,
   scriptLibrarySchema,
   type DecisionEngine,
 } from '../../decision/index.js';
-import { DIALER, LIVE_READERS } from '../auth.js';
-import { FORWARDED_HEADER, type Replicas } from '../replicas.js';
+import { COMPLIANCE, DIALER, LIVE_READERS } from '../auth.js';
+import { appliedEverywhere, FORWARDED_HEADER, type Replicas } from '../replicas.js';
 import { campaignFor, scopedTurn } from '../scope.js';
 import type { ApiDeps } from '../server.js';
-import { scriptsResponse } from './admin-schemas.js';
+import { ROLL_BACK_PATH, ROLL_OUT_PATH, scriptAuthoring } from '../script-authoring.js';
+import { scriptsCurrentRequest, scriptsResponse } from './admin-schemas.js';
 import { requestIdOf } from './http.js';
 import { reply, route, type Route } from './route.js';
 import {
@@ -52,13 +54,7 @@ const askOthers = (others: Replicas, request: Request, path: string, body: unkno
 async function onEveryReplica(deps: ApiDeps, request: Request, path: string, body: unknown) {
   const others = othersFor(deps, request);
   if (!others) return;
-  const answers = await askOthers(others, request, path, body);
-  const refused = answers.find((a) => a.status >= 300);
-  if (refused)
-    throw new DialwiseError(
-      'UNAVAILABLE',
-      `applied here, but another decision replica answered ${refused.status}: ${refused.body.slice(0, 200)}`,
-    );
+  appliedEverywhere(await askOthers(others, request, path, body));
 }
 
 // eslint-disable-next-line max-lines-per-function -- table-like: one entry per route
@@ -66,6 +62,7 @@ export function decisionRoutes(
   deps: ApiDeps & { clock: Clock },
   engine: () => DecisionEngine,
 ): Route[] {
+  const authoring = scriptAuthoring(deps);
   return [
     route<z.infer<typeof turnRequest>>({
       method: 'POST',
@@ -209,31 +206,49 @@ export function decisionRoutes(
     }),
     route<unknown>({
       method: 'POST',
-      path: '/admin/scripts',
+      path: ROLL_OUT_PATH,
       roles: ['admin'],
       body: z.unknown(),
       doc: {
         tag: 'admin',
         summary: 'Roll out a script library',
         description:
-          "A new version of the scripts (nodes by dialog state, variants matched to tags, experiments). Every node's safe line must pass the compliance rules; a version used already is refused.",
+          'A new version of the scripts (nodes by dialog state, variants matched to tags, experiments), live without review (drafts proposed in the dashboard are reviewed first). Every line must pass the compliance rules; a version used already is refused.',
         bodySchema: scriptLibrarySchema,
         responses: { 201: { description: 'Live now.', schema: scriptsResponse } },
       },
-      async handle({ body, request }) {
-        let version;
+      async handle({ body, request, principal }) {
+        const library = libraryToRollOut(body, deps.checkBotLine);
         try {
-          const library = loadScripts(body, deps.checkBotLine);
           engine().rollOutScripts(library);
-          version = library.version;
         } catch (err) {
-          // A bad library (or a version used already) is the caller's mistake here, not the server's config.
+          // A version used already is the caller's mistake here, not the server's config.
           if (err instanceof DialwiseError && err.code === 'CONFIG_INVALID')
             throw new DialwiseError('BAD_REQUEST', err.message);
           throw err;
         }
-        await onEveryReplica(deps, request, '/admin/scripts', body);
-        return reply<z.infer<typeof scriptsResponse>>({ version }, 201);
+        await audit(deps.store, principal!, 'scripts.rollout', library.version);
+        await onEveryReplica(deps, request, ROLL_OUT_PATH, body);
+        return reply<z.infer<typeof scriptsResponse>>({ version: library.version }, 201);
+      },
+    }),
+    route<z.infer<typeof scriptsCurrentRequest>>({
+      method: 'POST',
+      path: ROLL_BACK_PATH,
+      roles: COMPLIANCE,
+      body: scriptsCurrentRequest,
+      doc: {
+        tag: 'admin',
+        summary: 'Make a loaded script version current again (a rollback)',
+        description:
+          'New calls start on it; calls in progress keep theirs. Audited; on decision replicas every replica makes it current before the answer.',
+        responses: { 200: { description: 'Current now.', schema: scriptsResponse } },
+        errors: ['NOT_FOUND'],
+      },
+      async handle({ body, request, principal }) {
+        const relayed = request.headers.has(FORWARDED_HEADER);
+        const version = await authoring.rollBack(principal!, body.version, relayed);
+        return reply<z.infer<typeof scriptsResponse>>({ version });
       },
     }),
     route<Record<string, never>>({

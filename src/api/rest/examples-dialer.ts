@@ -137,6 +137,46 @@ export const DIALER_EXAMPLES: Record<string, { zh: Example; en: Example }> = {
       body: { call_id: 'call-en-001', agent_id: 'agent-wang' },
     },
   },
+  'POST /calls/:call_id/recording': {
+    zh: {
+      summary: '通话结束后上传录音（WAV）',
+      params: { call_id: 'call-zh-001' },
+      status: 201,
+      response: {
+        call_id: 'call-zh-001',
+        content_type: 'audio/wav',
+        bytes: 1920044,
+        sha256: '5f1d7c9e0b3a4e6f8a2c4d6e8f0a1b3c5d7e9f1a3b5c7d9e1f3a5b7c9d1e3f5a',
+        duration_s: 120,
+        started_at: null,
+        source: 'upload',
+        stored_at: '2026-12-07T02:16:05.000Z',
+      },
+    },
+    en: {
+      summary: 'A recording that began before the call was put through',
+      params: { call_id: 'call-en-001' },
+      query: { started_at: '2026-12-07T02:13:55Z' },
+      status: 201,
+    },
+  },
+  'POST /calls/:call_id/recording/fetch': {
+    zh: {
+      summary: '从外呼系统的录音服务器取录音',
+      params: { call_id: 'call-zh-002' },
+      body: { url: 'https://rec.dialer.example.cn/2026/12/07/call-zh-002.wav' },
+      status: 201,
+    },
+    en: {
+      summary: 'Fetch it, with when the audio begins',
+      params: { call_id: 'call-en-002' },
+      status: 201,
+      body: {
+        url: 'https://recordings.dialer.example.com/call-en-002.wav',
+        started_at: '2026-12-07T02:13:55Z',
+      },
+    },
+  },
   'POST /agents/status': {
     zh: { summary: '坐席小李空闲', body: { agent_id: 'agent-li', available: true } },
     en: {

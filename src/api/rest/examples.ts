@@ -225,6 +225,18 @@ export const ROUTE_EXAMPLES: Record<string, { zh: Example; en: Example }> = {
     zh: { summary: '拨到北京时间上午九点', body: { to: '2026-12-08T09:00:00+08:00' } },
     en: { summary: 'Move to 10:00 UTC', body: { to: '2026-12-08T10:00:00Z' } },
   },
+  'POST /admin/scripts/current': {
+    zh: {
+      summary: '话术回滚到上一版',
+      body: { version: '2026-12-06' },
+      response: { version: '2026-12-06' },
+    },
+    en: {
+      summary: 'Roll the scripts back to the last version',
+      body: { version: '2026-12-06' },
+      response: { version: '2026-12-06' },
+    },
+  },
   'POST /admin/retention/run': {
     zh: { summary: '只统计，不删除', query: { dry_run: 'true' } },
     en: { summary: 'Count what would go', query: { dry_run: 'true' } },

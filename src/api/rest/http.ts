@@ -7,7 +7,7 @@ import { parseBoundedJson } from '../../core/json.js';
 /** Sent with every response: the dashboard runs only its own code, in no frame. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
@@ -38,11 +38,19 @@ export const errorResponse = (err: DialwiseError): Response =>
  * declared length is checked first, then what actually arrives).
  */
 export async function readBody(request: Request, maxBytes: number): Promise<string> {
+  return (await readBytes(request, maxBytes)).toString('utf8');
+}
+
+/** The body's bytes (a request's, or a fetched response's), refused past `maxBytes` without reading further. */
+export async function readBytes(
+  request: Pick<Request, 'headers' | 'body'>,
+  maxBytes: number,
+): Promise<Buffer> {
   const tooLarge = () =>
     new DialwiseError('PAYLOAD_TOO_LARGE', `request body is larger than ${maxBytes} bytes`);
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) throw tooLarge();
-  if (!request.body) return '';
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -59,7 +67,7 @@ export async function readBody(request: Request, maxBytes: number): Promise<stri
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** JSON within the depth limit and well-formed, or a 400 naming what is wrong. */

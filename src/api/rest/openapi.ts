@@ -179,7 +179,8 @@ function operation(schemas: SchemaSet, r: Route): Json {
     `Roles: ${roles}.`,
     r.audit ? `Every call, allowed or denied, is audited as \`${r.audit.action}\`.` : undefined,
   ].filter(Boolean);
-  const bodySchema = doc.bodySchema ?? (r.body && r.body !== 'raw' ? r.body : undefined);
+  const bodySchema =
+    doc.bodySchema ?? (r.body && r.body !== 'raw' && r.body !== 'bytes' ? r.body : undefined);
   const [okStatus] = Object.keys(doc.responses);
   const responses: Json = {};
   for (const [status, a] of Object.entries(doc.responses)) {
@@ -209,7 +210,19 @@ function operation(schemas: SchemaSet, r: Route): Json {
             },
           },
         }
-      : {}),
+      : r.body === 'bytes'
+        ? // A file: bytes, whatever type the route then reads in them.
+          {
+            requestBody: {
+              required: true,
+              content: {
+                [doc.bodyType ?? 'application/octet-stream']: {
+                  schema: { type: 'string', format: 'binary' },
+                },
+              },
+            },
+          }
+        : {}),
     responses: withRefusals(responses, errorResponses(refusals(r))),
   };
 }

@@ -1,6 +1,8 @@
 import { DialwiseError } from '../../core/errors.js';
 import { parseEvent, type DialwiseEvent } from '../../core/events/index.js';
 import type { Principal } from '../auth.js';
+import { correctionEventProblem } from '../../models/correction-labels.js';
+import { correctionVocabulary } from '../correction-vocabulary.js';
 import { campaignFor } from '../scope.js';
 import type { ApiDeps } from '../server.js';
 import { parseJson } from './http.js';
@@ -29,10 +31,15 @@ export async function postEvents(
     );
   const valid: DialwiseEvent[] = [];
   const rejected: { index: number; reason: string }[] = [];
-  list.forEach((item, index) => {
-    const r = parseEvent(item);
-    if (r.ok) valid.push(r.event);
-    else rejected.push({ index, reason: r.reason });
+  const parsed = list.map((item) => parseEvent(item));
+  // A correction's labels: only those the served models know (an agent's typo would teach a class nobody serves).
+  const vocabulary = parsed.some((r) => r.ok && r.event.type === 'correction.submitted')
+    ? await correctionVocabulary(deps.models)
+    : undefined;
+  parsed.forEach((r, index) => {
+    const reason = r.ok ? vocabulary && correctionEventProblem(r.event, vocabulary) : r.reason;
+    if (r.ok && !reason) valid.push(r.event);
+    else rejected.push({ index, reason: reason! });
   });
   // A campaign-scoped sender writes only its campaigns' calls and messages.
   for (const e of valid) if ('campaign_id' in e && e.campaign_id) campaignFor(by, e.campaign_id);

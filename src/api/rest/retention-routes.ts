@@ -3,9 +3,9 @@ import { retentionReport } from '../../analytics/retention/index.js';
 import { DialwiseError } from '../../core/errors.js';
 import type { Route } from './routes.js';
 
-/** The job's report, and the customers whose personal data expired on the way. */
+/** The job's report, the customers whose personal data expired on the way, and the recordings deleted. */
 const runReport = retentionReport
-  .extend({ personalCleared: z.number().int() })
+  .extend({ personalCleared: z.number().int(), recordingsRemoved: z.number().int() })
   .meta({ id: 'RetentionRun', description: 'What the retention job removed (or would).' });
 
 export interface RetentionDeps {

@@ -67,13 +67,13 @@ export interface Route<B = unknown, Q = unknown> {
   /** `/admin/keys/:name`: a `:segment` is a parameter. */
   path: string;
   roles: readonly Role[] | 'public';
-  /** JSON body schema; `'raw'` hands the handler the text (POST /events). */
-  body?: z.ZodType<B> | 'raw';
+  /** JSON body schema; `'raw'` hands the handler the text (POST /events), `'bytes'` the bytes (a recording). */
+  body?: z.ZodType<B> | 'raw' | 'bytes';
   query?: z.ZodType<Q>;
   /** The path's `:segment` parameters, each with its rules (absent: any non-empty segment). */
   params?: z.ZodObject;
   /** Largest body in bytes; routes default to the configured body limit. */
-  maxBytes?: 'events' | 'default';
+  maxBytes?: 'events' | 'recording' | 'default';
   /**
    * Reads of transcripts or personal data: every call, allowed or denied,
    * is a row in audit_log (`<action>` or `<action>.denied`).

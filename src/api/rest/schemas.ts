@@ -354,7 +354,8 @@ export const erasureReport = z
     /**
      * Rows deleted per table; `search_index` counts turns taken out of the
      * transcript index, `audited_searches` the audited searches for their words
-     * whose terms were replaced (the audit rows themselves stay).
+     * whose terms were replaced (the audit rows themselves stay), `recordings`
+     * the calls' recordings deleted with their sealed audio.
      */
     erased: z.record(z.string(), z.number().int()),
     /** Records removed per file (exported corrections). */

@@ -288,6 +288,32 @@ export const MIGRATIONS: Migration[] = [
     name: "the API request that produced a turn (X-Request-Id): a call's turns traced to their request",
     sql: `ALTER TABLE turns ADD COLUMN request_id VARCHAR;`,
   },
+  {
+    version: 19,
+    name: "call recordings: where each call's sealed audio is, its sealed key, type, size and start",
+    sql: `
+      CREATE TABLE recordings (
+        call_id VARCHAR PRIMARY KEY, object VARCHAR NOT NULL, key_enc VARCHAR NOT NULL,
+        content_type VARCHAR NOT NULL, bytes BIGINT NOT NULL, sha256 VARCHAR NOT NULL,
+        duration_s DOUBLE, started_at TIMESTAMPTZ, source VARCHAR NOT NULL,
+        stored_by VARCHAR NOT NULL, stored_at TIMESTAMPTZ NOT NULL);
+    `,
+  },
+  {
+    version: 20,
+    name: 'script drafts: a library version proposed, and who approved or rejected it (and why)',
+    sql: `
+      CREATE TABLE script_drafts (
+        id VARCHAR PRIMARY KEY, version VARCHAR NOT NULL, base_version VARCHAR NOT NULL,
+        library JSON NOT NULL, proposed_by VARCHAR NOT NULL, proposed_at TIMESTAMPTZ NOT NULL,
+        status VARCHAR NOT NULL, reviewed_by VARCHAR, reviewed_at TIMESTAMPTZ, reason VARCHAR);
+    `,
+  },
+  {
+    version: 21,
+    name: 'the slots an agent corrected (a correction of what the bot heard, turn by turn)',
+    sql: `ALTER TABLE corrections ADD COLUMN corrected_slots JSON;`,
+  },
 ];
 
 /** A row of `consent_changes` (migrations 10, 11): a consent change and its evidence, the text sealed. */

@@ -58,6 +58,9 @@ export const CALL_TRANSCRIPT_QUERY: TypedDocumentNode<
     callTranscript(callId: $callId) {
       callId
       customerId
+      startedAt
+      outcome
+      transferredQueue
       turns {
         turn
         speaker
@@ -65,10 +68,24 @@ export const CALL_TRANSCRIPT_QUERY: TypedDocumentNode<
         ts
         intent
         emotion
+        offsetS
         highlights {
           start
           end
         }
+      }
+      decisions {
+        ts
+        state
+        action
+        reason
+        blocked
+        scriptVersion
+      }
+      recording {
+        contentType
+        bytes
+        durationS
       }
       hits {
         turn

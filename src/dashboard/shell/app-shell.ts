@@ -1,7 +1,7 @@
 // The signed-in frame: brand, view navigation, live badge, who is signed in.
 import { button, h } from '../ui/dom.js';
 import type { LiveState } from './live-subscription.js';
-import { href, VIEWS, type ViewName } from './hash-router.js';
+import { href, viewsFor, type ViewName } from './hash-router.js';
 import type { Principal } from '../queries/app-queries.js';
 import { canReview } from './view-context.js';
 
@@ -23,7 +23,7 @@ const LIVE_TEXT: Record<LiveState | 'polling' | 'none', string> = {
 };
 
 export function createShell(principal: Principal, onSignOut: () => void): Shell {
-  const links = VIEWS.map((v) =>
+  const links = viewsFor(principal.role).map((v) =>
     h(
       'a',
       {

@@ -7,7 +7,7 @@ import { h } from '../ui/dom.js';
 import { Filters } from './range-filters.js';
 import { renderLogin } from './login-form.js';
 import { ME_QUERY } from '../queries/app-queries.js';
-import { hashFilters, parseRoute, VIEWS, type ViewName } from './hash-router.js';
+import { hashFilters, parseRoute, VIEWS, viewsFor, type ViewName } from './hash-router.js';
 import { createShell } from './app-shell.js';
 import type { Principal } from '../queries/app-queries.js';
 import type { MountView, View, ViewContext } from './view-context.js';
@@ -18,6 +18,8 @@ import { mountCustomers } from '../views/customers/customers-page.js';
 import { mountExperiments } from '../views/experiments/experiments-page.js';
 import { mountModels } from '../views/models/models-page.js';
 import { mountOverview } from '../views/overview/overview-page.js';
+import { mountScripts } from '../views/scripts/scripts-page.js';
+import { mountCorrections } from '../views/corrections/corrections-page.js';
 
 const MOUNTS: Record<ViewName, MountView> = {
   overview: mountOverview,
@@ -27,10 +29,12 @@ const MOUNTS: Record<ViewName, MountView> = {
   compliance: mountCompliance,
   customers: mountCustomers,
   models: mountModels,
+  scripts: mountScripts,
+  corrections: mountCorrections,
 };
 
-/** Roles that may read the dashboard's data (dialer keys may not). */
-const DASHBOARD_ROLES = ['analyst', 'data_scientist', 'compliance', 'admin'];
+/** Roles that may read the dashboard's data (dialer keys may not; agents see Corrections only). */
+const DASHBOARD_ROLES = ['analyst', 'data_scientist', 'compliance', 'admin', 'agent'];
 
 const root = document.getElementById('app')!;
 let session: { client: ApolloClient; teardown: () => void } | null = null;
@@ -66,8 +70,9 @@ function renderApp(client: ApolloClient, principal: Principal): () => void {
   };
   let current: { name: ViewName; view: View } | null = null;
 
+  const views = viewsFor(principal.role);
   const show = (): void => {
-    const route = parseRoute(window.location.hash);
+    const route = parseRoute(window.location.hash, views);
     if (!/^#\//.test(window.location.hash))
       window.history.replaceState(window.history.state, '', `#/${route.view}`);
     // A link with filters (an alert's, from Slack) opens the view filtered so.

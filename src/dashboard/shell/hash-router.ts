@@ -5,7 +5,15 @@ import type { KpiWhere } from '../queries/kpi-queries.js';
 import { FILTERS, RANGES, type Range } from './range-filters.js';
 
 export type ViewName =
-  'overview' | 'breakdown' | 'experiments' | 'alerts' | 'compliance' | 'customers' | 'models';
+  | 'overview'
+  | 'breakdown'
+  | 'experiments'
+  | 'alerts'
+  | 'compliance'
+  | 'customers'
+  | 'models'
+  | 'scripts'
+  | 'corrections';
 
 export const VIEWS: { name: ViewName; label: string }[] = [
   { name: 'overview', label: 'Overview' },
@@ -15,7 +23,13 @@ export const VIEWS: { name: ViewName; label: string }[] = [
   { name: 'compliance', label: 'Compliance' },
   { name: 'customers', label: 'Customers' },
   { name: 'models', label: 'Models' },
+  { name: 'scripts', label: 'Scripts' },
+  { name: 'corrections', label: 'Corrections' },
 ];
+
+/** The views a role opens: an agent only corrects calls. */
+export const viewsFor = (role: string): typeof VIEWS =>
+  role === 'agent' ? VIEWS.filter((v) => v.name === 'corrections') : VIEWS;
 
 export interface Route {
   view: ViewName;
@@ -23,11 +37,14 @@ export interface Route {
   rest: string[];
 }
 
-/** `#/customers/cust-1` → customers, [cust-1]; `#alerts` (Slack's links) works too. */
-export function parseRoute(hash: string): Route {
+/**
+ * `#/customers/cust-1` → customers, [cust-1]; `#alerts` (Slack's links)
+ * works too; a view not among `views` opens the first of them.
+ */
+export function parseRoute(hash: string, views = VIEWS): Route {
   const path = hash.replace(/^#\/?/, '').split(/[?&]/)[0] ?? '';
   const [head, ...rest] = path.split('/').filter(Boolean);
-  const view = VIEWS.find((v) => v.name === head)?.name ?? 'overview';
+  const view = views.find((v) => v.name === head)?.name ?? views[0]!.name;
   return { view, rest: view === head ? rest.map(safeDecode) : [] };
 }
 

@@ -192,6 +192,15 @@ export class DecisionEngine {
     this.deps.journal?.({ k: 'scripts', library });
   }
 
+  /** A version loaded before made current again (a rollback), journaled as a roll-out is. */
+  rollBackScripts(version: string): void {
+    this.setup.scripts.use(version);
+    this.deps.journal?.({ k: 'scripts', library: this.setup.scripts.get(version) });
+  }
+
+  /** The script versions loaded, the current one last. */
+  readonly scriptVersions = (): ScriptLibrary[] => this.setup.scripts.all();
+
   setAgentAvailable(agentId: string, available: boolean): void {
     const agent = this.setup.agents.find((a) => a.id === agentId);
     if (!agent) throw new DialwiseError('NOT_FOUND', `unknown agent ${agentId}`);
@@ -254,15 +263,7 @@ export class DecisionEngine {
    * agents, script versions.
    */
   resume(state: EngineState): void {
-    // Every version a call may still be on stays loaded. The last one current
-    // stays current, unless config/ brings a version the journal never saw.
-    const { scripts } = this.setup;
-    const fromConfig = scripts.current().version;
-    for (const library of state.libraries)
-      if (!scripts.has(library.version))
-        scripts.add(loadScripts(library, this.deps.checkBotLine), false);
-    const last = state.libraries.at(-1)?.version;
-    if (last && state.libraries.some((l) => l.version === fromConfig)) scripts.use(last);
+    this.setup.scripts.resume(state.libraries, (l) => loadScripts(l, this.deps.checkBotLine));
     for (const a of this.setup.agents) Object.assign(a, state.agents.get(a.id));
     for (const [node, bySegment] of Object.entries(state.cells))
       for (const [segment, arms] of Object.entries(bySegment))

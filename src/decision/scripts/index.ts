@@ -1,7 +1,8 @@
 /**
  * Scripts: what the bot may say in each dialog state (config/scripts.json),
- * its versions, the experiments that learn which variant converts, and the
- * choice of the line spoken.
+ * its versions, the experiments that learn which variant converts, the
+ * choice of the line spoken, and the authoring of new versions: drafts under
+ * review, every line checked, the diff between two versions.
  */
 export {
   allocate,
@@ -42,5 +43,15 @@ export {
   type Variant,
 } from './script-library.js';
 export { drawFromPolicy, type ScriptPolicy } from './script-policy.js';
+export { CHANGE_KINDS, diffScripts, segmentText, type ScriptChange } from './script-diff.js';
+export {
+  checkReviewer,
+  draftLibrary,
+  DRAFT_STATUSES,
+  ScriptDrafts,
+  type DraftStatus,
+  type ScriptDraft,
+} from './script-drafts.js';
+export { LINE_FIELDS, libraryLines, libraryToRollOut } from './script-lines.js';
 export { ScriptVersions } from './script-versions.js';
 export { chooseTone, toneSegmentOf, TONE_NODE, TONES, type Tone } from './tone-choice.js';

@@ -40,6 +40,19 @@ export class ScriptVersions {
     this.#current = this.get(version);
   }
 
+  /**
+   * Loads the versions a journal recorded (the current one last) beside
+   * these: every version a call may still be on stays loaded. The last one
+   * current stays current, unless config/ brought a version the journal
+   * never saw.
+   */
+  resume(libraries: readonly ScriptLibrary[], load: (l: ScriptLibrary) => ScriptLibrary): void {
+    const fromConfig = this.#current.version;
+    for (const library of libraries) if (!this.has(library.version)) this.add(load(library), false);
+    const last = libraries.at(-1)?.version;
+    if (last && libraries.some((l) => l.version === fromConfig)) this.use(last);
+  }
+
   current(): ScriptLibrary {
     return this.#current;
   }

@@ -5,14 +5,8 @@
  * hits; the engine sends it the moment it hears the turn.
  */
 import type { EventOf } from '../../core/events/index.js';
-import type { SayInstead } from '../../models/compliance/index.js';
+import { withSayInstead, type SayInstead } from '../../models/compliance/index.js';
 import type { ComplianceHit } from '../../models/types.js';
-
-/** Said when a rule has no wording of its own in config/compliance.json. */
-const REPHRASE = {
-  zh: '请换一种说法：不承诺本金或收益，不说没有风险。',
-  en: 'Please rephrase: promise neither principal nor returns, and do not deny the risk.',
-};
 
 export interface AgentWarning {
   kind: 'compliance_warning';
@@ -41,6 +35,6 @@ export function agentWarning(
     agent_id: turn.agent_id ?? null,
     turn: turn.turn,
     said_at: turn.ts,
-    hits: hits.map((h) => ({ ...h, say_instead: sayInstead(h.rule) ?? REPHRASE })),
+    hits: withSayInstead(hits, sayInstead),
   };
 }

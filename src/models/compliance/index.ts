@@ -13,3 +13,4 @@ export {
   type ComplianceGuard,
   type Speaker,
 } from './guard.js';
+export { withSayInstead } from './say-instead.js';

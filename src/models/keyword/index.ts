@@ -4,6 +4,7 @@ import {
   DEFAULT_COMPLIANCE_CONFIG,
   type ComplianceConfig,
 } from '../compliance/index.js';
+import { INTENT_TAXONOMY } from '../intent-taxonomy.js';
 import { detectOptOut } from '../opt-out/index.js';
 import { keywordEmotion } from './emotion.js';
 import { keywordIntent } from './intent.js';
@@ -37,6 +38,8 @@ export interface KeywordModelOptions {
 export function createKeywordModels(opts: KeywordModelOptions = {}): TurnModels {
   return {
     version: KEYWORD_MODELS_VERSION,
+    // The rules know the core labels; what they learn from (corrections) is the taxonomy's.
+    intentLabels: INTENT_TAXONOMY.labels,
     intent: keywordIntent,
     emotion: keywordEmotion,
     compliance: createComplianceChecker(opts.compliance ?? DEFAULT_COMPLIANCE_CONFIG),

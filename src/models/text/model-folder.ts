@@ -62,3 +62,11 @@ export async function loadTextModel(dir: string): Promise<TextClassifier> {
   });
   return new TextClassifier(meta, makeVocabulary(v.features, v.idf), weights);
 }
+
+/** A saved model's labels, read from its model.json alone (no weights loaded). */
+export async function savedModelLabels(dir: string): Promise<readonly string[]> {
+  const raw = JSON.parse(await readFile(join(dir, MODEL_FILES.meta), 'utf8')) as {
+    labels?: unknown;
+  };
+  return modelMetaSchema.shape.labels.parse(raw.labels);
+}

@@ -36,7 +36,10 @@ export async function rotateKeys(
   store: Store,
   cipher: FieldCipher,
 ): Promise<
-  Record<'profiles' | 'resealed' | 'deadLetters' | 'consents' | 'replies' | 'dncRegister', number>
+  Record<
+    'profiles' | 'resealed' | 'deadLetters' | 'consents' | 'replies' | 'dncRegister' | 'recordings',
+    number
+  >
 > {
   const rows = await store.query<{
     customer_id: string;
@@ -58,24 +61,21 @@ export async function rotateKeys(
       phone_hash: r.phone_enc === null ? null : cipher.lookupHash(cipher.decrypt(r.phone_enc)),
       personal_enc: reseal(r.personal_enc),
     }));
-  const letters = (
-    await store.query<{ id: bigint; payload_sealed: string }>(
-      'SELECT id, payload_sealed FROM dead_letters WHERE payload_sealed IS NOT NULL',
-    )
-  )
-    .filter((d) => stale(d.payload_sealed))
-    .map((d) => ({ id: d.id, payload_sealed: reseal(d.payload_sealed) }));
-  const sealedTexts = async (table: string) =>
+  // The sealed column of a table, each value under an old key re-sealed, by the table's key.
+  const sealedColumn = async (table: string, key: string, column: string) =>
     (
-      await store.query<{ event_id: string; text_enc: string }>(
-        `SELECT event_id, text_enc FROM ${table} WHERE text_enc IS NOT NULL`,
+      await store.query<Record<string, string>>(
+        `SELECT ${key}, ${column} FROM ${table} WHERE ${column} IS NOT NULL`,
       )
     )
-      .filter((c) => stale(c.text_enc))
-      .map((c) => ({ event_id: c.event_id, text_enc: reseal(c.text_enc) }));
-  const consents = await sealedTexts('consent_changes');
+      .filter((r) => stale(r[column]!))
+      .map((r) => ({ [key]: r[key], [column]: reseal(r[column]!) }));
+  const letters = await sealedColumn('dead_letters', 'id', 'payload_sealed');
+  const consents = await sealedColumn('consent_changes', 'event_id', 'text_enc');
   const register = await rehashedRegister(store, cipher);
-  const replies = await sealedTexts('touches');
+  const replies = await sealedColumn('touches', 'event_id', 'text_enc');
+  // A recording's own key, sealed by the data key: re-sealing it is the whole rotation (the audio stays).
+  const recordingKeys = await sealedColumn('recordings', 'call_id', 'key_enc');
   await store.transaction(async (tx) => {
     await tx.run(
       'CREATE OR REPLACE TEMP TABLE resealed (customer_id VARCHAR, name_enc VARCHAR, phone_enc VARCHAR, phone_hash VARCHAR, personal_enc VARCHAR)',
@@ -98,6 +98,7 @@ export async function rotateKeys(
     await resealColumn(tx, 'dead_letters', { id: 'BIGINT' }, 'payload_sealed', letters);
     await resealColumn(tx, 'consent_changes', { event_id: 'VARCHAR' }, 'text_enc', consents);
     await resealColumn(tx, 'touches', { event_id: 'VARCHAR' }, 'text_enc', replies);
+    await resealColumn(tx, 'recordings', { call_id: 'VARCHAR' }, 'key_enc', recordingKeys);
     await tx.run('DELETE FROM dnc_register');
     await tx.append('dnc_register', DNC_COLUMNS, register);
   });
@@ -107,6 +108,7 @@ export async function rotateKeys(
     deadLetters: letters.length,
     consents: consents.length,
     replies: replies.length,
+    recordings: recordingKeys.length,
     dncRegister: register.length,
   };
 }

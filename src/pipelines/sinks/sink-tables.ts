@@ -116,6 +116,7 @@ export const CORRECTIONS: Typed = {
   corrected_intent: 'VARCHAR',
   submitted_by: 'VARCHAR',
   ts: 'TIMESTAMPTZ',
+  corrected_slots: 'JSON',
 };
 export const PROFILES: Typed = {
   customer_id: 'VARCHAR',

@@ -14,6 +14,8 @@ export const LIMITS = {
   url: 2048,
   crmValue: 1000,
   crmFields: 200,
+  /** Slots one correction may fix. */
+  slots: 16,
   /** JSON text of a customer.updated's unmapped fields. */
   unmappedBytes: 16_384,
   /** DuckDB INTEGER. */

@@ -41,5 +41,16 @@ export const correctionSubmitted = z.strictObject({
   turn: int32,
   corrected_text: z.string().max(LIMITS.text).optional(),
   corrected_intent: label.optional(),
+  /**
+   * Slots the agent fixed, by slot name: the value the customer said, or
+   * null where a slot was heard that the customer never said. Names are
+   * checked against the slot extractor's at the API; here only bounded.
+   */
+  corrected_slots: z
+    .record(label, z.string().min(1).max(LIMITS.label).nullable())
+    .refine((s) => Object.keys(s).length <= LIMITS.slots, {
+      message: `at most ${LIMITS.slots} slots`,
+    })
+    .optional(),
   submitted_by: label,
 });

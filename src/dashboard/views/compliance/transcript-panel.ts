@@ -1,12 +1,15 @@
-// One call's transcript with the compliance hits marked (callTranscript:
-// compliance and admin only, every read audited on the server).
+// One call's timeline: its turns with the compliance hits marked, what the
+// decision layer did and why, the handoff, and the recording played from the
+// turn clicked (callTranscript: compliance and admin only, every read
+// audited on the server).
 import type { ApolloClient } from '@apollo/client';
 import { errorMessage } from '../../shell/graphql-client.js';
-import { h } from '../../ui/dom.js';
 import { formatTime } from '../../ui/format.js';
 import { CALL_TRANSCRIPT_QUERY } from '../../queries/compliance-queries.js';
 import { href } from '../../shell/hash-router.js';
 import { badge } from '../../ui/badge.js';
+import { button, h } from '../../ui/dom.js';
+import { clock, createCallAudio, type CallAudio } from './call-audio.js';
 import { highlighted } from '../../ui/highlight.js';
 import { panel } from '../../ui/panel.js';
 import { loading, stateBox } from '../../ui/states.js';
@@ -23,10 +26,20 @@ export interface TranscriptPanel {
 }
 
 type Turn = CallTranscript['turns'][number];
+type Decision = CallTranscript['decisions'][number];
 
-/** One turn as said, its hits (or the search's marks) highlighted, with its intent and emotion. */
-function turnItem(turn: Turn, marks: readonly Highlight[]): HTMLElement {
+/** One turn as said, its hits (or the search's marks) highlighted, with its intent and emotion; ▶ plays it. */
+function turnItem(turn: Turn, marks: readonly Highlight[], audio: CallAudio | null): HTMLElement {
   const hits = turn.highlights.length;
+  const offset = turn.offsetS;
+  const play =
+    audio && offset !== null
+      ? button(`▶ ${clock(offset)}`, () => void audio.seek(offset, true), {
+          class: 'btn btn-ghost btn-play',
+          'data-testid': 'play-turn',
+          'aria-label': `Play from turn ${turn.turn + 1} (${clock(offset)})`,
+        })
+      : null;
   return h(
     'li',
     {
@@ -40,6 +53,7 @@ function turnItem(turn: Turn, marks: readonly Highlight[]): HTMLElement {
       { class: 'turn-who' },
       speakerLabel(turn.speaker),
       h('small', {}, formatTime(turn.ts)),
+      play,
     ),
     h(
       'div',
@@ -58,11 +72,40 @@ function turnItem(turn: Turn, marks: readonly Highlight[]): HTMLElement {
   );
 }
 
-function render(t: CallTranscript, focus?: { turn: number; marks?: Highlight[] }): HTMLElement[] {
+/** What the decision layer did, in the timeline after the turn it answered. */
+const decisionItem = (d: Decision): HTMLElement =>
+  h(
+    'li',
+    { class: 'turn-decision', 'data-testid': 'timeline-decision' },
+    h('small', {}, formatTime(d.ts)),
+    ' ',
+    badge(`${d.state} → ${d.action}`, d.blocked ? 'bad' : 'info'),
+    ` ${d.reason}`,
+    d.blocked ? h('span', { class: 'muted' }, ` · line held back by ${d.blocked}`) : null,
+    h('span', { class: 'muted' }, ` · scripts ${d.scriptVersion}`),
+  );
+
+/** Turns and decisions in the order they happened (a decision after the turns up to its time). */
+function timeline(turns: HTMLElement[], t: CallTranscript): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  let d = 0;
+  t.turns.forEach((turn, i) => {
+    while (d < t.decisions.length && t.decisions[d]!.ts < turn.ts)
+      out.push(decisionItem(t.decisions[d++]!));
+    out.push(turns[i]!);
+  });
+  return out.concat(t.decisions.slice(d).map(decisionItem));
+}
+
+function render(
+  t: CallTranscript,
+  audio: CallAudio | null,
+  focus?: { turn: number; marks?: Highlight[] },
+): HTMLElement[] {
   const turnEls = new Map<number, HTMLElement>();
   const turns = t.turns.map((turn) => {
     const marks = focus?.turn === turn.turn && focus.marks?.length ? focus.marks : turn.highlights;
-    const el = turnItem(turn, marks);
+    const el = turnItem(turn, marks, audio);
     turnEls.set(turn.turn, el);
     return el;
   });
@@ -91,7 +134,13 @@ function render(t: CallTranscript, focus?: { turn: number; marks?: Highlight[] }
         }),
       )
     : h('p', { class: 'muted' }, 'No compliance hits in this call.');
-  if (focus) queueMicrotask(() => jump(focus.turn));
+  if (focus)
+    queueMicrotask(() => {
+      jump(focus.turn);
+      // A search hit: the recording waits at the moment it was said.
+      const offset = t.turns.find((x) => x.turn === focus.turn)?.offsetS;
+      if (audio && offset !== null && offset !== undefined) void audio.seek(offset, false);
+    });
   return [
     h(
       'p',
@@ -99,12 +148,17 @@ function render(t: CallTranscript, focus?: { turn: number; marks?: Highlight[] }
       h('span', {}, 'Customer ', h('a', { href: href('customers', t.customerId) }, t.customerId)),
       h('span', {}, `${t.turns.length} turns`),
       h('span', {}, `${t.hits.length} hits`),
+      t.outcome ? h('span', {}, `outcome ${t.outcome}`) : null,
+      t.transferredQueue
+        ? h('span', { 'data-testid': 'handoff' }, `handed to ${t.transferredQueue}`)
+        : null,
     ),
+    audio ? audio.el : h('p', { class: 'muted' }, 'No recording stored for this call.'),
     hits,
     h(
       'ol',
       { class: 'transcript', 'aria-label': 'Transcript', 'data-testid': 'transcript' },
-      ...turns,
+      ...timeline(turns, t),
     ),
   ];
 }
@@ -119,6 +173,11 @@ export function createTranscriptPanel(client: ApolloClient): TranscriptPanel {
     );
   p.body.append(idle());
   let current = 0;
+  let audio: CallAudio | null = null;
+  const release = () => {
+    audio?.release();
+    audio = null;
+  };
   return {
     el: p.el,
     show(callId, focus) {
@@ -132,9 +191,11 @@ export function createTranscriptPanel(client: ApolloClient): TranscriptPanel {
         .then(({ data }) => {
           if (mine !== current) return;
           const t = data?.callTranscript;
+          release();
+          audio = t?.recording ? createCallAudio(t.callId, t.recording) : null;
           p.body.replaceChildren(
             ...(t
-              ? render(t, focus)
+              ? render(t, audio, focus)
               : [
                   stateBox(
                     'empty',
@@ -153,6 +214,7 @@ export function createTranscriptPanel(client: ApolloClient): TranscriptPanel {
     },
     clear() {
       current++;
+      release();
       p.title.textContent = 'Transcript';
       delete p.el.dataset['call'];
       p.body.replaceChildren(idle());

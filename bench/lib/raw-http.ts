@@ -119,7 +119,7 @@ export class Conn {
     }
     this.buf = rest;
     const text = body.toString('utf8');
-    const timing = /server-timing: *decide;dur=([\d.]+)/i.exec(head);
+    const timing = /server-timing: *decide(?:-generated)?;dur=([\d.]+)/i.exec(head);
     const done = this.waiting;
     this.waiting = undefined;
     this.failed = undefined;

@@ -57,6 +57,7 @@ function hotHandler<B extends { customer_id: string }>(
     const headers: Record<string, string> = { ...JSON_HEADERS, 'x-request-id': requestId };
     let status = 200;
     let out: string;
+    let generated = false;
     try {
       const principal = await admission.principalOf(authorization, true);
       requireRole(principal, DIALER);
@@ -68,7 +69,10 @@ function hotHandler<B extends { customer_id: string }>(
       }
       const waiting = readyFor?.(body.customer_id);
       if (waiting) await waiting;
-      out = JSON.stringify(run(body, principal, requestId));
+      const answer = await run(body, principal, requestId);
+      // A generated line's turn: timed apart, as its own route (the decision SLO is the others').
+      generated = typeof answer === 'object' && answer !== null && 'generation' in answer;
+      out = JSON.stringify(answer);
       if (replicas) await replicas.durable();
     } catch (err) {
       if (!(err instanceof DialwiseError)) throw err;
@@ -76,7 +80,8 @@ function hotHandler<B extends { customer_id: string }>(
       Object.assign(headers, errorHeaders(err));
       out = errorBody(err.code, err.message);
     }
-    headers['server-timing'] = `decide;dur=${(performance.now() - started).toFixed(3)}`;
+    const step = generated ? 'decide-generated' : 'decide';
+    headers['server-timing'] = `${step};dur=${(performance.now() - started).toFixed(3)}`;
     return { status, body: out, headers };
   };
 }
@@ -99,7 +104,7 @@ export function hotRoutes(engine: DecisionEngine, deps: HotDeps): Map<string, Ho
     [
       '/dialog/turn',
       hotHandler('/dialog/turn', deps, turnRequest, (b, by, requestId) =>
-        engine.turn(scopedTurn(by, { ...b, request_id: requestId })),
+        engine.converse(scopedTurn(by, { ...b, request_id: requestId })),
       ),
     ],
     [
@@ -108,6 +113,9 @@ export function hotRoutes(engine: DecisionEngine, deps: HotDeps): Map<string, Ho
     ],
   ]);
 }
+
+/** Answers whose line was generated: timed as a route of their own (the decision SLO is the others'). */
+const generatedAnswers = new WeakSet<ServerResponse>();
 
 /** Reads a hot route's body (at most MAX_HOT_BYTES) and answers it. */
 function serveHot(hot: HotHandler, req: IncomingMessage, res: ServerResponse): void {
@@ -126,7 +134,10 @@ function serveHot(hot: HotHandler, req: IncomingMessage, res: ServerResponse): v
     const forwarded = req.headers[FORWARDED_HEADER] !== undefined;
     const requestId = requestIdOf(req.headers['x-request-id']);
     hot(req.headers.authorization ?? null, Buffer.concat(chunks).toString(), forwarded, requestId)
-      .then((r) => res.writeHead(r.status, r.headers).end(r.body))
+      .then((r) => {
+        if (r.headers['server-timing']?.startsWith('decide-generated')) generatedAnswers.add(res);
+        res.writeHead(r.status, r.headers).end(r.body);
+      })
       .catch((err: unknown) => {
         process.emitWarning(`unhandled API error: ${(err as Error).stack ?? String(err)}`);
         res.writeHead(500, JSON_HEADERS);
@@ -152,9 +163,10 @@ export async function listen(
     if (answered) {
       const started = performance.now();
       const route = fast ? (req.url ?? null) : null;
-      res.once('finish', () =>
-        answered(route, res.statusCode, (performance.now() - started) / 1000),
-      );
+      res.once('finish', () => {
+        const label = route && generatedAnswers.has(res) ? `${route}+generation` : route;
+        answered(label, res.statusCode, (performance.now() - started) / 1000);
+      });
     }
     if (!fast) return void adapter(req, res);
     serveHot(fast, req, res);

@@ -26,7 +26,14 @@ import { platformSubmit, replicaSubmit } from './ingest.js';
 import { ReplicaRouting } from './replica-routing.js';
 import { ReplicaShared } from './replica-shared.js';
 import { SessionChangelog } from './session-changelog.js';
-import { decisionCompliance, fieldCipher, kafkaBusOf, openStore } from './setup.js';
+import { startGeneration } from './generation.js';
+import {
+  decisionCompliance,
+  decisionConfigDir,
+  fieldCipher,
+  kafkaBusOf,
+  openStore,
+} from './setup.js';
 import { tellOperator } from './upkeep.js';
 
 /** How long a takeover waits for the pipeline to read its partitions to the end they had. */
@@ -78,12 +85,21 @@ interface Parts {
 async function replicaDecisions(x: Parts) {
   const { store, cipher, enricher, pipeline, changelog } = x;
   const dnc = await DncRegister.open(store, cipher);
+  const compliance = decisionCompliance(x.config);
+  const generation = await startGeneration(x.config, {
+    store,
+    checkBotLine: compliance.checkBotLine,
+    clock: x.clock,
+    logger: x.logger,
+    decisionConfigDir: decisionConfigDir(x.config),
+  });
   const decisions = startDecisions(x.config, {
     store,
     enricher,
     dnc,
     models: () => enricher.served,
-    ...decisionCompliance(x.config),
+    ...compliance,
+    ...(generation && { generate: generation.generate }),
     emit: (events) => changelog.emit(events),
     ensure: (ids) => pipeline.ensure(ids),
     logger: x.logger,

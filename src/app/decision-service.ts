@@ -32,6 +32,7 @@ import {
   type Unwritten,
 } from '../decision/index.js';
 import type { ComplianceHit } from '../models/types.js';
+import { generationPolicyOf } from './generation.js';
 import { loadLiveScriptPolicy } from './live-script-policy.js';
 import { engineViews, pinCandidates, type DecisionLayerDeps } from './decision-views.js';
 import { decisionConfigDir, readJson } from './setup.js';
@@ -69,6 +70,7 @@ function loadSetup(
     experiment: createExperiment(),
     skills: loadSkillModel(agents.skills),
     agents: agents.agents.map((a): Agent => ({ ...a })),
+    generation: generationPolicyOf(dir),
   };
 }
 
@@ -231,6 +233,7 @@ export function startDecisions(
     log: rows.decision,
     violation: rows.violation,
     ...notices(config, logger, clock),
+    ...(deps.generate && { generate: deps.generate }),
     journal: recordTo(journal, deps.sessions),
   });
   engine.resume(state);
@@ -299,7 +302,7 @@ async function restoreLearned(
       }>(
         `SELECT d.node, d.segment, d.variant, c.outcome = 'converted' AS converted
      FROM decisions d JOIN calls c USING (call_id)
-     WHERE c.outcome IS NOT NULL AND d.variant <> 'safe'`,
+     WHERE c.outcome IS NOT NULL AND d.variant NOT IN ('safe', 'generated')`,
       );
   const answers = await store.query<{ customer_id: string; at: string; answered: boolean }>(
     `SELECT customer_id, started_at::VARCHAR AS at, answered FROM calls

@@ -21,6 +21,8 @@ import { type Enricher, customerHistory, intentScoreAt, type Profile } from '../
 // What the decision engine reads of the pipeline's customers, and which of them it ranks.
 
 export type DecisionLayerDeps = {
+  /** Generated lines where a model is configured (app/generation.ts); absent: templates only. */
+  generate?: DecisionDeps['generate'];
   store: Store;
   enricher: Enricher;
   dnc: DncRegister;

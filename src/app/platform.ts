@@ -26,7 +26,14 @@ import { startDecisions } from './decision-service.js';
 import { busPositions, openPipeline, storedProfile, type ModelWatch } from './enrichment.js';
 import { platformSubmit, withDeadline } from './ingest.js';
 import { retrainSchedule } from './scheduled-retrain.js';
-import { decisionCompliance, createBus, fieldCipher, openStore } from './setup.js';
+import { startGeneration } from './generation.js';
+import {
+  decisionCompliance,
+  decisionConfigDir,
+  createBus,
+  fieldCipher,
+  openStore,
+} from './setup.js';
 import { simulatorFeed, type SimulateOptions } from './simulator-feed.js';
 import { consumerLag, tellOperator, type Part } from './upkeep.js';
 
@@ -150,12 +157,22 @@ async function startDecisionLayer(
     // Called once a batch is taken, long after the decision layer below exists.
     onSent: (events) => decisions.sent(events),
   });
+  const compliance = decisionCompliance(config);
+  const generation = await startGeneration(config, {
+    store,
+    checkBotLine: compliance.checkBotLine,
+    clock,
+    logger,
+    metrics: streams.metrics.registry,
+    decisionConfigDir: decisionConfigDir(config),
+  });
   const decisions = startDecisions(config, {
     store,
     enricher,
     dnc,
     models: () => enricher.served,
-    ...decisionCompliance(config),
+    ...compliance,
+    ...(generation && { generate: generation.generate }),
     emit: outbox.emit,
     ensure: (ids) => pipeline.ensure(ids),
     logger,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DialwiseError } from './errors.js';
+import { GENERATION_SETTINGS } from './config-generation.js';
 import { RECORDING_SETTINGS } from './config-recordings.js';
 import { REPORTING_SETTINGS } from './config-reporting.js';
 
@@ -116,6 +117,7 @@ const SETTINGS = {
   },
   ...REPORTING_SETTINGS,
   ...RECORDING_SETTINGS,
+  ...GENERATION_SETTINGS,
   handoffWebhookUrl: {
     env: 'DIALWISE_HANDOFF_WEBHOOK_URL',
     schema: z.url().optional(),

@@ -76,3 +76,11 @@ export {
   type SkillModel,
   type TransferConfig,
 } from './transfer/index.js';
+export {
+  DEFAULT_GENERATION_POLICY,
+  LineGenerator,
+  loadGenerationPolicy,
+  type Generated,
+  type GenerationAsk,
+  type GenerationPolicy,
+} from './generation/index.js';

@@ -5,7 +5,13 @@ import { tmpDir } from './tmp.js';
 /** The shipped decision config with calls and messages allowed around the clock, so a test runs any time. */
 export function allDayDecisionConfig(): string {
   const dir = tmpDir();
-  for (const f of ['dialog-flow.json', 'scripts.json', 'transfer.json', 'agents.json'])
+  for (const f of [
+    'dialog-flow.json',
+    'scripts.json',
+    'transfer.json',
+    'agents.json',
+    'generation.json',
+  ])
     copyFileSync(join('config', f), join(dir, f));
   const dialing = JSON.parse(readFileSync('config/dialing.json', 'utf8'));
   const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];

@@ -18,6 +18,7 @@ import {
   type DecisionRecord,
   type DialingConfig,
   type DialingViolation,
+  type GenerationPolicy,
   type ScriptPolicy,
 } from '../../src/decision/index.js';
 import {
@@ -49,6 +50,9 @@ export function engine(
     journal?: DecisionDeps['journal'];
     /** The clock's start (T0 unless given). */
     now?: number;
+    /** Generated lines: where (config/generation.json's policy) and how. */
+    generation?: GenerationPolicy;
+    generate?: DecisionDeps['generate'];
   } = {},
 ) {
   const clock = manualClock(opts.now ?? T0);
@@ -70,6 +74,7 @@ export function engine(
       skills: loadSkillModel(agentsFile.skills),
       agents: opts.agents ?? agentsFile.agents,
       scriptPolicy: opts.scriptPolicy,
+      generation: opts.generation,
     },
     {
       models: () => ({ turn: turnModels }),
@@ -88,6 +93,7 @@ export function engine(
       clock,
       rng: () => 0.5,
       journal: opts.journal,
+      ...(opts.generate && { generate: opts.generate }),
     },
   );
   return { e, emitted, logged, violations, alerts, pushed, warnings, scripts, clock };

@@ -13,6 +13,7 @@ import * as app from '../../src/dashboard/queries/app-queries.js';
 import * as compliance from '../../src/dashboard/queries/compliance-queries.js';
 import * as corrections from '../../src/dashboard/queries/correction-queries.js';
 import * as customers from '../../src/dashboard/queries/customer-queries.js';
+import * as generation from '../../src/dashboard/queries/generation-queries.js';
 import * as kpis from '../../src/dashboard/queries/kpi-queries.js';
 
 const limits = loadConfig({ env: {} });
@@ -23,6 +24,7 @@ const documents = Object.entries({
   ...compliance,
   ...corrections,
   ...customers,
+  ...generation,
   ...kpis,
 }).filter(
   (e): e is [string, DocumentNode] => (e[1] as DocumentNode | undefined)?.kind === 'Document',

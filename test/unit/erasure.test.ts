@@ -67,7 +67,7 @@ async function setup() {
     store.transaction(async (tx) => {
       await tx.run(
         `INSERT INTO decisions VALUES ('d-${id}', now(), 'call-${id}', ?, 'spring', 'open', 'greet',
-          'all', 'a', 0.5, 'v2', 'speak', 'r', NULL, 10, 'turn', NULL, 'v2')`,
+          'all', 'a', 0.5, 'v2', 'speak', 'r', NULL, 10, 'turn', NULL, 'v2', NULL, NULL)`,
         [id],
       );
       await tx.run(

@@ -28,7 +28,7 @@ const INSERT: Record<string, string> = {
   web_visits: `INSERT INTO web_visits VALUES ('e'||?, 'u', '/p', NULL, ?::TIMESTAMPTZ)`,
   dead_letters: `INSERT INTO dead_letters (received_at, source, reason, payload) SELECT ?::TIMESTAMPTZ, 's'||?, 'r', '{}'`,
   dialing_violations: `INSERT INTO dialing_violations VALUES ('v'||?, ?::TIMESTAMPTZ, 'c', 'u', NULL, 'do_not_call', 'd', 'refused')`,
-  decisions: `INSERT INTO decisions VALUES ('d'||?, ?::TIMESTAMPTZ, 'c', 'u', NULL, 's', 'n', 'g', 'v', 1, 'v1', 'a', 'r', NULL, 1, 'turn', NULL, 'v1')`,
+  decisions: `INSERT INTO decisions VALUES ('d'||?, ?::TIMESTAMPTZ, 'c', 'u', NULL, 's', 'n', 'g', 'v', 1, 'v1', 'a', 'r', NULL, 1, 'turn', NULL, 'v1', NULL, NULL)`,
   kpi_hourly: `INSERT INTO kpi_hourly (hour, region, calls, answered, abandoned, conversions, complaints, transfers, talk_seconds, bot_seconds, agent_seconds)
     VALUES ((?::TIMESTAMPTZ) AT TIME ZONE 'UTC', 'r'||?, 1, 1, 0, 0, 0, 0, 1, 1, 0)`,
   kpi_customers: `INSERT INTO kpi_customers (hour, customer_id) VALUES ((?::TIMESTAMPTZ) AT TIME ZONE 'UTC', 'u'||?)`,

@@ -23,8 +23,8 @@ export interface ViolationFilter {
   scope?: SqlScope;
 }
 
-/** The WHERE clause of a filter, with its parameters. */
-function where(f: ViolationFilter): { sql: string; params: DuckDBValue[] } {
+/** The WHERE clause of a filter over a table with a `ts`, with its parameters. */
+export function where(f: ViolationFilter): { sql: string; params: DuckDBValue[] } {
   const scope = f.scope ?? ALL;
   const parts = [scope.sql];
   const params: DuckDBValue[] = [...scope.params];

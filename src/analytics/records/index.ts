@@ -48,4 +48,5 @@ export {
   type ViolationFilter,
   type ViolationRow,
 } from './dialing-violations.js';
+export { generationStats, type GenerationStats } from './generation-stats.js';
 export { loggedDecisions, type LoggedDecisionQuery } from './logged-decisions.js';

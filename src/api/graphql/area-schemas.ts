@@ -1,6 +1,7 @@
 import { alertRuleTypeDefs } from './alert-rule-schema.js';
 import { CALLBACK_TYPES } from './callback-resolvers.js';
 import { correctionTypeDefs } from './correction-schema.js';
+import { generationTypeDefs } from './generation-schema.js';
 import { policyTypeDefs } from './policy-schema.js';
 import { scriptTypeDefs } from './script-schema.js';
 import { timelineTypeDefs } from './timeline-schema.js';
@@ -15,4 +16,5 @@ export const AREA_TYPE_DEFS = [
   correctionTypeDefs,
   scriptTypeDefs,
   timelineTypeDefs,
+  generationTypeDefs,
 ].join('\n');

@@ -4,6 +4,7 @@ import { adminResolvers } from './admin-resolvers.js';
 import { analyticsResolvers } from './analytics-resolvers.js';
 import { callbackResolvers } from './callback-resolvers.js';
 import { correctionResolvers } from './correction-resolvers.js';
+import { generationResolvers } from './generation-resolvers.js';
 import type { GqlContext, GraphqlDeps, ResolverDeps } from './context.js';
 import { customerResolvers } from './customer-resolvers.js';
 import { decisionResolvers } from './decision-resolvers.js';
@@ -40,6 +41,7 @@ export function createGraphql(deps: GraphqlDeps): YogaServerInstance<GqlContext,
       policyResolvers,
       correctionResolvers,
       scriptResolvers,
+      generationResolvers,
     ].map((area) => area(settled) as Resolvers),
   );
   return createYoga<GqlContext>({

@@ -80,7 +80,7 @@ export function decisionRoutes(
       async handle({ body, principal, request }) {
         await deps.readyFor?.(body.customer_id);
         const request_id = requestIdOf(request.headers.get('x-request-id'));
-        const decision = engine().turn(scopedTurn(principal!, { ...body, request_id }));
+        const decision = await engine().converse(scopedTurn(principal!, { ...body, request_id }));
         const res = reply<TurnResponse>(decision);
         res.headers.set('x-request-id', request_id);
         return res;

@@ -195,6 +195,19 @@ export const turnResponse = z
      */
     rule: skipReason.optional(),
     detail: z.string().optional(),
+    /** A line config/generation.json let generate: spoken (variant `generated`), or why the template was. */
+    generation: z
+      .object({
+        spoken: z.boolean(),
+        /** The fallback's cause: off_topic, timeout, failed or gate:<rule>. */
+        cause: z.string().optional(),
+        /** The knowledge base's facts the line was grounded in. */
+        facts: z.array(z.string()).optional(),
+        tokens: z.number().int(),
+        ms: z.number(),
+        cached: z.boolean().optional(),
+      })
+      .optional(),
   })
   .meta({ id: 'TurnResponse', description: "The bot's next move." });
 export type TurnResponse = z.infer<typeof turnResponse>;

@@ -314,6 +314,34 @@ export const MIGRATIONS: Migration[] = [
     name: 'the slots an agent corrected (a correction of what the bot heard, turn by turn)',
     sql: `ALTER TABLE corrections ADD COLUMN corrected_slots JSON;`,
   },
+  {
+    version: 22,
+    name: 'the knowledge base: chunks per version and tokenizer, their term postings and BM25 weights',
+    sql: `
+      CREATE TABLE knowledge_versions (
+        version VARCHAR NOT NULL, tokenizer VARCHAR NOT NULL, digest VARCHAR NOT NULL,
+        chunks INTEGER NOT NULL, loaded_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (version, tokenizer));
+      CREATE TABLE knowledge_chunks (
+        version VARCHAR NOT NULL, tokenizer VARCHAR NOT NULL, chunk_id VARCHAR NOT NULL,
+        source VARCHAR NOT NULL, title VARCHAR NOT NULL, campaigns VARCHAR[] NOT NULL,
+        text VARCHAR NOT NULL, terms INTEGER NOT NULL, PRIMARY KEY (version, tokenizer, chunk_id));
+      CREATE TABLE knowledge_postings (
+        version VARCHAR NOT NULL, tokenizer VARCHAR NOT NULL, term VARCHAR NOT NULL,
+        chunk_id VARCHAR NOT NULL, tf INTEGER NOT NULL);
+      -- Each posting's BM25 weight, computed once at load; a query sums them.
+      CREATE TABLE knowledge_weights (
+        version VARCHAR NOT NULL, tokenizer VARCHAR NOT NULL, term VARCHAR NOT NULL,
+        chunk_id VARCHAR NOT NULL, campaigns VARCHAR[] NOT NULL, weight DOUBLE NOT NULL);
+    `,
+  },
+  {
+    version: 23,
+    name: "generated lines in the decision log: what became of each (spoken, or the fallback's cause) and its tokens",
+    sql: `
+      ALTER TABLE decisions ADD COLUMN generation VARCHAR;
+      ALTER TABLE decisions ADD COLUMN tokens INTEGER;
+    `,
+  },
 ];
 
 /** A row of `consent_changes` (migrations 10, 11): a consent change and its evidence, the text sealed. */

@@ -10,7 +10,14 @@ import type { VoiceSample } from '../../models/prosody/baseline.js';
 import type { IneligibleReason } from '../../core/events/index.js';
 import type { CustomerView } from '../customer-view.js';
 import type { Tone } from '../scripts/index.js';
-import { EMPTY_MEMORY, remember, startState, type FlowState, type Memory } from '../flow/index.js';
+import {
+  EMPTY_MEMORY,
+  known,
+  remember,
+  startState,
+  type FlowState,
+  type Memory,
+} from '../flow/index.js';
 import {
   initialCounters,
   updateCounters,
@@ -57,6 +64,8 @@ export interface Session {
   /** When the agent took the transfer (the no-pickup fallback is off). */
   pickedUpAt?: number;
   fallback?: string;
+  /** Set while a generated line is awaited: the call's next turn waits for this one. */
+  deciding?: boolean;
   /** The dialing rules this call was found to break, each recorded once. */
   broken: IneligibleReason[];
   touchedAt: number;
@@ -112,4 +121,22 @@ export function hear(
   });
   s.intentScore = callIntentScore(models.propensity, s.signals, customer.history);
   return { ...customer, intentScore: s.intentScore };
+}
+
+/** What an agent (or the dialer) needs to know about a call in progress. */
+export function callContext(s: Session, customer: CustomerView) {
+  return {
+    call_id: s.callId,
+    customer_id: s.customerId,
+    campaign_id: s.campaignId ?? null,
+    state: s.flow.name,
+    customer_turns: s.flow.callTurns,
+    slots: known(s.memory, customer.facts),
+    intent_score: s.intentScore,
+    script_version: s.scriptVersion,
+    last_turns: s.turns.slice(-6),
+    last_decision: s.last ?? null,
+    handoff: s.handoff ?? null,
+    fallback: s.fallback ?? null,
+  };
 }

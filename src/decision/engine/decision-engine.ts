@@ -11,7 +11,6 @@ import {
   pacingRatio,
   rankNext,
   recordAttempt,
-  zoneOf,
   type AnswerModel,
   type AttemptOutcome,
   type ContactRequest,
@@ -19,7 +18,6 @@ import {
   type PacerState,
   type Ranking,
 } from '../dialing/index.js';
-import { known, step, type StepResult } from '../flow/index.js';
 import {
   cells,
   loadScripts,
@@ -28,22 +26,23 @@ import {
   type ScriptLibrary,
   type VariantReport,
 } from '../scripts/index.js';
-import { firstTrigger, recordOutcome, type SkillModel } from '../transfer/index.js';
-import { addTurn, hear, IDLE_MS, newSession, TURN_IDS_KEPT, type Session } from './call-session.js';
+import { recordOutcome, type SkillModel } from '../transfer/index.js';
+import {
+  addTurn,
+  callContext,
+  IDLE_MS,
+  newSession,
+  TURN_IDS_KEPT,
+  type Session,
+} from './call-session.js';
+import { generationAsk, settledLine, type TurnDraft } from './engine-generate.js';
 import type { Decision, DecisionDeps, DecisionSetup, TurnRequest } from './engine-contract.js';
 import { agentState, cellArms, type EngineState } from './engine-journal.js';
 import { decide, speak, type SpeakContext } from './engine-speak.js';
 import { DialingGate } from './dialing-gate.js';
-import {
-  assistAgent,
-  awaitPickup,
-  flowTrigger,
-  followUp,
-  handOff,
-  type PendingPickups,
-} from './engine-transfer.js';
+import { assistAgent, awaitPickup, handOver, type PendingPickups } from './engine-transfer.js';
 import { PendingContacts } from './pending-contacts.js';
-import { understandTurn } from './understand-turn.js';
+import { stepTurn } from './understand-turn.js';
 import { decisionRecord, turnEvents } from './turn-events.js';
 import { withCallback } from './callback-events.js';
 import { dialRecords } from './dial-log.js';
@@ -89,58 +88,72 @@ export class DecisionEngine {
    * or transferred call keeps answering with its last decision.
    */
   turn(req: TurnRequest): Decision {
+    const t = this.draft(req, false);
+    return 'decision_id' in t ? t : this.settle(t);
+  }
+
+  /**
+   * As turn(), but where config/generation.json lets this turn's line be
+   * generated (deps.generate), it is, within its deadline; the template is
+   * spoken when it is not. A second turn of the call meanwhile is refused.
+   */
+  async converse(req: TurnRequest): Promise<Decision> {
+    const t = this.draft(req, true);
+    if ('decision_id' in t) return t;
+    if (!t.ask || !this.deps.generate) return this.settle(t);
+    t.s.deciding = true;
+    t.generated = await this.deps.generate(t.ask).finally(() => delete t.s.deciding);
+    // Erased, ended or taken over by another replica while the line was made: nothing to answer for.
+    if (this.sessions.get(t.s.callId) !== t.s)
+      throw new DialwiseError('UNAVAILABLE', `call ${t.s.callId} moved; send the turn again`, {
+        retryAfterS: 1,
+      });
+    return this.settle(t);
+  }
+
+  /** A turn decided up to its line: settled at once, or once its line is generated. */
+  private draft(req: TurnRequest, generative: boolean): Decision | TurnDraft {
     const started = performance.now();
     const nowMs = this.clock.now();
     const s = this.session(req, nowMs);
     // A turn decided already (a retry, a copy from before a takeover): the last decision, not a new turn.
     if (req.turn_id !== undefined && s.last && s.turnIds?.includes(req.turn_id)) return s.last;
+    if (s.deciding)
+      throw new DialwiseError('CONFLICT', `a turn of call ${s.callId} is being decided`);
     const customer = this.customer(s.customerId, nowMs);
     const flag = this.gate.check({ s, req, customer, nowMs }, this.setup.dialing, this.deps);
     if (s.last && s.last.action !== 'say') return s.last;
-    const models = this.deps.models();
-    const signals = understandTurn(models.turn, s.voice, req, {
+    const { signals, scored, trigger, stepped } = stepTurn(this.setup, this.deps.models(), {
+      s,
+      req,
+      customer,
       nowMs,
-      timeZone: zoneOf(customer, this.setup.dialing),
     });
-    const scored = hear(s, signals, customer, models, this.setup.transfer.counting);
-    // A customer who withdrew consent is not handed to a salesperson: the flow ends the call.
-    const trigger = signals.optOut
-      ? undefined
-      : firstTrigger(this.setup.transfer, {
-          signals,
-          counters: s.counters,
-          state: s.flow.name,
-          customer: scored,
-        });
-    const stepped: StepResult = trigger
-      ? {
-          state: { ...s.flow, name: 'transfer_to_human', callTurns: s.flow.callTurns + 1 },
-          reason: `transfer: ${trigger.id}`,
-          moved: true,
-        }
-      : step(this.setup.flow, s.campaignId, s.flow, signals, s.memory, customer.facts);
     s.flow = stepped.state;
     s.turns.push({ speaker: 'customer', text: req.text });
     const context = decisionContextOf(customer, nowMs, this.setup.dialing, s);
     const heard = { signals, customer: scored, moved: stepped.moved };
     const spoken = speak(this.speech, s, heard, context);
     const decision = { ...decide(this.setup, s, signals, spoken, stepped.reason), ...flag };
-    const x = { setup: this.setup, skills: this.skills, nowMs };
-    if (decision.action === 'end' && s.flow.name !== 'do_not_call') {
-      const task = followUp(x, scored, s.productLine);
-      if (task) decision.follow_up = task;
-    }
-    if (decision.action === 'transfer') {
-      const why = { trigger: trigger ?? flowTrigger(this.setup.transfer, stepped.reason), signals };
-      const acts = { deps: this.deps, clock: this.clock, pickups: this.pickups };
-      decision.transfer = handOff({ ...x, ...acts }, s, why, scored);
-      const chosen = this.setup.agents.filter((a) => a.id === decision.transfer!.agent);
-      this.deps.journal?.({ k: 'agents', agents: chosen.map(agentState) });
-    }
+    const acts = { deps: this.deps, clock: this.clock, pickups: this.pickups };
+    handOver({ setup: this.setup, skills: this.skills, nowMs, ...acts }, s, decision, {
+      trigger,
+      reason: stepped.reason,
+      signals,
+      customer: scored,
+    });
+    const t: TurnDraft = { s, req, decision, spoken, signals, nowMs, started, context };
+    const ask =
+      generative && this.deps.generate ? generationAsk(this.speech, t, scored) : undefined;
+    return ask ? { ...t, ...ask } : t;
+  }
+
+  /** The turn's line said: remembered, journaled, its events out and its decision logged. */
+  private settle(t: TurnDraft): Decision {
+    const { s, req, signals, nowMs, context } = t;
+    const { decision, spoken, arms } = settledLine(t);
     addTurn(s, { speaker: 'bot', text: spoken.line.text });
-    // The safe line is the fallback, not an arm of the experiment.
-    if (spoken.line.variant !== 'safe')
-      s.spoken.push({ node: spoken.node, segment: spoken.segment, variant: spoken.line.variant });
+    s.spoken.push(...arms);
     s.last = decision;
     if (req.turn_id !== undefined)
       s.turnIds = [...(s.turnIds ?? []), req.turn_id].slice(-TURN_IDS_KEPT);
@@ -150,7 +163,7 @@ export class DecisionEngine {
     // Written down before it is answered: a restarted process goes on from here.
     this.deps.journal?.({ k: 'session', s, events });
     this.deps.emit(events);
-    const micros = Math.round((performance.now() - started) * 1000);
+    const micros = Math.round((performance.now() - t.started) * 1000);
     this.deps.log(decisionRecord(s, decision, spoken, nowMs, micros, context));
     return decision;
   }
@@ -158,22 +171,7 @@ export class DecisionEngine {
   /** What an agent (or the dialer) needs to know about a call in progress. */
   context(callId: string) {
     const s = this.sessions.get(callId);
-    if (!s) return undefined;
-    const customer = this.customer(s.customerId, this.clock.now());
-    return {
-      call_id: s.callId,
-      customer_id: s.customerId,
-      campaign_id: s.campaignId ?? null,
-      state: s.flow.name,
-      customer_turns: s.flow.callTurns,
-      slots: known(s.memory, customer.facts),
-      intent_score: s.intentScore,
-      script_version: s.scriptVersion,
-      last_turns: s.turns.slice(-6),
-      last_decision: s.last ?? null,
-      handoff: s.handoff ?? null,
-      fallback: s.fallback ?? null,
-    };
+    return s && callContext(s, this.customer(s.customerId, this.clock.now()));
   }
 
   /** The agent took the call: the no-pickup fallback is off. */

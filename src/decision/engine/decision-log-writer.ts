@@ -24,6 +24,8 @@ const COLUMNS: Columns = {
   // JSON text, cast on insert (the appender has no JSON type).
   context: 'VARCHAR',
   policy_version: 'VARCHAR',
+  generation: 'VARCHAR',
+  tokens: 'INTEGER',
 };
 const CAST: Record<string, string> = { ts: 'ts::TIMESTAMPTZ', context: 'context::JSON' };
 

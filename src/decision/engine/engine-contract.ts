@@ -27,6 +27,7 @@ import type {
   TransferConfig,
 } from '../transfer/index.js';
 import type { EngineRecord } from './engine-journal.js';
+import type { Fallback, Generated, GenerationAsk, GenerationPolicy } from '../generation/index.js';
 
 /** Everything the engine decides with, loaded and validated from config at start. */
 export interface DecisionSetup {
@@ -39,6 +40,8 @@ export interface DecisionSetup {
   agents: Agent[];
   /** A script policy deployed live at its node instead of the experiment (DIALWISE_SCRIPT_POLICY). */
   scriptPolicy?: ScriptPolicy | undefined;
+  /** Where a line may be generated (config/generation.json); absent: templates only. */
+  generation?: GenerationPolicy | undefined;
 }
 
 export interface DecisionDeps {
@@ -80,6 +83,8 @@ export interface DecisionDeps {
    * Absent: nothing survives the process.
    */
   journal?(record: EngineRecord): void;
+  /** A generated line for a turn the policy lets generate (converse()); absent: templates only. */
+  generate?(ask: GenerationAsk): Promise<Generated>;
   /** Pushes a transfer's context to the agent desktop before pickup. */
   pushHandoff(handoff: NonNullable<Decision['transfer']>): void;
   /**
@@ -129,7 +134,14 @@ export interface Decision {
   /** The dialing rule the call breaks (refused, or flagged in `flag` mode), and why. */
   rule?: IneligibleReason;
   detail?: string;
+  /** A turn whose line was to be generated: spoken, or the cause the template was said instead. */
+  generation?: GenerationOutcome;
 }
+
+/** What became of a line the policy let generate. */
+export type GenerationOutcome =
+  | { spoken: true; facts: string[]; tokens: number; ms: number; cached: boolean }
+  | { spoken: false; cause: Fallback; tokens: number; ms: number };
 
 /** A call that broke a dialing rule: refused (enforce) or let through and flagged (flag). */
 export interface DialingViolation {
@@ -168,6 +180,10 @@ export interface DecisionRecord {
   action: ActionKind | 'dial';
   reason: string;
   blocked: string | null;
+  /** A generated line's outcome: `spoken`, or the fallback's cause (`timeout`, `gate:compliance`, …). */
+  generation?: string | undefined;
+  /** Tokens the generation took (prompt and completion). */
+  tokens?: number | undefined;
   micros: number;
   /** What the decision was taken on, for off-policy evaluation. */
   context: DecisionContext;

@@ -21,6 +21,7 @@ import {
 } from '../transfer/index.js';
 import type { TurnSignals } from '../turn-signals.js';
 import type { Session } from './call-session.js';
+import { agentState } from './engine-journal.js';
 import type { Decision, DecisionDeps, DecisionSetup } from './engine-contract.js';
 
 /** Cancels of the no-pickup timers armed for transfers waiting for an agent, by call. */
@@ -72,6 +73,33 @@ export function flowTrigger(config: TransferConfig, reason: string): Trigger {
       when: {},
     }
   );
+}
+
+/**
+ * What a decided turn hands over: an ended call's follow-up task (hybrid
+ * mode; none for an opt-out), a transfer's handoff with its agent, who is
+ * journaled as busy.
+ */
+export function handOver(
+  x: HandOffContext,
+  s: Session,
+  decision: Decision,
+  why: {
+    trigger: Trigger | undefined;
+    reason: string;
+    signals: TurnSignals;
+    customer: CustomerView;
+  },
+): void {
+  if (decision.action === 'end' && s.flow.name !== 'do_not_call') {
+    const task = followUp(x, why.customer, s.productLine);
+    if (task) decision.follow_up = task;
+  }
+  if (decision.action !== 'transfer') return;
+  const trigger = why.trigger ?? flowTrigger(x.setup.transfer, why.reason);
+  decision.transfer = handOff(x, s, { trigger, signals: why.signals }, why.customer);
+  const chosen = x.setup.agents.filter((a) => a.id === decision.transfer!.agent);
+  x.deps.journal?.({ k: 'agents', agents: chosen.map(agentState) });
 }
 
 /**

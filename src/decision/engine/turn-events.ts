@@ -106,6 +106,10 @@ export function decisionRecord(
     action: d.action,
     reason: d.reason,
     blocked: d.blocked?.join(',') ?? null,
+    ...(d.generation && {
+      generation: d.generation.spoken ? 'spoken' : d.generation.cause,
+      tokens: d.generation.tokens,
+    }),
     micros,
     context,
   };

@@ -17,6 +17,7 @@ import { dataTable } from '../../ui/table.js';
 import type { Experiment, VariantStats } from '../../queries/app-queries.js';
 import type { MountView } from '../../shell/view-context.js';
 import { createFilterBar } from '../../shell/filter-bar.js';
+import { generationPanel } from './generation-panel.js';
 import { policyPanel } from './policy-panel.js';
 
 /** Uplift's 95% interval on a scale shared by the experiment's variants, zero marked. */
@@ -186,6 +187,7 @@ export const mountExperiments: MountView = (root, ctx) => {
     loading(),
   );
   const refresh = button('Refresh', () => void feed.refresh(), { class: 'btn btn-ghost btn-sm' });
+  const generated = generationPanel(ctx.client);
   root.append(
     pageHead(bar.el, refresh),
     banner.el,
@@ -193,6 +195,7 @@ export const mountExperiments: MountView = (root, ctx) => {
     bandits,
     h('h3', { class: 'section-title' }, 'Script versions over calls'),
     versions,
+    generated.el,
     h('h3', { class: 'section-title' }, 'Before rollout'),
     policyPanel(ctx).el,
   );
@@ -218,7 +221,6 @@ export const mountExperiments: MountView = (root, ctx) => {
     ];
   };
 
-  const variables = () => ({});
   const feed = liveFeed({
     ctx,
     load: async (stale) => {
@@ -227,9 +229,10 @@ export const mountExperiments: MountView = (root, ctx) => {
         variables: { from: rangeStart(filters.state.range) },
       });
       if (data && !stale()) draw(data.experiments);
+      await generated.load(rangeStart(filters.state.range));
     },
     subscription: TOTALS_LIVE,
-    variables,
+    variables: () => ({}),
     onError: (message) => {
       banner.set(message && `Cannot load experiments: ${message}`);
       if (message && !last) {

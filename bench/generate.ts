@@ -82,8 +82,13 @@ async function ask(p: PlatformProcess, question: string): Promise<Turn> {
 }
 
 const llm = await startLlmServer({ fallback: GROUNDED });
-const start = (name: string, on: boolean) =>
-  startPlatformProcess({
+// A platform left running by a failed run would load the next one's machine: killed on any exit.
+const running = new Set<PlatformProcess>();
+process.once('exit', () => {
+  for (const p of running) p.server.kill();
+});
+const start = async (name: string, on: boolean) => {
+  const p = await startPlatformProcess({
     name,
     env: {
       DIALWISE_SIM_RATE: '0',
@@ -99,6 +104,9 @@ const start = (name: string, on: boolean) =>
       }),
     },
   });
+  running.add(p);
+  return p;
+};
 
 // Generation off: the template, the baseline.
 const off = await start('generate-off', false);

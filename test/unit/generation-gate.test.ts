@@ -29,6 +29,10 @@ const CLEAN = [
   '您万一急用钱，可以提前赎回，不过会收一点手续费。',
   'The reference annual yield is 3.5% and the minimum is 10,000 yuan.',
   '这个问题我需要再确认一下，稍后专员给您回电。',
+  // Honest ways of not answering: said plainly, not dodged.
+  '手续费的细节我说清楚一点：提前赎回收百分之零点五。',
+  '您不用担心，签约前专员会把合同条款逐条给您讲清楚。',
+  '具体的风险等级是R2，合同里写得很清楚，您可以仔细看看。',
 ];
 
 const BLOCKED: [string, GateRule][] = [
@@ -41,6 +45,13 @@ const BLOCKED: [string, GateRule][] = [
   ['本金有保障，到期全额返还。', 'compliance'],
   ['百分之百安全，您就放心吧。', 'compliance'],
   ['This product is guaranteed, you cannot lose money.', 'compliance'],
+  // dodging what was asked about fees, risk or the contract
+  ['手续费这个不方便透露，您先办了再说。', 'evasion'],
+  ['风险的事您不用管，交给我们就行。', 'evasion'],
+  ['合同不用看，都是标准条款。', 'evasion'],
+  ['您别问那么多了，先签了再说。', 'evasion'],
+  ['这是我们的内部机密，无可奉告。', 'evasion'],
+  ["Don't worry about the fees, just sign today.", 'evasion'],
   // figures absent from the facts, however they are written
   ['年化收益率可以达到4.2%。', 'invented_number'],
   ['年化收益率是百分之四点二。', 'invented_number'],

@@ -2,7 +2,7 @@
 export const generationTypeDefs = /* GraphQL */ `
   "Why the template was said instead of a generated line, and how often."
   type GenerationFallback {
-    "off_topic, timeout, failed, or gate:<rule> (compliance, invented_number, too_long, role_confusion, empty)"
+    "off_topic, timeout, failed, truncated, or gate:<rule> (empty, compliance, evasion, invented_number, role_confusion, too_long)"
     cause: String!
     count: Int!
   }

@@ -1,16 +1,19 @@
 import type { ComplianceHit } from '../types.js';
 import { numbersIn, type NumberMention } from './numbers.js';
+import { evasion } from './evasion.js';
 import { roleConfusion } from './role.js';
 
 /**
  * The checks a generated line passes before it is spoken, in the order they
  * run: a line that breaks several is reported under the first, so the
  * counts per rule are stable — the worst fault first (nothing to say, a
- * compliance breach, a made-up figure, the wrong voice), length last.
+ * compliance breach, a dodged question, a made-up figure, the wrong
+ * voice), length last.
  */
 export const GATE_RULES = [
   'empty',
   'compliance',
+  'evasion',
   'invented_number',
   'role_confusion',
   'too_long',
@@ -36,6 +39,7 @@ const CHECKS: { readonly [R in GateRule]: Check } = {
     const hit = ctx.checkBotLine(text)[0];
     return hit && `${hit.rule}: ${hit.term}`;
   },
+  evasion: (text) => evasion(text),
   invented_number: (text, ctx) => {
     // A number with a unit must be in the facts with that unit (15个工作日 does not ground 十五天,
     // R2 not 两个百分点: a rate's unit is %); a bare number, as any number of the facts.

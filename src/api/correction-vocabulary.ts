@@ -19,9 +19,21 @@ export async function correctionVocabulary(models: Models): Promise<CorrectionVo
   const served = models.turn?.();
   if (served) return servedVocabulary(served);
   const champion = await models.registry.resolve('intent', 'champion');
-  const intents = champion ? await savedModelLabels(champion.dir) : INTENT_TAXONOMY.labels;
+  const intents = champion ? await labelsOf(champion.dir) : INTENT_TAXONOMY.labels;
   return { intents, slots: CORRECTABLE_SLOTS };
 }
+
+// A model version's folder never changes: its labels are read once, not at every correction.
+const labelsByDir = new Map<string, Promise<readonly string[]>>();
+const labelsOf = (dir: string): Promise<readonly string[]> => {
+  let labels = labelsByDir.get(dir);
+  if (!labels) {
+    labels = savedModelLabels(dir);
+    labelsByDir.set(dir, labels);
+    labels.catch(() => labelsByDir.delete(dir));
+  }
+  return labels;
+};
 
 // The extractor every process serves (the keyword rules, also beside trained models).
 const keywordSlots = createSlotExtractor(DEFAULT_COMPETITORS);

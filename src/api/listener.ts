@@ -29,7 +29,13 @@ const JSON_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'application/json',
 };
 
-type HotAnswer = { status: number; body: string; headers: Record<string, string> };
+type HotAnswer = {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+  /** The line was generated: timed as a route of its own (the decision SLO is the others'). */
+  generated?: boolean;
+};
 
 /** Answers one request of a hot route: the raw body and Authorization header in, status and JSON out. */
 export type HotHandler = (
@@ -65,7 +71,15 @@ function hotHandler<B extends { customer_id: string }>(
       if (replicas) {
         const request = { path, body: raw, authorization, forwarded, requestId };
         const there = await replicas.relay(body.customer_id, request);
-        if (there) return { ...there, headers: { ...JSON_HEADERS, ...there.headers } };
+        if (there) {
+          const timing = there.headers['server-timing'] ?? '';
+          const generatedThere = timing.startsWith('decide-generated');
+          return {
+            ...there,
+            headers: { ...JSON_HEADERS, ...there.headers },
+            generated: generatedThere,
+          };
+        }
       }
       const waiting = readyFor?.(body.customer_id);
       if (waiting) await waiting;
@@ -82,7 +96,7 @@ function hotHandler<B extends { customer_id: string }>(
     }
     const step = generated ? 'decide-generated' : 'decide';
     headers['server-timing'] = `${step};dur=${(performance.now() - started).toFixed(3)}`;
-    return { status, body: out, headers };
+    return { status, body: out, headers, generated };
   };
 }
 
@@ -135,7 +149,7 @@ function serveHot(hot: HotHandler, req: IncomingMessage, res: ServerResponse): v
     const requestId = requestIdOf(req.headers['x-request-id']);
     hot(req.headers.authorization ?? null, Buffer.concat(chunks).toString(), forwarded, requestId)
       .then((r) => {
-        if (r.headers['server-timing']?.startsWith('decide-generated')) generatedAnswers.add(res);
+        if (r.generated) generatedAnswers.add(res);
         res.writeHead(r.status, r.headers).end(r.body);
       })
       .catch((err: unknown) => {

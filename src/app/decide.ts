@@ -99,7 +99,7 @@ async function replicaDecisions(x: Parts) {
     dnc,
     models: () => enricher.served,
     ...compliance,
-    ...(generation && { generate: generation.generate }),
+    generation,
     emit: (events) => changelog.emit(events),
     ensure: (ids) => pipeline.ensure(ids),
     logger: x.logger,

@@ -31,8 +31,6 @@ import {
   type EngineRecord,
   type Unwritten,
 } from '../decision/index.js';
-import type { ComplianceHit } from '../models/types.js';
-import { generationPolicyOf } from './generation.js';
 import { loadLiveScriptPolicy } from './live-script-policy.js';
 import { engineViews, pinCandidates, type DecisionLayerDeps } from './decision-views.js';
 import { decisionConfigDir, readJson } from './setup.js';
@@ -49,12 +47,11 @@ const agentsSchema = z.strictObject({
   skills: z.unknown(),
 });
 
-/** The decision layer's config files, validated together at start. */
-function loadSetup(
-  dir: string,
-  checkBotLine: (text: string) => ComplianceHit[],
-  scriptPolicyFile: string | undefined,
-) {
+/** The decision layer's config files, validated together at start; where lines may be generated, if anywhere. */
+function loadSetup(config: Config, deps: Pick<DecisionLayerDeps, 'checkBotLine' | 'generation'>) {
+  const dir = decisionConfigDir(config);
+  const scriptPolicyFile = config.scriptPolicyFile;
+  const checkBotLine = deps.checkBotLine;
   const read = (file: string) => readJson(join(dir, file));
   const agents = agentsSchema.parse(read('agents.json'));
   const flow = loadFlow(read('dialog-flow.json'));
@@ -70,7 +67,7 @@ function loadSetup(
     experiment: createExperiment(),
     skills: loadSkillModel(agents.skills),
     agents: agents.agents.map((a): Agent => ({ ...a })),
-    generation: generationPolicyOf(dir),
+    generation: deps.generation?.policy,
   };
 }
 
@@ -221,9 +218,8 @@ export function startDecisions(
   const unsent = [...state.unsent.values()];
   // A replica's live calls are the changelog's: it takes them over with its partitions.
   if (deps.sessions) state.sessions.clear();
-  const dir = decisionConfigDir(config);
   const { log, violations, ...rows } = durableWriters(deps, journal);
-  const engine = new DecisionEngine(loadSetup(dir, deps.checkBotLine, config.scriptPolicyFile), {
+  const engine = new DecisionEngine(loadSetup(config, deps), {
     ...engineViews(deps),
     clock,
     models: deps.models,
@@ -233,7 +229,7 @@ export function startDecisions(
     log: rows.decision,
     violation: rows.violation,
     ...notices(config, logger, clock),
-    ...(deps.generate && { generate: deps.generate }),
+    ...(deps.generation && { generate: deps.generation.generate }),
     journal: recordTo(journal, deps.sessions),
   });
   engine.resume(state);

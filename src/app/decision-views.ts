@@ -11,6 +11,7 @@ import type {
   DecisionRecord,
   DialingViolation,
   EngineRecord,
+  GenerationPolicy,
   RankingView,
   RowShip,
 } from '../decision/index.js';
@@ -21,8 +22,9 @@ import { type Enricher, customerHistory, intentScoreAt, type Profile } from '../
 // What the decision engine reads of the pipeline's customers, and which of them it ranks.
 
 export type DecisionLayerDeps = {
-  /** Generated lines where a model is configured (app/generation.ts); absent: templates only. */
-  generate?: DecisionDeps['generate'];
+  /** Generated lines where a model is configured (app/generation.ts): where and how; absent: templates only. */
+  generation?:
+    { generate: NonNullable<DecisionDeps['generate']>; policy: GenerationPolicy } | undefined;
   store: Store;
   enricher: Enricher;
   dnc: DncRegister;

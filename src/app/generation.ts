@@ -11,6 +11,7 @@ import {
   loadGenerationPolicy,
   type Generated,
   type GenerationAsk,
+  type GenerationPolicy,
 } from '../decision/index.js';
 import { chatBackendFromConfig } from '../models/generation/index.js';
 import { loadKnowledge, retrieve } from '../models/knowledge/index.js';
@@ -18,7 +19,7 @@ import type { ComplianceHit } from '../models/types.js';
 import { configFile, readJson } from './setup.js';
 
 /** config/generation.json in the decision config folder, the defaults where it has none. */
-export const generationPolicyOf = (dir: string) => {
+const generationPolicyOf = (dir: string) => {
   const file = join(dir, 'generation.json');
   return existsSync(file) ? loadGenerationPolicy(readJson(file), file) : DEFAULT_GENERATION_POLICY;
 };
@@ -57,7 +58,9 @@ export async function startGeneration(
     metrics?: Registry | undefined;
     decisionConfigDir: string;
   },
-): Promise<{ generate(ask: GenerationAsk): Promise<Generated> } | undefined> {
+): Promise<
+  { generate(ask: GenerationAsk): Promise<Generated>; policy: GenerationPolicy } | undefined
+> {
   const backend = chatBackendFromConfig(config);
   if (!backend) return undefined;
   const tokenizer = config.knowledgeTokenizer;
@@ -71,6 +74,7 @@ export async function startGeneration(
     tokenizer,
     deadlineMs: config.generationDeadlineMs,
   });
+  const policy = generationPolicyOf(deps.decisionConfigDir);
   const generator = new LineGenerator({
     backend,
     retrieve: (question, campaign, k) =>
@@ -81,7 +85,7 @@ export async function startGeneration(
         ...(campaign ? { campaign } : {}),
       }),
     checkBotLine: deps.checkBotLine,
-    policy: generationPolicyOf(deps.decisionConfigDir),
+    policy,
     deadlineMs: config.generationDeadlineMs,
     maxChars: config.generationMaxChars,
     maxTokens: config.generationMaxTokens,
@@ -89,5 +93,5 @@ export async function startGeneration(
     clock: deps.clock,
     ...(deps.metrics && { onResult: generationMetrics(deps.metrics) }),
   });
-  return { generate: (ask) => generator.generate(ask) };
+  return { generate: (ask) => generator.generate(ask), policy };
 }

@@ -172,7 +172,7 @@ async function startDecisionLayer(
     dnc,
     models: () => enricher.served,
     ...compliance,
-    ...(generation && { generate: generation.generate }),
+    generation,
     emit: outbox.emit,
     ensure: (ids) => pipeline.ensure(ids),
     logger,

@@ -14,7 +14,7 @@ import {
 import { decodePostings } from '../../src/analytics/search/format/postings-codec.js';
 import { SegmentBuilder } from '../../src/analytics/search/segment-builder.js';
 import { hourTerm, speakerTerm } from '../../src/analytics/search/format/index-terms.js';
-import { fold } from '../../src/analytics/search/format/text-tokens.js';
+import { fold } from '../../src/core/text-tokens.js';
 
 /** term → offsets, from a segment's blocks; each term must sit in its bucket's block. */
 function listsOf(batch: BlockBatch): Record<string, number[]> {

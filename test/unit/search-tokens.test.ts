@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TermTable } from '../../src/analytics/search/format/term-table.js';
 import { hourTerm, hourWindow } from '../../src/analytics/search/format/index-terms.js';
-import {
-  fold,
-  matchOf,
-  scanTokens,
-  termMatches,
-  tokensOf,
-} from '../../src/analytics/search/format/text-tokens.js';
+import { fold, matchOf, scanTokens, termMatches, tokensOf } from '../../src/core/text-tokens.js';
 
 describe('tokensOf', () => {
   it.each([

@@ -8,4 +8,4 @@ export * from './posting-blocks.js';
 export * from './postings-codec.js';
 export * from './term-buckets.js';
 export * from './term-table.js';
-export * from './text-tokens.js';
+export * from '../../../core/text-tokens.js';

@@ -8,7 +8,7 @@
  * so filters read only the speaker and the days they ask for.
  */
 import { pseudoBucket } from './index-terms.js';
-import { isCjk, PREFIX_MIN } from './text-tokens.js';
+import { isCjk, PREFIX_MIN } from '../../../core/text-tokens.js';
 
 export const BUCKETS = 16_384;
 
